@@ -1,0 +1,178 @@
+// Hand-written loops for every task, parameterised by the storage type F
+// (Float32Array for the "plain JS" peer, Float64Array for the reference).
+// Arithmetic in JS is float64; storing into a Float32Array rounds each
+// intermediate array to float32, which is what "float32 via Float32Array" means here.
+// Gradients (task 3) and second derivatives (task 4) are derived by hand;
+// lib/reference.mjs checks them against finite differences in float64.
+
+export function makeAlgorithms(F) {
+  /** Task 1: y = sqrt(x1² + x2²) · tanh(x1) + 1, elementwise. */
+  function elementwise(x1, x2) {
+    const n = x1.length;
+    const y = new F(n);
+    for (let i = 0; i < n; i++) {
+      const a = x1[i];
+      const b = x2[i];
+      y[i] = Math.sqrt(a * a + b * b) * Math.tanh(a) + 1;
+    }
+    return y;
+  }
+
+  /**
+   * Task 2: C = A·B, square m×m, row-major. B is transposed first (part of the timed call), then
+   * each C[i][j] is a dot product of two contiguous rows, summed in a JS number (float64) and
+   * stored once: the fastest of the plain loop orders tried here (i-k-j, i-k-j with a row
+   * accumulator, transpose + dot).
+   */
+  function matmul(a, b, m) {
+    const bt = new F(m * m);
+    for (let k = 0; k < m; k++) {
+      const bk = k * m;
+      for (let j = 0; j < m; j++) bt[j * m + k] = b[bk + j];
+    }
+    const c = new F(m * m);
+    for (let i = 0; i < m; i++) {
+      const ai = i * m;
+      for (let j = 0; j < m; j++) {
+        const bj = j * m;
+        let s = 0;
+        for (let k = 0; k < m; k++) s += a[ai + k] * bt[bj + k];
+        c[ai + j] = s;
+      }
+    }
+    return c;
+  }
+
+  /** Task 3 forward: returns activations and mean(out²). x is [B, d0], W1 [d0,H], W2 [H,H], W3 [H,1]. */
+  function mlpForward(p, x, B, d0, H) {
+    const h1 = new F(B * H);
+    const h2 = new F(B * H);
+    const out = new F(B);
+    for (let r = 0; r < B; r++) {
+      const o = r * H;
+      for (let j = 0; j < H; j++) {
+        let s = p.b1[j];
+        for (let i = 0; i < d0; i++) s += x[r * d0 + i] * p.W1[i * H + j];
+        h1[o + j] = Math.tanh(s);
+      }
+    }
+    const acc = new F(H);
+    for (let r = 0; r < B; r++) {
+      const o = r * H;
+      acc.fill(0);
+      for (let j = 0; j < H; j++) {
+        const v = h1[o + j];
+        const wj = j * H;
+        for (let k = 0; k < H; k++) acc[k] += v * p.W2[wj + k];
+      }
+      for (let k = 0; k < H; k++) h2[o + k] = Math.tanh(acc[k] + p.b2[k]);
+    }
+    let loss = 0;
+    for (let r = 0; r < B; r++) {
+      const o = r * H;
+      let s = p.b3[0];
+      for (let k = 0; k < H; k++) s += h2[o + k] * p.W3[k];
+      out[r] = s;
+      loss += s * s;
+    }
+    return { h1, h2, out, loss: loss / B };
+  }
+
+  /** Task 3: gradient of mean(out²) with respect to W1,b1,W2,b2,W3,b3 (hand-derived backprop). */
+  function mlpGrad(p, x, B, d0, H) {
+    const { h1, h2, out } = mlpForward(p, x, B, d0, H);
+    const gW1 = new F(d0 * H), gb1 = new F(H), gW2 = new F(H * H), gb2 = new F(H);
+    const gW3 = new F(H), gb3 = new F(1);
+    const dz2 = new F(H);
+    const dz1 = new F(H);
+    for (let r = 0; r < B; r++) {
+      const o = r * H;
+      const dout = (2 * out[r]) / B; // d mean(out²) / d out_r
+      gb3[0] += dout;
+      for (let k = 0; k < H; k++) {
+        const h = h2[o + k];
+        gW3[k] += h * dout;
+        dz2[k] = dout * p.W3[k] * (1 - h * h); // tanh' = 1 - tanh²
+        gb2[k] += dz2[k];
+      }
+      for (let j = 0; j < H; j++) {
+        const h = h1[o + j];
+        const wj = j * H;
+        let s = 0;
+        for (let k = 0; k < H; k++) {
+          gW2[wj + k] += h * dz2[k];
+          s += p.W2[wj + k] * dz2[k];
+        }
+        dz1[j] = s * (1 - h * h);
+        gb1[j] += dz1[j];
+      }
+      for (let i = 0; i < d0; i++) {
+        const xi = x[r * d0 + i];
+        const wi = i * H;
+        for (let j = 0; j < H; j++) gW1[wi + j] += xi * dz1[j];
+      }
+    }
+    return { W1: gW1, b1: gb1, W2: gW2, b2: gb2, W3: gW3, b3: gb3 };
+  }
+
+  /** Task 4 helper: u(x) for one scalar x (network 1-H-H-1, tanh, linear output). */
+  function mlpScalar(p, x, H) {
+    const h1 = new F(H);
+    for (let j = 0; j < H; j++) h1[j] = Math.tanh(p.W1[j] * x + p.b1[j]);
+    let u = p.b3[0];
+    for (let k = 0; k < H; k++) {
+      let s = p.b2[k];
+      for (let j = 0; j < H; j++) s += h1[j] * p.W2[j * H + k];
+      u += Math.tanh(s) * p.W3[k];
+    }
+    return u;
+  }
+
+  /**
+   * Task 4: d²u/dx² for each scalar input, by hand-derived forward mode (value, first and second
+   * derivative carried together). For t = tanh(z): t' = (1-t²) z', t'' = (1-t²) z'' - 2 t (1-t²) z'².
+   */
+  function mlpSecondDerivative(p, xs, H) {
+    const n = xs.length;
+    const out = new F(n);
+    const d1 = new F(H), dd1 = new F(H), v1 = new F(H); // layer 1: h1', h1'', h1
+    const z = new F(H), zd = new F(H), zdd = new F(H); // layer 2 pre-activations
+    for (let r = 0; r < n; r++) {
+      const x = xs[r];
+      for (let j = 0; j < H; j++) {
+        const w = p.W1[j];
+        const t = Math.tanh(w * x + p.b1[j]);
+        const s = 1 - t * t;
+        v1[j] = t;
+        d1[j] = s * w; // z1' = w, z1'' = 0
+        dd1[j] = -2 * t * s * w * w;
+      }
+      for (let k = 0; k < H; k++) {
+        z[k] = p.b2[k];
+        zd[k] = 0;
+        zdd[k] = 0;
+      }
+      for (let j = 0; j < H; j++) {
+        const a = v1[j], b = d1[j], c = dd1[j];
+        const wj = j * H;
+        for (let k = 0; k < H; k++) {
+          const w = p.W2[wj + k];
+          z[k] += a * w;
+          zd[k] += b * w;
+          zdd[k] += c * w;
+        }
+      }
+      let u2 = 0;
+      for (let k = 0; k < H; k++) {
+        const t = Math.tanh(z[k]);
+        const s = 1 - t * t;
+        const zk = zd[k];
+        u2 += (s * zdd[k] - 2 * t * s * zk * zk) * p.W3[k];
+      }
+      out[r] = u2;
+    }
+    return out;
+  }
+
+  return { elementwise, matmul, mlpForward, mlpGrad, mlpScalar, mlpSecondDerivative };
+}

@@ -1,0 +1,93 @@
+// Deterministic inputs shared by every peer and by the reference.
+// Every array is generated in float64 by a seeded PRNG (mulberry32), then
+// rounded to float32 (Float32Array); the float64 reference reads the same
+// rounded values, so every peer and the reference compute on identical data.
+
+export const SIZES = Object.freeze({
+  N1: 1_000_000, // task 1 elements
+  M2A: 512, // task 2a matmul size
+  M2B: 1024, // task 2b matmul size
+  B3: 1024, // task 3 batch
+  H: 64, // hidden width (tasks 3 and 4)
+  N4: 4096, // task 4 scalar inputs
+});
+
+/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return function next() {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n float32 values uniform in [lo, hi), from the given seed. */
+export function uniform(n, lo, hi, seed) {
+  const rnd = mulberry32(seed);
+  const out = new Float32Array(n);
+  const span = hi - lo;
+  for (let i = 0; i < n; i++) out[i] = lo + span * rnd();
+  return out;
+}
+
+/** Glorot-uniform weights [fanIn, fanOut] (row-major) and small non-zero biases. */
+function layer(fanIn, fanOut, seed) {
+  const lim = Math.sqrt(6 / (fanIn + fanOut));
+  return {
+    W: uniform(fanIn * fanOut, -lim, lim, seed),
+    b: uniform(fanOut, -0.1, 0.1, seed + 1000),
+  };
+}
+
+/** MLP params {W1,b1,W2,b2,W3,b3} for sizes [d0, h, h, 1]; W_k is [in, out] row-major. */
+export function mlpParams(d0, h, seed) {
+  const l1 = layer(d0, h, seed + 1);
+  const l2 = layer(h, h, seed + 2);
+  const l3 = layer(h, 1, seed + 3);
+  return { W1: l1.W, b1: l1.b, W2: l2.W, b2: l2.b, W3: l3.W, b3: l3.b };
+}
+
+export const PARAM_NAMES = Object.freeze(["W1", "b1", "W2", "b2", "W3", "b3"]);
+
+/** Shapes of the MLP params, for libraries that need them. */
+export function paramShapes(d0, h) {
+  return { W1: [d0, h], b1: [h], W2: [h, h], b2: [h], W3: [h, 1], b3: [1] };
+}
+
+/**
+ * Inputs for a task id ("1", "2a", "2b", "3", "4"); task "5" reuses task 3.
+ * Returned arrays are fresh copies each call, so a peer may keep or mutate them.
+ */
+export function makeInputs(task) {
+  const S = SIZES;
+  switch (task) {
+    case "1":
+      return { n: S.N1, x1: uniform(S.N1, -2, 2, 101), x2: uniform(S.N1, -2, 2, 102) };
+    case "2a":
+    case "2b": {
+      const m = task === "2a" ? S.M2A : S.M2B;
+      return { m, a: uniform(m * m, -1, 1, 201), b: uniform(m * m, -1, 1, 202) };
+    }
+    case "3":
+    case "5":
+      return {
+        batch: S.B3,
+        hidden: S.H,
+        inDim: 2,
+        x: uniform(S.B3 * 2, -1, 1, 301), // [B, 2] row-major
+        params: mlpParams(2, S.H, 310),
+      };
+    case "4":
+      return {
+        n: S.N4,
+        hidden: S.H,
+        x: uniform(S.N4, -2, 2, 401), // [N] scalar inputs
+        params: mlpParams(1, S.H, 410),
+      };
+    default:
+      throw new Error(`unknown task ${task}`);
+  }
+}

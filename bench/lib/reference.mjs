@@ -1,0 +1,130 @@
+// The reference every peer is checked against: the hand-written loops of
+// lib/algorithms.mjs run in float64 on the same float32-rounded inputs.
+// The hand-derived derivatives are themselves checked against central finite
+// differences in float64 before any reference is used (selfCheck).
+// References are cached under bench/.out/ (git-ignored), keyed by a hash of
+// the files that define them, so a full run computes each one once.
+
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { makeAlgorithms } from "./algorithms.mjs";
+import { makeInputs } from "./data.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const OUT_DIR = join(here, "..", ".out");
+
+const F64 = makeAlgorithms(Float64Array);
+
+const f64 = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Float64Array.from(v)]));
+
+/** Compute the float64 reference output of a task (a map name -> Float64Array). */
+export function computeReference(task) {
+  const inp = makeInputs(task);
+  switch (task) {
+    case "1":
+      return { out: F64.elementwise(Float64Array.from(inp.x1), Float64Array.from(inp.x2)) };
+    case "2a":
+    case "2b":
+      return { out: F64.matmul(Float64Array.from(inp.a), Float64Array.from(inp.b), inp.m) };
+    case "3":
+    case "5":
+      return F64.mlpGrad(f64(inp.params), Float64Array.from(inp.x), inp.batch, inp.inDim, inp.hidden);
+    case "4":
+      return { out: F64.mlpSecondDerivative(f64(inp.params), Float64Array.from(inp.x), inp.hidden) };
+    default:
+      throw new Error(`unknown task ${task}`);
+  }
+}
+
+/** Finite-difference check of the hand-derived derivatives (tasks 3 and 4), float64. Throws on mismatch. */
+export function selfCheck(task) {
+  if (task === "3" || task === "5") {
+    const inp = makeInputs("3");
+    const p = f64(inp.params);
+    const x = Float64Array.from(inp.x);
+    const { batch: B, inDim: d0, hidden: H } = inp;
+    const g = F64.mlpGrad(p, x, B, d0, H);
+    const loss = () => F64.mlpForward(p, x, B, d0, H).loss;
+    const picks = { W1: [0, 77], b1: [3, 63], W2: [0, 1000, 4095], b2: [10], W3: [5, 60], b3: [0] };
+    for (const [name, idxs] of Object.entries(picks)) {
+      for (const i of idxs) {
+        const h = 1e-6;
+        const v = p[name][i];
+        p[name][i] = v + h;
+        const lp = loss();
+        p[name][i] = v - h;
+        const lm = loss();
+        p[name][i] = v;
+        const fd = (lp - lm) / (2 * h);
+        const scale = Math.max(...g[name].map(Math.abs), 1e-12);
+        if (Math.abs(fd - g[name][i]) > 1e-6 * scale + 1e-9) {
+          throw new Error(`self-check: task 3 d/d${name}[${i}] hand ${g[name][i]} vs finite difference ${fd}`);
+        }
+      }
+    }
+  } else if (task === "4") {
+    const inp = makeInputs("4");
+    const p = f64(inp.params);
+    const xs = Float64Array.from(inp.x).slice(0, 16);
+    const d2 = F64.mlpSecondDerivative(p, xs, inp.hidden);
+    const scale = Math.max(...d2.map(Math.abs));
+    for (let r = 0; r < xs.length; r++) {
+      const h = 1e-3;
+      const u = (x) => F64.mlpScalar(p, x, inp.hidden);
+      const fd = (u(xs[r] + h) - 2 * u(xs[r]) + u(xs[r] - h)) / (h * h);
+      if (Math.abs(fd - d2[r]) > 1e-5 * scale) {
+        throw new Error(`self-check: task 4 x[${r}] hand ${d2[r]} vs finite difference ${fd}`);
+      }
+    }
+  }
+}
+
+function sourceHash() {
+  const h = createHash("sha256");
+  for (const f of ["algorithms.mjs", "data.mjs", "reference.mjs"]) h.update(readFileSync(join(here, f)));
+  return h.digest("hex").slice(0, 12);
+}
+
+// Cache file format: 4-byte little-endian header length, JSON header
+// [{name, length}], then the float64 data of each array in order.
+function refPath(task) {
+  return join(OUT_DIR, `ref-${task === "5" ? "3" : task}-${sourceHash()}.bin`);
+}
+
+function save(path, ref) {
+  const names = Object.keys(ref);
+  const header = Buffer.from(JSON.stringify(names.map((name) => ({ name, length: ref[name].length }))));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  const bufs = [len, header, ...names.map((n) => Buffer.from(ref[n].buffer, ref[n].byteOffset, ref[n].byteLength))];
+  mkdirSync(OUT_DIR, { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, Buffer.concat(bufs));
+  renameSync(tmp, path);
+}
+
+function load(path) {
+  const buf = readFileSync(path);
+  const hlen = buf.readUInt32LE(0);
+  const header = JSON.parse(buf.subarray(4, 4 + hlen).toString());
+  let off = 4 + hlen;
+  const out = {};
+  for (const { name, length } of header) {
+    const bytes = buf.subarray(off, off + length * 8);
+    out[name] = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    off += length * 8;
+  }
+  return out;
+}
+
+/** The reference of a task: from the cache, or computed (self-checked first) and cached. */
+export function getReference(task) {
+  const path = refPath(task);
+  if (existsSync(path)) return load(path);
+  selfCheck(task);
+  const ref = computeReference(task);
+  save(path, ref);
+  return ref;
+}

@@ -1,0 +1,68 @@
+// The benchmark tasks: titles, tolerances and repetition counts.
+// Tolerance: for every output array, max |peer - reference| / max |reference|
+// must be <= tol (reference = float64 loops, lib/reference.mjs). Task 3 checks
+// each of the six gradients separately.
+
+export const TASKS = [
+  {
+    id: "1",
+    title: "1. `sqrt(x1² + x2²) · tanh(x1) + 1`, N = 1,000,000 (float32)",
+    tol: 1e-5, // elementwise, no accumulation: float32 rounding plus library tanh/sqrt error
+    full: { warmup: 3, reps: 20, minReps: 5, budgetMs: 3000 },
+  },
+  {
+    id: "2a",
+    title: "2a. matmul 512×512 · 512×512 (float32)",
+    tol: 1e-4, // float32 sums of 512 products, in each library's own order
+    full: { warmup: 3, reps: 15, minReps: 5, budgetMs: 3000 },
+  },
+  {
+    id: "2b",
+    title: "2b. matmul 1024×1024 · 1024×1024 (float32)",
+    tol: 1e-4, // float32 sums of 1024 products, in each library's own order
+    full: { warmup: 1, reps: 7, minReps: 3, budgetMs: 6000 },
+  },
+  {
+    id: "3",
+    title: "3. gradient of mean(out²), MLP 2-64-64-1 (tanh, linear output), batch 1024, w.r.t. W1,b1,W2,b2,W3,b3",
+    tol: 1e-4, // float32 sums over the batch of 1024, in each library's own order
+    full: { warmup: 5, reps: 30, minReps: 5, budgetMs: 3000 },
+  },
+  {
+    id: "4",
+    title: "4. d²u/dx² of an MLP 1-64-64-1 (tanh), 4,096 scalar inputs",
+    tol: 1e-4, // float32 forward-mode / nested reverse-mode sums of 64 terms
+    full: { warmup: 2, reps: 10, minReps: 3, budgetMs: 4000 },
+  },
+];
+
+/** Task 5 is not run on its own: it reads the first call and the steady median of the task 3 cells. */
+export const TASK5 = { id: "5", title: "5. first call (trace + compile + run) against steady state, task 3" };
+
+export const QUICK = { warmup: 1, reps: 3, minReps: 3, budgetMs: 0 };
+
+export const taskById = (id) => TASKS.find((t) => t.id === id);
+
+/**
+ * Expand a --tasks filter ("1,3", "2", "5") into the runnable task ids, plus whether
+ * the task 5 table is shown. "2" means 2a and 2b; "5" runs the task 3 cells.
+ */
+export function selectTasks(filter) {
+  const all = TASKS.map((t) => t.id);
+  if (!filter) return { ids: all, task5: true };
+  const ids = new Set();
+  for (const raw of filter.split(",").map((s) => s.trim()).filter(Boolean)) {
+    if (raw === "5") {
+      ids.add("3");
+    } else if (raw === "2") {
+      ids.add("2a");
+      ids.add("2b");
+    } else if (all.includes(raw)) {
+      ids.add(raw);
+    } else {
+      throw new Error(`unknown task "${raw}" (tasks: 1, 2, 2a, 2b, 3, 4, 5)`);
+    }
+  }
+  // The task 5 table comes free with the task 3 cells.
+  return { ids: all.filter((id) => ids.has(id)), task5: ids.has("3") };
+}

@@ -1,0 +1,17 @@
+// Peer: plain JavaScript loops, float32 storage (Float32Array), hand-derived
+// gradients (task 3) and hand-derived forward-mode second derivatives (task 4).
+// The same loops, run in float64, are the reference (lib/reference.mjs).
+
+import { makeAlgorithms } from "../lib/algorithms.mjs";
+
+const A = makeAlgorithms(Float32Array);
+
+export const meta = { library: "plain JS", version: `node ${process.version}` };
+
+export const tasks = {
+  "1": ({ x1, x2 }) => ({ run: () => A.elementwise(x1, x2) }),
+  "2a": ({ a, b, m }) => ({ run: () => A.matmul(a, b, m) }),
+  "2b": ({ a, b, m }) => ({ run: () => A.matmul(a, b, m) }),
+  "3": ({ params, x, batch, inDim, hidden }) => ({ run: () => A.mlpGrad(params, x, batch, inDim, hidden) }),
+  "4": ({ params, x, hidden }) => ({ run: () => A.mlpSecondDerivative(params, x, hidden) }),
+};

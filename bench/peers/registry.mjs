@@ -1,0 +1,94 @@
+// The peer list: the runner reads this file and nothing else to know who runs.
+// Each entry is one row in the tables:
+//   id       short name for --peers (a filter "x" selects id "x" and every id "x-...")
+//   label    what the table shows
+//   module   file in bench/peers/ exporting `tasks` (and optionally `meta`, `setup(options)`);
+//            a .ts module runs under tsx (node --import tsx, from the repository root)
+//   options  passed to setup(options) and to each task's prepare(inputs, options)
+//   tasks    optional: the task ids this row runs (default: every task)
+//   note     optional: one line for the "Peers" section of RESULTS.md
+//
+// A peer module's contract (see bench/README.md):
+//   export const tasks = { "1": prepare, "2a": prepare, ... }
+//   prepare(inputs, options) -> { run(): result | Promise<result>, dispose?() }  (may be async)
+// where inputs come from lib/data.mjs makeInputs(task), prepare does the untimed work
+// (upload inputs, build functions), and run() is timed: it computes and returns the result
+// on the host as a Float32Array (tasks 1, 2, 4) or { W1, b1, W2, b2, W3, b3 } of Float32Array
+// (task 3). A task missing from `tasks`, or a prepare/run that throws an error whose message
+// starts with "not implemented", is reported as "n/a (reason)".
+
+/** shapegrad's modes and backends (gpu.js modes); edit when the library's backends settle. */
+const SHAPEGRAD_MODES = ["jit", "eager"];
+const SHAPEGRAD_BACKENDS = ["cpu", "webasm", "webgpu"];
+
+export const peers = [
+  {
+    id: "plain",
+    label: "plain JS loops (Float32Array)",
+    module: "plain.mjs",
+    note: "single thread; float32 storage, arithmetic in JS numbers; hand-derived gradients (3) and forward-mode second derivatives (4)",
+  },
+  {
+    id: "jax-js",
+    label: "jax-js 0.1.25 wasm, jit",
+    module: "jax-js.mjs",
+    options: { jit: true },
+    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u))))",
+  },
+  {
+    id: "jax-js-eager",
+    label: "jax-js 0.1.25 wasm, no jit",
+    module: "jax-js.mjs",
+    options: { jit: false },
+    tasks: ["1", "3", "4"],
+    note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys",
+  },
+  {
+    id: "tfjs-cpu",
+    label: "TF.js 4.22 cpu",
+    module: "tfjs.mjs",
+    options: { backend: "cpu", tanh: "native" },
+    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4)",
+  },
+  {
+    id: "tfjs-wasm",
+    label: "TF.js 4.22 wasm",
+    module: "tfjs.mjs",
+    options: { backend: "wasm", tanh: "native" },
+    note: "@tensorflow/tfjs-backend-wasm, SIMD, 1 thread in Node (no multithread support detected)",
+  },
+  // Task 4 with tanh written another way (tf.tanh's second tf.grad throws, see peers/tfjs.mjs).
+  {
+    id: "tfjs-cpu-sinhcosh",
+    label: "TF.js 4.22 cpu, tanh = sinh/cosh",
+    module: "tfjs.mjs",
+    options: { backend: "cpu", tanh: "sinhcosh" },
+    tasks: ["4"],
+    note: "tanh(z) = sinh(z)/cosh(z): the gradients of sinh, cosh and div use their inputs, so a second tf.grad goes through",
+  },
+  {
+    id: "tfjs-wasm-sinhcosh",
+    label: "TF.js 4.22 wasm, tanh = sinh/cosh",
+    module: "tfjs.mjs",
+    options: { backend: "wasm", tanh: "sinhcosh" },
+    tasks: ["4"],
+    note: "the same sinh/cosh form on the wasm backend",
+  },
+  {
+    id: "tfjs-wasm-exp",
+    label: "TF.js 4.22 wasm, tanh = 1 - 2/(exp(2z)+1)",
+    module: "tfjs.mjs",
+    options: { backend: "wasm", tanh: "exp" },
+    tasks: ["4"],
+    note: "kept to show a silently wrong result: exp's gradient uses its saved output, which the second tf.grad treats as a constant",
+  },
+  ...SHAPEGRAD_MODES.flatMap((mode) =>
+    SHAPEGRAD_BACKENDS.map((backend) => ({
+      id: `shapegrad-${mode}-${backend}`,
+      label: `shapegrad ${mode}, ${backend}`,
+      module: "shapegrad.ts",
+      options: { mode, backend },
+      note: "this repository's library (src/), run under tsx",
+    })),
+  ),
+];

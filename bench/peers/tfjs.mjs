@@ -1,0 +1,115 @@
+// Peer: TensorFlow.js 4.22 (the @tensorflow/tfjs union package, needed in Node for
+// gradients to be registered), with the `cpu` backend or the `wasm` backend
+// (@tensorflow/tfjs-backend-wasm), chosen by options.backend.
+// TF.js has no jit, no vmap and no fusion: every op runs eagerly.
+//
+// Task 4 (d²u/dx² of a scalar MLP for 4096 inputs) is nested tf.grad through the
+// sum: each output depends only on its own input, so grad(sum(u)) is u' per input
+// and grad(sum(u')) is u'' per input. options.tanh picks how tanh is written:
+//   "native"   tf.tanh (the natural form; its gradient uses the saved output, and
+//              a second tf.grad through it throws, tfjs issue 3252)
+//   "exp"      1 - 2 / (exp(2z) + 1) (exp's gradient also uses its saved output)
+//   "sinhcosh" sinh(z) / cosh(z) (gradients of sinh, cosh and div use only their
+//              inputs, so a second tf.grad goes through them)
+
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+export const meta = {
+  library: "TensorFlow.js",
+  version: require("@tensorflow/tfjs/package.json").version,
+};
+
+export async function setup(options) {
+  const backend = options.backend ?? "cpu";
+  const ok = await tf.setBackend(backend);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== backend) throw new Error(`TF.js backend ${backend} did not start (got ${tf.getBackend()})`);
+  meta.version += ` ${backend}`;
+}
+
+const tanhForms = {
+  native: (z) => tf.tanh(z),
+  exp: (z) => tf.sub(1, tf.div(2, tf.add(tf.exp(tf.mul(z, 2)), 1))),
+  sinhcosh: (z) => tf.div(tf.sinh(z), tf.cosh(z)),
+};
+
+/** Run fn inside tf.tidy, read every returned tensor back to a Float32Array, dispose them. */
+async function readBack(fn) {
+  const res = tf.tidy(fn);
+  if (res instanceof tf.Tensor) {
+    const out = await res.data();
+    res.dispose();
+    return out;
+  }
+  const out = {};
+  for (const [k, t] of Object.entries(res)) {
+    out[k] = await t.data();
+    t.dispose();
+  }
+  return out;
+}
+
+function params(p, shapes) {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, tf.tensor(v, shapes[k], "float32")]));
+}
+
+export const tasks = {
+  "1": ({ x1, x2, n }) => {
+    const a = tf.tensor1d(x1, "float32");
+    const b = tf.tensor1d(x2, "float32");
+    return {
+      run: () => readBack(() => tf.add(tf.mul(tf.sqrt(tf.add(tf.square(a), tf.square(b))), tf.tanh(a)), 1)),
+      dispose: () => tf.dispose([a, b]),
+    };
+  },
+  "2a": matmulTask,
+  "2b": matmulTask,
+  "3": ({ params: p, x, batch, inDim, hidden: H }) => {
+    const P = params(p, { W1: [inDim, H], b1: [H], W2: [H, H], b2: [H], W3: [H, 1], b3: [1] });
+    const X = tf.tensor2d(x, [batch, inDim], "float32");
+    const names = ["W1", "b1", "W2", "b2", "W3", "b3"];
+    const loss = (W1, b1, W2, b2, W3, b3) => {
+      const h1 = tf.tanh(tf.add(tf.matMul(X, W1), b1));
+      const h2 = tf.tanh(tf.add(tf.matMul(h1, W2), b2));
+      const out = tf.add(tf.matMul(h2, W3), b3);
+      return tf.mean(tf.square(out));
+    };
+    const g = tf.grads(loss);
+    return {
+      run: () =>
+        readBack(() => {
+          const gs = g(names.map((k) => P[k]));
+          return Object.fromEntries(names.map((k, i) => [k, gs[i]]));
+        }),
+      dispose: () => tf.dispose([X, ...Object.values(P)]),
+    };
+  },
+  "4": ({ params: p, x, n, hidden: H }, options) => {
+    const form = options.tanh ?? "native";
+    const tanh = tanhForms[form];
+    if (!tanh) throw new Error(`unknown tanh form ${form}`);
+    const P = params(p, { W1: [1, H], b1: [H], W2: [H, H], b2: [H], W3: [H, 1], b3: [1] });
+    const X = tf.tensor2d(x, [n, 1], "float32");
+    const u = (xs) => {
+      const h1 = tanh(tf.add(tf.matMul(xs, P.W1), P.b1));
+      const h2 = tanh(tf.add(tf.matMul(h1, P.W2), P.b2));
+      return tf.add(tf.matMul(h2, P.W3), P.b3); // [n, 1]
+    };
+    const du = tf.grad((xs) => tf.sum(u(xs))); // u'(x_i) for each i
+    const d2u = tf.grad((xs) => tf.sum(du(xs))); // u''(x_i) for each i
+    return {
+      run: () => readBack(() => d2u(X)),
+      dispose: () => tf.dispose([X, ...Object.values(P)]),
+    };
+  },
+};
+
+function matmulTask({ a, b, m }) {
+  const A = tf.tensor2d(a, [m, m], "float32");
+  const B = tf.tensor2d(b, [m, m], "float32");
+  return { run: () => readBack(() => tf.matMul(A, B)), dispose: () => tf.dispose([A, B]) };
+}

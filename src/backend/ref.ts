@@ -1,0 +1,72 @@
+import type { Graph, Var } from "../ir/graph.js";
+import type { AbstractValue } from "../ir/aval.js";
+import type { Primitive } from "../ir/primitive.js";
+import type { Backend, DeviceArray } from "./backend.js";
+import { HostArray } from "./host-array.js";
+
+/** A host array tagged as living on the reference backend. */
+class RefArray implements DeviceArray {
+  constructor(
+    readonly host: HostArray,
+    readonly backend: Backend,
+  ) {}
+  get aval(): AbstractValue {
+    return this.host;
+  }
+}
+
+function host(a: DeviceArray): HostArray {
+  if (a instanceof RefArray) return a.host;
+  return a.backend.toHostSync(a);
+}
+
+/**
+ * The reference backend: a plain TypeScript interpreter of graphs. Exact by construction (each op
+ * computes in double and rounds to its dtype), slow, and the source of truth for the others.
+ */
+export const refBackend: Backend = {
+  name: "ref",
+  fromHost(h) {
+    return new RefArray(h, refBackend);
+  },
+  async toHost(a) {
+    return host(a);
+  },
+  toHostSync(a) {
+    return host(a);
+  },
+  execute(prim, params, inputs, out) {
+    return new RefArray(runPrim(prim, params, inputs.map(host), out), refBackend);
+  },
+  run(graph, inputs) {
+    return evalGraphHost(graph, inputs.map(host)).map((h) => new RefArray(h, refBackend));
+  },
+};
+
+function runPrim(prim: Primitive, params: object, inputs: readonly HostArray[], out: AbstractValue): HostArray {
+  const r = prim.impl(inputs, params, out);
+  if (r.dtype !== out.dtype || r.shape.length !== out.shape.length || r.shape.some((d, i) => d !== out.shape[i])) {
+    throw new Error(`internal: ${prim.name} produced ${r.dtype}[${r.shape}] but its abstract value is ${out.dtype}[${out.shape}]`);
+  }
+  return r;
+}
+
+/** Interprets a graph on host arrays; `inputs` are the graph's inputs then its captures. */
+export function evalGraphHost(graph: Graph, inputs: readonly HostArray[]): HostArray[] {
+  const env = new Map<Var, HostArray>();
+  const formals = [...graph.inputs, ...graph.captures];
+  if (formals.length !== inputs.length) {
+    throw new Error(`internal: graph takes ${formals.length} inputs, got ${inputs.length}`);
+  }
+  formals.forEach((v, i) => env.set(v, inputs[i]!));
+  for (const c of graph.consts) env.set(c.v, host(c.value));
+  for (const e of graph.eqns) {
+    const ins = e.inputs.map((v) => {
+      const h = env.get(v);
+      if (!h) throw new Error(`internal: unbound variable in graph`);
+      return h;
+    });
+    env.set(e.out, runPrim(e.prim, e.params, ins, e.out.aval));
+  }
+  return graph.outputs.map((v) => env.get(v)!);
+}

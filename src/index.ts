@@ -1,0 +1,19 @@
+/** shapegrad: shape-typed tensors, JAX-style composable transformations, staged compilation. */
+export { Tensor, type AnyTensor, type NestedArray } from "./tensor/tensor.js";
+export { tensor, zeros, ones, full, arange, linspace, eye, type NestedData } from "./tensor/create.js";
+export * as random from "./tensor/random.js";
+export { PRNGKey } from "./tensor/random.js";
+export type { DType, FloatDType } from "./ir/dtype.js";
+export type * from "./shape/index.js";
+
+export * from "./ops/elementwise.js";
+export { sum, mean, max, min, prod, type AxisArg } from "./ops/reduce.js";
+export { reshape, flatten, expandDims, squeeze, transpose, moveAxis, broadcastTo, index, slice, concatenate, stack, diagonal, trace } from "./ops/shape.js";
+export { matmul, dot, outer } from "./ops/linalg.js";
+export { ShapeMismatchError } from "./ops/checks.js";
+export type { Operand } from "./ops/types.js";
+
+export { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, jacobian, hessian, jit, makeGraph, type Jitted } from "./transforms/api.js";
+export { Graph } from "./ir/graph.js";
+export { setBackend, defaultBackend } from "./backend/registry.js";
+export type { Backend, DeviceArray } from "./backend/backend.js";

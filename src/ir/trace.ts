@@ -1,0 +1,157 @@
+import { Var, Graph, type Eqn, type GraphConst } from "./graph.js";
+import type { AbstractValue } from "./aval.js";
+import type { Primitive } from "./primitive.js";
+import type { DeviceArray } from "../backend/backend.js";
+import { Tensor, type AnyTensor } from "../tensor/tensor.js";
+import { defaultBackend, toBackend } from "../backend/registry.js";
+
+/**
+ * Collects the equations of one trace. Traces nest (grad inside vmap inside jit): a tensor that
+ * belongs to an enclosing trace is captured as an input of this one, so every graph is closed
+ * and the enclosing transformation still sees the dependency when the graph is inlined.
+ */
+export class Builder {
+  readonly inputs: Var[] = [];
+  readonly captures: Var[] = [];
+  readonly captured: AnyTensor[] = [];
+  readonly consts: GraphConst[] = [];
+  readonly eqns: Eqn[] = [];
+  closed = false;
+  private readonly constVars = new Map<DeviceArray, Var>();
+  private readonly captureVars = new Map<Var, Var>();
+
+  constructor(readonly parent: Builder | null) {}
+
+  newInput(aval: AbstractValue): AnyTensor {
+    const v = new Var({ shape: [...aval.shape], dtype: aval.dtype });
+    this.inputs.push(v);
+    return Tensor._fromTrace(this, v);
+  }
+
+  /** The variable of this trace that stands for `t`. */
+  lift(t: AnyTensor): Var {
+    const tr = t._trace;
+    if (tr === null) {
+      const value = t._device();
+      let v = this.constVars.get(value);
+      if (!v) {
+        v = new Var(value.aval);
+        this.constVars.set(value, v);
+        this.consts.push({ v, value });
+      }
+      return v;
+    }
+    if (tr.builder === this) return tr.v;
+    if (tr.builder.closed || !this.isDescendantOf(tr.builder)) throw escapedTracer();
+    let v = this.captureVars.get(tr.v);
+    if (!v) {
+      v = new Var(tr.v.aval);
+      this.captureVars.set(tr.v, v);
+      this.captures.push(v);
+      this.captured.push(t);
+    }
+    return v;
+  }
+
+  private isDescendantOf(b: Builder): boolean {
+    for (let p = this.parent; p; p = p.parent) if (p === b) return true;
+    return false;
+  }
+
+  add(prim: Primitive, inputs: readonly AnyTensor[], params: object, out: AbstractValue): AnyTensor {
+    const ins = inputs.map((t) => this.lift(t));
+    const v = new Var(out);
+    this.eqns.push({ prim, inputs: ins, params, out: v });
+    return Tensor._fromTrace(this, v);
+  }
+
+  finish(outputs: readonly AnyTensor[]): Graph {
+    const outs = outputs.map((t) => this.lift(t));
+    this.closed = true;
+    return new Graph(this.inputs, this.captures, this.consts, this.eqns, outs);
+  }
+}
+
+export function escapedTracer(): Error {
+  return new Error(
+    "shapegrad: a traced value was used outside the transformation that created it " +
+      "(was a tensor from inside grad/vmap/jit stored in an outer variable?)",
+  );
+}
+
+let current: Builder | null = null;
+
+export function currentBuilder(): Builder | null {
+  return current;
+}
+
+/** Applies a primitive: recorded into the innermost trace, or run now on the default backend. */
+export function bind(prim: Primitive, inputs: readonly AnyTensor[], params: object): AnyTensor {
+  const out = prim.abstractEval(
+    inputs.map((t) => t.aval),
+    params,
+  );
+  if (current) return current.add(prim, inputs, params, out);
+  const backend = defaultBackend();
+  const arrays = inputs.map((t) => toBackend(t._device(), backend));
+  return Tensor._fromDevice(backend.execute(prim, params, arrays, out));
+}
+
+export interface Traced {
+  readonly graph: Graph;
+  /** Enclosing-trace tensors the function closed over, in the order of `graph.captures`. */
+  readonly captured: readonly AnyTensor[];
+}
+
+/** Traces `f` on symbolic inputs with the given abstract values. */
+export function traceFlat(f: (inputs: AnyTensor[]) => readonly AnyTensor[], avals: readonly AbstractValue[]): Traced {
+  const b = new Builder(current);
+  const saved = current;
+  current = b;
+  let graph: Graph;
+  try {
+    const ins = avals.map((a) => b.newInput(a));
+    const outs = f(ins);
+    graph = b.finish(outs);
+  } finally {
+    current = saved;
+    b.closed = true;
+  }
+  return { graph, captured: b.captured };
+}
+
+/**
+ * Runs a graph in the current context: on a backend when there is no enclosing trace and every
+ * argument is concrete, else by replaying its equations into the enclosing trace.
+ * `args` are the graph's inputs followed by its captures.
+ */
+export function callGraph(graph: Graph, args: readonly AnyTensor[]): AnyTensor[] {
+  if (!current && args.every((t) => t._trace === null)) {
+    const backend = defaultBackend();
+    return backend.run(graph, args.map((t) => toBackend(t._device(), backend))).map((d) => Tensor._fromDevice(d));
+  }
+  return replayGraph(graph, args, (e, ins) => bind(e.prim, ins, e.params));
+}
+
+/**
+ * Walks a graph's equations with an environment from variables to values: the common skeleton of
+ * every interpreter (inlining, jvp, vmap, reverse mode's forward pass).
+ */
+export function replayGraph<T>(
+  graph: Graph,
+  args: readonly T[],
+  step: (e: Eqn, inputs: T[]) => T,
+  constant: (c: GraphConst) => T = (c) => Tensor._fromDevice(c.value) as T,
+): T[] {
+  const env = new Map<Var, T>();
+  const formals = [...graph.inputs, ...graph.captures];
+  if (formals.length !== args.length) throw new Error(`internal: graph takes ${formals.length} inputs, got ${args.length}`);
+  formals.forEach((v, i) => env.set(v, args[i]!));
+  for (const c of graph.consts) env.set(c.v, constant(c));
+  const read = (v: Var): T => {
+    if (!env.has(v)) throw new Error("internal: unbound variable in graph");
+    return env.get(v)!;
+  };
+  for (const e of graph.eqns) env.set(e.out, step(e, e.inputs.map(read)));
+  return graph.outputs.map(read);
+}

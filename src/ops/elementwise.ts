@@ -1,0 +1,181 @@
+/** Public elementwise ops: NumPy broadcasting, dtype promotion, numbers accepted as scalars. */
+import type { DType, FloatDType } from "../ir/dtype.js";
+import type { AsShape, Check, Shape } from "../shape/core.js";
+import type { Broadcast, BroadcastAll } from "../shape/broadcast.js";
+import type { AnyTensor, Tensor } from "../tensor/tensor.js";
+import { isFloat } from "../ir/dtype.js";
+import { Tensor as TensorClass } from "../tensor/tensor.js";
+import * as lax from "./lax.js";
+import { broadcastOperands, broadcastTo } from "./operand.js";
+import { broadcastShapes } from "./checks.js";
+import type { Operand, ResultDType, ResultDType3, ShapeOf } from "./types.js";
+
+// ---------------------------------------------------------------- binary arithmetic
+
+type BinResult<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, ResultDType<X, Y>>;
+type CmpResult<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, "bool">;
+type BinArg<X, Y, Op extends string> = Check<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>, Y>;
+
+function binary(op: string, f: (x: AnyTensor, y: AnyTensor) => AnyTensor) {
+  return (x: Operand, y: Operand): AnyTensor => {
+    const [a, b] = broadcastOperands(op, [x, y]);
+    return f(a!, b!);
+  };
+}
+/** Like `binary`, for ops that only make sense on floats (div, pow): ints are promoted to float32. */
+function floatBinary(op: string, f: (x: AnyTensor, y: AnyTensor) => AnyTensor) {
+  return (x: Operand, y: Operand): AnyTensor => {
+    const [a, b] = broadcastOperands(op, [x, y], "float32");
+    return f(a!, b!);
+  };
+}
+
+const addImpl = binary("add", lax.add);
+const subImpl = binary("sub", lax.sub);
+const mulImpl = binary("mul", lax.mul);
+const divImpl = floatBinary("div", lax.div);
+const maximumImpl = binary("maximum", lax.max);
+const minimumImpl = binary("minimum", lax.min);
+
+export function add<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "add">): BinResult<X, Y, "add"> {
+  return addImpl(x, y as Operand) as BinResult<X, Y, "add">;
+}
+export function sub<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "sub">): BinResult<X, Y, "sub"> {
+  return subImpl(x, y as Operand) as BinResult<X, Y, "sub">;
+}
+export function mul<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "mul">): BinResult<X, Y, "mul"> {
+  return mulImpl(x, y as Operand) as BinResult<X, Y, "mul">;
+}
+export function div<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "div">): BinResult<X, Y, "div"> {
+  return divImpl(x, y as Operand) as BinResult<X, Y, "div">;
+}
+export function maximum<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "maximum">): BinResult<X, Y, "maximum"> {
+  return maximumImpl(x, y as Operand) as BinResult<X, Y, "maximum">;
+}
+export function minimum<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "minimum">): BinResult<X, Y, "minimum"> {
+  return minimumImpl(x, y as Operand) as BinResult<X, Y, "minimum">;
+}
+
+/**
+ * x ** y. An integer number exponent (`pow(x, 3)`) is an exact repeated product that is
+ * differentiable for negative x; a tensor or fractional exponent uses exp/log semantics.
+ */
+export function pow<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "pow">): BinResult<X, Y, "pow"> {
+  return powImpl(x, y as Operand) as BinResult<X, Y, "pow">;
+}
+function powImpl(x: Operand, y: Operand): AnyTensor {
+  if (x instanceof TensorClass && typeof y === "number" && Number.isInteger(y) && Math.abs(y) <= 64) {
+    const t = isFloat(x.dtype) ? (x as AnyTensor) : lax.convert(x as AnyTensor, "float32");
+    if (y === 0) return lax.onesLike(t);
+    return y > 0 ? lax.integerPow(t, y) : lax.integerPow(lax.div(lax.onesLike(t), t), -y);
+  }
+  const [a, b] = broadcastOperands("pow", [x, y], "float32");
+  return lax.pow(a!, b!);
+}
+
+// ---------------------------------------------------------------- comparisons
+
+const cmp = (op: string, f: (x: AnyTensor, y: AnyTensor) => AnyTensor) => binary(op, f);
+const ltImpl = cmp("less", lax.lt);
+const leImpl = cmp("lessEqual", lax.le);
+const gtImpl = cmp("greater", lax.gt);
+const geImpl = cmp("greaterEqual", lax.ge);
+const eqImpl = cmp("equal", lax.eq);
+const neImpl = cmp("notEqual", lax.ne);
+
+export function less<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "less">): CmpResult<X, Y, "less"> {
+  return ltImpl(x, y as Operand) as CmpResult<X, Y, "less">;
+}
+export function lessEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "lessEqual">): CmpResult<X, Y, "lessEqual"> {
+  return leImpl(x, y as Operand) as CmpResult<X, Y, "lessEqual">;
+}
+export function greater<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "greater">): CmpResult<X, Y, "greater"> {
+  return gtImpl(x, y as Operand) as CmpResult<X, Y, "greater">;
+}
+export function greaterEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "greaterEqual">): CmpResult<X, Y, "greaterEqual"> {
+  return geImpl(x, y as Operand) as CmpResult<X, Y, "greaterEqual">;
+}
+export function equal<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "equal">): CmpResult<X, Y, "equal"> {
+  return eqImpl(x, y as Operand) as CmpResult<X, Y, "equal">;
+}
+export function notEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "notEqual">): CmpResult<X, Y, "notEqual"> {
+  return neImpl(x, y as Operand) as CmpResult<X, Y, "notEqual">;
+}
+
+// ---------------------------------------------------------------- where / clip
+
+type Where3<C, X, Y> = BroadcastAll<[ShapeOf<C>, ShapeOf<X>, ShapeOf<Y>], "where">;
+
+/** where(cond, x, y): x where cond is true, else y (all three broadcast together). */
+export function where<C extends Tensor<Shape, "bool">, X extends Operand, Y extends Operand>(
+  cond: C,
+  x: X,
+  y: Check<Where3<C, X, Y>, Y>,
+): Tensor<AsShape<Where3<C, X, Y>>, ResultDType<X, Y>> {
+  return whereImpl(cond, x, y as Operand) as Tensor<AsShape<Where3<C, X, Y>>, ResultDType<X, Y>>;
+}
+function whereImpl(cond: AnyTensor, x: Operand, y: Operand): AnyTensor {
+  if (!(cond instanceof TensorClass) || cond.dtype !== "bool") {
+    throw new TypeError(`where: the condition must be a bool tensor (from a comparison), got ${cond instanceof TensorClass ? cond.dtype : typeof cond}`);
+  }
+  const [a, b] = broadcastOperands("where", [x, y]);
+  const shape = broadcastShapes("where", cond.shape, a!.shape);
+  return lax.select(broadcastTo(cond, shape), broadcastTo(a!, shape), broadcastTo(b!, shape));
+}
+
+type Clip3<X, L, H> = BroadcastAll<[ShapeOf<X>, ShapeOf<L>, ShapeOf<H>], "clip">;
+/** Limits x to [lo, hi]. */
+export function clip<X extends Tensor<Shape, DType>, L extends Operand, H extends Operand>(
+  x: X,
+  lo: L,
+  hi: Check<Clip3<X, L, H>, H>,
+): Tensor<AsShape<Clip3<X, L, H>>, ResultDType3<X, L, H>> {
+  return minimumImpl(maximumImpl(x, lo), hi as Operand) as Tensor<AsShape<Clip3<X, L, H>>, ResultDType3<X, L, H>>;
+}
+
+// ---------------------------------------------------------------- unary
+
+type Unary = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, D>;
+type FloatUnary = <S extends Shape, D extends FloatDType>(x: Tensor<S, D>) => Tensor<S, D>;
+
+function checkTensor(op: string, x: unknown): AnyTensor {
+  if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
+  return x as AnyTensor;
+}
+function floatUnary(op: string, f: (x: AnyTensor) => AnyTensor): FloatUnary {
+  return ((x: AnyTensor) => {
+    const t = checkTensor(op, x);
+    if (!isFloat(t.dtype)) throw new TypeError(`${op}: expects a float tensor, got ${t.dtype}`);
+    return f(t);
+  }) as FloatUnary;
+}
+function unary(op: string, f: (x: AnyTensor) => AnyTensor): Unary {
+  return ((x: AnyTensor) => f(checkTensor(op, x))) as Unary;
+}
+
+export const neg: Unary = unary("neg", lax.neg);
+export const abs: Unary = unary("abs", lax.abs);
+export const sign: Unary = unary("sign", lax.sign);
+export const square: Unary = unary("square", (x) => lax.integerPow(x, 2));
+export const exp: FloatUnary = floatUnary("exp", lax.exp);
+export const log: FloatUnary = floatUnary("log", lax.log);
+export const log1p: FloatUnary = floatUnary("log1p", lax.log1p);
+export const sin: FloatUnary = floatUnary("sin", lax.sin);
+export const cos: FloatUnary = floatUnary("cos", lax.cos);
+export const tan: FloatUnary = floatUnary("tan", lax.tan);
+export const tanh: FloatUnary = floatUnary("tanh", lax.tanh);
+export const sqrt: FloatUnary = floatUnary("sqrt", lax.sqrt);
+export const reciprocal: FloatUnary = floatUnary("reciprocal", (x) => lax.div(lax.onesLike(x), x));
+export const sigmoid: FloatUnary = floatUnary("sigmoid", lax.logistic);
+export const relu: Unary = unary("relu", (x) => lax.max(x, lax.zerosLike(x)));
+/** log(1 + exp(x)), computed without overflow. */
+export const softplus: FloatUnary = floatUnary("softplus", (x) =>
+  lax.add(lax.log1p(lax.exp(lax.neg(lax.abs(x)))), lax.max(x, lax.zerosLike(x))),
+);
+/** The identity, with a zero derivative. */
+export const stopGradient: Unary = unary("stopGradient", lax.stopGradient);
+
+/** Converts to another dtype. */
+export function astype<S extends Shape, D2 extends DType>(x: Tensor<S, DType>, dtype: D2): Tensor<S, D2> {
+  return lax.convert(checkTensor("astype", x), dtype) as Tensor<S, D2>;
+}

@@ -1,0 +1,79 @@
+/** Public reductions: over all axes, one axis or a list, with keepdims. */
+import type { DType } from "../ir/dtype.js";
+import type { AsShape, Check, Shape } from "../shape/core.js";
+import type { Reduce } from "../shape/reduce.js";
+import type { AnyTensor, Tensor } from "../tensor/tensor.js";
+import { Tensor as TensorClass } from "../tensor/tensor.js";
+import { isFloat } from "../ir/dtype.js";
+import * as lax from "./lax.js";
+import { normAxes } from "./checks.js";
+
+export type AxisArg = number | readonly number[] | undefined;
+type Reduced<S extends Shape, Ax extends AxisArg, K extends boolean, Op extends string, D extends DType> = Tensor<AsShape<Reduce<S, Ax, K, Op>>, D>;
+
+function reduction(op: string, f: (x: AnyTensor, axes: number[]) => AnyTensor, floatOut = false) {
+  return (x: AnyTensor, axis: AxisArg, keepdims: boolean | undefined): AnyTensor => {
+    if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor`);
+    const axes = normAxes(op, axis, x.shape);
+    const t = floatOut && !isFloat(x.dtype) ? lax.convert(x, "float32") : x;
+    const r = f(t, axes);
+    return keepdims ? lax.reshape(r, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : r;
+  };
+}
+
+const sumImpl = reduction("sum", lax.reduceSum);
+const prodImpl = reduction("prod", lax.reduceProd);
+const maxImpl = reduction("max", (x, axes) => {
+  if (axes.some((a) => x.shape[a] === 0)) throw new Error(`max: zero-size axis in shape [${x.shape.join(", ")}] has no maximum`);
+  return lax.reduceMax(x, axes);
+});
+const minImpl = reduction("min", (x, axes) => {
+  if (axes.some((a) => x.shape[a] === 0)) throw new Error(`min: zero-size axis in shape [${x.shape.join(", ")}] has no minimum`);
+  return lax.reduceMin(x, axes);
+});
+const meanImpl = reduction(
+  "mean",
+  (x, axes) => {
+    const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+    const s = lax.reduceSum(x, axes);
+    return lax.div(s, lax.full(s.shape, n, s.dtype));
+  },
+  true,
+);
+
+export function sum<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
+  x: Tensor<S, D>,
+  axis?: Check<Reduce<S, Ax, K, "sum">, Ax>,
+  keepdims?: K,
+): Reduced<S, Ax, K, "sum", D> {
+  return sumImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "sum", D>;
+}
+export function prod<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
+  x: Tensor<S, D>,
+  axis?: Check<Reduce<S, Ax, K, "prod">, Ax>,
+  keepdims?: K,
+): Reduced<S, Ax, K, "prod", D> {
+  return prodImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "prod", D>;
+}
+export function max<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
+  x: Tensor<S, D>,
+  axis?: Check<Reduce<S, Ax, K, "max">, Ax>,
+  keepdims?: K,
+): Reduced<S, Ax, K, "max", D> {
+  return maxImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "max", D>;
+}
+export function min<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
+  x: Tensor<S, D>,
+  axis?: Check<Reduce<S, Ax, K, "min">, Ax>,
+  keepdims?: K,
+): Reduced<S, Ax, K, "min", D> {
+  return minImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "min", D>;
+}
+/** Arithmetic mean; integer tensors give float32. */
+export function mean<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
+  x: Tensor<S, D>,
+  axis?: Check<Reduce<S, Ax, K, "mean">, Ax>,
+  keepdims?: K,
+): Reduced<S, Ax, K, "mean", D extends "float64" ? "float64" : "float32"> {
+  return meanImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "mean", D extends "float64" ? "float64" : "float32">;
+}

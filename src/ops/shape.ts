@@ -1,0 +1,278 @@
+/** Public shape ops: reshape, transpose, axes, broadcasting, indexing, slicing, joining, diagonals. */
+import type { DType } from "../ir/dtype.js";
+import type { AsShape, Check, Shape } from "../shape/core.js";
+import type { Reshape, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
+import type { Transpose } from "../shape/transpose.js";
+import type { BroadcastTo } from "../shape/broadcast.js";
+import type { MoveAxis, AxisInRange } from "../shape/axis.js";
+import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
+import type { Concat, Stack } from "../shape/concat.js";
+import type { Diagonal, Trace } from "../shape/diagonal.js";
+import type { AnyTensor, Tensor } from "../tensor/tensor.js";
+import { Tensor as TensorClass } from "../tensor/tensor.js";
+import { showShape, sizeOf } from "../ir/aval.js";
+import * as lax from "./lax.js";
+import { checkShapeArg, normAxes, normAxis, shapeError } from "./checks.js";
+import { broadcastTo as broadcastToImpl } from "./operand.js";
+import { promote } from "../ir/dtype.js";
+
+function tensorArg(op: string, x: unknown): AnyTensor {
+  if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
+  return x as AnyTensor;
+}
+
+// ---------------------------------------------------------------- reshape family
+
+/** Reshapes to `shape`; one entry may be -1 (inferred). */
+export function reshape<S extends Shape, D extends DType, const NS extends Shape>(
+  x: Tensor<S, D>,
+  shape: Check<Reshape<S, NS>, NS>,
+): Tensor<AsShape<Reshape<S, NS>>, D> {
+  return reshapeImpl(x, shape as NS) as Tensor<AsShape<Reshape<S, NS>>, D>;
+}
+function reshapeImpl(x: AnyTensor, shape: readonly number[]): AnyTensor {
+  tensorArg("reshape", x);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1)) {
+    shapeError(`reshape: a shape is an array of non-negative integers (one may be -1), got ${JSON.stringify(shape)}`);
+  }
+  const holes = shape.filter((d) => d === -1).length;
+  if (holes > 1) shapeError(`reshape: only one dim may be -1, got ${showShape(shape)}`);
+  const n = x.size;
+  let out = [...shape];
+  if (holes === 1) {
+    const known = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+    if (known === 0 || n % known !== 0) shapeError(`reshape: cannot reshape ${showShape(x.shape)} (${n} elements) into ${showShape(shape)}`);
+    out = shape.map((d) => (d === -1 ? n / known : d));
+  }
+  if (sizeOf(out) !== n) {
+    shapeError(`reshape: cannot reshape ${showShape(x.shape)} (${n} elements) into ${showShape(shape)} (${sizeOf(out)} elements)`);
+  }
+  return lax.reshape(x, out);
+}
+
+/** Flattens to one dimension. */
+export function flatten<S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<Flatten<S>, D> {
+  const t = tensorArg("flatten", x);
+  return lax.reshape(t, [t.size]) as Tensor<Flatten<S>, D>;
+}
+
+/** Inserts a size-1 axis at `axis` (negative counts from the end; -1 appends). */
+export function expandDims<S extends Shape, D extends DType, const A extends number>(
+  x: Tensor<S, D>,
+  axis: Check<ExpandDims<S, A>, A>,
+): Tensor<AsShape<ExpandDims<S, A>>, D> {
+  const t = tensorArg("expandDims", x);
+  const r = t.shape.length;
+  const a = axis as number;
+  if (!Number.isInteger(a) || a < -(r + 1) || a > r) shapeError(`expandDims: axis ${a} is out of range for shape ${showShape(t.shape)} (must be in [-${r + 1}, ${r}])`);
+  return lax.expandDims(t, a < 0 ? a + r + 1 : a) as Tensor<AsShape<ExpandDims<S, A>>, D>;
+}
+
+/** Removes size-1 axes: the given ones (each must have size 1), or all of them. */
+export function squeeze<S extends Shape, D extends DType, const Ax extends number | readonly number[] | undefined = undefined>(
+  x: Tensor<S, D>,
+  axis?: Check<Squeeze<S, Ax>, Ax>,
+): Tensor<AsShape<Squeeze<S, Ax>>, D> {
+  const t = tensorArg("squeeze", x);
+  const ax = axis as number | readonly number[] | undefined;
+  const axes = ax === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes("squeeze", ax, t.shape);
+  for (const a of axes) {
+    if (t.shape[a] !== 1) shapeError(`squeeze: axis ${a} has size ${t.shape[a]}, not 1 (shape ${showShape(t.shape)})`);
+  }
+  return lax.reshape(t, t.shape.filter((_, i) => !axes.includes(i))) as Tensor<AsShape<Squeeze<S, Ax>>, D>;
+}
+
+/** Permutes the axes (default: reverses them). */
+export function transpose<S extends Shape, D extends DType, const P extends readonly number[] | undefined = undefined>(
+  x: Tensor<S, D>,
+  perm?: Check<Transpose<S, P>, P>,
+): Tensor<AsShape<Transpose<S, P>>, D> {
+  const t = tensorArg("transpose", x);
+  const r = t.shape.length;
+  const p = perm as readonly number[] | undefined;
+  const full = p === undefined ? t.shape.map((_, i) => r - 1 - i) : p.map((a) => (Number.isInteger(a) && a >= -r && a < r ? (a < 0 ? a + r : a) : -1));
+  if (full.length !== r || full.includes(-1) || new Set(full).size !== r) {
+    shapeError(`transpose: [${(p ?? []).join(", ")}] is not a permutation of the axes of ${showShape(t.shape)}`);
+  }
+  return lax.transpose(t, full) as Tensor<AsShape<Transpose<S, P>>, D>;
+}
+
+/** Moves one axis to a new position. */
+export function moveAxis<S extends Shape, D extends DType, const F extends number, const To extends number>(
+  x: Tensor<S, D>,
+  from: Check<AxisInRange<S, F>, F>,
+  to: Check<AxisInRange<S, To>, To>,
+): Tensor<AsShape<MoveAxis<S, F, To>>, D> {
+  const t = tensorArg("moveAxis", x);
+  const r = t.shape.length;
+  return lax.moveAxis(t, normAxis("moveAxis", from as number, r, t.shape), normAxis("moveAxis", to as number, r, t.shape)) as Tensor<AsShape<MoveAxis<S, F, To>>, D>;
+}
+
+/** Broadcasts to `shape` by NumPy rules. */
+export function broadcastTo<S extends Shape, D extends DType, const NS extends Shape>(
+  x: Tensor<S, D>,
+  shape: Check<BroadcastTo<S, NS>, NS>,
+): Tensor<AsShape<BroadcastTo<S, NS>>, D> {
+  const t = tensorArg("broadcastTo", x);
+  const target = checkShapeArg("broadcastTo", shape);
+  const off = target.length - t.shape.length;
+  const ok = off >= 0 && t.shape.every((d, i) => d === 1 || d === target[i + off]);
+  if (!ok) shapeError(`broadcastTo: cannot broadcast ${showShape(t.shape)} to ${showShape(target)}`);
+  return broadcastToImpl(t, target) as Tensor<AsShape<BroadcastTo<S, NS>>, D>;
+}
+
+// ---------------------------------------------------------------- indexing
+
+/** Takes element `i` along `axis` (default 0), dropping that axis. Negative i counts from the end. */
+export function index<S extends Shape, D extends DType, const I extends number, const A extends number = 0>(
+  x: Tensor<S, D>,
+  i: Check<Index<S, I, A>, I>,
+  axis?: A,
+): Tensor<AsShape<Index<S, I, A>>, D> {
+  const t = tensorArg("index", x);
+  if (t.shape.length === 0) shapeError("index: cannot index a rank-0 tensor (shape [])");
+  const ax = normAxis("index", axis ?? 0, t.shape.length, t.shape);
+  const n = t.shape[ax]!;
+  const k = i as number;
+  if (!Number.isInteger(k) || k < -n || k >= n) shapeError(`index: ${k} is out of bounds for axis ${ax} of size ${n} (shape ${showShape(t.shape)})`);
+  const at = k < 0 ? k + n : k;
+  const s = lax.slice(t, t.shape.map((_, a) => (a === ax ? at : 0)), t.shape.map((d, a) => (a === ax ? at + 1 : d)));
+  return lax.reshape(s, t.shape.filter((_, a) => a !== ax)) as Tensor<AsShape<Index<S, I, A>>, D>;
+}
+
+/**
+ * Basic slicing, one entry per leading axis: `null` keeps the axis, `[start, end?, step?]` takes a
+ * Python-style range (negative bounds count from the end and are clamped; step >= 1).
+ */
+export function slice<S extends Shape, D extends DType, const Spec extends readonly SliceEntry[]>(
+  x: Tensor<S, D>,
+  spec: Check<Slice<S, Spec>, Spec>,
+): Tensor<AsShape<Slice<S, Spec>>, D> {
+  const t = tensorArg("slice", x);
+  const sp = spec as readonly SliceEntry[];
+  if (!Array.isArray(sp)) shapeError("slice: the spec is an array with one entry per leading axis");
+  if (sp.length > t.shape.length) shapeError(`slice: ${sp.length} entries for shape ${showShape(t.shape)} (rank ${t.shape.length})`);
+  const start: number[] = [];
+  const limit: number[] = [];
+  const strides: number[] = [];
+  t.shape.forEach((n, a) => {
+    const e = sp[a];
+    if (e === null || e === undefined) {
+      start.push(0);
+      limit.push(n);
+      strides.push(1);
+      return;
+    }
+    const [s0, e0, st0] = e;
+    const step = st0 ?? 1;
+    if (!Number.isInteger(step) || step < 1) shapeError(`slice: step must be a positive integer, got ${step} on axis ${a}`);
+    const clampIdx = (v: number | null | undefined, dflt: number) => {
+      if (v === null || v === undefined) return dflt;
+      if (!Number.isInteger(v)) shapeError(`slice: bounds must be integers, got ${v} on axis ${a}`);
+      const w = v < 0 ? v + n : v;
+      return Math.min(Math.max(w, 0), n);
+    };
+    const s = clampIdx(s0, 0);
+    const en = Math.max(clampIdx(e0, n), s);
+    start.push(s);
+    limit.push(en);
+    strides.push(step);
+  });
+  return lax.slice(t, start, limit, strides) as Tensor<AsShape<Slice<S, Spec>>, D>;
+}
+
+// ---------------------------------------------------------------- joining
+
+type ShapesOf<Ts extends readonly Tensor<Shape, DType>[]> = { [K in keyof Ts]: Ts[K] extends Tensor<infer S, DType> ? S : never };
+type DTypeOfList<Ts extends readonly Tensor<Shape, DType>[]> = Ts[number] extends Tensor<Shape, infer D> ? D : never;
+
+function joinArgs(op: string, xs: readonly AnyTensor[]): AnyTensor[] {
+  if (!Array.isArray(xs) || xs.length === 0) shapeError(`${op}: needs a non-empty array of tensors`);
+  xs.forEach((x) => tensorArg(op, x));
+  const dtype = xs.map((x) => x.dtype).reduce(promote);
+  return xs.map((x) => lax.convert(x, dtype));
+}
+
+/** Joins tensors along an existing axis. */
+export function concatenate<const Ts extends readonly Tensor<Shape, DType>[], const A extends number = 0>(
+  xs: Check<Concat<ShapesOf<Ts>, A>, Ts>,
+  axis?: A,
+): Tensor<AsShape<Concat<ShapesOf<Ts>, A>>, DTypeOfList<Ts>> {
+  const ts = joinArgs("concatenate", xs as readonly AnyTensor[]);
+  const r = ts[0]!.shape.length;
+  if (r === 0) shapeError("concatenate: cannot concatenate rank-0 tensors (use stack)");
+  const ax = normAxis("concatenate", axis ?? 0, r, ts[0]!.shape);
+  for (const t of ts) {
+    if (t.shape.length !== r || t.shape.some((d, i) => i !== ax && d !== ts[0]!.shape[i])) {
+      shapeError(`concatenate: shapes ${showShape(ts[0]!.shape)} and ${showShape(t.shape)} differ outside axis ${ax}`);
+    }
+  }
+  return lax.concatenate(ts, ax) as Tensor<AsShape<Concat<ShapesOf<Ts>, A>>, DTypeOfList<Ts>>;
+}
+
+/** Joins equal-shaped tensors along a new axis. */
+export function stack<const Ts extends readonly Tensor<Shape, DType>[], const A extends number = 0>(
+  xs: Check<Stack<ShapesOf<Ts>, A>, Ts>,
+  axis?: A,
+): Tensor<AsShape<Stack<ShapesOf<Ts>, A>>, DTypeOfList<Ts>> {
+  const ts = joinArgs("stack", xs as readonly AnyTensor[]);
+  const s0 = ts[0]!.shape;
+  for (const t of ts) {
+    if (t.shape.length !== s0.length || t.shape.some((d, i) => d !== s0[i])) {
+      shapeError(`stack: shapes ${showShape(s0)} and ${showShape(t.shape)} differ; stack needs equal shapes`);
+    }
+  }
+  const r = s0.length + 1;
+  const a = axis ?? 0;
+  if (!Number.isInteger(a) || a < -r || a >= r) shapeError(`stack: axis ${a} is out of range for the result of rank ${r}`);
+  const ax = a < 0 ? a + r : a;
+  return lax.concatenate(ts.map((t) => lax.expandDims(t, ax)), ax) as Tensor<AsShape<Stack<ShapesOf<Ts>, A>>, DTypeOfList<Ts>>;
+}
+
+// ---------------------------------------------------------------- diagonals
+
+/**
+ * The diagonal over two axes (NumPy semantics): those axes are removed and the diagonal is the
+ * last axis. A strided slice of the flattened pair of axes, so every transformation handles it.
+ */
+export function diagonal<S extends Shape, D extends DType, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
+  x: Tensor<S, D>,
+  offset?: Check<Diagonal<S, O, A1, A2>, O>,
+  axis1?: A1,
+  axis2?: A2,
+): Tensor<AsShape<Diagonal<S, O, A1, A2>>, D> {
+  return diagonalImpl("diagonal", tensorArg("diagonal", x), (offset as number | undefined) ?? 0, axis1 ?? 0, axis2 ?? 1) as Tensor<AsShape<Diagonal<S, O, A1, A2>>, D>;
+}
+
+function diagonalImpl(op: string, t: AnyTensor, offset: number, axis1: number, axis2: number): AnyTensor {
+  const r = t.shape.length;
+  if (r < 2) shapeError(`${op}: needs rank >= 2, got shape ${showShape(t.shape)}`);
+  if (!Number.isInteger(offset)) shapeError(`${op}: offset must be an integer, got ${offset}`);
+  const a1 = normAxis(op, axis1, r, t.shape);
+  const a2 = normAxis(op, axis2, r, t.shape);
+  if (a1 === a2) shapeError(`${op}: axis1 and axis2 must differ, got ${axis1} and ${axis2} for shape ${showShape(t.shape)}`);
+  const rest = t.shape.map((_, i) => i).filter((i) => i !== a1 && i !== a2);
+  const moved = lax.transpose(t, [...rest, a1, a2]);
+  const n = t.shape[a1]!;
+  const m = t.shape[a2]!;
+  const len = Math.max(0, Math.min(n - Math.max(0, -offset), m - Math.max(0, offset)));
+  const lead = rest.map((i) => t.shape[i]!);
+  if (len === 0) return lax.full([...lead, 0], 0, t.dtype);
+  // element (i, i + offset) of an n x m block sits at flat position i*(m+1) + offset (offset >= 0)
+  const first = offset >= 0 ? offset : -offset * m;
+  const flat = lax.reshape(moved, [...lead, n * m]);
+  const start = [...lead.map(() => 0), first];
+  const limit = [...lead, first + (len - 1) * (m + 1) + 1];
+  return lax.slice(flat, start, limit, [...lead.map(() => 1), m + 1]);
+}
+
+/** Sum of the diagonal over two axes. */
+export function trace<S extends Shape, D extends DType, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
+  x: Tensor<S, D>,
+  offset?: Check<Trace<S, O, A1, A2>, O>,
+  axis1?: A1,
+  axis2?: A2,
+): Tensor<AsShape<Trace<S, O, A1, A2>>, D> {
+  const d = diagonalImpl("trace", tensorArg("trace", x), (offset as number | undefined) ?? 0, axis1 ?? 0, axis2 ?? 1);
+  return lax.reduceSum(d, [d.shape.length - 1]) as Tensor<AsShape<Trace<S, O, A1, A2>>, D>;
+}

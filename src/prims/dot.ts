@@ -1,0 +1,152 @@
+/**
+ * dot_general, as in XLA: contracts `contract` axis pairs and maps over `batch` axis pairs.
+ * Output layout: [batch..., lhs free..., rhs free...], free axes in increasing order. matmul, dot,
+ * outer, tensordot and the batched products that vmap creates are all this one primitive.
+ */
+import { showShape, stridesOf, sizeOf, type AbstractValue } from "../ir/aval.js";
+import { allocate } from "../ir/dtype.js";
+import type { BatchDim, Primitive } from "../ir/primitive.js";
+import { bind } from "../ir/trace.js";
+import { HostArray } from "../backend/host-array.js";
+import type { AnyTensor } from "../tensor/tensor.js";
+import * as lax from "../ops/lax.js";
+import { inversePerm } from "./structural.js";
+
+export interface DotGeneralParams {
+  /** [lhs axes, rhs axes] contracted pairwise. */
+  readonly contract: readonly [readonly number[], readonly number[]];
+  /** [lhs axes, rhs axes] mapped pairwise. */
+  readonly batch: readonly [readonly number[], readonly number[]];
+}
+
+export function freeAxes(rank: number, ...used: (readonly number[])[]): number[] {
+  const all = used.flat();
+  return Array.from({ length: rank }, (_, i) => i).filter((i) => !all.includes(i));
+}
+
+function dotAval(x: AbstractValue, y: AbstractValue, { contract, batch }: DotGeneralParams): AbstractValue {
+  const bad = () => {
+    throw new Error(`internal: dot_general ${showShape(x.shape)} x ${showShape(y.shape)} contract=${JSON.stringify(contract)} batch=${JSON.stringify(batch)}`);
+  };
+  if (x.dtype !== y.dtype || contract[0].length !== contract[1].length || batch[0].length !== batch[1].length) bad();
+  contract[0].forEach((a, i) => x.shape[a] !== y.shape[contract[1][i]!] && bad());
+  batch[0].forEach((a, i) => x.shape[a] !== y.shape[batch[1][i]!] && bad());
+  const lf = freeAxes(x.shape.length, contract[0], batch[0]);
+  const rf = freeAxes(y.shape.length, contract[1], batch[1]);
+  return {
+    shape: [...batch[0].map((a) => x.shape[a]!), ...lf.map((a) => x.shape[a]!), ...rf.map((a) => y.shape[a]!)],
+    dtype: x.dtype,
+  };
+}
+
+/** Reference: loop over output elements and the contracted index space, accumulating in double. */
+function dotImpl(x: HostArray, y: HostArray, p: DotGeneralParams, out: AbstractValue): HostArray {
+  const xs = stridesOf(x.shape);
+  const ys = stridesOf(y.shape);
+  const lf = freeAxes(x.shape.length, p.contract[0], p.batch[0]);
+  const rf = freeAxes(y.shape.length, p.contract[1], p.batch[1]);
+  // per output axis: stride into x and into y
+  const oxs = [...p.batch[0].map((a) => xs[a]!), ...lf.map((a) => xs[a]!), ...rf.map(() => 0)];
+  const oys = [...p.batch[1].map((a) => ys[a]!), ...lf.map(() => 0), ...rf.map((a) => ys[a]!)];
+  const cShape = p.contract[0].map((a) => x.shape[a]!);
+  const cxs = p.contract[0].map((a) => xs[a]!);
+  const cys = p.contract[1].map((a) => ys[a]!);
+  const n = sizeOf(out.shape);
+  const nc = sizeOf(cShape);
+  // precompute the contracted offsets once
+  const cOffX = new Int32Array(nc);
+  const cOffY = new Int32Array(nc);
+  for (let c = 0; c < nc; c++) {
+    let rem = c;
+    for (let k = cShape.length - 1; k >= 0; k--) {
+      const i = rem % cShape[k]!;
+      rem = (rem - i) / cShape[k]!;
+      cOffX[c]! += i * cxs[k]!;
+      cOffY[c]! += i * cys[k]!;
+    }
+  }
+  const o = allocate(out.dtype, n);
+  const xd = x.data;
+  const yd = y.data;
+  const os = out.shape;
+  const idx = new Array<number>(os.length).fill(0);
+  let bx = 0;
+  let by = 0;
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    for (let c = 0; c < nc; c++) acc += xd[bx + cOffX[c]!]! * yd[by + cOffY[c]!]!;
+    o[i] = acc;
+    for (let ax = os.length - 1; ax >= 0; ax--) {
+      idx[ax]!++;
+      bx += oxs[ax]!;
+      by += oys[ax]!;
+      if (idx[ax]! < os[ax]!) break;
+      bx -= oxs[ax]! * idx[ax]!;
+      by -= oys[ax]! * idx[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return new HostArray(o, os, out.dtype);
+}
+
+type T = AnyTensor;
+
+/** Cotangent of the lhs: contract ct's rhs-free axes with rhs's free axes, then restore lhs's axis order. */
+function transposeLhs(ct: T, x: T, y: T, p: DotGeneralParams): T {
+  const [lc, rc] = p.contract;
+  const [lb, rb] = p.batch;
+  const nb = lb.length;
+  const lf = freeAxes(x.shape.length, lc, lb);
+  const rf = freeAxes(y.shape.length, rc, rb);
+  const ctRf = rf.map((_, i) => nb + lf.length + i);
+  const ctB = lb.map((_, i) => i);
+  const g = lax.dotGeneral(ct, y, { contract: [ctRf, rf], batch: [ctB, [...rb]] });
+  // g's axes: [batch (lb order), lf, remaining rhs axes = rc sorted ascending]
+  const rcSorted = [...rc].sort((a, b) => a - b);
+  const src = [...lb, ...lf, ...rcSorted.map((r) => lc[rc.indexOf(r)]!)];
+  return lax.transpose(g, inversePerm(src));
+}
+
+function swap(p: DotGeneralParams): DotGeneralParams {
+  return { contract: [p.contract[1], p.contract[0]], batch: [p.batch[1], p.batch[0]] };
+}
+
+export const dotGeneralP: Primitive<DotGeneralParams> = {
+  name: "dot_general",
+  abstractEval: ([x, y], p) => dotAval(x!, y!, p),
+  impl: ([x, y], p, out) => dotImpl(x!, y!, p, out),
+  jvp: ([x, y], [tx, ty], p) => lax.addAny(tx && lax.dotGeneral(tx, y!, p), ty && lax.dotGeneral(x!, ty, p)),
+  vjp(ct, [x, y], p, _out, wanted) {
+    const nb = p.batch[0].length;
+    const lf = freeAxes(x!.shape.length, p.contract[0], p.batch[0]).length;
+    const rf = freeAxes(y!.shape.length, p.contract[1], p.batch[1]).length;
+    // for the rhs, view ct as [batch, rhs free, lhs free] and reuse the lhs rule with roles swapped
+    const ctSwapped = () =>
+      lax.transpose(ct, [
+        ...Array.from({ length: nb }, (_, i) => i),
+        ...Array.from({ length: rf }, (_, i) => nb + lf + i),
+        ...Array.from({ length: lf }, (_, i) => nb + i),
+      ]);
+    return [
+      wanted[0] ? transposeLhs(ct, x!, y!, p) : null,
+      wanted[1] ? transposeLhs(ctSwapped(), y!, x!, swap(p)) : null,
+    ];
+  },
+  batch([x, y], dims, p) {
+    const shift = (axes: readonly number[]) => axes.map((a) => a + 1);
+    const [dx, dy]: BatchDim[] = [dims[0]!, dims[1]!];
+    if (dx !== null && dy !== null) {
+      const q: DotGeneralParams = { contract: [shift(p.contract[0]), shift(p.contract[1])], batch: [[0, ...shift(p.batch[0])], [0, ...shift(p.batch[1])]] };
+      return [bind(dotGeneralP, [x!, y!], q), 0];
+    }
+    if (dx !== null) {
+      // the mapped axis is lhs's first free axis: it lands right after the batch axes
+      const q: DotGeneralParams = { contract: [shift(p.contract[0]), p.contract[1]], batch: [shift(p.batch[0]), p.batch[1]] };
+      return [bind(dotGeneralP, [x!, y!], q), p.batch[0].length];
+    }
+    const q: DotGeneralParams = { contract: [p.contract[0], shift(p.contract[1])], batch: [p.batch[0], shift(p.batch[1])] };
+    const lf = freeAxes(x!.shape.length, p.contract[0], p.batch[0]).length;
+    return [bind(dotGeneralP, [x!, y!], q), p.batch[0].length + lf];
+  },
+  showParams: (p) => `contract=${JSON.stringify(p.contract)} batch=${JSON.stringify(p.batch)}`,
+};

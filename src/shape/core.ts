@@ -1,0 +1,70 @@
+/**
+ * Core shape types: dims, shapes, the error type that carries a message, and small helpers.
+ * Pure types, no runtime code.
+ */
+
+/** A dimension: a literal (`3`) is static, `number` is dynamic (checked at run time). */
+export type Dim = number;
+
+/** A shape: a (usually readonly) tuple of dims. `number[]` is a shape of unknown rank. */
+export type Shape = readonly Dim[];
+
+/**
+ * A shape error. Op signatures use it as the type of the offending parameter (through `Check`),
+ * so a bad call fails at the call with the message in the first line of the diagnostic.
+ */
+export interface ShapeError<M extends string> {
+  readonly "shape error": M;
+}
+
+/** True if T is a ShapeError (false for `never`). */
+export type IsShapeError<T> = [T] extends [never] ? false : [T] extends [ShapeError<string>] ? true : false;
+
+/**
+ * The parameter type of the offending argument: R (the result of a shape function) when it is a
+ * ShapeError, otherwise T (the argument's own type). `never` (which no shape function returns)
+ * is treated as no error.
+ */
+export type Check<R, T> = [R] extends [never] ? T : R extends ShapeError<string> ? R : T;
+
+/**
+ * R if it is a Shape (a shape function's success), else `number[]` (unknown rank). Written with
+ * `infer ... extends Shape` rather than `R extends Shape ? R : ...` so that a result holding a
+ * generic dim (`[B, 4]` inside `<B extends number>` code) resolves instead of being deferred.
+ */
+export type AsShape<R> = [R] extends [never]
+  ? number[]
+  : R extends ShapeError<string>
+    ? number[]
+    : R extends readonly [...infer S extends Shape]
+      ? S
+      : number[];
+
+/** Normalise a (readonly) tuple into a plain mutable one. */
+export type Mutable<S extends Shape> = [...S];
+
+/** True for a literal dim, false for `number`. */
+export type IsStatic<D extends Dim> = number extends D ? false : true;
+
+/** True if S has a known rank (a tuple without a rest element). */
+export type IsKnownRank<S extends Shape> = number extends S["length"] ? false : true;
+
+/** The rank of S (`number` if unknown). */
+export type Rank<S extends Shape> = S["length"];
+
+/** One dim as text: a literal shows its digits, `number` shows "number". */
+export type ShowDim<D> = D extends number ? (number extends D ? "number" : `${D}`) : "?";
+
+/** A shape as text: "[2, 3]"; a dynamic dim shows as "number"; rank 0 shows "[]"; unknown rank "number[]". */
+export type ShowShape<S extends Shape> = number extends S["length"] ? "number[]" : `[${JoinDims<S>}]`;
+
+type JoinDims<S extends Shape, Acc extends string = ""> = S extends readonly [infer H, ...infer T extends Shape]
+  ? JoinDims<T, Acc extends "" ? ShowDim<H> : `${Acc}, ${ShowDim<H>}`>
+  : Acc;
+
+/** A tuple of N `number`s (N a small literal; `number[]` if N is `number`). */
+export type Dynamic<N extends number, Acc extends number[] = []> = number extends N
+  ? number[]
+  : Acc["length"] extends N
+    ? Acc
+    : Dynamic<N, [...Acc, number]>;

@@ -1,0 +1,151 @@
+/** Creating concrete tensors: from nested arrays or typed arrays, and the usual constructors. */
+import { allocate, castScalar, isDType, type AnyTypedArray, type DType } from "../ir/dtype.js";
+import { showShape, sizeOf } from "../ir/aval.js";
+import type { Check, Shape, ShapeError } from "../shape/core.js";
+import type { Sub, CeilDiv, Max0 } from "../shape/arith.js";
+import { HostArray } from "../backend/host-array.js";
+import { defaultBackend } from "../backend/registry.js";
+import { Tensor, type AnyTensor } from "./tensor.js";
+import { shapeError } from "../ops/checks.js";
+
+export type NestedData = number | boolean | readonly NestedData[];
+
+/** The shape of nested array data; ragged data gives a union, which DataCheck rejects. */
+type DataShape<T, Depth extends unknown[] = []> = Depth["length"] extends 10
+  ? number[]
+  : T extends readonly unknown[]
+    ? T extends readonly []
+      ? [0]
+      : [T["length"], ...DataShape<T[number], [...Depth, 0]>]
+    : [];
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+type DataCheck<T> = true extends IsUnion<DataShape<T>> ? ShapeError<"tensor: ragged nested array (rows of different lengths)"> : DataShape<T>;
+type DataDType<T, Depth extends unknown[] = []> = Depth["length"] extends 10
+  ? "float32"
+  : T extends boolean
+    ? "bool"
+    : T extends readonly (infer E)[]
+      ? DataDType<E, [...Depth, 0]>
+      : "float32";
+
+type ArrayDType<A> = A extends Float64Array ? "float64" : A extends Int32Array ? "int32" : A extends Uint8Array ? "bool" : "float32";
+type FlatData = Float32Array | Float64Array | Int32Array | Uint8Array | readonly number[];
+
+/** Wraps host data (already validated) as a tensor on the default backend. */
+export function fromHost(data: AnyTypedArray, shape: readonly number[], dtype: DType): AnyTensor {
+  return Tensor._fromDevice(defaultBackend().fromHost(new HostArray(data, [...shape], dtype)));
+}
+
+function checkDType(op: string, d: unknown): DType {
+  if (!isDType(d)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(d)} (use float32, float64, int32 or bool)`);
+  return d;
+}
+
+/** Validates a nested array (rectangular, numbers or booleans only) and returns its shape. */
+function nestedShape(data: unknown): number[] {
+  const shape: number[] = [];
+  for (let d: unknown = data; Array.isArray(d); d = d[0]) shape.push(d.length);
+  const walk = (d: unknown, axis: number, path: string): void => {
+    if (axis === shape.length) {
+      if (Array.isArray(d)) shapeError(`tensor: ragged nested array: ${path || "the data"} is an array where a number was expected`);
+      if (typeof d !== "number" && typeof d !== "boolean") {
+        throw new TypeError(`tensor: elements must be numbers or booleans, got ${d === null ? "null" : typeof d} at ${path || "the top"}`);
+      }
+      return;
+    }
+    if (!Array.isArray(d) || d.length !== shape[axis]) {
+      shapeError(`tensor: ragged nested array: ${path || "the data"} has ${Array.isArray(d) ? `length ${d.length}` : "a scalar"} where length ${shape[axis]} was expected`);
+    }
+    d.forEach((e, i) => walk(e, axis + 1, `${path}[${i}]`));
+  };
+  walk(data, 0, "");
+  return shape;
+}
+
+/**
+ * A tensor from data. Nested arrays infer their shape (`tensor([[1, 2], [3, 4]])` is
+ * `Tensor<[2, 2]>`); a flat array or typed array takes an explicit shape.
+ */
+export function tensor<const T extends NestedData, D extends DType = DataDType<T>>(data: Check<DataCheck<T>, T>, dtype?: D): Tensor<DataShape<T>, D>;
+export function tensor<const A extends FlatData, const S extends Shape, D extends DType = ArrayDType<A>>(data: A, shape: S, dtype?: D): Tensor<[...S], D>;
+export function tensor(data: unknown, shapeOrDtype?: unknown, maybeDtype?: unknown): AnyTensor {
+  if (Array.isArray(shapeOrDtype)) {
+    const shape = shapeOrDtype as number[];
+    if (shape.some((d) => !Number.isInteger(d) || d < 0)) shapeError(`tensor: invalid shape ${JSON.stringify(shape)}`);
+    const src = data as FlatData;
+    if (!ArrayBuffer.isView(src) && !Array.isArray(src)) throw new TypeError("tensor: with a shape, data must be a typed array or an array of numbers");
+    const dtype = checkDType("tensor", maybeDtype ?? (src instanceof Float64Array ? "float64" : src instanceof Int32Array ? "int32" : src instanceof Uint8Array ? "bool" : "float32"));
+    if (src.length !== sizeOf(shape)) {
+      shapeError(`tensor: data has ${src.length} elements but shape ${showShape(shape)} needs ${sizeOf(shape)}`);
+    }
+    const out = allocate(dtype, src.length);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i];
+      if (typeof v !== "number") throw new TypeError(`tensor: element ${i} is not a number`);
+      out[i] = castScalar(dtype, v);
+    }
+    return fromHost(out, shape, dtype);
+  }
+  const shape = nestedShape(data);
+  const flat = shape.length === 0 ? [data] : (data as unknown[]).flat(shape.length);
+  const isBool = flat.length > 0 && flat.every((v) => typeof v === "boolean");
+  const dtype = checkDType("tensor", shapeOrDtype ?? (isBool ? "bool" : "float32"));
+  const out = allocate(dtype, flat.length);
+  flat.forEach((v, i) => (out[i] = castScalar(dtype, Number(v))));
+  return fromHost(out, shape, dtype);
+}
+
+export function full<const S extends Shape, D extends DType = "float32">(shape: S, value: number, dtype?: D): Tensor<[...S], D> {
+  const s = checkShape("full", shape);
+  const d = checkDType("full", dtype ?? "float32");
+  if (typeof value !== "number") throw new TypeError("full: value must be a number");
+  const out = allocate(d, sizeOf(s));
+  out.fill(castScalar(d, value));
+  return fromHost(out, s, d) as Tensor<[...S], D>;
+}
+export function zeros<const S extends Shape, D extends DType = "float32">(shape: S, dtype?: D): Tensor<[...S], D> {
+  return full(shape, 0, dtype);
+}
+export function ones<const S extends Shape, D extends DType = "float32">(shape: S, dtype?: D): Tensor<[...S], D> {
+  return full(shape, 1, dtype);
+}
+
+function checkShape(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
+    shapeError(`${op}: a shape is an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return [...(shape as number[])];
+}
+
+type ArangeLen<Start extends number, Stop extends number, Step extends number> = Step extends 1 ? Max0<Sub<Stop, Start>> : CeilDiv<Max0<Sub<Stop, Start>>, Step>;
+
+/** [0, 1, ..., n-1], or [start, start+step, ...) below stop. */
+export function arange<const N extends number>(n: N): Tensor<[N]>;
+export function arange<const A extends number, const B extends number, const St extends number = 1>(start: A, stop: B, step?: St): Tensor<[ArangeLen<A, B, St>]>;
+export function arange(a: number, b?: number, step = 1): AnyTensor {
+  const [start, stop] = b === undefined ? [0, a] : [a, b];
+  if (![start, stop, step].every(Number.isFinite) || step === 0) throw new RangeError("arange: start, stop and step must be finite and step non-zero");
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const out = allocate("float32", n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return fromHost(out, [n], "float32");
+}
+
+/** `num` evenly spaced points from start to stop, inclusive. */
+export function linspace<const N extends number, D extends "float32" | "float64" = "float32">(start: number, stop: number, num: N, dtype?: D): Tensor<[N], D> {
+  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  const d = checkDType("linspace", dtype ?? "float32");
+  const out = allocate(d, num);
+  for (let i = 0; i < num; i++) out[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
+  return fromHost(out, [num], d) as Tensor<[N], D>;
+}
+
+/** Identity matrix (n x m, default square). */
+export function eye<const N extends number, const M extends number = N, D extends DType = "float32">(n: N, m?: M, dtype?: D): Tensor<[N, M], D> {
+  const cols = m ?? n;
+  checkShape("eye", [n, cols]);
+  const d = checkDType("eye", dtype ?? "float32");
+  const out = allocate(d, n * cols);
+  for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
+  return fromHost(out, [n, cols], d) as Tensor<[N, M], D>;
+}

@@ -1,0 +1,197 @@
+/**
+ * Tensor methods: each one is the free function of the same name with the tensor as its first
+ * argument, with the same shape typing.
+ */
+import type { DType, FloatDType, Promote } from "../ir/dtype.js";
+import type { AsShape, Check, Shape } from "../shape/core.js";
+import type { Broadcast } from "../shape/broadcast.js";
+import type { Reduce } from "../shape/reduce.js";
+import type { Reshape, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
+import type { Transpose } from "../shape/transpose.js";
+import type { BroadcastTo } from "../shape/broadcast.js";
+import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
+import type { MatMul } from "../shape/matmul.js";
+import type { Diagonal } from "../shape/diagonal.js";
+import type { Tensor } from "./tensor.js";
+import type { Operand, ResultDType, ShapeOf } from "../ops/types.js";
+import type { AxisArg } from "../ops/reduce.js";
+import * as ew from "../ops/elementwise.js";
+import * as red from "../ops/reduce.js";
+import * as sh from "../ops/shape.js";
+import * as la from "../ops/linalg.js";
+
+type AnyT = Tensor<Shape, DType>;
+type DOf<X> = X extends Tensor<Shape, infer D> ? D : never;
+type Bin<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, ResultDType<X, Y>>;
+type BinArg<X, Y, Op extends string> = Check<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>, Y>;
+type Cmp<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, "bool">;
+type Red<X, Ax extends AxisArg, K extends boolean, Op extends string, D extends DType> = Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, Op>>, D>;
+type MeanD<X> = DOf<X> extends "float64" ? "float64" : "float32";
+
+/**
+ * Every method takes its receiver as a type parameter (`this: X`) instead of using the class's
+ * S and D: the methods then have the same type for every shape, so `Tensor<[2, 3]>` stays
+ * assignable to `Tensor<Shape, DType>` without comparing conditional types.
+ */
+export abstract class TensorMethods {
+  add<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "add">): Bin<X, Y, "add"> {
+    return ew.add(this, y as never) as Bin<X, Y, "add">;
+  }
+  sub<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "sub">): Bin<X, Y, "sub"> {
+    return ew.sub(this, y as never) as Bin<X, Y, "sub">;
+  }
+  mul<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "mul">): Bin<X, Y, "mul"> {
+    return ew.mul(this, y as never) as Bin<X, Y, "mul">;
+  }
+  div<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "div">): Bin<X, Y, "div"> {
+    return ew.div(this, y as never) as Bin<X, Y, "div">;
+  }
+  pow<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "pow">): Bin<X, Y, "pow"> {
+    return ew.pow(this, y as never) as Bin<X, Y, "pow">;
+  }
+  maximum<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "maximum">): Bin<X, Y, "maximum"> {
+    return ew.maximum(this, y as never) as Bin<X, Y, "maximum">;
+  }
+  minimum<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "minimum">): Bin<X, Y, "minimum"> {
+    return ew.minimum(this, y as never) as Bin<X, Y, "minimum">;
+  }
+  less<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "less">): Cmp<X, Y, "less"> {
+    return ew.less(this, y as never) as Cmp<X, Y, "less">;
+  }
+  lessEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "lessEqual">): Cmp<X, Y, "lessEqual"> {
+    return ew.lessEqual(this, y as never) as Cmp<X, Y, "lessEqual">;
+  }
+  greater<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "greater">): Cmp<X, Y, "greater"> {
+    return ew.greater(this, y as never) as Cmp<X, Y, "greater">;
+  }
+  greaterEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "greaterEqual">): Cmp<X, Y, "greaterEqual"> {
+    return ew.greaterEqual(this, y as never) as Cmp<X, Y, "greaterEqual">;
+  }
+  equal<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "equal">): Cmp<X, Y, "equal"> {
+    return ew.equal(this, y as never) as Cmp<X, Y, "equal">;
+  }
+  notEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "notEqual">): Cmp<X, Y, "notEqual"> {
+    return ew.notEqual(this, y as never) as Cmp<X, Y, "notEqual">;
+  }
+
+  neg<X extends AnyT>(this: X): X {
+    return ew.neg(this) as X;
+  }
+  abs<X extends AnyT>(this: X): X {
+    return ew.abs(this) as X;
+  }
+  sign<X extends AnyT>(this: X): X {
+    return ew.sign(this) as X;
+  }
+  square<X extends AnyT>(this: X): X {
+    return ew.square(this) as X;
+  }
+  relu<X extends AnyT>(this: X): X {
+    return ew.relu(this) as X;
+  }
+  exp<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.exp(this) as X;
+  }
+  log<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.log(this) as X;
+  }
+  log1p<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.log1p(this) as X;
+  }
+  sin<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.sin(this) as X;
+  }
+  cos<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.cos(this) as X;
+  }
+  tan<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.tan(this) as X;
+  }
+  tanh<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.tanh(this) as X;
+  }
+  sqrt<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.sqrt(this) as X;
+  }
+  reciprocal<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.reciprocal(this) as X;
+  }
+  sigmoid<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.sigmoid(this) as X;
+  }
+  softplus<X extends Tensor<Shape, FloatDType>>(this: X): X {
+    return ew.softplus(this) as X;
+  }
+  astype<X extends AnyT, D2 extends DType>(this: X, dtype: D2): Tensor<ShapeOf<X>, D2> {
+    return ew.astype(this, dtype) as Tensor<ShapeOf<X>, D2>;
+  }
+
+  sum<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "sum">, Ax>, keepdims?: K): Red<X, Ax, K, "sum", DOf<X>> {
+    return red.sum(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "sum", DOf<X>>;
+  }
+  prod<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "prod">, Ax>, keepdims?: K): Red<X, Ax, K, "prod", DOf<X>> {
+    return red.prod(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "prod", DOf<X>>;
+  }
+  max<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "max">, Ax>, keepdims?: K): Red<X, Ax, K, "max", DOf<X>> {
+    return red.max(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "max", DOf<X>>;
+  }
+  min<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "min">, Ax>, keepdims?: K): Red<X, Ax, K, "min", DOf<X>> {
+    return red.min(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "min", DOf<X>>;
+  }
+  mean<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(
+    this: X,
+    axis?: Check<Reduce<ShapeOf<X>, Ax, K, "mean">, Ax>,
+    keepdims?: K,
+  ): Red<X, Ax, K, "mean", MeanD<X>> {
+    return red.mean(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "mean", MeanD<X>>;
+  }
+
+  reshape<X extends AnyT, const NS extends Shape>(this: X, shape: Check<Reshape<ShapeOf<X>, NS>, NS>): Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DOf<X>> {
+    return sh.reshape(this, shape as never) as Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DOf<X>>;
+  }
+  flatten<X extends AnyT>(this: X): Tensor<Flatten<ShapeOf<X>>, DOf<X>> {
+    return sh.flatten(this) as Tensor<Flatten<ShapeOf<X>>, DOf<X>>;
+  }
+  expandDims<X extends AnyT, const A extends number>(this: X, axis: Check<ExpandDims<ShapeOf<X>, A>, A>): Tensor<AsShape<ExpandDims<ShapeOf<X>, A>>, DOf<X>> {
+    return sh.expandDims(this, axis as number) as Tensor<AsShape<ExpandDims<ShapeOf<X>, A>>, DOf<X>>;
+  }
+  squeeze<X extends AnyT, const Ax extends number | readonly number[] | undefined = undefined>(
+    this: X,
+    axis?: Check<Squeeze<ShapeOf<X>, Ax>, Ax>,
+  ): Tensor<AsShape<Squeeze<ShapeOf<X>, Ax>>, DOf<X>> {
+    return sh.squeeze(this, axis as number | undefined) as Tensor<AsShape<Squeeze<ShapeOf<X>, Ax>>, DOf<X>>;
+  }
+  transpose<X extends AnyT, const P extends readonly number[] | undefined = undefined>(
+    this: X,
+    perm?: Check<Transpose<ShapeOf<X>, P>, P>,
+  ): Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DOf<X>> {
+    return sh.transpose(this, perm as readonly number[] | undefined) as Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DOf<X>>;
+  }
+  broadcastTo<X extends AnyT, const NS extends Shape>(this: X, shape: Check<BroadcastTo<ShapeOf<X>, NS>, NS>): Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DOf<X>> {
+    return sh.broadcastTo(this, shape as never) as Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DOf<X>>;
+  }
+  index<X extends AnyT, const I extends number, const A extends number = 0>(
+    this: X,
+    i: Check<Index<ShapeOf<X>, I, A>, I>,
+    axis?: A,
+  ): Tensor<AsShape<Index<ShapeOf<X>, I, A>>, DOf<X>> {
+    return sh.index(this, i as number, axis as number | undefined) as Tensor<AsShape<Index<ShapeOf<X>, I, A>>, DOf<X>>;
+  }
+  slice<X extends AnyT, const Spec extends readonly SliceEntry[]>(this: X, spec: Check<Slice<ShapeOf<X>, Spec>, Spec>): Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DOf<X>> {
+    return sh.slice(this, spec as readonly SliceEntry[]) as Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DOf<X>>;
+  }
+  diagonal<X extends AnyT, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
+    this: X,
+    offset?: Check<Diagonal<ShapeOf<X>, O, A1, A2>, O>,
+    axis1?: A1,
+    axis2?: A2,
+  ): Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DOf<X>> {
+    return sh.diagonal(this, offset as number | undefined, axis1, axis2) as Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DOf<X>>;
+  }
+  matmul<X extends AnyT, B extends Shape, D2 extends DType>(
+    this: X,
+    b: Check<MatMul<ShapeOf<X>, B>, Tensor<B, D2>>,
+  ): Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DOf<X>, D2>> {
+    return la.matmul(this, b as AnyT) as Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DOf<X>, D2>>;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The public transformations. Each returns a function that traces its argument when called and
+ * runs the transformed program (see interpreters.ts); their types live in ./types.ts.
+ */
+import type { Graph } from "../ir/graph.js";
+import { valueAndGradImpl, vjpImpl, jvpImpl, type Argnums } from "./grad.js";
+import { vmapImpl, type InAxes, type OutAxes } from "./vmap.js";
+import { jacfwdImpl, jacrevImpl } from "./jacobian.js";
+import { jitCall, newJitCache } from "./jit.js";
+import { traceTree, type TreeFn } from "./trace-tree.js";
+import type {
+  Fn,
+  GradFn,
+  ValueAndGradFn,
+  VmapFn,
+  JacobianFn,
+  HessianFn,
+  CheckGrad,
+  CheckHessian,
+  VjpResult,
+  JvpResult,
+  GradOptions,
+  VmapOptions,
+  JacOptions,
+} from "./types.js";
+
+function checkFn(name: string, f: unknown): TreeFn {
+  if (typeof f !== "function") throw new TypeError(`${name}: expected a function, got ${f === null ? "null" : typeof f}`);
+  return f as TreeFn;
+}
+
+/** The gradient of a scalar-valued function with respect to argument `argnums` (default 0). */
+export function grad<F extends Fn, const A extends Argnums = 0>(f: CheckGrad<F, "grad">, opts?: GradOptions<A>): GradFn<F, A> {
+  const fn = checkFn("grad", f);
+  const argnums = opts?.argnums ?? 0;
+  return ((...args: unknown[]) => valueAndGradImpl("grad", fn, args, argnums)[1]) as GradFn<F, A>;
+}
+
+/** `[f(x), grad(f)(x)]` in one pass. */
+export function valueAndGrad<F extends Fn, const A extends Argnums = 0>(f: CheckGrad<F, "valueAndGrad">, opts?: GradOptions<A>): ValueAndGradFn<F, A> {
+  const fn = checkFn("valueAndGrad", f);
+  const argnums = opts?.argnums ?? 0;
+  return ((...args: unknown[]) => valueAndGradImpl("valueAndGrad", fn, args, argnums)) as ValueAndGradFn<F, A>;
+}
+
+/** Reverse mode: `[f(...primals), vjpFn]`; `vjpFn(ct)` returns one cotangent per argument. */
+export function vjp<F extends Fn, const P extends Parameters<F>>(f: F, ...primals: P): VjpResult<F, P> {
+  return vjpImpl(checkFn("vjp", f), primals) as VjpResult<F, P>;
+}
+
+/** Forward mode: `[f(...primals), J·tangents]`. */
+export function jvp<F extends Fn, const P extends Parameters<F>>(f: F, primals: P, tangents: P): JvpResult<F, P> {
+  return jvpImpl(checkFn("jvp", f), primals, tangents) as JvpResult<F, P>;
+}
+
+/** Maps `f` over an axis of its arguments (`inAxes`) and stacks the results at `outAxes`. */
+export function vmap<F extends Fn, const I extends InAxes = 0, const O extends OutAxes = 0>(f: F, opts?: VmapOptions<I, O>): VmapFn<F, I, O> {
+  const fn = checkFn("vmap", f);
+  const inAxes = opts?.inAxes ?? 0;
+  const outAxes = opts?.outAxes ?? 0;
+  return ((...args: unknown[]) => vmapImpl(fn, args, inAxes, outAxes)) as VmapFn<F, I, O>;
+}
+
+/** The Jacobian by forward mode: shape [...output, ...input]. */
+export function jacfwd<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<A>): JacobianFn<F, A> {
+  const fn = checkFn("jacfwd", f);
+  return ((...args: unknown[]) => jacfwdImpl(fn, args, opts?.argnums ?? 0)) as JacobianFn<F, A>;
+}
+
+/** The Jacobian by reverse mode: shape [...output, ...input]. */
+export function jacrev<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<A>): JacobianFn<F, A> {
+  const fn = checkFn("jacrev", f);
+  return ((...args: unknown[]) => jacrevImpl(fn, args, opts?.argnums ?? 0)) as JacobianFn<F, A>;
+}
+
+/** The Jacobian (reverse mode, like JAX's `jacobian`). */
+export const jacobian = jacrev;
+
+/** The Hessian of a scalar function, forward-over-reverse: shape [...input, ...input]. */
+export function hessian<F extends Fn, const A extends number = 0>(f: CheckHessian<F>, opts?: JacOptions<A>): HessianFn<F, A> {
+  const fn = checkFn("hessian", f);
+  const argnum = opts?.argnums ?? 0;
+  const g = (...args: unknown[]) => valueAndGradImpl("hessian", fn, args, argnum)[1];
+  return ((...args: unknown[]) => jacfwdImpl(g as TreeFn, args, argnum)) as HessianFn<F, A>;
+}
+
+/** A jitted function: staged once per input signature, optimised, and run as one program. */
+export interface Jitted<F extends Fn> {
+  /** How many times the function has been traced (once per new input signature). */
+  readonly traceCount: number;
+}
+export function jit<F extends Fn>(f: F): F & Jitted<F> {
+  const fn = checkFn("jit", f);
+  const cache = newJitCache();
+  const jitted = (...args: unknown[]) => jitCall(cache, fn, args);
+  Object.defineProperty(jitted, "traceCount", { get: () => cache.traces });
+  return jitted as unknown as F & Jitted<F>;
+}
+
+/** Traces `f` on the given arguments and returns its graph; `String(graph)` prints it. */
+export function makeGraph<F extends Fn>(f: F): (...args: Parameters<F>) => Graph {
+  const fn = checkFn("makeGraph", f);
+  return (...args) => traceTree(fn, args).graph;
+}

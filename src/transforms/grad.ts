@@ -1,0 +1,104 @@
+import { flatten, unflatten, checkSameTree } from "./tree.js";
+import { traceTree, type TreeFn } from "./trace-tree.js";
+import { vjpGraph, jvpGraph } from "./interpreters.js";
+import { isFloat } from "../ir/dtype.js";
+import { showShape } from "../ir/aval.js";
+import type { AnyTensor } from "../tensor/tensor.js";
+import * as lax from "../ops/lax.js";
+
+export type Argnums = number | readonly number[];
+
+function normArgnums(name: string, argnums: Argnums, arity: number): number[] {
+  const list = typeof argnums === "number" ? [argnums] : [...argnums];
+  if (list.length === 0) throw new Error(`${name}: argnums is empty`);
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < 0 || a >= arity) {
+      throw new Error(`${name}: argnums ${a} is out of range for a call with ${arity} argument${arity === 1 ? "" : "s"}`);
+    }
+  }
+  return list;
+}
+
+/** Marks the leaves that belong to the chosen arguments. */
+function wantedLeaves(args: readonly unknown[], nums: readonly number[]): { wanted: boolean[]; spans: [number, number][] } {
+  const wanted: boolean[] = [];
+  const spans: [number, number][] = [];
+  args.forEach((a, i) => {
+    const n = flatten(a)[0].length;
+    spans.push([wanted.length, wanted.length + n]);
+    for (let k = 0; k < n; k++) wanted.push(nums.includes(i));
+  });
+  return { wanted, spans };
+}
+
+function zerosFor(x: AnyTensor): AnyTensor {
+  return lax.zerosLike(x);
+}
+
+/** Reverse mode on a pytree function: outputs and the cotangents of the chosen arguments. */
+export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown[], argnums: Argnums): [unknown, unknown] {
+  const nums = normArgnums(name, argnums, args.length);
+  const t = traceTree(f, args);
+  if (t.outDef.kind !== "leaf") {
+    throw new Error(`${name}: the function must return a scalar tensor, got a pytree; use jacobian or vjp for other outputs`);
+  }
+  const outAval = t.graph.outputs[0]!.aval;
+  if (outAval.shape.length !== 0 || !isFloat(outAval.dtype)) {
+    throw new Error(
+      `${name}: the function must return a scalar (shape []), got shape ${showShape(outAval.shape)} (${outAval.dtype}); ` +
+        "use jacobian(f), or reduce the output (sum, mean) first",
+    );
+  }
+  const leaves = flatten(args)[0];
+  const { wanted, spans } = wantedLeaves(args, nums);
+  for (let i = 0; i < leaves.length; i++) {
+    if (wanted[i] && !isFloat(leaves[i]!.dtype)) {
+      throw new Error(`${name}: can only differentiate with respect to float tensors, argument has dtype ${leaves[i]!.dtype}`);
+    }
+  }
+  const lin = vjpGraph(t.graph, [...leaves, ...t.captured], [...wanted, ...t.captured.map(() => false)]);
+  const out = lin.outputs[0]!;
+  const cts = lin.backward([lax.onesLike(out)]);
+  const grads = nums.map((n) => {
+    const [s, e] = spans[n]!;
+    const g = leaves.slice(s, e).map((l, k) => cts[s + k] ?? zerosFor(l));
+    return unflatten(flatten(args[n])[1], g);
+  });
+  return [out, typeof argnums === "number" ? grads[0] : grads];
+}
+
+/** vjp on pytrees: the outputs, and a function from output cotangents to argument cotangents. */
+export function vjpImpl(f: TreeFn, primals: readonly unknown[]): [unknown, (ct: unknown) => unknown[]] {
+  const t = traceTree(f, primals);
+  const leaves = flatten(primals)[0];
+  const wanted = leaves.map((l) => isFloat(l.dtype));
+  const lin = vjpGraph(t.graph, [...leaves, ...t.captured], [...wanted, ...t.captured.map(() => false)]);
+  const out = unflatten(t.outDef, lin.outputs);
+  const back = (ct: unknown): unknown[] => {
+    const ctLeaves = checkSameTree("vjp: the cotangent", ct, out);
+    const cts = lin.backward(ctLeaves);
+    const res = leaves.map((l, i) => cts[i] ?? zerosFor(l));
+    return unflatten(flatten(primals)[1], res) as unknown[];
+  };
+  return [out, back];
+}
+
+/** jvp on pytrees: outputs and output tangents. */
+export function jvpImpl(f: TreeFn, primals: readonly unknown[], tangents: readonly unknown[]): [unknown, unknown] {
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new Error("jvp: primals and tangents must be arrays (one entry per argument)");
+  if (primals.length !== tangents.length) {
+    throw new Error(`jvp: ${primals.length} primals but ${tangents.length} tangents`);
+  }
+  const leaves = flatten(primals)[0];
+  primals.forEach((p, i) => {
+    const tl = checkSameTree(`jvp: tangent ${i}`, tangents[i], p);
+    const pl = flatten(p)[0];
+    tl.forEach((tt, k) => {
+      if (tt.dtype !== pl[k]!.dtype) throw new Error(`jvp: tangent ${i} has dtype ${tt.dtype}, its primal ${pl[k]!.dtype}`);
+    });
+  });
+  const tLeaves = flatten(tangents)[0];
+  const t = traceTree(f, primals);
+  const [outs, touts] = jvpGraph(t.graph, [...leaves, ...t.captured], [...tLeaves, ...t.captured.map(() => null)]);
+  return [unflatten(t.outDef, outs), unflatten(t.outDef, touts.map((tt, i) => tt ?? zerosFor(outs[i]!)))];
+}

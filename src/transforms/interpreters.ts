@@ -1,0 +1,95 @@
+/**
+ * The transformations as graph interpreters. Each walks a traced graph and re-emits it through
+ * `bind` with a primitive's rule applied, so the result is itself traced when an outer
+ * transformation is active: that is how they compose to any order.
+ */
+import type { Graph, Var } from "../ir/graph.js";
+import type { BatchDim } from "../ir/primitive.js";
+import { bind, replayGraph } from "../ir/trace.js";
+import { Tensor, type AnyTensor } from "../tensor/tensor.js";
+import { isFloat } from "../ir/dtype.js";
+import * as lax from "../ops/lax.js";
+
+type T = AnyTensor;
+
+/** Forward mode: primal and tangent outputs. `args`/`tangents` cover inputs then captures. */
+export function jvpGraph(graph: Graph, args: readonly T[], tangents: readonly (T | null)[]): [T[], (T | null)[]] {
+  const pairs = replayGraph<[T, T | null]>(
+    graph,
+    args.map((a, i) => [a, tangents[i] ?? null]),
+    (e, ins) => {
+      const primals = ins.map((p) => p[0]);
+      const out = bind(e.prim, primals, e.params);
+      const ts = ins.map((p) => p[1]);
+      const t = ts.some((x) => x !== null) ? e.prim.jvp(primals, ts, e.params, out) : null;
+      return [out, t];
+    },
+    (c) => [Tensor._fromDevice(c.value), null],
+  );
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+export interface Linearized {
+  readonly outputs: T[];
+  /** Cotangents of the wanted arguments given the outputs' cotangents (null = zero). */
+  backward(cts: readonly (T | null)[]): (T | null)[];
+}
+
+/**
+ * Reverse mode: runs the forward pass now and returns a function that pulls cotangents back
+ * through it. Only the equations that depend on a wanted argument are differentiated.
+ */
+export function vjpGraph(graph: Graph, args: readonly T[], wanted: readonly boolean[]): Linearized {
+  const formals = [...graph.inputs, ...graph.captures];
+  const active = new Set<Var>();
+  formals.forEach((v, i) => wanted[i] && isFloat(v.aval.dtype) && active.add(v));
+  const value = new Map<Var, T>();
+  const tape: { e: Graph["eqns"][number]; ins: T[]; out: T }[] = [];
+  const outputs = replayGraph<T>(graph, args, (e, ins) => {
+    const out = bind(e.prim, ins, e.params);
+    if (e.inputs.some((v) => active.has(v)) && isFloat(e.out.aval.dtype)) {
+      active.add(e.out);
+      tape.push({ e, ins, out });
+    }
+    value.set(e.out, out);
+    return out;
+  });
+  return {
+    outputs,
+    backward(cts) {
+      const ct = new Map<Var, T>();
+      const accum = (v: Var, c: T | null) => {
+        if (c === null || !active.has(v)) return;
+        const prev = ct.get(v);
+        ct.set(v, prev ? lax.add(prev, c) : c);
+      };
+      graph.outputs.forEach((v, i) => accum(v, cts[i] ?? null));
+      for (let k = tape.length - 1; k >= 0; k--) {
+        const { e, ins, out } = tape[k]!;
+        const c = ct.get(e.out);
+        if (!c) continue;
+        ct.delete(e.out);
+        const gs = e.prim.vjp(c, ins, e.params, out, e.inputs.map((v) => active.has(v)));
+        e.inputs.forEach((v, i) => accum(v, gs[i] ?? null));
+      }
+      return formals.map((v, i) => (wanted[i] ? (ct.get(v) ?? null) : null));
+    },
+  };
+}
+
+/** Batching: every value carries its mapped axis at 0, or none. */
+export function vmapGraph(graph: Graph, args: readonly T[], dims: readonly BatchDim[]): [T[], BatchDim[]] {
+  const pairs = replayGraph<[T, BatchDim]>(
+    graph,
+    args.map((a, i) => [a, dims[i] ?? null]),
+    (e, ins) => {
+      const xs = ins.map((p) => p[0]);
+      const ds = ins.map((p) => p[1]);
+      if (ds.every((d) => d === null)) return [bind(e.prim, xs, e.params), null];
+      const [out, d] = e.prim.batch(xs, ds, e.params);
+      return d === null || d === 0 ? [out, d] : [lax.moveAxis(out, d, 0), 0];
+    },
+    (c) => [Tensor._fromDevice(c.value), null],
+  );
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}

@@ -1,0 +1,42 @@
+import { flatten, unflatten, treeKey, type TreeDef } from "./tree.js";
+import { traceTree, type TreeFn } from "./trace-tree.js";
+import { callGraph, currentBuilder, escapedTracer } from "../ir/trace.js";
+import { showAval } from "../ir/aval.js";
+import type { Graph } from "../ir/graph.js";
+import type { AnyTensor } from "../tensor/tensor.js";
+import { optimize } from "../compile/passes.js";
+
+interface Plan {
+  readonly graph: Graph;
+  readonly outDef: TreeDef;
+}
+
+/** What jit keeps for one function: one plan per input signature. */
+export interface JitCache {
+  readonly plans: Map<string, Plan>;
+  traces: number;
+}
+
+export function newJitCache(): JitCache {
+  return { plans: new Map(), traces: 0 };
+}
+
+/**
+ * Runs `f` staged: traced once per signature (pytree structure, shapes, dtypes), optimised, and
+ * run as one graph. Inside another transformation, f is simply traced into the enclosing graph
+ * (that graph is what gets optimised and compiled).
+ */
+export function jitCall(cache: JitCache, f: TreeFn, args: readonly unknown[]): unknown {
+  if (currentBuilder()) return (f as (...a: unknown[]) => unknown)(...args);
+  const [leaves, def] = flatten(args);
+  if (leaves.some((l) => l.isTraced)) throw escapedTracer();
+  const key = `${treeKey(def)}|${leaves.map((l: AnyTensor) => showAval(l.aval)).join(";")}`;
+  let plan = cache.plans.get(key);
+  if (!plan) {
+    const t = traceTree(f, args);
+    cache.traces++;
+    plan = { graph: optimize(t.graph), outDef: t.outDef };
+    cache.plans.set(key, plan);
+  }
+  return unflatten(plan.outDef, callGraph(plan.graph, leaves));
+}

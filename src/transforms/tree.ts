@@ -1,0 +1,110 @@
+/**
+ * Pytrees: nested arrays and plain objects whose leaves are tensors (model parameters, tuples of
+ * arguments). Anything else inside (numbers, strings, null) is static structure.
+ */
+import { Tensor, type AnyTensor } from "../tensor/tensor.js";
+import { showShape } from "../ir/aval.js";
+
+export type TreeDef =
+  | { readonly kind: "leaf" }
+  | { readonly kind: "array"; readonly children: readonly TreeDef[] }
+  | { readonly kind: "object"; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
+  | { readonly kind: "static"; readonly value: unknown };
+
+export function flatten(tree: unknown): [AnyTensor[], TreeDef] {
+  const leaves: AnyTensor[] = [];
+  const go = (t: unknown): TreeDef => {
+    if (t instanceof Tensor) {
+      leaves.push(t as AnyTensor);
+      return { kind: "leaf" };
+    }
+    if (Array.isArray(t)) return { kind: "array", children: t.map(go) };
+    if (isPlainObject(t)) {
+      const keys = Object.keys(t).sort();
+      return { kind: "object", keys, children: keys.map((k) => go(t[k])) };
+    }
+    if (t !== null && typeof t === "object") {
+      throw new Error(`shapegrad: pytrees hold tensors, arrays and plain objects; got a ${t.constructor?.name ?? "object"}`);
+    }
+    return { kind: "static", value: t };
+  };
+  const def = go(tree);
+  return [leaves, def];
+}
+
+export function unflatten(def: TreeDef, leaves: readonly unknown[]): unknown {
+  let i = 0;
+  const go = (d: TreeDef): unknown => {
+    switch (d.kind) {
+      case "leaf":
+        return leaves[i++];
+      case "array":
+        return d.children.map(go);
+      case "object": {
+        const o: Record<string, unknown> = {};
+        d.keys.forEach((k, j) => (o[k] = go(d.children[j]!)));
+        return o;
+      }
+      case "static":
+        return d.value;
+    }
+  };
+  const out = go(def);
+  if (i !== leaves.length) throw new Error(`internal: tree has ${i} leaves, got ${leaves.length}`);
+  return out;
+}
+
+export function leafCount(def: TreeDef): number {
+  switch (def.kind) {
+    case "leaf":
+      return 1;
+    case "static":
+      return 0;
+    default:
+      return def.children.reduce((n, c) => n + leafCount(c), 0);
+  }
+}
+
+/** A string that is equal for equal structures: part of jit's cache key. */
+export function treeKey(def: TreeDef): string {
+  switch (def.kind) {
+    case "leaf":
+      return "T";
+    case "static":
+      return JSON.stringify(def.value) ?? String(def.value);
+    case "array":
+      return `[${def.children.map(treeKey).join(",")}]`;
+    case "object":
+      return `{${def.keys.map((k, i) => `${JSON.stringify(k)}:${treeKey(def.children[i]!)}`).join(",")}}`;
+  }
+}
+
+/** Describes a structure for error messages: tensors show their shapes. */
+export function showTree(tree: unknown): string {
+  if (tree instanceof Tensor) return `Tensor${showShape(tree.shape)}`;
+  if (Array.isArray(tree)) return `[${tree.map(showTree).join(", ")}]`;
+  if (isPlainObject(tree)) return `{ ${Object.keys(tree).sort().map((k) => `${k}: ${showTree(tree[k])}`).join(", ")} }`;
+  return String(tree);
+}
+
+function isPlainObject(t: unknown): t is Record<string, unknown> {
+  if (t === null || typeof t !== "object") return false;
+  const proto = Object.getPrototypeOf(t);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Checks that `tree` has the structure `def` and the leaf shapes of `like`; names `what` on failure. */
+export function checkSameTree(what: string, tree: unknown, like: unknown): AnyTensor[] {
+  const [leaves, def] = flatten(tree);
+  const [likeLeaves, likeDef] = flatten(like);
+  if (treeKey(def) !== treeKey(likeDef)) {
+    throw new Error(`${what}: expected the structure ${showTree(like)}, got ${showTree(tree)}`);
+  }
+  leaves.forEach((l, i) => {
+    const m = likeLeaves[i]!;
+    if (l.shape.length !== m.shape.length || l.shape.some((d, k) => d !== m.shape[k])) {
+      throw new Error(`${what}: expected ${showTree(like)}, got ${showTree(tree)} (leaf ${i}: shape ${showShape(l.shape)} vs ${showShape(m.shape)})`);
+    }
+  });
+  return leaves;
+}
