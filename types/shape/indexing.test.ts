@@ -37,7 +37,7 @@ expectType<TypeEqual<Slice<[10], [[-100, 100]]>, [10]>>(true);
 expectType<TypeEqual<Slice<[10], [[5, 2]]>, [0]>>(true);
 expectType<TypeEqual<Slice<[10], [[12, 20]]>, [0]>>(true);
 expectType<TypeEqual<Slice<[10], [[]]>, [10]>>(true);
-expectType<TypeEqual<Slice<[150528], [[1, 150000, 7]]>, [21428]>>(true);
+expectType<TypeEqual<Slice<[150528], [[1, 150000, 7]]>, [21429]>>(true);
 expectType<TypeEqual<Slice<[1, 2, 3, 4, 5, 6, 7, 8], [null, null, null, null, null, null, null, [1, 7, 2]]>, [1, 2, 3, 4, 5, 6, 7, 3]>>(
   true,
 );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { E, compileElementwise, compileElementwiseF64, compileElementwiseJs } from "./elementwise.js";
-import type { ElementwiseSpec, Expr } from "./elementwise.js";
-import { wasmSimdSupported } from "./wasm.js";
+import { E, compileElementwise, compileElementwiseF64, compileElementwiseJs } from "../../src/backend/kernels/elementwise.js";
+import type { ElementwiseSpec, Expr } from "../../src/backend/kernels/elementwise.js";
+import { wasmSimdSupported } from "../../src/backend/kernels/wasm.js";
 
 const bits = new Int32Array(1);
 const fl = new Float32Array(bits.buffer);
