@@ -15,5 +15,5 @@ export type { Operand } from "./ops/types.js";
 
 export { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, jacobian, hessian, jit, makeGraph, type Jitted } from "./transforms/api.js";
 export { Graph } from "./ir/graph.js";
-export { setBackend, defaultBackend } from "./backend/registry.js";
+export { setBackend, defaultBackend, type BackendName } from "./backend/registry.js";
 export type { Backend, DeviceArray } from "./backend/backend.js";

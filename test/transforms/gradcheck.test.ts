@@ -1,0 +1,185 @@
+/**
+ * Gradient checks for every primitive against central differences in float64, over random shapes
+ * and values (fast-check drives the seed from which each case draws its shapes and values):
+ * grad of a random weighting of the output, jacfwd and jacrev, and the Hessian (forward over
+ * reverse) against finite differences of grad.
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import * as sg from "../../src/index.js";
+import * as lax from "../../src/ops/lax.js";
+import * as E from "../../src/prims/elementwise.js";
+import * as R from "../../src/prims/reduce.js";
+import * as St from "../../src/prims/structural.js";
+import * as D from "../../src/prims/dot.js";
+import { CASES } from "./cases.js";
+import {
+  grad,
+  hessian,
+  jacfwd,
+  jacrev,
+  makeGraph,
+  expectClose,
+  fdJacobian,
+  scalarize,
+  randT,
+  rng,
+  size,
+  f64,
+  flat,
+  type T,
+} from "./helpers.js";
+
+const S: any = sg;
+const RUNS = 20;
+const TOL = { rtol: 1e-5, atol: 1e-6 };
+
+describe("gradient checks against central differences (float64)", () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+          const r = rng(seed);
+          const { args, f } = c.gen(r);
+          const y = f(...args);
+          const w = randT(r, y.shape);
+          const g = scalarize(f, w);
+          const all = args.map((_, i) => i);
+          const msg = (what: string, i: number) => `${c.name} seed=${seed} ${what} arg ${i} shapes ${JSON.stringify(args.map((a) => a.shape))}`;
+
+          // grad with respect to every argument at once
+          const grads = grad(g, { argnums: all })(...args) as T[];
+          expect(grads.length).toBe(args.length);
+          args.forEach((a, i) => {
+            expectClose(grads[i]!, fdJacobian(g, args, i), { ...TOL, msg: msg("grad", i) });
+            expect(grads[i]!.dtype).toBe(a.dtype);
+          });
+
+          // full Jacobians, both modes
+          args.forEach((_, i) => {
+            const want = fdJacobian(f, args, i);
+            expectClose(jacfwd(f, { argnums: i })(...args), want, { ...TOL, msg: msg("jacfwd", i) });
+            expectClose(jacrev(f, { argnums: i })(...args), want, { ...TOL, msg: msg("jacrev", i) });
+          });
+
+          // second derivatives: hessian (forward over reverse) vs finite differences of grad
+          if (!c.noHessian) {
+            args.forEach((a, i) => {
+              if (size(a.shape) > 24) return;
+              const gi = (...xs: T[]) => grad(g, { argnums: i })(...xs) as T;
+              const want = fdJacobian(gi, args, i);
+              expectClose(hessian(g, { argnums: i })(...args), want, { rtol: 1e-5, atol: 1e-5, msg: msg("hessian", i) });
+            });
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe("derivatives that finite differences cannot see", () => {
+  it("stopGradient has a zero derivative", () => {
+    const x = f64([0.5, -1, 2], [3]);
+    const g = grad((x: T) => S.sum(S.mul(S.stopGradient(x), x)))(x);
+    expectClose(g, x);
+    expectClose(hessian((x: T) => S.sum(S.mul(S.stopGradient(x), S.square(x))))(x), flat(S.mul(2, S.stopGradient(x))).flatMap((v, i) => [0, 1, 2].map((j) => (i === j ? v : 0))));
+  });
+
+  it("convert_element_type: float32 <-> float64 passes derivatives, int32 blocks them", () => {
+    const x = f64([0.5, -1.25, 2], [3]);
+    // to float32 and back: the derivative is exact for these representable values
+    const g = grad((x: T) => S.sum(S.astype(S.mul(S.astype(x, "float32"), S.astype(x, "float32")), "float64")))(x);
+    expect(g.dtype).toBe("float64");
+    expectClose(g, [1, -2.5, 4]);
+    const x32 = sg.tensor([0.5, -1.25, 2]);
+    const g32 = grad((x: T) => S.sum(S.mul(S.astype(x, "float64"), 3)))(x32);
+    expect(g32.dtype).toBe("float32");
+    expectClose(g32, [3, 3, 3]);
+    // through int32: zero derivative, not an error
+    const gi = grad((x: T) => S.sum(S.add(S.astype(S.astype(x, "int32"), "float64"), x)))(x);
+    expectClose(gi, [1, 1, 1]);
+    const [, t] = sg.jvp(((x: T) => S.astype(S.astype(x, "int32"), "float64")) as never, [x] as never, [x] as never) as unknown as [T, T];
+    expectClose(t, [0, 0, 0]);
+  });
+
+  it("sign has a zero derivative; abs uses sign (0 at 0, like JAX)", () => {
+    const x = f64([-2, 0, 3], [3]);
+    expectClose(grad((x: T) => S.sum(S.sign(x)))(x), [0, 0, 0]);
+    expectClose(grad((x: T) => S.sum(S.abs(x)))(x), [-1, 0, 1]);
+  });
+
+  it("max/min at ties share the derivative equally (JAX convention)", () => {
+    const x = f64([1, 3, 3, 2], [4]);
+    expectClose(grad((x: T) => S.max(x))(x), [0, 0.5, 0.5, 0]);
+    expectClose(grad((x: T) => S.min(S.neg(x)))(x), [0, -0.5, -0.5, 0]);
+    const y = f64([1, 3, 0, 2], [4]);
+    expectClose(grad((x: T, y: T) => S.sum(S.maximum(x, y)), { argnums: [0, 1] })(x, y)[0], [0.5, 0.5, 1, 0.5]);
+  });
+
+  it("prod: exact derivatives of every order with zeros (no 0/0)", () => {
+    const x = f64([0.5, 0, 2], [3]);
+    const f = (x: T) => S.prod(x);
+    expectClose(grad(f)(x), [0, 1, 0]);
+    const H = [0, 2, 0, 2, 0, 0.5, 0, 0.5, 0];
+    expectClose(hessian(f)(x), H);
+    expectClose(jacrev(grad(f))(x), H);
+    // third derivative: d3 prod / dx0 dx1 dx2 = 1
+    expectClose(jacfwd(hessian(f))(x), [0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0]);
+    const two = f64([0, 3, 0, 2], [4]);
+    expectClose(grad(f)(two), [0, 0, 0, 0]);
+    // two zeros: the Hessian entry between them is the product of the rest
+    const h2 = flat(hessian(f)(two));
+    expect(h2[0 * 4 + 2]).toBe(6);
+    expect(h2[2 * 4 + 0]).toBe(6);
+  });
+
+  it("pow: derivative at x = 0 and y = 0 is a number, like JAX", () => {
+    const zero = f64([0, 0], [2]);
+    const ys = f64([0, 2], [2]);
+    const [gx, gy] = grad((x: T, y: T) => S.sum(S.pow(x, y)), { argnums: [0, 1] })(zero, ys) as T[];
+    expectClose(gx, [0, 0]);
+    expectClose(gy, [0, 0]);
+    // x ** 1 at 0 has derivative 1
+    expectClose(grad((x: T) => S.sum(S.pow(x, f64([1, 1], [2]))))(zero), [1, 1]);
+  });
+
+  it("integer_pow with x = 0", () => {
+    const x = f64([0], [1]);
+    expectClose(grad((x: T) => S.sum(S.pow(x, 1)))(x), [1]);
+    expectClose(grad((x: T) => S.sum(S.pow(x, 2)))(x), [0]);
+    expectClose(grad(grad((x: T) => S.sum(S.pow(x, 2))) as never)(f64([0], [])), [2]);
+  });
+
+  it("softplus and sigmoid stay finite for large inputs", () => {
+    const x = f64([-800, -30, 0, 30, 800], [5]);
+    const g = flat(grad((x: T) => S.sum(S.softplus(x)))(x));
+    g.forEach((v) => expect(Number.isFinite(v)).toBe(true));
+    expectClose(f64(g, [5]), flat(S.sigmoid(x)), { atol: 1e-12 });
+    const h = flat(grad((x: T) => S.sum(S.sigmoid(x)))(x));
+    h.forEach((v) => expect(Number.isFinite(v)).toBe(true));
+  });
+});
+
+describe("every primitive has a gradient-check case", () => {
+  it("the cases' graphs and the special tests together use every primitive", () => {
+    const prims = new Set<string>();
+    for (const mod of [E, R, St, D]) {
+      for (const v of Object.values(mod)) {
+        if (v && typeof v === "object" && "abstractEval" in v && "name" in v) prims.add((v as { name: string }).name);
+      }
+    }
+    const used = new Set<string>(["stop_gradient", "convert_element_type", "sign"]); // special tests above
+    for (const c of CASES) {
+      for (let seed = 0; seed < 12; seed++) {
+        const { args, f } = c.gen(rng(seed));
+        for (const e of makeGraph(f)(...args).eqns) used.add(e.prim.name);
+      }
+    }
+    // pad is also what slice's vjp emits
+    for (const e of makeGraph(grad((x: T) => S.sum(S.slice(x, [[1, null, 2]]))))(f64([1, 2, 3, 4], [4])).eqns) used.add(e.prim.name);
+    const missing = [...prims].filter((p) => !used.has(p));
+    expect(missing).toEqual([]);
+    expect(lax).toBeDefined();
+  });
+});
