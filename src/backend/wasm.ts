@@ -59,7 +59,13 @@ function compileStep(step: Step): Runner {
     case "copy": {
       const out = step.out.aval;
       const v = step.input;
-      return (env) => env.set(step.out, new HostArray(affineGather(env.get(v.base)!.data, out.dtype, out.shape, v.offset, v.strides), out.shape, out.dtype));
+      // arrays are immutable: a contiguous view of a whole buffer (a reshape) shares it
+      const alias = isContiguousView(v) && sizeOf(v.shape) === sizeOf(v.base.aval.shape);
+      return (env) => {
+        const src = env.get(v.base)!.data;
+        const data = alias ? src : affineGather(src, out.dtype, out.shape, v.offset, v.strides);
+        env.set(step.out, new HostArray(data, out.shape, out.dtype));
+      };
     }
     case "reduce":
       return reduceRunner(step.out, step.op, step.input, step.axes);
@@ -97,6 +103,23 @@ function reduceRunner(out: Var, op: "sum" | "max" | "min" | "prod", v: View, axe
   const kStr = kept.map((a) => v.strides[a]!);
   const init = op === "sum" ? 0 : op === "prod" ? 1 : op === "max" ? -Infinity : Infinity;
   const aval = out.aval;
+  // Summing leading axes of a contiguous array (bias gradients, means over a batch): walk rows in
+  // memory order and accumulate into a row of partial sums instead of striding down columns.
+  const nk = sizeOf(kShape);
+  const leading = op === "sum" && axes.every((a, i) => a === i) && isContiguousView(v);
+  if (leading) {
+    return (env) => {
+      const x = env.get(v.base)!.data;
+      const acc = new Float64Array(nk);
+      for (let r = 0; r < nr; r++) {
+        const row = r * nk;
+        for (let j = 0; j < nk; j++) acc[j]! += x[row + j]!;
+      }
+      const o = allocate(aval.dtype, nk);
+      o.set(acc);
+      env.set(out, new HostArray(o, aval.shape, aval.dtype));
+    };
+  }
   return (env) => {
     const x = env.get(v.base)!.data;
     const o = allocate(aval.dtype, sizeOf(aval.shape));
@@ -129,6 +152,11 @@ function reduceRunner(out: Var, op: "sum" | "max" | "min" | "prod", v: View, axe
     }
     env.set(out, new HostArray(o, aval.shape, aval.dtype));
   };
+}
+
+function isContiguousView(v: View): boolean {
+  const st = stridesOf(v.shape);
+  return v.offset === 0 && v.shape.every((d, i) => d === 1 || st[i] === v.strides[i]);
 }
 
 /**

@@ -107,8 +107,23 @@ function transposeLhs(ct: T, x: T, y: T, p: DotGeneralParams): T {
   return lax.transpose(g, inversePerm(src));
 }
 
-function swap(p: DotGeneralParams): DotGeneralParams {
-  return { contract: [p.contract[1], p.contract[0]], batch: [p.batch[1], p.batch[0]] };
+/**
+ * Cotangent of the rhs: contract the lhs's free axes with ct's lhs-free axes. The result comes out
+ * as [batch, rhs contracting, rhs free], which for x @ W is W's own layout (no transpose).
+ */
+function transposeRhs(ct: T, x: T, y: T, p: DotGeneralParams): T {
+  const [lc, rc] = p.contract;
+  const [lb, rb] = p.batch;
+  const nb = lb.length;
+  const lf = freeAxes(x.shape.length, lc, lb);
+  const rf = freeAxes(y.shape.length, rc, rb);
+  const ctLf = lf.map((_, i) => nb + i);
+  const ctB = lb.map((_, i) => i);
+  const g = lax.dotGeneral(x, ct, { contract: [lf, ctLf], batch: [[...lb], ctB] });
+  // g's axes: [batch (rb order), x's remaining axes = lc ascending -> paired rc, rf]
+  const lcSorted = [...lc].sort((a, b) => a - b);
+  const src = [...rb, ...lcSorted.map((l) => rc[lc.indexOf(l)]!), ...rf];
+  return lax.transpose(g, inversePerm(src));
 }
 
 export const dotGeneralP: Primitive<DotGeneralParams> = {
@@ -117,20 +132,7 @@ export const dotGeneralP: Primitive<DotGeneralParams> = {
   impl: ([x, y], p, out) => dotImpl(x!, y!, p, out),
   jvp: ([x, y], [tx, ty], p) => lax.addAny(tx && lax.dotGeneral(tx, y!, p), ty && lax.dotGeneral(x!, ty, p)),
   vjp(ct, [x, y], p, _out, wanted) {
-    const nb = p.batch[0].length;
-    const lf = freeAxes(x!.shape.length, p.contract[0], p.batch[0]).length;
-    const rf = freeAxes(y!.shape.length, p.contract[1], p.batch[1]).length;
-    // for the rhs, view ct as [batch, rhs free, lhs free] and reuse the lhs rule with roles swapped
-    const ctSwapped = () =>
-      lax.transpose(ct, [
-        ...Array.from({ length: nb }, (_, i) => i),
-        ...Array.from({ length: rf }, (_, i) => nb + lf + i),
-        ...Array.from({ length: lf }, (_, i) => nb + i),
-      ]);
-    return [
-      wanted[0] ? transposeLhs(ct, x!, y!, p) : null,
-      wanted[1] ? transposeLhs(ctSwapped(), y!, x!, swap(p)) : null,
-    ];
+    return [wanted[0] ? transposeLhs(ct, x!, y!, p) : null, wanted[1] ? transposeRhs(ct, x!, y!, p) : null];
   },
   batch([x, y], dims, p) {
     const shift = (axes: readonly number[]) => axes.map((a) => a + 1);

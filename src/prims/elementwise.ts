@@ -202,7 +202,11 @@ const safeLog = (x: T) => {
   const pos = lax.gt(x, zero);
   return lax.select(pos, lax.log(lax.select(pos, x, lax.onesLike(x))), zero);
 };
-const powDx = (x: T, y: T) => lax.mul(y, lax.pow(x, lax.sub(y, lax.onesLike(y))));
+/** y * x^(y-1), and 0 where y == 0 (not 0 * x^-1 = NaN at x = 0), as JAX does. */
+const powDx = (x: T, y: T) => {
+  const zero = lax.zerosLike(y);
+  return lax.select(lax.eq(y, zero), zero, lax.mul(y, lax.pow(x, lax.sub(y, lax.onesLike(y)))));
+};
 export const powP = binary({
   name: "pow",
   f: (a, b) => a ** b,

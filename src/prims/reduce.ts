@@ -6,6 +6,7 @@ import { bind } from "../ir/trace.js";
 import { HostArray } from "../backend/host-array.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import * as lax from "../ops/lax.js";
+import { inversePerm } from "./structural.js";
 
 export interface ReduceParams {
   readonly axes: readonly number[];
@@ -98,19 +99,36 @@ export const reduceMinP: Primitive<ReduceParams> = chooserReduce(
 );
 
 /**
- * d prod / d x_i = product of the other elements, computed without dividing by zero:
- * with no zero it is out / x_i; with one zero only that element gets the product of the rest.
+ * d prod / d x_i = the product of the OTHER elements. Computed with multiplications only (a
+ * pairwise product tree, like JAX's reduce_prod jvp), never as out / x_i: it is exact when
+ * elements are zero and its own derivatives (Hessians, higher orders) are right there too.
  */
 function prodGrad(x: T, axes: readonly number[]): T {
-  const zero = lax.zerosLike(x);
-  const one = lax.onesLike(x);
-  const isZero = lax.eq(x, zero);
-  const nonzero = lax.select(isZero, one, x);
-  const pnz = unreduce(lax.reduceProd(nonzero, axes), x.shape, axes);
-  const zeros = unreduce(lax.reduceSum(lax.convert(isZero, x.dtype), axes), x.shape, axes);
-  const noZero = lax.eq(zeros, zero);
-  const oneZero = lax.eq(zeros, one);
-  return lax.select(isZero, lax.select(oneZero, pnz, zero), lax.select(noZero, lax.div(pnz, nonzero), zero));
+  const rank = x.shape.length;
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const rows = lax.reshape(lax.transpose(x, perm), [...kept.map((i) => x.shape[i]!), n]);
+  const others = lax.reshape(exclusiveProd(rows), perm.map((i) => x.shape[i]!));
+  return rank === 0 ? others : lax.transpose(others, inversePerm(perm));
+}
+
+/** For each element of the last axis, the product of the other elements of that axis. */
+function exclusiveProd(x: T): T {
+  const lead = x.shape.slice(0, -1);
+  const k = lead.length;
+  const n = x.shape[k]!;
+  if (n <= 1) return lax.onesLike(x);
+  const m = n + (n % 2);
+  const even = n % 2 === 0 ? x : lax.concatenate([x, lax.full([...lead, 1], 1, x.dtype)], k);
+  const pairs = lax.reshape(even, [...lead, m / 2, 2]);
+  const half = (j: number) => lax.reshape(lax.slice(pairs, [...lead.map(() => 0), 0, j], [...lead, m / 2, j + 1]), [...lead, m / 2]);
+  const a = half(0);
+  const b = half(1);
+  const up = exclusiveProd(lax.mul(a, b)); // product outside each pair
+  const col = (v: T) => lax.reshape(v, [...lead, m / 2, 1]);
+  const both = lax.reshape(lax.concatenate([col(lax.mul(up, b)), col(lax.mul(up, a))], k + 1), [...lead, m]);
+  return m === n ? both : lax.slice(both, [...lead.map(() => 0), 0], [...lead, n]);
 }
 
 export const reduceProdP: Primitive<ReduceParams> = {
