@@ -17,9 +17,9 @@
 // (task 3). A task missing from `tasks`, or a prepare/run that throws an error whose message
 // starts with "not implemented", is reported as "n/a (reason)".
 
-/** shapegrad's modes and backends (gpu.js modes); edit when the library's backends settle. */
+/** shapegrad's modes and backends (see src/backend/registry.ts). */
 const SHAPEGRAD_MODES = ["jit", "eager"];
-const SHAPEGRAD_BACKENDS = ["cpu", "webasm", "webgpu"];
+const SHAPEGRAD_BACKENDS = ["wasm"];
 
 export const peers = [
   {

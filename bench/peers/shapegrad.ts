@@ -1,36 +1,81 @@
 // Peer: shapegrad (this repository's library, ../../src), run under tsx.
-// One module serves every registry row: options.mode is "jit" or "eager",
-// options.backend names the gpu.js mode the library compiles to.
-//
-// Each task below is a stub that throws "not implemented yet": the runner reports
-// such a cell as "n/a (not implemented yet)" and carries on. To fill one in, replace
-// the stub with a prepare function of the shape documented in registry.mjs:
-//   "1": (inputs, options) => { ...upload...; return { run: () => Float32Array } }
-
+// options.mode: "jit" (each task wrapped in jit: traced once, fused, compiled) or "eager"
+// (op by op, each op a cached one-node kernel); options.backend: a shapegrad backend name.
 import * as sg from "../../src/index.js";
+import type { Tensor } from "../../src/index.js";
 
 type Options = { mode?: "jit" | "eager"; backend?: string };
 type Result = Float32Array | Record<string, Float32Array>;
-type Prepared = { run: () => Result | Promise<Result>; dispose?: () => void };
-type Prepare = (inputs: any, options: Options) => Prepared | Promise<Prepared>;
+type Prepared = { run: () => Result | Promise<Result> };
+type Inputs = Record<string, any>;
+type Prepare = (inputs: Inputs, options: Options) => Prepared;
 
 export const meta = { library: "shapegrad", version: "" };
+let useJit = true;
 
 export async function setup(options: Options): Promise<void> {
-  // The library's module loaded (the static import above); record what it exports.
-  meta.version = `src (${Object.keys(sg).length} exports) ${options.mode ?? "jit"} ${options.backend ?? ""}`.trim();
+  sg.setBackend((options.backend ?? "wasm") as sg.BackendName);
+  useJit = options.mode !== "eager";
+  meta.version = `${sg.defaultBackend().name} ${useJit ? "jit" : "eager"}`;
 }
 
-const stub =
-  (task: string): Prepare =>
-  () => {
-    throw new Error(`not implemented yet (shapegrad task ${task})`);
-  };
+const maybeJit = <F extends (...a: never[]) => unknown>(f: F): F => (useJit ? sg.jit(f) : f);
+const t = (data: Float32Array | number[], shape: readonly number[]) => sg.tensor(Float32Array.from(data), shape);
+
+async function read(out: unknown): Promise<Result> {
+  if (out instanceof sg.Tensor) return (await out.data()) as Float32Array;
+  const res: Record<string, Float32Array> = {};
+  for (const [k, v] of Object.entries(out as Record<string, sg.AnyTensor>)) res[k] = (await v.data()) as Float32Array;
+  return res;
+}
 
 export const tasks: Record<string, Prepare> = {
-  "1": stub("1"),
-  "2a": stub("2a"),
-  "2b": stub("2b"),
-  "3": stub("3"),
-  "4": stub("4"),
+  "1": ({ x1, x2 }) => {
+    const a = t(x1, [x1.length]);
+    const b = t(x2, [x2.length]);
+    const f = maybeJit((a: Tensor<[number]>, b: Tensor<[number]>) => sg.add(sg.mul(sg.sqrt(sg.add(sg.square(a), sg.square(b))), sg.tanh(a)), 1));
+    return { run: () => read(f(a, b)) };
+  },
+  "2a": matmulTask,
+  "2b": matmulTask,
+  "3": ({ params: p, x, batch, inDim, hidden: H }) => {
+    const P = {
+      W1: t(p.W1, [inDim, H]),
+      b1: t(p.b1, [H]),
+      W2: t(p.W2, [H, H]),
+      b2: t(p.b2, [H]),
+      W3: t(p.W3, [H, 1]),
+      b3: t(p.b3, [1]),
+    };
+    const X = t(x, [batch, inDim]);
+    type Params = typeof P;
+    const loss = (p: Params, x: typeof X) => {
+      const h1 = sg.tanh(sg.add(sg.matmul(x, p.W1), p.b1));
+      const h2 = sg.tanh(sg.add(sg.matmul(h1, p.W2), p.b2));
+      return sg.mean(sg.square(sg.add(sg.matmul(h2, p.W3), p.b3)));
+    };
+    const g = maybeJit(sg.grad(loss));
+    return { run: () => read(g(P, X)) };
+  },
+  "4": ({ params: p, x, n, hidden: H }) => {
+    // u takes one scalar x; W1 and W3 are vectors [H], b3 a scalar (the same layout as the other peers)
+    const P = { W1: t(p.W1, [H]), b1: t(p.b1, [H]), W2: t(p.W2, [H, H]), b2: t(p.b2, [H]), W3: t(p.W3, [H]), b3: t(p.b3, []) };
+    const X = t(x, [n]);
+    type Params = typeof P;
+    const u = (p: Params, x: Tensor<[]>) => {
+      const h1 = sg.tanh(sg.add(sg.mul(p.W1, x), p.b1));
+      const h2 = sg.tanh(sg.add(sg.matmul(h1, p.W2), p.b2));
+      return sg.add(sg.dot(h2, p.W3), p.b3);
+    };
+    const d2 = sg.grad(sg.grad(u, { argnums: 1 }), { argnums: 1 });
+    const f = maybeJit(sg.vmap(d2, { inAxes: [null, 0] }));
+    return { run: () => read(f(P, X)) };
+  },
 };
+
+function matmulTask({ a, b, m }: Inputs): Prepared {
+  const A = t(a, [m, m]);
+  const B = t(b, [m, m]);
+  const f = maybeJit((a: typeof A, b: typeof B) => sg.matmul(a, b));
+  return { run: () => read(f(A, B)) };
+}
