@@ -131,6 +131,16 @@ export function fuse(graph: Graph): Plan {
   for (const v of graph.outputs) uses.set(v, (uses.get(v) ?? 0) + 1);
   const singleUse = (v: Var) => uses.get(v) === 1 && !graph.outputs.includes(v);
 
+  // scalar constants are inlined into expressions instead of being read as inputs
+  const scalars = new Map<Var, number>();
+  for (const c of graph.consts) {
+    if (c.v.aval.shape.length !== 0 || !isFloat(c.v.aval.dtype)) continue;
+    try {
+      scalars.set(c.v, c.value.backend.toHostSync(c.value).data[0]!);
+    } catch {
+      // an asynchronous backend: read it as an input like any other
+    }
+  }
   const state = new Map<Var, State>();
   for (const v of [...graph.inputs, ...graph.captures, ...graph.consts.map((c) => c.v)]) state.set(v, { k: "mat" });
   const steps: Step[] = [];
@@ -155,7 +165,10 @@ export function fuse(graph: Graph): Plan {
   const exprOf = (v: Var): PExpr => {
     const s = state.get(v)!;
     if (s.k === "expr") return s.expr;
-    return { op: "leaf", view: s.k === "view" ? s.view : contiguous(v) };
+    const view = s.k === "view" ? s.view : contiguous(v);
+    const c = scalars.get(view.base);
+    if (c !== undefined) return { op: "const", value: c };
+    return { op: "leaf", view };
   };
 
   // a comparison is fused only into the select that consumes it

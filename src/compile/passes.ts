@@ -1,5 +1,15 @@
-/** Graph-to-graph optimisations. jit runs them before a graph reaches a backend. */
-import { Graph, type Eqn, type Var } from "../ir/graph.js";
+/**
+ * Graph-to-graph optimisations, run by jit before a graph reaches a backend: constant folding,
+ * algebraic simplification of what differentiation leaves behind (multiplications by one,
+ * additions of zero, chains of broadcasts, reshapes and transposes), common subexpressions and
+ * dead code.
+ */
+import { Graph, Var, type Eqn, type GraphConst } from "../ir/graph.js";
+import { sameShape, sizeOf } from "../ir/aval.js";
+import type { DeviceArray } from "../backend/backend.js";
+import { refBackend } from "../backend/ref.js";
+import type { BroadcastParams, ReshapeParams, TransposeParams } from "../prims/structural.js";
+import { broadcastInDimP, reshapeP, transposeP } from "../prims/structural.js";
 
 /** Removes equations whose results nothing uses. */
 export function dce(g: Graph): Graph {
@@ -35,6 +45,150 @@ export function cse(g: Graph): Graph {
   return new Graph(g.inputs, g.captures, g.consts, eqns, g.outputs.map(r));
 }
 
+/** Constants up to this many elements are folded at compile time. */
+const FOLD_LIMIT = 1024;
+
+/**
+ * One forward sweep: folds equations whose inputs are all small constants, and rewrites
+ * identities. `rename` maps a removed variable to the one that replaces it.
+ */
+export function simplify(g: Graph): Graph {
+  const rename = new Map<Var, Var>();
+  const r = (v: Var): Var => rename.get(v) ?? v;
+  const constVal = new Map<Var, DeviceArray>();
+  for (const c of g.consts) constVal.set(c.v, c.value);
+  const consts: GraphConst[] = [...g.consts];
+  const producer = new Map<Var, Eqn>();
+  const eqns: Eqn[] = [];
+
+  /** The number every element of v equals, if v is a known constant of that kind. */
+  const uniform = (v: Var): number | null => {
+    const val = constVal.get(v);
+    if (val) {
+      const h = refBackend.toHostSync(val);
+      if (h.size === 0 || h.size > FOLD_LIMIT) return null;
+      const x = h.data[0]!;
+      for (let i = 1; i < h.size; i++) if (h.data[i] !== x) return null;
+      return x;
+    }
+    const p = producer.get(v);
+    return p && p.prim.name === "broadcast_in_dim" ? uniform(p.inputs[0]!) : null;
+  };
+
+  const emit = (e: Eqn): void => {
+    eqns.push(e);
+    producer.set(e.out, e);
+  };
+
+  for (const e0 of g.eqns) {
+    const inputs = e0.inputs.map(r);
+    const e: Eqn = inputs.every((v, i) => v === e0.inputs[i]) ? e0 : { ...e0, inputs };
+    const out = e.out;
+    const [a, b] = inputs;
+    const same = (v: Var | undefined) => v !== undefined && sameShape(v.aval.shape, out.aval.shape) && v.aval.dtype === out.aval.dtype;
+
+    // constant folding
+    // (never a broadcast: a constant that grows is better left to the kernels that read it)
+    const outSize = sizeOf(out.aval.shape);
+    const foldable = outSize <= FOLD_LIMIT && inputs.every((v) => sizeOf(v.aval.shape) >= outSize || outSize === 1);
+    if (inputs.length > 0 && foldable && inputs.every((v) => constVal.has(v))) {
+      const ins = inputs.map((v) => refBackend.toHostSync(constVal.get(v)!));
+      const value = refBackend.fromHost(e.prim.impl(ins, e.params, out.aval));
+      constVal.set(out, value);
+      consts.push({ v: out, value });
+      continue;
+    }
+
+    switch (e.prim.name) {
+      case "mul":
+        if (same(a) && uniform(b!) === 1) {
+          rename.set(out, a!);
+          continue;
+        }
+        if (same(b) && uniform(a!) === 1) {
+          rename.set(out, b!);
+          continue;
+        }
+        break;
+      case "div":
+        if (same(a) && uniform(b!) === 1) {
+          rename.set(out, a!);
+          continue;
+        }
+        break;
+      case "add":
+        if (same(a) && uniform(b!) === 0) {
+          rename.set(out, a!);
+          continue;
+        }
+        if (same(b) && uniform(a!) === 0) {
+          rename.set(out, b!);
+          continue;
+        }
+        break;
+      case "sub":
+        if (same(a) && uniform(b!) === 0) {
+          rename.set(out, a!);
+          continue;
+        }
+        break;
+      case "neg": {
+        const p = producer.get(a!);
+        if (p && p.prim.name === "neg") {
+          rename.set(out, p.inputs[0]!);
+          continue;
+        }
+        break;
+      }
+      case "convert_element_type":
+      case "stop_gradient":
+        if (a!.aval.dtype === out.aval.dtype && e.prim.name === "convert_element_type") {
+          rename.set(out, a!);
+          continue;
+        }
+        break;
+      case "broadcast_in_dim": {
+        const p = producer.get(a!);
+        if (p && p.prim.name === "broadcast_in_dim") {
+          // broadcast of a broadcast: one broadcast from the original input
+          const inner = p.params as BroadcastParams;
+          const outer = e.params as BroadcastParams;
+          emit({ prim: broadcastInDimP, inputs: [p.inputs[0]!], params: { shape: outer.shape, dims: inner.dims.map((d) => outer.dims[d]!) }, out });
+          continue;
+        }
+        break;
+      }
+      case "reshape": {
+        if (sameShape(a!.aval.shape, out.aval.shape)) {
+          rename.set(out, a!);
+          continue;
+        }
+        const p = producer.get(a!);
+        if (p && p.prim.name === "reshape") {
+          const src = p.inputs[0]!;
+          if (sameShape(src.aval.shape, (e.params as ReshapeParams).shape)) rename.set(out, src);
+          else emit({ prim: reshapeP, inputs: [src], params: e.params, out });
+          continue;
+        }
+        break;
+      }
+      case "transpose": {
+        const p = producer.get(a!);
+        if (p && p.prim.name === "transpose") {
+          const inner = (p.params as TransposeParams).perm;
+          const perm = (e.params as TransposeParams).perm.map((q) => inner[q]!);
+          if (perm.every((q, i) => q === i)) rename.set(out, p.inputs[0]!);
+          else emit({ prim: transposeP, inputs: [p.inputs[0]!], params: { perm }, out });
+          continue;
+        }
+        break;
+      }
+    }
+    emit(e);
+  }
+  return new Graph(g.inputs, g.captures, consts, eqns, g.outputs.map(r));
+}
+
 export function optimize(g: Graph): Graph {
-  return dce(cse(g));
+  return dce(cse(simplify(g)));
 }

@@ -49,7 +49,7 @@ export class Graph {
     };
     const decl = (v: Var) => `${name(v)}:${showAval(v.aval)}`;
     const head = [
-      ...this.consts.map((c) => decl(c.v)),
+      ...this.consts.map((c) => decl(c.v) + scalarText(c.value)),
       ...this.captures.map(decl),
     ].join(" ");
     const ins = this.inputs.map(decl).join(" ");
@@ -60,6 +60,16 @@ export class Graph {
     }
     lines.push(`  in (${this.outputs.map(name).join(", ")}) }`);
     return lines.join("\n");
+  }
+}
+
+/** A scalar constant's value, for the printer ("" when it is not a readable scalar). */
+function scalarText(a: DeviceArray): string {
+  if (a.aval.shape.length !== 0) return "";
+  try {
+    return `=${a.backend.toHostSync(a).data[0]}`;
+  } catch {
+    return "";
   }
 }
 
