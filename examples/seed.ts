@@ -23,37 +23,43 @@ const F2 = (v: Tensor<[2]>) => add(square(index(v, 0)), pow(index(v, 1), 3));
 const J = vmap(jacobian(F2)); // [2 x0, 3 x1²] per row
 const H = vmap((v: Tensor<[2]>) => diagonal(hessian(F2)(v))); // [2, 6 x1] per row
 
-type Row = { what: string; at: string; computed: number; exact: number };
-const rows: Row[] = [];
-const xs = x.toArray();
-const put = (what: string, t: Tensor<[2, 2]>, exact: (a: number, b: number, i: number, j: number) => number) => {
-  const v = t.toArray();
-  for (let i = 0; i < 2; i++) {
-    for (let j = 0; j < 2; j++) {
-      const [a, b] = xs[i]!;
-      rows.push({ what, at: `[${i}][${j}]`, computed: v[i]![j]!, exact: exact(a!, b!, i, j) });
+/** Prints the table; returns the exit status (0 when every value matches to float32 rounding). */
+export function runSeed(): number {
+  type Row = { what: string; at: string; computed: number; exact: number };
+  const rows: Row[] = [];
+  const xs = x.toArray();
+  const put = (what: string, t: Tensor<[2, 2]>, exact: (a: number, b: number, i: number, j: number) => number) => {
+    const v = t.toArray();
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 2; j++) {
+        const [a, b] = xs[i]!;
+        rows.push({ what, at: `[${i}][${j}]`, computed: v[i]![j]!, exact: exact(a!, b!, i, j) });
+      }
     }
-  }
-};
-put("F1'  = -1/x²", dF1(x), (_a, _b, i, j) => -1 / xs[i]![j]! ** 2);
-put("F1'' = 2/x³", d2F1(x), (_a, _b, i, j) => 2 / xs[i]![j]! ** 3);
-put("∇F2  = [2x0, 3x1²]", J(x), (a, b, _i, j) => (j === 0 ? 2 * a : 3 * b * b));
-put("diag ∇²F2 = [2, 6x1]", H(x), (_a, b, _i, j) => (j === 0 ? 2 : 6 * b));
+  };
+  put("F1'  = -1/x²", dF1(x), (_a, _b, i, j) => -1 / xs[i]![j]! ** 2);
+  put("F1'' = 2/x³", d2F1(x), (_a, _b, i, j) => 2 / xs[i]![j]! ** 3);
+  put("∇F2  = [2x0, 3x1²]", J(x), (a, b, _i, j) => (j === 0 ? 2 * a : 3 * b * b));
+  put("diag ∇²F2 = [2, 6x1]", H(x), (_a, b, _i, j) => (j === 0 ? 2 : 6 * b));
 
-const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - [...s].length));
-const num = (v: number) => v.toPrecision(8).padStart(13);
-console.log("shapegrad — derivatives of the seed case on x = [[1, 2], [3, 4]] (float32)\n");
-console.log(`${pad("derivative", 22)}${pad("at", 8)}${"computed".padStart(13)}${"exact".padStart(13)}${"|diff|".padStart(11)}`);
-let worst = 0;
-for (const r of rows) {
-  const d = Math.abs(r.computed - r.exact);
-  const rel = d / Math.max(1, Math.abs(r.exact));
-  worst = Math.max(worst, rel);
-  console.log(`${pad(r.what, 22)}${pad(r.at, 8)}${num(r.computed)}${num(r.exact)}${d.toExponential(1).padStart(11)}`);
+  const pad = (s: string, n: number) => s + " ".repeat(Math.max(0, n - [...s].length));
+  const num = (v: number) => v.toPrecision(8).padStart(13);
+  console.log("shapegrad — derivatives of the seed case on x = [[1, 2], [3, 4]] (float32)\n");
+  console.log(`${pad("derivative", 22)}${pad("at", 8)}${"computed".padStart(13)}${"exact".padStart(13)}${"|diff|".padStart(11)}`);
+  let worst = 0;
+  for (const r of rows) {
+    const d = Math.abs(r.computed - r.exact);
+    const rel = d / Math.max(1, Math.abs(r.exact));
+    worst = Math.max(worst, rel);
+    console.log(`${pad(r.what, 22)}${pad(r.at, 8)}${num(r.computed)}${num(r.exact)}${d.toExponential(1).padStart(11)}`);
+  }
+  const eps = 2 ** -23;
+  console.log(`\nlargest relative difference: ${worst.toExponential(2)} (float32 epsilon is ${eps.toExponential(2)})`);
+  if (worst > 4 * eps) {
+    console.error("error: a derivative differs from its exact value by more than float32 rounding");
+    return 1;
+  }
+  return 0;
 }
-const eps = 2 ** -23;
-console.log(`\nlargest relative difference: ${worst.toExponential(2)} (float32 epsilon is ${eps.toExponential(2)})`);
-if (worst > 4 * eps) {
-  console.error("error: a derivative differs from its exact value by more than float32 rounding");
-  process.exitCode = 1;
-}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = runSeed();

@@ -17,3 +17,5 @@ export { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, jacobian, hessian, 
 export { Graph } from "./ir/graph.js";
 export { setBackend, defaultBackend, type BackendName } from "./backend/registry.js";
 export type { Backend, DeviceArray } from "./backend/backend.js";
+export * as nn from "./nn/index.js";
+export { treeMap } from "./transforms/tree.js";

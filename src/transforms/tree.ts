@@ -108,3 +108,28 @@ export function checkSameTree(what: string, tree: unknown, like: unknown): AnyTe
   });
   return leaves;
 }
+
+/**
+ * Applies `f` leaf by leaf to trees of the same structure (the first tree gives the structure),
+ * like jax.tree_util.tree_map.
+ */
+export function treeMap<T>(f: (...leaves: AnyTensor[]) => AnyTensor, tree: T, ...rest: readonly T[]): T {
+  const [leaves, def] = flatten(tree);
+  const others = rest.map((r, i) => checkSameTree(`treeMap: tree ${i + 1}`, r, tree));
+  return unflatten(
+    def,
+    leaves.map((l, k) => f(l, ...others.map((o) => o[k]!))),
+  ) as T;
+}
+
+/** Where each leaf sits in `tree`, in flatten order, for error messages: "", ".w", "[1].b". */
+export function leafPaths(tree: unknown): string[] {
+  const paths: string[] = [];
+  const go = (t: unknown, path: string): void => {
+    if (t instanceof Tensor) paths.push(path);
+    else if (Array.isArray(t)) t.forEach((c, i) => go(c, `${path}[${i}]`));
+    else if (isPlainObject(t)) for (const k of Object.keys(t).sort()) go(t[k], `${path}.${k}`);
+  };
+  go(tree, "");
+  return paths;
+}

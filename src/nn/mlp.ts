@@ -1,0 +1,139 @@
+/**
+ * Dense layers and multi-layer perceptrons whose parameters are typed pytrees: `mlp([1, 64, 64, 1])`
+ * initialises `[Dense<1, 64>, Dense<64, 64>, Dense<64, 1>]`, and applying it to `Tensor<[B, 1]>`
+ * gives `Tensor<[B, 1]>`. Hand-built layer lists whose sizes do not chain are compile-time errors.
+ */
+import type { PRNGKey } from "../tensor/random.js";
+import { split } from "../tensor/random.js";
+import type { Tensor, AnyTensor } from "../tensor/tensor.js";
+import type { Shape, ShapeError, Check, ShowShape } from "../shape/core.js";
+import { add, tanh, relu, sigmoid, softplus } from "../ops/elementwise.js";
+import { matmul } from "../ops/linalg.js";
+import { zeros } from "../tensor/create.js";
+import { glorotUniform, type Initializer } from "./init.js";
+import { shapeError } from "../ops/checks.js";
+
+/** One fully connected layer: y = x @ w + b. */
+export interface Dense<I extends number = number, O extends number = number> {
+  readonly w: Tensor<[I, O]>;
+  readonly b: Tensor<[O]>;
+}
+
+/** A dense layer with initialised weights and zero biases. */
+export function dense<const I extends number, const O extends number>(key: PRNGKey, inputs: I, outputs: O, init: Initializer = glorotUniform): Dense<I, O> {
+  return { w: init(key, [inputs, outputs]), b: zeros([outputs]) };
+}
+
+/** The layer list for a list of sizes: [1, 64, 1] -> [Dense<1, 64>, Dense<64, 1>]. */
+export type Layers<Sizes extends readonly number[], Acc extends readonly Dense[] = []> = Sizes extends readonly [
+  infer A extends number,
+  infer B extends number,
+  ...infer R extends number[],
+]
+  ? Layers<[B, ...R], [...Acc, Dense<A, B>]>
+  : Acc;
+
+type InOf<L> = L extends Dense<infer I, number> ? I : never;
+type OutOf<L> = L extends Dense<number, infer O> ? O : never;
+
+/** The layers' input size, or a ShapeError naming the first pair of layers that does not chain. */
+export type ChainCheck<L extends readonly Dense[], K extends unknown[] = []> = L extends readonly [infer A extends Dense, infer B extends Dense, ...infer R extends readonly Dense[]]
+  ? number extends OutOf<A> | InOf<B>
+    ? ChainCheck<[B, ...R], [...K, 0]>
+    : OutOf<A> extends InOf<B>
+      ? ChainCheck<[B, ...R], [...K, 0]>
+      : ShapeError<`mlp: layer ${K["length"]} gives ${OutOf<A>} outputs but layer ${[...K, 0]["length"]} takes ${InOf<B>} inputs`>
+  : L;
+
+type Last<L extends readonly unknown[]> = L extends readonly [...unknown[], infer X] ? X : never;
+type Init<S extends Shape> = S extends readonly [...infer H extends number[], number] ? H : number[];
+type LastDim<S extends Shape> = S extends readonly [...number[], infer D extends number] ? D : never;
+
+/** The output of applying layers L to x: x's batch dims, then the last layer's size. */
+export type ApplyOut<L extends readonly Dense[], S extends Shape> = Tensor<[...Init<S>, OutOf<Last<L>>]>;
+/** x's last dim must be the first layer's input size. */
+export type InputCheck<L extends readonly Dense[], S extends Shape> = L extends readonly [infer F, ...unknown[]]
+  ? number extends LastDim<S> | InOf<F>
+    ? true
+    : LastDim<S> extends InOf<F>
+      ? true
+      : ShapeError<`mlp: the input has shape ${ShowShape<S>} but the first layer takes ${InOf<F>} inputs`>
+  : true;
+
+export type Activation = "tanh" | "relu" | "sigmoid" | "softplus" | ((x: AnyTensor) => AnyTensor);
+
+// the activations are applied to float tensors the layers produced
+const untyped = (f: unknown) => f as (x: AnyTensor) => AnyTensor;
+
+function activationFn(a: Activation): (x: AnyTensor) => AnyTensor {
+  if (typeof a === "function") return a;
+  switch (a) {
+    case "tanh":
+      return untyped(tanh);
+    case "relu":
+      return untyped(relu);
+    case "sigmoid":
+      return untyped(sigmoid);
+    case "softplus":
+      return untyped(softplus);
+  }
+  throw new Error(`mlp: unknown activation ${JSON.stringify(a)}`);
+}
+
+/**
+ * Applies a stack of dense layers to x (any batch dims, features last), with `activation` after
+ * every layer but the last.
+ */
+export function applyLayers<const L extends readonly Dense[], S extends Shape>(
+  layers: Check<ChainCheck<L>, L>,
+  x: Check<InputCheck<L, S>, Tensor<S>>,
+  activation: Activation = "tanh",
+): ApplyOut<L, S> {
+  const ls = layers as readonly Dense[];
+  const act = activationFn(activation);
+  if (!Array.isArray(ls) || ls.length === 0) shapeError("mlp: needs at least one layer");
+  let h = x as AnyTensor;
+  ls.forEach((layer, i) => {
+    const [fanIn] = layer.w.shape;
+    if (h.shape[h.shape.length - 1] !== fanIn) {
+      shapeError(
+        i === 0
+          ? `mlp: the input has shape [${h.shape.join(", ")}] but the first layer takes ${fanIn} inputs`
+          : `mlp: layer ${i - 1} gives ${h.shape[h.shape.length - 1]} outputs but layer ${i} takes ${fanIn} inputs`,
+      );
+    }
+    const z = add(matmul(h, layer.w as AnyTensor), layer.b as AnyTensor) as AnyTensor;
+    h = i < ls.length - 1 ? act(z) : z;
+  });
+  return h as ApplyOut<L, S>;
+}
+
+export interface MLP<Sizes extends readonly number[]> {
+  readonly sizes: Sizes;
+  /** Fresh parameters: weights from the initialiser, zero biases. */
+  init(key: PRNGKey): Layers<Sizes>;
+  /** The network on x: `Tensor<[...batch, in]>` -> `Tensor<[...batch, out]>`. */
+  apply<S extends Shape>(params: Layers<Sizes>, x: Check<InputCheck<Layers<Sizes>, S>, Tensor<S>>): ApplyOut<Layers<Sizes>, S>;
+}
+
+/** A multi-layer perceptron with the given layer sizes (input first, output last). */
+export function mlp<const Sizes extends readonly number[]>(
+  sizes: Sizes,
+  opts: { readonly activation?: Activation; readonly init?: Initializer } = {},
+): MLP<Sizes> {
+  if (!Array.isArray(sizes) || sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(`mlp: sizes must list at least an input and an output size (positive integers), got ${JSON.stringify(sizes)}`);
+  }
+  const activation = opts.activation ?? "tanh";
+  const init = opts.init ?? glorotUniform;
+  return {
+    sizes,
+    init(key) {
+      const keys = split(key, sizes.length - 1);
+      return sizes.slice(1).map((o, i) => dense(keys[i]!, sizes[i]!, o, init)) as unknown as Layers<Sizes>;
+    },
+    apply(params, x) {
+      return applyLayers(params as never, x as never, activation) as never;
+    },
+  };
+}
