@@ -1,5 +1,5 @@
 /** Neural-network pieces: typed MLPs, initialisers, optax-style optimisers, input derivatives. */
-export { dense, mlp, applyLayers, type Dense, type Layers, type MLP, type Activation, type ChainCheck, type ApplyOut } from "./mlp.js";
+export { dense, mlp, applyLayers, type Dense, type Layers, type MLP, type Activation, type ChainCheck, type InputCheck, type ApplyOut } from "./mlp.js";
 export { glorotUniform, glorotNormal, heNormal, heUniform, type Initializer } from "./init.js";
 export { sgd, adam, applyUpdates, treeScale, type Sgd, type SgdState, type SgdOptions, type Adam, type AdamState, type AdamOptions } from "./optim.js";
 export { hvp, hessianDiagonal, laplacian } from "./derivatives.js";

@@ -7,7 +7,7 @@
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import { treeMap, flatten } from "../transforms/tree.js";
-import { add, sub, mul, div, sqrt, pow } from "../ops/elementwise.js";
+import { add, sub, mul, div, sqrt, pow, astype } from "../ops/elementwise.js";
 import { tensor } from "../tensor/create.js";
 import { zerosLike } from "../ops/lax.js";
 
@@ -91,9 +91,9 @@ export function adam(opts: AdamOptions): Adam {
       const mu = map((m: T, g: T) => add(mul(m, b1), mul(g, 1 - b1)), state.mu as typeof grads, grads);
       const nu = map((n: T, g: T) => add(mul(n, b2), mul(mul(g, g), 1 - b2)), state.nu as typeof grads, grads);
       const count = add(state.count, 1);
-      const c1 = sub(1, pow(b1, count));
-      const c2 = sub(1, pow(b2, count));
-      const updates = map((m: T, n: T) => mul(div(div(m, c1), add(sqrt(div(n, c2)), eps)), -lr), mu, nu);
+      // bias corrections in each leaf's own precision (the count itself is a float32 scalar)
+      const corrected = (b: number, t: T) => sub(1, pow(b, astype(count, t.dtype))) as T;
+      const updates = map((m: T, n: T) => mul(div(div(m, corrected(b1, m)), add(sqrt(div(n, corrected(b2, n))), eps)), -lr), mu, nu);
       return [updates, { mu, nu, count }];
     },
   };
