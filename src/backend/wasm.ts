@@ -15,6 +15,7 @@ import { freeAxes, type DotGeneralParams } from "../prims/dot.js";
 import { affineGather } from "../prims/structural.js";
 import { compileElementwise, compileElementwiseF64, type ElementwiseKernel, type Expr } from "./kernels/elementwise.js";
 import { matmulF32, matmulF64 } from "./kernels/matmul.js";
+import { compileReduce } from "./kernels/reduce.js";
 import { Var as VarClass, Graph as GraphClass } from "../ir/graph.js";
 
 class WasmArray implements DeviceArray {
@@ -68,7 +69,7 @@ function compileStep(step: Step): Runner {
       };
     }
     case "reduce":
-      return reduceRunner(step.out, step.op, step.input, step.axes);
+      return reduceRunner(step);
     case "dot":
       return dotRunner(step.out, step.lhs, step.rhs, step.params);
     case "eqn": {
@@ -78,36 +79,19 @@ function compileStep(step: Step): Runner {
   }
 }
 
-/** Strided reduction: each output element folds the reduced index space of its input view. */
-function reduceRunner(out: Var, op: "sum" | "max" | "min" | "prod", v: View, axes: readonly number[]): Runner {
-  const kept = v.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const rShape = axes.map((a) => v.shape[a]!);
-  const rStr = axes.map((a) => v.strides[a]!);
-  const nr = sizeOf(rShape);
-  const roff = new Int32Array(nr);
-  {
-    const idx = rShape.map(() => 0);
-    let off = 0;
-    for (let i = 0; i < nr; i++) {
-      roff[i] = off;
-      for (let ax = rShape.length - 1; ax >= 0; ax--) {
-        idx[ax]!++;
-        off += rStr[ax]!;
-        if (idx[ax]! < rShape[ax]!) break;
-        off -= rStr[ax]! * idx[ax]!;
-        idx[ax] = 0;
-      }
-    }
-  }
-  const kShape = kept.map((a) => v.shape[a]!);
-  const kStr = kept.map((a) => v.strides[a]!);
-  const init = op === "sum" ? 0 : op === "prod" ? 1 : op === "max" ? -Infinity : Infinity;
+/**
+ * Reductions: a plain sum over the leading axes of a contiguous array walks rows in memory order
+ * (bias gradients, means over a batch); everything else runs a generated loop that evaluates the
+ * fused elementwise producer and folds it.
+ */
+function reduceRunner(step: Extract<Step, { kind: "reduce" }>): Runner {
+  const { out, op, expr, inputs, shape, axes } = step;
   const aval = out.aval;
-  // Summing leading axes of a contiguous array (bias gradients, means over a batch): walk rows in
-  // memory order and accumulate into a row of partial sums instead of striding down columns.
-  const nk = sizeOf(kShape);
-  const leading = op === "sum" && axes.every((a, i) => a === i) && isContiguousView(v);
-  if (leading) {
+  const nk = sizeOf(aval.shape);
+  const v = inputs[0];
+  const bare = expr.op === "input" && v !== undefined;
+  if (bare && op === "sum" && axes.every((a, i) => a === i) && isContiguousView(v)) {
+    const nr = sizeOf(shape) / Math.max(nk, 1);
     return (env) => {
       const x = env.get(v.base)!.data;
       const acc = new Float64Array(nk);
@@ -120,36 +104,13 @@ function reduceRunner(out: Var, op: "sum" | "max" | "min" | "prod", v: View, axe
       env.set(out, new HostArray(o, aval.shape, aval.dtype));
     };
   }
+  const kernel = compileReduce({ expr, inputs, shape, axes, op });
   return (env) => {
-    const x = env.get(v.base)!.data;
-    const o = allocate(aval.dtype, sizeOf(aval.shape));
-    const idx = kShape.map(() => 0);
-    let base = v.offset;
-    for (let i = 0; i < o.length; i++) {
-      let acc = init;
-      if (op === "sum") for (let r = 0; r < nr; r++) acc += x[base + roff[r]!]!;
-      else if (op === "prod") for (let r = 0; r < nr; r++) acc *= x[base + roff[r]!]!;
-      else if (op === "max")
-        for (let r = 0; r < nr; r++) {
-          const y = x[base + roff[r]!]!;
-          acc = y > acc || y !== y ? y : acc;
-          if (acc !== acc) break;
-        }
-      else
-        for (let r = 0; r < nr; r++) {
-          const y = x[base + roff[r]!]!;
-          acc = y < acc || y !== y ? y : acc;
-          if (acc !== acc) break;
-        }
-      o[i] = acc;
-      for (let ax = kShape.length - 1; ax >= 0; ax--) {
-        idx[ax]!++;
-        base += kStr[ax]!;
-        if (idx[ax]! < kShape[ax]!) break;
-        base -= kStr[ax]! * idx[ax]!;
-        idx[ax] = 0;
-      }
-    }
+    const o = allocate(aval.dtype, nk);
+    kernel(
+      inputs.map((i) => env.get(i.base)!.data),
+      o,
+    );
     env.set(out, new HostArray(o, aval.shape, aval.dtype));
   };
 }

@@ -26,7 +26,16 @@ export type Step =
   | { readonly kind: "fused"; readonly out: Var; readonly expr: Expr; readonly inputs: readonly View[] }
   /** out = the view, copied into its own buffer. */
   | { readonly kind: "copy"; readonly out: Var; readonly input: View }
-  | { readonly kind: "reduce"; readonly out: Var; readonly op: ReduceOp; readonly input: View; readonly axes: readonly number[] }
+  /** out = fold over `axes` of expr(inputs), evaluated over `shape` (the elementwise part is never stored). */
+  | {
+      readonly kind: "reduce";
+      readonly out: Var;
+      readonly op: ReduceOp;
+      readonly expr: Expr;
+      readonly inputs: readonly View[];
+      readonly shape: readonly number[];
+      readonly axes: readonly number[];
+    }
   | { readonly kind: "dot"; readonly out: Var; readonly lhs: Var; readonly rhs: Var; readonly params: DotGeneralParams }
   /** Anything else: the primitive's reference implementation on materialized inputs. */
   | { readonly kind: "eqn"; readonly eqn: Eqn };
@@ -220,7 +229,10 @@ export function fuse(graph: Graph): Plan {
     }
     const red = REDUCE[name];
     if (red && isFloat(e.out.aval.dtype)) {
-      steps.push({ kind: "reduce", out: e.out, op: red, input: viewOf(e.inputs[0]!), axes: (e.params as ReduceParams).axes });
+      // a single-use elementwise producer is evaluated inside the reduction's loop
+      const src = e.inputs[0]!;
+      const { expr, inputs } = finishExpr(exprOf(src));
+      steps.push({ kind: "reduce", out: e.out, op: red, expr, inputs, shape: src.aval.shape, axes: (e.params as ReduceParams).axes });
       state.set(e.out, { k: "mat" });
       continue;
     }

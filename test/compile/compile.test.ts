@@ -48,6 +48,17 @@ describe("compiler", () => {
     expect(dots.length).toBeGreaterThan(0);
   });
 
+  it("evaluates an elementwise producer inside the reduction that consumes it", () => {
+    const f = (a: Tensor<[5, 7]>, b: Tensor<[7]>) => sum(mul(tanh(a), b), 1);
+    const a = random.normal(random.key(8), [5, 7]);
+    const b = random.normal(random.key(9), [7]);
+    expect(kinds(makeGraph(f)(a, b))).toEqual(["reduce"]);
+    const A = a.toArray();
+    const B = b.toArray();
+    const got = f(a, b).toArray();
+    A.forEach((row, i) => expect(got[i]).toBeCloseTo(row.reduce((s, v, j) => s + Math.tanh(v) * B[j]!, 0), 5));
+  });
+
   it("keeps a reshape of a contiguous array free (a view, not a kernel)", () => {
     const f = (a: Tensor<[4, 6]>) => tanh(reshape(a, [2, 12]));
     expect(kinds(makeGraph(f)(random.normal(random.key(5), [4, 6])))).toEqual(["fused"]);

@@ -141,7 +141,8 @@ function analyze(spec: ElementwiseSpec): Plan {
   return { n, dims, offsets, extents };
 }
 
-function countUses(expr: Expr): Map<Expr, number> {
+/** @internal How often each sub-expression is used (shared ones are computed once). */
+export function countUses(expr: Expr): Map<Expr, number> {
   const uses = new Map<Expr, number>();
   const visit = (e: Expr): void => {
     const c = uses.get(e) ?? 0;
@@ -176,7 +177,8 @@ function maxInput(e: Expr): number {
 // ---------------------------------------------------------------------------------------------
 // JS backend
 
-function jsExpr(expr: Expr, uses: Map<Expr, number>, load: (i: number) => string): { pre: string[]; value: string } {
+/** @internal JS source for an expression: statements for shared sub-expressions, and the value. */
+export function jsExpr(expr: Expr, uses: Map<Expr, number>, load: (i: number) => string): { pre: string[]; value: string } {
   const names = new Map<Expr, string>();
   const pre: string[] = [];
   let tmp = 0;
@@ -219,7 +221,8 @@ function jsExpr(expr: Expr, uses: Map<Expr, number>, load: (i: number) => string
   return { pre, value };
 }
 
-const JS_PRELUDE =
+/** @internal The Math aliases that generated JS refers to. */
+export const JS_PRELUDE =
   "const exp_ = Math.exp, log_ = Math.log, sqrt_ = Math.sqrt, tanh_ = Math.tanh, sin_ = Math.sin, cos_ = Math.cos, " +
   "abs_ = Math.abs, sign_ = Math.sign, max_ = Math.max, min_ = Math.min, pow_ = Math.pow;";
 

@@ -1,0 +1,74 @@
+/**
+ * Fused reductions: an elementwise expression over strided inputs, folded over some axes in the
+ * same loop (sum(x * y), mean(square(r)), max(abs(x)) never materialize the elementwise part).
+ * Generated JS, accumulating in double precision.
+ */
+import { countUses, jsExpr, JS_PRELUDE, type Expr } from "./elementwise.js";
+
+export type ReduceOp = "sum" | "max" | "min" | "prod";
+
+export interface ReduceSpec {
+  readonly expr: Expr;
+  /** Each input's index map over the full (pre-reduction) shape. */
+  readonly inputs: readonly { readonly strides: readonly number[]; readonly offset: number }[];
+  readonly shape: readonly number[];
+  /** Reduced axes, increasing. */
+  readonly axes: readonly number[];
+  readonly op: ReduceOp;
+}
+
+export type ReduceKernel = (inputs: readonly ArrayLike<number>[], out: { [i: number]: number; length: number }) => void;
+
+/** Offsets of every point of an index space (row-major) for the given strides. */
+function offsets(shape: readonly number[], strides: readonly number[]): Int32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Int32Array(n);
+  const idx = shape.map(() => 0);
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = off;
+    for (let ax = shape.length - 1; ax >= 0; ax--) {
+      idx[ax]!++;
+      off += strides[ax]!;
+      if (idx[ax]! < shape[ax]!) break;
+      off -= strides[ax]! * idx[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return out;
+}
+
+export function compileReduce(spec: ReduceSpec): ReduceKernel {
+  const kept = spec.shape.map((_, i) => i).filter((i) => !spec.axes.includes(i));
+  const kShape = kept.map((a) => spec.shape[a]!);
+  const rShape = spec.axes.map((a) => spec.shape[a]!);
+  const tables = spec.inputs.flatMap((v) => [
+    offsets(kShape, kept.map((a) => v.strides[a]!)).map((o) => o + v.offset),
+    offsets(rShape, spec.axes.map((a) => v.strides[a]!)),
+  ]);
+  const nIn = spec.inputs.length;
+  const nr = rShape.reduce((a, b) => a * b, 1);
+  const { pre, value } = jsExpr(spec.expr, countUses(spec.expr), (i) => `in${i}[b${i} + ro${i}[r]]`);
+  const init = { sum: "0", prod: "1", max: "-Infinity", min: "Infinity" }[spec.op];
+  const fold = {
+    sum: "acc += v;",
+    prod: "acc *= v;",
+    // NaN wins, as in the reference implementation
+    max: "if (v > acc || v !== v) acc = v; if (acc !== acc) break;",
+    min: "if (v < acc || v !== v) acc = v; if (acc !== acc) break;",
+  }[spec.op];
+  const lines: string[] = [];
+  for (let i = 0; i < nIn; i++) lines.push(`const in${i} = inputs[${i}], kb${i} = tables[${2 * i}], ro${i} = tables[${2 * i + 1}];`);
+  lines.push("for (let o = 0; o < out.length; o++) {");
+  for (let i = 0; i < nIn; i++) lines.push(`  const b${i} = kb${i}[o];`);
+  lines.push(`  let acc = ${init};`);
+  lines.push(`  for (let r = 0; r < ${nr}; r++) {`);
+  for (const p of pre) lines.push("    " + p);
+  lines.push(`    const v = ${value};`);
+  lines.push(`    ${fold}`);
+  lines.push("  }");
+  lines.push("  out[o] = acc;");
+  lines.push("}");
+  const factory = new Function("tables", `${JS_PRELUDE}\nreturn function reduce(inputs, out) {\n${lines.join("\n")}\n};`) as (t: Int32Array[]) => ReduceKernel;
+  return factory(tables);
+}
