@@ -92,6 +92,8 @@ export function bind(prim: Primitive, inputs: readonly AnyTensor[], params: obje
     params,
   );
   if (current) return current.add(prim, inputs, params, out);
+  // a symbolic tensor reaching eager execution was kept from a finished trace
+  if (inputs.some((t) => t._trace !== null)) throw escapedTracer();
   const backend = defaultBackend();
   const arrays = inputs.map((t) => toBackend(t._device(), backend));
   return Tensor._fromDevice(backend.execute(prim, params, arrays, out));

@@ -8,12 +8,12 @@ import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "./lax.js";
 import { broadcastOperands, broadcastTo } from "./operand.js";
 import { broadcastShapes } from "./checks.js";
-import type { Operand, ResultDType, ResultDType3, ShapeOf } from "./types.js";
+import type { FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "./types.js";
 
 // ---------------------------------------------------------------- binary arithmetic
 
-type BinResult<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, ResultDType<X, Y>>;
-type CmpResult<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, "bool">;
+// Result types are written out in each signature (not through an alias) so that hovers show the
+// resolved `Tensor<[2, 3], "float32">` rather than the alias applied to its arguments.
 type BinArg<X, Y, Op extends string> = Check<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>, Y>;
 
 function binary(op: string, f: (x: AnyTensor, y: AnyTensor) => AnyTensor) {
@@ -37,31 +37,31 @@ const divImpl = floatBinary("div", lax.div);
 const maximumImpl = binary("maximum", lax.max);
 const minimumImpl = binary("minimum", lax.min);
 
-export function add<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "add">): BinResult<X, Y, "add"> {
-  return addImpl(x, y as Operand) as BinResult<X, Y, "add">;
+export function add<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "add">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>> {
+  return addImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>>;
 }
-export function sub<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "sub">): BinResult<X, Y, "sub"> {
-  return subImpl(x, y as Operand) as BinResult<X, Y, "sub">;
+export function sub<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "sub">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>> {
+  return subImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>>;
 }
-export function mul<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "mul">): BinResult<X, Y, "mul"> {
-  return mulImpl(x, y as Operand) as BinResult<X, Y, "mul">;
+export function mul<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "mul">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>> {
+  return mulImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>>;
 }
-export function div<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "div">): BinResult<X, Y, "div"> {
-  return divImpl(x, y as Operand) as BinResult<X, Y, "div">;
+export function div<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "div">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>> {
+  return divImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>>;
 }
-export function maximum<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "maximum">): BinResult<X, Y, "maximum"> {
-  return maximumImpl(x, y as Operand) as BinResult<X, Y, "maximum">;
+export function maximum<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "maximum">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "maximum">>, ResultDType<X, Y>> {
+  return maximumImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "maximum">>, ResultDType<X, Y>>;
 }
-export function minimum<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "minimum">): BinResult<X, Y, "minimum"> {
-  return minimumImpl(x, y as Operand) as BinResult<X, Y, "minimum">;
+export function minimum<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "minimum">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "minimum">>, ResultDType<X, Y>> {
+  return minimumImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "minimum">>, ResultDType<X, Y>>;
 }
 
 /**
  * x ** y. An integer number exponent (`pow(x, 3)`) is an exact repeated product that is
  * differentiable for negative x; a tensor or fractional exponent uses exp/log semantics.
  */
-export function pow<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "pow">): BinResult<X, Y, "pow"> {
-  return powImpl(x, y as Operand) as BinResult<X, Y, "pow">;
+export function pow<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "pow">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "pow">>, FloatResultDType<X, Y>> {
+  return powImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "pow">>, FloatResultDType<X, Y>>;
 }
 function powImpl(x: Operand, y: Operand): AnyTensor {
   if (x instanceof TensorClass && typeof y === "number" && Number.isInteger(y) && Math.abs(y) <= 64) {
@@ -83,23 +83,23 @@ const geImpl = cmp("greaterEqual", lax.ge);
 const eqImpl = cmp("equal", lax.eq);
 const neImpl = cmp("notEqual", lax.ne);
 
-export function less<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "less">): CmpResult<X, Y, "less"> {
-  return ltImpl(x, y as Operand) as CmpResult<X, Y, "less">;
+export function less<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "less">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "less">>, "bool"> {
+  return ltImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "less">>, "bool">;
 }
-export function lessEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "lessEqual">): CmpResult<X, Y, "lessEqual"> {
-  return leImpl(x, y as Operand) as CmpResult<X, Y, "lessEqual">;
+export function lessEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "lessEqual">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "lessEqual">>, "bool"> {
+  return leImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "lessEqual">>, "bool">;
 }
-export function greater<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "greater">): CmpResult<X, Y, "greater"> {
-  return gtImpl(x, y as Operand) as CmpResult<X, Y, "greater">;
+export function greater<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "greater">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greater">>, "bool"> {
+  return gtImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greater">>, "bool">;
 }
-export function greaterEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "greaterEqual">): CmpResult<X, Y, "greaterEqual"> {
-  return geImpl(x, y as Operand) as CmpResult<X, Y, "greaterEqual">;
+export function greaterEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "greaterEqual">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greaterEqual">>, "bool"> {
+  return geImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greaterEqual">>, "bool">;
 }
-export function equal<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "equal">): CmpResult<X, Y, "equal"> {
-  return eqImpl(x, y as Operand) as CmpResult<X, Y, "equal">;
+export function equal<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "equal">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "equal">>, "bool"> {
+  return eqImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "equal">>, "bool">;
 }
-export function notEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "notEqual">): CmpResult<X, Y, "notEqual"> {
-  return neImpl(x, y as Operand) as CmpResult<X, Y, "notEqual">;
+export function notEqual<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "notEqual">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "notEqual">>, "bool"> {
+  return neImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "notEqual">>, "bool">;
 }
 
 // ---------------------------------------------------------------- where / clip
@@ -167,7 +167,11 @@ export const tanh: FloatUnary = floatUnary("tanh", lax.tanh);
 export const sqrt: FloatUnary = floatUnary("sqrt", lax.sqrt);
 export const reciprocal: FloatUnary = floatUnary("reciprocal", (x) => lax.div(lax.onesLike(x), x));
 export const sigmoid: FloatUnary = floatUnary("sigmoid", lax.logistic);
-export const relu: Unary = unary("relu", (x) => lax.max(x, lax.zerosLike(x)));
+/** max(x, 0), with derivative 0 at x = 0 (as JAX; max's tie rule would give 0.5). */
+export const relu: Unary = unary("relu", (x) => {
+  const zero = lax.zerosLike(x);
+  return lax.select(lax.gt(x, zero), x, zero);
+});
 /** log(1 + exp(x)), computed without overflow. */
 export const softplus: FloatUnary = floatUnary("softplus", (x) =>
   lax.add(lax.log1p(lax.exp(lax.neg(lax.abs(x)))), lax.max(x, lax.zerosLike(x))),

@@ -39,6 +39,9 @@ interface UnarySpec {
   /** d out / d x, as a tensor, given x and out. */
   deriv: ((x: T, out: T) => T) | null;
   floatOnly?: boolean;
+  /** Rules that replace the deriv-based ones (on the same object, so batching keeps them). */
+  jvp?: Primitive["jvp"];
+  vjp?: Primitive["vjp"];
 }
 
 function unary(spec: UnarySpec): Primitive {
@@ -51,24 +54,31 @@ function unary(spec: UnarySpec): Primitive {
     impl([x], _p, out) {
       return map1(x!, out.dtype, spec.f);
     },
-    jvp([x], [t], _p, out) {
-      if (t === null || !spec.deriv) return null;
-      return lax.mul(t, spec.deriv(x!, out));
-    },
-    vjp(ct, [x], _p, out) {
-      if (!spec.deriv) return [null];
-      return [lax.mul(ct, spec.deriv(x!, out))];
-    },
+    jvp:
+      spec.jvp ??
+      (([x], [t], _p, out) => {
+        if (t === null || !spec.deriv) return null;
+        return lax.mul(t, spec.deriv(x!, out));
+      }),
+    vjp:
+      spec.vjp ??
+      ((ct, [x], _p, out) => {
+        if (!spec.deriv) return [null];
+        return [lax.mul(ct, spec.deriv(x!, out))];
+      }),
     batch: (ins, dims) => [bind(prim, [ins[0]!], {}), dims[0]!],
   };
   return prim;
 }
 
-export const negP: Primitive = {
-  ...unary({ name: "neg", f: (x) => -x, deriv: null }),
+// one object: a spread copy with replaced rules would batch into the original (zero-derivative) neg
+export const negP: Primitive = unary({
+  name: "neg",
+  f: (x) => -x,
+  deriv: null,
   jvp: (_x, [t]) => (t === null ? null : lax.neg(t)),
   vjp: (ct) => [lax.neg(ct)],
-};
+});
 export const expP = unary({ name: "exp", f: Math.exp, deriv: (_x, out) => out, floatOnly: true });
 export const logP = unary({ name: "log", f: Math.log, deriv: (x) => lax.div(lax.onesLike(x), x), floatOnly: true });
 export const log1pP = unary({
@@ -198,9 +208,9 @@ export const divP = binary({
 
 /** log(x) where x > 0, else 0: the factor in d(x^y)/dy, safe where x^y does not depend on y. */
 const safeLog = (x: T) => {
-  const zero = lax.zerosLike(x);
-  const pos = lax.gt(x, zero);
-  return lax.select(pos, lax.log(lax.select(pos, x, lax.onesLike(x))), zero);
+  // JAX's rule: log(x) with x = 0 replaced by 1, so the factor is 0 there; NaN for x < 0
+  const isZero = lax.eq(x, lax.zerosLike(x));
+  return lax.log(lax.select(isZero, lax.onesLike(x), x));
 };
 /** y * x^(y-1), and 0 where y == 0 (not 0 * x^-1 = NaN at x = 0), as JAX does. */
 const powDx = (x: T, y: T) => {

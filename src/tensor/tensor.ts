@@ -71,7 +71,7 @@ export class Tensor<S extends Shape = Shape, D extends DType = "float32"> extend
 
   /** @internal The concrete array; throws for a symbolic tensor. */
   _device(): DeviceArray {
-    if (this._value === null) throw notConcrete("use its value");
+    if (this._value === null) throw notConcrete("read the value");
     return this._value;
   }
 

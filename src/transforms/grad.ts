@@ -1,4 +1,4 @@
-import { flatten, unflatten, checkSameTree } from "./tree.js";
+import { flatten, unflatten, checkSameTree, showTree } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { vjpGraph, jvpGraph } from "./interpreters.js";
 import { isFloat } from "../ir/dtype.js";
@@ -43,6 +43,9 @@ export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown
     throw new Error(`${name}: the function must return a scalar tensor, got a pytree; use jacobian or vjp for other outputs`);
   }
   const outAval = t.graph.outputs[0]!.aval;
+  if (outAval.shape.length === 0 && !isFloat(outAval.dtype)) {
+    throw new Error(`${name}: the function must return a float scalar, got a scalar of dtype ${outAval.dtype}; convert it (astype) before returning`);
+  }
   if (outAval.shape.length !== 0 || !isFloat(outAval.dtype)) {
     throw new Error(
       `${name}: the function must return a scalar (shape []), got shape ${showShape(outAval.shape)} (${outAval.dtype}); ` +
@@ -51,6 +54,15 @@ export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown
   }
   const leaves = flatten(args)[0];
   const { wanted, spans } = wantedLeaves(args, nums);
+  for (const n of nums) {
+    // a number (or a tree without tensors) is static: its "gradient" would silently be itself
+    if (spans[n]![0] === spans[n]![1]) {
+      throw new Error(
+        `${name}: argument ${n} is ${showTree(args[n])}, which holds no tensor to differentiate with respect to; ` +
+          "pass a float tensor (e.g. tensor(3) for a number)",
+      );
+    }
+  }
   for (let i = 0; i < leaves.length; i++) {
     if (wanted[i] && !isFloat(leaves[i]!.dtype)) {
       throw new Error(`${name}: can only differentiate with respect to float tensors, argument has dtype ${leaves[i]!.dtype}`);
@@ -76,6 +88,10 @@ export function vjpImpl(f: TreeFn, primals: readonly unknown[]): [unknown, (ct: 
   const out = unflatten(t.outDef, lin.outputs);
   const back = (ct: unknown): unknown[] => {
     const ctLeaves = checkSameTree("vjp: the cotangent", ct, out);
+    ctLeaves.forEach((c, i) => {
+      const o = lin.outputs[i]!;
+      if (c.dtype !== o.dtype) throw new Error(`vjp: the cotangent of output ${i} has dtype ${c.dtype}, the output is ${o.dtype}${showShape(o.shape)}`);
+    });
     const cts = lin.backward(ctLeaves);
     const res = leaves.map((l, i) => cts[i] ?? zerosFor(l));
     return unflatten(flatten(primals)[1], res) as unknown[];

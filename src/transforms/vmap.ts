@@ -1,4 +1,4 @@
-import { flatten, unflatten } from "./tree.js";
+import { flatten, unflatten, leafPaths } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { vmapGraph } from "./interpreters.js";
 import { showShape, type AbstractValue } from "../ir/aval.js";
@@ -23,29 +23,31 @@ export function vmapImpl(f: TreeFn, args: readonly unknown[], inAxes: InAxes, ou
   const avals: AbstractValue[] = [];
   args.forEach((a, i) => {
     const ax = axes[i]!;
-    for (const leaf of flatten(a)[0]) {
+    const paths = leafPaths(a);
+    flatten(a)[0].forEach((leaf, k) => {
+      const name = `argument ${i}${paths[k]}`;
       if (ax === null) {
         moved.push(leaf);
         dims.push(null);
         avals.push(leaf.aval);
-        continue;
+        return;
       }
       const r = leaf.shape.length;
       if (!Number.isInteger(ax) || ax < -r || ax >= r) {
-        throw new Error(`vmap: inAxes[${i}] = ${ax} is out of range for argument ${i} of shape ${showShape(leaf.shape)} (rank ${r})`);
+        throw new Error(`vmap: inAxes[${i}] = ${ax} is out of range for ${name} of shape ${showShape(leaf.shape)} (rank ${r})`);
       }
       const a0 = ax < 0 ? ax + r : ax;
       const n = leaf.shape[a0]!;
       if (size === undefined) {
         size = n;
-        sizeFrom = `argument ${i} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})`;
+        sizeFrom = `${name} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})`;
       } else if (n !== size) {
-        throw new Error(`vmap: mapped axes have different sizes: ${sizeFrom}, but argument ${i} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})`);
+        throw new Error(`vmap: mapped axes have different sizes: ${sizeFrom}, but ${name} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})`);
       }
       moved.push(lax.moveAxis(leaf, a0, 0));
       dims.push(0);
-      avals.push({ shape: leaf.shape.filter((_, k) => k !== a0), dtype: leaf.dtype });
-    }
+      avals.push({ shape: leaf.shape.filter((_, j) => j !== a0), dtype: leaf.dtype });
+    });
   });
   if (size === undefined) throw new Error("vmap: no argument is mapped (every inAxes entry is null)");
   const t = traceTree(f, args, avals);

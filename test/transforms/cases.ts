@@ -200,7 +200,7 @@ function broadcastCase(r: Rnd): Instance {
 function expandSqueezeCase(r: Rnd): Instance {
   const s = randShape(r, 0, 3);
   const a = randInt(r, -(s.length + 1), s.length);
-  return { args: [randT(r, s)], f: (x) => S.mul(S.squeeze(S.expandDims(x, a), a), S.expandDims(x, a)) };
+  return { args: [randT(r, s)], f: (x) => S.squeeze(S.mul(S.expandDims(x, a), S.expandDims(S.squeeze(S.expandDims(x, a), a), a)), a) };
 }
 
 function indexCase(r: Rnd): Instance {

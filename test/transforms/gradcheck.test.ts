@@ -31,7 +31,7 @@ import {
 } from "./helpers.js";
 
 const S: any = sg;
-const RUNS = 20;
+const RUNS = Number(process.env.RUNS ?? 20);
 const TOL = { rtol: 1e-5, atol: 1e-6 };
 
 describe("gradient checks against central differences (float64)", () => {
