@@ -1,5 +1,5 @@
 /** Matrix products: matmul (NumPy semantics, batched), dot and outer, all lowered to dot_general. */
-import type { DType } from "../ir/dtype.js";
+import type { DType, Promote } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { MatMul, Dot, Outer } from "../shape/matmul.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
@@ -54,27 +54,27 @@ function matmulImpl(op: string, x: AnyTensor, y: AnyTensor): AnyTensor {
 }
 
 /** Matrix product with NumPy semantics: vectors are promoted, leading batch dims broadcast. */
-export function matmul<A extends Shape, B extends Shape, D extends DType>(
+export function matmul<A extends Shape, B extends Shape, D extends DType, D2 extends DType>(
   a: Tensor<A, D>,
-  b: Check<MatMul<A, B>, Tensor<B, D>>,
-): Tensor<AsShape<MatMul<A, B>>, D> {
-  return matmulImpl("matmul", a, b as AnyTensor) as Tensor<AsShape<MatMul<A, B>>, D>;
+  b: Check<MatMul<A, B>, Tensor<B, D2>>,
+): Tensor<AsShape<MatMul<A, B>>, Promote<D, D2>> {
+  return matmulImpl("matmul", a, b as AnyTensor) as Tensor<AsShape<MatMul<A, B>>, Promote<D, D2>>;
 }
 
 /** Inner product of vectors; matmul otherwise. */
-export function dot<A extends Shape, B extends Shape, D extends DType>(
+export function dot<A extends Shape, B extends Shape, D extends DType, D2 extends DType>(
   a: Tensor<A, D>,
-  b: Check<Dot<A, B>, Tensor<B, D>>,
-): Tensor<AsShape<Dot<A, B>>, D> {
-  return matmulImpl("dot", a, b as AnyTensor) as Tensor<AsShape<Dot<A, B>>, D>;
+  b: Check<Dot<A, B>, Tensor<B, D2>>,
+): Tensor<AsShape<Dot<A, B>>, Promote<D, D2>> {
+  return matmulImpl("dot", a, b as AnyTensor) as Tensor<AsShape<Dot<A, B>>, Promote<D, D2>>;
 }
 
 /** Outer product of two vectors. */
-export function outer<A extends Shape, B extends Shape, D extends DType>(
+export function outer<A extends Shape, B extends Shape, D extends DType, D2 extends DType>(
   a: Tensor<A, D>,
-  b: Check<Outer<A, B>, Tensor<B, D>>,
-): Tensor<AsShape<Outer<A, B>>, D> {
+  b: Check<Outer<A, B>, Tensor<B, D2>>,
+): Tensor<AsShape<Outer<A, B>>, Promote<D, D2>> {
   const [x, y] = operands("outer", a, b);
   if (x.shape.length !== 1 || y.shape.length !== 1) shapeError(`outer: expects 1-D vectors, got ${showShape(x.shape)} and ${showShape(y.shape)}`);
-  return lax.dotGeneral(x, y, { contract: [[], []], batch: [[], []] }) as Tensor<AsShape<Outer<A, B>>, D>;
+  return lax.dotGeneral(x, y, { contract: [[], []], batch: [[], []] }) as Tensor<AsShape<Outer<A, B>>, Promote<D, D2>>;
 }

@@ -1,5 +1,5 @@
 /** Turning op arguments into tensors: numbers become scalars of the other operand's dtype. */
-import { promote, type DType } from "../ir/dtype.js";
+import { isFloat, promote, type DType } from "../ir/dtype.js";
 import { Tensor, type AnyTensor } from "../tensor/tensor.js";
 import * as lax from "./lax.js";
 import { broadcastShapes } from "./checks.js";
@@ -29,6 +29,13 @@ export function broadcastOperands(op: string, xs: readonly Operand[], minDtype?:
   if (minDtype) dtype = promote(dtype, minDtype);
   let shape: number[] = [];
   for (const x of xs) if (x instanceof Tensor) shape = broadcastShapes(op, shape, x.shape);
+  if (!isFloat(dtype)) {
+    // a weak number takes an integer tensor's dtype only when that loses nothing
+    const bad = xs.find((x) => typeof x === "number" && !(Number.isInteger(x) && (dtype === "bool" ? x === 0 || x === 1 : x >= -(2 ** 31) && x < 2 ** 31)));
+    if (bad !== undefined) {
+      throw new TypeError(`${op}: the number ${bad} does not fit the ${dtype} operand; convert it first, e.g. astype(x, "float32")`);
+    }
+  }
   return xs.map((x) => {
     const t = typeof x === "number" ? lax.scalar(x, dtype) : lax.convert(x, dtype);
     return broadcastTo(t, shape);

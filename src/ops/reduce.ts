@@ -9,7 +9,6 @@ import * as lax from "./lax.js";
 import { normAxes } from "./checks.js";
 
 export type AxisArg = number | readonly number[] | undefined;
-type Reduced<S extends Shape, Ax extends AxisArg, K extends boolean, Op extends string, D extends DType> = Tensor<AsShape<Reduce<S, Ax, K, Op>>, D>;
 
 function reduction(op: string, f: (x: AnyTensor, axes: number[]) => AnyTensor, floatOut = false) {
   return (x: AnyTensor, axis: AxisArg, keepdims: boolean | undefined): AnyTensor => {
@@ -45,35 +44,35 @@ export function sum<S extends Shape, D extends DType, const Ax extends AxisArg =
   x: Tensor<S, D>,
   axis?: Check<Reduce<S, Ax, K, "sum">, Ax>,
   keepdims?: K,
-): Reduced<S, Ax, K, "sum", D> {
-  return sumImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "sum", D>;
+): Tensor<AsShape<Reduce<S, Ax, K, "sum">>, D> {
+  return sumImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "sum">>, D>;
 }
 export function prod<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,
   axis?: Check<Reduce<S, Ax, K, "prod">, Ax>,
   keepdims?: K,
-): Reduced<S, Ax, K, "prod", D> {
-  return prodImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "prod", D>;
+): Tensor<AsShape<Reduce<S, Ax, K, "prod">>, D> {
+  return prodImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "prod">>, D>;
 }
 export function max<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,
   axis?: Check<Reduce<S, Ax, K, "max">, Ax>,
   keepdims?: K,
-): Reduced<S, Ax, K, "max", D> {
-  return maxImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "max", D>;
+): Tensor<AsShape<Reduce<S, Ax, K, "max">>, D> {
+  return maxImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "max">>, D>;
 }
 export function min<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,
   axis?: Check<Reduce<S, Ax, K, "min">, Ax>,
   keepdims?: K,
-): Reduced<S, Ax, K, "min", D> {
-  return minImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "min", D>;
+): Tensor<AsShape<Reduce<S, Ax, K, "min">>, D> {
+  return minImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "min">>, D>;
 }
 /** Arithmetic mean; integer tensors give float32. */
 export function mean<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,
   axis?: Check<Reduce<S, Ax, K, "mean">, Ax>,
   keepdims?: K,
-): Reduced<S, Ax, K, "mean", D extends "float64" ? "float64" : "float32"> {
-  return meanImpl(x, axis as AxisArg, keepdims) as Reduced<S, Ax, K, "mean", D extends "float64" ? "float64" : "float32">;
+): Tensor<AsShape<Reduce<S, Ax, K, "mean">>, D extends "float64" ? "float64" : "float32"> {
+  return meanImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "mean">>, D extends "float64" ? "float64" : "float32">;
 }

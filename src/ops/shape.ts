@@ -1,10 +1,11 @@
 /** Public shape ops: reshape, transpose, axes, broadcasting, indexing, slicing, joining, diagonals. */
 import type { DType } from "../ir/dtype.js";
-import type { AsShape, Check, Shape } from "../shape/core.js";
+import type { AsShape, Check, Shape, ShapeError } from "../shape/core.js";
 import type { Reshape, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
 import type { Transpose } from "../shape/transpose.js";
 import type { BroadcastTo } from "../shape/broadcast.js";
 import type { MoveAxis, AxisInRange } from "../shape/axis.js";
+import type { AxisOutOfRangeMsg } from "../shape/reduce.js";
 import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { Concat, Stack } from "../shape/concat.js";
 import type { Diagonal, Trace } from "../shape/diagonal.js";
@@ -97,11 +98,14 @@ export function transpose<S extends Shape, D extends DType, const P extends read
   return lax.transpose(t, full) as Tensor<AsShape<Transpose<S, P>>, D>;
 }
 
+/** A ShapeError for an axis out of range (AxisInRange alone gives `false`, which Check ignores); per member of a union. */
+type AxisCheck<S extends Shape, A extends number> = A extends number ? (AxisInRange<S, A> extends false ? ShapeError<AxisOutOfRangeMsg<S, A, "moveAxis">> : A) : never;
+
 /** Moves one axis to a new position. */
 export function moveAxis<S extends Shape, D extends DType, const F extends number, const To extends number>(
   x: Tensor<S, D>,
-  from: Check<AxisInRange<S, F>, F>,
-  to: Check<AxisInRange<S, To>, To>,
+  from: Check<AxisCheck<S, F>, F>,
+  to: Check<AxisCheck<S, To>, To>,
 ): Tensor<AsShape<MoveAxis<S, F, To>>, D> {
   const t = tensorArg("moveAxis", x);
   const r = t.shape.length;
@@ -134,7 +138,8 @@ export function index<S extends Shape, D extends DType, const I extends number, 
   const ax = normAxis("index", axis ?? 0, t.shape.length, t.shape);
   const n = t.shape[ax]!;
   const k = i as number;
-  if (!Number.isInteger(k) || k < -n || k >= n) shapeError(`index: ${k} is out of bounds for axis ${ax} of size ${n} (shape ${showShape(t.shape)})`);
+  if (!Number.isInteger(k)) shapeError(`index: the index must be an integer, got ${k}`);
+  if (k < -n || k >= n) shapeError(`index: ${k} is out of bounds for axis ${ax} of size ${n} (shape ${showShape(t.shape)})`);
   const at = k < 0 ? k + n : k;
   const s = lax.slice(t, t.shape.map((_, a) => (a === ax ? at : 0)), t.shape.map((d, a) => (a === ax ? at + 1 : d)));
   return lax.reshape(s, t.shape.filter((_, a) => a !== ax)) as Tensor<AsShape<Index<S, I, A>>, D>;
@@ -195,9 +200,9 @@ function joinArgs(op: string, xs: readonly AnyTensor[]): AnyTensor[] {
 
 /** Joins tensors along an existing axis. */
 export function concatenate<const Ts extends readonly Tensor<Shape, DType>[], const A extends number = 0>(
-  xs: Check<Concat<ShapesOf<Ts>, A>, Ts>,
+  xs: Check<Concat<ShapesOf<Ts>, A, "concatenate">, Ts>,
   axis?: A,
-): Tensor<AsShape<Concat<ShapesOf<Ts>, A>>, DTypeOfList<Ts>> {
+): Tensor<AsShape<Concat<ShapesOf<Ts>, A, "concatenate">>, DTypeOfList<Ts>> {
   const ts = joinArgs("concatenate", xs as readonly AnyTensor[]);
   const r = ts[0]!.shape.length;
   if (r === 0) shapeError("concatenate: cannot concatenate rank-0 tensors (use stack)");
@@ -207,7 +212,7 @@ export function concatenate<const Ts extends readonly Tensor<Shape, DType>[], co
       shapeError(`concatenate: shapes ${showShape(ts[0]!.shape)} and ${showShape(t.shape)} differ outside axis ${ax}`);
     }
   }
-  return lax.concatenate(ts, ax) as Tensor<AsShape<Concat<ShapesOf<Ts>, A>>, DTypeOfList<Ts>>;
+  return lax.concatenate(ts, ax) as Tensor<AsShape<Concat<ShapesOf<Ts>, A, "concatenate">>, DTypeOfList<Ts>>;
 }
 
 /** Joins equal-shaped tensors along a new axis. */
@@ -236,8 +241,8 @@ export function stack<const Ts extends readonly Tensor<Shape, DType>[], const A 
  * last axis. A strided slice of the flattened pair of axes, so every transformation handles it.
  */
 export function diagonal<S extends Shape, D extends DType, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
-  x: Tensor<S, D>,
-  offset?: Check<Diagonal<S, O, A1, A2>, O>,
+  x: Check<Diagonal<S, O, A1, A2>, Tensor<S, D>>,
+  offset?: O,
   axis1?: A1,
   axis2?: A2,
 ): Tensor<AsShape<Diagonal<S, O, A1, A2>>, D> {
@@ -268,8 +273,8 @@ function diagonalImpl(op: string, t: AnyTensor, offset: number, axis1: number, a
 
 /** Sum of the diagonal over two axes. */
 export function trace<S extends Shape, D extends DType, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
-  x: Tensor<S, D>,
-  offset?: Check<Trace<S, O, A1, A2>, O>,
+  x: Check<Trace<S, O, A1, A2>, Tensor<S, D>>,
+  offset?: O,
   axis1?: A1,
   axis2?: A2,
 ): Tensor<AsShape<Trace<S, O, A1, A2>>, D> {

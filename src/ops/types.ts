@@ -20,4 +20,12 @@ export type ResultDType<X, Y> = [DTypeOf<X>] extends [never]
     ? DTypeOf<X>
     : Promote<DTypeOf<X>, DTypeOf<Y>>;
 
-export type ResultDType3<X, Y, Z> = ResultDType<X, Tensor<[], ResultDType<Y, Z>>>;
+/** The dtype of a three-operand op (clip): numbers are weak, so only the tensors' dtypes count. */
+export type ResultDType3<X, Y, Z> = [DTypeOf<Y>] extends [never]
+  ? ResultDType<X, Z>
+  : [DTypeOf<Z>] extends [never]
+    ? ResultDType<X, Y>
+    : ResultDType<X, Tensor<[], Promote<DTypeOf<Y>, DTypeOf<Z>>>>;
+
+/** The dtype of div and pow: integers and bools are promoted to float32 (as at run time). */
+export type FloatResultDType<X, Y> = ResultDType<X, Y> extends "float64" ? "float64" : "float32";

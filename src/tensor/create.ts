@@ -20,13 +20,14 @@ type DataShape<T, Depth extends unknown[] = []> = Depth["length"] extends 10
     : [];
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 type DataCheck<T> = true extends IsUnion<DataShape<T>> ? ShapeError<"tensor: ragged nested array (rows of different lengths)"> : DataShape<T>;
-type DataDType<T, Depth extends unknown[] = []> = Depth["length"] extends 10
-  ? "float32"
-  : T extends boolean
-    ? "bool"
-    : T extends readonly (infer E)[]
-      ? DataDType<E, [...Depth, 0]>
-      : "float32";
+/** The element types of nested data (never for empty arrays). */
+type Leaves<T, Depth extends unknown[] = []> = Depth["length"] extends 10
+  ? number
+  : T extends readonly (infer E)[]
+    ? Leaves<E, [...Depth, 0]>
+    : T;
+/** "bool" when every element is a boolean (as at run time); "float32" otherwise, also for empty data. */
+type DataDType<T> = [Leaves<T>] extends [never] ? "float32" : [Leaves<T>] extends [boolean] ? "bool" : "float32";
 
 type ArrayDType<A> = A extends Float64Array ? "float64" : A extends Int32Array ? "int32" : A extends Uint8Array ? "bool" : "float32";
 type FlatData = Float32Array | Float64Array | Int32Array | Uint8Array | readonly number[];
@@ -34,6 +35,11 @@ type FlatData = Float32Array | Float64Array | Int32Array | Uint8Array | readonly
 /** Wraps host data (already validated) as a tensor on the default backend. */
 export function fromHost(data: AnyTypedArray, shape: readonly number[], dtype: DType): AnyTensor {
   return Tensor._fromDevice(defaultBackend().fromHost(new HostArray(data, [...shape], dtype)));
+}
+
+/** Rejects values an int32 tensor cannot hold (rather than letting them wrap around). */
+function checkRange(op: string, dtype: DType, v: number): void {
+  if (dtype === "int32" && !(v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`${op}: ${v} does not fit in int32`);
 }
 
 function checkDType(op: string, d: unknown): DType {
@@ -82,6 +88,7 @@ export function tensor(data: unknown, shapeOrDtype?: unknown, maybeDtype?: unkno
     for (let i = 0; i < src.length; i++) {
       const v = src[i];
       if (typeof v !== "number") throw new TypeError(`tensor: element ${i} is not a number`);
+      checkRange("tensor", dtype, v);
       out[i] = castScalar(dtype, v);
     }
     return fromHost(out, shape, dtype);
@@ -91,7 +98,10 @@ export function tensor(data: unknown, shapeOrDtype?: unknown, maybeDtype?: unkno
   const isBool = flat.length > 0 && flat.every((v) => typeof v === "boolean");
   const dtype = checkDType("tensor", shapeOrDtype ?? (isBool ? "bool" : "float32"));
   const out = allocate(dtype, flat.length);
-  flat.forEach((v, i) => (out[i] = castScalar(dtype, Number(v))));
+  flat.forEach((v, i) => {
+    checkRange("tensor", dtype, Number(v));
+    out[i] = castScalar(dtype, Number(v));
+  });
   return fromHost(out, shape, dtype);
 }
 
@@ -120,7 +130,7 @@ function checkShape(op: string, shape: unknown): number[] {
 type ArangeLen<Start extends number, Stop extends number, Step extends number> = Step extends 1 ? Max0<Sub<Stop, Start>> : CeilDiv<Max0<Sub<Stop, Start>>, Step>;
 
 /** [0, 1, ..., n-1], or [start, start+step, ...) below stop. */
-export function arange<const N extends number>(n: N): Tensor<[N]>;
+export function arange<const N extends number>(n: N): Tensor<[ArangeLen<0, N, 1>]>;
 export function arange<const A extends number, const B extends number, const St extends number = 1>(start: A, stop: B, step?: St): Tensor<[ArangeLen<A, B, St>]>;
 export function arange(a: number, b?: number, step = 1): AnyTensor {
   const [start, stop] = b === undefined ? [0, a] : [a, b];

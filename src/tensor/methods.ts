@@ -13,7 +13,7 @@ import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
 import type { Tensor } from "./tensor.js";
-import type { Operand, ResultDType, ShapeOf } from "../ops/types.js";
+import type { FloatResultDType, Operand, ResultDType, ShapeOf } from "../ops/types.js";
 import type { AxisArg } from "../ops/reduce.js";
 import * as ew from "../ops/elementwise.js";
 import * as red from "../ops/reduce.js";
@@ -22,10 +22,9 @@ import * as la from "../ops/linalg.js";
 
 type AnyT = Tensor<Shape, DType>;
 type DOf<X> = X extends Tensor<Shape, infer D> ? D : never;
-type Bin<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, ResultDType<X, Y>>;
+// Result types are written out in each signature (not through an alias) so that hovers show the
+// resolved `Tensor<[2, 3], "float32">` rather than the alias applied to its arguments.
 type BinArg<X, Y, Op extends string> = Check<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>, Y>;
-type Cmp<X, Y, Op extends string> = Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>>, "bool">;
-type Red<X, Ax extends AxisArg, K extends boolean, Op extends string, D extends DType> = Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, Op>>, D>;
 type MeanD<X> = DOf<X> extends "float64" ? "float64" : "float32";
 
 /**
@@ -34,44 +33,44 @@ type MeanD<X> = DOf<X> extends "float64" ? "float64" : "float32";
  * assignable to `Tensor<Shape, DType>` without comparing conditional types.
  */
 export abstract class TensorMethods {
-  add<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "add">): Bin<X, Y, "add"> {
-    return ew.add(this, y as never) as Bin<X, Y, "add">;
+  add<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "add">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>> {
+    return ew.add(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>>;
   }
-  sub<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "sub">): Bin<X, Y, "sub"> {
-    return ew.sub(this, y as never) as Bin<X, Y, "sub">;
+  sub<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "sub">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>> {
+    return ew.sub(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>>;
   }
-  mul<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "mul">): Bin<X, Y, "mul"> {
-    return ew.mul(this, y as never) as Bin<X, Y, "mul">;
+  mul<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "mul">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>> {
+    return ew.mul(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>>;
   }
-  div<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "div">): Bin<X, Y, "div"> {
-    return ew.div(this, y as never) as Bin<X, Y, "div">;
+  div<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "div">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>> {
+    return ew.div(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>>;
   }
-  pow<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "pow">): Bin<X, Y, "pow"> {
-    return ew.pow(this, y as never) as Bin<X, Y, "pow">;
+  pow<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "pow">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "pow">>, FloatResultDType<X, Y>> {
+    return ew.pow(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "pow">>, FloatResultDType<X, Y>>;
   }
-  maximum<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "maximum">): Bin<X, Y, "maximum"> {
-    return ew.maximum(this, y as never) as Bin<X, Y, "maximum">;
+  maximum<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "maximum">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "maximum">>, ResultDType<X, Y>> {
+    return ew.maximum(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "maximum">>, ResultDType<X, Y>>;
   }
-  minimum<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "minimum">): Bin<X, Y, "minimum"> {
-    return ew.minimum(this, y as never) as Bin<X, Y, "minimum">;
+  minimum<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "minimum">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "minimum">>, ResultDType<X, Y>> {
+    return ew.minimum(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "minimum">>, ResultDType<X, Y>>;
   }
-  less<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "less">): Cmp<X, Y, "less"> {
-    return ew.less(this, y as never) as Cmp<X, Y, "less">;
+  less<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "less">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "less">>, "bool"> {
+    return ew.less(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "less">>, "bool">;
   }
-  lessEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "lessEqual">): Cmp<X, Y, "lessEqual"> {
-    return ew.lessEqual(this, y as never) as Cmp<X, Y, "lessEqual">;
+  lessEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "lessEqual">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "lessEqual">>, "bool"> {
+    return ew.lessEqual(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "lessEqual">>, "bool">;
   }
-  greater<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "greater">): Cmp<X, Y, "greater"> {
-    return ew.greater(this, y as never) as Cmp<X, Y, "greater">;
+  greater<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "greater">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greater">>, "bool"> {
+    return ew.greater(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greater">>, "bool">;
   }
-  greaterEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "greaterEqual">): Cmp<X, Y, "greaterEqual"> {
-    return ew.greaterEqual(this, y as never) as Cmp<X, Y, "greaterEqual">;
+  greaterEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "greaterEqual">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greaterEqual">>, "bool"> {
+    return ew.greaterEqual(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "greaterEqual">>, "bool">;
   }
-  equal<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "equal">): Cmp<X, Y, "equal"> {
-    return ew.equal(this, y as never) as Cmp<X, Y, "equal">;
+  equal<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "equal">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "equal">>, "bool"> {
+    return ew.equal(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "equal">>, "bool">;
   }
-  notEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "notEqual">): Cmp<X, Y, "notEqual"> {
-    return ew.notEqual(this, y as never) as Cmp<X, Y, "notEqual">;
+  notEqual<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "notEqual">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "notEqual">>, "bool"> {
+    return ew.notEqual(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "notEqual">>, "bool">;
   }
 
   neg<X extends AnyT>(this: X): X {
@@ -126,24 +125,24 @@ export abstract class TensorMethods {
     return ew.astype(this, dtype) as Tensor<ShapeOf<X>, D2>;
   }
 
-  sum<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "sum">, Ax>, keepdims?: K): Red<X, Ax, K, "sum", DOf<X>> {
-    return red.sum(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "sum", DOf<X>>;
+  sum<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "sum">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DOf<X>> {
+    return red.sum(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DOf<X>>;
   }
-  prod<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "prod">, Ax>, keepdims?: K): Red<X, Ax, K, "prod", DOf<X>> {
-    return red.prod(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "prod", DOf<X>>;
+  prod<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "prod">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DOf<X>> {
+    return red.prod(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DOf<X>>;
   }
-  max<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "max">, Ax>, keepdims?: K): Red<X, Ax, K, "max", DOf<X>> {
-    return red.max(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "max", DOf<X>>;
+  max<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "max">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DOf<X>> {
+    return red.max(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DOf<X>>;
   }
-  min<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "min">, Ax>, keepdims?: K): Red<X, Ax, K, "min", DOf<X>> {
-    return red.min(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "min", DOf<X>>;
+  min<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "min">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "min">>, DOf<X>> {
+    return red.min(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "min">>, DOf<X>>;
   }
   mean<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(
     this: X,
     axis?: Check<Reduce<ShapeOf<X>, Ax, K, "mean">, Ax>,
     keepdims?: K,
-  ): Red<X, Ax, K, "mean", MeanD<X>> {
-    return red.mean(this, axis as AxisArg, keepdims) as Red<X, Ax, K, "mean", MeanD<X>>;
+  ): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "mean">>, MeanD<X>> {
+    return red.mean(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "mean">>, MeanD<X>>;
   }
 
   reshape<X extends AnyT, const NS extends Shape>(this: X, shape: Check<Reshape<ShapeOf<X>, NS>, NS>): Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DOf<X>> {
@@ -181,12 +180,12 @@ export abstract class TensorMethods {
     return sh.slice(this, spec as readonly SliceEntry[]) as Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DOf<X>>;
   }
   diagonal<X extends AnyT, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
-    this: X,
-    offset?: Check<Diagonal<ShapeOf<X>, O, A1, A2>, O>,
+    this: Check<Diagonal<ShapeOf<X>, O, A1, A2>, X>,
+    offset?: O,
     axis1?: A1,
     axis2?: A2,
   ): Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DOf<X>> {
-    return sh.diagonal(this, offset as number | undefined, axis1, axis2) as Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DOf<X>>;
+    return sh.diagonal(this as AnyT, offset as number | undefined, axis1, axis2) as Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DOf<X>>;
   }
   matmul<X extends AnyT, B extends Shape, D2 extends DType>(
     this: X,

@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { tensor, zeros, ones, full, arange, linspace, eye, random, ShapeMismatchError, type Tensor } from "../../src/index.js";
-import { nest, rng } from "./ref.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tensor, zeros, ones, full, arange, linspace, eye, random, setBackend, ShapeMismatchError, type Tensor } from "../../src/index.js";
+import { nest, opsBackend, rng } from "./ref.js";
+
+beforeAll(() => setBackend(opsBackend()));
 
 describe("tensor() from nested arrays", () => {
   it("infers shape, defaults to float32 and rounds to float32", () => {

@@ -155,12 +155,13 @@ export const shapeArb = (maxRank = 4, maxDim = 4) => fc.array(fc.integer({ min: 
 
 /**
  * fast-check: a pair of broadcast-compatible shapes: start from an output shape, then for each
- * operand drop some leading axes and replace some dims by 1.
+ * operand drop some leading axes and replace some dims by 1 (with minDim 0, zero-size dims occur;
+ * an operand then has 0 or 1 there).
  */
-export const broadcastPairArb = (maxRank = 4, maxDim = 4) =>
+export const broadcastPairArb = (maxRank = 4, maxDim = 4, minDim = 1) =>
   fc
     .tuple(
-      fc.array(fc.integer({ min: 1, max: maxDim }), { maxLength: maxRank }),
+      fc.array(fc.integer({ min: minDim, max: maxDim }), { maxLength: maxRank }),
       fc.nat(maxRank),
       fc.nat(maxRank),
       fc.array(fc.boolean(), { minLength: maxRank, maxLength: maxRank }),
@@ -184,3 +185,19 @@ export function close(actual: ArrayLike<number>, expected: ArrayLike<number>, to
   }
   return null;
 }
+
+/**
+ * The backend the op tests run on: SHAPEGRAD_OPS_BACKEND, else SHAPEGRAD_BACKEND (the vitest
+ * projects set it to run every suite on each backend), else the exact reference interpreter.
+ */
+export function opsBackend(): "ref" | "wasm" {
+  const env = typeof process !== "undefined" ? process.env : {};
+  const b = env["SHAPEGRAD_OPS_BACKEND"] ?? env["SHAPEGRAD_BACKEND"];
+  return b === "wasm" ? "wasm" : "ref";
+}
+
+/**
+ * Only the reference backend promises correctly rounded float32 results for transcendental
+ * functions (fround of the double result); compiled backends get a relative tolerance of 2 ulp.
+ */
+export const f32Tol = (): number => (opsBackend() === "ref" ? 0 : 2 ** -22);

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { add, mul, tensor, index } from "../../src/index.js";
+
+describe("numbers with integer tensors", () => {
+  it("an integer number keeps the int32 dtype", () => {
+    const r = add(tensor([1, 2], "int32"), 3);
+    expect(r.dtype).toBe("int32");
+    expect(r.toArray()).toEqual([4, 5]);
+  });
+  it("a fractional number is an error, not a silent truncation", () => {
+    expect(() => add(tensor([1], "int32"), 1.5)).toThrow(/add: the number 1.5 does not fit the int32 operand/);
+    expect(() => mul(tensor([true, false]), 2)).toThrow(/does not fit the bool operand/);
+  });
+  it("values outside int32 are an error when creating a tensor", () => {
+    expect(() => tensor([3e9], "int32")).toThrow(/3000000000 does not fit in int32/);
+    expect(() => tensor(new Float64Array([-3e9]), [1], "int32")).toThrow(/does not fit in int32/);
+  });
+  it("a fractional index says so", () => {
+    expect(() => index(tensor([1, 2, 3]), 1.5 as number)).toThrow(/index must be an integer, got 1.5/);
+  });
+});
