@@ -19,3 +19,5 @@ export { setBackend, defaultBackend, type BackendName } from "./backend/registry
 export type { Backend, DeviceArray } from "./backend/backend.js";
 export * as nn from "./nn/index.js";
 export { treeMap } from "./transforms/tree.js";
+export { initBackend, type InitOptions } from "./backend/gpujs/init.js";
+export type { Transformed, GradFn, ValueAndGradFn, VmapFn, JacobianFn, HessianFn, VjpResult, JvpResult } from "./transforms/types.js";

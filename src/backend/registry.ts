@@ -1,18 +1,32 @@
 import type { Backend, DeviceArray } from "./backend.js";
 import { refBackend } from "./ref.js";
 import { wasmBackend } from "./wasm.js";
+import { gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "./gpujs.js";
 
-/** Backends by name. `ref` is the exact interpreter; `wasm` the compiled CPU backend. */
+/**
+ * Backends by name. `ref` is the exact interpreter; `wasm` the compiled CPU backend; `gpujs:*` the
+ * gpu.js kernels in each gpu.js mode (float32; see backend/gpujs.ts). `gpujs:webgpu` reads only
+ * asynchronously (`await t.data()`).
+ */
 const BACKENDS: Record<string, () => Backend> = {
   ref: () => refBackend,
   wasm: () => wasmBackend,
+  "gpujs:webgpu": () => gpujsWebgpu,
+  "gpujs:headlessgl": () => gpujsHeadlessgl,
+  "gpujs:webasm": () => gpujsWebasm,
+  "gpujs:cpu": () => gpujsCpu,
 };
 
-export type BackendName = "ref" | "wasm";
+export type BackendName = "ref" | "wasm" | "gpujs:webgpu" | "gpujs:headlessgl" | "gpujs:webasm" | "gpujs:cpu";
 
 let active: Backend | null = null;
 
-/** Picks the default: SHAPEGRAD_BACKEND when set, else the best backend that works here. */
+/**
+ * Picks the default synchronously: SHAPEGRAD_BACKEND when set, else the best backend that is
+ * known to work without asking a device: `wasm`. WebGPU needs an asynchronous adapter probe, so it
+ * becomes the default only through `await initBackend()` (backend/gpujs/init.ts), which probes
+ * (time-boxed), picks WebGPU when an adapter answers, and otherwise says in one line why not.
+ */
 function choose(): Backend {
   const env = typeof process !== "undefined" ? process.env?.["SHAPEGRAD_BACKEND"] : undefined;
   if (env) {

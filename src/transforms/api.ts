@@ -15,13 +15,20 @@ import type {
   VmapFn,
   JacobianFn,
   HessianFn,
-  CheckGrad,
-  CheckHessian,
+  CheckScalar,
+  CheckArgnums,
+  CheckInAxes,
+  CheckOutAxes,
+  CheckCall,
   VjpResult,
   JvpResult,
+  GraphFn,
   GradOptions,
   VmapOptions,
   JacOptions,
+  ArgnumsArg,
+  InAxesArg,
+  OutAxesArg,
 } from "./types.js";
 
 function checkFn(name: string, f: unknown): TreeFn {
@@ -30,58 +37,70 @@ function checkFn(name: string, f: unknown): TreeFn {
 }
 
 /** The gradient of a scalar-valued function with respect to argument `argnums` (default 0). */
-export function grad<F extends Fn, const A extends Argnums = 0>(f: CheckGrad<F, "grad">, opts?: GradOptions<A>): GradFn<F, A> {
+export function grad<F extends Fn, const A extends ArgnumsArg = 0>(
+  f: CheckScalar<F, "grad">,
+  opts?: GradOptions<CheckArgnums<F, A, "grad">>,
+): GradFn<F, A> {
   const fn = checkFn("grad", f);
-  const argnums = opts?.argnums ?? 0;
-  return ((...args: unknown[]) => valueAndGradImpl("grad", fn, args, argnums)[1]) as GradFn<F, A>;
+  const argnums = (opts?.argnums ?? 0) as Argnums;
+  return ((...args: unknown[]) => valueAndGradImpl("grad", fn, args, argnums)[1]) as unknown as GradFn<F, A>;
 }
 
 /** `[f(x), grad(f)(x)]` in one pass. */
-export function valueAndGrad<F extends Fn, const A extends Argnums = 0>(f: CheckGrad<F, "valueAndGrad">, opts?: GradOptions<A>): ValueAndGradFn<F, A> {
+export function valueAndGrad<F extends Fn, const A extends ArgnumsArg = 0>(
+  f: CheckScalar<F, "valueAndGrad">,
+  opts?: GradOptions<CheckArgnums<F, A, "valueAndGrad">>,
+): ValueAndGradFn<F, A> {
   const fn = checkFn("valueAndGrad", f);
-  const argnums = opts?.argnums ?? 0;
-  return ((...args: unknown[]) => valueAndGradImpl("valueAndGrad", fn, args, argnums)) as ValueAndGradFn<F, A>;
+  const argnums = (opts?.argnums ?? 0) as Argnums;
+  return ((...args: unknown[]) => valueAndGradImpl("valueAndGrad", fn, args, argnums)) as unknown as ValueAndGradFn<F, A>;
 }
 
 /** Reverse mode: `[f(...primals), vjpFn]`; `vjpFn(ct)` returns one cotangent per argument. */
-export function vjp<F extends Fn, const P extends Parameters<F>>(f: F, ...primals: P): VjpResult<F, P> {
-  return vjpImpl(checkFn("vjp", f), primals) as VjpResult<F, P>;
+export function vjp<F extends Fn, P extends readonly unknown[]>(f: F, ...primals: CheckCall<F, P, "vjp">): VjpResult<F, P> {
+  return vjpImpl(checkFn("vjp", f), primals) as unknown as VjpResult<F, P>;
 }
 
 /** Forward mode: `[f(...primals), J·tangents]`. */
-export function jvp<F extends Fn, const P extends Parameters<F>>(f: F, primals: P, tangents: P): JvpResult<F, P> {
-  return jvpImpl(checkFn("jvp", f), primals, tangents) as JvpResult<F, P>;
+export function jvp<F extends Fn, const P extends readonly unknown[]>(f: F, primals: CheckCall<F, P, "jvp">, tangents: NoInfer<P>): JvpResult<F, P> {
+  return jvpImpl(checkFn("jvp", f), primals, tangents) as unknown as JvpResult<F, P>;
 }
 
 /** Maps `f` over an axis of its arguments (`inAxes`) and stacks the results at `outAxes`. */
-export function vmap<F extends Fn, const I extends InAxes = 0, const O extends OutAxes = 0>(f: F, opts?: VmapOptions<I, O>): VmapFn<F, I, O> {
+export function vmap<F extends Fn, const I extends InAxesArg = 0, const O extends OutAxesArg = 0>(
+  f: F,
+  opts?: VmapOptions<CheckInAxes<F, I>, CheckOutAxes<F, I, O>>,
+): VmapFn<F, I, O> {
   const fn = checkFn("vmap", f);
-  const inAxes = opts?.inAxes ?? 0;
-  const outAxes = opts?.outAxes ?? 0;
-  return ((...args: unknown[]) => vmapImpl(fn, args, inAxes, outAxes)) as VmapFn<F, I, O>;
+  const inAxes = (opts?.inAxes ?? 0) as InAxes;
+  const outAxes = (opts?.outAxes ?? 0) as OutAxes;
+  return ((...args: unknown[]) => vmapImpl(fn, args, inAxes, outAxes)) as unknown as VmapFn<F, I, O>;
 }
 
 /** The Jacobian by forward mode: shape [...output, ...input]. */
-export function jacfwd<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<A>): JacobianFn<F, A> {
+export function jacfwd<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacfwd">>): JacobianFn<F, A, "jacfwd"> {
   const fn = checkFn("jacfwd", f);
-  return ((...args: unknown[]) => jacfwdImpl(fn, args, opts?.argnums ?? 0)) as JacobianFn<F, A>;
+  return ((...args: unknown[]) => jacfwdImpl(fn, args, (opts?.argnums ?? 0) as number)) as unknown as JacobianFn<F, A, "jacfwd">;
 }
 
 /** The Jacobian by reverse mode: shape [...output, ...input]. */
-export function jacrev<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<A>): JacobianFn<F, A> {
+export function jacrev<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacobian">>): JacobianFn<F, A> {
   const fn = checkFn("jacrev", f);
-  return ((...args: unknown[]) => jacrevImpl(fn, args, opts?.argnums ?? 0)) as JacobianFn<F, A>;
+  return ((...args: unknown[]) => jacrevImpl(fn, args, (opts?.argnums ?? 0) as number)) as unknown as JacobianFn<F, A>;
 }
 
 /** The Jacobian (reverse mode, like JAX's `jacobian`). */
 export const jacobian = jacrev;
 
 /** The Hessian of a scalar function, forward-over-reverse: shape [...input, ...input]. */
-export function hessian<F extends Fn, const A extends number = 0>(f: CheckHessian<F>, opts?: JacOptions<A>): HessianFn<F, A> {
+export function hessian<F extends Fn, const A extends number = 0>(
+  f: CheckScalar<F, "hessian">,
+  opts?: JacOptions<CheckArgnums<F, A, "hessian">>,
+): HessianFn<F, A> {
   const fn = checkFn("hessian", f);
-  const argnum = opts?.argnums ?? 0;
+  const argnum = (opts?.argnums ?? 0) as number;
   const g = (...args: unknown[]) => valueAndGradImpl("hessian", fn, args, argnum)[1];
-  return ((...args: unknown[]) => jacfwdImpl(g as TreeFn, args, argnum)) as HessianFn<F, A>;
+  return ((...args: unknown[]) => jacfwdImpl(g as TreeFn, args, argnum)) as unknown as HessianFn<F, A>;
 }
 
 /** A jitted function: staged once per input signature, optimised, and run as one program. */
@@ -98,7 +117,7 @@ export function jit<F extends Fn>(f: F): F & Jitted<F> {
 }
 
 /** Traces `f` on the given arguments and returns its graph; `String(graph)` prints it. */
-export function makeGraph<F extends Fn>(f: F): (...args: Parameters<F>) => Graph {
+export function makeGraph<F extends Fn>(f: F): GraphFn<F> {
   const fn = checkFn("makeGraph", f);
-  return (...args) => traceTree(fn, args).graph;
+  return ((...args: unknown[]) => traceTree(fn, args).graph) as unknown as GraphFn<F>;
 }

@@ -1,30 +1,701 @@
-/** Types of the transformations (first version: plain signatures; see the transformations issue). */
-import type { Argnums } from "./grad.js";
-import type { InAxes, OutAxes } from "./vmap.js";
+/**
+ * Types of the transformations: recipes and a type-level "apply".
+ *
+ * Why recipes. TypeScript widens the type parameters of a generic function passed to another
+ * generic function, so a vmap typed "returns <B>(x: Tensor<[B, ...S]>) => ..." turns
+ * `vmap(vmap(grad(g)))` into `Tensor<[2, number]>`. Instead, a transformed function's type carries
+ * its recipe (the base function's type and the stack of transformations above it) in a phantom
+ * optional property keyed by a `unique symbol`, and has ONE generic call signature,
+ *
+ *     <Args extends readonly unknown[]>(...args: CheckArgs<R, Args>) => Out<R, Args>
+ *
+ * that computes the output from the ACTUAL argument types with `Run<R, Args>`:
+ *   - Base<F>:          the args are checked against F's parameters; the output is F's return type
+ *                       (for a generic F, TypeScript erases its type parameters to their
+ *                       constraints: `<B extends number>(x: Tensor<[B]>) => Tensor<[B]>` returns
+ *                       `Tensor<[number]>` here; the call still type-checks);
+ *   - Vmap<In, I, O>:   check the mapped axes (in range, same static size), remove them from every
+ *                       leaf of the mapped args, run In, insert the batch dim at O in every leaf;
+ *   - Grad<In, A>:      run In (its output must be a float scalar), the result is the type of the
+ *                       chosen argument(s), so grads of pytrees keep the pytree's exact type;
+ *   - ValueAndGrad:     [output, grad]; Jacobian: Tensor<[...out, ...arg]>;
+ *     Hessian:          Tensor<[...arg, ...arg]>.
+ * Nothing is widened, so every static dim survives any nesting. `Run` returns Ok<T> or an error
+ * value; CheckArgs turns an error into a tuple with a ShapeError in the offending position, so the
+ * message is the first line of the diagnostic on that argument. The transformations themselves
+ * check what they can see at their own call (scalar output, argnums, inAxes) against the
+ * function's declared signature (`DeclaredParams`).
+ *
+ * Every recursion here walks a tuple of arguments or a shape once (tail form), and the recipe nests
+ * once per transformation, so depth stays far from TypeScript's limits.
+ */
 import type { Tensor } from "../tensor/tensor.js";
-import type { Shape } from "../shape/core.js";
-import type { DType } from "../ir/dtype.js";
+import type { Graph } from "../ir/graph.js";
+import type { Shape, ShapeError, ShowShape } from "../shape/core.js";
+import type { AxisInRange, InsertAxis, InsertAxisInRange, NormalizeAxis, RemoveAxis, DimAt } from "../shape/axis.js";
+import type { IsNat } from "../shape/arith.js";
+import type { DType, FloatDType } from "../ir/dtype.js";
 
+/** Any function a transformation accepts. */
 export type Fn = (...args: never[]) => unknown;
-export interface GradOptions<A extends Argnums> {
+
+/** Argnums accepted by grad / valueAndGrad: one argument or a list. */
+export type ArgnumsArg = number | readonly number[];
+/** inAxes: one axis (or null) for every argument, or one entry per argument. */
+export type InAxesArg = number | null | readonly (number | null)[];
+/** outAxes: one axis for every output leaf, or one per output leaf. */
+export type OutAxesArg = number | readonly number[];
+
+// ------------------------------------------------------------------------------------ recipes
+
+/** The key of the phantom property that carries a transformed function's recipe. Type only. */
+export declare const recipe: unique symbol;
+
+/** A plain function: the bottom of every recipe. */
+export interface Base<F> {
+  readonly fn: F;
+}
+/** grad(In, { argnums: A }). */
+export interface Grad<In, A> {
+  readonly grad: In;
+  readonly argnums: A;
+}
+/** valueAndGrad(In, { argnums: A }). */
+export interface ValueAndGrad<In, A> {
+  readonly valueAndGrad: In;
+  readonly argnums: A;
+}
+/** jacfwd / jacrev / jacobian(In, { argnums: A }). */
+export interface Jacobian<In, A, Name extends string = "jacobian"> {
+  readonly jacobian: In;
+  readonly argnums: A;
+  readonly name: Name;
+}
+/** hessian(In, { argnums: A }). */
+export interface Hessian<In, A> {
+  readonly hessian: In;
+  readonly argnums: A;
+}
+/** vmap(In, { inAxes: I, outAxes: O }). */
+export interface Vmap<In, I, O> {
+  readonly vmap: In;
+  readonly inAxes: I;
+  readonly outAxes: O;
+}
+
+/**
+ * A transformed function: its recipe R, and one call signature computing the output from the
+ * actual arguments. Hover shows the recipe, e.g. `Transformed<Vmap<Grad<Base<(x: Tensor<[]>) =>
+ * ...>, 0>, 0, 0>>`, and a call's result as a plain type such as `Tensor<[2, 2]>`.
+ */
+export interface Transformed<R> {
+  readonly [recipe]?: R;
+  <Args extends readonly unknown[]>(...args: CheckArgs<R, Args>): Out<R, Args>;
+  /**
+   * Not callable (nothing has this argument type): with a construct signature beside the call
+   * signature, TypeScript no longer instantiates the generic call signature against a contextual
+   * function type (e.g. `vmap(jit(grad(f)))`, where jit's parameter is contextually `Fn`), which
+   * would erase the recipe's exact types.
+   */
+  new (never: typeof recipe): never;
+}
+
+/** The recipe of a function: the one it carries (transformed, also through jit), else Base<F>. */
+export type RecipeOf<F> = typeof recipe extends keyof F ? Exclude<F[typeof recipe], undefined> : Base<F>;
+
+// ------------------------------------------------------------------------------------ results
+
+/** Success of Run. */
+interface Ok<T> {
+  readonly ok: T;
+}
+/** A failure with a finished message, blamed on argument I. */
+interface Fail<I extends number, M extends string> {
+  readonly at: I;
+  readonly msg: M;
+}
+/**
+ * Argument I does not fit the base function's parameter. Each vmap on the way up prepends the
+ * axis it removed and replaces Outer by its own argument, so the message can name the shape the
+ * user passed. Rendered by the outermost layer.
+ */
+interface Mismatch<I extends number, Outer, Inner, Want, Axes extends readonly number[], Path extends readonly PropertyKey[] = []> {
+  readonly at: I;
+  readonly path: Path;
+  readonly outer: Outer;
+  readonly inner: Inner;
+  readonly want: Want;
+  readonly axes: Axes;
+}
+
+/** A failure whose message the outermost layer prefixes with its name. */
+interface Unnamed<I extends number, M extends string> {
+  readonly at: I;
+  readonly unnamed: M;
+}
+
+/** The name a recipe's messages start with. */
+type NameOf<R, Default extends string = "call"> =
+  R extends Grad<unknown, unknown>
+    ? "grad"
+    : R extends ValueAndGrad<unknown, unknown>
+      ? "valueAndGrad"
+      : R extends Jacobian<unknown, unknown, infer N>
+        ? N
+        : R extends Hessian<unknown, unknown>
+          ? "hessian"
+          : R extends Vmap<unknown, unknown, unknown>
+            ? "vmap"
+            : Default;
+
+/**
+ * The rest-parameter type of a transformed function: Args when Run succeeds, else Args with a
+ * ShapeError carrying the message in the offending position. Arrays of unknown length pass
+ * unchanged (that is what makes a transformed function assignable to `Fn`).
+ */
+export type CheckArgs<R, Args extends readonly unknown[], Name extends string = NameOf<R>> = number extends Args["length"]
+  ? Args
+  : ErrorArgs<Run<R, Args>, Args, NameOf<R, Name>>;
+
+type ErrorArgs<Res, Args extends readonly unknown[], Name extends string> =
+  Res extends Fail<infer I, infer M>
+    ? SetAt<Args, I, ShapeError<M>>
+    : Res extends Unnamed<infer I, infer M>
+      ? SetAt<Args, I, ShapeError<`${Name}: ${M}`>>
+    : Res extends Mismatch<infer I, infer Outer, infer Inner, infer Want, infer Axes, infer Path>
+      ? SetAt<Args, I, ShapeError<RenderMismatch<Name, `${I}${ShowPath<Path>}`, AtPath<Outer, Path>, AtPath<Inner, Path>, AtPath<Want, Path>, Axes>>>
+      : Args;
+
+/** The output of a transformed function for these arguments (`never` when they are wrong). */
+export type Out<R, Args extends readonly unknown[]> = number extends Args["length"]
+  ? unknown
+  : Run<R, Args> extends Ok<infer O>
+    ? O
+    : never;
+
+/** Args with the element at I replaced by E (appended when I is past the end). */
+type SetAt<Args extends readonly unknown[], I extends number, E, Acc extends unknown[] = []> = Acc["length"] extends I
+  ? Args extends readonly [unknown, ...infer T]
+    ? [...Acc, E, ...T]
+    : [...Acc, E]
+  : Args extends readonly [infer H, ...infer T]
+    ? SetAt<T, I, E, [...Acc, H]>
+    : [...Acc, E];
+
+// ------------------------------------------------------------------------------------ text
+
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+type ShowDType<D> = [D] extends ["float32"] ? "" : true extends IsUnion<D> ? ", DType" : `, ${D & string}`;
+/** `Tensor<[3]>`, `Tensor<[2], int32>`; other values: "a pytree" or "a non-tensor value". */
+export type ShowValue<T> = [T] extends [Tensor<infer S, infer D>]
+  ? `Tensor<${ShowShape<S>}${ShowDType<D>}>`
+  : [T] extends ["missing"]
+    ? "nothing (a missing key)"
+    : T extends object
+    ? "a pytree"
+    : "a non-tensor value";
+type ShowShapeOf<T> = [T] extends [Tensor<infer S, infer D>] ? `${ShowShape<S>}${ShowDTypeSuffix<D>}` : ShowValue<T>;
+type ShowDTypeSuffix<D> = [D] extends ["float32"] ? "" : true extends IsUnion<D> ? "" : ` (${D & string})`;
+type ShowAxes<A extends readonly number[], Acc extends string = ""> = A extends readonly [
+  infer H extends number,
+  ...infer T extends readonly number[],
+]
+  ? ShowAxes<T, Acc extends "" ? `axis ${H}` : `${Acc}, then axis ${H}`>
+  : Acc;
+type Plural<N extends number, W extends string, Ws extends string = `${W}s`> = N extends 1 ? `${N} ${W}` : `${N} ${Ws}`;
+
+/**
+ * Where a pytree argument first differs from the parameter: [] when the whole value differs (or
+ * for a tensor), else the keys down to the offending leaf.
+ */
+type LeafPath<Got, Want, Path extends readonly PropertyKey[] = []> = [Got] extends [Tensor<infer _S, infer _D>]
+  ? Path
+  : [Want] extends [Tensor<infer _S, infer _D>]
+    ? Path
+    : Want extends readonly unknown[]
+      ? Got extends readonly unknown[]
+        ? TuplePath<Got, Want, Path>
+        : Path
+      : Want extends object
+        ? Got extends object
+          ? OneOf<{ [K in keyof Want]: K extends keyof Got ? ([Got[K]] extends [Want[K]] ? never : LeafPath<Got[K], Want[K], [...Path, K]>) : [...Path, K] }[keyof Want]> extends infer R extends readonly PropertyKey[]
+            ? [R] extends [never]
+              ? Path
+              : R
+            : Path
+          : Path
+        : Path;
+type TuplePath<Got extends readonly unknown[], Want extends readonly unknown[], Path extends readonly PropertyKey[], Acc extends unknown[] = []> = Want extends readonly [
+  infer W,
+  ...infer WT,
+]
+  ? [Got[Acc["length"]]] extends [W]
+    ? TuplePath<Got, WT, Path, [...Acc, W]>
+    : LeafPath<Got[Acc["length"]], W, [...Path, Acc["length"]]>
+  : Path;
+/** One member of a union (the last one TypeScript lists). */
+type OneOf<U> = (U extends unknown ? (x: () => U) => void : never) extends (x: infer I) => void ? (I extends () => infer L ? L : never) : never;
+type AtPath<T, Path extends readonly PropertyKey[]> = Path extends readonly [infer K, ...infer R extends readonly PropertyKey[]]
+  ? T extends readonly unknown[]
+    ? K extends keyof T ? AtPath<T[K], R> : "missing"
+    : K extends keyof T ? AtPath<T[K], R> : "missing"
+  : T;
+type ShowPath<Path extends readonly PropertyKey[], Acc extends string = ""> = Path extends readonly [infer K, ...infer R extends readonly PropertyKey[]]
+  ? ShowPath<R, K extends number ? `${Acc}[${K}]` : `${Acc}.${K & string}`>
+  : Acc;
+
+type RenderMismatch<Name extends string, I extends string, Outer, Inner, Want, Axes extends readonly number[]> = Axes extends readonly []
+  ? `${Name}: argument ${I} has shape ${ShowShapeOf<Inner>}, but the function expects ${ShowShapeOf<Want>}`
+  : `vmap: argument ${I} has shape ${ShowShapeOf<Outer>}; removing ${ShowAxes<Axes>} gives ${ShowShapeOf<Inner>}, but the function expects ${ShowShapeOf<Want>}`;
+
+/** The scalar-output message of grad, valueAndGrad and hessian. */
+export type ScalarMessage<Name extends string, O> =
+  `${Name}: the function must return a scalar Tensor<[]>, but it returns ${ShowValue<O>}; use jacobian(f), or reduce the output with sum/mean`;
+
+// ------------------------------------------------------------------------------------ Run
+
+/** Ok<output> or an error value, for recipe R applied to argument types Args (a tuple). */
+export type Run<R, Args extends readonly unknown[]> =
+  R extends Base<infer F>
+    ? RunBase<F, Args>
+    : R extends Vmap<infer In, infer I, infer O>
+      ? RunVmap<In, Args, I, O>
+      : R extends Grad<infer In, infer A>
+        ? RunGrad<Run<In, Args>, Args, A, "grad">
+        : R extends ValueAndGrad<infer In, infer A>
+          ? RunGrad<Run<In, Args>, Args, A, "valueAndGrad">
+          : R extends Jacobian<infer In, infer A, infer N>
+            ? RunJac<Run<In, Args>, Args, A, N>
+            : R extends Hessian<infer In, infer A>
+              ? RunHess<Run<In, Args>, Args, A>
+              : Fail<0, "shapegrad: unknown recipe">;
+
+// ---- the base function
+
+type RunBase<F, Args extends readonly unknown[]> = F extends (...args: infer P) => infer O
+  ? BaseCheck<P, Args> extends infer E
+    ? [E] extends [never]
+      ? Ok<O>
+      : E
+    : never
+  : Fail<0, "shapegrad: not a function">;
+
+/** never when Args fit P, else the first Mismatch or an arity error. */
+type BaseCheck<P extends readonly unknown[], Args extends readonly unknown[], N extends number = Args["length"], Acc extends unknown[] = []> = Args extends readonly [
+  infer H,
+  ...infer T,
+]
+  ? Acc["length"] extends MaxArity<P>
+    ? Unnamed<Acc["length"], `the function takes ${Plural<MaxArity<P>, "argument">}, but ${N} were given`>
+    : Fits<H, P[Acc["length"]]> extends true
+      ? BaseCheck<P, T, N, [...Acc, H]>
+      : Mismatch<Acc["length"], H, H, Exclude<P[Acc["length"]], undefined>, [], LeafPath<H, Exclude<P[Acc["length"]], undefined>>>
+  : Acc["length"] extends MinArity<P> | MaxArity<P>
+    ? never
+    : number extends MaxArity<P>
+      ? never
+      : Unnamed<Acc["length"], `the function takes ${Plural<MinArity<P>, "argument">}, but ${Plural<N, "was", "were">} given`>;
+
+/**
+ * H fits the parameter type P. Written `[H] extends [infer X extends P]` rather than `[H] extends
+ * [P]` so that it also resolves for a generic H (a user's `Tensor<[N, 2]>` inside generic code):
+ * TypeScript decides a conditional on a generic type only when both sides instantiate alike, and
+ * here X is inferred from H (when H is assignable to P, judged with N's constraint).
+ */
+type Fits<H, P> = [H] extends [infer X extends P] ? ([H] extends [X] ? true : false) : false;
+
+type MaxArity<P extends readonly unknown[]> = number extends P["length"] ? -1 : Required<P>["length"];
+type MinArity<P extends readonly unknown[], Acc extends unknown[] = []> = P extends readonly [infer H, ...infer T]
+  ? MinArity<T, [...Acc, H]>
+  : Acc["length"];
+
+// ---- grad, valueAndGrad, jacobian, hessian
+
+/** A float scalar output (or one whose rank / dtype is only known at run time). */
+type IsScalarOut<O> = [O] extends [Tensor<infer S, infer D>]
+  ? number extends S["length"]
+    ? DTypeOk<D>
+    : S["length"] extends 0
+      ? DTypeOk<D>
+      : false
+  : false;
+type DTypeOk<D> = [D] extends [FloatDType] ? true : [DType] extends [D] ? true : false;
+
+/** The chosen argument(s): Args[A], or a tuple for a list of argnums. */
+export type PickArgs<Args extends readonly unknown[], A> = A extends number
+  ? Args[A]
+  : { -readonly [K in keyof A]: A[K] extends number ? Args[A[K]] : never };
+
+/** never when every argnum indexes Args, else a Fail. */
+type ArgnumsCheck<Args extends readonly unknown[], A, Name extends string> = A extends number
+  ? ArgnumOk<A, Args["length"]> extends true
+    ? never
+    : Fail<LastIndex<Args>, `${Name}: argnums ${A} is out of range for a call with ${Plural<Args["length"], "argument">}`>
+  : A extends readonly [infer H extends number, ...infer T]
+    ? ArgnumOk<H, Args["length"]> extends true
+      ? ArgnumsCheck<Args, T, Name>
+      : Fail<LastIndex<Args>, `${Name}: argnums ${H} is out of range for a call with ${Plural<Args["length"], "argument">}`>
+    : never;
+type ArgnumOk<A extends number, N extends number> = number extends A
+  ? true
+  : IsNat<A> extends true
+    ? number extends N
+      ? true
+      : [NormalizeAxis<A, N>] extends [never]
+        ? false
+        : true
+    : false;
+type LastIndex<Args extends readonly unknown[]> = Args extends readonly [unknown, ...infer T] ? T["length"] : 0;
+
+type RunGrad<Res, Args extends readonly unknown[], A, Name extends string> =
+  Res extends Ok<infer O>
+    ? IsScalarOut<O> extends true
+      ? ArgnumsCheck<Args, A, Name> extends infer E
+        ? [E] extends [never]
+          ? Ok<Name extends "valueAndGrad" ? [O, PickArgs<Args, A>] : PickArgs<Args, A>>
+          : E
+        : never
+      : Fail<0, ScalarMessage<Name, O>>
+    : Res;
+
+/** [...a, ...b], or `number[]` when either rank is unknown. */
+type Concat2<A extends Shape, B extends Shape> = number extends A["length"] ? number[] : number extends B["length"] ? number[] : [...A, ...B];
+
+type RunJac<Res, Args extends readonly unknown[], A, Name extends string> =
+  Res extends Ok<infer O>
+    ? ArgnumsCheck<Args, A, Name> extends infer E
+      ? [E] extends [never]
+        ? [O] extends [Tensor<infer OS, infer D>]
+          ? [Args[A & number]] extends [Tensor<infer IS, DType>]
+            ? Ok<Tensor<Concat2<OS, IS>, D>>
+            : Fail<A & number, `${Name}: argument ${A & number} must be a tensor, got ${ShowValue<Args[A & number]>}`>
+          : Fail<0, `${Name}: the function must return a single tensor, but it returns ${ShowValue<O>}`>
+        : E
+      : never
+    : Res;
+
+type RunHess<Res, Args extends readonly unknown[], A> =
+  Res extends Ok<infer O>
+    ? IsScalarOut<O> extends true
+      ? ArgnumsCheck<Args, A, "hessian"> extends infer E
+        ? [E] extends [never]
+          ? [Args[A & number]] extends [Tensor<infer IS, infer D>]
+            ? Ok<Tensor<Concat2<IS, IS>, D>>
+            : Fail<A & number, `hessian: argument ${A & number} must be a tensor, got ${ShowValue<Args[A & number]>}`>
+          : E
+        : never
+      : Fail<0, ScalarMessage<"hessian", O>>
+    : Res;
+
+// ---- vmap
+
+/** The leaves (tensors) of a pytree, as a union. */
+type Leaves<T> = T extends Tensor<infer _S, infer _D> ? T : T extends readonly unknown[] ? Leaves<T[number]> : T extends object ? Leaves<T[keyof T]> : never;
+
+/** Every leaf with axis A removed. */
+export type RemoveLeafAxis<T, A extends number> =
+  T extends Tensor<infer S, infer D>
+    ? Tensor<RemoveAxis<S, A>, D>
+    : T extends object
+      ? { [K in keyof T]: RemoveLeafAxis<T[K], A> }
+      : T;
+/** Every leaf with dim B inserted at A. */
+export type InsertLeafAxis<T, A extends number, B extends number> =
+  T extends Tensor<infer S, infer D>
+    ? Tensor<InsertAxis<S, A, B>, D>
+    : T extends object
+      ? { [K in keyof T]: InsertLeafAxis<T[K], A, B> }
+      : T;
+
+/** The dim(s) on axis A of the leaves of T (a union when a pytree's leaves differ). */
+type LeafDims<L, A extends number> = L extends Tensor<infer S, DType> ? DimAt<S, A> : never;
+/** The leaves of T on which axis A is out of range. */
+type BadLeaves<L, A extends number> = L extends Tensor<infer S, DType> ? (AxisInRange<S, A> extends true ? never : L) : never;
+
+/** One entry of inAxes per argument. */
+type AxesPerArg<I, Args extends readonly unknown[]> = I extends readonly unknown[] ? I : { [K in keyof Args]: I };
+
+/** The inAxes entry, as the message shows it. */
+type AxisName<I, K extends number> = I extends readonly unknown[] ? `inAxes[${K}]` : "inAxes";
+
+type Unset = { readonly unset: true };
+interface SizeFrom<N extends number, Arg extends number, Ax extends number> {
+  readonly n: N;
+  readonly arg: Arg;
+  readonly ax: Ax;
+}
+
+/**
+ * Walks the arguments once: checks every mapped axis, finds the batch size (the first static
+ * size; `number` when all are dynamic) and builds the inner arguments.
+ */
+type VmapScan<
+  Args extends readonly unknown[],
+  Axes extends readonly unknown[],
+  I,
+  Size,
+  Inner extends unknown[] = [],
+> = Args extends readonly [infer H, ...infer Rest]
+  ? ScanArg<H, Axes[Inner["length"]], Inner["length"], I, Size> extends infer Step
+    ? Step extends { readonly size: infer S2; readonly arg: infer X }
+      ? VmapScan<Rest, Axes, I, S2, [...Inner, X]>
+      : Step
+    : never
+  : Size extends SizeFrom<infer N, number, number>
+    ? { readonly size: N; readonly inner: Inner }
+    : Fail<0, "vmap: no argument is mapped (every inAxes entry is null)">;
+
+type MkStep<S, A> = S extends Fail<number, string> ? S : { readonly size: S; readonly arg: A };
+type ScanArg<T, Ax, K extends number, I, Size> = Ax extends number
+  ? [BadLeaves<Leaves<T>, Ax>] extends [never]
+    ? [Leaves<T>] extends [never]
+      ? Fail<K, `vmap: ${AxisName<I, K>} = ${Ax} maps argument ${K}, which holds no tensor`>
+      : MkStep<MergeSize<Size, LeafDims<Leaves<T>, Ax>, K, Ax, T>, RemoveLeafAxis<T, Ax>>
+    : Fail<K, OutOfRange<AxisName<I, K>, Ax, K, T, BadLeaves<Leaves<T>, Ax>>>
+  : { readonly size: Size; readonly arg: T };
+
+type OutOfRange<Name extends string, Ax extends number, K extends number, T, Bad> = [T] extends [Tensor<infer S, DType>]
+  ? `vmap: ${Name} = ${Ax} is out of range for argument ${K} of shape ${ShowShape<S>} (rank ${S["length"]})`
+  : `vmap: ${Name} = ${Ax} is out of range for a leaf of argument ${K} of shape ${Bad extends Tensor<infer S, DType> ? ShowShape<S> : "?"}`;
+
+/**
+ * The batch size so far merged with argument K's size N on axis Ax. Written so that it also
+ * resolves inside a user's generic code, where N may be a type parameter (`Tensor<[N, 4]>`): no
+ * conditional tests N itself (that would defer); the tests compare object types holding N, which
+ * TypeScript resolves through N's constraint. Static sizes must agree; a dynamic (`number`) or
+ * generic size agrees with anything, and the first static size wins.
+ */
+type MergeSize<Size, N, K extends number, Ax extends number, T> = [T] extends [Tensor<infer _S, infer _D>]
+  ? MergeDim<Size, N & number, K, NormAx<T, Ax>>
+  : true extends IsUnion<N>
+    ? Fail<K, `vmap: the leaves of argument ${K} differ in size on axis ${Ax}`>
+    : MergeDim<Size, N & number, K, NormAx<T, Ax>>;
+type MergeDim<Size, N extends number, K extends number, Ax extends number> = Size extends Unset
+  ? SizeFrom<N, K, Ax>
+  : Size extends SizeFrom<infer M, infer J, infer JAx>
+    ? SameDim<N, M> extends true
+      ? Size
+      : { n: number } extends { n: N }
+        ? Size
+        : { n: number } extends { n: M }
+          ? SizeFrom<N, K, Ax>
+          : { n: N & M } extends { n: never } // two different literals (a generic dim never reduces to never)
+            ? Fail<K, `vmap: mapped axes differ in size: argument ${J} has ${M} on axis ${JAx}, argument ${K} has ${N} on axis ${Ax}`>
+            : Size
+    : never;
+/** N and M are the same dim, also the same generic dim (compared inside objects: a 1-tuple `[N]` of a generic N would defer). */
+type SameDim<N, M> = { n: N } extends { n: infer X extends M } ? ({ n: M } extends { n: infer Y extends N } ? ({ n: N; m: M } extends { n: X; m: Y } ? true : false) : false) : false;
+type NormAx<T, Ax extends number> = [Leaves<T>] extends [Tensor<infer S, DType>]
+  ? NormalizeAxis<Ax, S["length"]> extends infer A extends number
+    ? [A] extends [never]
+      ? Ax
+      : A
+    : Ax
+  : Ax;
+
+type RunVmap<In, Args extends readonly unknown[], I, O> =
+  I extends readonly unknown[]
+    ? number extends I["length"]
+      ? RunVmap2<In, Args, I, O>
+      : I["length"] extends Args["length"]
+        ? RunVmap2<In, Args, I, O>
+        : Fail<
+            LastIndex<Args>,
+            `vmap: inAxes has ${Plural<I["length"], "entry", "entries">} but the function is called with ${Plural<Args["length"], "argument">}`
+          >
+    : RunVmap2<In, Args, I, O>;
+
+type RunVmap2<In, Args extends readonly unknown[], I, O> =
+  VmapScan<Args, AxesPerArg<I, Args>, I, Unset> extends infer Scan
+    ? Scan extends { readonly size: infer B extends number; readonly inner: infer Inner extends unknown[] }
+      ? Lift<Run<In, Inner>, Args, AxesPerArg<I, Args>, B, O>
+      : Scan
+    : never;
+
+/** The inner result seen from outside: output with the batch dim inserted, errors re-expressed. */
+type Lift<Res, Args extends readonly unknown[], Axes extends readonly unknown[], B extends number, O> =
+  Res extends Ok<infer Out>
+    ? InsertOut<Out, O, B>
+    : Res extends Mismatch<infer K, unknown, infer Inner, infer Want, infer Ax, infer Path>
+      ? Axes[K] extends number
+        ? Mismatch<K, Args[K], Inner, Want, [NormAx<Args[K], Axes[K]>, ...Ax], Path>
+        : Res
+      : Res;
+
+type InsertOut<Out, O, B extends number> = O extends number
+  ? [BadOutLeaves<Leaves<Out>, O>] extends [never]
+    ? Ok<InsertLeafAxis<Out, O, B>>
+    : Fail<0, `vmap: outAxes ${O} is out of range: the function returns ${BadOutShape<BadOutLeaves<Leaves<Out>, O>>}`>
+  : O extends readonly unknown[]
+    ? Out extends Tensor<infer _S, infer _D>
+      ? O extends readonly [infer O0 extends number]
+        ? InsertOut<Out, O0, B>
+        : Fail<0, `vmap: outAxes has ${Plural<O["length"], "entry", "entries">} but the function returns 1 tensor`>
+      : Out extends readonly unknown[]
+        ? O["length"] extends Out["length"]
+          ? InsertOutZip<Out, O, B>
+          : Fail<0, `vmap: outAxes has ${Plural<O["length"], "entry", "entries">} but the function returns ${Plural<Out["length"], "output">}`>
+        : Ok<InsertLeafAxis<Out, number, B>>
+    : never;
+type InsertOutZip<Out extends readonly unknown[], O extends readonly unknown[], B extends number, Acc extends unknown[] = []> = Acc["length"] extends Out["length"]
+  ? Ok<Acc>
+  : O[Acc["length"]] extends infer A extends number
+    ? InsertOut<Out[Acc["length"]], A, B> extends infer R
+      ? R extends Ok<infer X>
+        ? InsertOutZip<Out, O, B, [...Acc, X]>
+        : R
+      : never
+    : never;
+type BadOutLeaves<L, A extends number> = L extends Tensor<infer S, DType> ? (InsertAxisInRange<S, A> extends true ? never : L) : never;
+type BadOutShape<L> = [L] extends [Tensor<infer S, DType>] ? `${ShowShape<S>}, so the result has rank ${[...S, 0]["length"]}` : "?";
+
+// ------------------------------------------------------------------------------------ declared signature
+
+/**
+ * The parameter types a recipe declares: the base function's parameters, with a dynamic batch dim
+ * (`number`) inserted at the mapped axis of every leaf for each vmap. Used to check a transform's
+ * own call (grad's scalar output, argnums, inAxes) before any argument is seen.
+ */
+export type DeclaredParams<R> =
+  R extends Base<infer F>
+    ? F extends (...args: infer P) => unknown
+      ? P
+      : never
+    : R extends Vmap<infer In, infer I, unknown>
+      ? DeclaredVmap<DeclaredParams<In>, I>
+      : R extends Grad<infer In, unknown>
+        ? DeclaredParams<In>
+        : R extends ValueAndGrad<infer In, unknown>
+          ? DeclaredParams<In>
+          : R extends Jacobian<infer In, unknown, string>
+            ? DeclaredParams<In>
+            : R extends Hessian<infer In, unknown>
+              ? DeclaredParams<In>
+              : never;
+type DeclaredVmap<P extends readonly unknown[], I> = {
+  [K in keyof P]: (I extends readonly unknown[] ? (K extends keyof I ? I[K] : null) : I) extends infer A extends number
+    ? InsertLeafAxis<P[K], A, number>
+    : P[K];
+};
+
+/** The declared output of a recipe (its output for the declared parameters), or `unknown`. */
+export type DeclaredOut<R> = DeclaredParams<R> extends infer P extends readonly unknown[]
+  ? number extends P["length"]
+    ? R extends Base<infer F>
+      ? F extends (...args: never[]) => infer O
+        ? O
+        : unknown
+      : unknown
+    : Run<R, P> extends Ok<infer O>
+      ? O
+      : unknown
+  : unknown;
+
+// ------------------------------------------------------------------------------------ checks at the transform's call
+
+/** F when its declared output is a float scalar, else a ShapeError with the message. */
+export type CheckScalar<F, Name extends string> = Fn extends F
+  ? unknown // F not inferred yet (a contextual type): stay opaque so a generic signature is not instantiated
+  : DeclaredOut<RecipeOf<F>> extends infer O ? ([unknown] extends [O] ? F : IsScalarOut<O> extends true ? F : ShapeError<ScalarMessage<Name, O>>) : F;
+
+/** A (when every argnum is below the declared arity), else a ShapeError (per entry for a list). */
+export type CheckArgnums<F, A, Name extends string> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
+  ? A extends number
+    ? ArgnumOk<A, MaxArityOrNumber<P>> extends true
+      ? A
+      : ShapeError<ArgnumsMessage<Name, A, P>>
+    : A extends readonly unknown[]
+      ? { [K in keyof A]: A[K] extends number ? (ArgnumOk<A[K], MaxArityOrNumber<P>> extends true ? A[K] : ShapeError<ArgnumsMessage<Name, A[K], P>>) : A[K] }
+      : A
+  : A;
+type MaxArityOrNumber<P extends readonly unknown[]> = number extends P["length"] ? number : Required<P>["length"];
+type ArgnumsMessage<Name extends string, A extends number, P extends readonly unknown[]> =
+  `${Name}: argnums ${A} is out of range: the function takes ${Plural<MaxArityOrNumber<P>, "argument">}`;
+
+/** I when every inAxes entry fits the declared parameters, else a ShapeError (per entry for a list). */
+export type CheckInAxes<F, I> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
+  ? I extends readonly unknown[]
+    ? number extends P["length"]
+      ? I
+      : number extends I["length"]
+        ? I
+        : I["length"] extends Required<P>["length"] | MinArity<P>
+          ? { [K in keyof I]: K extends keyof P ? CheckInAxis<I[K], P[K], `inAxes[${K & string}]`, K & string> : I[K] }
+          : ShapeError<`vmap: inAxes has ${Plural<I["length"], "entry", "entries">}, but the function takes ${Plural<Required<P>["length"], "argument">}`>
+    : I extends number
+      ? number extends P["length"]
+        ? I
+        : FirstBadAxis<P, I> extends infer M extends string
+          ? [M] extends [never]
+            ? I
+            : ShapeError<M>
+          : I
+      : I
+  : I;
+type CheckInAxis<A, T, Name extends string, K extends string> = A extends number
+  ? [T] extends [Tensor<infer S, DType>]
+    ? number extends S["length"]
+      ? A
+      : InsertAxisInRange<S, A> extends true
+        ? A
+        : ShapeError<InAxisMessage<Name, A, K, S>>
+    : A
+  : A;
+type InAxisMessage<Name extends string, A extends number, K extends string, S extends Shape> =
+  `vmap: ${Name} = ${A} is out of range: the function takes argument ${K} as ${ShowShape<S>}, so the mapped argument has rank ${[...S, 0]["length"]}`;
+type FirstBadAxis<P extends readonly unknown[], A extends number, Acc extends unknown[] = []> = P extends readonly [infer H, ...infer T]
+  ? CheckInAxis<A, H, "inAxes", `${Acc["length"]}`> extends ShapeError<infer M>
+    ? M
+    : FirstBadAxis<T, A, [...Acc, H]>
+  : never;
+
+/** O when outAxes fits the function's declared output, else a ShapeError. */
+export type CheckOutAxes<F, I, O> = [O] extends [number] // not distributive: keeps a const O literal
+  ? DeclaredOut<RecipeOf<F>> extends infer Out
+    ? [unknown] extends [Out]
+      ? O
+      : [BadOutLeaves<Leaves<Out>, O>] extends [never]
+        ? O
+        : ShapeError<`vmap: outAxes ${O} is out of range: the function returns ${BadOutShape<BadOutLeaves<Leaves<Out>, O>>}`>
+    : O
+  : O;
+
+// ------------------------------------------------------------------------------------ options and results
+
+export interface GradOptions<A> {
+  /** The argument(s) to differentiate with respect to (default 0). */
   readonly argnums?: A;
 }
-export interface VmapOptions<I extends InAxes, O extends OutAxes> {
+export interface JacOptions<A> {
+  /** The argument to differentiate with respect to (default 0). */
+  readonly argnums?: A;
+}
+export interface VmapOptions<I, O> {
+  /** The mapped axis of every argument (null: not mapped), or one entry per argument (default 0). */
   readonly inAxes?: I;
+  /** Where the batch dim goes in every output leaf, or one entry per output leaf (default 0). */
   readonly outAxes?: O;
 }
-export interface JacOptions<A extends number> {
-  readonly argnums?: A;
-}
-type Params<F extends Fn> = Parameters<F>;
-type Pick<P extends readonly unknown[], A> = A extends number ? P[A] : { [K in keyof A]: A[K] extends number ? P[A[K]] : never };
 
-export type CheckGrad<F extends Fn, _Name extends string> = F;
-export type CheckHessian<F extends Fn> = F;
-export type GradFn<F extends Fn, A extends Argnums> = (...args: Params<F>) => Pick<Params<F>, A>;
-export type ValueAndGradFn<F extends Fn, A extends Argnums> = (...args: Params<F>) => [ReturnType<F>, Pick<Params<F>, A>];
-export type VmapFn<F extends Fn, _I extends InAxes, _O extends OutAxes> = (...args: Params<F>) => ReturnType<F>;
-export type JacobianFn<F extends Fn, _A extends number> = (...args: Params<F>) => Tensor<Shape, DType>;
-export type HessianFn<F extends Fn, _A extends number> = (...args: Params<F>) => Tensor<Shape, DType>;
-export type VjpResult<F extends Fn, P extends readonly unknown[]> = [ReturnType<F>, (ct: ReturnType<F>) => P];
-export type JvpResult<F extends Fn, _P extends readonly unknown[]> = [ReturnType<F>, ReturnType<F>];
+export type GradFn<F, A> = Transformed<Grad<RecipeOf<F>, A>>;
+export type ValueAndGradFn<F, A> = Transformed<ValueAndGrad<RecipeOf<F>, A>>;
+export type VmapFn<F, I, O> = Transformed<Vmap<RecipeOf<F>, I, O>>;
+export type JacobianFn<F, A, Name extends string = "jacobian"> = Transformed<Jacobian<RecipeOf<F>, A, Name>>;
+export type HessianFn<F, A> = Transformed<Hessian<RecipeOf<F>, A>>;
+
+/** vjp's result: the output, and a function from an output cotangent to one cotangent per argument. */
+export type VjpResult<F, P extends readonly unknown[]> = [Out<RecipeOf<F>, P>, (ct: Out<RecipeOf<F>, P>) => { -readonly [K in keyof P]: P[K] }];
+/** jvp's result: the output and its tangent (same type). */
+export type JvpResult<F, P extends readonly unknown[]> = [Out<RecipeOf<F>, P>, Out<RecipeOf<F>, P>];
+/** makeGraph's result: traces on the given arguments, checked like a call of f. */
+export interface GraphFn<F> {
+  <Args extends readonly unknown[]>(...args: CheckCall<F, Args, "makeGraph">): Graph;
+}
+
+/**
+ * The arguments of a call of F (vjp's primals, jvp's primals): checked like a call of the function,
+ * except while F is still unresolved (`Fn`): TypeScript checks a first inference pass with F at its
+ * constraint when F's argument is itself a generic call (`vjp(vmap(f), x)`), and a failure there
+ * would discard the call before F is inferred.
+ */
+export type CheckCall<F, Args extends readonly unknown[], Name extends string> = Fn extends F ? Args : CheckArgs<RecipeOf<F>, Args, Name>;

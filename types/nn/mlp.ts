@@ -22,8 +22,7 @@ expectType<TypeEqual<ReturnType<typeof model.apply<[number, 1]>>, Tensor<[number
 void model.apply(params, dyn);
 
 declare const wide: Tensor<[8, 3]>;
-// error: mlp: the input has shape [8, 3] but the first layer takes 1 inputs
-// @ts-expect-error the input width is not the first layer's
+// @ts-expect-error mlp: the input has shape [8, 3] but the first layer takes 1 inputs
 model.apply(params, wide);
 expectType<TypeEqual<nn.InputCheck<typeof params, [8, 3]>, ShapeError<"mlp: the input has shape [8, 3] but the first layer takes 1 inputs">>>(true);
 
@@ -35,8 +34,7 @@ expectType<TypeEqual<typeof y, Tensor<[8, 3]>>>(true);
 
 // hand-built layers that do not chain: 16 outputs feed a layer that takes 32
 const bad = [nn.dense(k1, 2, 16), nn.dense(k2, 32, 1)] as const;
-// error: mlp: layer 0 gives 16 outputs but layer 1 takes 32 inputs
-// @ts-expect-error the layers do not chain
+// @ts-expect-error mlp: layer 0 gives 16 outputs but layer 1 takes 32 inputs
 nn.applyLayers(bad, wide);
 expectType<TypeEqual<nn.ChainCheck<typeof bad>, ShapeError<"mlp: layer 0 gives 16 outputs but layer 1 takes 32 inputs">>>(true);
 
@@ -49,5 +47,5 @@ const [updates, next] = opt.update(grads, state, params);
 expectType<TypeEqual<typeof updates, typeof params>>(true);
 expectType<TypeEqual<typeof next, nn.AdamState<typeof params>>>(true);
 declare const otherGrads: [nn.Dense<1, 32>, nn.Dense<32, 1>];
-// @ts-expect-error gradients of another model do not fit this state
+// @ts-expect-error (gradients of another model do not fit this state)
 opt.update(otherGrads, state, params);

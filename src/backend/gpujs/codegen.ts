@@ -7,9 +7,10 @@
  * - one thread per output element, `this.thread.x` = the row-major flat index; every input is a
  *   flat Float32Array (or device buffer) indexed with emitted integer index math (strides, offset,
  *   broadcasting as stride 0), so any rank and any view works and output rank is always 1;
- * - index decomposition t -> (i0, i1, ...) by division with an exact integer fix-up: gpu.js
- *   computes `/` in float32 (WGSL's f32 division is only accurate to 2.5 ulp), so a plain
- *   Math.floor(t / d) can be off by one; the fix-up recomputes the remainder in integers;
+ * - index decomposition t -> (i0, i1, ...) by division with an exact fix-up: gpu.js computes `/`
+ *   in float32 (WGSL's f32 division is only accurate to 2.5 ulp), so a plain Math.floor(t / d)
+ *   can be off by one (or three, near 2^24); the fix-up recomputes the remainder, which is exact
+ *   because every index is an integer below 2^24 (see F32_MAX_INDEX);
  * - loops only with literal bounds (the reduced or contracted extents), and the kernel's
  *   loopMaxIterations raised above the largest, so no loop is ever cut;
  * - dims that are contiguous for every operand are merged first, so most kernels need no
@@ -33,7 +34,7 @@ interface Access {
 
 type Body =
   | { readonly kind: "expr"; readonly expr: Expr }
-  | { readonly kind: "reduce"; readonly op: "sum" | "max" | "min" | "prod" }
+  | { readonly kind: "reduce"; readonly op: "sum" | "max" | "min" | "prod"; readonly expr: Expr }
   | { readonly kind: "dot" };
 
 interface LoopSpec {
@@ -62,16 +63,19 @@ export interface KernelSource {
 
 export type Generated = { readonly ok: true; readonly kernel: KernelSource } | { readonly ok: false; readonly reason: string };
 
-/** webasm computes thread indices in float32: nothing past 2^24 elements is addressable exactly. */
-export const WEBASM_MAX_INDEX = 2 ** 24;
-/** i32 index math everywhere else */
-const MAX_INDEX = 2 ** 31 - 1;
+/**
+ * gpu.js declares every kernel variable as float32 on webgpu, webasm and the GL modes (WGSL
+ * `var x : f32 = f32(i32(threadGid.x))`; webasm replicates those semantics), so index math is exact
+ * only below 2^24: larger arrays are not given to those modes. cpu mode computes in doubles.
+ */
+export const F32_MAX_INDEX = 2 ** 24;
+const CPU_MAX_INDEX = 2 ** 31 - 1;
 
 /** Builds the kernel for a float32 step, or says why it cannot. */
 export function generate(step: Step, mode: GpuMode): Generated {
   const spec = loopSpec(step);
   if (!spec) return { ok: false, reason: `step ${step.kind} has no gpu.js kernel form` };
-  const limit = mode === "webasm" ? WEBASM_MAX_INDEX : MAX_INDEX;
+  const limit = mode === "cpu" ? CPU_MAX_INDEX : F32_MAX_INDEX;
   const n = sizeOf(spec.outShape);
   const biggest = Math.max(n, ...spec.args.map((v) => sizeOf(v.aval.shape)));
   if (biggest > limit) {
@@ -111,16 +115,22 @@ function loopSpec(step: Step): LoopSpec | null {
       return { outShape: step.out.aval.shape, redShape: [], args, access: [viewAccess(args, step.input, [])], body: { kind: "expr", expr: { op: "input", index: 0 } } };
     }
     case "reduce": {
-      const v = step.input;
-      const kept = v.shape.map((_, i) => i).filter((i) => !step.axes.includes(i));
+      // the fused elementwise producer is evaluated inside the reduction loop
+      const kept = step.shape.map((_, i) => i).filter((i) => !step.axes.includes(i));
       const args: Var[] = [];
-      const acc: Access = {
+      const access = step.inputs.map((v) => ({
         arg: argIndex(args, v.base),
         offset: v.offset,
         out: kept.map((a) => v.strides[a]!),
         red: step.axes.map((a) => v.strides[a]!),
+      }));
+      return {
+        outShape: kept.map((a) => step.shape[a]!),
+        redShape: step.axes.map((a) => step.shape[a]!),
+        args,
+        access,
+        body: { kind: "reduce", op: step.op, expr: step.expr },
       };
-      return { outShape: kept.map((a) => v.shape[a]!), redShape: step.axes.map((a) => v.shape[a]!), args, access: [acc], body: { kind: "reduce", op: step.op } };
     }
     case "dot":
       return dotSpec(step.lhs, step.rhs, step.params);
@@ -241,34 +251,43 @@ function emit(s: LoopSpec, mode: GpuMode): KernelSource {
   let loopMax = 1000;
   switch (s.body.kind) {
     case "expr":
-      lines.push(...emitExpr(s.body.expr, (i) => `${arg(i)}[${base[i]}]`, mode));
+      lines.push(...emitExpr(s.body.expr, (i) => `${arg(i)}[${base[i]}]`, mode, ""));
       break;
     case "reduce":
     case "dot": {
       const ks = s.redShape.map((_, d) => `k${d}`);
       loopMax = Math.max(loopMax, ...s.redShape.map((k) => k + 1));
-      const at = (j: number) => {
-        const off = affine(0, ks, s.access[j]!.red);
+      const at = (j: number, inLoop: boolean) => {
+        const off = inLoop ? affine(0, ks, s.access[j]!.red) : "0";
         return `${arg(j)}[${off === "0" ? base[j] : `${base[j]} + ${off}`}]`;
       };
-      const op = s.body.kind === "dot" ? "dot" : s.body.op;
-      const init = op === "sum" || op === "dot" ? "0" : op === "prod" ? "1" : `${arg(0)}[${base[0]}]`;
-      lines.push(`let acc = ${init};`);
-      s.redShape.forEach((K, d) => lines.push(`${"  ".repeat(d)}for (let ${ks[d]} = 0; ${ks[d]} < ${K}; ${ks[d]}++) {`));
+      const body = s.body;
       const ind = "  ".repeat(s.redShape.length);
+      const op = body.kind === "dot" ? "dot" : body.op;
+      if (op === "max" || op === "min") {
+        // start from the first element (no infinities in kernel source)
+        const first = emitExpr((body as { expr: Expr }).expr, (j) => at(j, false), mode, "z");
+        lines.push(...first.slice(0, -1), `let acc = ${first[first.length - 1]!.replace(/^return (.*);$/, "$1")};`);
+      } else lines.push(`let acc = ${op === "prod" ? "1" : "0"};`);
+      s.redShape.forEach((K, d) => lines.push(`${"  ".repeat(d)}for (let ${ks[d]} = 0; ${ks[d]} < ${K}; ${ks[d]}++) {`));
+      let value: string;
+      if (body.kind === "dot") value = `${at(0, true)} * ${at(1, true)}`;
+      else {
+        const code = emitExpr(body.expr, (j) => at(j, true), mode, "");
+        lines.push(...code.slice(0, -1).map((l) => ind + l));
+        value = code[code.length - 1]!.replace(/^return (.*);$/, "$1");
+      }
       switch (op) {
         case "dot":
-          lines.push(`${ind}acc += ${at(0)} * ${at(1)};`);
-          break;
         case "sum":
-          lines.push(`${ind}acc += ${at(0)};`);
+          lines.push(`${ind}acc += ${value};`);
           break;
         case "prod":
-          lines.push(`${ind}acc *= ${at(0)};`);
+          lines.push(`${ind}acc *= ${value};`);
           break;
         case "max":
         case "min":
-          lines.push(`${ind}acc = Math.${op}(acc, ${at(0)});`);
+          lines.push(`${ind}acc = Math.${op}(acc, ${value});`);
           break;
       }
       for (let d = s.redShape.length - 1; d >= 0; d--) lines.push(`${"  ".repeat(d)}}`);
@@ -285,7 +304,7 @@ function emit(s: LoopSpec, mode: GpuMode): KernelSource {
 const CMP: Record<string, string> = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "===", ne: "!==" };
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */
-function emitExpr(root: Expr, load: (i: number) => string, mode: GpuMode): string[] {
+function emitExpr(root: Expr, load: (i: number) => string, mode: GpuMode, prefix: string): string[] {
   const lines: string[] = [];
   const names = new Map<Expr, string>();
   const inputs = new Map<number, string>();
@@ -297,7 +316,7 @@ function emitExpr(root: Expr, load: (i: number) => string, mode: GpuMode): strin
       case "input": {
         const seen = inputs.get(e.index);
         if (seen) return seen;
-        const name = `x${e.index}`;
+        const name = `${prefix}x${e.index}`;
         lines.push(`const ${name} = ${load(e.index)};`);
         inputs.set(e.index, name);
         return name;
@@ -358,7 +377,7 @@ function emitExpr(root: Expr, load: (i: number) => string, mode: GpuMode): strin
         // a comparison outside a select: fusion never builds one
         throw new Unsupported(`a bare ${e.op} in a kernel`);
     }
-    const name = `e${names.size}`;
+    const name = `${prefix}e${names.size}`;
     lines.push(`const ${name} = ${code};`);
     names.set(e, name);
     return name;

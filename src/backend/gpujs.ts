@@ -1,0 +1,452 @@
+/**
+ * The gpu.js backends: one per gpu.js mode (`gpujs:webgpu`, `gpujs:headlessgl`, `gpujs:webasm`,
+ * `gpujs:cpu`). A graph is fused exactly as for the wasm backend (compile/fusion.ts) and each
+ * float32 step of the plan — fused elementwise, view copy, reduction, dot_general — becomes one
+ * generated gpu.js kernel (gpujs/codegen.ts), cached by its source (which spells out the shapes,
+ * strides and offsets). Plans are cached per graph; eager ops are one-equation graphs, cached by
+ * primitive, params and input signature, so they reuse kernels too.
+ *
+ * Residency: an array lives on the device between kernels and is read back only when asked
+ * (toHost / toHostSync). Every kernel runs with `pipeline: true, immutable: true`: on webgpu its
+ * result is a GPU buffer handle that the next kernel binds directly (no readback), on webasm and
+ * cpu a fresh Float32Array (those modes have no device memory to keep things in). Host arrays are
+ * uploaded once, on first use, and the upload is kept with the array.
+ *
+ * Reads: webgpu can only read asynchronously, so every result there is a promise underneath;
+ * `await t.data()` works everywhere and `dataSync()`/`toArray()` throw on webgpu (unless the array
+ * was already read). The other modes read synchronously.
+ *
+ * Never a wrong answer: gpu.js computes in float32. A graph with a float64 step, a step gpu.js
+ * cannot express exactly (arrays past webasm's 2^24 exact index range, say) or a kernel that fails
+ * to build runs whole on the wasm backend instead, and the backend says so once per reason.
+ * int32/bool equations and the primitives fusion leaves as "eqn" (concatenate, pad, gather, ...)
+ * run on the host through the reference implementation between kernels; they are counted in
+ * `stats`. A mode that is unusable here (no WebGPU adapter, no `gl` package) computes everything on
+ * the wasm backend and says why, once.
+ */
+import gpujs from "gpu.js";
+import type { Graph, Var } from "../ir/graph.js";
+import { Var as VarClass, Graph as GraphClass } from "../ir/graph.js";
+import { sizeOf, type AbstractValue } from "../ir/aval.js";
+import type { Primitive } from "../ir/primitive.js";
+import type { Backend, DeviceArray } from "./backend.js";
+import { HostArray } from "./host-array.js";
+import { fuse, type Step } from "../compile/fusion.js";
+import { affineGather } from "../prims/structural.js";
+import { wasmBackend } from "./wasm.js";
+import { generate, type GpuMode, type KernelSource } from "./gpujs/codegen.js";
+import { probeWebGPU } from "./gpujs/webgpu-node.js";
+
+const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+interface GpuInstance {
+  createKernel(fn: (...args: any[]) => unknown, settings: object): KernelFn;
+}
+type KernelFn = ((...args: unknown[]) => unknown) & { kernel?: { constructor: { mode?: string; name: string }; fallbackReason?: string | null } };
+/** A device buffer: a Float32Array (webasm, cpu), a GL texture or a WebGPU buffer handle. */
+type DevBuf = Float32Array | { toArray(): Float32Array | Promise<Float32Array>; delete(): void };
+
+// ---------------------------------------------------------------------------------------------
+// values that may be promises (webgpu) or plain values (every other mode)
+
+type MaybeP<T> = T | Promise<T>;
+const isPromise = <T>(x: MaybeP<T>): x is Promise<T> => x instanceof Promise;
+function then<T, U>(x: MaybeP<T>, f: (t: T) => MaybeP<U>): MaybeP<U> {
+  return isPromise(x) ? x.then(f) : f(x);
+}
+function all<T>(xs: readonly MaybeP<T>[]): MaybeP<T[]> {
+  return xs.some(isPromise) ? Promise.all(xs) : (xs as T[]);
+}
+
+/** An array on a gpu.js backend: a host copy, a device copy, or both (each possibly pending). */
+export class GpuJsArray implements DeviceArray {
+  host: MaybeP<HostArray> | null = null;
+  dev: MaybeP<DevBuf> | null = null;
+  /** webgpu: the array this one will be, once the adapter probe and the kernels have settled */
+  fwd: Promise<GpuJsArray> | null = null;
+  constructor(
+    readonly aval: AbstractValue,
+    readonly backend: GpuJsBackend,
+  ) {}
+}
+
+/** What a gpu.js backend has done, for tests and benchmarks. */
+export interface GpuJsStats {
+  /** kernels generated and handed to gpu.js (each builds on its first call) */
+  kernels: number;
+  /** kernel calls */
+  launches: number;
+  /** equations run by their reference implementation on the host between kernels */
+  hostSteps: number;
+  /** graphs run whole on the wasm backend (float64, unsupported steps, unusable mode) */
+  hostGraphs: number;
+  uploads: number;
+  readbacks: number;
+}
+
+type CStep =
+  /** `fn` is created on first launch (a webgpu kernel only after the adapter probe) */
+  | { readonly kind: "kernel"; readonly out: Var; readonly src: KernelSource; fn: KernelFn | null }
+  | { readonly kind: "host"; readonly out: Var; readonly ins: readonly Var[]; readonly run: (hs: HostArray[]) => HostArray; readonly eqn: boolean };
+
+interface Compiled {
+  readonly graph: Graph;
+  /** why the graph runs on the wasm backend instead, or null */
+  host: string | null;
+  readonly steps: readonly CStep[];
+  /** per step: the variables whose last use it is (webgpu frees their buffers after it) */
+  readonly dies: readonly (readonly Var[])[];
+  readonly consts: Map<Var, GpuJsArray>;
+}
+
+const finalizer =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<MaybeP<DevBuf>>((d) => {
+        void then(d, (b) => {
+          if (!(b instanceof Float32Array)) b.delete();
+        });
+      })
+    : null;
+
+export class GpuJsBackend implements Backend {
+  readonly name: string;
+  /** Reads are asynchronous (webgpu): dataSync()/toArray() throw, `await t.data()` works. */
+  readonly asyncOnly: boolean;
+  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0 };
+  private gpu: GpuInstance | null = null;
+  private readonly kernels = new Map<string, KernelFn>();
+  private readonly plans = new WeakMap<Graph, Compiled>();
+  private readonly eqnGraphs = new Map<string, Graph>();
+  private readonly said = new Set<string>();
+  private readiness: Promise<string | null> | null = null;
+  /** why this mode cannot run here (checked synchronously for the sync modes) */
+  private unusable: string | null | undefined = undefined;
+  private uploadKernels = new Map<number, KernelFn>();
+
+  constructor(readonly mode: GpuMode) {
+    this.name = `gpujs:${mode}`;
+    this.asyncOnly = mode === "webgpu";
+  }
+
+  /**
+   * Resolves once the mode is known to work here, or with the reason it does not (then every
+   * graph runs on the wasm backend). For webgpu this installs `navigator.gpu` from the `webgpu`
+   * package in Node when needed and asks for an adapter, time-boxed; the other modes answer at once.
+   */
+  ready(timeoutMs = 4000): Promise<string | null> {
+    if (this.readiness) return this.readiness;
+    if (this.mode !== "webgpu") return (this.readiness = Promise.resolve(this.syncUnusable()));
+    this.readiness = probeWebGPU(timeoutMs).then((r) => {
+      this.unusable = r.ok ? null : r.reason;
+      return this.unusable;
+    });
+    return this.readiness;
+  }
+
+  private syncUnusable(): string | null {
+    if (this.unusable !== undefined) return this.unusable;
+    const G = GPU as unknown as Record<string, boolean>;
+    switch (this.mode) {
+      case "cpu":
+        this.unusable = null;
+        break;
+      case "webasm":
+        this.unusable = G["isWebAssemblySupported"] ? null : "WebAssembly is not available";
+        break;
+      case "headlessgl":
+        this.unusable = G["isHeadlessGLSupported"] ? null : "headless GL is not available (the optional `gl` package is not installed or does not load)";
+        break;
+      case "webgpu":
+        this.unusable = "call `await ready()` first";
+        break;
+    }
+    return this.unusable!;
+  }
+
+  private say(reason: string): void {
+    if (this.said.has(reason)) return;
+    this.said.add(reason);
+    console.warn(`shapegrad: ${this.name}: ${reason}`);
+  }
+
+  private instance(): GpuInstance {
+    return (this.gpu ??= new GPU({ mode: this.mode }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // moving data
+
+  fromHost(h: HostArray): DeviceArray {
+    const a = new GpuJsArray(h, this);
+    a.host = h;
+    return a;
+  }
+
+  async toHost(a: DeviceArray): Promise<HostArray> {
+    return this.hostOf(this.own(a));
+  }
+
+  toHostSync(a: DeviceArray): HostArray {
+    const h = this.hostOf(this.own(a));
+    if (isPromise(h)) {
+      throw new Error(
+        `shapegrad: ${this.name} reads results asynchronously, so dataSync(), toArray() and item() cannot return them: use \`await t.data()\` instead`,
+      );
+    }
+    return h;
+  }
+
+  private own(a: DeviceArray): GpuJsArray {
+    if (a instanceof GpuJsArray && a.backend === this) return a;
+    const g = new GpuJsArray(a.aval, this);
+    g.host = a.backend.toHostSync(a);
+    return g;
+  }
+
+  private hostOf(a: GpuJsArray): MaybeP<HostArray> {
+    if (a.host) return a.host;
+    if (a.fwd) {
+      const h = a.fwd.then((b) => this.hostOf(b));
+      a.host = h;
+      h.then((v) => (a.host = v), () => (a.host = null));
+      return h;
+    }
+    const dev = a.dev;
+    if (!dev) throw new Error("internal: gpu.js array with neither host nor device data");
+    this.stats.readbacks++;
+    const h = then(dev, (d) => then(d instanceof Float32Array ? d : d.toArray(), (data) => toHostArray(data, a.aval)));
+    a.host = h;
+    // once read, later synchronous reads of the same array succeed
+    if (isPromise(h)) h.then((v) => (a.host = v), () => (a.host = null));
+    return h;
+  }
+
+  private devOf(a: GpuJsArray): MaybeP<DevBuf> {
+    if (a.dev) return a.dev;
+    if (a.fwd) return a.fwd.then((b) => this.devOf(b));
+    if (a.aval.dtype !== "float32") throw new Error(`internal: ${a.aval.dtype} array sent to a gpu.js kernel`);
+    const d = then(a.host!, (h) => this.upload(h));
+    a.dev = d;
+    if (this.asyncOnly && finalizer) finalizer.register(a, d);
+    if (isPromise(d)) d.then((v) => (a.dev = v), () => (a.dev = null));
+    return d;
+  }
+
+  private upload(h: HostArray): MaybeP<DevBuf> {
+    const data = h.data as Float32Array;
+    if (this.mode !== "webgpu") return data;
+    this.stats.uploads++;
+    // a copy kernel puts the array in a device buffer that every later kernel binds directly
+    const n = Math.max(1, data.length);
+    let k = this.uploadKernels.get(n);
+    if (!k) {
+      k = this.instance().createKernel(new Function("a", "return a[this.thread.x];") as (a: unknown) => number, { output: [n], pipeline: true, immutable: true });
+      this.uploadKernels.set(n, k);
+    }
+    return k(data.length ? data : new Float32Array(1)) as Promise<DevBuf>;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // compiling
+
+  private compile(graph: Graph): Compiled {
+    let c = this.plans.get(graph);
+    if (c) return c;
+    const plan = fuse(graph);
+    const steps: CStep[] = [];
+    let host: string | null = null;
+    for (const step of plan.steps) {
+      const r = this.compileStep(step);
+      if (typeof r === "string") {
+        host = r;
+        break;
+      }
+      steps.push(r);
+    }
+    if (host) steps.length = 0;
+    // last uses, for freeing intermediates between kernels
+    const last = new Map<Var, number>();
+    steps.forEach((s, i) => (s.kind === "kernel" ? s.src.args : s.ins).forEach((v) => last.set(v, i)));
+    const keep = new Set<Var>([...graph.inputs, ...graph.captures, ...graph.outputs, ...graph.consts.map((k) => k.v)]);
+    const dies: Var[][] = steps.map(() => []);
+    for (const [v, i] of last) if (!keep.has(v)) dies[i]!.push(v);
+    c = { graph, host, steps, dies, consts: new Map() };
+    this.plans.set(graph, c);
+    return c;
+  }
+
+  /** A compiled step, or the reason the graph cannot run on this backend. */
+  private compileStep(step: Step): CStep | string {
+    if (step.kind === "eqn") {
+      const e = step.eqn;
+      return { kind: "host", out: e.out, ins: e.inputs, run: (hs) => e.prim.impl(hs, e.params, e.out.aval), eqn: true };
+    }
+    const out = step.out.aval;
+    if (out.dtype === "float64") return "gpu.js computes in float32; float64 graphs run on the wasm backend";
+    if (step.kind === "copy" && out.dtype !== "float32") {
+      const v = step.input;
+      return { kind: "host", out: step.out, ins: [v.base], run: ([h]) => new HostArray(affineGather(h!.data, out.dtype, out.shape, v.offset, v.strides), out.shape, out.dtype), eqn: false };
+    }
+    if (out.dtype !== "float32") return `${out.dtype} ${step.kind} steps have no gpu.js kernel; such graphs run on the wasm backend`;
+    const g = generate(step, this.mode);
+    if (!g.ok) return `${g.reason}; such graphs run on the wasm backend`;
+    return { kind: "kernel", out: step.out, src: g.kernel, fn: null };
+  }
+
+  private kernel(src: KernelSource): KernelFn {
+    let k = this.kernels.get(src.key);
+    if (!k) {
+      const fn = new Function(...src.params, src.body) as (...a: unknown[]) => number;
+      k = this.instance().createKernel(fn, {
+        output: [src.size],
+        pipeline: true,
+        immutable: true,
+        loopMaxIterations: src.loopMax,
+        precision: "single",
+        tactic: "precision",
+      });
+      this.kernels.set(src.key, k);
+      this.stats.kernels++;
+    }
+    return k;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // running
+
+  execute(prim: Primitive, params: object, inputs: readonly DeviceArray[], out: AbstractValue): DeviceArray {
+    const key = `${prim.name}|${JSON.stringify(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
+    let g = this.eqnGraphs.get(key);
+    if (!g) {
+      const ins = inputs.map((a) => new VarClass(a.aval));
+      const o = new VarClass(out);
+      g = new GraphClass(ins, [], [], [{ prim, inputs: ins, params, out: o }], [o]);
+      this.eqnGraphs.set(key, g);
+    }
+    return this.run(g, inputs)[0]!;
+  }
+
+  run(graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[] {
+    const ins = inputs.map((a) => this.own(a));
+    const c = this.compile(graph);
+    if (!this.asyncOnly) {
+      const why = this.syncUnusable() ?? c.host;
+      if (why === null) {
+        try {
+          return this.runPlan(c, ins);
+        } catch (e) {
+          c.host = `a gpu.js kernel failed (${(e as Error).message.split("\n")[0]}); this graph runs on the wasm backend`;
+        }
+      }
+      return this.hostRun(graph, ins, this.unusable ? `${this.unusable}; computing on the wasm backend` : c.host!) as GpuJsArray[];
+    }
+    // webgpu: everything after the adapter probe, as promises
+    const outs = graph.outputs.map((v) => new GpuJsArray(v.aval, this));
+    let fallback: Promise<GpuJsArray[]> | null = null;
+    const onHost = (why: string) => (fallback ??= Promise.resolve(this.hostRun(graph, ins, why)));
+    const res: Promise<GpuJsArray[]> = this.ready().then((unusable) => {
+      if (unusable) return onHost(`${unusable}; computing on the wasm backend`);
+      if (c.host) return onHost(c.host);
+      return this.runPlan(c, ins);
+    });
+    outs.forEach((o, i) => {
+      const failed = (e: unknown) => {
+        c.host ??= `a gpu.js kernel failed (${String((e as Error)?.message ?? e).split("\n")[0]}); this graph runs on the wasm backend`;
+        return onHost(c.host);
+      };
+      // forward to the result once its kernel is queued (a kernel that fails to build rejects here)
+      o.fwd = res
+        .then(async (r) => {
+          const inner = r[i]!;
+          await (inner.dev ?? inner.host);
+          return inner;
+        })
+        .catch((e) => failed(e).then((r) => r[i]!));
+    });
+    return outs;
+  }
+
+  /** The whole graph on the wasm backend (float64, unsupported steps, unusable mode). */
+  private hostRun(graph: Graph, ins: readonly GpuJsArray[], why: string): MaybeP<GpuJsArray[]> {
+    this.say(why);
+    this.stats.hostGraphs++;
+    const consts = graph.consts.map((k) => (k.value instanceof GpuJsArray && k.value.backend === this ? this.hostOf(k.value) : null));
+    return then(all([...ins.map((a) => this.hostOf(a)), ...consts]), (hs) => {
+      const outs = wasmBackend.run(graph, hs.slice(0, ins.length).map((h) => wasmBackend.fromHost(h!)));
+      return outs.map((d) => {
+        const a = new GpuJsArray(d.aval, this);
+        a.host = wasmBackend.toHostSync(d);
+        return a;
+      });
+    });
+  }
+
+  private runPlan(c: Compiled, inputs: readonly GpuJsArray[]): GpuJsArray[] {
+    const g = c.graph;
+    const env = new Map<Var, GpuJsArray>();
+    [...g.inputs, ...g.captures].forEach((v, i) => env.set(v, inputs[i]!));
+    for (const k of g.consts) {
+      let a = c.consts.get(k.v);
+      if (!a) {
+        a = this.own(k.value);
+        c.consts.set(k.v, a);
+      }
+      env.set(k.v, a);
+    }
+    c.steps.forEach((s, i) => {
+      const out = new GpuJsArray(s.out.aval, this);
+      let done: MaybeP<unknown>;
+      if (s.kind === "kernel") {
+        const fn = (s.fn ??= this.kernel(s.src));
+        const n = sizeOf(s.out.aval.shape);
+        if (n === 0) out.host = new HostArray(new Float32Array(0), s.out.aval.shape, "float32");
+        else {
+          this.stats.launches++;
+          out.dev = then(all(s.src.args.map((v) => this.devOf(env.get(v)!))), (ds) => fn(...ds) as MaybeP<DevBuf>);
+          if (!this.asyncOnly) out.dev = fixLength(out.dev as DevBuf, n);
+          else if (finalizer) finalizer.register(out, out.dev);
+        }
+        done = out.dev;
+      } else {
+        if (s.eqn) this.stats.hostSteps++;
+        if (s.eqn && s.out.aval.dtype !== "float32" && s.out.aval.dtype !== "float64") this.say("int32/bool equations run on the host between kernels");
+        out.host = then(all(s.ins.map((v) => this.hostOf(env.get(v)!))), (hs) => s.run(hs));
+        done = out.host;
+      }
+      env.set(s.out, out);
+      // webgpu: intermediates whose last reader is this step give their buffers back once it is queued
+      if (this.asyncOnly) {
+        for (const v of c.dies[i]!) {
+          const a = env.get(v)!;
+          if (a.dev) Promise.all([done, a.dev]).then(([, b]) => !(b instanceof Float32Array) && b.delete(), () => {});
+          env.delete(v);
+        }
+      }
+    });
+    return g.outputs.map((v) => env.get(v)!);
+  }
+}
+
+function fixLength(d: DevBuf, n: number): DevBuf {
+  if (d instanceof Float32Array) {
+    if (d.length !== n) throw new Error(`internal: gpu.js kernel returned ${d.length} elements, expected ${n}`);
+    return d;
+  }
+  return d;
+}
+
+function toHostArray(data: Float32Array | ArrayLike<number>, aval: AbstractValue): HostArray {
+  const n = sizeOf(aval.shape);
+  let f = data instanceof Float32Array ? data : Float32Array.from(data);
+  if (f.length !== n) {
+    if (f.length < n) throw new Error(`internal: read ${f.length} elements for ${n}`);
+    f = f.slice(0, n);
+  }
+  return new HostArray(f, aval.shape, "float32");
+}
+
+export const gpujsCpu = new GpuJsBackend("cpu");
+export const gpujsWebasm = new GpuJsBackend("webasm");
+export const gpujsWebgpu = new GpuJsBackend("webgpu");
+export const gpujsHeadlessgl = new GpuJsBackend("headlessgl");

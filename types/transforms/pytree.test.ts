@@ -1,0 +1,69 @@
+// Pytrees: grads keep the structure and shapes of the chosen argument; vmap maps every leaf.
+import { expectType, type TypeEqual } from "ts-expect";
+import { vmap, grad, valueAndGrad, vjp, matmul, add, sum, mean, square, sub, type Tensor } from "../../src/index.js";
+
+type Params = { w: Tensor<[2, 3]>; b: Tensor<[3]> };
+declare const params: Params;
+declare const x: Tensor<[2]>;
+declare const xs: Tensor<[8, 2]>;
+declare const y: Tensor<[3]>;
+declare const ys: Tensor<[8, 3]>;
+
+const loss = (p: Params, x: Tensor<[2]>) => sum(add(matmul(x, p.w), p.b));
+const g = grad(loss)(params, x);
+expectType<TypeEqual<typeof g, Params>>(true);
+expectType<TypeEqual<typeof g, { w: Tensor<[2, 3]>; b: Tensor<[3]> }>>(true);
+
+const [val, g2] = valueAndGrad(loss)(params, x);
+expectType<TypeEqual<typeof val, Tensor<[]>>>(true);
+expectType<TypeEqual<typeof g2, Params>>(true);
+
+// per-example gradients: params unmapped, data mapped
+const perEx = vmap(grad(loss), { inAxes: [null, 0] })(params, xs);
+expectType<TypeEqual<typeof perEx, { w: Tensor<[8, 2, 3]>; b: Tensor<[8, 3]> }>>(true);
+
+// a batch of parameter sets: every leaf loses its mapped axis
+type Batched = { w: Tensor<[5, 2, 3]>; b: Tensor<[5, 3]> };
+declare const many: Batched;
+const perParams = vmap(loss, { inAxes: [0, null] })(many, x);
+expectType<TypeEqual<typeof perParams, Tensor<[5]>>>(true);
+const perParamsGrad = vmap(grad(loss), { inAxes: [0, null] })(many, x);
+expectType<TypeEqual<typeof perParamsGrad, Batched>>(true);
+
+// arrays and nested objects
+type Layers = [{ w: Tensor<[2, 4]> }, { w: Tensor<[4, 3]> }];
+declare const layers: Layers;
+const mlp = (ls: Layers, x: Tensor<[2]>) => sum(matmul(matmul(x, ls[0].w), ls[1].w));
+const gl = grad(mlp)(layers, x);
+expectType<TypeEqual<typeof gl, Layers>>(true);
+
+// mean squared error over a batch, grad w.r.t. the params (argnums 0) and the data (argnums [0, 1])
+const mse = (p: Params, xs: Tensor<[8, 2]>, ys: Tensor<[8, 3]>) => mean(square(sub(add(matmul(xs, p.w), p.b), ys)));
+const gp = grad(mse)(params, xs, ys);
+expectType<TypeEqual<typeof gp, Params>>(true);
+const gpx = grad(mse, { argnums: [0, 1] })(params, xs, ys);
+expectType<TypeEqual<typeof gpx, [Params, Tensor<[8, 2]>]>>(true);
+
+// vjp on pytrees: one cotangent per argument
+const [o, back] = vjp(loss, params, x);
+expectType<TypeEqual<typeof o, Tensor<[]>>>(true);
+const cts = back(o);
+expectType<TypeEqual<typeof cts, [Params, Tensor<[2]>]>>(true);
+
+// a pytree with a wrong leaf fails at the call
+declare const wrong: { w: Tensor<[3, 3]>; b: Tensor<[3]> };
+// @ts-expect-error grad: argument 0.w has shape [3, 3], but the function expects [2, 3]
+grad(loss)(wrong, x);
+// leaves of a mapped pytree must agree on the batch size
+declare const ragged: { w: Tensor<[5, 2, 3]>; b: Tensor<[4, 3]> };
+// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0
+vmap(loss, { inAxes: [0, null] })(ragged, x);
+void y;
+void ys;
+// the offending leaf is named, also under vmap and for arrays of parameters
+declare const wrongMany: { w: Tensor<[5, 3, 3]>; b: Tensor<[5, 3]> };
+// @ts-expect-error vmap: argument 0.w has shape [5, 3, 3]; removing axis 0 gives [3, 3], but the function expects [2, 3]
+vmap(loss, { inAxes: [0, null] })(wrongMany, x);
+declare const wrongLayers: [{ w: Tensor<[2, 4]> }, { w: Tensor<[5, 3]> }];
+// @ts-expect-error grad: argument 0[1].w has shape [5, 3], but the function expects [4, 3]
+grad(mlp)(wrongLayers, x);
