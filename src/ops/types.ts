@@ -9,7 +9,9 @@ export type Operand = Tensor<Shape, DType> | number;
 /** The shape of an operand (a number is a scalar). */
 export type ShapeOf<X> = X extends Tensor<infer S, DType> ? S : [];
 /** The dtype of an operand; numbers are weakly typed and have none. */
-export type DTypeOf<X> = X extends Tensor<Shape, infer D> ? D : never;
+// Matched on the dtype property alone (wrapped in a tuple), so it resolves inside generic code
+// such as `<B extends number>(x: Tensor<[B, 2]>) => mul(x, x)`.
+export type DTypeOf<X> = [X] extends [{ readonly dtype: infer D extends DType }] ? D : never;
 
 /** The dtype of a binary op's result: numbers take the tensor's dtype; two numbers give float32. */
 export type ResultDType<X, Y> = [DTypeOf<X>] extends [never]

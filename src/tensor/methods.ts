@@ -13,7 +13,7 @@ import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
 import type { Tensor } from "./tensor.js";
-import type { FloatResultDType, Operand, ResultDType, ShapeOf } from "../ops/types.js";
+import type { DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "../ops/types.js";
 import type { AxisArg } from "../ops/reduce.js";
 import * as ew from "../ops/elementwise.js";
 import * as red from "../ops/reduce.js";
@@ -21,11 +21,10 @@ import * as sh from "../ops/shape.js";
 import * as la from "../ops/linalg.js";
 
 type AnyT = Tensor<Shape, DType>;
-type DOf<X> = X extends Tensor<Shape, infer D> ? D : never;
 // Result types are written out in each signature (not through an alias) so that hovers show the
 // resolved `Tensor<[2, 3], "float32">` rather than the alias applied to its arguments.
 type BinArg<X, Y, Op extends string> = Check<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>, Y>;
-type MeanD<X> = DOf<X> extends "float64" ? "float64" : "float32";
+type MeanD<X> = DTypeOf<X> extends "float64" ? "float64" : "float32";
 
 /**
  * Every method takes its receiver as a type parameter (`this: X`) instead of using the class's
@@ -125,17 +124,17 @@ export abstract class TensorMethods {
     return ew.astype(this, dtype) as Tensor<ShapeOf<X>, D2>;
   }
 
-  sum<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "sum">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DOf<X>> {
-    return red.sum(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DOf<X>>;
+  sum<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "sum">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DTypeOf<X>> {
+    return red.sum(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DTypeOf<X>>;
   }
-  prod<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "prod">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DOf<X>> {
-    return red.prod(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DOf<X>>;
+  prod<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "prod">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DTypeOf<X>> {
+    return red.prod(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DTypeOf<X>>;
   }
-  max<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "max">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DOf<X>> {
-    return red.max(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DOf<X>>;
+  max<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "max">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DTypeOf<X>> {
+    return red.max(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DTypeOf<X>>;
   }
-  min<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "min">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "min">>, DOf<X>> {
-    return red.min(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "min">>, DOf<X>>;
+  min<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "min">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "min">>, DTypeOf<X>> {
+    return red.min(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "min">>, DTypeOf<X>>;
   }
   mean<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(
     this: X,
@@ -145,52 +144,52 @@ export abstract class TensorMethods {
     return red.mean(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "mean">>, MeanD<X>>;
   }
 
-  reshape<X extends AnyT, const NS extends Shape>(this: X, shape: Check<Reshape<ShapeOf<X>, NS>, NS>): Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DOf<X>> {
-    return sh.reshape(this, shape as never) as Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DOf<X>>;
+  reshape<X extends AnyT, const NS extends Shape>(this: X, shape: Check<Reshape<ShapeOf<X>, NS>, NS>): Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DTypeOf<X>> {
+    return sh.reshape(this, shape as never) as Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DTypeOf<X>>;
   }
-  flatten<X extends AnyT>(this: X): Tensor<Flatten<ShapeOf<X>>, DOf<X>> {
-    return sh.flatten(this) as Tensor<Flatten<ShapeOf<X>>, DOf<X>>;
+  flatten<X extends AnyT>(this: X): Tensor<Flatten<ShapeOf<X>>, DTypeOf<X>> {
+    return sh.flatten(this) as Tensor<Flatten<ShapeOf<X>>, DTypeOf<X>>;
   }
-  expandDims<X extends AnyT, const A extends number>(this: X, axis: Check<ExpandDims<ShapeOf<X>, A>, A>): Tensor<AsShape<ExpandDims<ShapeOf<X>, A>>, DOf<X>> {
-    return sh.expandDims(this, axis as number) as Tensor<AsShape<ExpandDims<ShapeOf<X>, A>>, DOf<X>>;
+  expandDims<X extends AnyT, const A extends number>(this: X, axis: Check<ExpandDims<ShapeOf<X>, A>, A>): Tensor<AsShape<ExpandDims<ShapeOf<X>, A>>, DTypeOf<X>> {
+    return sh.expandDims(this, axis as number) as Tensor<AsShape<ExpandDims<ShapeOf<X>, A>>, DTypeOf<X>>;
   }
   squeeze<X extends AnyT, const Ax extends number | readonly number[] | undefined = undefined>(
     this: X,
     axis?: Check<Squeeze<ShapeOf<X>, Ax>, Ax>,
-  ): Tensor<AsShape<Squeeze<ShapeOf<X>, Ax>>, DOf<X>> {
-    return sh.squeeze(this, axis as number | undefined) as Tensor<AsShape<Squeeze<ShapeOf<X>, Ax>>, DOf<X>>;
+  ): Tensor<AsShape<Squeeze<ShapeOf<X>, Ax>>, DTypeOf<X>> {
+    return sh.squeeze(this, axis as number | undefined) as Tensor<AsShape<Squeeze<ShapeOf<X>, Ax>>, DTypeOf<X>>;
   }
   transpose<X extends AnyT, const P extends readonly number[] | undefined = undefined>(
     this: X,
     perm?: Check<Transpose<ShapeOf<X>, P>, P>,
-  ): Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DOf<X>> {
-    return sh.transpose(this, perm as readonly number[] | undefined) as Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DOf<X>>;
+  ): Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DTypeOf<X>> {
+    return sh.transpose(this, perm as readonly number[] | undefined) as Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DTypeOf<X>>;
   }
-  broadcastTo<X extends AnyT, const NS extends Shape>(this: X, shape: Check<BroadcastTo<ShapeOf<X>, NS>, NS>): Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DOf<X>> {
-    return sh.broadcastTo(this, shape as never) as Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DOf<X>>;
+  broadcastTo<X extends AnyT, const NS extends Shape>(this: X, shape: Check<BroadcastTo<ShapeOf<X>, NS>, NS>): Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DTypeOf<X>> {
+    return sh.broadcastTo(this, shape as never) as Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DTypeOf<X>>;
   }
   index<X extends AnyT, const I extends number, const A extends number = 0>(
     this: X,
     i: Check<Index<ShapeOf<X>, I, A>, I>,
     axis?: A,
-  ): Tensor<AsShape<Index<ShapeOf<X>, I, A>>, DOf<X>> {
-    return sh.index(this, i as number, axis as number | undefined) as Tensor<AsShape<Index<ShapeOf<X>, I, A>>, DOf<X>>;
+  ): Tensor<AsShape<Index<ShapeOf<X>, I, A>>, DTypeOf<X>> {
+    return sh.index(this, i as number, axis as number | undefined) as Tensor<AsShape<Index<ShapeOf<X>, I, A>>, DTypeOf<X>>;
   }
-  slice<X extends AnyT, const Spec extends readonly SliceEntry[]>(this: X, spec: Check<Slice<ShapeOf<X>, Spec>, Spec>): Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DOf<X>> {
-    return sh.slice(this, spec as readonly SliceEntry[]) as Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DOf<X>>;
+  slice<X extends AnyT, const Spec extends readonly SliceEntry[]>(this: X, spec: Check<Slice<ShapeOf<X>, Spec>, Spec>): Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DTypeOf<X>> {
+    return sh.slice(this, spec as readonly SliceEntry[]) as Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DTypeOf<X>>;
   }
   diagonal<X extends AnyT, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
     this: Check<Diagonal<ShapeOf<X>, O, A1, A2>, X>,
     offset?: O,
     axis1?: A1,
     axis2?: A2,
-  ): Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DOf<X>> {
-    return sh.diagonal(this as AnyT, offset as number | undefined, axis1, axis2) as Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DOf<X>>;
+  ): Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DTypeOf<X>> {
+    return sh.diagonal(this as AnyT, offset as number | undefined, axis1, axis2) as Tensor<AsShape<Diagonal<ShapeOf<X>, O, A1, A2>>, DTypeOf<X>>;
   }
   matmul<X extends AnyT, B extends Shape, D2 extends DType>(
     this: X,
     b: Check<MatMul<ShapeOf<X>, B>, Tensor<B, D2>>,
-  ): Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DOf<X>, D2>> {
-    return la.matmul(this, b as AnyT) as Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DOf<X>, D2>>;
+  ): Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DTypeOf<X>, D2>> {
+    return la.matmul(this, b as AnyT) as Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DTypeOf<X>, D2>>;
   }
 }

@@ -72,7 +72,8 @@ export function vmap<F extends Fn, const I extends InAxesArg = 0, const O extend
   opts?: VmapOptions<CheckInAxes<F, I>, CheckOutAxes<F, I, O>>,
 ): VmapFn<F, I, O> {
   const fn = checkFn("vmap", f);
-  const inAxes = (opts?.inAxes ?? 0) as InAxes;
+  // null is a real setting (no argument mapped), so only a missing inAxes defaults to 0
+  const inAxes = (opts?.inAxes === undefined ? 0 : opts.inAxes) as InAxes;
   const outAxes = (opts?.outAxes ?? 0) as OutAxes;
   return ((...args: unknown[]) => vmapImpl(fn, args, inAxes, outAxes)) as unknown as VmapFn<F, I, O>;
 }
@@ -84,13 +85,16 @@ export function jacfwd<F extends Fn, const A extends number = 0>(f: F, opts?: Ja
 }
 
 /** The Jacobian by reverse mode: shape [...output, ...input]. */
-export function jacrev<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacobian">>): JacobianFn<F, A> {
+export function jacrev<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacrev">>): JacobianFn<F, A, "jacrev"> {
   const fn = checkFn("jacrev", f);
-  return ((...args: unknown[]) => jacrevImpl(fn, args, (opts?.argnums ?? 0) as number)) as unknown as JacobianFn<F, A>;
+  return ((...args: unknown[]) => jacrevImpl(fn, args, (opts?.argnums ?? 0) as number, "jacrev")) as unknown as JacobianFn<F, A, "jacrev">;
 }
 
-/** The Jacobian (reverse mode, like JAX's `jacobian`). */
-export const jacobian = jacrev;
+/** The Jacobian (reverse mode, like JAX's `jacobian`): shape [...output, ...input]. */
+export function jacobian<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacobian">>): JacobianFn<F, A> {
+  const fn = checkFn("jacobian", f);
+  return ((...args: unknown[]) => jacrevImpl(fn, args, (opts?.argnums ?? 0) as number, "jacobian")) as unknown as JacobianFn<F, A>;
+}
 
 /** The Hessian of a scalar function, forward-over-reverse: shape [...input, ...input]. */
 export function hessian<F extends Fn, const A extends number = 0>(

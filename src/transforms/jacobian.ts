@@ -48,12 +48,12 @@ export function jacfwdImpl(f: TreeFn, args: readonly unknown[], argnum: number):
 }
 
 /** Jacobian by reverse mode: one vjp per output element, batched with vmap. Shape [...out, ...in]. */
-export function jacrevImpl(f: TreeFn, args: readonly unknown[], argnum: number): AnyTensor {
-  const x = singleTensorArg("jacrev", args, argnum);
+export function jacrevImpl(f: TreeFn, args: readonly unknown[], argnum: number, name = "jacrev"): AnyTensor {
+  const x = singleTensorArg(name, args, argnum);
   const call = f as (...a: unknown[]) => unknown;
   const [out, back] = vjpImpl((xi: never) => call(...withArg(args, argnum, xi)), [x]);
-  const y = singleTensorOut("jacrev", out);
-  if (!isFloat(y.dtype)) throw new Error(`jacrev: the function's output must be float, got ${y.dtype}`);
+  const y = singleTensorOut(name, out);
+  if (!isFloat(y.dtype)) throw new Error(`${name}: the function's output must be float, got ${y.dtype}`);
   const rows = vmapImpl(((c: AnyTensor) => back(c)[0]) as TreeFn, [basis(y.shape, y.dtype)], 0, 0) as AnyTensor; // [m, ...in]
   return lax.reshape(rows, [...y.shape, ...x.shape]);
 }
