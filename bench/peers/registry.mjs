@@ -17,9 +17,17 @@
 // (task 3). A task missing from `tasks`, or a prepare/run that throws an error whose message
 // starts with "not implemented", is reported as "n/a (reason)".
 
-/** shapegrad's modes and backends (see src/backend/registry.ts). */
-const SHAPEGRAD_MODES = ["jit", "eager"];
-const SHAPEGRAD_BACKENDS = ["wasm"];
+/**
+ * shapegrad's rows (backends: src/backend/registry.ts): jit on every backend that runs on this
+ * kind of machine, and eager on the default one. gpujs:webgpu needs a GPU: bench/gpu-check.ts.
+ */
+const SHAPEGRAD_ROWS = [
+  { mode: "jit", backend: "wasm", note: "the default backend: fused WebAssembly SIMD kernels and a packed SIMD GEMM" },
+  { mode: "eager", backend: "wasm", note: "op by op (each op a cached one-node kernel), no jit" },
+  { mode: "jit", backend: "gpujs:webasm", note: "gpu.js 2.24.1 kernels in its webasm mode (what gpu.js picks on a machine without a GPU)" },
+  { mode: "jit", backend: "gpujs:cpu", note: "gpu.js 2.24.1 kernels in its cpu mode" },
+  { mode: "jit", backend: "ref", tasks: ["1", "2a", "3", "4"], note: "the reference interpreter (exact per-op float32 rounding, no compilation)" },
+];
 
 export const peers = [
   {
@@ -82,13 +90,12 @@ export const peers = [
     tasks: ["4"],
     note: "kept to show a silently wrong result: exp's gradient uses its saved output, which the second tf.grad treats as a constant",
   },
-  ...SHAPEGRAD_MODES.flatMap((mode) =>
-    SHAPEGRAD_BACKENDS.map((backend) => ({
-      id: `shapegrad-${mode}-${backend}`,
-      label: `shapegrad ${mode}, ${backend}`,
-      module: "shapegrad.ts",
-      options: { mode, backend },
-      note: "this repository's library (src/), run under tsx",
-    })),
-  ),
+  ...SHAPEGRAD_ROWS.map(({ mode, backend, tasks, note }) => ({
+    id: `shapegrad-${mode}-${backend.replace(":", "-")}`,
+    label: `shapegrad ${mode}, ${backend}`,
+    module: "shapegrad.ts",
+    options: { mode, backend },
+    ...(tasks ? { tasks } : {}),
+    note: `this repository's library (src/), run under tsx; ${note}`,
+  })),
 ];

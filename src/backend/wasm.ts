@@ -16,6 +16,7 @@ import { affineGather } from "../prims/structural.js";
 import { compileElementwise, compileElementwiseF64, type ElementwiseKernel, type Expr } from "./kernels/elementwise.js";
 import { matmulF32, matmulF64 } from "./kernels/matmul.js";
 import { compileReduce } from "./kernels/reduce.js";
+import { gemvF32, gemvTF32 } from "./kernels/gemv.js";
 import { Var as VarClass, Graph as GraphClass } from "../ir/graph.js";
 
 class WasmArray implements DeviceArray {
@@ -92,6 +93,16 @@ function reduceRunner(step: Extract<Step, { kind: "reduce" }>): Runner {
   const bare = expr.op === "input" && v !== undefined;
   if (bare && op === "sum" && axes.every((a, i) => a === i) && isContiguousView(v)) {
     const nr = sizeOf(shape) / Math.max(nk, 1);
+    if (aval.dtype === "float32" && nk >= 4 && nr > 0 && nr <= 4096) {
+      // column sums as a matrix-vector product with ones, in SIMD; it accumulates in float32 like
+      // a matrix product's inner dimension, so long sums keep the double-precision loop below
+      const ones = new Float32Array(nr).fill(1);
+      return (env) => {
+        const o = new Float32Array(nk);
+        gemvTF32(env.get(v.base)!.data as Float32Array, ones, o, nr, nk);
+        env.set(out, new HostArray(o, aval.shape, aval.dtype));
+      };
+    }
     return (env) => {
       const x = env.get(v.base)!.data;
       const acc = new Float64Array(nk);
@@ -151,14 +162,22 @@ function dotRunner(out: Var, lhs: Var, rhs: Var, p: DotGeneralParams): Runner {
   };
   const aval = out.aval;
   const f64 = aval.dtype === "float64";
+  // a matrix times a vector (a layer of width 1, a bias's cotangent): a GEMM would pad it to a
+  // full register tile, so it goes to the matrix-vector kernels
+  type Gemv = (a: Float32Array, b: Float32Array, o: Float32Array) => void;
+  let gemv: Gemv | null = null;
+  if (!f64 && B === 1 && K > 0 && (N === 1 || M === 1)) {
+    if (N === 1) gemv = transA ? (a, b, o) => gemvTF32(a, b, o, K, M) : (a, b, o) => gemvF32(a, b, o, M, K);
+    else gemv = transB ? (a, b, o) => gemvF32(b, a, o, N, K) : (a, b, o) => gemvTF32(b, a, o, K, N);
+  }
   return (env) => {
     const a = gather(env.get(lhs)!, lPerm);
     const b = gather(env.get(rhs)!, rPerm);
     const o = allocate(aval.dtype, B * M * N);
     if (B * M * N > 0) {
-      const opts = { transA, transB, batch: B };
-      if (f64) matmulF64(a as Float64Array, b as Float64Array, o as Float64Array, M, K, N, opts);
-      else matmulF32(a as Float32Array, b as Float32Array, o as Float32Array, M, K, N, opts);
+      if (gemv) gemv(a as Float32Array, b as Float32Array, o as Float32Array);
+      else if (f64) matmulF64(a as Float64Array, b as Float64Array, o as Float64Array, M, K, N, { transA, transB, batch: B });
+      else matmulF32(a as Float32Array, b as Float32Array, o as Float32Array, M, K, N, { transA, transB, batch: B });
     }
     env.set(out, new HostArray(o, aval.shape, aval.dtype));
   };

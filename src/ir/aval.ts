@@ -34,3 +34,26 @@ export function stridesOf(shape: readonly number[]): number[] {
   }
   return st;
 }
+
+/**
+ * The offset `base + Σ i_k · strides[k]` of every point of `shape`, in row-major order: the one
+ * index walk behind gathers, scatters, reductions and products over strided data.
+ */
+export function stridedOffsets(shape: readonly number[], strides: readonly number[], base = 0): Int32Array {
+  const n = sizeOf(shape);
+  const out = new Int32Array(n);
+  const rank = shape.length;
+  const idx = new Array<number>(rank).fill(0);
+  let off = base;
+  for (let i = 0; i < n; i++) {
+    out[i] = off;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      idx[ax]!++;
+      off += strides[ax]!;
+      if (idx[ax]! < shape[ax]!) break;
+      off -= strides[ax]! * idx[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * Output layout: [batch..., lhs free..., rhs free...], free axes in increasing order. matmul, dot,
  * outer, tensordot and the batched products that vmap creates are all this one primitive.
  */
-import { showShape, stridesOf, sizeOf, type AbstractValue } from "../ir/aval.js";
+import { showShape, stridesOf, stridedOffsets, type AbstractValue } from "../ir/aval.js";
 import { allocate } from "../ir/dtype.js";
 import type { BatchDim, Primitive } from "../ir/primitive.js";
 import { bind } from "../ir/trace.js";
@@ -51,42 +51,21 @@ function dotImpl(x: HostArray, y: HostArray, p: DotGeneralParams, out: AbstractV
   const cShape = p.contract[0].map((a) => x.shape[a]!);
   const cxs = p.contract[0].map((a) => xs[a]!);
   const cys = p.contract[1].map((a) => ys[a]!);
-  const n = sizeOf(out.shape);
-  const nc = sizeOf(cShape);
-  // precompute the contracted offsets once
-  const cOffX = new Int32Array(nc);
-  const cOffY = new Int32Array(nc);
-  for (let c = 0; c < nc; c++) {
-    let rem = c;
-    for (let k = cShape.length - 1; k >= 0; k--) {
-      const i = rem % cShape[k]!;
-      rem = (rem - i) / cShape[k]!;
-      cOffX[c]! += i * cxs[k]!;
-      cOffY[c]! += i * cys[k]!;
-    }
-  }
-  const o = allocate(out.dtype, n);
+  const cOffX = stridedOffsets(cShape, cxs);
+  const cOffY = stridedOffsets(cShape, cys);
+  const bX = stridedOffsets(out.shape, oxs);
+  const bY = stridedOffsets(out.shape, oys);
+  const o = allocate(out.dtype, bX.length);
   const xd = x.data;
   const yd = y.data;
-  const os = out.shape;
-  const idx = new Array<number>(os.length).fill(0);
-  let bx = 0;
-  let by = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < o.length; i++) {
     let acc = 0;
-    for (let c = 0; c < nc; c++) acc += xd[bx + cOffX[c]!]! * yd[by + cOffY[c]!]!;
+    const bx = bX[i]!;
+    const by = bY[i]!;
+    for (let c = 0; c < cOffX.length; c++) acc += xd[bx + cOffX[c]!]! * yd[by + cOffY[c]!]!;
     o[i] = acc;
-    for (let ax = os.length - 1; ax >= 0; ax--) {
-      idx[ax]!++;
-      bx += oxs[ax]!;
-      by += oys[ax]!;
-      if (idx[ax]! < os[ax]!) break;
-      bx -= oxs[ax]! * idx[ax]!;
-      by -= oys[ax]! * idx[ax]!;
-      idx[ax] = 0;
-    }
   }
-  return new HostArray(o, os, out.dtype);
+  return new HostArray(o, out.shape, out.dtype);
 }
 
 type T = AnyTensor;

@@ -1,5 +1,5 @@
 /** Reductions over a sorted list of axes (the axes disappear; keepdims is a reshape in the ops). */
-import { stridesOf, type AbstractValue } from "../ir/aval.js";
+import { stridedOffsets, stridesOf, type AbstractValue } from "../ir/aval.js";
 import { allocate } from "../ir/dtype.js";
 import type { Primitive } from "../ir/primitive.js";
 import { bind } from "../ir/trace.js";
@@ -32,20 +32,9 @@ function reduceImpl(x: HostArray, axes: readonly number[], out: AbstractValue, i
   const map = new Array<number>(rank).fill(0);
   let k = 0;
   for (let i = 0; i < rank; i++) if (!axes.includes(i)) map[i] = outStrides[k++]!;
-  const idx = new Array<number>(rank).fill(0);
+  const slot = stridedOffsets(x.shape, map);
   const d = x.data;
-  let oi = 0;
-  for (let i = 0; i < d.length; i++) {
-    acc[oi] = f(acc[oi]!, d[i]!);
-    // advance the multi-index and the output offset together
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      idx[ax]!++;
-      oi += map[ax]!;
-      if (idx[ax]! < x.shape[ax]!) break;
-      oi -= map[ax]! * idx[ax]!;
-      idx[ax] = 0;
-    }
-  }
+  for (let i = 0; i < d.length; i++) acc[slot[i]!] = f(acc[slot[i]!]!, d[i]!);
   for (let i = 0; i < o.length; i++) o[i] = acc[i]!;
   return new HostArray(o, out.shape, out.dtype);
 }

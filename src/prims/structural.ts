@@ -1,5 +1,5 @@
 /** Primitives that move data without arithmetic: broadcast, reshape, transpose, slice, pad, concatenate. */
-import { sizeOf, stridesOf, showShape, type AbstractValue } from "../ir/aval.js";
+import { sizeOf, stridesOf, stridedOffsets, showShape, type AbstractValue } from "../ir/aval.js";
 import { allocate, type AnyTypedArray } from "../ir/dtype.js";
 import type { Primitive } from "../ir/primitive.js";
 import { bind } from "../ir/trace.js";
@@ -12,21 +12,9 @@ import * as lax from "../ops/lax.js";
  * one affine gather.
  */
 export function affineGather(x: AnyTypedArray, dtype: AbstractValue["dtype"], outShape: readonly number[], base: number, strides: readonly number[]): AnyTypedArray {
-  const n = sizeOf(outShape);
-  const o = allocate(dtype, n);
-  const rank = outShape.length;
-  const idx = new Array<number>(rank).fill(0);
-  let off = base;
-  for (let i = 0; i < n; i++) {
-    o[i] = x[off]!;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      idx[ax]!++;
-      off += strides[ax]!;
-      if (idx[ax]! < outShape[ax]!) break;
-      off -= strides[ax]! * idx[ax]!;
-      idx[ax] = 0;
-    }
-  }
+  const offs = stridedOffsets(outShape, strides, base);
+  const o = allocate(dtype, offs.length);
+  for (let i = 0; i < offs.length; i++) o[i] = x[offs[i]!]!;
   return o;
 }
 
@@ -175,24 +163,13 @@ export const padP: Primitive<PadParams> = {
     };
   },
   impl([x], { low, interior }, out) {
+    // scatter: input element i lands at low + i·(interior + 1) along every axis
     const o = allocate(out.dtype, sizeOf(out.shape));
     const os = stridesOf(out.shape);
-    const s = x!.shape;
-    const rank = s.length;
     const step = os.map((st, i) => st * (interior[i]! + 1));
-    let off = low.reduce((acc, l, i) => acc + l * os[i]!, 0);
-    const idx = new Array<number>(rank).fill(0);
+    const offs = stridedOffsets(x!.shape, step, low.reduce((acc, l, i) => acc + l * os[i]!, 0));
     const d = x!.data;
-    for (let i = 0; i < d.length; i++) {
-      o[off] = d[i]!;
-      for (let ax = rank - 1; ax >= 0; ax--) {
-        idx[ax]!++;
-        off += step[ax]!;
-        if (idx[ax]! < s[ax]!) break;
-        off -= step[ax]! * idx[ax]!;
-        idx[ax] = 0;
-      }
-    }
+    for (let i = 0; i < d.length; i++) o[offs[i]!] = d[i]!;
     return new HostArray(o, out.shape, out.dtype);
   },
   jvp: (_x, [t], p) => (t === null ? null : lax.pad(t, p.low, p.high, p.interior)),

@@ -4,6 +4,7 @@
  * Generated JS, accumulating in double precision.
  */
 import { countUses, jsExpr, JS_PRELUDE, type Expr } from "./elementwise.js";
+import { stridedOffsets as offsets } from "../../ir/aval.js";
 
 export type ReduceOp = "sum" | "max" | "min" | "prod";
 
@@ -18,25 +19,6 @@ export interface ReduceSpec {
 }
 
 export type ReduceKernel = (inputs: readonly ArrayLike<number>[], out: { [i: number]: number; length: number }) => void;
-
-/** Offsets of every point of an index space (row-major) for the given strides. */
-function offsets(shape: readonly number[], strides: readonly number[]): Int32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Int32Array(n);
-  const idx = shape.map(() => 0);
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    out[i] = off;
-    for (let ax = shape.length - 1; ax >= 0; ax--) {
-      idx[ax]!++;
-      off += strides[ax]!;
-      if (idx[ax]! < shape[ax]!) break;
-      off -= strides[ax]! * idx[ax]!;
-      idx[ax] = 0;
-    }
-  }
-  return out;
-}
 
 export function compileReduce(spec: ReduceSpec): ReduceKernel {
   const kept = spec.shape.map((_, i) => i).filter((i) => !spec.axes.includes(i));
