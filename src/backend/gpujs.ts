@@ -25,6 +25,7 @@
  * the wasm backend and says why, once.
  */
 import gpujs from "gpu.js";
+import { cacheKey } from "../ir/key.js";
 import type { Graph, Var } from "../ir/graph.js";
 import { Var as VarClass, Graph as GraphClass } from "../ir/graph.js";
 import { sizeOf, type AbstractValue } from "../ir/aval.js";
@@ -34,14 +35,14 @@ import { HostArray } from "./host-array.js";
 import { fuse, type Step } from "../compile/fusion.js";
 import { affineGather } from "../prims/structural.js";
 import { wasmBackend } from "./wasm.js";
+import { LruCache } from "./cache.js";
 import { generate, type GpuMode, type KernelSource } from "./gpujs/codegen.js";
 import { probeWebGPU } from "./gpujs/webgpu-node.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 interface GpuInstance {
-  createKernel(fn: (...args: any[]) => unknown, settings: object): KernelFn;
+  createKernel(fn: (...args: never[]) => unknown, settings: object): KernelFn;
 }
 type KernelFn = ((...args: unknown[]) => unknown) & { kernel?: { constructor: { mode?: string; name: string }; fallbackReason?: string | null } };
 /** A device buffer: a Float32Array (webasm, cpu), a GL texture or a WebGPU buffer handle. */
@@ -115,9 +116,9 @@ export class GpuJsBackend implements Backend {
   readonly asyncOnly: boolean;
   readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0 };
   private gpu: GpuInstance | null = null;
-  private readonly kernels = new Map<string, KernelFn>();
+  private readonly kernels = new LruCache<string, KernelFn>(1024);
   private readonly plans = new WeakMap<Graph, Compiled>();
-  private readonly eqnGraphs = new Map<string, Graph>();
+  private readonly eqnGraphs = new LruCache<string, Graph>(2048);
   private readonly said = new Set<string>();
   private readiness: Promise<string | null> | null = null;
   /** why this mode cannot run here (checked synchronously for the sync modes) */
@@ -316,7 +317,7 @@ export class GpuJsBackend implements Backend {
   // running
 
   execute(prim: Primitive, params: object, inputs: readonly DeviceArray[], out: AbstractValue): DeviceArray {
-    const key = `${prim.name}|${JSON.stringify(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
+    const key = `${prim.name}|${cacheKey(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
     let g = this.eqnGraphs.get(key);
     if (!g) {
       const ins = inputs.map((a) => new VarClass(a.aval));

@@ -1,5 +1,6 @@
 import { sizeOf, type AbstractValue } from "../ir/aval.js";
 import { allocate, type AnyTypedArray, type DType } from "../ir/dtype.js";
+import type { Backend, DeviceArray } from "./backend.js";
 
 /** A row-major array in host memory: the reference backend's buffer and the host side of every other. */
 export class HostArray implements AbstractValue {
@@ -20,4 +21,20 @@ export class HostArray implements AbstractValue {
   get size(): number {
     return this.data.length;
   }
+}
+
+/** A host array owned by a backend that keeps its data in host memory (ref, wasm). */
+export class HostBackedArray implements DeviceArray {
+  constructor(
+    readonly host: HostArray,
+    readonly backend: Backend,
+  ) {}
+  get aval(): AbstractValue {
+    return this.host;
+  }
+}
+
+/** The host data of any device array (reads synchronously from other backends). */
+export function hostOf(a: DeviceArray): HostArray {
+  return a instanceof HostBackedArray ? a.host : a.backend.toHostSync(a);
 }

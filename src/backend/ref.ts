@@ -2,23 +2,7 @@ import type { Graph, Var } from "../ir/graph.js";
 import type { AbstractValue } from "../ir/aval.js";
 import type { Primitive } from "../ir/primitive.js";
 import type { Backend, DeviceArray } from "./backend.js";
-import { HostArray } from "./host-array.js";
-
-/** A host array tagged as living on the reference backend. */
-class RefArray implements DeviceArray {
-  constructor(
-    readonly host: HostArray,
-    readonly backend: Backend,
-  ) {}
-  get aval(): AbstractValue {
-    return this.host;
-  }
-}
-
-function host(a: DeviceArray): HostArray {
-  if (a instanceof RefArray) return a.host;
-  return a.backend.toHostSync(a);
-}
+import { HostBackedArray, hostOf, type HostArray } from "./host-array.js";
 
 /**
  * The reference backend: a plain TypeScript interpreter of graphs. Exact by construction (each op
@@ -27,19 +11,19 @@ function host(a: DeviceArray): HostArray {
 export const refBackend: Backend = {
   name: "ref",
   fromHost(h) {
-    return new RefArray(h, refBackend);
+    return new HostBackedArray(h, refBackend);
   },
   async toHost(a) {
-    return host(a);
+    return hostOf(a);
   },
   toHostSync(a) {
-    return host(a);
+    return hostOf(a);
   },
   execute(prim, params, inputs, out) {
-    return new RefArray(runPrim(prim, params, inputs.map(host), out), refBackend);
+    return new HostBackedArray(runPrim(prim, params, inputs.map(hostOf), out), refBackend);
   },
   run(graph, inputs) {
-    return evalGraphHost(graph, inputs.map(host)).map((h) => new RefArray(h, refBackend));
+    return evalGraphHost(graph, inputs.map(hostOf)).map((h) => new HostBackedArray(h, refBackend));
   },
 };
 
@@ -59,7 +43,7 @@ export function evalGraphHost(graph: Graph, inputs: readonly HostArray[]): HostA
     throw new Error(`internal: graph takes ${formals.length} inputs, got ${inputs.length}`);
   }
   formals.forEach((v, i) => env.set(v, inputs[i]!));
-  for (const c of graph.consts) env.set(c.v, host(c.value));
+  for (const c of graph.consts) env.set(c.v, hostOf(c.value));
   for (const e of graph.eqns) {
     const ins = e.inputs.map((v) => {
       const h = env.get(v);

@@ -4,38 +4,29 @@
  * odd layouts), matrix products as a packed, register-blocked SIMD GEMM, reductions as strided
  * loops. Arrays live in host memory, so "device" buffers need no transfer.
  */
-import type { Graph, Var } from "../ir/graph.js";
 import { sizeOf, stridesOf, type AbstractValue } from "../ir/aval.js";
+import { cacheKey } from "../ir/key.js";
 import { allocate, type AnyTypedArray } from "../ir/dtype.js";
 import type { Primitive } from "../ir/primitive.js";
 import type { Backend, DeviceArray } from "./backend.js";
-import { HostArray } from "./host-array.js";
-import { fuse, type Plan, type Step, type View } from "../compile/fusion.js";
+import { HostArray, HostBackedArray, hostOf } from "./host-array.js";
+import { fuse, isContiguous, type Plan, type Step, type View } from "../compile/fusion.js";
 import { freeAxes, type DotGeneralParams } from "../prims/dot.js";
 import { affineGather } from "../prims/structural.js";
 import { compileElementwise, compileElementwiseF64, type ElementwiseKernel, type Expr } from "./kernels/elementwise.js";
 import { matmulF32, matmulF64 } from "./kernels/matmul.js";
 import { compileReduce } from "./kernels/reduce.js";
+import { LruCache } from "./cache.js";
 import { gemvF32, gemvTF32 } from "./kernels/gemv.js";
-import { Var as VarClass, Graph as GraphClass } from "../ir/graph.js";
-
-class WasmArray implements DeviceArray {
-  constructor(
-    readonly host: HostArray,
-    readonly backend: Backend,
-  ) {}
-  get aval(): AbstractValue {
-    return this.host;
-  }
-}
+import { Var, Graph } from "../ir/graph.js";
 
 type Runner = (env: Map<Var, HostArray>) => void;
 
-const kernelCache = new Map<string, ElementwiseKernel<Float32Array> | ElementwiseKernel<Float64Array>>();
+const kernelCache = new LruCache<string, ElementwiseKernel<Float32Array> | ElementwiseKernel<Float64Array>>(2048);
 
 function elementwiseKernel(expr: Expr, out: AbstractValue, inputs: readonly View[]) {
   const layouts = inputs.map((v) => ({ strides: v.strides, offset: v.offset }));
-  const key = `${out.dtype}|${out.shape.join(",")}|${JSON.stringify(expr)}|${JSON.stringify(layouts)}`;
+  const key = `${out.dtype}|${out.shape.join(",")}|${cacheKey(expr)}|${cacheKey(layouts)}`;
   let k = kernelCache.get(key);
   if (!k) {
     const spec = { expr, outShape: out.shape, inputs: layouts };
@@ -62,7 +53,7 @@ function compileStep(step: Step): Runner {
       const out = step.out.aval;
       const v = step.input;
       // arrays are immutable: a contiguous view of a whole buffer (a reshape) shares it
-      const alias = isContiguousView(v) && sizeOf(v.shape) === sizeOf(v.base.aval.shape);
+      const alias = isContiguous(v) && sizeOf(v.shape) === sizeOf(v.base.aval.shape);
       return (env) => {
         const src = env.get(v.base)!.data;
         const data = alias ? src : affineGather(src, out.dtype, out.shape, v.offset, v.strides);
@@ -91,7 +82,7 @@ function reduceRunner(step: Extract<Step, { kind: "reduce" }>): Runner {
   const nk = sizeOf(aval.shape);
   const v = inputs[0];
   const bare = expr.op === "input" && v !== undefined;
-  if (bare && op === "sum" && axes.every((a, i) => a === i) && isContiguousView(v)) {
+  if (bare && op === "sum" && axes.every((a, i) => a === i) && isContiguous(v)) {
     const nr = sizeOf(shape) / Math.max(nk, 1);
     if (aval.dtype === "float32" && nk >= 4 && nr > 0 && nr <= 4096) {
       // column sums as a matrix-vector product with ones, in SIMD; it accumulates in float32 like
@@ -126,10 +117,6 @@ function reduceRunner(step: Extract<Step, { kind: "reduce" }>): Runner {
   };
 }
 
-function isContiguousView(v: View): boolean {
-  const st = stridesOf(v.shape);
-  return v.offset === 0 && v.shape.every((d, i) => d === 1 || st[i] === v.strides[i]);
-}
 
 /**
  * dot_general as a batched GEMM: each operand is read as [batch, rows, cols] in place when its
@@ -189,7 +176,7 @@ interface Compiled {
 }
 const planCache = new WeakMap<Graph, Compiled>();
 /** Eager ops: one-equation graphs, cached by primitive, params and input signature. */
-const eqnCache = new Map<string, Graph>();
+const eqnCache = new LruCache<string, Graph>(2048);
 
 function compile(graph: Graph): Compiled {
   let c = planCache.get(graph);
@@ -201,15 +188,12 @@ function compile(graph: Graph): Compiled {
   return c;
 }
 
-function host(a: DeviceArray): HostArray {
-  return a instanceof WasmArray ? a.host : a.backend.toHostSync(a);
-}
 
 function runCompiled(graph: Graph, inputs: readonly HostArray[]): HostArray[] {
   const { runners } = compile(graph);
   const env = new Map<Var, HostArray>();
   [...graph.inputs, ...graph.captures].forEach((v, i) => env.set(v, inputs[i]!));
-  for (const c of graph.consts) env.set(c.v, host(c.value));
+  for (const c of graph.consts) env.set(c.v, hostOf(c.value));
   for (const r of runners) r(env);
   return graph.outputs.map((v) => env.get(v)!);
 }
@@ -217,26 +201,26 @@ function runCompiled(graph: Graph, inputs: readonly HostArray[]): HostArray[] {
 export const wasmBackend: Backend = {
   name: "wasm",
   fromHost(h) {
-    return new WasmArray(h, wasmBackend);
+    return new HostBackedArray(h, wasmBackend);
   },
   async toHost(a) {
-    return host(a);
+    return hostOf(a);
   },
   toHostSync(a) {
-    return host(a);
+    return hostOf(a);
   },
   execute(prim: Primitive, params: object, inputs: readonly DeviceArray[], out: AbstractValue) {
-    const key = `${prim.name}|${JSON.stringify(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
+    const key = `${prim.name}|${cacheKey(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
     let g = eqnCache.get(key);
     if (!g) {
-      const ins = inputs.map((a) => new VarClass(a.aval));
-      const o = new VarClass(out);
-      g = new GraphClass(ins, [], [], [{ prim, inputs: ins, params, out: o }], [o]);
+      const ins = inputs.map((a) => new Var(a.aval));
+      const o = new Var(out);
+      g = new Graph(ins, [], [], [{ prim, inputs: ins, params, out: o }], [o]);
       eqnCache.set(key, g);
     }
-    return new WasmArray(runCompiled(g, inputs.map(host))[0]!, wasmBackend);
+    return new HostBackedArray(runCompiled(g, inputs.map(hostOf))[0]!, wasmBackend);
   },
   run(graph, inputs) {
-    return runCompiled(graph, inputs.map(host)).map((h) => new WasmArray(h, wasmBackend));
+    return runCompiled(graph, inputs.map(hostOf)).map((h) => new HostBackedArray(h, wasmBackend));
   },
 };

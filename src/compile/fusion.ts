@@ -82,7 +82,8 @@ type State = { readonly k: "mat" } | { readonly k: "view"; readonly view: View }
 
 const contiguous = (v: Var): View => ({ base: v, shape: v.aval.shape, strides: stridesOf(v.aval.shape), offset: 0 });
 
-function isContiguous(view: View): boolean {
+/** True when the view reads its elements in row-major order from offset 0 (a reshape of its base). */
+export function isContiguous(view: View): boolean {
   const st = stridesOf(view.shape);
   return view.offset === 0 && view.shape.every((d, i) => d === 1 || st[i] === view.strides[i]);
 }
@@ -181,12 +182,13 @@ export function fuse(graph: Graph): Plan {
   };
 
   // a comparison is fused only into the select that consumes it
-  const fusableCompare = (e: Eqn): boolean =>
-    COMPARE[e.prim.name] !== undefined &&
-    singleUse(e.out) &&
-    consumers.get(e.out)![0]!.prim.name === "select" &&
-    consumers.get(e.out)![0]!.inputs[0] === e.out &&
-    sameFloat(e.inputs, e.inputs[0]!.aval.dtype);
+  // (the kernel computes in the select's dtype, so the compared values must have that dtype too:
+  // float64 operands compared inside a float32 kernel would be rounded first)
+  const fusableCompare = (e: Eqn): boolean => {
+    if (COMPARE[e.prim.name] === undefined || !singleUse(e.out)) return false;
+    const sel = consumers.get(e.out)![0]!;
+    return sel.prim.name === "select" && sel.inputs[0] === e.out && sameFloat(e.inputs, sel.out.aval.dtype);
+  };
 
   const fusableElementwise = (e: Eqn): boolean => {
     const d = e.out.aval.dtype;

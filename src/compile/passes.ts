@@ -5,8 +5,10 @@
  * dead code.
  */
 import { Graph, Var, type Eqn, type GraphConst } from "../ir/graph.js";
+import { cacheKey } from "../ir/key.js";
 import { sameShape, sizeOf } from "../ir/aval.js";
 import type { DeviceArray } from "../backend/backend.js";
+import type { HostArray } from "../backend/host-array.js";
 import { refBackend } from "../backend/ref.js";
 import type { BroadcastParams, ReshapeParams, TransposeParams } from "../prims/structural.js";
 import { broadcastInDimP, reshapeP, transposeP } from "../prims/structural.js";
@@ -33,7 +35,7 @@ export function cse(g: Graph): Graph {
   const eqns: Eqn[] = [];
   for (const e of g.eqns) {
     const inputs = e.inputs.map(r);
-    const key = `${e.prim.name}|${JSON.stringify(e.params)}|${inputs.map((v) => v.id).join(",")}`;
+    const key = `${e.prim.name}|${cacheKey(e.params)}|${inputs.map((v) => v.id).join(",")}`;
     const prev = seen.get(key);
     if (prev) {
       rename.set(e.out, prev);
@@ -43,6 +45,15 @@ export function cse(g: Graph): Graph {
     eqns.push(inputs.every((v, i) => v === e.inputs[i]) ? e : { ...e, inputs });
   }
   return new Graph(g.inputs, g.captures, g.consts, eqns, g.outputs.map(r));
+}
+
+/** A constant's host copy, or null where it can only be read asynchronously (left alone then). */
+function hostValue(a: DeviceArray): HostArray | null {
+  try {
+    return a.backend.toHostSync(a);
+  } catch {
+    return null;
+  }
 }
 
 /** Constants up to this many elements are folded at compile time. */
@@ -65,8 +76,10 @@ export function simplify(g: Graph): Graph {
   const uniform = (v: Var): number | null => {
     const val = constVal.get(v);
     if (val) {
-      const h = refBackend.toHostSync(val);
-      if (h.size === 0 || h.size > FOLD_LIMIT) return null;
+      const n = sizeOf(val.aval.shape);
+      if (n === 0 || n > FOLD_LIMIT) return null;
+      const h = hostValue(val);
+      if (!h) return null;
       const x = h.data[0]!;
       for (let i = 1; i < h.size; i++) if (h.data[i] !== x) return null;
       return x;
@@ -91,8 +104,9 @@ export function simplify(g: Graph): Graph {
     // (never a broadcast: a constant that grows is better left to the kernels that read it)
     const outSize = sizeOf(out.aval.shape);
     const foldable = outSize <= FOLD_LIMIT && inputs.every((v) => sizeOf(v.aval.shape) >= outSize || outSize === 1);
-    if (inputs.length > 0 && foldable && inputs.every((v) => constVal.has(v))) {
-      const ins = inputs.map((v) => refBackend.toHostSync(constVal.get(v)!));
+    const hosts = inputs.length > 0 && foldable && inputs.every((v) => constVal.has(v)) ? inputs.map((v) => hostValue(constVal.get(v)!)) : [];
+    if (hosts.length > 0 && hosts.every((h) => h !== null)) {
+      const ins = hosts as HostArray[];
       const value = refBackend.fromHost(e.prim.impl(ins, e.params, out.aval));
       constVal.set(out, value);
       consts.push({ v: out, value });
@@ -141,8 +155,7 @@ export function simplify(g: Graph): Graph {
         break;
       }
       case "convert_element_type":
-      case "stop_gradient":
-        if (a!.aval.dtype === out.aval.dtype && e.prim.name === "convert_element_type") {
+        if (a!.aval.dtype === out.aval.dtype) {
           rename.set(out, a!);
           continue;
         }

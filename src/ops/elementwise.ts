@@ -8,7 +8,7 @@ import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "./lax.js";
 import { broadcastOperands, broadcastTo } from "./operand.js";
 import { broadcastShapes } from "./checks.js";
-import type { FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "./types.js";
+import type { ArithDType, FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "./types.js";
 
 // ---------------------------------------------------------------- binary arithmetic
 
@@ -30,21 +30,28 @@ function floatBinary(op: string, f: (x: AnyTensor, y: AnyTensor) => AnyTensor) {
   };
 }
 
-const addImpl = binary("add", lax.add);
-const subImpl = binary("sub", lax.sub);
-const mulImpl = binary("mul", lax.mul);
+/** add, sub and mul count in int32 when both operands are bool (true + true is 2, not true). */
+function arith(op: string, f: (x: AnyTensor, y: AnyTensor) => AnyTensor) {
+  return (x: Operand, y: Operand): AnyTensor => {
+    const [a, b] = broadcastOperands(op, [x, y], "int32");
+    return f(a!, b!);
+  };
+}
+const addImpl = arith("add", lax.add);
+const subImpl = arith("sub", lax.sub);
+const mulImpl = arith("mul", lax.mul);
 const divImpl = floatBinary("div", lax.div);
 const maximumImpl = binary("maximum", lax.max);
 const minimumImpl = binary("minimum", lax.min);
 
-export function add<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "add">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>> {
-  return addImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>>;
+export function add<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "add">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ArithDType<X, Y>> {
+  return addImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ArithDType<X, Y>>;
 }
-export function sub<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "sub">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>> {
-  return subImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>>;
+export function sub<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "sub">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ArithDType<X, Y>> {
+  return subImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ArithDType<X, Y>>;
 }
-export function mul<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "mul">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>> {
-  return mulImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>>;
+export function mul<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "mul">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ArithDType<X, Y>> {
+  return mulImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ArithDType<X, Y>>;
 }
 export function div<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "div">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>> {
   return divImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>>;
@@ -167,10 +174,10 @@ export const tanh: FloatUnary = floatUnary("tanh", lax.tanh);
 export const sqrt: FloatUnary = floatUnary("sqrt", lax.sqrt);
 export const reciprocal: FloatUnary = floatUnary("reciprocal", (x) => lax.div(lax.onesLike(x), x));
 export const sigmoid: FloatUnary = floatUnary("sigmoid", lax.logistic);
-/** max(x, 0), with derivative 0 at x = 0 (as JAX; max's tie rule would give 0.5). */
+/** max(x, 0), with derivative 0 at x = 0 (as JAX; max's tie rule would give 0.5); NaN stays NaN. */
 export const relu: Unary = unary("relu", (x) => {
   const zero = lax.zerosLike(x);
-  return lax.select(lax.gt(x, zero), x, zero);
+  return lax.select(lax.le(x, zero), zero, x);
 });
 /** log(1 + exp(x)), computed without overflow. */
 export const softplus: FloatUnary = floatUnary("softplus", (x) =>

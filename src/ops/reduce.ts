@@ -10,18 +10,27 @@ import { normAxes } from "./checks.js";
 
 export type AxisArg = number | readonly number[] | undefined;
 
-function reduction(op: string, f: (x: AnyTensor, axes: number[]) => AnyTensor, floatOut = false) {
+/**
+ * `accumulate`: "float" for mean (ints and bools average in float32), "count" for sum and prod
+ * (bools are counted in int32, as in JAX), "same" for max and min.
+ */
+function reduction(op: string, f: (x: AnyTensor, axes: number[]) => AnyTensor, accumulate: "float" | "count" | "same" = "same") {
   return (x: AnyTensor, axis: AxisArg, keepdims: boolean | undefined): AnyTensor => {
     if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor`);
     const axes = normAxes(op, axis, x.shape);
-    const t = floatOut && !isFloat(x.dtype) ? lax.convert(x, "float32") : x;
+    const t =
+      accumulate === "float" && !isFloat(x.dtype)
+        ? lax.convert(x, "float32")
+        : accumulate === "count" && x.dtype === "bool"
+          ? lax.convert(x, "int32")
+          : x;
     const r = f(t, axes);
     return keepdims ? lax.reshape(r, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : r;
   };
 }
 
-const sumImpl = reduction("sum", lax.reduceSum);
-const prodImpl = reduction("prod", lax.reduceProd);
+const sumImpl = reduction("sum", lax.reduceSum, "count");
+const prodImpl = reduction("prod", lax.reduceProd, "count");
 const maxImpl = reduction("max", (x, axes) => {
   if (axes.some((a) => x.shape[a] === 0)) throw new Error(`max: zero-size axis in shape [${x.shape.join(", ")}] has no maximum`);
   return lax.reduceMax(x, axes);
@@ -37,22 +46,25 @@ const meanImpl = reduction(
     const s = lax.reduceSum(x, axes);
     return lax.div(s, lax.full(s.shape, n, s.dtype));
   },
-  true,
+  "float",
 );
+
+/** Bools are counted in int32 by sum and prod. */
+export type CountDType<D extends DType> = D extends "bool" ? "int32" : D;
 
 export function sum<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,
   axis?: Check<Reduce<S, Ax, K, "sum">, Ax>,
   keepdims?: K,
-): Tensor<AsShape<Reduce<S, Ax, K, "sum">>, D> {
-  return sumImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "sum">>, D>;
+): Tensor<AsShape<Reduce<S, Ax, K, "sum">>, CountDType<D>> {
+  return sumImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "sum">>, CountDType<D>>;
 }
 export function prod<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,
   axis?: Check<Reduce<S, Ax, K, "prod">, Ax>,
   keepdims?: K,
-): Tensor<AsShape<Reduce<S, Ax, K, "prod">>, D> {
-  return prodImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "prod">>, D>;
+): Tensor<AsShape<Reduce<S, Ax, K, "prod">>, CountDType<D>> {
+  return prodImpl(x, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<S, Ax, K, "prod">>, CountDType<D>>;
 }
 export function max<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,

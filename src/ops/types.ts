@@ -22,6 +22,9 @@ export type ResultDType<X, Y> = [DTypeOf<X>] extends [never]
     ? DTypeOf<X>
     : Promote<DTypeOf<X>, DTypeOf<Y>>;
 
+/** The dtype of add, sub and mul: as ResultDType, except that bools count as int32 (1 + 1 is 2). */
+export type ArithDType<X, Y> = ResultDType<X, Y> extends "bool" ? "int32" : ResultDType<X, Y>;
+
 /** The dtype of a three-operand op (clip): numbers are weak, so only the tensors' dtypes count. */
 export type ResultDType3<X, Y, Z> = [DTypeOf<Y>] extends [never]
   ? ResultDType<X, Z>

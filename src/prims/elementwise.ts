@@ -8,14 +8,16 @@ import type { Primitive } from "../ir/primitive.js";
 import { HostArray } from "../backend/host-array.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import * as lax from "../ops/lax.js";
-import { batchElementwise, requireFloat, sameAvals } from "./util.js";
+import { batchElementwise, nanMax, nanMin, requireFloat, sameAvals } from "./util.js";
 
 type T = AnyTensor;
 
 function map1(x: HostArray, dtype: DType, f: (a: number) => number): HostArray {
   const out = allocate(dtype, x.size);
   const d = x.data;
-  for (let i = 0; i < out.length; i++) out[i] = f(d[i]!);
+  // a bool result is 0 or 1 whatever the arithmetic gave (neg(true) is true, not 255)
+  if (dtype === "bool") for (let i = 0; i < out.length; i++) out[i] = f(d[i]!) ? 1 : 0;
+  else for (let i = 0; i < out.length; i++) out[i] = f(d[i]!);
   return new HostArray(out, x.shape, dtype);
 }
 
@@ -29,7 +31,7 @@ function map2(x: HostArray, y: HostArray, dtype: DType, f: (a: number, b: number
 
 /** Division and friends on int32 must truncate like C, not produce fractions. */
 const roundTo = (dtype: DType, f: (a: number, b: number) => number) =>
-  dtype === "int32" ? (a: number, b: number) => castScalar("int32", f(a, b)) : f;
+  dtype === "int32" || dtype === "bool" ? (a: number, b: number) => castScalar(dtype, f(a, b)) : f;
 
 // ---------------------------------------------------------------- unary
 
@@ -250,8 +252,6 @@ function chooser(name: string, f: (a: number, b: number) => number, pick: (x: T,
     },
   });
 }
-const nanMax = (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b);
-const nanMin = (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b);
 export const maxP = chooser("max", nanMax, (x, y) => lax.gt(x, y));
 export const minP = chooser("min", nanMin, (x, y) => lax.lt(x, y));
 

@@ -6,6 +6,7 @@ import { bind } from "../ir/trace.js";
 import { HostArray } from "../backend/host-array.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import * as lax from "../ops/lax.js";
+import { nanMax, nanMin } from "./util.js";
 import { inversePerm } from "./structural.js";
 
 export interface ReduceParams {
@@ -77,13 +78,13 @@ function chooserReduce(name: string, init: number, f: (a: number, v: number) => 
 export const reduceMaxP: Primitive<ReduceParams> = chooserReduce(
   "reduce_max",
   -Infinity,
-  (a, v) => (a !== a || v !== v ? NaN : a > v ? a : v),
+  nanMax,
   () => reduceMaxP,
 );
 export const reduceMinP: Primitive<ReduceParams> = chooserReduce(
   "reduce_min",
   Infinity,
-  (a, v) => (a !== a || v !== v ? NaN : a < v ? a : v),
+  nanMin,
   () => reduceMinP,
 );
 

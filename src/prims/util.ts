@@ -42,3 +42,7 @@ export function batchUnary<P extends object>(prim: Primitive<P>, shift: (p: P, b
 }
 
 export const outDtype = (a: AbstractValue, dtype: DType): AbstractValue => ({ shape: a.shape, dtype });
+
+/** max and min that return NaN when either side is NaN (the reference semantics everywhere). */
+export const nanMax = (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b);
+export const nanMin = (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b);

@@ -109,6 +109,7 @@ export function full<const S extends Shape, D extends DType = "float32">(shape: 
   const s = checkShape("full", shape);
   const d = checkDType("full", dtype ?? "float32");
   if (typeof value !== "number") throw new TypeError("full: value must be a number");
+  checkRange("full", d, value);
   const out = allocate(d, sizeOf(s));
   out.fill(castScalar(d, value));
   return fromHost(out, s, d) as Tensor<[...S], D>;

@@ -13,8 +13,8 @@ import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
 import type { Tensor } from "./tensor.js";
-import type { DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "../ops/types.js";
-import type { AxisArg } from "../ops/reduce.js";
+import type { ArithDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "../ops/types.js";
+import type { AxisArg, CountDType } from "../ops/reduce.js";
 import * as ew from "../ops/elementwise.js";
 import * as red from "../ops/reduce.js";
 import * as sh from "../ops/shape.js";
@@ -32,14 +32,14 @@ type MeanD<X> = DTypeOf<X> extends "float64" ? "float64" : "float32";
  * assignable to `Tensor<Shape, DType>` without comparing conditional types.
  */
 export abstract class TensorMethods {
-  add<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "add">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>> {
-    return ew.add(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ResultDType<X, Y>>;
+  add<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "add">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ArithDType<X, Y>> {
+    return ew.add(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ArithDType<X, Y>>;
   }
-  sub<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "sub">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>> {
-    return ew.sub(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ResultDType<X, Y>>;
+  sub<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "sub">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ArithDType<X, Y>> {
+    return ew.sub(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "sub">>, ArithDType<X, Y>>;
   }
-  mul<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "mul">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>> {
-    return ew.mul(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ResultDType<X, Y>>;
+  mul<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "mul">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ArithDType<X, Y>> {
+    return ew.mul(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mul">>, ArithDType<X, Y>>;
   }
   div<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "div">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>> {
     return ew.div(this, y as never) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "div">>, FloatResultDType<X, Y>>;
@@ -124,11 +124,11 @@ export abstract class TensorMethods {
     return ew.astype(this, dtype) as Tensor<ShapeOf<X>, D2>;
   }
 
-  sum<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "sum">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DTypeOf<X>> {
-    return red.sum(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, DTypeOf<X>>;
+  sum<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "sum">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, CountDType<DTypeOf<X>>> {
+    return red.sum(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "sum">>, CountDType<DTypeOf<X>>>;
   }
-  prod<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "prod">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DTypeOf<X>> {
-    return red.prod(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, DTypeOf<X>>;
+  prod<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "prod">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, CountDType<DTypeOf<X>>> {
+    return red.prod(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "prod">>, CountDType<DTypeOf<X>>>;
   }
   max<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "max">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DTypeOf<X>> {
     return red.max(this, axis as AxisArg, keepdims) as Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "max">>, DTypeOf<X>>;

@@ -31,9 +31,6 @@ function wantedLeaves(args: readonly unknown[], nums: readonly number[]): { want
   return { wanted, spans };
 }
 
-function zerosFor(x: AnyTensor): AnyTensor {
-  return lax.zerosLike(x);
-}
 
 /** Reverse mode on a pytree function: outputs and the cotangents of the chosen arguments. */
 export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown[], argnums: Argnums): [unknown, unknown] {
@@ -63,6 +60,8 @@ export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown
       );
     }
   }
+  // non-tensor leaves (numbers, strings) are static structure, like the keys of an object: the
+  // gradient keeps them in place, unchanged, so it has the argument's structure (see README)
   for (let i = 0; i < leaves.length; i++) {
     if (wanted[i] && !isFloat(leaves[i]!.dtype)) {
       throw new Error(`${name}: can only differentiate with respect to float tensors, argument has dtype ${leaves[i]!.dtype}`);
@@ -73,7 +72,7 @@ export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown
   const cts = lin.backward([lax.onesLike(out)]);
   const grads = nums.map((n) => {
     const [s, e] = spans[n]!;
-    const g = leaves.slice(s, e).map((l, k) => cts[s + k] ?? zerosFor(l));
+    const g = leaves.slice(s, e).map((l, k) => cts[s + k] ?? lax.zerosLike(l));
     return unflatten(flatten(args[n])[1], g);
   });
   return [out, typeof argnums === "number" ? grads[0] : grads];
@@ -93,7 +92,7 @@ export function vjpImpl(f: TreeFn, primals: readonly unknown[]): [unknown, (ct: 
       if (c.dtype !== o.dtype) throw new Error(`vjp: the cotangent of output ${i} has dtype ${c.dtype}, the output is ${o.dtype}${showShape(o.shape)}`);
     });
     const cts = lin.backward(ctLeaves);
-    const res = leaves.map((l, i) => cts[i] ?? zerosFor(l));
+    const res = leaves.map((l, i) => cts[i] ?? lax.zerosLike(l));
     return unflatten(flatten(primals)[1], res) as unknown[];
   };
   return [out, back];
@@ -116,5 +115,5 @@ export function jvpImpl(f: TreeFn, primals: readonly unknown[], tangents: readon
   const tLeaves = flatten(tangents)[0];
   const t = traceTree(f, primals);
   const [outs, touts] = jvpGraph(t.graph, [...leaves, ...t.captured], [...tLeaves, ...t.captured.map(() => null)]);
-  return [unflatten(t.outDef, outs), unflatten(t.outDef, touts.map((tt, i) => tt ?? zerosFor(outs[i]!)))];
+  return [unflatten(t.outDef, outs), unflatten(t.outDef, touts.map((tt, i) => tt ?? lax.zerosLike(outs[i]!)))];
 }

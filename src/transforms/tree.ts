@@ -65,13 +65,42 @@ export function leafCount(def: TreeDef): number {
   }
 }
 
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+/**
+ * A key for a static (non-tensor) value: numbers keep NaN, ±Infinity and -0 apart, and functions
+ * and other objects are keyed by identity (two closures with the same source are different).
+ */
+function staticKey(v: unknown): string {
+  switch (typeof v) {
+    case "number":
+      return Object.is(v, -0) ? "n:-0" : `n:${String(v)}`;
+    case "string":
+      return `s:${JSON.stringify(v)}`;
+    case "boolean":
+    case "undefined":
+    case "bigint":
+      return `${typeof v}:${String(v)}`;
+    case "symbol":
+      return `symbol:${String(v.description)}`;
+    default: {
+      if (v === null) return "null";
+      const o = v as object;
+      let id = identities.get(o);
+      if (id === undefined) identities.set(o, (id = nextIdentity++));
+      return `ref:${id}`;
+    }
+  }
+}
+
 /** A string that is equal for equal structures: part of jit's cache key. */
 export function treeKey(def: TreeDef): string {
   switch (def.kind) {
     case "leaf":
       return "T";
     case "static":
-      return JSON.stringify(def.value) ?? String(def.value);
+      return staticKey(def.value);
     case "array":
       return `[${def.children.map(treeKey).join(",")}]`;
     case "object":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { add, mul, tensor, index } from "../../src/index.js";
+import { add, mul, neg, less, sum, arange, full, tensor, index } from "../../src/index.js";
 
 describe("numbers with integer tensors", () => {
   it("an integer number keeps the int32 dtype", () => {
@@ -9,11 +9,22 @@ describe("numbers with integer tensors", () => {
   });
   it("a fractional number is an error, not a silent truncation", () => {
     expect(() => add(tensor([1], "int32"), 1.5)).toThrow(/add: the number 1.5 does not fit the int32 operand/);
-    expect(() => mul(tensor([true, false]), 2)).toThrow(/does not fit the bool operand/);
+  });
+  it("bools count in int32: arithmetic and sums do not wrap around", () => {
+    const m = less(arange(0, 300), 1000);
+    const s = sum(m);
+    expect(s.dtype).toBe("int32");
+    expect(s.item()).toBe(300);
+    const two = add(tensor([true, false]), tensor([true, true]));
+    expect(two.dtype).toBe("int32");
+    expect(two.toArray()).toEqual([2, 1]);
+    expect(mul(tensor([true, false]), 2).toArray()).toEqual([2, 0]);
+    expect(neg(tensor([true, false])).toArray()).toEqual([true, false]);
   });
   it("values outside int32 are an error when creating a tensor", () => {
     expect(() => tensor([3e9], "int32")).toThrow(/3000000000 does not fit in int32/);
     expect(() => tensor(new Float64Array([-3e9]), [1], "int32")).toThrow(/does not fit in int32/);
+    expect(() => full([2], 3e9, "int32")).toThrow(/full: 3000000000 does not fit in int32/);
   });
   it("a fractional index says so", () => {
     expect(() => index(tensor([1, 2, 3]), 1.5 as number)).toThrow(/index must be an integer, got 1.5/);
