@@ -20,7 +20,9 @@ import { LruCache } from "./cache.js";
 import { gemvF32, gemvTF32 } from "./kernels/gemv.js";
 import { Var, Graph } from "../ir/graph.js";
 
-type Runner = (env: Map<Var, HostArray>) => void;
+/** The output array of a step: the plan's own buffer for an intermediate, a fresh one otherwise. */
+type Alloc = (v: Var) => AnyTypedArray;
+type Runner = (env: Map<Var, HostArray>, alloc: Alloc) => void;
 
 const kernelCache = new LruCache<string, ElementwiseKernel<Float32Array> | ElementwiseKernel<Float64Array>>(2048);
 
@@ -42,9 +44,9 @@ function compileStep(step: Step): Runner {
       const out = step.out.aval;
       const kernel = elementwiseKernel(step.expr, out, step.inputs) as (ins: readonly AnyTypedArray[], o: AnyTypedArray) => void;
       const n = sizeOf(out.shape);
-      return (env) => {
+      return (env, alloc) => {
         const ins = step.inputs.map((v) => env.get(v.base)!.data);
-        const o = allocate(out.dtype, n);
+        const o = alloc(step.out);
         if (n > 0) kernel(ins, o);
         env.set(step.out, new HostArray(o, out.shape, out.dtype));
       };
@@ -88,27 +90,27 @@ function reduceRunner(step: Extract<Step, { kind: "reduce" }>): Runner {
       // column sums as a matrix-vector product with ones, in SIMD; it accumulates in float32 like
       // a matrix product's inner dimension, so long sums keep the double-precision loop below
       const ones = new Float32Array(nr).fill(1);
-      return (env) => {
-        const o = new Float32Array(nk);
+      return (env, alloc) => {
+        const o = alloc(out) as Float32Array;
         gemvTF32(env.get(v.base)!.data as Float32Array, ones, o, nr, nk);
         env.set(out, new HostArray(o, aval.shape, aval.dtype));
       };
     }
-    return (env) => {
+    return (env, alloc) => {
       const x = env.get(v.base)!.data;
       const acc = new Float64Array(nk);
       for (let r = 0; r < nr; r++) {
         const row = r * nk;
         for (let j = 0; j < nk; j++) acc[j]! += x[row + j]!;
       }
-      const o = allocate(aval.dtype, nk);
+      const o = alloc(out);
       o.set(acc);
       env.set(out, new HostArray(o, aval.shape, aval.dtype));
     };
   }
   const kernel = compileReduce({ expr, inputs, shape, axes, op });
-  return (env) => {
-    const o = allocate(aval.dtype, nk);
+  return (env, alloc) => {
+    const o = alloc(out);
     kernel(
       inputs.map((i) => env.get(i.base)!.data),
       o,
@@ -157,10 +159,10 @@ function dotRunner(out: Var, lhs: Var, rhs: Var, p: DotGeneralParams): Runner {
     if (N === 1) gemv = transA ? (a, b, o) => gemvTF32(a, b, o, K, M) : (a, b, o) => gemvF32(a, b, o, M, K);
     else gemv = transB ? (a, b, o) => gemvF32(b, a, o, N, K) : (a, b, o) => gemvTF32(b, a, o, K, N);
   }
-  return (env) => {
+  return (env, alloc) => {
     const a = gather(env.get(lhs)!, lPerm);
     const b = gather(env.get(rhs)!, rPerm);
-    const o = allocate(aval.dtype, B * M * N);
+    const o = alloc(out);
     if (B * M * N > 0) {
       if (gemv) gemv(a as Float32Array, b as Float32Array, o as Float32Array);
       else if (f64) matmulF64(a as Float64Array, b as Float64Array, o as Float64Array, M, K, N, { transA, transB, batch: B });
@@ -173,28 +175,49 @@ function dotRunner(out: Var, lhs: Var, rhs: Var, p: DotGeneralParams): Runner {
 interface Compiled {
   readonly plan: Plan;
   readonly runners: readonly Runner[];
+  /** Step outputs that leave the plan (graph outputs and what they alias): always fresh arrays. */
+  readonly escaping: ReadonlySet<Var>;
+  /** The plan's own buffers for its intermediates, reused by every run (runs never overlap). */
+  readonly owned: Map<Var, AnyTypedArray>;
 }
 const planCache = new WeakMap<Graph, Compiled>();
 /** Eager ops: one-equation graphs, cached by primitive, params and input signature. */
 const eqnCache = new LruCache<string, Graph>(2048);
 
+/** Graph outputs, and the step outputs they may share memory with (reshape copies, fallbacks). */
+function escapingVars(plan: Plan): Set<Var> {
+  const out = new Set<Var>(plan.graph.outputs);
+  for (let i = plan.steps.length - 1; i >= 0; i--) {
+    const st = plan.steps[i]!;
+    if (st.kind === "copy" && out.has(st.out)) out.add(st.input.base);
+    if (st.kind === "eqn" && out.has(st.eqn.out)) for (const v of st.eqn.inputs) out.add(v);
+  }
+  return out;
+}
+
 function compile(graph: Graph): Compiled {
   let c = planCache.get(graph);
   if (!c) {
     const plan = fuse(graph);
-    c = { plan, runners: plan.steps.map(compileStep) };
+    c = { plan, runners: plan.steps.map(compileStep), escaping: escapingVars(plan), owned: new Map() };
     planCache.set(graph, c);
   }
   return c;
 }
 
-
 function runCompiled(graph: Graph, inputs: readonly HostArray[]): HostArray[] {
-  const { runners } = compile(graph);
+  const { runners, escaping, owned } = compile(graph);
+  const alloc: Alloc = (v) => {
+    const n = sizeOf(v.aval.shape);
+    if (escaping.has(v)) return allocate(v.aval.dtype, n);
+    let b = owned.get(v);
+    if (!b) owned.set(v, (b = allocate(v.aval.dtype, n)));
+    return b;
+  };
   const env = new Map<Var, HostArray>();
   [...graph.inputs, ...graph.captures].forEach((v, i) => env.set(v, inputs[i]!));
   for (const c of graph.consts) env.set(c.v, hostOf(c.value));
-  for (const r of runners) r(env);
+  for (const r of runners) r(env, alloc);
   return graph.outputs.map((v) => env.get(v)!);
 }
 
