@@ -1,6 +1,6 @@
 // Bugs found in review, each pinned by the program that showed it.
 import { describe, expect, it } from "vitest";
-import { jit, mul, div, where, less, full, ones, relu, tensor, type Tensor, type AnyTensor } from "../../src/index.js";
+import { jit, mul, div, where, less, full, ones, relu, tensor, tanh, reshape, sum, type Tensor, type AnyTensor } from "../../src/index.js";
 
 describe("jit cache keys", () => {
   it("keeps NaN, Infinity and -0 apart", () => {
@@ -37,5 +37,20 @@ describe("fusion", () => {
 describe("relu", () => {
   it("keeps NaN", () => {
     expect(relu(tensor([NaN, -1, 2])).toArray().map((v) => (Number.isNaN(v) ? "NaN" : v))).toEqual(["NaN", 0, 2]);
+  });
+});
+
+describe("plan-owned buffers", () => {
+  it("a result is never overwritten by the next run, even when it is a reshape of an intermediate", () => {
+    const f = jit((x: Tensor<[2, 3]>) => {
+      const t = tanh(mul(x, 2));
+      return { flat: reshape(t, [6]), sum: sum(t), again: mul(t, 3) };
+    });
+    const a = f(tensor([[1, 2, 3], [4, 5, 6]]));
+    const first = [a.flat.toArray(), a.sum.item(), a.again.toArray()];
+    f(tensor([[-1, -2, -3], [-4, -5, -6]]));
+    f(tensor([[0, 0, 0], [0, 0, 0]]));
+    expect([a.flat.toArray(), a.sum.item(), a.again.toArray()]).toEqual(first);
+    expect(a.flat.toArray()[0]).toBeCloseTo(Math.tanh(2), 6);
   });
 });
