@@ -2,7 +2,7 @@
  * Mistakes that JAX reports at run time (or not at all), and the compile errors shapegrad gives
  * for them. Type-checked by the type suite (types/tsconfig.json includes examples/); never run.
  * Each `@ts-expect-error` line quotes the first line of the error the call now shows
- * (types/transforms/check-messages.mjs checks the quotes against both compilers).
+ * (scripts/check-type-messages.mjs checks the quotes against both compilers).
  */
 import { vmap, grad, hessian, jacobian, diagonal, div, index, square, pow, add, sum, mul, type Tensor } from "../src/index.js";
 

@@ -1,5 +1,5 @@
 // Misuse: each line must fail AT THE CALL, with the message after `@ts-expect-error`. The message
-// types are also pinned with TypeEqual on the check types, and check-messages.mjs compares the
+// types are also pinned with TypeEqual on the check types, and scripts/check-type-messages.mjs compares the
 // compilers' first diagnostic line with the comment text.
 import { expectType, type TypeEqual } from "ts-expect";
 import { vmap, grad, valueAndGrad, hessian, jacobian, vjp, jvp, makeGraph, sum, mul, add, div, index, type Tensor } from "../../src/index.js";
