@@ -26,8 +26,7 @@
  */
 import gpujs from "gpu.js";
 import { cacheKey } from "../ir/key.js";
-import type { Graph, Var } from "../ir/graph.js";
-import { Var as VarClass, Graph as GraphClass } from "../ir/graph.js";
+import { Var, Graph } from "../ir/graph.js";
 import { sizeOf, type AbstractValue } from "../ir/aval.js";
 import type { Primitive } from "../ir/primitive.js";
 import type { Backend, DeviceArray } from "./backend.js";
@@ -320,9 +319,9 @@ export class GpuJsBackend implements Backend {
     const key = `${prim.name}|${cacheKey(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
     let g = this.eqnGraphs.get(key);
     if (!g) {
-      const ins = inputs.map((a) => new VarClass(a.aval));
-      const o = new VarClass(out);
-      g = new GraphClass(ins, [], [], [{ prim, inputs: ins, params, out: o }], [o]);
+      const ins = inputs.map((a) => new Var(a.aval));
+      const o = new Var(out);
+      g = new Graph(ins, [], [], [{ prim, inputs: ins, params, out: o }], [o]);
       this.eqnGraphs.set(key, g);
     }
     return this.run(g, inputs)[0]!;
