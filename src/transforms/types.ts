@@ -28,6 +28,13 @@
  *
  * Every recursion here walks a tuple of arguments or a shape once (tail form), and the recipe nests
  * once per transformation, so depth stays far from TypeScript's limits.
+ *
+ * Generic dims (a user's `<N extends number>(xs: Tensor<[N, 2]>) => vmap(f)(xs)`): TypeScript
+ * also relates these types in a "restrictive" form, with N stripped of its constraint, and a type
+ * reference written with a computed argument (`Ok<InsertLeafAxis<...>>`, `Tensor<RemoveAxis<...>>`)
+ * is re-evaluated there, where `[N, 2]` is no longer a Shape: the result stays a deferred
+ * conditional. So results are computed first (`X<...> extends infer R ? Ok<R> : never`) and only
+ * then wrapped, and Leaves tests tensors with `Tensor<any, any>`.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Graph } from "../ir/graph.js";
@@ -352,7 +359,9 @@ type RunGrad<Res, Args extends readonly unknown[], A, Name extends string> =
     ? IsScalarOut<O> extends true
       ? ArgnumsCheck<Args, A, Name> extends infer E
         ? [E] extends [never]
-          ? Ok<Name extends "valueAndGrad" ? [O, PickArgs<Args, A>] : PickArgs<Args, A>>
+          ? PickArgs<Args, A> extends infer G
+            ? Ok<Name extends "valueAndGrad" ? [O, G] : G>
+            : never
           : E
         : never
       : Fail<0, ScalarMessage<Name, O>>
@@ -367,7 +376,9 @@ type RunJac<Res, Args extends readonly unknown[], A, Name extends string> =
       ? [E] extends [never]
         ? [O] extends [Tensor<infer OS, infer D>]
           ? [Args[A & number]] extends [Tensor<infer IS, DType>]
-            ? Ok<Tensor<Concat2<OS, IS>, D>>
+            ? Concat2<OS, IS> extends infer JS extends Shape
+              ? Ok<Tensor<JS, D>>
+              : never
             : Fail<A & number, `${Name}: argument ${A & number} must be a tensor, got ${ShowValue<Args[A & number]>}`>
           : Fail<0, `${Name}: the function must return a single tensor, but it returns ${ShowValue<O>}`>
         : E
@@ -380,7 +391,9 @@ type RunHess<Res, Args extends readonly unknown[], A> =
       ? ArgnumsCheck<Args, A, "hessian"> extends infer E
         ? [E] extends [never]
           ? [Args[A & number]] extends [Tensor<infer IS, infer D>]
-            ? Ok<Tensor<Concat2<IS, IS>, D>>
+            ? Concat2<IS, IS> extends infer HS extends Shape
+              ? Ok<Tensor<HS, D>>
+              : never
             : Fail<A & number, `hessian: argument ${A & number} must be a tensor, got ${ShowValue<Args[A & number]>}`>
           : E
         : never
@@ -389,20 +402,30 @@ type RunHess<Res, Args extends readonly unknown[], A> =
 
 // ---- vmap
 
-/** The leaves (tensors) of a pytree, as a union. */
-type Leaves<T> = T extends Tensor<infer _S, infer _D> ? T : T extends readonly unknown[] ? Leaves<T[number]> : T extends object ? Leaves<T[keyof T]> : never;
+/**
+ * The leaves (tensors) of a pytree, as a union. The tensor test is `Tensor<any, any>`, not
+ * `Tensor<infer S, infer D>`: TypeScript also evaluates these types with a user's type parameters
+ * stripped of their constraints (its "restrictive" instantiation, in generic code), where
+ * `Tensor<[N, 2]>` no longer matches `infer S extends Shape`; the walk would then descend into
+ * the Tensor class's own members until TS2589.
+ */
+type Leaves<T> = T extends Tensor<any, any> ? T : T extends readonly unknown[] ? Leaves<T[number]> : T extends object ? Leaves<T[keyof T]> : never;
 
 /** Every leaf with axis A removed. */
 export type RemoveLeafAxis<T, A extends number> =
   T extends Tensor<infer S, infer D>
-    ? Tensor<RemoveAxis<S, A>, D>
+    ? RemoveAxis<S, A> extends infer R extends Shape
+      ? Tensor<R, D>
+      : never
     : T extends object
       ? { [K in keyof T]: RemoveLeafAxis<T[K], A> }
       : T;
 /** Every leaf with dim B inserted at A. */
 export type InsertLeafAxis<T, A extends number, B extends number> =
   T extends Tensor<infer S, infer D>
-    ? Tensor<InsertAxis<S, A, B>, D>
+    ? InsertAxis<S, A, B> extends infer R extends Shape
+      ? Tensor<R, D>
+      : never
     : T extends object
       ? { [K in keyof T]: InsertLeafAxis<T[K], A, B> }
       : T;
@@ -524,7 +547,9 @@ type Lift<Res, Args extends readonly unknown[], Axes extends readonly unknown[],
 
 type InsertOut<Out, O, B extends number> = O extends number
   ? [BadOutLeaves<Leaves<Out>, O>] extends [never]
-    ? Ok<InsertLeafAxis<Out, O, B>>
+    ? InsertLeafAxis<Out, O, B> extends infer X
+      ? Ok<X>
+      : never
     : Fail<0, `vmap: outAxes ${O} is out of range: the function returns ${BadOutShape<BadOutLeaves<Leaves<Out>, O>>}`>
   : O extends readonly unknown[]
     ? Out extends Tensor<infer _S, infer _D>
@@ -535,7 +560,9 @@ type InsertOut<Out, O, B extends number> = O extends number
         ? O["length"] extends Out["length"]
           ? InsertOutZip<Out, O, B>
           : Fail<0, `vmap: outAxes has ${Plural<O["length"], "entry", "entries">} but the function returns ${Plural<Out["length"], "output">}`>
-        : Ok<InsertLeafAxis<Out, number, B>>
+        : InsertLeafAxis<Out, number, B> extends infer X
+          ? Ok<X>
+          : never
     : never;
 type InsertOutZip<Out extends readonly unknown[], O extends readonly unknown[], B extends number, Acc extends unknown[] = []> = Acc["length"] extends Out["length"]
   ? Ok<Acc>

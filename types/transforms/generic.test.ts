@@ -3,7 +3,7 @@
 // computes its result, so a dim that only the base function's return type carries becomes
 // `number`; dims the transformations take from the actual arguments stay exact.
 import { expectType, type TypeEqual } from "ts-expect";
-import { vmap, grad, valueAndGrad, vjp, jvp, jacobian, hessian, jit, matmul, sum, square, type Tensor } from "../../src/index.js";
+import { vmap, grad, valueAndGrad, vjp, jvp, jacobian, hessian, jit, matmul, sum, square, index, add, pow, tanh, div, type Tensor } from "../../src/index.js";
 
 declare const w: Tensor<[2, 4]>;
 declare const x42: Tensor<[4, 2]>;
@@ -82,3 +82,56 @@ export function gradsIn<N extends number>(x: Tensor<[N, 2]>): Tensor<[N, 2]> {
 }
 const gi = gradsIn(x42);
 expectType<TypeEqual<typeof gi, Tensor<[4, 2]>>>(true);
+
+// inside the user's own generic code: vmap on a generic batch dim (N) keeps N, under every
+// transformation (the recipe is evaluated with N itself, and also with N stripped of its
+// constraint, which TypeScript does in generic code)
+const F1 = (a: Tensor<[]>) => div(1, a);
+const F2 = (v: Tensor<[2]>) => add(square(index(v, 0)), pow(index(v, 1), 3));
+const G = (v: Tensor<[2]>) => tanh(v);
+type Params = { w: Tensor<[2, 3]>; b: Tensor<[3]> };
+const loss = (p: Params, x: Tensor<[2]>) => sum(add(matmul(x, p.w), p.b));
+
+export function vmapIn<N extends number>(xs: Tensor<[N, 2]>): Tensor<[N]> {
+  return vmap(F2)(xs);
+}
+export function vmapSameShape<N extends number>(xs: Tensor<[N, 2]>): Tensor<[N, 2]> {
+  return vmap(G)(xs);
+}
+export function vmapGradIn<N extends number>(xs: Tensor<[N, 2]>): Tensor<[N, 2]> {
+  return vmap(grad(F2))(xs);
+}
+export function vmapVmapGradIn<N extends number, M extends number>(x: Tensor<[N, M]>): Tensor<[N, M]> {
+  return vmap(vmap(grad(F1)))(x);
+}
+export function vmapJacobianIn<N extends number>(xs: Tensor<[N, 2]>): Tensor<[N, 2]> {
+  return vmap(jacobian(F2))(xs);
+}
+export function vmapMoreIn<N extends number, M extends number>(xs: Tensor<[N, 2]>, xss: Tensor<[N, M, 2]>, p: Params): void {
+  const a = vmap(F2)(xs);
+  expectType<TypeEqual<typeof a, Tensor<[N]>>>(true);
+  const c = vmap(grad(F2))(xs);
+  expectType<TypeEqual<typeof c, Tensor<[N, 2]>>>(true);
+  const [v, vg] = vmap(valueAndGrad(F2))(xs);
+  expectType<TypeEqual<typeof v, Tensor<[N]>>>(true);
+  expectType<TypeEqual<typeof vg, Tensor<[N, 2]>>>(true);
+  const hs = vmap(hessian(F2))(xs);
+  expectType<TypeEqual<typeof hs, Tensor<[N, 2, 2]>>>(true);
+  const js = vmap(jacobian(G))(xs);
+  expectType<TypeEqual<typeof js, Tensor<[N, 2, 2]>>>(true);
+  const out1 = vmap(G, { outAxes: 1 })(xs);
+  expectType<TypeEqual<typeof out1, Tensor<[2, N]>>>(true);
+  const jg = vmap(jit(grad(F2)))(xs);
+  expectType<TypeEqual<typeof jg, Tensor<[N, 2]>>>(true);
+  const nested = vmap(vmap(grad(F2)))(xss);
+  expectType<TypeEqual<typeof nested, Tensor<[N, M, 2]>>>(true);
+  const swapped = vmap(vmap(F2), { inAxes: 1 })(xss);
+  expectType<TypeEqual<typeof swapped, Tensor<[M, N]>>>(true);
+  const perEx = vmap(grad(loss), { inAxes: [null, 0] })(p, xs);
+  expectType<TypeEqual<typeof perEx.w, Tensor<[N, 2, 3]>>>(true);
+  expectType<TypeEqual<typeof perEx.b, Tensor<[N, 3]>>>(true);
+  // @ts-expect-error (a wrong shape is still rejected; the message's generic dim is not rendered as text)
+  vmap(F2)(null! as Tensor<[N, 3]>);
+}
+const vi = vmapVmapGradIn(null! as Tensor<[4, 3]>);
+expectType<TypeEqual<typeof vi, Tensor<[4, 3]>>>(true);
