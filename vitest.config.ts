@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 // The op and transformation suites run on every backend that works on a machine without a GPU:
 // the compiled default (wasm, which also runs everything else), the reference interpreter, and
 // gpu.js in its cpu and webasm modes (float32; their float64 cases run on wasm by design).
-const everywhere = ["test/ops/**/*.test.ts", "test/transforms/**/*.test.ts"];
+const everywhere = ["test/ops/**/*.test.ts", "test/transforms/**/*.test.ts", "test/backend/memory.test.ts"];
 
 export default defineConfig({
   test: {
