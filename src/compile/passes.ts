@@ -56,6 +56,14 @@ function hostValue(a: DeviceArray): HostArray | null {
   }
 }
 
+/** Binary primitives with an identity element: x op unit = x (and unit op x = x when they commute). */
+const IDENTITY: Record<string, { readonly value: number; readonly commutes: boolean } | undefined> = {
+  mul: { value: 1, commutes: true },
+  div: { value: 1, commutes: false },
+  add: { value: 0, commutes: true },
+  sub: { value: 0, commutes: false },
+};
+
 /** Constants up to this many elements are folded at compile time. */
 const FOLD_LIMIT = 1024;
 
@@ -113,39 +121,20 @@ export function simplify(g: Graph): Graph {
       continue;
     }
 
+    // x * 1, 1 * x, x / 1, x + 0, 0 + x, x - 0 are x (when x already has the result's shape)
+    const unit = IDENTITY[e.prim.name];
+    if (unit) {
+      if (same(a) && uniform(b!) === unit.value) {
+        rename.set(out, a!);
+        continue;
+      }
+      if (unit.commutes && same(b) && uniform(a!) === unit.value) {
+        rename.set(out, b!);
+        continue;
+      }
+    }
+
     switch (e.prim.name) {
-      case "mul":
-        if (same(a) && uniform(b!) === 1) {
-          rename.set(out, a!);
-          continue;
-        }
-        if (same(b) && uniform(a!) === 1) {
-          rename.set(out, b!);
-          continue;
-        }
-        break;
-      case "div":
-        if (same(a) && uniform(b!) === 1) {
-          rename.set(out, a!);
-          continue;
-        }
-        break;
-      case "add":
-        if (same(a) && uniform(b!) === 0) {
-          rename.set(out, a!);
-          continue;
-        }
-        if (same(b) && uniform(a!) === 0) {
-          rename.set(out, b!);
-          continue;
-        }
-        break;
-      case "sub":
-        if (same(a) && uniform(b!) === 0) {
-          rename.set(out, a!);
-          continue;
-        }
-        break;
       case "neg": {
         const p = producer.get(a!);
         if (p && p.prim.name === "neg") {
