@@ -23,17 +23,8 @@ export const jvp = sg.jvp as unknown as (f: AnyFn, primals: unknown[], tangents:
 export const vjp = sg.vjp as unknown as (f: AnyFn, ...primals: unknown[]) => [any, (ct: unknown) => any[]];
 export const makeGraph = sg.makeGraph as unknown as (f: AnyFn) => (...a: unknown[]) => sg.Graph;
 
-/** mulberry32: a small seeded PRNG so that every property run is reproducible from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, seeded: every property run is reproducible from its seed (one home: test/ops/ref.ts). */
+export { rng } from "../ops/ref.js";
 export type Rnd = () => number;
 export const randInt = (r: Rnd, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 export const pick = <X>(r: Rnd, xs: readonly X[]): X => xs[Math.floor(r() * xs.length)]!;
