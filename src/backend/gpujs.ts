@@ -25,7 +25,6 @@
  * the wasm backend and says why, once.
  */
 import gpujs from "gpu.js";
-import { cacheKey } from "../ir/key.js";
 import { Var, Graph } from "../ir/graph.js";
 import { sizeOf, type AbstractValue } from "../ir/aval.js";
 import type { Primitive } from "../ir/primitive.js";
@@ -35,6 +34,7 @@ import { fuse, type Step } from "../compile/fusion.js";
 import { affineGather } from "../prims/structural.js";
 import { wasmBackend } from "./wasm.js";
 import { LruCache } from "./cache.js";
+import { eqnGraph } from "./eager.js";
 import { generate, type GpuMode, type KernelSource } from "./gpujs/codegen.js";
 import { probeWebGPU } from "./gpujs/webgpu-node.js";
 
@@ -117,7 +117,6 @@ export class GpuJsBackend implements Backend {
   private gpu: GpuInstance | null = null;
   private readonly kernels = new LruCache<string, KernelFn>(1024);
   private readonly plans = new WeakMap<Graph, Compiled>();
-  private readonly eqnGraphs = new LruCache<string, Graph>(2048);
   private readonly said = new Set<string>();
   private readiness: Promise<string | null> | null = null;
   /** why this mode cannot run here (checked synchronously for the sync modes) */
@@ -316,15 +315,7 @@ export class GpuJsBackend implements Backend {
   // running
 
   execute(prim: Primitive, params: object, inputs: readonly DeviceArray[], out: AbstractValue): DeviceArray {
-    const key = `${prim.name}|${cacheKey(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
-    let g = this.eqnGraphs.get(key);
-    if (!g) {
-      const ins = inputs.map((a) => new Var(a.aval));
-      const o = new Var(out);
-      g = new Graph(ins, [], [], [{ prim, inputs: ins, params, out: o }], [o]);
-      this.eqnGraphs.set(key, g);
-    }
-    return this.run(g, inputs)[0]!;
+    return this.run(eqnGraph(prim, params, inputs.map((a) => a.aval), out), inputs)[0]!;
   }
 
   run(graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[] {

@@ -1,6 +1,8 @@
 import { sizeOf, type AbstractValue } from "../ir/aval.js";
 import { allocate, type AnyTypedArray, type DType } from "../ir/dtype.js";
 import type { Backend, DeviceArray } from "./backend.js";
+import type { Graph } from "../ir/graph.js";
+import { eqnGraph } from "./eager.js";
 
 /** A row-major array in host memory: the reference backend's buffer and the host side of every other. */
 export class HostArray implements AbstractValue {
@@ -37,4 +39,21 @@ export class HostBackedArray implements DeviceArray {
 /** The host data of any device array (reads synchronously from other backends). */
 export function hostOf(a: DeviceArray): HostArray {
   return a instanceof HostBackedArray ? a.host : a.backend.toHostSync(a);
+}
+
+/**
+ * A backend whose arrays live in host memory (ref, wasm): the data moves as it is, and the backend
+ * only says how to run a graph on host arrays.
+ */
+export function hostBackend(name: string, run: (graph: Graph, inputs: readonly HostArray[]) => HostArray[]): Backend {
+  const backend: Backend = {
+    name,
+    fromHost: (h) => new HostBackedArray(h, backend),
+    toHost: async (a) => hostOf(a),
+    toHostSync: hostOf,
+    execute: (prim, params, inputs, out) =>
+      new HostBackedArray(run(eqnGraph(prim, params, inputs.map((a) => a.aval), out), inputs.map(hostOf))[0]!, backend),
+    run: (graph, inputs) => run(graph, inputs.map(hostOf)).map((h) => new HostBackedArray(h, backend)),
+  };
+  return backend;
 }

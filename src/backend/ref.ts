@@ -1,31 +1,14 @@
 import type { Graph, Var } from "../ir/graph.js";
 import type { AbstractValue } from "../ir/aval.js";
 import type { Primitive } from "../ir/primitive.js";
-import type { Backend, DeviceArray } from "./backend.js";
-import { HostBackedArray, hostOf, type HostArray } from "./host-array.js";
+import type { Backend } from "./backend.js";
+import { hostBackend, hostOf, type HostArray } from "./host-array.js";
 
 /**
  * The reference backend: a plain TypeScript interpreter of graphs. Exact by construction (each op
  * computes in double and rounds to its dtype), slow, and the source of truth for the others.
  */
-export const refBackend: Backend = {
-  name: "ref",
-  fromHost(h) {
-    return new HostBackedArray(h, refBackend);
-  },
-  async toHost(a) {
-    return hostOf(a);
-  },
-  toHostSync(a) {
-    return hostOf(a);
-  },
-  execute(prim, params, inputs, out) {
-    return new HostBackedArray(runPrim(prim, params, inputs.map(hostOf), out), refBackend);
-  },
-  run(graph, inputs) {
-    return evalGraphHost(graph, inputs.map(hostOf)).map((h) => new HostBackedArray(h, refBackend));
-  },
-};
+export const refBackend: Backend = hostBackend("ref", (graph, inputs) => evalGraphHost(graph, inputs));
 
 function runPrim(prim: Primitive, params: object, inputs: readonly HostArray[], out: AbstractValue): HostArray {
   const r = prim.impl(inputs, params, out);

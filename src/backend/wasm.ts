@@ -7,9 +7,8 @@
 import { sizeOf, stridesOf, type AbstractValue } from "../ir/aval.js";
 import { cacheKey } from "../ir/key.js";
 import { allocate, type AnyTypedArray } from "../ir/dtype.js";
-import type { Primitive } from "../ir/primitive.js";
-import type { Backend, DeviceArray } from "./backend.js";
-import { HostArray, HostBackedArray, hostOf } from "./host-array.js";
+import type { Backend } from "./backend.js";
+import { HostArray, hostBackend, hostOf } from "./host-array.js";
 import { fuse, isContiguous, type Plan, type Step, type View } from "../compile/fusion.js";
 import { freeAxes, type DotGeneralParams } from "../prims/dot.js";
 import { affineGather } from "../prims/structural.js";
@@ -181,8 +180,6 @@ interface Compiled {
   readonly owned: Map<Var, AnyTypedArray>;
 }
 const planCache = new WeakMap<Graph, Compiled>();
-/** Eager ops: one-equation graphs, cached by primitive, params and input signature. */
-const eqnCache = new LruCache<string, Graph>(2048);
 
 /** Graph outputs, and the step outputs they may share memory with (reshape copies, fallbacks). */
 function escapingVars(plan: Plan): Set<Var> {
@@ -221,29 +218,4 @@ function runCompiled(graph: Graph, inputs: readonly HostArray[]): HostArray[] {
   return graph.outputs.map((v) => env.get(v)!);
 }
 
-export const wasmBackend: Backend = {
-  name: "wasm",
-  fromHost(h) {
-    return new HostBackedArray(h, wasmBackend);
-  },
-  async toHost(a) {
-    return hostOf(a);
-  },
-  toHostSync(a) {
-    return hostOf(a);
-  },
-  execute(prim: Primitive, params: object, inputs: readonly DeviceArray[], out: AbstractValue) {
-    const key = `${prim.name}|${cacheKey(params)}|${inputs.map((a) => `${a.aval.dtype}[${a.aval.shape}]`).join(";")}`;
-    let g = eqnCache.get(key);
-    if (!g) {
-      const ins = inputs.map((a) => new Var(a.aval));
-      const o = new Var(out);
-      g = new Graph(ins, [], [], [{ prim, inputs: ins, params, out: o }], [o]);
-      eqnCache.set(key, g);
-    }
-    return new HostBackedArray(runCompiled(g, inputs.map(hostOf))[0]!, wasmBackend);
-  },
-  run(graph, inputs) {
-    return runCompiled(graph, inputs.map(hostOf)).map((h) => new HostBackedArray(h, wasmBackend));
-  },
-};
+export const wasmBackend: Backend = hostBackend("wasm", runCompiled);
