@@ -14,7 +14,10 @@ interface GemvModule {
   readonly gemv: (a: number, v: number, y: number, rows: number, cols: number) => void;
 }
 
-/** gemvT, four rows per pass so each y vector is loaded and stored once per four rows. */
+/**
+ * gemvT: passes of four rows (each y vector is loaded and stored once per four rows), then single
+ * rows for what is left; within a pass, SIMD over columns and a scalar loop for the column tail.
+ */
 function emitGemvT(m: ModuleBuilder): void {
   const f = m.func("gemvT", ["i32", "i32", "i32", "i32", "i32"], []);
   const [A, V, Y, R, C] = [0, 1, 2, 3, 4];
@@ -25,87 +28,52 @@ function emitGemvT(m: ModuleBuilder): void {
   const c4 = f.local("i32");
   const yp = f.local("i32");
   const ap = f.local("i32");
-  const v0 = f.local("v128");
-  const v1 = f.local("v128");
-  const v2 = f.local("v128");
-  const v3 = f.local("v128");
+  const vs = [f.local("v128"), f.local("v128"), f.local("v128"), f.local("v128")];
   f.get(C).i32(2).op(OP.i32Shl).set(rowBytes);
   f.get(C).i32(-4).op(OP.i32And).set(c4);
   f.i32(0).set(r);
-  // rows four at a time
-  f.block().loop();
-  f.get(r).i32(4).op(OP.i32Add).get(R).op(OP.i32GtS).brIf(1);
-  f.get(A).get(r).get(rowBytes).op(OP.i32Mul).op(OP.i32Add).set(row);
-  const vAt = (k: number) => f.get(V).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add).load32Splat(4 * k);
-  vAt(0).set(v0);
-  vAt(1).set(v1);
-  vAt(2).set(v2);
-  vAt(3).set(v3);
-  f.i32(0).set(c);
-  f.block().loop();
-  f.get(c).get(c4).op(OP.i32GeS).brIf(1);
-  f.get(Y).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).set(yp);
-  f.get(row).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).set(ap);
-  f.get(yp);
-  f.get(yp).v128Load();
-  f.get(ap).v128Load().get(v0).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
-  for (const [k, vk] of [[1, v1], [2, v2], [3, v3]] as const) {
-    f.get(ap).get(rowBytes).i32(k).op(OP.i32Mul).op(OP.i32Add).v128Load().get(vk).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
-  }
-  f.v128Store();
-  f.get(c).i32(4).op(OP.i32Add).set(c);
-  f.br(0);
-  f.end().end();
-  // column tail, one element at a time
-  f.block().loop();
-  f.get(c).get(C).op(OP.i32GeS).brIf(1);
-  f.get(Y).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).set(yp);
-  f.get(row).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).set(ap);
-  f.get(yp);
-  f.get(yp).mem(OP.f32Load);
-  for (let k = 0; k < 4; k++) {
-    f.get(ap).get(rowBytes).i32(k).op(OP.i32Mul).op(OP.i32Add).mem(OP.f32Load);
-    f.get(V).get(r).i32(k).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).mem(OP.f32Load);
-    f.op(OP.f32Mul).op(OP.f32Add);
-  }
-  f.mem(OP.f32Store);
-  f.get(c).i32(1).op(OP.i32Add).set(c);
-  f.br(0);
-  f.end().end();
-  f.get(r).i32(4).op(OP.i32Add).set(r);
-  f.br(0);
-  f.end().end();
-  // remaining rows, one at a time
-  f.block().loop();
-  f.get(r).get(R).op(OP.i32GeS).brIf(1);
-  f.get(A).get(r).get(rowBytes).op(OP.i32Mul).op(OP.i32Add).set(row);
-  vAt(0).set(v0);
-  f.i32(0).set(c);
-  f.block().loop();
-  f.get(c).get(c4).op(OP.i32GeS).brIf(1);
-  f.get(Y).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).set(yp);
-  f.get(yp);
-  f.get(yp).v128Load();
-  f.get(row).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().get(v0).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
-  f.v128Store();
-  f.get(c).i32(4).op(OP.i32Add).set(c);
-  f.br(0);
-  f.end().end();
-  f.block().loop();
-  f.get(c).get(C).op(OP.i32GeS).brIf(1);
-  f.get(Y).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).set(yp);
-  f.get(yp);
-  f.get(yp).mem(OP.f32Load);
-  f.get(row).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add).mem(OP.f32Load);
-  f.get(V).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add).mem(OP.f32Load);
-  f.op(OP.f32Mul).op(OP.f32Add);
-  f.mem(OP.f32Store);
-  f.get(c).i32(1).op(OP.i32Add).set(c);
-  f.br(0);
-  f.end().end();
-  f.get(r).i32(1).op(OP.i32Add).set(r);
-  f.br(0);
-  f.end().end();
+  // byte address of element c of a vector starting at local `base`
+  const at = (base: number) => f.get(base).get(c).i32(2).op(OP.i32Shl).op(OP.i32Add);
+  // the address of row r + k's element c, given ap = row's element c
+  const rowK = (k: number) => (k === 0 ? f.get(ap) : f.get(ap).get(rowBytes).i32(k).op(OP.i32Mul).op(OP.i32Add));
+  const pass = (k: number): void => {
+    f.block().loop();
+    f.get(r).i32(k).op(OP.i32Add).get(R).op(OP.i32GtS).brIf(1);
+    f.get(A).get(r).get(rowBytes).op(OP.i32Mul).op(OP.i32Add).set(row);
+    for (let j = 0; j < k; j++) f.get(V).get(r).i32(2).op(OP.i32Shl).op(OP.i32Add).load32Splat(4 * j).set(vs[j]!);
+    f.i32(0).set(c);
+    // y[c..c+4] += Σ_j A[r+j, c..c+4] · v[r+j]
+    f.block().loop();
+    f.get(c).get(c4).op(OP.i32GeS).brIf(1);
+    at(Y).set(yp);
+    at(row).set(ap);
+    f.get(yp).get(yp).v128Load();
+    for (let j = 0; j < k; j++) rowK(j).v128Load().get(vs[j]!).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
+    f.v128Store();
+    f.get(c).i32(4).op(OP.i32Add).set(c);
+    f.br(0);
+    f.end().end();
+    // the column tail, one element at a time
+    f.block().loop();
+    f.get(c).get(C).op(OP.i32GeS).brIf(1);
+    at(Y).set(yp);
+    at(row).set(ap);
+    f.get(yp).get(yp).mem(OP.f32Load);
+    for (let j = 0; j < k; j++) {
+      rowK(j).mem(OP.f32Load);
+      f.get(V).get(r).i32(j).op(OP.i32Add).i32(2).op(OP.i32Shl).op(OP.i32Add).mem(OP.f32Load);
+      f.op(OP.f32Mul).op(OP.f32Add);
+    }
+    f.mem(OP.f32Store);
+    f.get(c).i32(1).op(OP.i32Add).set(c);
+    f.br(0);
+    f.end().end();
+    f.get(r).i32(k).op(OP.i32Add).set(r);
+    f.br(0);
+    f.end().end();
+  };
+  pass(4);
+  pass(1);
 }
 
 /** gemv: one row at a time, a vector accumulator, then a horizontal sum and the tail. */
