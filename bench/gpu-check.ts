@@ -29,8 +29,8 @@
  *      exit status of 2 means no adapter answered (nothing was measured on the GPU).
  */
 import * as sg from "../src/index.js";
-import { setBackend } from "../src/backend/registry.js";
-import { GpuJsBackend, gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "../src/backend/gpujs.js";
+import { setBackend } from "../src/runtime/registry.js";
+import { GpuJsBackend, gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "../src/backend/gpujs/backend.js";
 import { probeWebGPU } from "../src/backend/gpujs/webgpu-node.js";
 
 const S: any = sg;

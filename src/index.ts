@@ -1,4 +1,7 @@
 /** shapegrad: shape-typed tensors, JAX-style composable transformations, staged compilation. */
+// start-up: the Tensor methods and the runtime (backend choice, compilation) install themselves
+import "./ops/methods.js";
+import "./runtime/execute.js";
 export { Tensor, type AnyTensor, type NestedArray } from "./tensor/tensor.js";
 export { tensor, zeros, ones, full, arange, linspace, eye, type NestedData } from "./tensor/create.js";
 export * as random from "./tensor/random.js";
@@ -11,13 +14,13 @@ export { sum, mean, max, min, prod, type AxisArg } from "./ops/reduce.js";
 export { reshape, flatten, expandDims, squeeze, transpose, moveAxis, broadcastTo, index, slice, concatenate, stack, diagonal, trace } from "./ops/shape.js";
 export { matmul, dot, outer } from "./ops/linalg.js";
 export { ShapeMismatchError } from "./ops/checks.js";
-export type { Operand } from "./ops/types.js";
+export type { Operand } from "./tensor/types.js";
 
 export { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, jacobian, hessian, jit, makeGraph, type Jitted } from "./transforms/api.js";
 export { Graph } from "./ir/graph.js";
-export { setBackend, defaultBackend, type BackendName } from "./backend/registry.js";
-export type { Backend, DeviceArray } from "./backend/backend.js";
+export { setBackend, defaultBackend, type BackendName } from "./runtime/registry.js";
+export type { Backend, DeviceArray } from "./ir/device.js";
 export * as nn from "./nn/index.js";
 export { treeMap } from "./transforms/tree.js";
-export { initBackend, type InitOptions } from "./backend/gpujs/init.js";
+export { initBackend, type InitOptions } from "./runtime/init.js";
 export type { Transformed, GradFn, ValueAndGradFn, VmapFn, JacobianFn, HessianFn, VjpResult, JvpResult } from "./transforms/types.js";

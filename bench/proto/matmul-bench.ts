@@ -1,6 +1,6 @@
 // matmul 512² / 1024²: shapegrad wasm GEMM vs plain JS vs TF.js-wasm (same process).
 // Run: npx tsx bench/proto/matmul-bench.ts [--no-tf]
-import { matmulF32 } from "../../src/backend/kernels/matmul.js";
+import { matmulF32 } from "../../src/backend/wasm/matmul.js";
 
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; }
 function time(fn: () => void, reps: number, warm = 2): number {

@@ -1,6 +1,6 @@
 // Tries register-block shapes for the wasm GEMM. Run: npx tsx bench/proto/matmul-variants.ts
-import { buildGemmModule } from "../../src/backend/kernels/matmul.js";
-import { align64 } from "../../src/backend/kernels/heap.js";
+import { buildGemmModule } from "../../src/backend/wasm/matmul.js";
+import { align64 } from "../../src/backend/wasm/heap.js";
 
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; }
 for (const S of (process.argv[2] ? [Number(process.argv[2])] : [512, 1024])) {

@@ -7,11 +7,12 @@
 import { Graph, Var, type Eqn, type GraphConst } from "../ir/graph.js";
 import { cacheKey } from "../ir/key.js";
 import { sameShape, sizeOf } from "../ir/aval.js";
-import type { DeviceArray } from "../backend/backend.js";
-import type { HostArray } from "../backend/host-array.js";
-import { refBackend } from "../backend/ref.js";
-import type { BroadcastParams, ReshapeParams, TransposeParams } from "../prims/structural.js";
-import { broadcastInDimP, reshapeP, transposeP } from "../prims/structural.js";
+import type { DeviceArray } from "../ir/device.js";
+import type { HostArray } from "../ir/host-array.js";
+import { deviceFromHost } from "../ir/trace.js";
+import { broadcastInDimP, reshapeP, type BroadcastParams, type ReshapeParams } from "../prims/broadcast.js";
+import { transposeP, type TransposeParams } from "../prims/structural.js";
+import { inlineCalls } from "./inline.js";
 
 /** Removes equations whose results nothing uses. */
 export function dce(g: Graph): Graph {
@@ -115,7 +116,7 @@ export function simplify(g: Graph): Graph {
     const hosts = inputs.length > 0 && foldable && inputs.every((v) => constVal.has(v)) ? inputs.map((v) => hostValue(constVal.get(v)!)) : [];
     if (hosts.length > 0 && hosts.every((h) => h !== null)) {
       const ins = hosts as HostArray[];
-      const value = refBackend.fromHost(e.prim.impl(ins, e.params, out.aval));
+      const value = deviceFromHost(e.prim.impl(ins, e.params, out.aval));
       constVal.set(out, value);
       consts.push({ v: out, value });
       continue;
@@ -192,5 +193,5 @@ export function simplify(g: Graph): Graph {
 }
 
 export function optimize(g: Graph): Graph {
-  return dce(cse(simplify(g)));
+  return dce(cse(simplify(inlineCalls(g))));
 }

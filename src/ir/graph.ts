@@ -1,6 +1,6 @@
 import { showAval, type AbstractValue } from "./aval.js";
 import type { Primitive } from "./primitive.js";
-import type { DeviceArray } from "../backend/backend.js";
+import type { DeviceArray } from "./device.js";
 
 let nextVarId = 0;
 
@@ -28,7 +28,11 @@ export interface GraphConst {
  * A traced program in A-normal form, like a jaxpr. `captures` are values of an enclosing trace
  * that the function closed over; the caller binds them when it runs or inlines the graph.
  */
+let nextGraphId = 0;
+
 export class Graph {
+  /** Identifies the graph in cache keys (a call equation's params hold one). */
+  readonly id = nextGraphId++;
   constructor(
     readonly inputs: readonly Var[],
     readonly captures: readonly Var[],

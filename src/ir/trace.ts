@@ -1,9 +1,54 @@
 import { Var, Graph, type Eqn, type GraphConst } from "./graph.js";
 import type { AbstractValue } from "./aval.js";
 import type { Primitive } from "./primitive.js";
-import type { DeviceArray } from "../backend/backend.js";
-import { Tensor, type AnyTensor } from "../tensor/tensor.js";
-import { defaultBackend, toBackend } from "../backend/registry.js";
+import type { DeviceArray } from "./device.js";
+import type { HostArray } from "./host-array.js";
+import type { Value } from "./value.js";
+
+
+
+/**
+ * What the layers above provide: how values are made (the Tensor class) and how concrete work
+ * runs (the runtime, which picks a backend and compiles graphs). Injected at start-up so that
+ * the IR imports nothing above it.
+ */
+export interface ValueFactory {
+  traced(builder: Builder, v: Var): Value;
+  concrete(a: DeviceArray): Value;
+}
+export interface Runtime {
+  /** Runs one equation now, on concrete inputs. */
+  eager(prim: Primitive, params: object, inputs: readonly DeviceArray[], out: AbstractValue): DeviceArray;
+  /** Runs a graph now; `inputs` are its inputs followed by its captures. */
+  run(graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[];
+  /** A host array as a concrete array of the default backend. */
+  fromHost(h: HostArray): DeviceArray;
+}
+
+let values: ValueFactory | null = null;
+let runtime: Runtime | null = null;
+
+export function installValues(f: ValueFactory): void {
+  values = f;
+}
+export function installRuntime(r: Runtime): void {
+  runtime = r;
+}
+function factory(): ValueFactory {
+  if (!values) throw new Error("internal: no value factory installed (import shapegrad's index)");
+  return values;
+}
+function rt(): Runtime {
+  if (!runtime) throw new Error("internal: no runtime installed (import shapegrad's index)");
+  return runtime;
+}
+
+/** A concrete value from a device array. */
+export const concrete = (a: DeviceArray): Value => factory().concrete(a);
+/** Host data as an array of the default backend. */
+export const deviceFromHost = (h: HostArray): DeviceArray => rt().fromHost(h);
+/** A concrete value from host data, on the default backend. */
+export const fromHost = (h: HostArray): Value => factory().concrete(rt().fromHost(h));
 
 /**
  * Collects the equations of one trace. Traces nest (grad inside vmap inside jit): a tensor that
@@ -13,7 +58,7 @@ import { defaultBackend, toBackend } from "../backend/registry.js";
 export class Builder {
   readonly inputs: Var[] = [];
   readonly captures: Var[] = [];
-  readonly captured: AnyTensor[] = [];
+  readonly captured: Value[] = [];
   readonly consts: GraphConst[] = [];
   readonly eqns: Eqn[] = [];
   closed = false;
@@ -22,14 +67,14 @@ export class Builder {
 
   constructor(readonly parent: Builder | null) {}
 
-  newInput(aval: AbstractValue): AnyTensor {
+  newInput(aval: AbstractValue): Value {
     const v = new Var({ shape: [...aval.shape], dtype: aval.dtype });
     this.inputs.push(v);
-    return Tensor._fromTrace(this, v);
+    return factory().traced(this, v);
   }
 
   /** The variable of this trace that stands for `t`. */
-  lift(t: AnyTensor): Var {
+  lift(t: Value): Var {
     const tr = t._trace;
     if (tr === null) {
       const value = t._device();
@@ -58,14 +103,14 @@ export class Builder {
     return false;
   }
 
-  add(prim: Primitive, inputs: readonly AnyTensor[], params: object, out: AbstractValue): AnyTensor {
+  add(prim: Primitive, inputs: readonly Value[], params: object, out: AbstractValue): Value {
     const ins = inputs.map((t) => this.lift(t));
     const v = new Var(out);
     this.eqns.push({ prim, inputs: ins, params, out: v });
-    return Tensor._fromTrace(this, v);
+    return factory().traced(this, v);
   }
 
-  finish(outputs: readonly AnyTensor[]): Graph {
+  finish(outputs: readonly Value[]): Graph {
     const outs = outputs.map((t) => this.lift(t));
     this.closed = true;
     return new Graph(this.inputs, this.captures, this.consts, this.eqns, outs);
@@ -86,7 +131,7 @@ export function currentBuilder(): Builder | null {
 }
 
 /** Applies a primitive: recorded into the innermost trace, or run now on the default backend. */
-export function bind(prim: Primitive, inputs: readonly AnyTensor[], params: object): AnyTensor {
+export function bind(prim: Primitive, inputs: readonly Value[], params: object): Value {
   const out = prim.abstractEval(
     inputs.map((t) => t.aval),
     params,
@@ -94,19 +139,17 @@ export function bind(prim: Primitive, inputs: readonly AnyTensor[], params: obje
   if (current) return current.add(prim, inputs, params, out);
   // a symbolic tensor reaching eager execution was kept from a finished trace
   if (inputs.some((t) => t._trace !== null)) throw escapedTracer();
-  const backend = defaultBackend();
-  const arrays = inputs.map((t) => toBackend(t._device(), backend));
-  return Tensor._fromDevice(backend.execute(prim, params, arrays, out));
+  return concrete(rt().eager(prim, params, inputs.map((t) => t._device()), out));
 }
 
 export interface Traced {
   readonly graph: Graph;
   /** Enclosing-trace tensors the function closed over, in the order of `graph.captures`. */
-  readonly captured: readonly AnyTensor[];
+  readonly captured: readonly Value[];
 }
 
 /** Traces `f` on symbolic inputs with the given abstract values. */
-export function traceFlat(f: (inputs: AnyTensor[]) => readonly AnyTensor[], avals: readonly AbstractValue[]): Traced {
+export function traceFlat(f: (inputs: Value[]) => readonly Value[], avals: readonly AbstractValue[]): Traced {
   const b = new Builder(current);
   const saved = current;
   current = b;
@@ -127,10 +170,9 @@ export function traceFlat(f: (inputs: AnyTensor[]) => readonly AnyTensor[], aval
  * argument is concrete, else by replaying its equations into the enclosing trace.
  * `args` are the graph's inputs followed by its captures.
  */
-export function callGraph(graph: Graph, args: readonly AnyTensor[]): AnyTensor[] {
+export function callGraph(graph: Graph, args: readonly Value[]): Value[] {
   if (!current && args.every((t) => t._trace === null)) {
-    const backend = defaultBackend();
-    return backend.run(graph, args.map((t) => toBackend(t._device(), backend))).map((d) => Tensor._fromDevice(d));
+    return rt().run(graph, args.map((t) => t._device())).map(concrete);
   }
   return replayGraph(graph, args, (e, ins) => bind(e.prim, ins, e.params));
 }
@@ -143,7 +185,7 @@ export function replayGraph<T>(
   graph: Graph,
   args: readonly T[],
   step: (e: Eqn, inputs: T[]) => T,
-  constant: (c: GraphConst) => T = (c) => Tensor._fromDevice(c.value) as T,
+  constant: (c: GraphConst) => T = (c) => concrete(c.value) as T,
 ): T[] {
   const env = new Map<Var, T>();
   const formals = [...graph.inputs, ...graph.captures];

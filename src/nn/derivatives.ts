@@ -18,7 +18,7 @@ import type { FloatDType } from "../ir/dtype.js";
 import { vjpImpl, jvpImpl } from "../transforms/grad.js";
 import { vmapImpl } from "../transforms/vmap.js";
 import { eye } from "../tensor/create.js";
-import * as lax from "../ops/lax.js";
+import * as lax from "../prims/lax.js";
 import { showShape } from "../ir/aval.js";
 
 type ScalarFn<S extends Shape, D extends FloatDType> = (x: Tensor<S, D>) => Tensor<[], D>;

@@ -12,6 +12,7 @@ import { matmul } from "../ops/linalg.js";
 import { zeros } from "../tensor/create.js";
 import { glorotUniform, type Initializer } from "./init.js";
 import { shapeError } from "../ops/checks.js";
+import { mlpChainMsg, mlpInputMsg } from "../ops/messages.js";
 
 /** One fully connected layer: y = x @ w + b. */
 export interface Dense<I extends number = number, O extends number = number> {
@@ -96,11 +97,7 @@ export function applyLayers<const L extends readonly Dense[], S extends Shape>(
   ls.forEach((layer, i) => {
     const [fanIn] = layer.w.shape;
     if (h.shape[h.shape.length - 1] !== fanIn) {
-      shapeError(
-        i === 0
-          ? `mlp: the input has shape [${h.shape.join(", ")}] but the first layer takes ${fanIn} inputs`
-          : `mlp: layer ${i - 1} gives ${h.shape[h.shape.length - 1]} outputs but layer ${i} takes ${fanIn} inputs`,
-      );
+      shapeError(i === 0 ? mlpInputMsg(h.shape, fanIn) : mlpChainMsg(i - 1, h.shape[h.shape.length - 1], fanIn));
     }
     const z = add(matmul(h, layer.w as AnyTensor), layer.b as AnyTensor) as AnyTensor;
     h = i < ls.length - 1 ? act(z) : z;

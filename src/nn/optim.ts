@@ -9,7 +9,7 @@ import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import { treeMap, flatten } from "../transforms/tree.js";
 import { add, sub, mul, div, sqrt, pow, astype } from "../ops/elementwise.js";
 import { tensor } from "../tensor/create.js";
-import { zerosLike } from "../ops/lax.js";
+import { zerosLike } from "../prims/lax.js";
 
 type T = AnyTensor;
 const map = treeMap;

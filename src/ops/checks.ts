@@ -1,5 +1,5 @@
 /** Run-time shape checks of the public ops: errors name the op and the shapes involved. */
-import { showShape } from "../ir/aval.js";
+import { axisOutOfRangeMsg, broadcastMsg, broadcastToDimMsg, broadcastToRankMsg, repeatedAxisMsg } from "./messages.js";
 
 export class ShapeMismatchError extends Error {
   override readonly name = "ShapeError";
@@ -9,34 +9,59 @@ export function shapeError(msg: string): never {
   throw new ShapeMismatchError(msg);
 }
 
-/** NumPy broadcasting of two shapes. */
-export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+/** NumPy broadcasting of two shapes; `message` words a failure (default: Broadcast's message). */
+export function broadcastShapes(
+  op: string,
+  a: readonly number[],
+  b: readonly number[],
+  message: (x: number, y: number, fromEnd: number) => string = (x, y, i) => broadcastMsg(op, a, b, x, y, i),
+): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 1; i <= n; i++) {
     const x = a[a.length - i] ?? 1;
     const y = b[b.length - i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
-      shapeError(`${op}: shapes ${showShape(a)} and ${showShape(b)} do not broadcast (${x} vs ${y} at axis -${i})`);
+      shapeError(message(x, y, i));
     }
     out[n - i] = x === 1 ? y : x;
   }
   return out;
 }
 
+/** Broadcasting of several shapes, folded from the left as BroadcastAll folds them (so a mismatch names the same pair). */
+export function broadcastAll(op: string, shapes: readonly (readonly number[])[]): number[] {
+  return shapes.reduce<number[]>((acc, s) => broadcastShapes(op, acc, s), []);
+}
+
+/** One-directional broadcast (BroadcastTo): trailing axis first, then the rank. */
+export function checkBroadcastTo(op: string, s: readonly number[], target: readonly number[]): void {
+  for (let i = 1; i <= s.length; i++) {
+    if (i > target.length) shapeError(broadcastToRankMsg(op, s, target));
+    const x = s[s.length - i]!;
+    const y = target[target.length - i]!;
+    if (x !== 1 && x !== y) shapeError(broadcastToDimMsg(op, s, target, x, y, i));
+  }
+}
+
 /** Normalises one axis (negative counts from the end). */
 export function normAxis(op: string, axis: number, rank: number, shape: readonly number[]): number {
   if (!Number.isInteger(axis)) shapeError(`${op}: axis must be an integer, got ${axis}`);
-  if (axis < -rank || axis >= rank) shapeError(`${op}: axis ${axis} is out of range for shape ${showShape(shape)} (rank ${rank})`);
+  if (axis < -rank || axis >= rank) shapeError(axisOutOfRangeMsg(op, shape, axis));
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Normalises an axis list; undefined means all axes. Rejects repeats. */
+/** Normalises an axis list; undefined means all axes. Rejects repeats (axis by axis, as NormalizeAxes). */
 export function normAxes(op: string, axes: number | readonly number[] | undefined | null, shape: readonly number[]): number[] {
   const r = shape.length;
   if (axes === undefined || axes === null) return shape.map((_, i) => i);
-  const list = (typeof axes === "number" ? [axes] : [...axes]).map((a) => normAxis(op, a, r, shape));
-  if (new Set(list).size !== list.length) shapeError(`${op}: repeated axis in [${typeof axes === "number" ? axes : axes.join(", ")}] for shape ${showShape(shape)}`);
+  const given = typeof axes === "number" ? [axes] : [...axes];
+  const list: number[] = [];
+  for (const a of given) {
+    const k = normAxis(op, a, r, shape);
+    if (list.includes(k)) shapeError(repeatedAxisMsg(op, a, given, shape));
+    list.push(k);
+  }
   return list.sort((x, y) => x - y);
 }
 

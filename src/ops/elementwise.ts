@@ -5,10 +5,10 @@ import type { Broadcast, BroadcastAll } from "../shape/broadcast.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { isFloat } from "../ir/dtype.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
-import * as lax from "./lax.js";
+import * as lax from "../prims/lax.js";
 import { broadcastOperands, broadcastTo } from "./operand.js";
-import { broadcastShapes } from "./checks.js";
-import type { ArithDType, FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "./types.js";
+import { broadcastAll, broadcastShapes } from "./checks.js";
+import type { ArithDType, FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "../tensor/types.js";
 
 // ---------------------------------------------------------------- binary arithmetic
 
@@ -43,6 +43,9 @@ const mulImpl = arith("mul", lax.mul);
 const divImpl = floatBinary("div", lax.div);
 const maximumImpl = binary("maximum", lax.max);
 const minimumImpl = binary("minimum", lax.min);
+// clip's two halves, named "clip" in their messages as in the type-level check
+const clipLoImpl = binary("clip", lax.max);
+const clipHiImpl = binary("clip", lax.min);
 
 export function add<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "add">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ArithDType<X, Y>> {
   return addImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "add">>, ArithDType<X, Y>>;
@@ -125,6 +128,8 @@ function whereImpl(cond: AnyTensor, x: Operand, y: Operand): AnyTensor {
   if (!(cond instanceof TensorClass) || cond.dtype !== "bool") {
     throw new TypeError(`where: the condition must be a bool tensor (from a comparison), got ${cond instanceof TensorClass ? cond.dtype : typeof cond}`);
   }
+  // in the order of the type-level fold (cond, x, y), so a mismatch names the same pair of shapes
+  broadcastAll("where", [cond, x, y].map((v) => (v instanceof TensorClass ? v.shape : [])));
   const [a, b] = broadcastOperands("where", [x, y]);
   const shape = broadcastShapes("where", cond.shape, a!.shape);
   return lax.select(broadcastTo(cond, shape), broadcastTo(a!, shape), broadcastTo(b!, shape));
@@ -137,7 +142,7 @@ export function clip<X extends Tensor<Shape, DType>, L extends Operand, H extend
   lo: L,
   hi: Check<Clip3<X, L, H>, H>,
 ): Tensor<AsShape<Clip3<X, L, H>>, ResultDType3<X, L, H>> {
-  return minimumImpl(maximumImpl(x, lo), hi as Operand) as Tensor<AsShape<Clip3<X, L, H>>, ResultDType3<X, L, H>>;
+  return clipHiImpl(clipLoImpl(x, lo), hi as Operand) as Tensor<AsShape<Clip3<X, L, H>>, ResultDType3<X, L, H>>;
 }
 
 // ---------------------------------------------------------------- unary
@@ -172,6 +177,8 @@ export const cos: FloatUnary = floatUnary("cos", lax.cos);
 export const tan: FloatUnary = floatUnary("tan", lax.tan);
 export const tanh: FloatUnary = floatUnary("tanh", lax.tanh);
 export const sqrt: FloatUnary = floatUnary("sqrt", lax.sqrt);
+/** The real cube root (negative for negative x, unlike `pow(x, 1/3)`). */
+export const cbrt: FloatUnary = floatUnary("cbrt", lax.cbrt);
 export const reciprocal: FloatUnary = floatUnary("reciprocal", (x) => lax.div(lax.onesLike(x), x));
 export const sigmoid: FloatUnary = floatUnary("sigmoid", lax.logistic);
 /** max(x, 0), with derivative 0 at x = 0 (as JAX; max's tie rule would give 0.5); NaN stays NaN. */

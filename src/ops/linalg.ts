@@ -5,9 +5,9 @@ import type { MatMul, Dot, Outer } from "../shape/matmul.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { promote } from "../ir/dtype.js";
-import { showShape } from "../ir/aval.js";
-import * as lax from "./lax.js";
+import * as lax from "../prims/lax.js";
 import { broadcastShapes, shapeError } from "./checks.js";
+import { matmulBatchMsg, matmulInnerMsg, matmulRankZeroMsg, outerMsg } from "./messages.js";
 import { broadcastTo } from "./operand.js";
 
 function operands(op: string, a: unknown, b: unknown): [AnyTensor, AnyTensor] {
@@ -19,7 +19,7 @@ function operands(op: string, a: unknown, b: unknown): [AnyTensor, AnyTensor] {
 function matmulImpl(op: string, x: AnyTensor, y: AnyTensor): AnyTensor {
   const [a0, b0] = operands(op, x, y);
   if (a0.shape.length === 0 || b0.shape.length === 0) {
-    shapeError(`${op}: operands must have rank >= 1, got ${showShape(a0.shape)} and ${showShape(b0.shape)}`);
+    shapeError(matmulRankZeroMsg(op, a0.shape, b0.shape));
   }
   const aVec = a0.shape.length === 1;
   const bVec = b0.shape.length === 1;
@@ -29,7 +29,7 @@ function matmulImpl(op: string, x: AnyTensor, y: AnyTensor): AnyTensor {
   const rb = b.shape.length;
   const k = a.shape[ra - 1]!;
   if (k !== b.shape[rb - 2]) {
-    shapeError(`${op}: inner dims differ, ${showShape(a0.shape)} @ ${showShape(b0.shape)} (${k} vs ${b.shape[rb - 2]})`);
+    shapeError(matmulInnerMsg(op, a0.shape, b0.shape, k, b.shape[rb - 2]));
   }
   let out: AnyTensor;
   if (rb === 2) {
@@ -39,7 +39,7 @@ function matmulImpl(op: string, x: AnyTensor, y: AnyTensor): AnyTensor {
     const r = lax.dotGeneral(a, b, { contract: [[1], [rb - 2]], batch: [[], []] }); // [m, ...batch, n]
     out = lax.moveAxis(r, 0, rb - 2);
   } else {
-    const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2), () => matmulBatchMsg(op, a.shape.slice(0, -2), b.shape.slice(0, -2), a0.shape, b0.shape));
     const nb = batch.length;
     const ab = broadcastTo(a, [...batch, ...a.shape.slice(-2)]);
     const bb = broadcastTo(b, [...batch, ...b.shape.slice(-2)]);
@@ -75,6 +75,6 @@ export function outer<A extends Shape, B extends Shape, D extends DType, D2 exte
   b: Check<Outer<A, B>, Tensor<B, D2>>,
 ): Tensor<AsShape<Outer<A, B>>, Promote<D, D2>> {
   const [x, y] = operands("outer", a, b);
-  if (x.shape.length !== 1 || y.shape.length !== 1) shapeError(`outer: expects 1-D vectors, got ${showShape(x.shape)} and ${showShape(y.shape)}`);
+  if (x.shape.length !== 1 || y.shape.length !== 1) shapeError(outerMsg(x.shape, y.shape));
   return lax.dotGeneral(x, y, { contract: [[], []], batch: [[], []] }) as Tensor<AsShape<Outer<A, B>>, Promote<D, D2>>;
 }

@@ -1,7 +1,7 @@
 /** Turning op arguments into tensors: numbers become scalars of the other operand's dtype. */
 import { isFloat, promote, type DType } from "../ir/dtype.js";
 import { Tensor, type AnyTensor } from "../tensor/tensor.js";
-import * as lax from "./lax.js";
+import * as lax from "../prims/lax.js";
 import { broadcastShapes } from "./checks.js";
 
 export type Operand = AnyTensor | number;

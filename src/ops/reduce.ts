@@ -3,12 +3,13 @@ import type { DType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { Reduce } from "../shape/reduce.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
+import type { AxisArg, CountDType } from "../tensor/types.js";
+export type { AxisArg } from "../tensor/types.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { isFloat } from "../ir/dtype.js";
-import * as lax from "./lax.js";
+import * as lax from "../prims/lax.js";
 import { normAxes } from "./checks.js";
 
-export type AxisArg = number | readonly number[] | undefined;
 
 /**
  * `accumulate`: "float" for mean (ints and bools average in float32), "count" for sum and prod
@@ -50,7 +51,6 @@ const meanImpl = reduction(
 );
 
 /** Bools are counted in int32 by sum and prod. */
-export type CountDType<D extends DType> = D extends "bool" ? "int32" : D;
 
 export function sum<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(
   x: Tensor<S, D>,

@@ -11,9 +11,10 @@ import type { Concat, Stack } from "../shape/concat.js";
 import type { Diagonal, Trace } from "../shape/diagonal.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
-import { showShape, sizeOf } from "../ir/aval.js";
-import * as lax from "./lax.js";
-import { checkShapeArg, normAxes, normAxis, shapeError } from "./checks.js";
+import { sizeOf } from "../ir/aval.js";
+import * as lax from "../prims/lax.js";
+import { checkBroadcastTo, checkShapeArg, normAxes, normAxis, shapeError } from "./checks.js";
+import * as msg from "./messages.js";
 import { broadcastTo as broadcastToImpl } from "./operand.js";
 import { promote } from "../ir/dtype.js";
 
@@ -33,20 +34,20 @@ export function reshape<S extends Shape, D extends DType, const NS extends Shape
 }
 function reshapeImpl(x: AnyTensor, shape: readonly number[]): AnyTensor {
   tensorArg("reshape", x);
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1)) {
-    shapeError(`reshape: a shape is an array of non-negative integers (one may be -1), got ${JSON.stringify(shape)}`);
-  }
+  if (!Array.isArray(shape)) shapeError(`reshape: a shape is an array of non-negative integers (one may be -1), got ${JSON.stringify(shape)}`);
+  const bad = shape.findIndex((d) => !Number.isInteger(d) || d < -1);
+  if (bad >= 0) shapeError(msg.reshapeInvalidDimMsg("reshape", shape[bad], shape));
   const holes = shape.filter((d) => d === -1).length;
-  if (holes > 1) shapeError(`reshape: only one dim may be -1, got ${showShape(shape)}`);
+  if (holes > 1) shapeError(msg.reshapeHolesMsg("reshape", shape));
   const n = x.size;
   let out = [...shape];
   if (holes === 1) {
     const known = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
-    if (known === 0 || n % known !== 0) shapeError(`reshape: cannot reshape ${showShape(x.shape)} (${n} elements) into ${showShape(shape)}`);
+    if (known === 0 || n % known !== 0) shapeError(msg.reshapeDivisibleMsg("reshape", x.shape, n, shape, known));
     out = shape.map((d) => (d === -1 ? n / known : d));
   }
   if (sizeOf(out) !== n) {
-    shapeError(`reshape: cannot reshape ${showShape(x.shape)} (${n} elements) into ${showShape(shape)} (${sizeOf(out)} elements)`);
+    shapeError(msg.reshapeCountMsg("reshape", x.shape, n, shape, sizeOf(out)));
   }
   return lax.reshape(x, out);
 }
@@ -65,7 +66,7 @@ export function expandDims<S extends Shape, D extends DType, const A extends num
   const t = tensorArg("expandDims", x);
   const r = t.shape.length;
   const a = axis as number;
-  if (!Number.isInteger(a) || a < -(r + 1) || a > r) shapeError(`expandDims: axis ${a} is out of range for shape ${showShape(t.shape)} (must be in [-${r + 1}, ${r}])`);
+  if (!Number.isInteger(a) || a < -(r + 1) || a > r) shapeError(msg.insertAxisOutOfRangeMsg("expandDims", t.shape, a));
   return lax.expandDims(t, a < 0 ? a + r + 1 : a) as Tensor<AsShape<ExpandDims<S, A>>, D>;
 }
 
@@ -77,8 +78,9 @@ export function squeeze<S extends Shape, D extends DType, const Ax extends numbe
   const t = tensorArg("squeeze", x);
   const ax = axis as number | readonly number[] | undefined;
   const axes = ax === undefined ? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : normAxes("squeeze", ax, t.shape);
-  for (const a of axes) {
-    if (t.shape[a] !== 1) shapeError(`squeeze: axis ${a} has size ${t.shape[a]}, not 1 (shape ${showShape(t.shape)})`);
+  for (const a of typeof ax === "number" ? [ax] : (ax ?? [])) {
+    const k = a < 0 ? a + t.shape.length : a;
+    if (t.shape[k] !== 1) shapeError(msg.squeezeSizeMsg("squeeze", a, t.shape[k], t.shape));
   }
   return lax.reshape(t, t.shape.filter((_, i) => !axes.includes(i))) as Tensor<AsShape<Squeeze<S, Ax>>, D>;
 }
@@ -93,7 +95,7 @@ export function transpose<S extends Shape, D extends DType, const P extends read
   const p = perm as readonly number[] | undefined;
   const full = p === undefined ? t.shape.map((_, i) => r - 1 - i) : p.map((a) => (Number.isInteger(a) && a >= -r && a < r ? (a < 0 ? a + r : a) : -1));
   if (full.length !== r || full.includes(-1) || new Set(full).size !== r) {
-    shapeError(`transpose: [${(p ?? []).join(", ")}] is not a permutation of the axes of ${showShape(t.shape)}`);
+    shapeError(msg.notAPermutationMsg("transpose", p ?? [], t.shape));
   }
   return lax.transpose(t, full) as Tensor<AsShape<Transpose<S, P>>, D>;
 }
@@ -119,9 +121,7 @@ export function broadcastTo<S extends Shape, D extends DType, const NS extends S
 ): Tensor<AsShape<BroadcastTo<S, NS>>, D> {
   const t = tensorArg("broadcastTo", x);
   const target = checkShapeArg("broadcastTo", shape);
-  const off = target.length - t.shape.length;
-  const ok = off >= 0 && t.shape.every((d, i) => d === 1 || d === target[i + off]);
-  if (!ok) shapeError(`broadcastTo: cannot broadcast ${showShape(t.shape)} to ${showShape(target)}`);
+  checkBroadcastTo("broadcastTo", t.shape, target);
   return broadcastToImpl(t, target) as Tensor<AsShape<BroadcastTo<S, NS>>, D>;
 }
 
@@ -134,12 +134,12 @@ export function index<S extends Shape, D extends DType, const I extends number, 
   axis?: A,
 ): Tensor<AsShape<Index<S, I, A>>, D> {
   const t = tensorArg("index", x);
-  if (t.shape.length === 0) shapeError("index: cannot index a rank-0 tensor (shape [])");
+  if (t.shape.length === 0) shapeError(msg.indexRankZeroMsg("index"));
   const ax = normAxis("index", axis ?? 0, t.shape.length, t.shape);
   const n = t.shape[ax]!;
   const k = i as number;
   if (!Number.isInteger(k)) shapeError(`index: the index must be an integer, got ${k}`);
-  if (k < -n || k >= n) shapeError(`index: ${k} is out of bounds for axis ${ax} of size ${n} (shape ${showShape(t.shape)})`);
+  if (k < -n || k >= n) shapeError(msg.indexOutOfBoundsMsg("index", k, axis ?? 0, n, t.shape));
   const at = k < 0 ? k + n : k;
   const s = lax.slice(t, t.shape.map((_, a) => (a === ax ? at : 0)), t.shape.map((d, a) => (a === ax ? at + 1 : d)));
   return lax.reshape(s, t.shape.filter((_, a) => a !== ax)) as Tensor<AsShape<Index<S, I, A>>, D>;
@@ -156,7 +156,6 @@ export function slice<S extends Shape, D extends DType, const Spec extends reado
   const t = tensorArg("slice", x);
   const sp = spec as readonly SliceEntry[];
   if (!Array.isArray(sp)) shapeError("slice: the spec is an array with one entry per leading axis");
-  if (sp.length > t.shape.length) shapeError(`slice: ${sp.length} entries for shape ${showShape(t.shape)} (rank ${t.shape.length})`);
   const start: number[] = [];
   const limit: number[] = [];
   const strides: number[] = [];
@@ -170,7 +169,7 @@ export function slice<S extends Shape, D extends DType, const Spec extends reado
     }
     const [s0, e0, st0] = e;
     const step = st0 ?? 1;
-    if (!Number.isInteger(step) || step < 1) shapeError(`slice: step must be a positive integer, got ${step} on axis ${a}`);
+    if (!Number.isInteger(step) || step < 1) shapeError(msg.sliceStepMsg("slice", step, a));
     const clampIdx = (v: number | null | undefined, dflt: number) => {
       if (v === null || v === undefined) return dflt;
       if (!Number.isInteger(v)) shapeError(`slice: bounds must be integers, got ${v} on axis ${a}`);
@@ -183,6 +182,8 @@ export function slice<S extends Shape, D extends DType, const Spec extends reado
     limit.push(en);
     strides.push(step);
   });
+  // after the entries' own checks, as in the type-level walk
+  if (sp.length > t.shape.length) shapeError(msg.sliceTooManyMsg("slice", sp.length, t.shape));
   return lax.slice(t, start, limit, strides) as Tensor<AsShape<Slice<S, Spec>>, D>;
 }
 
@@ -192,7 +193,7 @@ type ShapesOf<Ts extends readonly Tensor<Shape, DType>[]> = { [K in keyof Ts]: T
 type DTypeOfList<Ts extends readonly Tensor<Shape, DType>[]> = Ts[number] extends Tensor<Shape, infer D> ? D : never;
 
 function joinArgs(op: string, xs: readonly AnyTensor[]): AnyTensor[] {
-  if (!Array.isArray(xs) || xs.length === 0) shapeError(`${op}: needs a non-empty array of tensors`);
+  if (!Array.isArray(xs) || xs.length === 0) shapeError(msg.joinEmptyMsg(op));
   xs.forEach((x) => tensorArg(op, x));
   const dtype = xs.map((x) => x.dtype).reduce(promote);
   return xs.map((x) => lax.convert(x, dtype));
@@ -205,13 +206,14 @@ export function concatenate<const Ts extends readonly Tensor<Shape, DType>[], co
 ): Tensor<AsShape<Concat<ShapesOf<Ts>, A, "concatenate">>, DTypeOfList<Ts>> {
   const ts = joinArgs("concatenate", xs as readonly AnyTensor[]);
   const r = ts[0]!.shape.length;
-  if (r === 0) shapeError("concatenate: cannot concatenate rank-0 tensors (use stack)");
+  if (r === 0) shapeError(msg.concatRankZeroMsg("concatenate"));
   const ax = normAxis("concatenate", axis ?? 0, r, ts[0]!.shape);
-  for (const t of ts) {
-    if (t.shape.length !== r || t.shape.some((d, i) => i !== ax && d !== ts[0]!.shape[i])) {
-      shapeError(`concatenate: shapes ${showShape(ts[0]!.shape)} and ${showShape(t.shape)} differ outside axis ${ax}`);
-    }
-  }
+  ts.slice(1).forEach((t, j) => {
+    const prev = ts[j]!.shape; // each shape against the one before it, as Concat
+    if (t.shape.length !== r) shapeError(msg.concatRankMsg("concatenate", prev, t.shape));
+    const at = t.shape.findIndex((d, i) => i !== ax && d !== prev[i]);
+    if (at >= 0) shapeError(msg.concatDimMsg("concatenate", prev, t.shape, at, prev[at], t.shape[at], axis ?? 0));
+  });
   return lax.concatenate(ts, ax) as Tensor<AsShape<Concat<ShapesOf<Ts>, A, "concatenate">>, DTypeOfList<Ts>>;
 }
 
@@ -222,14 +224,13 @@ export function stack<const Ts extends readonly Tensor<Shape, DType>[], const A 
 ): Tensor<AsShape<Stack<ShapesOf<Ts>, A>>, DTypeOfList<Ts>> {
   const ts = joinArgs("stack", xs as readonly AnyTensor[]);
   const s0 = ts[0]!.shape;
-  for (const t of ts) {
-    if (t.shape.length !== s0.length || t.shape.some((d, i) => d !== s0[i])) {
-      shapeError(`stack: shapes ${showShape(s0)} and ${showShape(t.shape)} differ; stack needs equal shapes`);
-    }
-  }
+  ts.slice(1).forEach((t, j) => {
+    const prev = ts[j]!.shape;
+    if (t.shape.length !== s0.length || t.shape.some((d, i) => d !== s0[i])) shapeError(msg.stackUnequalMsg("stack", prev, t.shape));
+  });
   const r = s0.length + 1;
   const a = axis ?? 0;
-  if (!Number.isInteger(a) || a < -r || a >= r) shapeError(`stack: axis ${a} is out of range for the result of rank ${r}`);
+  if (!Number.isInteger(a) || a < -r || a >= r) shapeError(msg.insertAxisOutOfRangeMsg("stack", s0, a));
   const ax = a < 0 ? a + r : a;
   return lax.concatenate(ts.map((t) => lax.expandDims(t, ax)), ax) as Tensor<AsShape<Stack<ShapesOf<Ts>, A>>, DTypeOfList<Ts>>;
 }
@@ -251,11 +252,11 @@ export function diagonal<S extends Shape, D extends DType, const O extends numbe
 
 function diagonalImpl(op: string, t: AnyTensor, offset: number, axis1: number, axis2: number): AnyTensor {
   const r = t.shape.length;
-  if (r < 2) shapeError(`${op}: needs rank >= 2, got shape ${showShape(t.shape)}`);
+  if (r < 2) shapeError(msg.diagonalRankMsg(op, t.shape));
   if (!Number.isInteger(offset)) shapeError(`${op}: offset must be an integer, got ${offset}`);
   const a1 = normAxis(op, axis1, r, t.shape);
   const a2 = normAxis(op, axis2, r, t.shape);
-  if (a1 === a2) shapeError(`${op}: axis1 and axis2 must differ, got ${axis1} and ${axis2} for shape ${showShape(t.shape)}`);
+  if (a1 === a2) shapeError(msg.diagonalAxesMsg(op, axis1, axis2, t.shape));
   const rest = t.shape.map((_, i) => i).filter((i) => i !== a1 && i !== a2);
   const moved = lax.transpose(t, [...rest, a1, a2]);
   const n = t.shape[a1]!;

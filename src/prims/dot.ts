@@ -5,24 +5,16 @@
  */
 import { showShape, stridesOf, stridedOffsets, type AbstractValue } from "../ir/aval.js";
 import { allocate } from "../ir/dtype.js";
-import type { BatchDim, Primitive } from "../ir/primitive.js";
-import { bind } from "../ir/trace.js";
-import { HostArray } from "../backend/host-array.js";
+import { HostArray } from "../ir/host-array.js";
+import { freeAxes, type ContractionDims } from "../ir/kernel.js";
+import type { BatchDim } from "../ir/primitive.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import * as lax from "../ops/lax.js";
-import { inversePerm } from "./structural.js";
+import { addAny } from "./elementwise.js";
+import { inversePerm, transpose } from "./structural.js";
+import { apply, type Prim } from "./util.js";
 
-export interface DotGeneralParams {
-  /** [lhs axes, rhs axes] contracted pairwise. */
-  readonly contract: readonly [readonly number[], readonly number[]];
-  /** [lhs axes, rhs axes] mapped pairwise. */
-  readonly batch: readonly [readonly number[], readonly number[]];
-}
-
-export function freeAxes(rank: number, ...used: (readonly number[])[]): number[] {
-  const all = used.flat();
-  return Array.from({ length: rank }, (_, i) => i).filter((i) => !all.includes(i));
-}
+/** contract: [lhs axes, rhs axes] contracted pairwise; batch: [lhs axes, rhs axes] mapped pairwise. */
+export type DotGeneralParams = ContractionDims;
 
 function dotAval(x: AbstractValue, y: AbstractValue, { contract, batch }: DotGeneralParams): AbstractValue {
   const bad = () => {
@@ -79,11 +71,11 @@ function transposeLhs(ct: T, x: T, y: T, p: DotGeneralParams): T {
   const rf = freeAxes(y.shape.length, rc, rb);
   const ctRf = rf.map((_, i) => nb + lf.length + i);
   const ctB = lb.map((_, i) => i);
-  const g = lax.dotGeneral(ct, y, { contract: [ctRf, rf], batch: [ctB, [...rb]] });
+  const g = dotGeneral(ct, y, { contract: [ctRf, rf], batch: [ctB, [...rb]] });
   // g's axes: [batch (lb order), lf, remaining rhs axes = rc sorted ascending]
   const rcSorted = [...rc].sort((a, b) => a - b);
   const src = [...lb, ...lf, ...rcSorted.map((r) => lc[rc.indexOf(r)]!)];
-  return lax.transpose(g, inversePerm(src));
+  return transpose(g, inversePerm(src));
 }
 
 /**
@@ -98,18 +90,18 @@ function transposeRhs(ct: T, x: T, y: T, p: DotGeneralParams): T {
   const rf = freeAxes(y.shape.length, rc, rb);
   const ctLf = lf.map((_, i) => nb + i);
   const ctB = lb.map((_, i) => i);
-  const g = lax.dotGeneral(x, ct, { contract: [lf, ctLf], batch: [[...lb], ctB] });
+  const g = dotGeneral(x, ct, { contract: [lf, ctLf], batch: [[...lb], ctB] });
   // g's axes: [batch (rb order), x's remaining axes = lc ascending -> paired rc, rf]
   const lcSorted = [...lc].sort((a, b) => a - b);
   const src = [...rb, ...lcSorted.map((l) => rc[lc.indexOf(l)]!), ...rf];
-  return lax.transpose(g, inversePerm(src));
+  return transpose(g, inversePerm(src));
 }
 
-export const dotGeneralP: Primitive<DotGeneralParams> = {
+export const dotGeneralP: Prim<DotGeneralParams> = {
   name: "dot_general",
   abstractEval: ([x, y], p) => dotAval(x!, y!, p),
   impl: ([x, y], p, out) => dotImpl(x!, y!, p, out),
-  jvp: ([x, y], [tx, ty], p) => lax.addAny(tx && lax.dotGeneral(tx, y!, p), ty && lax.dotGeneral(x!, ty, p)),
+  jvp: ([x, y], [tx, ty], p) => addAny(tx && dotGeneral(tx, y!, p), ty && dotGeneral(x!, ty, p)),
   vjp(ct, [x, y], p, _out, wanted) {
     return [wanted[0] ? transposeLhs(ct, x!, y!, p) : null, wanted[1] ? transposeRhs(ct, x!, y!, p) : null];
   },
@@ -118,16 +110,21 @@ export const dotGeneralP: Primitive<DotGeneralParams> = {
     const [dx, dy]: BatchDim[] = [dims[0]!, dims[1]!];
     if (dx !== null && dy !== null) {
       const q: DotGeneralParams = { contract: [shift(p.contract[0]), shift(p.contract[1])], batch: [[0, ...shift(p.batch[0])], [0, ...shift(p.batch[1])]] };
-      return [bind(dotGeneralP, [x!, y!], q), 0];
+      return [apply(dotGeneralP, [x!, y!], q), 0];
     }
     if (dx !== null) {
       // the mapped axis is lhs's first free axis: it lands right after the batch axes
       const q: DotGeneralParams = { contract: [shift(p.contract[0]), p.contract[1]], batch: [shift(p.batch[0]), p.batch[1]] };
-      return [bind(dotGeneralP, [x!, y!], q), p.batch[0].length];
+      return [apply(dotGeneralP, [x!, y!], q), p.batch[0].length];
     }
     const q: DotGeneralParams = { contract: [p.contract[0], shift(p.contract[1])], batch: [p.batch[0], shift(p.batch[1])] };
     const lf = freeAxes(x!.shape.length, p.contract[0], p.batch[0]).length;
-    return [bind(dotGeneralP, [x!, y!], q), p.batch[0].length + lf];
+    return [apply(dotGeneralP, [x!, y!], q), p.batch[0].length + lf];
   },
+  lower: { kind: "contraction", dims: (p) => p },
   showParams: (p) => `contract=${JSON.stringify(p.contract)} batch=${JSON.stringify(p.batch)}`,
 };
+
+export function dotGeneral(x: T, y: T, params: DotGeneralParams): T {
+  return apply(dotGeneralP, [x, y], params);
+}

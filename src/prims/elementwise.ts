@@ -1,16 +1,31 @@
 /**
  * Elementwise primitives. Operands have equal shapes and dtypes (the public ops broadcast and
- * promote before binding), so the reference implementation is a flat loop.
+ * promote before binding), so the reference implementation is a flat loop, and each one lowers
+ * to an expression over the ALU ops of ir/kernel.ts (`K`): it fuses wherever its operands do.
  */
-import { bind } from "../ir/trace.js";
 import { allocate, castScalar, isFloat, type DType } from "../ir/dtype.js";
-import type { Primitive } from "../ir/primitive.js";
-import { HostArray } from "../backend/host-array.js";
+import { HostArray } from "../ir/host-array.js";
+import { K, type Expr } from "../ir/kernel.js";
+import type { BatchDim, Lowering } from "../ir/primitive.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import * as lax from "../ops/lax.js";
-import { batchElementwise, nanMax, nanMin, requireFloat, sameAvals } from "./util.js";
+import { broadcastLeading, full, onesLike, zerosLike } from "./broadcast.js";
+import { apply, nanMax, nanMin, requireFloat, sameAvals, type Prim } from "./util.js";
 
 type T = AnyTensor;
+type Primitive<P extends object = object> = Prim<P>;
+
+/** An elementwise lowering from a function of the operands' expressions. */
+const ew = <P extends object = object>(expr: (args: readonly Expr[], params: P) => Expr): Lowering<P> => ({ kind: "elementwise", expr });
+
+/** Batching rule for primitives that act elementwise: give every operand the mapped axis. */
+function batchElementwise(prim: Primitive, params: object) {
+  return (inputs: readonly T[], dims: readonly BatchDim[]): [T, BatchDim] => {
+    const bi = dims.findIndex((d) => d !== null);
+    const b = inputs[bi]!.shape[0]!;
+    const aligned = inputs.map((x, i) => (dims[i] === null ? broadcastLeading(x, b) : x));
+    return [apply(prim, aligned, params), 0];
+  };
+}
 
 function map1(x: HostArray, dtype: DType, f: (a: number) => number): HostArray {
   const out = allocate(dtype, x.size);
@@ -44,6 +59,8 @@ interface UnarySpec {
   /** Rules that replace the deriv-based ones (on the same object, so batching keeps them). */
   jvp?: Primitive["jvp"];
   vjp?: Primitive["vjp"];
+  /** The kernel expression of f. */
+  lower: (x: Expr) => Expr;
 }
 
 function unary(spec: UnarySpec): Primitive {
@@ -60,66 +77,84 @@ function unary(spec: UnarySpec): Primitive {
       spec.jvp ??
       (([x], [t], _p, out) => {
         if (t === null || !spec.deriv) return null;
-        return lax.mul(t, spec.deriv(x!, out));
+        return mul(t, spec.deriv(x!, out));
       }),
     vjp:
       spec.vjp ??
       ((ct, [x], _p, out) => {
         if (!spec.deriv) return [null];
-        return [lax.mul(ct, spec.deriv(x!, out))];
+        return [mul(ct, spec.deriv(x!, out))];
       }),
-    batch: (ins, dims) => [bind(prim, [ins[0]!], {}), dims[0]!],
+    batch: (ins, dims) => [apply(prim, [ins[0]!], {}), dims[0]!],
+    lower: ew(([x]) => spec.lower(x!)),
   };
   return prim;
 }
+
+const c = (x: Expr, v: number): Expr => K.c(v, x.dtype);
 
 // one object: a spread copy with replaced rules would batch into the original (zero-derivative) neg
 export const negP: Primitive = unary({
   name: "neg",
   f: (x) => -x,
   deriv: null,
-  jvp: (_x, [t]) => (t === null ? null : lax.neg(t)),
-  vjp: (ct) => [lax.neg(ct)],
+  jvp: (_x, [t]) => (t === null ? null : neg(t)),
+  vjp: (ct) => [neg(ct)],
+  lower: K.neg,
 });
-export const expP = unary({ name: "exp", f: Math.exp, deriv: (_x, out) => out, floatOnly: true });
-export const logP = unary({ name: "log", f: Math.log, deriv: (x) => lax.div(lax.onesLike(x), x), floatOnly: true });
+export const expP = unary({ name: "exp", f: Math.exp, deriv: (_x, out) => out, floatOnly: true, lower: K.exp });
+export const logP = unary({ name: "log", f: Math.log, deriv: (x) => div(onesLike(x), x), floatOnly: true, lower: K.log });
 export const log1pP = unary({
   name: "log1p",
   f: Math.log1p,
-  deriv: (x) => lax.div(lax.onesLike(x), lax.add(x, lax.onesLike(x))),
+  deriv: (x) => div(onesLike(x), add(x, onesLike(x))),
   floatOnly: true,
+  lower: K.log1p,
 });
-export const sinP = unary({ name: "sin", f: Math.sin, deriv: (x) => lax.cos(x), floatOnly: true });
-export const cosP = unary({ name: "cos", f: Math.cos, deriv: (x) => lax.neg(lax.sin(x)), floatOnly: true });
+export const sinP = unary({ name: "sin", f: Math.sin, deriv: (x) => cos(x), floatOnly: true, lower: K.sin });
+export const cosP = unary({ name: "cos", f: Math.cos, deriv: (x) => neg(sin(x)), floatOnly: true, lower: K.cos });
 export const tanP = unary({
   name: "tan",
   f: Math.tan,
-  deriv: (_x, out) => lax.add(lax.onesLike(out), lax.integerPow(out, 2)),
+  deriv: (_x, out) => add(onesLike(out), integerPow(out, 2)),
   floatOnly: true,
+  lower: K.tan,
 });
 export const tanhP = unary({
   name: "tanh",
   f: Math.tanh,
-  deriv: (_x, out) => lax.sub(lax.onesLike(out), lax.integerPow(out, 2)),
+  deriv: (_x, out) => sub(onesLike(out), integerPow(out, 2)),
   floatOnly: true,
+  lower: K.tanh,
 });
 export const sqrtP = unary({
   name: "sqrt",
   f: Math.sqrt,
-  deriv: (_x, out) => lax.div(lax.full(out.shape, 0.5, out.dtype), out),
+  deriv: (_x, out) => div(full(out.shape, 0.5, out.dtype), out),
   floatOnly: true,
+  lower: K.sqrt,
 });
 export const logisticP = unary({
   name: "logistic",
   f: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  deriv: (_x, out) => lax.mul(out, lax.sub(lax.onesLike(out), out)),
+  deriv: (_x, out) => mul(out, sub(onesLike(out), out)),
   floatOnly: true,
+  // 1 / (1 + exp(-x)): exp overflows to inf for very negative x and the result is then 0
+  lower: (x) => K.div(c(x, 1), K.add(c(x, 1), K.exp(K.neg(x)))),
 });
-export const absP = unary({ name: "abs", f: Math.abs, deriv: (x) => lax.sign(x) });
-export const signP = unary({ name: "sign", f: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), deriv: null });
+/** The real cube root: sign(x) · |x|^(1/3), with d/dx = 1 / (3 · cbrt(x)²). */
+export const cbrtP = unary({
+  name: "cbrt",
+  f: Math.cbrt,
+  deriv: (_x, out) => div(onesLike(out), mulScalar(integerPow(out, 2), 3)),
+  floatOnly: true,
+  lower: (x) => K.mul(K.sign(x), K.exp(K.div(K.log(K.abs(x)), c(x, 3)))),
+});
+export const absP = unary({ name: "abs", f: Math.abs, deriv: (x) => sign(x), lower: K.abs });
+export const signP = unary({ name: "sign", f: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), deriv: null, lower: K.sign });
 
 /** Blocks differentiation: the identity whose derivative is zero. */
-export const stopGradientP = unary({ name: "stop_gradient", f: (x) => x, deriv: null });
+export const stopGradientP = unary({ name: "stop_gradient", f: (x) => x, deriv: null, lower: (x) => x });
 
 export interface IntegerPowParams {
   readonly y: number;
@@ -128,13 +163,24 @@ export const integerPowP: Primitive<IntegerPowParams> = {
   name: "integer_pow",
   abstractEval: ([x]) => x!,
   impl: ([x], { y }, out) => map1(x!, out.dtype, (a) => a ** y),
-  jvp: ([x], [t], { y }) => (t === null ? null : lax.mul(t, powDeriv(x!, y))),
-  vjp: (ct, [x], { y }) => [lax.mul(ct, powDeriv(x!, y))],
-  batch: (ins, dims, p) => [bind(integerPowP, [ins[0]!], p), dims[0]!],
+  jvp: ([x], [t], { y }) => (t === null ? null : mul(t, powDeriv(x!, y))),
+  vjp: (ct, [x], { y }) => [mul(ct, powDeriv(x!, y))],
+  batch: (ins, dims, p) => [apply(integerPowP, [ins[0]!], p), dims[0]!],
+  lower: ew(([x], { y }) => powExpr(x!, y)),
   showParams: (p) => `y=${p.y}`,
 };
 const powDeriv = (x: T, y: number): T =>
-  y === 0 ? lax.zerosLike(x) : lax.mulScalar(y === 1 ? lax.onesLike(x) : lax.integerPow(x, y - 1), y);
+  y === 0 ? zerosLike(x) : mulScalar(y === 1 ? onesLike(x) : integerPow(x, y - 1), y);
+
+/** x^n by repeated squaring (shared nodes are computed once by the kernels). */
+function powExpr(x: Expr, n: number): Expr {
+  if (n === 0) return c(x, 1);
+  if (n < 0) return K.div(c(x, 1), powExpr(x, -n));
+  if (n === 1) return x;
+  const half = powExpr(x, Math.floor(n / 2));
+  const sq = K.mul(half, half);
+  return n % 2 === 0 ? sq : K.mul(sq, x);
+}
 
 export interface ConvertParams {
   readonly dtype: DType;
@@ -143,9 +189,10 @@ export const convertP: Primitive<ConvertParams> = {
   name: "convert_element_type",
   abstractEval: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
   impl: ([x], { dtype }) => map1(x!, dtype, (a) => castScalar(dtype, a)),
-  jvp: ([x], [t], { dtype }) => (t === null || !isFloat(dtype) || !isFloat(x!.dtype) ? null : lax.convert(t, dtype)),
-  vjp: (ct, [x]) => [isFloat(x!.dtype) && isFloat(ct.dtype) ? lax.convert(ct, x!.dtype) : null],
-  batch: (ins, dims, p) => [bind(convertP, [ins[0]!], p), dims[0]!],
+  jvp: ([x], [t], { dtype }) => (t === null || !isFloat(dtype) || !isFloat(x!.dtype) ? null : convert(t, dtype)),
+  vjp: (ct, [x]) => [isFloat(x!.dtype) && isFloat(ct.dtype) ? convert(ct, x!.dtype) : null],
+  batch: (ins, dims, p) => [apply(convertP, [ins[0]!], p), dims[0]!],
+  lower: ew(([x], { dtype }) => K.cast(x!, dtype)),
   showParams: (p) => `dtype=${p.dtype}`,
 };
 
@@ -157,6 +204,7 @@ interface BinarySpec {
   jvp: (x: T, y: T, tx: T | null, ty: T | null, out: T) => T | null;
   vjp: (ct: T, x: T, y: T, out: T, wanted: readonly boolean[]) => (T | null)[];
   outDtype?: DType;
+  lower: (a: Expr, b: Expr) => Expr;
 }
 
 function binary(spec: BinarySpec): Primitive {
@@ -172,6 +220,7 @@ function binary(spec: BinarySpec): Primitive {
     jvp: ([x, y], [tx, ty], _p, out) => (tx === null && ty === null ? null : spec.jvp(x!, y!, tx!, ty!, out)),
     vjp: (ct, [x, y], _p, out, wanted) => spec.vjp(ct, x!, y!, out, wanted),
     batch: (ins, dims) => batchElementwise(prim, {})(ins, dims),
+    lower: ew(([a, b]) => spec.lower(a!, b!)),
   };
   return prim;
 }
@@ -180,96 +229,103 @@ const when = <R>(w: boolean, f: () => R): R | null => (w ? f() : null);
 
 export const addP = binary({
   name: "add",
+  lower: K.add,
   f: (a, b) => a + b,
-  jvp: (_x, _y, tx, ty) => lax.addAny(tx, ty),
+  jvp: (_x, _y, tx, ty) => addAny(tx, ty),
   vjp: (ct) => [ct, ct],
 });
 export const subP = binary({
   name: "sub",
+  lower: K.sub,
   f: (a, b) => a - b,
-  jvp: (_x, _y, tx, ty) => (ty === null ? tx : tx === null ? lax.neg(ty) : lax.sub(tx, ty)),
-  vjp: (ct, _x, _y, _o, w) => [ct, when(w[1]!, () => lax.neg(ct))],
+  jvp: (_x, _y, tx, ty) => (ty === null ? tx : tx === null ? neg(ty) : sub(tx, ty)),
+  vjp: (ct, _x, _y, _o, w) => [ct, when(w[1]!, () => neg(ct))],
 });
 export const mulP = binary({
   name: "mul",
+  lower: K.mul,
   f: (a, b) => a * b,
-  jvp: (x, y, tx, ty) => lax.addAny(tx && lax.mul(tx, y), ty && lax.mul(x, ty)),
-  vjp: (ct, x, y, _o, w) => [when(w[0]!, () => lax.mul(ct, y)), when(w[1]!, () => lax.mul(x, ct))],
+  jvp: (x, y, tx, ty) => addAny(tx && mul(tx, y), ty && mul(x, ty)),
+  vjp: (ct, x, y, _o, w) => [when(w[0]!, () => mul(ct, y)), when(w[1]!, () => mul(x, ct))],
 });
 export const divP = binary({
   name: "div",
+  lower: K.div,
   f: (a, b) => a / b,
   // d(x/y) = dx/y - out*dy/y
   jvp: (_x, y, tx, ty, out) =>
-    lax.addAny(tx && lax.div(tx, y), ty && lax.neg(lax.div(lax.mul(out, ty), y))),
+    addAny(tx && div(tx, y), ty && neg(div(mul(out, ty), y))),
   vjp: (ct, _x, y, out, w) => [
-    when(w[0]!, () => lax.div(ct, y)),
-    when(w[1]!, () => lax.neg(lax.div(lax.mul(ct, out), y))),
+    when(w[0]!, () => div(ct, y)),
+    when(w[1]!, () => neg(div(mul(ct, out), y))),
   ],
 });
 
 /** log(x) where x > 0, else 0: the factor in d(x^y)/dy, safe where x^y does not depend on y. */
 const safeLog = (x: T) => {
   // JAX's rule: log(x) with x = 0 replaced by 1, so the factor is 0 there; NaN for x < 0
-  const isZero = lax.eq(x, lax.zerosLike(x));
-  return lax.log(lax.select(isZero, lax.onesLike(x), x));
+  const isZero = eq(x, zerosLike(x));
+  return log(select(isZero, onesLike(x), x));
 };
 /** y * x^(y-1), and 0 where y == 0 (not 0 * x^-1 = NaN at x = 0), as JAX does. */
 const powDx = (x: T, y: T) => {
-  const zero = lax.zerosLike(y);
-  return lax.select(lax.eq(y, zero), zero, lax.mul(y, lax.pow(x, lax.sub(y, lax.onesLike(y)))));
+  const zero = zerosLike(y);
+  return select(eq(y, zero), zero, mul(y, pow(x, sub(y, onesLike(y)))));
 };
 export const powP = binary({
   name: "pow",
+  lower: K.pow,
   f: (a, b) => a ** b,
   jvp: (x, y, tx, ty, out) =>
-    lax.addAny(tx && lax.mul(tx, powDx(x, y)), ty && lax.mul(ty, lax.mul(out, safeLog(x)))),
+    addAny(tx && mul(tx, powDx(x, y)), ty && mul(ty, mul(out, safeLog(x)))),
   vjp: (ct, x, y, out, w) => [
-    when(w[0]!, () => lax.mul(ct, powDx(x, y))),
-    when(w[1]!, () => lax.mul(ct, lax.mul(out, safeLog(x)))),
+    when(w[0]!, () => mul(ct, powDx(x, y))),
+    when(w[1]!, () => mul(ct, mul(out, safeLog(x)))),
   ],
 });
 
 /** Where x and y tie, max/min share the derivative equally, as JAX does. */
 function chooserWeights(x: T, y: T, pick: (x: T, y: T) => T): [T, T] {
-  const half = lax.full(x.shape, 0.5, x.dtype);
-  const one = lax.onesLike(x);
-  const zero = lax.zerosLike(x);
-  const wx = lax.select(lax.eq(x, y), half, lax.select(pick(x, y), one, zero));
-  return [wx, lax.sub(one, wx)];
+  const half = full(x.shape, 0.5, x.dtype);
+  const one = onesLike(x);
+  const zero = zerosLike(x);
+  const wx = select(eq(x, y), half, select(pick(x, y), one, zero));
+  return [wx, sub(one, wx)];
 }
-function chooser(name: string, f: (a: number, b: number) => number, pick: (x: T, y: T) => T): Primitive {
+function chooser(name: string, f: (a: number, b: number) => number, pick: (x: T, y: T) => T, lower: (a: Expr, b: Expr) => Expr): Primitive {
   return binary({
     name,
     f,
+    lower,
     jvp: (x, y, tx, ty) => {
       const [wx, wy] = chooserWeights(x, y, pick);
-      return lax.addAny(tx && lax.mul(tx, wx), ty && lax.mul(ty, wy));
+      return addAny(tx && mul(tx, wx), ty && mul(ty, wy));
     },
     vjp: (ct, x, y) => {
       const [wx, wy] = chooserWeights(x, y, pick);
-      return [lax.mul(ct, wx), lax.mul(ct, wy)];
+      return [mul(ct, wx), mul(ct, wy)];
     },
   });
 }
-export const maxP = chooser("max", nanMax, (x, y) => lax.gt(x, y));
-export const minP = chooser("min", nanMin, (x, y) => lax.lt(x, y));
+export const maxP = chooser("max", nanMax, (x, y) => gt(x, y), K.max);
+export const minP = chooser("min", nanMin, (x, y) => lt(x, y), K.min);
 
-function compare(name: string, f: (a: number, b: number) => boolean): Primitive {
+function compare(name: string, f: (a: number, b: number) => boolean, lower: (a: Expr, b: Expr) => Expr): Primitive {
   return binary({
     name,
+    lower,
     f: (a, b) => (f(a, b) ? 1 : 0),
     jvp: () => null,
     vjp: () => [null, null],
     outDtype: "bool",
   });
 }
-export const ltP = compare("lt", (a, b) => a < b);
-export const leP = compare("le", (a, b) => a <= b);
-export const gtP = compare("gt", (a, b) => a > b);
-export const geP = compare("ge", (a, b) => a >= b);
-export const eqP = compare("eq", (a, b) => a === b);
-export const neP = compare("ne", (a, b) => a !== b);
+export const ltP = compare("lt", (a, b) => a < b, K.lt);
+export const leP = compare("le", (a, b) => a <= b, K.le);
+export const gtP = compare("gt", (a, b) => a > b, K.gt);
+export const geP = compare("ge", (a, b) => a >= b, K.ge);
+export const eqP = compare("eq", (a, b) => a === b, K.eq);
+export const neP = compare("ne", (a, b) => a !== b, K.ne);
 
 // ---------------------------------------------------------------- select
 
@@ -293,20 +349,56 @@ export const selectP: Primitive = {
   },
   jvp([p, x, y], [, tx, ty]) {
     if (tx === null && ty === null) return null;
-    return lax.select(p!, tx ?? lax.zerosLike(x!), ty ?? lax.zerosLike(y!));
+    return select(p!, tx ?? zerosLike(x!), ty ?? zerosLike(y!));
   },
   vjp(ct, [p], _params, _out, w) {
-    const zero = lax.zerosLike(ct);
-    return [null, when(w[1]!, () => lax.select(p!, ct, zero)), when(w[2]!, () => lax.select(p!, zero, ct))];
+    const zero = zerosLike(ct);
+    return [null, when(w[1]!, () => select(p!, ct, zero)), when(w[2]!, () => select(p!, zero, ct))];
   },
   batch: (ins, dims) => batchElementwise(selectP, {})(ins, dims),
+  lower: ew(([p, x, y]) => K.where(p!, x!, y!)),
 };
 
-export function isElementwise(name: string): boolean {
-  return ELEMENTWISE.has(name);
-}
-const ELEMENTWISE = new Set<string>();
-for (const p of [negP, expP, logP, log1pP, sinP, cosP, tanP, tanhP, sqrtP, logisticP, absP, signP, stopGradientP,
-  integerPowP, convertP, addP, subP, mulP, divP, powP, maxP, minP, ltP, leP, gtP, geP, eqP, neP, selectP] as const) {
-  ELEMENTWISE.add(p.name);
+// ---------------------------------------------------------------- internal ops
+
+export const neg = (x: T) => apply(negP, [x], {});
+export const exp = (x: T) => apply(expP, [x], {});
+export const log = (x: T) => apply(logP, [x], {});
+export const log1p = (x: T) => apply(log1pP, [x], {});
+export const sin = (x: T) => apply(sinP, [x], {});
+export const cos = (x: T) => apply(cosP, [x], {});
+export const tan = (x: T) => apply(tanP, [x], {});
+export const tanh = (x: T) => apply(tanhP, [x], {});
+export const sqrt = (x: T) => apply(sqrtP, [x], {});
+export const cbrt = (x: T) => apply(cbrtP, [x], {});
+export const abs = (x: T) => apply(absP, [x], {});
+export const sign = (x: T) => apply(signP, [x], {});
+export const logistic = (x: T) => apply(logisticP, [x], {});
+export const integerPow = (x: T, y: number) => (y === 1 ? x : apply(integerPowP, [x], { y }));
+export const stopGradient = (x: T) => apply(stopGradientP, [x], {});
+export const convert = (x: T, dtype: DType) => (x.dtype === dtype ? x : apply(convertP, [x], { dtype }));
+
+export const add = (x: T, y: T) => apply(addP, [x, y], {});
+export const sub = (x: T, y: T) => apply(subP, [x, y], {});
+export const mul = (x: T, y: T) => apply(mulP, [x, y], {});
+export const div = (x: T, y: T) => apply(divP, [x, y], {});
+export const pow = (x: T, y: T) => apply(powP, [x, y], {});
+export const max = (x: T, y: T) => apply(maxP, [x, y], {});
+export const min = (x: T, y: T) => apply(minP, [x, y], {});
+export const lt = (x: T, y: T) => apply(ltP, [x, y], {});
+export const le = (x: T, y: T) => apply(leP, [x, y], {});
+export const gt = (x: T, y: T) => apply(gtP, [x, y], {});
+export const ge = (x: T, y: T) => apply(geP, [x, y], {});
+export const eq = (x: T, y: T) => apply(eqP, [x, y], {});
+export const ne = (x: T, y: T) => apply(neP, [x, y], {});
+export const select = (pred: T, x: T, y: T) => apply(selectP, [pred, x, y], {});
+
+/** x * c for a number c, skipping the multiply by one. */
+export const mulScalar = (x: T, c: number) => (c === 1 ? x : mul(x, full(x.shape, c, x.dtype)));
+
+/** Adds two possibly-zero (null) tangents. */
+export function addAny(a: T | null, b: T | null): T | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return add(a, b);
 }

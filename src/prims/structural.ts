@@ -1,81 +1,18 @@
-/** Primitives that move data without arithmetic: broadcast, reshape, transpose, slice, pad, concatenate. */
-import { sizeOf, stridesOf, stridedOffsets, showShape, type AbstractValue } from "../ir/aval.js";
-import { allocate, type AnyTypedArray } from "../ir/dtype.js";
-import type { Primitive } from "../ir/primitive.js";
-import { bind } from "../ir/trace.js";
-import { HostArray } from "../backend/host-array.js";
-import type { AnyTensor } from "../tensor/tensor.js";
-import * as lax from "../ops/lax.js";
-
 /**
- * out[i0..ik] = x[base + sum_k i_k * strides[k]]: broadcasts, transposes and slices are all this
- * one affine gather.
+ * Primitives that move data without arithmetic: transpose, slice, pad, concatenate (broadcast and
+ * reshape are in broadcast.ts). Transposes and slices lower to index maps; pad and concatenate to
+ * masked index maps, so none of them is ever a copy of its own.
  */
-export function affineGather(x: AnyTypedArray, dtype: AbstractValue["dtype"], outShape: readonly number[], base: number, strides: readonly number[]): AnyTypedArray {
-  const offs = stridedOffsets(outShape, strides, base);
-  const o = allocate(dtype, offs.length);
-  for (let i = 0; i < offs.length; i++) o[i] = x[offs[i]!]!;
-  return o;
-}
+import { sizeOf, stridesOf, stridedOffsets, showShape } from "../ir/aval.js";
+import { allocate } from "../ir/dtype.js";
+import { HostArray, affineGather } from "../ir/host-array.js";
+import { K, type Expr, type View } from "../ir/kernel.js";
+import type { AnyTensor } from "../tensor/tensor.js";
+import { broadcastLeading, zerosLike } from "./broadcast.js";
+import { apply, fail, type Prim } from "./util.js";
 
-const fail = (msg: string): never => {
-  throw new Error(`internal: ${msg}`);
-};
-
-// ---------------------------------------------------------------- broadcast_in_dim
-
-export interface BroadcastParams {
-  readonly shape: readonly number[];
-  /** dims[i]: the output axis that input axis i becomes (increasing). */
-  readonly dims: readonly number[];
-}
-export const broadcastInDimP: Primitive<BroadcastParams> = {
-  name: "broadcast_in_dim",
-  abstractEval([x], { shape, dims }) {
-    if (dims.length !== x!.shape.length) fail(`broadcast_in_dim dims ${dims} for rank ${x!.shape.length}`);
-    dims.forEach((d, i) => {
-      const s = x!.shape[i]!;
-      if (d < 0 || d >= shape.length || (s !== 1 && s !== shape[d]) || (i > 0 && d <= dims[i - 1]!)) {
-        fail(`broadcast_in_dim of ${showShape(x!.shape)} to ${showShape(shape)} with dims [${dims}]`);
-      }
-    });
-    return { shape, dtype: x!.dtype };
-  },
-  impl([x], { shape, dims }, out) {
-    const xs = stridesOf(x!.shape);
-    const strides = shape.map(() => 0);
-    dims.forEach((d, i) => {
-      if (x!.shape[i] !== 1) strides[d] = xs[i]!;
-    });
-    return new HostArray(affineGather(x!.data, out.dtype, shape, 0, strides), shape, out.dtype);
-  },
-  jvp: (_x, [t], p) => (t === null ? null : lax.broadcastInDim(t, p.shape, p.dims)),
-  vjp(ct, [x], { shape, dims }) {
-    // sum over the new axes and over the size-1 axes that were stretched, then restore x's shape
-    const summed = shape.map((_, i) => i).filter((i) => !dims.includes(i) || (x!.shape[dims.indexOf(i)] === 1 && shape[i] !== 1));
-    return [lax.reshape(lax.reduceSum(ct, summed), x!.shape)];
-  },
-  batch: ([x], _d, p) => [bind(broadcastInDimP, [x!], { shape: [x!.shape[0]!, ...p.shape], dims: [0, ...p.dims.map((d) => d + 1)] }), 0],
-  showParams: (p) => `shape=${showShape(p.shape)} dims=[${p.dims.join(",")}]`,
-};
-
-// ---------------------------------------------------------------- reshape
-
-export interface ReshapeParams {
-  readonly shape: readonly number[];
-}
-export const reshapeP: Primitive<ReshapeParams> = {
-  name: "reshape",
-  abstractEval([x], { shape }) {
-    if (sizeOf(shape) !== sizeOf(x!.shape)) fail(`reshape ${showShape(x!.shape)} to ${showShape(shape)}`);
-    return { shape, dtype: x!.dtype };
-  },
-  impl: ([x], { shape }) => new HostArray(x!.data, shape, x!.dtype),
-  jvp: (_x, [t], p) => (t === null ? null : lax.reshape(t, p.shape)),
-  vjp: (ct, [x]) => [lax.reshape(ct, x!.shape)],
-  batch: ([x], _d, p) => [bind(reshapeP, [x!], { shape: [x!.shape[0]!, ...p.shape] }), 0],
-  showParams: (p) => `shape=${showShape(p.shape)}`,
-};
+type T = AnyTensor;
+type Primitive<P extends object = object> = Prim<P>;
 
 // ---------------------------------------------------------------- transpose
 
@@ -94,9 +31,16 @@ export const transposeP: Primitive<TransposeParams> = {
     const xs = stridesOf(x!.shape);
     return new HostArray(affineGather(x!.data, out.dtype, out.shape, 0, perm.map((p) => xs[p]!)), out.shape, out.dtype);
   },
-  jvp: (_x, [t], p) => (t === null ? null : lax.transpose(t, p.perm)),
-  vjp: (ct, _x, { perm }) => [lax.transpose(ct, inversePerm(perm))],
-  batch: ([x], _d, p) => [bind(transposeP, [x!], { perm: [0, ...p.perm.map((a) => a + 1)] }), 0],
+  jvp: (_x, [t], p) => (t === null ? null : transpose(t, p.perm)),
+  vjp: (ct, _x, { perm }) => [transpose(ct, inversePerm(perm))],
+  batch: ([x], _d, p) => [apply(transposeP, [x!], { perm: [0, ...p.perm.map((a) => a + 1)] }), 0],
+  lower: {
+    kind: "view",
+    view: (v, { perm }) => {
+      const moved: View = { shape: perm.map((p) => v.shape[p]!), strides: perm.map((p) => v.strides[p]!), offset: v.offset };
+      return v.mask ? { ...moved, mask: perm.map((p) => v.mask![p]!) } : moved;
+    },
+  },
   showParams: (p) => `perm=[${p.perm.join(",")}]`,
 };
 
@@ -130,20 +74,27 @@ export const sliceP: Primitive<SliceParams> = {
     const base = start.reduce((acc, st, i) => acc + st * xs[i]!, 0);
     return new HostArray(affineGather(x!.data, out.dtype, out.shape, base, xs.map((s, i) => s * strides[i]!)), out.shape, out.dtype);
   },
-  jvp: (_x, [t], p) => (t === null ? null : lax.slice(t, p.start, p.limit, p.strides)),
+  jvp: (_x, [t], p) => (t === null ? null : slice(t, p.start, p.limit, p.strides)),
   vjp(ct, [x], { start, strides }) {
     const high = x!.shape.map((d, i) => {
       const n = ct.shape[i]!;
       return n === 0 ? d - start[i]! : d - (start[i]! + (n - 1) * strides[i]! + 1);
     });
     // an empty slice has nothing to pad from: its cotangent is zero
-    if (ct.shape.some((d) => d === 0)) return [lax.zerosLike(x!)];
-    return [lax.pad(ct, start, high, strides.map((s) => s - 1))];
+    if (ct.shape.some((d) => d === 0)) return [zerosLike(x!)];
+    return [pad(ct, start, high, strides.map((s) => s - 1))];
   },
   batch: ([x], _d, p) => [
-    bind(sliceP, [x!], { start: [0, ...p.start], limit: [x!.shape[0]!, ...p.limit], strides: [1, ...p.strides] }),
+    apply(sliceP, [x!], { start: [0, ...p.start], limit: [x!.shape[0]!, ...p.limit], strides: [1, ...p.strides] }),
     0,
   ],
+  lower: {
+    kind: "view",
+    view: (v, { start, strides }, out) =>
+      v.mask
+        ? null
+        : { shape: out.shape, strides: v.strides.map((s, i) => s * strides[i]!), offset: v.offset + start.reduce((acc, st, i) => acc + st * v.strides[i]!, 0) },
+  },
   showParams: (p) => `start=[${p.start}] limit=[${p.limit}] strides=[${p.strides}]`,
 };
 
@@ -172,14 +123,27 @@ export const padP: Primitive<PadParams> = {
     for (let i = 0; i < d.length; i++) o[offs[i]!] = d[i]!;
     return new HostArray(o, out.shape, out.dtype);
   },
-  jvp: (_x, [t], p) => (t === null ? null : lax.pad(t, p.low, p.high, p.interior)),
+  jvp: (_x, [t], p) => (t === null ? null : pad(t, p.low, p.high, p.interior)),
   vjp(ct, [x], { low, interior }) {
     const s = x!.shape;
-    if (s.some((d) => d === 0)) return [lax.zerosLike(x!)];
+    if (s.some((d) => d === 0)) return [zerosLike(x!)];
     const limit = s.map((d, i) => low[i]! + (d - 1) * (interior[i]! + 1) + 1);
-    return [lax.slice(ct, low, limit, interior.map((v) => v + 1))];
+    return [slice(ct, low, limit, interior.map((v) => v + 1))];
   },
-  batch: ([x], _d, p) => [bind(padP, [x!], { low: [0, ...p.low], high: [0, ...p.high], interior: [0, ...p.interior] }), 0],
+  batch: ([x], _d, p) => [apply(padP, [x!], { low: [0, ...p.low], high: [0, ...p.high], interior: [0, ...p.interior] }), 0],
+  lower: {
+    kind: "gather",
+    // element i lands at low + i·(interior + 1); everything else reads 0
+    views: ([v], { low, interior }, out) => [
+      {
+        shape: out.shape,
+        strides: v!.strides,
+        offset: v!.offset,
+        mask: v!.shape.map((d, i) => ({ lo: low[i]!, hi: d === 0 ? low[i]! : low[i]! + (d - 1) * (interior[i]! + 1) + 1, step: interior[i]! + 1 })),
+      },
+    ],
+    expr: ([x]) => x!,
+  },
   showParams: (p) => `low=[${p.low}] high=[${p.high}] interior=[${p.interior}]`,
 };
 
@@ -218,7 +182,7 @@ export const concatenateP: Primitive<ConcatParams> = {
   },
   jvp(xs, ts, p) {
     if (ts.every((t) => t === null)) return null;
-    return lax.concatenate(ts.map((t, i) => t ?? lax.zerosLike(xs[i]!)), p.axis);
+    return concatenate(ts.map((t, i) => t ?? zerosLike(xs[i]!)), p.axis);
   },
   vjp(ct, xs, { axis }, _out, wanted) {
     let at = 0;
@@ -226,13 +190,57 @@ export const concatenateP: Primitive<ConcatParams> = {
       const start = ct.shape.map((_, k) => (k === axis ? at : 0));
       const limit = ct.shape.map((d, k) => (k === axis ? at + x.shape[axis]! : d));
       at += x.shape[axis]!;
-      return wanted[i] ? lax.slice(ct, start, limit) : null;
+      return wanted[i] ? slice(ct, start, limit) : null;
     });
   },
   batch(xs, dims, { axis }) {
     const b = xs[dims.findIndex((d) => d !== null)]!.shape[0]!;
-    const aligned = xs.map((x, i) => (dims[i] === null ? lax.broadcastLeading(x, b) : x));
-    return [bind(concatenateP, aligned, { axis: axis + 1 }), 0];
+    const aligned = xs.map((x, i) => (dims[i] === null ? broadcastLeading(x, b) : x));
+    return [apply(concatenateP, aligned, { axis: axis + 1 }), 0];
+  },
+  lower: {
+    kind: "gather",
+    // operand j owns the positions [at_j, at_j + n_j) of the axis
+    views(vs, { axis }, out) {
+      let at = 0;
+      return vs.map((v) => {
+        const n = v.shape[axis]!;
+        const mask = out.shape.map((d, k) => (k === axis ? { lo: at, hi: at + n, step: 1 } : { lo: 0, hi: d, step: 1 }));
+        at += n;
+        return { shape: out.shape, strides: v.strides, offset: v.offset, mask };
+      });
+    },
+    expr(loads, valid) {
+      let e: Expr = loads[loads.length - 1]!;
+      for (let j = loads.length - 2; j >= 0; j--) e = K.where(valid[j]!, loads[j]!, e);
+      return e;
+    },
   },
   showParams: (p) => `axis=${p.axis}`,
 };
+
+// ---------------------------------------------------------------- internal ops
+
+export function transpose(x: T, perm: readonly number[]): T {
+  return perm.every((p, i) => p === i) ? x : apply(transposeP, [x], { perm: [...perm] });
+}
+export function slice(x: T, start: readonly number[], limit: readonly number[], strides?: readonly number[]): T {
+  const st = strides ? [...strides] : start.map(() => 1);
+  if (start.every((s, i) => s === 0 && limit[i] === x.shape[i] && st[i] === 1)) return x;
+  return apply(sliceP, [x], { start: [...start], limit: [...limit], strides: st });
+}
+export function pad(x: T, low: readonly number[], high: readonly number[], interior: readonly number[]): T {
+  if (low.every((l, i) => l === 0 && high[i] === 0 && interior[i] === 0)) return x;
+  return apply(padP, [x], { low: [...low], high: [...high], interior: [...interior] });
+}
+export function concatenate(xs: readonly T[], axis: number): T {
+  return xs.length === 1 ? xs[0]! : apply(concatenateP, xs, { axis });
+}
+
+/** Moves axis `from` to position `to`. */
+export function moveAxis(x: T, from: number, to: number): T {
+  if (from === to) return x;
+  const perm = x.shape.map((_, i) => i).filter((i) => i !== from);
+  perm.splice(to, 0, from);
+  return transpose(x, perm);
+}

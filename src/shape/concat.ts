@@ -5,6 +5,7 @@ import type { Dim, Shape, ShapeError, ShowShape, ShowDim, Dynamic } from "./core
 import type { NormalizeAxis, NormalizeInsertAxis, ReplaceAt, InsertAt } from "./axis.js";
 import type { AxisOutOfRangeMsg } from "./reduce.js";
 import type { Add } from "./arith.js";
+import type { InsertAxisOutOfRangeMsg } from "./reshape.js";
 
 /** Two dims that must be equal: the static one when one is dynamic; DimMismatch if they differ. */
 type MergeDim<X extends Dim, Y extends Dim> = { a: X; b: Y } extends { a: Y; b: X } ? X : number extends X ? Y : number extends Y ? X : X extends Y ? X : DimMismatch;
@@ -17,7 +18,8 @@ interface DimMismatch {
  * Concatenate along Axis (negative allowed): all shapes have the same rank and equal dims outside
  * Axis (a dynamic dim matches anything); the Axis dims are added. A list of unknown length gives the
  * element shape with a `number` at Axis; an unknown rank gives `number[]`. Errors:
- * `concat: need at least one shape`,
+ * `concat: needs a non-empty array of tensors`,
+ * `concat: cannot concatenate rank-0 tensors (use stack)`,
  * `concat: axis 2 is out of range for shape [2, 3] (rank 2)`,
  * `concat: shapes [2, 3] and [2] differ in rank (2 vs 1)`,
  * `concat: shapes [2, 3] and [4, 3] differ at axis 0 (2 vs 4); only axis 1 may differ`.
@@ -27,14 +29,19 @@ export type Concat<Shapes extends readonly Shape[], Axis extends number = 0, Op 
   : Shapes extends readonly [infer F extends Shape, ...infer T extends readonly Shape[]]
     ? AnyUnknownRank<Shapes> extends true
       ? number[]
-      : NormalizeAxis<Axis, F["length"]> extends infer K extends number
-        ? [K] extends [never]
-          ? ShapeError<AxisOutOfRangeMsg<F, Axis, Op>>
-          : number extends K
-            ? Dynamic<F["length"]>
-            : ConcatLoop<T, K, Axis, Op, F, [...F]>
-        : never
-    : ShapeError<`${Op}: need at least one shape`>;
+      : F extends readonly []
+        ? ShapeError<ConcatRankZeroMsg<Op>>
+        : NormalizeAxis<Axis, F["length"]> extends infer K extends number
+          ? [K] extends [never]
+            ? ShapeError<AxisOutOfRangeMsg<F, Axis, Op>>
+            : number extends K
+              ? Dynamic<F["length"]>
+              : ConcatLoop<T, K, Axis, Op, F, [...F]>
+          : never
+    : ShapeError<JoinEmptyMsg<Op>>;
+
+type JoinEmptyMsg<Op extends string> = `${Op}: needs a non-empty array of tensors`;
+type ConcatRankZeroMsg<Op extends string> = `${Op}: cannot concatenate rank-0 tensors (use stack)`;
 
 type ConcatLoop<
   Shapes extends readonly Shape[],
@@ -93,26 +100,24 @@ type WithAxis<E extends Shape, Axis extends number, Op extends string, Insert ex
   : Insert extends true
     ? NormalizeInsertAxis<Axis, E["length"]> extends infer K extends number
       ? [K] extends [never]
-        ? ShapeError<InsertOutOfRangeMsg<E, Axis, Op>>
+        ? ShapeError<InsertAxisOutOfRangeMsg<E, Axis, Op>>
         : number extends K
           ? Dynamic<Add<E["length"], 1>>
           : InsertAt<E, K, number>
       : never
     : NormalizeAxis<Axis, E["length"]> extends infer K extends number
       ? [K] extends [never]
-        ? ShapeError<AxisOutOfRangeMsg<E, Axis, Op>>
+        ? ShapeError<E extends readonly [] ? ConcatRankZeroMsg<Op> : AxisOutOfRangeMsg<E, Axis, Op>>
         : number extends K
           ? Dynamic<E["length"]>
           : ReplaceAt<E, K, number>
       : never;
 
-type InsertOutOfRangeMsg<S extends Shape, Axis extends number, Op extends string> = `${Op}: axis ${Axis} is out of range for shape ${ShowShape<S>} (must be in [-${Add<S["length"], 1>}, ${S["length"]}])`;
-
 /**
  * Stack along a new axis at Axis (an insertion point in [-(r+1), r]): all shapes must be equal (a
  * dynamic dim matches anything); the new dim is the number of shapes (`number` for a list of
  * unknown length). Errors:
- * `stack: need at least one shape`,
+ * `stack: needs a non-empty array of tensors`,
  * `stack: all shapes must be equal, got [2, 3] and [3, 2]`,
  * `stack: axis 3 is out of range for shape [2, 3] (must be in [-3, 2])`.
  */
@@ -125,14 +130,14 @@ export type Stack<Shapes extends readonly Shape[], Axis extends number = 0, Op e
         ? M extends [...infer MT extends Dim[]]
           ? NormalizeInsertAxis<Axis, MT["length"]> extends infer K extends number
             ? [K] extends [never]
-              ? ShapeError<InsertOutOfRangeMsg<MT, Axis, Op>>
+              ? ShapeError<InsertAxisOutOfRangeMsg<MT, Axis, Op>>
               : number extends K
                 ? Dynamic<Add<MT["length"], 1>>
                 : InsertAt<MT, K, Shapes["length"]>
             : never
           : M
         : never
-    : ShapeError<`${Op}: need at least one shape`>;
+    : ShapeError<JoinEmptyMsg<Op>>;
 
 type StackLoop<Shapes extends readonly Shape[], Op extends string, Prev extends Shape, Acc extends Dim[]> = Shapes extends readonly [
   infer X extends Shape,

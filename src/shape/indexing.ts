@@ -9,7 +9,7 @@ import type { Abs, CeilDiv, IsNat, IsNegative, Lt, Max0, Min, Sub } from "./arit
 /**
  * Index S with the integer I along Axis: the axis is dropped. A static I must be in [-n, n) for a
  * static size n. Unknown rank gives `number[]`; a dynamic axis gives r-1 `number`s. Errors:
- * `index: 5 is out of bounds for axis 0 of size 3`,
+ * `index: 5 is out of bounds for axis 0 of size 3 (shape [3, 4])`,
  * `index: cannot index a rank-0 tensor (shape [])`,
  * `index: axis 2 is out of range for shape [3, 4] (rank 2)`.
  */
@@ -26,7 +26,7 @@ export type Index<S extends Shape, I extends number, Axis extends number = 0, Op
             ? number extends I | N
               ? RemoveAt<S, K>
               : [NormalizeAxis<I, N>] extends [never]
-                ? ShapeError<`${Op}: ${I} is out of bounds for axis ${Axis} of size ${N}`>
+                ? ShapeError<`${Op}: ${I} is out of bounds for axis ${Axis} of size ${N} (shape ${ShowShape<S>})`>
                 : RemoveAt<S, K>
             : never
       : never;
@@ -45,7 +45,7 @@ export type SliceEntry = null | undefined | readonly [SliceBound?, SliceBound?, 
  * Each sliced axis gets max(0, ceil((end - start) / step)) after Python's normalisation, exactly
  * when its size and the bounds are static (else `number`). Errors:
  * `slice: too many indices (3) for shape [2, 3]`,
- * `slice: step must be >= 1, got 0 (axis 0)`.
+ * `slice: step must be a positive integer, got 0 (axis 0)`.
  */
 export type Slice<S extends Shape, Spec extends readonly SliceEntry[], Op extends string = "slice"> = number extends S["length"]
   ? number[]
@@ -94,7 +94,7 @@ type SliceDim<N extends Dim, P, Op extends string, Ax extends number> = P extend
       : ShapeError<BadStepMsg<number, Op, Ax>>
   : never;
 
-type BadStepMsg<C extends number, Op extends string, Ax extends number> = `${Op}: step must be >= 1, got ${ShowDim<C>} (axis ${Ax})`;
+type BadStepMsg<C extends number, Op extends string, Ax extends number> = `${Op}: step must be a positive integer, got ${ShowDim<C>} (axis ${Ax})`;
 
 /** max(0, ceil((end - start) / step)) after normalising start (default 0) and end (default N). */
 type SliceLen<N extends Dim, A, B, Step extends number> = A extends null | undefined

@@ -81,11 +81,14 @@ export type ExpandDims<S extends Shape, Axis extends number, Op extends string =
   ? number[]
   : NormalizeInsertAxis<Axis, S["length"]> extends infer K extends number
     ? [K] extends [never]
-      ? ShapeError<`${Op}: axis ${Axis} is out of range for shape ${ShowShape<S>} (must be in [-${Add<S["length"], 1>}, ${S["length"]}])`>
+      ? ShapeError<InsertAxisOutOfRangeMsg<S, Axis, Op>>
       : number extends K
         ? Dynamic<Add<S["length"], 1>>
         : InsertAt<S, K, 1>
     : never;
+
+/** The message `${Op}: axis 3 is out of range for shape [2, 3] (must be in [-3, 2])` (ExpandDims, Stack). */
+export type InsertAxisOutOfRangeMsg<S extends Shape, Axis extends number, Op extends string> = `${Op}: axis ${Axis} is out of range for shape ${ShowShape<S>} (must be in [-${Add<S["length"], 1>}, ${S["length"]}])`;
 
 /**
  * Remove size-1 dims. Without Axes: every static 1 (a dynamic dim makes the result `number[]`,

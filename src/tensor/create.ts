@@ -3,10 +3,11 @@ import { allocate, castScalar, isDType, type AnyTypedArray, type DType } from ".
 import { showShape, sizeOf } from "../ir/aval.js";
 import type { Check, Shape, ShapeError } from "../shape/core.js";
 import type { Sub, CeilDiv, Max0 } from "../shape/arith.js";
-import { HostArray } from "../backend/host-array.js";
-import { defaultBackend } from "../backend/registry.js";
+import { HostArray } from "../ir/host-array.js";
+import { fromHost as hostValue } from "../ir/trace.js";
 import { Tensor, type AnyTensor } from "./tensor.js";
-import { shapeError } from "../ops/checks.js";
+import { checkShapeArg, shapeError } from "../ops/checks.js";
+import { raggedArrayMsg, raggedLengthMsg, raggedScalarMsg } from "../ops/messages.js";
 
 export type NestedData = number | boolean | readonly NestedData[];
 
@@ -19,7 +20,42 @@ type DataShape<T, Depth extends unknown[] = []> = Depth["length"] extends 10
       : [T["length"], ...DataShape<T[number], [...Depth, 0]>]
     : [];
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
-type DataCheck<T> = true extends IsUnion<DataShape<T>> ? ShapeError<"tensor: ragged nested array (rows of different lengths)"> : DataShape<T>;
+type DataCheck<T> = true extends IsUnion<DataShape<T>>
+  ? ShapeError<RaggedAt<T, FirstShape<T>, ""> extends infer M extends string ? ([M] extends [never] ? "tensor: ragged nested array (rows of different lengths)" : M) : never>
+  : DataShape<T>;
+
+/** The shape read off the first element at every level, as the run-time check reads it. */
+type FirstShape<T, Depth extends unknown[] = []> = Depth["length"] extends 10
+  ? []
+  : T extends readonly []
+    ? [0]
+    : T extends readonly [infer F, ...unknown[]]
+      ? [T["length"], ...FirstShape<F, [...Depth, 0]>]
+      : [];
+/**
+ * The first place (depth first, as the run-time walk) where data T departs from shape S, as the
+ * message the run-time check gives (ops/messages.ts, raggedLengthMsg and the two after it); never if
+ * none (a plain array's length is only known at run time).
+ */
+type RaggedAt<T, S extends readonly number[], Path extends string> = S extends readonly [infer N extends number, ...infer Rest extends number[]]
+  ? T extends readonly unknown[]
+    ? number extends T["length"]
+      ? never
+      : T["length"] extends N
+        ? RaggedRows<T, Rest, Path, []>
+        : `tensor: ragged nested array: ${Where<Path>} has length ${T["length"]} where length ${N} was expected`
+    : `tensor: ragged nested array: ${Where<Path>} has a scalar where length ${N} was expected`
+  : T extends readonly unknown[]
+    ? `tensor: ragged nested array: ${Where<Path>} is an array where a number was expected`
+    : never;
+type RaggedRows<T extends readonly unknown[], S extends readonly number[], Path extends string, I extends 0[]> = T extends readonly [infer H, ...infer R]
+  ? RaggedAt<H, S, `${Path}[${I["length"]}]`> extends infer M
+    ? [M] extends [never]
+      ? RaggedRows<R, S, Path, [...I, 0]>
+      : M
+    : never
+  : never;
+type Where<Path extends string> = Path extends "" ? "the data" : Path;
 /** The element types of nested data (never for empty arrays). */
 type Leaves<T, Depth extends unknown[] = []> = Depth["length"] extends 10
   ? number
@@ -34,7 +70,7 @@ type FlatData = Float32Array | Float64Array | Int32Array | Uint8Array | readonly
 
 /** Wraps host data (already validated) as a tensor on the default backend. */
 export function fromHost(data: AnyTypedArray, shape: readonly number[], dtype: DType): AnyTensor {
-  return Tensor._fromDevice(defaultBackend().fromHost(new HostArray(data, [...shape], dtype)));
+  return hostValue(new HostArray(data, [...shape], dtype)) as AnyTensor;
 }
 
 /** Rejects values an int32 tensor cannot hold (rather than letting them wrap around). */
@@ -53,14 +89,14 @@ function nestedShape(data: unknown): number[] {
   for (let d: unknown = data; Array.isArray(d); d = d[0]) shape.push(d.length);
   const walk = (d: unknown, axis: number, path: string): void => {
     if (axis === shape.length) {
-      if (Array.isArray(d)) shapeError(`tensor: ragged nested array: ${path || "the data"} is an array where a number was expected`);
+      if (Array.isArray(d)) shapeError(raggedArrayMsg(path));
       if (typeof d !== "number" && typeof d !== "boolean") {
         throw new TypeError(`tensor: elements must be numbers or booleans, got ${d === null ? "null" : typeof d} at ${path || "the top"}`);
       }
       return;
     }
     if (!Array.isArray(d) || d.length !== shape[axis]) {
-      shapeError(`tensor: ragged nested array: ${path || "the data"} has ${Array.isArray(d) ? `length ${d.length}` : "a scalar"} where length ${shape[axis]} was expected`);
+      shapeError(Array.isArray(d) ? raggedLengthMsg(path, d.length, shape[axis]!) : raggedScalarMsg(path, shape[axis]!));
     }
     d.forEach((e, i) => walk(e, axis + 1, `${path}[${i}]`));
   };
@@ -76,8 +112,7 @@ export function tensor<const T extends NestedData, D extends DType = DataDType<T
 export function tensor<const A extends FlatData, const S extends Shape, D extends DType = ArrayDType<A>>(data: A, shape: S, dtype?: D): Tensor<[...S], D>;
 export function tensor(data: unknown, shapeOrDtype?: unknown, maybeDtype?: unknown): AnyTensor {
   if (Array.isArray(shapeOrDtype)) {
-    const shape = shapeOrDtype as number[];
-    if (shape.some((d) => !Number.isInteger(d) || d < 0)) shapeError(`tensor: invalid shape ${JSON.stringify(shape)}`);
+    const shape = checkShapeArg("tensor", shapeOrDtype);
     const src = data as FlatData;
     if (!ArrayBuffer.isView(src) && !Array.isArray(src)) throw new TypeError("tensor: with a shape, data must be a typed array or an array of numbers");
     const dtype = checkDType("tensor", maybeDtype ?? (src instanceof Float64Array ? "float64" : src instanceof Int32Array ? "int32" : src instanceof Uint8Array ? "bool" : "float32"));
@@ -122,10 +157,7 @@ export function ones<const S extends Shape, D extends DType = "float32">(shape: 
 }
 
 function checkShape(op: string, shape: unknown): number[] {
-  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
-    shapeError(`${op}: a shape is an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  }
-  return [...(shape as number[])];
+  return [...checkShapeArg(op, shape)];
 }
 
 type ArangeLen<Start extends number, Stop extends number, Step extends number> = Step extends 1 ? Max0<Sub<Stop, Start>> : CeilDiv<Max0<Sub<Stop, Start>>, Step>;

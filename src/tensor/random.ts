@@ -8,7 +8,7 @@ import { sizeOf } from "../ir/aval.js";
 import type { Shape } from "../shape/core.js";
 import type { Tensor } from "./tensor.js";
 import { fromHost } from "./create.js";
-import { shapeError } from "../ops/checks.js";
+import { checkShapeArg } from "../ops/checks.js";
 
 /** A PRNG key: two 32-bit words. Immutable; derive new keys with `split` or `foldIn`. */
 export class PRNGKey {
@@ -87,8 +87,7 @@ export function foldIn(k: PRNGKey, data: number): PRNGKey {
 }
 
 function checkShape(op: string, shape: unknown): number[] {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) shapeError(`random.${op}: invalid shape ${JSON.stringify(shape)}`);
-  return [...(shape as number[])];
+  return [...checkShapeArg(`random.${op}`, shape)];
 }
 
 /** Uniform in [0, 1) with 24 (float32) or 53 (float64) random bits. */

@@ -1,9 +1,10 @@
 import type { AbstractValue } from "../ir/aval.js";
 import type { AnyTypedArray, DType, TypedArrayFor } from "../ir/dtype.js";
 import type { Var } from "../ir/graph.js";
-import type { Builder } from "../ir/trace.js";
-import type { DeviceArray } from "../backend/backend.js";
-import type { HostArray } from "../backend/host-array.js";
+import { installValues, type Builder } from "../ir/trace.js";
+import type { DeviceArray } from "../ir/device.js";
+import type { HostArray } from "../ir/host-array.js";
+import type { TraceRef, Value } from "../ir/value.js";
 import type { Shape } from "../shape/core.js";
 import { TensorMethods } from "./methods.js";
 
@@ -16,17 +17,12 @@ export type NestedArray<S extends Shape, E> = S extends readonly []
 
 type Element<D extends DType> = D extends "bool" ? boolean : number;
 
-interface TraceRef {
-  readonly builder: Builder;
-  readonly v: Var;
-}
-
 /**
  * A tensor whose shape is part of its type: `Tensor<[4096, 2]>`. A literal dim is checked at
  * compile time, `number` at run time. A tensor is either concrete (it owns an array on a
  * backend) or symbolic (a value inside a trace of grad, vmap, jit or makeGraph).
  */
-export class Tensor<S extends Shape = Shape, D extends DType = "float32"> extends TensorMethods {
+export class Tensor<S extends Shape = Shape, D extends DType = "float32"> extends TensorMethods implements Value {
   /** @internal */ readonly _trace: TraceRef | null;
   /** @internal */ private readonly _value: DeviceArray | null;
   readonly shape: S;
@@ -121,6 +117,9 @@ export class Tensor<S extends Shape = Shape, D extends DType = "float32"> extend
 
 /** A tensor of any shape and dtype: the currency of the internals. */
 export type AnyTensor = Tensor<Shape, DType>;
+
+// the IR makes its values through this (it cannot import the Tensor class)
+installValues({ traced: (b, v) => Tensor._fromTrace(b, v), concrete: (a) => Tensor._fromDevice(a) });
 
 function notConcrete(what: string): Error {
   return new Error(

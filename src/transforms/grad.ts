@@ -1,10 +1,10 @@
 import { flatten, unflatten, checkSameTree, showTree } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
-import { vjpGraph, jvpGraph } from "./interpreters.js";
+import { vjpGraph, jvpGraph } from "../prims/interpreters.js";
 import { isFloat } from "../ir/dtype.js";
 import { showShape } from "../ir/aval.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import * as lax from "../ops/lax.js";
+import * as lax from "../prims/lax.js";
 
 export type Argnums = number | readonly number[];
 

@@ -5,17 +5,17 @@ import { sizeOf } from "../ir/aval.js";
 import { isFloat } from "../ir/dtype.js";
 import { Tensor, type AnyTensor } from "../tensor/tensor.js";
 import type { TreeFn } from "./trace-tree.js";
-import * as lax from "../ops/lax.js";
-import { HostArray } from "../backend/host-array.js";
+import * as lax from "../prims/lax.js";
+import { HostArray } from "../ir/host-array.js";
+import { fromHost as hostValue } from "../ir/trace.js";
 import { allocate } from "../ir/dtype.js";
-import { defaultBackend } from "../backend/registry.js";
 
 /** The standard basis of a space of shape `shape`, stacked: [n, ...shape]. */
 function basis(shape: readonly number[], dtype: AnyTensor["dtype"]): AnyTensor {
   const n = sizeOf(shape);
   const data = allocate(dtype, n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return Tensor._fromDevice(defaultBackend().fromHost(new HostArray(data, [n, ...shape], dtype)));
+  return hostValue(new HostArray(data, [n, ...shape], dtype)) as AnyTensor;
 }
 
 function singleTensorArg(name: string, args: readonly unknown[], argnum: number): AnyTensor {

@@ -1,6 +1,7 @@
 import { flatten, unflatten, treeKey, type TreeDef } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { callGraph, currentBuilder, escapedTracer } from "../ir/trace.js";
+import { call } from "../prims/call.js";
 import { showAval } from "../ir/aval.js";
 import type { Graph } from "../ir/graph.js";
 import type { AnyTensor } from "../tensor/tensor.js";
@@ -23,12 +24,17 @@ export function newJitCache(): JitCache {
 
 /**
  * Runs `f` staged: traced once per signature (pytree structure, shapes, dtypes), optimised, and
- * run as one graph. Inside another transformation, f is simply traced into the enclosing graph
- * (that graph is what gets optimised and compiled).
+ * run as one graph. Inside another transformation, the traced graph becomes a call equation
+ * (prims/call.ts) of the enclosing trace: the transformations transform it as one graph, and the
+ * compiler inlines it into the enclosing program.
  */
 export function jitCall(cache: JitCache, f: TreeFn, args: readonly unknown[]): unknown {
-  if (currentBuilder()) return (f as (...a: unknown[]) => unknown)(...args);
   const [leaves, def] = flatten(args);
+  if (currentBuilder()) {
+    // traced again per call: the graph may close over tracers of the enclosing trace
+    const t = traceTree(f, args);
+    return unflatten(t.outDef, call(t.graph, [...leaves, ...t.captured], fnName(f)));
+  }
   if (leaves.some((l) => l.isTraced)) throw escapedTracer();
   const key = `${treeKey(def)}|${leaves.map((l: AnyTensor) => showAval(l.aval)).join(";")}`;
   let plan = cache.plans.get(key);
@@ -40,3 +46,5 @@ export function jitCall(cache: JitCache, f: TreeFn, args: readonly unknown[]): u
   }
   return unflatten(plan.outDef, callGraph(plan.graph, leaves));
 }
+
+const fnName = (f: TreeFn): string => (f as { name?: string }).name || "jit";

@@ -34,5 +34,5 @@ export function traceTree(f: TreeFn, args: readonly unknown[], avals?: readonly 
     },
     avals ?? leaves.map((l) => l.aval),
   );
-  return { graph, captured, inDef, outDef: outDef! };
+  return { graph, captured: captured as readonly AnyTensor[], inDef, outDef: outDef! };
 }

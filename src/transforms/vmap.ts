@@ -1,10 +1,10 @@
 import { flatten, unflatten, leafPaths } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
-import { vmapGraph } from "./interpreters.js";
+import { vmapGraph } from "../prims/interpreters.js";
 import { showShape, type AbstractValue } from "../ir/aval.js";
 import type { BatchDim } from "../ir/primitive.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import * as lax from "../ops/lax.js";
+import * as lax from "../prims/lax.js";
 
 export type InAxes = number | null | readonly (number | null)[];
 export type OutAxes = number | readonly number[];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { E, compileElementwise, compileElementwiseF64, compileElementwiseJs } from "../../src/backend/kernels/elementwise.js";
-import type { ElementwiseSpec, Expr } from "../../src/backend/kernels/elementwise.js";
-import { wasmSimdSupported } from "../../src/backend/kernels/wasm.js";
+import { compileElementwise, compileElementwiseF64, compileElementwiseJs } from "../../src/backend/wasm/elementwise.js";
+import type { ElementwiseSpec } from "../../src/backend/wasm/elementwise.js";
+import { K as E, type Expr } from "../../src/ir/kernel.js";
+import { wasmSimdSupported } from "../../src/backend/wasm/module.js";
 
 const bits = new Int32Array(1);
 const fl = new Float32Array(bits.buffer);
@@ -59,28 +60,27 @@ describe.skipIf(!wasmSimdSupported())("wasm f32x4 math accuracy (ulp vs Math rou
 
 // reference interpreter (float64, rounded to f32 on store)
 function evalRef(e: Expr, v: (i: number) => number): number {
-  const g = (x: Expr): number => evalRef(x, v);
+  const g = (i: number): number => evalRef(e.args[i]!, v);
   switch (e.op) {
-    case "input": return v(e.index);
+    case "load": return v(e.value);
+    case "valid": return 1;
     case "const": return e.value;
-    case "neg": return -g(e.x);
-    case "exp": case "log": case "sqrt": case "tanh": case "sin": case "cos": case "abs": case "sign": return Math[e.op](g(e.x));
-    case "recip": return 1 / g(e.x);
-    case "square": { const t = g(e.x); return t * t; }
-    case "add": return g(e.a) + g(e.b);
-    case "sub": return g(e.a) - g(e.b);
-    case "mul": return g(e.a) * g(e.b);
-    case "div": return g(e.a) / g(e.b);
-    case "max": return Math.max(g(e.a), g(e.b));
-    case "min": return Math.min(g(e.a), g(e.b));
-    case "pow": return Math.pow(g(e.a), g(e.b));
-    case "lt": return g(e.a) < g(e.b) ? 1 : 0;
-    case "le": return g(e.a) <= g(e.b) ? 1 : 0;
-    case "gt": return g(e.a) > g(e.b) ? 1 : 0;
-    case "ge": return g(e.a) >= g(e.b) ? 1 : 0;
-    case "eq": return g(e.a) === g(e.b) ? 1 : 0;
-    case "ne": return g(e.a) !== g(e.b) ? 1 : 0;
-    case "where": return g(e.cond) !== 0 ? g(e.a) : g(e.b);
+    case "cast": return g(0);
+    case "neg": return -g(0);
+    case "exp": case "log": case "log1p": case "sqrt": case "tanh": case "sin": case "cos": case "tan": case "abs": case "sign": case "floor": return Math[e.op](g(0));
+    case "recip": return 1 / g(0);
+    case "add": return g(0) + g(1);
+    case "sub": return g(0) - g(1);
+    case "mul": return g(0) * g(1);
+    case "div": return g(0) / g(1);
+    case "max": return Math.max(g(0), g(1));
+    case "min": return Math.min(g(0), g(1));
+    case "pow": return Math.pow(g(0), g(1));
+    case "lt": return g(0) < g(1) ? 1 : 0;
+    case "le": return g(0) <= g(1) ? 1 : 0;
+    case "eq": return g(0) === g(1) ? 1 : 0;
+    case "ne": return g(0) !== g(1) ? 1 : 0;
+    case "where": return g(0) !== 0 ? g(1) : g(2);
   }
 }
 
@@ -116,6 +116,8 @@ function randArr(n: number, lo = -3, hi = 3): Float32Array {
 }
 
 const x = E.input(0), y = E.input(1), z = E.input(2);
+// comparisons are bool in the kernel IR: counted as numbers they are cast first
+const f32 = (b: Expr) => E.cast(b, "float32");
 const exprs: Array<[string, Expr]> = [
   ["task1", E.add(E.mul(E.sqrt(E.add(E.mul(x, x), E.mul(y, y))), E.tanh(x)), E.c(1))],
   ["arith", E.div(E.sub(E.neg(x), E.mul(y, E.c(2.5))), E.add(E.abs(y), E.c(0.5)))],
@@ -123,7 +125,7 @@ const exprs: Array<[string, Expr]> = [
   ["trig", E.add(E.sin(x), E.cos(y))],
   ["minmax-sign", E.mul(E.max(x, y), E.sub(E.min(x, E.c(0)), E.sign(y)))],
   ["pow", E.add(E.pow(E.abs(x), y), E.pow(x, E.c(2)))],
-  ["where-cmp", E.where(E.gt(x, y), E.add(E.lt(x, E.c(0)), E.le(y, E.c(1))), E.sub(E.ge(x, E.c(1)), E.add(E.eq(x, x), E.ne(y, E.c(0)))))],
+  ["where-cmp", E.where(E.gt(x, y), E.add(f32(E.lt(x, E.c(0))), f32(E.le(y, E.c(1)))), E.sub(f32(E.ge(x, E.c(1))), E.add(f32(E.eq(x, x)), f32(E.ne(y, E.c(0))))))],
   ["recip-square", E.add(E.recip(E.add(E.square(x), E.c(1))), E.mul(z, z))],
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gemvF32, gemvTF32 } from "../../src/backend/kernels/gemv.js";
+import { gemvF32, gemvTF32 } from "../../src/backend/wasm/gemv.js";
 
 function rand(n: number, seed: number): Float32Array {
   let s = seed;

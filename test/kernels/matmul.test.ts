@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { matmulF32, matmulF64 } from "../../src/backend/kernels/matmul.js";
-import type { MatmulOptions } from "../../src/backend/kernels/matmul.js";
+import { matmulF32, matmulF64 } from "../../src/backend/wasm/matmul.js";
+import type { MatmulOptions } from "../../src/backend/wasm/matmul.js";
 
 function rand(n: number, seed: number): Float32Array {
   const a = new Float32Array(n);

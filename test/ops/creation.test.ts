@@ -1,8 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { tensor, zeros, ones, full, arange, linspace, eye, random, setBackend, ShapeMismatchError, type Tensor } from "../../src/index.js";
-import { nest, opsBackend, rng } from "./ref.js";
-
-beforeAll(() => setBackend(opsBackend()));
+import { describe, expect, it } from "vitest";
+import { tensor, zeros, ones, full, arange, linspace, eye, random, ShapeMismatchError, type Tensor } from "../../src/index.js";
+import { nest, rng } from "./ref.js";
 
 describe("tensor() from nested arrays", () => {
   it("infers shape, defaults to float32 and rounds to float32", () => {
@@ -118,10 +116,10 @@ describe("bad input to tensor() is a clear error", () => {
   });
 
   it("rejects invalid shapes and dtypes", () => {
-    expect(() => tensor([1, 2], [-2] as never)).toThrow(/tensor: invalid shape/);
-    expect(() => tensor([1, 2], [2.5] as never)).toThrow(/invalid shape/);
+    expect(() => tensor([1, 2], [-2] as never)).toThrow("tensor: a shape is an array of non-negative integers, got [-2]");
+    expect(() => tensor([1, 2], [2.5] as never)).toThrow("tensor: a shape is an array of non-negative integers, got [2.5]");
     expect(() => tensor([1, 2], "float16" as never)).toThrow(/unknown dtype "float16"/);
-    expect(() => zeros([2, -1] as never)).toThrow(/zeros|full/);
+    expect(() => zeros([2, -1] as never)).toThrow("full: a shape is an array of non-negative integers, got [2,-1]");
     expect(() => full([2], "a" as never)).toThrow(/value must be a number/);
   });
 });
@@ -322,7 +320,7 @@ describe("random", () => {
   it("rejects bad keys, seeds and shapes", () => {
     expect(() => random.normal({} as never, [3])).toThrow(/random.normal: expected a PRNGKey/);
     expect(() => random.key(1.5)).toThrow(/random.key: seed must be a safe integer/);
-    expect(() => random.uniform(random.key(0), [-1] as never)).toThrow(/random.uniform: invalid shape/);
+    expect(() => random.uniform(random.key(0), [-1] as never)).toThrow("random.uniform: a shape is an array of non-negative integers, got [-1]");
   });
 
   it("keys from large seeds differ from small ones", () => {

@@ -1,10 +1,10 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as sg from "../../src/index.js";
-import { tensor, zeros, ones, full, setBackend, ShapeMismatchError, type Tensor, type DType } from "../../src/index.js";
-import { binaryRef, broadcastPairArb, close, f32Tol, opsBackend, randRef, round, sizeOf, toRef, type Ref } from "./ref.js";
-
-beforeAll(() => setBackend(opsBackend()));
+import { tensor, zeros, ones, full, ShapeMismatchError, type Tensor, type DType } from "../../src/index.js";
+import { binaryRef, broadcastPairArb, close, f32Tol, randRef, round, sizeOf, toRef, type Ref } from "./ref.js";
+import { float64OnWasm, int32RangeOnWasm } from "../harness/backend.js";
+import { testBackendName } from "../harness/env.js";
 
 const FLOATS = ["float32", "float64"] as const;
 
@@ -40,16 +40,20 @@ describe("unary ops against Math (float64 exact, float32 = fround of the double 
   ];
   for (const [name, op, f, xs] of cases) {
     it(name, () => {
+      float64OnWasm();
       for (const dtype of FLOATS) {
         const r = round(dtype);
         const x = tensor(xs, [xs.length], dtype);
         const expected = xs.map((v) => r(f(r(v))));
-        expectClose(op(x as never).dataSync(), expected);
+        // gpu.js webasm computes log1p in float32 on the device (fused, log(u)·x/(u−1)): 2 ulp, not correctly rounded
+        const deviceF32 = name === "log1p" && dtype === "float32" && testBackendName() === "gpujs:webasm";
+        expectClose(op(x as never).dataSync(), expected, deviceF32 ? f32Tol() : 0);
       }
     });
   }
 
   it("methods agree with the free functions", () => {
+    float64OnWasm();
     const x = tensor([0.3, 0.7, 2], "float64");
     expectClose(x.exp().dataSync(), [0.3, 0.7, 2].map(Math.exp));
     expectClose(x.log().dataSync(), [0.3, 0.7, 2].map(Math.log));
@@ -66,6 +70,7 @@ describe("unary ops against Math (float64 exact, float32 = fround of the double 
   });
 
   it("sigmoid matches 1 / (1 + e^-x) and saturates without NaN", () => {
+    float64OnWasm();
     const xs = [-800, -50, -5, -1, 0, 1, 5, 50, 800];
     const s = sg.sigmoid(tensor(xs, "float64")).dataSync();
     xs.forEach((x, i) => {
@@ -81,6 +86,7 @@ describe("unary ops against Math (float64 exact, float32 = fround of the double 
   });
 
   it("softplus = log(1 + e^x), no overflow for large |x|", () => {
+    float64OnWasm();
     const xs = [-1000, -100, -20, -1, -1e-3, 0, 1e-3, 1, 20, 100, 1000, 1e30];
     const sp = sg.softplus(tensor(xs, "float64")).dataSync();
     xs.forEach((x, i) => {
@@ -125,6 +131,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
 
   for (const [name, op, f] of ops) {
     it(`${name}: float32 result is fround of the double result of the float32 inputs`, () => {
+      float64OnWasm();
       const a = randRef([4, 5], 1, name === "pow" ? 0.1 : -3, 3);
       const b = randRef([4, 5], 2, -3, 3);
       for (const dtype of FLOATS) {
@@ -138,6 +145,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   }
 
   it("broadcasts random compatible shape pairs like a plain loop (property)", () => {
+    float64OnWasm();
     fc.assert(
       fc.property(broadcastPairArb(4, 4), fc.integer({ min: 0, max: ops.length - 1 }), fc.integer(), ([sa, sb], k, seed) => {
         const [, op, f] = ops[k]!;
@@ -153,6 +161,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   });
 
   it("broadcasts shapes with zero-size dims (property)", () => {
+    float64OnWasm();
     fc.assert(
       fc.property(broadcastPairArb(4, 3, 0), ([sa, sb]) => {
         const a = randRef(sa, 1);
@@ -167,6 +176,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   });
 
   it("edge cases: rank 0 with rank 3, [3,1]+[1,4], different ranks, zero-size dims", () => {
+    float64OnWasm();
     const s = tensor(2.5, "float64");
     const x3 = fromRef(randRef([2, 3, 4], 3), "float64");
     const r = sg.add(s, x3);
@@ -196,6 +206,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   });
 
   it("numbers are accepted on either side and are weakly typed", () => {
+    float64OnWasm();
     const x = tensor([0.5, 1.5], "float64");
     // a number does not pull a float64 tensor down to float32
     expect(sg.add(x, 0.1).dtype).toBe("float64");
@@ -220,6 +231,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   });
 
   it("promotes dtypes: float32+float64 -> float64 computed in double, int+float -> float, bool+int -> int", () => {
+    float64OnWasm();
     const a = tensor([0.1, 0.2]);
     const b = tensor([0.1, 0.2], "float64");
     const c = sg.add(a, b);
@@ -243,6 +255,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   });
 
   it("pow: integer exponents are exact for negative bases, fractional and tensor exponents", () => {
+    float64OnWasm();
     const x = tensor([-2, -0.5, 0, 3], "float64");
     expectClose(x.pow(3).dataSync(), [-8, -0.125, 0, 27]);
     expectClose(sg.pow(x, 0).dataSync(), [1, 1, 1, 1]);
@@ -254,6 +267,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   });
 
   it("maximum / minimum propagate NaN", () => {
+    float64OnWasm();
     const m = sg.maximum(tensor([NaN, 1], "float64"), tensor([0, NaN], "float64")).dataSync();
     expect(Array.from(m).every(Number.isNaN)).toBe(true);
     const n = sg.minimum(tensor([NaN, 1, 2], "float64"), 1.5).dataSync();
@@ -262,6 +276,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
   });
 
   it("int32 arithmetic wraps like int32", () => {
+    int32RangeOnWasm();
     const big = tensor([2 ** 31 - 1], "int32");
     expect(sg.add(big, 1).item()).toBe(-(2 ** 31));
   });
@@ -307,6 +322,7 @@ describe("comparisons, where, clip, astype", () => {
   ];
   for (const [name, op, f] of cmps) {
     it(`${name}: bool result with broadcasting and NaN semantics`, () => {
+      float64OnWasm();
       const a = { shape: [3, 1], data: [1, 2, NaN] };
       const b = { shape: [4], data: [2, 1, 2, NaN] };
       const out = op(fromRef(a, "float64") as never, fromRef(b, "float64") as never);
@@ -329,12 +345,14 @@ describe("comparisons, where, clip, astype", () => {
   });
 
   it("comparisons promote across dtypes", () => {
+    float64OnWasm();
     // 0.1 as float32 differs from 0.1 as float64
     expect(sg.equal(tensor([0.1]), tensor([0.1], "float64")).item()).toBe(false);
     expect(sg.equal(tensor([1], "int32"), tensor([1.0])).item()).toBe(true);
   });
 
   it("where broadcasts condition, x and y together", () => {
+    float64OnWasm();
     const c = tensor([[true], [false], [true]]);
     const x = tensor([[1, 2, 3, 4]], "float64");
     const y = tensor(-1, "float64");
@@ -355,6 +373,7 @@ describe("comparisons, where, clip, astype", () => {
   });
 
   it("clip limits to [lo, hi] with numbers and tensors", () => {
+    float64OnWasm();
     const xs = [-3, -0.5, 0, 0.25, 1, 7];
     const x = tensor(xs, "float64");
     expectClose(sg.clip(x, 0, 1).dataSync(), xs.map((v) => Math.min(Math.max(v, 0), 1)));
@@ -366,6 +385,7 @@ describe("comparisons, where, clip, astype", () => {
   });
 
   it("astype converts values", () => {
+    float64OnWasm();
     const x = tensor([1.7, -1.7, 0, 2.5], "float64");
     expect(x.astype("int32").toArray()).toEqual([1, -1, 0, 2]);
     expect(sg.astype(x, "bool").toArray()).toEqual([true, true, false, true]);

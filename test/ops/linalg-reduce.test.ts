@@ -1,10 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as sg from "../../src/index.js";
-import { tensor, zeros, ones, setBackend, ShapeMismatchError, type Tensor, type DType } from "../../src/index.js";
-import { broadcastShape, close, matmulRef, opsBackend, randRef, reduceRef, toRef, type Ref } from "./ref.js";
-
-beforeAll(() => setBackend(opsBackend()));
+import { tensor, zeros, ones, ShapeMismatchError, type Tensor, type DType } from "../../src/index.js";
+import { broadcastShape, close, matmulRef, randRef, reduceRef, toRef, type Ref } from "./ref.js";
+import { float64OnWasm } from "../harness/backend.js";
 
 const fromRef = <D extends DType = "float64">(r: Ref, dtype?: D): Tensor<number[], D> =>
   tensor(Float64Array.from(r.data), r.shape as number[], (dtype ?? "float64") as D) as unknown as Tensor<number[], D>;
@@ -16,6 +15,7 @@ const TOL = 1e-13;
 
 describe("matmul", () => {
   const check = (sa: number[], sb: number[], expectedShape: number[], seed = 1) => {
+    float64OnWasm();
     const a = randRef(sa, seed);
     const b = randRef(sb, seed + 7);
     // promote vectors like NumPy, then drop the added axes
@@ -85,6 +85,7 @@ describe("matmul", () => {
     expect(r.toArray()).toEqual([[17], [39]]);
   });
   it("mixed dtypes promote", () => {
+    float64OnWasm();
     const r = sg.matmul(tensor([[1, 2]]) as never, tensor([[0.1], [0.2]], "float64") as never) as Tensor<number[], DType>;
     expect(r.dtype).toBe("float64");
     expectClose(r.dataSync(), [1 * 0.1 + 2 * 0.2], 1e-15);
@@ -95,14 +96,15 @@ describe("matmul", () => {
     expect(() => f(zeros([2, 3]), zeros([4, 5]))).toThrow("matmul: inner dims differ, [2, 3] @ [4, 5] (3 vs 4)");
     const g = (a: Tensor<number[]>, b: Tensor<number[]>) => sg.matmul(a, b);
     expect(() => g(zeros([3]), zeros([4]))).toThrow("matmul: inner dims differ, [3] @ [4] (3 vs 4)");
-    expect(() => g(zeros([2, 3, 4]), zeros([3, 4, 5]))).toThrow(/matmul: .*\[2\] and \[3\] do not broadcast/);
-    expect(() => g(zeros([]), zeros([3]))).toThrow(/matmul: operands must have rank >= 1, got \[\] and \[3\]/);
+    expect(() => g(zeros([2, 3, 4]), zeros([3, 4, 5]))).toThrow("matmul: batch dims [2] and [3] do not broadcast, [2, 3, 4] @ [3, 4, 5]");
+    expect(() => g(zeros([]), zeros([3]))).toThrow("matmul: operands must be at least 1-D, got [] @ [3]");
     expect(() => sg.matmul(zeros([2]), 3 as never)).toThrow(/matmul: expected two tensors/);
   });
 });
 
 describe("dot and outer", () => {
   it("dot of vectors is the inner product; otherwise matmul", () => {
+    float64OnWasm();
     const a = randRef([6], 1);
     const b = randRef([6], 2);
     const d = sg.dot(fromRef(a), fromRef(b) as never);
@@ -114,6 +116,7 @@ describe("dot and outer", () => {
     expect(() => f(zeros([3]), zeros([4]))).toThrow(/dot: inner dims differ, \[3\] @ \[4\] \(3 vs 4\)/);
   });
   it("outer of vectors", () => {
+    float64OnWasm();
     const a = [1, 2, 3];
     const b = [0.5, -1];
     const o = sg.outer(tensor(a, "float64"), tensor(b, "float64"));
@@ -144,6 +147,7 @@ describe("reductions", () => {
 
   for (const [name, op, init, f, isMean] of reds) {
     it(`${name} over all, one, many and negative axes, with keepdims`, () => {
+      float64OnWasm();
       const r = randRef([2, 3, 4], 9, 0.5, 1.5);
       const x = fromRef(r);
       const cases: (number | number[] | undefined)[] = [undefined, 0, 1, 2, -1, -3, [0, 2], [2, 0], [-1, 1], [0, 1, 2], []];
@@ -160,6 +164,7 @@ describe("reductions", () => {
   }
 
   it("the method forms", () => {
+    float64OnWasm();
     const x = tensor([[1, 2, 3], [4, 5, 6]], "float64");
     expect(x.sum().item()).toBe(21);
     expect(x.sum(0).toArray()).toEqual([5, 7, 9]);
@@ -171,6 +176,7 @@ describe("reductions", () => {
   });
 
   it("dtypes: sums keep the dtype, mean of ints is float32, float32 rounds once", () => {
+    float64OnWasm();
     const i = tensor([[1, 2], [3, 4]], "int32");
     expect(sg.sum(i).dtype).toBe("int32");
     expect(sg.sum(i).item()).toBe(10);
@@ -195,6 +201,7 @@ describe("reductions", () => {
   });
 
   it("max/min with NaN and infinities", () => {
+    float64OnWasm();
     expect(Number.isNaN(sg.max(tensor([1, NaN, 3], "float64")).item())).toBe(true);
     expect(sg.min(tensor([Infinity, -Infinity], "float64")).item()).toBe(-Infinity);
   });
@@ -205,13 +212,14 @@ describe("reductions", () => {
       expect(() => op(x as never, 2 as never)).toThrow(`${name}: axis 2 is out of range for shape [2, 3] (rank 2)`);
       expect(() => op(x as never, -3 as never)).toThrow(/out of range/);
     }
-    expect(() => sg.sum(x, [0, -2] as number[])).toThrow(/sum: repeated axis/);
+    expect(() => sg.sum(x, [0, -2] as number[])).toThrow("sum: repeated axis -2 in [0, -2] for shape [2, 3]");
     expect(() => sg.sum(x, 0.5 as number)).toThrow(/sum: axis must be an integer/);
     expect(() => sg.sum(tensor(1) as Tensor<number[]>, 0 as number)).toThrow(/sum: axis 0 is out of range for shape \[\] \(rank 0\)/);
     expect(() => sg.sum(3 as never)).toThrow(/sum: expected a tensor/);
   });
 
   it("random shapes and axis sets (property)", () => {
+    float64OnWasm();
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),

@@ -3,6 +3,7 @@
  * Nothing here calls the library (except `toRef`, which only reads a tensor's shape and data).
  */
 import fc from "fast-check";
+import { testBackendName } from "../harness/env.js";
 
 /** A plain row-major array: flat data and a shape. */
 export interface Ref {
@@ -187,17 +188,8 @@ export function close(actual: ArrayLike<number>, expected: ArrayLike<number>, to
 }
 
 /**
- * The backend the op tests run on: SHAPEGRAD_OPS_BACKEND, else SHAPEGRAD_BACKEND (the vitest
- * projects set it to run every suite on each backend), else the exact reference interpreter.
- */
-export function opsBackend(): "ref" | "wasm" {
-  const env = typeof process !== "undefined" ? process.env : {};
-  const b = env["SHAPEGRAD_OPS_BACKEND"] ?? env["SHAPEGRAD_BACKEND"];
-  return b === "wasm" ? "wasm" : "ref";
-}
-
-/**
  * Only the reference backend promises correctly rounded float32 results for transcendental
  * functions (fround of the double result); compiled backends get a relative tolerance of 2 ulp.
+ * The backend is the one the vitest project names (SHAPEGRAD_BACKEND; see test/harness/env.ts).
  */
-export const f32Tol = (): number => (opsBackend() === "ref" ? 0 : 2 ** -22);
+export const f32Tol = (): number => (testBackendName() === "ref" ? 0 : 2 ** -22);

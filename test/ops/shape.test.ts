@@ -1,10 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as sg from "../../src/index.js";
-import { tensor, zeros, setBackend, ShapeMismatchError, type Tensor, type DType } from "../../src/index.js";
-import { opsBackend, randRef, ravel, readBroadcast, sizeOf, transposeRef, unravel, type Ref } from "./ref.js";
-
-beforeAll(() => setBackend(opsBackend()));
+import { tensor, zeros, ShapeMismatchError, type Tensor, type DType } from "../../src/index.js";
+import { randRef, ravel, readBroadcast, sizeOf, transposeRef, unravel, type Ref } from "./ref.js";
+import { float64OnWasm } from "../harness/backend.js";
 
 /** A float64 tensor of shape `shape` holding 0, 1, 2, ... (row-major), typed with dynamic dims. */
 const iota = (shape: number[]): Tensor<number[], "float64"> =>
@@ -23,6 +22,7 @@ const expectRef = (t: { shape: readonly number[]; dataSync(): ArrayLike<number> 
 
 describe("reshape, flatten, expandDims, squeeze", () => {
   it("reshape keeps row-major order; -1 is inferred", () => {
+    float64OnWasm();
     const x = iota([2, 3, 4]);
     expectRef(sg.reshape(x, [6, 4]), iotaRef([6, 4]));
     expectRef(sg.reshape(x, [4, -1]), iotaRef([4, 6]));
@@ -39,17 +39,19 @@ describe("reshape, flatten, expandDims, squeeze", () => {
     const x = iota([3, 4]);
     expect(() => sg.reshape(x, [5, 3])).toThrow(ShapeMismatchError);
     expect(() => sg.reshape(x, [5, 3])).toThrow("reshape: cannot reshape [3, 4] (12 elements) into [5, 3] (15 elements)");
-    expect(() => sg.reshape(x, [-1, -1] as number[])).toThrow(/reshape: only one dim may be -1, got \[-1, -1\]/);
-    expect(() => sg.reshape(x, [5, -1])).toThrow(/reshape: cannot reshape \[3, 4\] \(12 elements\) into \[5, -1\]/);
-    expect(() => sg.reshape(x, [-2, -6] as number[])).toThrow(/reshape: a shape is an array of non-negative integers/);
+    expect(() => sg.reshape(x, [-1, -1] as number[])).toThrow("reshape: can only specify one unknown dimension (-1), got [-1, -1]");
+    expect(() => sg.reshape(x, [5, -1])).toThrow("reshape: cannot reshape [3, 4] (12 elements) into [5, -1] (12 is not divisible by 5)");
+    expect(() => sg.reshape(x, [-2, -6] as number[])).toThrow("reshape: invalid dim -2 in [-2, -6]");
     expect(() => sg.reshape(x, [2.5, 4.8] as number[])).toThrow(/reshape/);
     expect(() => sg.reshape(zeros([0, 3]) as Tensor<number[]>, [0, -1])).toThrow(/reshape: cannot reshape \[0, 3\]/);
   });
   it("flatten", () => {
+    float64OnWasm();
     expectRef(sg.flatten(iota([2, 3, 4])), iotaRef([24]));
     expectRef(iota([]).flatten(), iotaRef([1]));
   });
   it("expandDims at every insertion point, negative counts from the end", () => {
+    float64OnWasm();
     const x = iota([2, 3]);
     const cases: [number, number[]][] = [[0, [1, 2, 3]], [1, [2, 1, 3]], [2, [2, 3, 1]], [-1, [2, 3, 1]], [-2, [2, 1, 3]], [-3, [1, 2, 3]]];
     for (const [a, s] of cases) expectRef(sg.expandDims(x, a), iotaRef(s));
@@ -58,6 +60,7 @@ describe("reshape, flatten, expandDims, squeeze", () => {
     expect(() => sg.expandDims(x, -4)).toThrow(/expandDims: axis -4 is out of range/);
   });
   it("squeeze: all size-1 axes, or the given ones", () => {
+    float64OnWasm();
     const x = iota([1, 3, 1, 2]);
     expectRef(sg.squeeze(x), iotaRef([3, 2]));
     expectRef(sg.squeeze(x, 0), iotaRef([3, 1, 2]));
@@ -74,6 +77,7 @@ describe("reshape, flatten, expandDims, squeeze", () => {
 
 describe("transpose, moveAxis, broadcastTo", () => {
   it("transpose reverses by default and applies a permutation", () => {
+    float64OnWasm();
     const r = randRef([2, 3, 4], 1);
     const x = tensor(Float64Array.from(r.data), r.shape, "float64") as unknown as Tensor<number[], "float64">;
     expectRef(sg.transpose(x), transposeRef(r, [2, 1, 0]));
@@ -86,6 +90,7 @@ describe("transpose, moveAxis, broadcastTo", () => {
     expect(() => sg.transpose(x, [0, 1, 3])).toThrow(/not a permutation/);
   });
   it("transpose of random shapes and permutations (property)", () => {
+    float64OnWasm();
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 5 }).chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }))), ([s, p]) => {
         expectRef(sg.transpose(iota(s), p), transposeRef(iotaRef(s), p));
@@ -93,6 +98,7 @@ describe("transpose, moveAxis, broadcastTo", () => {
     );
   });
   it("moveAxis moves one axis and keeps the others in order", () => {
+    float64OnWasm();
     const x = iota([2, 3, 4]);
     const move = (from: number, to: number) => {
       const r = 3;
@@ -106,6 +112,7 @@ describe("transpose, moveAxis, broadcastTo", () => {
     expect(() => sg.moveAxis(x, 3, 0)).toThrow("moveAxis: axis 3 is out of range for shape [2, 3, 4] (rank 3)");
   });
   it("broadcastTo stretches size-1 axes and adds leading ones", () => {
+    float64OnWasm();
     const r: Ref = { shape: [3, 1], data: [1, 2, 3] };
     const x = tensor([[1], [2], [3]], "float64");
     const out = sg.broadcastTo(x, [2, 3, 4]);
@@ -121,6 +128,7 @@ describe("transpose, moveAxis, broadcastTo", () => {
 
 describe("index and slice", () => {
   it("index drops the axis; negative i counts from the end; any axis", () => {
+    float64OnWasm();
     const s = [3, 4, 2];
     const x = iota(s);
     for (let ax = 0; ax < 3; ax++) {
@@ -157,6 +165,7 @@ describe("index and slice", () => {
   };
 
   it("slice with negative bounds, steps, clamping, empty results, fewer entries than axes", () => {
+    float64OnWasm();
     const s = [5, 6];
     const x = iota(s);
     type E = [number | null | undefined, (number | null)?, number?] | null;
@@ -187,6 +196,7 @@ describe("index and slice", () => {
     expectRef(x.slice([[1, 2]]), gather(iotaRef(s), [1, 6], (idx) => [1, idx[1]!]));
   });
   it("slice of random specs (property)", () => {
+    float64OnWasm();
     const bound = fc.option(fc.integer({ min: -8, max: 8 }), { nil: null });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 6 }), bound, bound, fc.integer({ min: 1, max: 4 }), (n, a, b, st) => {
@@ -197,15 +207,16 @@ describe("index and slice", () => {
   });
   it("slice errors: step < 1, too many entries, non-integer bounds", () => {
     const x = iota([3, 4]);
-    expect(() => sg.slice(x, [[0, 3, 0]])).toThrow(/slice: step must be a positive integer, got 0 on axis 0/);
-    expect(() => sg.slice(x, [null, [0, 3, -1]])).toThrow(/step must be a positive integer, got -1 on axis 1/);
-    expect(() => sg.slice(x, [null, null, null])).toThrow("slice: 3 entries for shape [3, 4] (rank 2)");
+    expect(() => sg.slice(x, [[0, 3, 0]])).toThrow("slice: step must be a positive integer, got 0 (axis 0)");
+    expect(() => sg.slice(x, [null, [0, 3, -1]])).toThrow("slice: step must be a positive integer, got -1 (axis 1)");
+    expect(() => sg.slice(x, [null, null, null])).toThrow("slice: too many indices (3) for shape [3, 4]");
     expect(() => sg.slice(x, [[1.5]])).toThrow(/slice: bounds must be integers, got 1.5 on axis 0/);
   });
 });
 
 describe("concatenate and stack", () => {
   it("concatenate along any axis (negative too) matches a loop", () => {
+    float64OnWasm();
     const shapes = [[2, 3, 4], [2, 1, 4], [2, 0, 4], [2, 2, 4]];
     const parts = shapes.map((s, k) => randRef(s, k));
     const tensors = parts.map((r) => tensor(Float64Array.from(r.data), r.shape, "float64") as unknown as Tensor<number[], "float64">);
@@ -226,20 +237,22 @@ describe("concatenate and stack", () => {
     expectRef(sg.concatenate([iota([3])]), iotaRef([3]));
   });
   it("concatenate promotes dtypes", () => {
+    float64OnWasm();
     const c = sg.concatenate([tensor([1], "int32"), tensor([0.5], "float64")] as const);
     expect(c.dtype).toBe("float64");
     expect(data(c)).toEqual([1, 0.5]);
   });
   it("concatenate errors", () => {
     const f = (xs: Tensor<number[]>[], axis?: number) => sg.concatenate(xs, axis);
-    expect(() => f([zeros([2, 3]), zeros([2, 4])])).toThrow(/concatenate: shapes \[2, 3\] and \[2, 4\] differ outside axis 0/);
-    expect(() => f([zeros([2, 3]), zeros([3])])).toThrow(/concatenate: shapes \[2, 3\] and \[3\]/);
+    expect(() => f([zeros([2, 3]), zeros([2, 4])])).toThrow("concatenate: shapes [2, 3] and [2, 4] differ at axis 1 (3 vs 4); only axis 0 may differ");
+    expect(() => f([zeros([2, 3]), zeros([3])])).toThrow("concatenate: shapes [2, 3] and [3] differ in rank (2 vs 1)");
     expect(() => f([])).toThrow(/concatenate: needs a non-empty array of tensors/);
     expect(() => f([zeros([2, 3])], 2)).toThrow("concatenate: axis 2 is out of range for shape [2, 3] (rank 2)");
     expect(() => f([zeros([]), zeros([])])).toThrow(/concatenate: cannot concatenate rank-0 tensors/);
     expect(() => f([zeros([2]), 3 as never])).toThrow(/concatenate: expected a tensor/);
   });
   it("stack along a new axis at every position", () => {
+    float64OnWasm();
     const parts = [randRef([2, 3], 1), randRef([2, 3], 2), randRef([2, 3], 3)];
     const ts = parts.map((r) => tensor(Float64Array.from(r.data), r.shape, "float64") as unknown as Tensor<number[], "float64">);
     for (const axis of [0, 1, 2, -1, -3]) {
@@ -256,8 +269,8 @@ describe("concatenate and stack", () => {
     }
     expectRef(sg.stack([tensor(1, "float64"), tensor(2, "float64")]), { shape: [2], data: [1, 2] });
     const f = (xs: Tensor<number[]>[], axis?: number) => sg.stack(xs, axis);
-    expect(() => f([zeros([2]), zeros([3])])).toThrow(/stack: shapes \[2\] and \[3\] differ; stack needs equal shapes/);
-    expect(() => f([zeros([2]), zeros([2])], 2)).toThrow(/stack: axis 2 is out of range/);
+    expect(() => f([zeros([2]), zeros([3])])).toThrow("stack: all shapes must be equal, got [2] and [3]");
+    expect(() => f([zeros([2]), zeros([2])], 2)).toThrow("stack: axis 2 is out of range for shape [2] (must be in [-2, 1])");
     expect(() => f([])).toThrow(/stack: needs a non-empty array/);
   });
 });
@@ -282,12 +295,14 @@ describe("diagonal and trace", () => {
   };
 
   it("square and non-square, offsets of both signs", () => {
+    float64OnWasm();
     for (const s of [[3, 3], [3, 5], [5, 3], [1, 4], [0, 3]]) {
       for (let o = -6; o <= 6; o++) expectRef(sg.diagonal(iota(s), o), diagRef(s, o, 0, 1));
     }
     expectRef(iota([3, 3]).diagonal(), { shape: [3], data: [0, 4, 8] });
   });
   it("axis arguments (negative, swapped) and batched", () => {
+    float64OnWasm();
     const s = [2, 3, 4];
     for (const [a1, a2] of [[0, 1], [1, 2], [0, 2], [2, 0], [-1, -2], [1, 0]]) {
       for (const o of [-2, -1, 0, 1, 3]) expectRef(sg.diagonal(iota(s), o, a1, a2), diagRef(s, o, a1!, a2!));
@@ -302,6 +317,7 @@ describe("diagonal and trace", () => {
     expect(() => sg.diagonal(iota([3, 3]), 0, 0, 2)).toThrow("diagonal: axis 2 is out of range for shape [3, 3] (rank 2)");
   });
   it("trace sums the diagonal (offsets, axes, batched)", () => {
+    float64OnWasm();
     const sumLast = (r: Ref): Ref => {
       const n = r.shape[r.shape.length - 1]!;
       const shape = r.shape.slice(0, -1);

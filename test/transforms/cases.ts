@@ -5,7 +5,7 @@
  * here is checked by every transformation.
  */
 import * as sg from "../../src/index.js";
-import * as lax from "../../src/ops/lax.js";
+import * as lax from "../../src/prims/lax.js";
 import { type Rnd, type T, type Domain, randT, randShape, randInt, pick, shuffle, distinctT, f64, size, sample } from "./helpers.js";
 
 const S: any = sg;
@@ -242,6 +242,7 @@ export const CASES: readonly Case[] = [
   unary("sin", (x) => S.sin(x)),
   unary("cos", (x) => S.cos(x)),
   unary("tan", (x) => S.tan(x), "unit"),
+  unary("cbrt", (x) => S.cbrt(x), "pos"),
   unary("tanh", (x) => S.tanh(x)),
   unary("sqrt", (x) => S.sqrt(x), "pos"),
   unary("sigmoid (logistic)", (x) => S.sigmoid(x)),

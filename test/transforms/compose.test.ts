@@ -6,6 +6,10 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as sg from "../../src/index.js";
 import { grad, valueAndGrad, vmap, jit, jvp, vjp, jacfwd, jacrev, hessian, expectClose, fdJacobian, randT, rng, f64, scalar64, flat, take, stackAt, type T } from "./helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+// float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
+float64Suite();
 
 const S: any = sg;
 

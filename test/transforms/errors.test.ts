@@ -4,6 +4,10 @@
 import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { grad, valueAndGrad, vmap, jit, jvp, vjp, hessian, jacfwd, jacrev, errorOf, f64, type T } from "./helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+// float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
+float64Suite();
 
 const S: any = sg;
 const x3 = f64([1, 2, 3], [3]);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as sg from "../../src/index.js";
-import * as lax from "../../src/ops/lax.js";
+import * as lax from "../../src/prims/lax.js";
 import * as E from "../../src/prims/elementwise.js";
 import * as R from "../../src/prims/reduce.js";
 import * as St from "../../src/prims/structural.js";
@@ -29,6 +29,10 @@ import {
   flat,
   type T,
 } from "./helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+// float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
+float64Suite();
 
 const S: any = sg;
 const RUNS = Number(process.env.RUNS ?? 20);

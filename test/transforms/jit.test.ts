@@ -7,6 +7,10 @@ import fc from "fast-check";
 import * as sg from "../../src/index.js";
 import { CASES } from "./cases.js";
 import { jit, grad, vmap, expectClose, randT, rng, f64, type T } from "./helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+// float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
+float64Suite();
 
 const S: any = sg;
 const RUNS = Number(process.env.RUNS ?? 15);

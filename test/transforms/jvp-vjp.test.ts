@@ -8,6 +8,10 @@ import fc from "fast-check";
 import * as sg from "../../src/index.js";
 import { CASES, type Instance } from "./cases.js";
 import { jvp, vjp, grad, vmap, jit, hessian, expectClose, randT, rng, randInt, dotv, flat, type Rnd, type T } from "./helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+// float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
+float64Suite();
 
 const S: any = sg;
 const RUNS = Number(process.env.RUNS ?? 20);

@@ -5,6 +5,10 @@
 import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { grad, valueAndGrad, vmap, jit, hessian, expectClose, fdJacobian, randT, rng, f64, flat, type T } from "./helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+// float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
+float64Suite();
 
 const S: any = sg;
 

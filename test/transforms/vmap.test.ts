@@ -7,9 +7,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as sg from "../../src/index.js";
-import * as lax from "../../src/ops/lax.js";
+import * as lax from "../../src/prims/lax.js";
 import { CASES, byName, type Instance } from "./cases.js";
 import { vmap, grad, jacfwd, expectClose, scalarize, randT, rng, randInt, f64, flat, stackAt, take, type Rnd, type T } from "./helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+// float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
+float64Suite();
 
 const S: any = sg;
 const RUNS = Number(process.env.RUNS ?? 20);

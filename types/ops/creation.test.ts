@@ -98,8 +98,14 @@ expectType<TypeEqual<ReturnType<typeof s0.item>, number>>(true);
 expectType<TypeEqual<ReturnType<typeof b.item>, boolean>>(true);
 
 // misuse
-// @ts-expect-error tensor: ragged nested array (rows of different lengths)
+// @ts-expect-error tensor: ragged nested array: [1] has length 1 where length 2 was expected
 tensor([[1, 2], [3]]);
+// @ts-expect-error tensor: ragged nested array: [1] has a scalar where length 2 was expected
+tensor([[1, 2], 3]);
+// @ts-expect-error tensor: ragged nested array: [1] is an array where a number was expected
+tensor([1, [2]]);
+// @ts-expect-error tensor: ragged nested array: [1][1] has length 1 where length 2 was expected
+tensor([[[1, 2], [3, 4]], [[5, 6], [7]]]);
 // @ts-expect-error (not a number: no shape error, a plain type error)
 tensor([1, "a"]);
 // @ts-expect-error (unknown dtype)

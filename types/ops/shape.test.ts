@@ -126,7 +126,7 @@ expectType<TypeEqual<Transpose<[2, 3], [0, 0]>, ShapeError<"transpose: [0, 0] is
 expectType<TypeEqual<ExpandDims<[2, 3], 3>, ShapeError<"expandDims: axis 3 is out of range for shape [2, 3] (must be in [-3, 2])">>>(true);
 expectType<TypeEqual<Squeeze<[2, 3], 1>, ShapeError<"squeeze: axis 1 has size 3, not 1 (shape [2, 3])">>>(true);
 expectType<TypeEqual<BroadcastTo<[2, 3], [4, 3]>, ShapeError<"broadcastTo: cannot broadcast [2, 3] to [4, 3] (2 vs 4 at axis -2)">>>(true);
-expectType<TypeEqual<Index<[2, 3], 2>, ShapeError<"index: 2 is out of bounds for axis 0 of size 2">>>(true);
+expectType<TypeEqual<Index<[2, 3], 2>, ShapeError<"index: 2 is out of bounds for axis 0 of size 2 (shape [2, 3])">>>(true);
 expectType<TypeEqual<Slice<[2, 3], [null, null, null]>, ShapeError<"slice: too many indices (3) for shape [2, 3]">>>(true);
 expectType<TypeEqual<Concat<[[2, 3], [2, 4]], 0, "concatenate">, ShapeError<"concatenate: shapes [2, 3] and [2, 4] differ at axis 1 (3 vs 4); only axis 0 may differ">>>(true);
 expectType<TypeEqual<Stack<[[2, 3], [3, 2]]>, ShapeError<"stack: all shapes must be equal, got [2, 3] and [3, 2]">>>(true);
@@ -141,6 +141,8 @@ x.reshape([4, -1]);
 sg.reshape(zeros([3, 224, 224]), [3, 224, 225]);
 // @ts-expect-error reshape: can only specify one unknown dimension (-1), got [-1, -1]
 sg.reshape(x, [-1, -1]);
+// @ts-expect-error reshape: invalid dim -2 in [-2, 3]
+sg.reshape(x, [-2, 3]);
 // @ts-expect-error transpose: [0, 0] is not a permutation of the axes of [2, 3]
 sg.transpose(x, [0, 0]);
 // @ts-expect-error transpose: [1, 0, 2] is not a permutation of the axes of [2, 3]
@@ -151,6 +153,8 @@ sg.expandDims(x, 3);
 sg.squeeze(x, 1);
 // @ts-expect-error squeeze: axis 2 is out of range for shape [2, 3] (rank 2)
 x.squeeze(2);
+// @ts-expect-error squeeze: axis -1 has size 3, not 1 (shape [2, 3])
+sg.squeeze(x, -1);
 // @ts-expect-error broadcastTo: cannot broadcast [2, 3] to [4, 3] (2 vs 4 at axis -2)
 sg.broadcastTo(x, [4, 3]);
 // @ts-expect-error broadcastTo: cannot broadcast [2, 3] to [3] (rank 2 > rank 1)
@@ -159,11 +163,11 @@ x.broadcastTo([3]);
 sg.moveAxis(x, 2, 0);
 // @ts-expect-error moveAxis: axis -3 is out of range for shape [2, 3] (rank 2)
 sg.moveAxis(x, 0, -3);
-// @ts-expect-error index: 2 is out of bounds for axis 0 of size 2
+// @ts-expect-error index: 2 is out of bounds for axis 0 of size 2 (shape [2, 3])
 sg.index(x, 2);
-// @ts-expect-error index: 3 is out of bounds for axis 1 of size 3
+// @ts-expect-error index: 3 is out of bounds for axis 1 of size 3 (shape [2, 3])
 x.index(3, 1);
-// @ts-expect-error index: -3 is out of bounds for axis 0 of size 2
+// @ts-expect-error index: -3 is out of bounds for axis 0 of size 2 (shape [2, 3])
 sg.index(x, -3);
 // @ts-expect-error index: axis 2 is out of range for shape [2, 3] (rank 2)
 sg.index(x, 0, 2);
@@ -171,7 +175,7 @@ sg.index(x, 0, 2);
 sg.index(zeros([]), 0);
 // @ts-expect-error slice: too many indices (3) for shape [2, 3]
 sg.slice(x, [null, null, null]);
-// @ts-expect-error slice: step must be >= 1, got 0 (axis 0)
+// @ts-expect-error slice: step must be a positive integer, got 0 (axis 0)
 x.slice([[0, 2, 0]]);
 // @ts-expect-error concatenate: shapes [2, 3] and [2, 4] differ at axis 1 (3 vs 4); only axis 0 may differ
 sg.concatenate([x, zeros([2, 4])]);
@@ -179,6 +183,10 @@ sg.concatenate([x, zeros([2, 4])]);
 sg.concatenate([x, zeros([3])]);
 // @ts-expect-error concatenate: axis 2 is out of range for shape [2, 3] (rank 2)
 sg.concatenate([x, x], 2);
+// @ts-expect-error concatenate: cannot concatenate rank-0 tensors (use stack)
+sg.concatenate([zeros([]), zeros([])]);
+// @ts-expect-error concatenate: needs a non-empty array of tensors
+sg.concatenate([]);
 // @ts-expect-error stack: all shapes must be equal, got [2, 3] and [3, 2]
 sg.stack([x, zeros([3, 2])]);
 // @ts-expect-error stack: axis 3 is out of range for shape [2, 3] (must be in [-3, 2])

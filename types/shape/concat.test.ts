@@ -17,13 +17,13 @@ expectType<TypeEqual<Concat<[2, 3][]>, [number, 3]>>(true);
 expectType<TypeEqual<Concat<[2, 3][], 1>, [2, number]>>(true);
 expectType<TypeEqual<Concat<[[2, 3], number[]]>, number[]>>(true);
 // errors
-expectType<TypeEqual<Concat<[]>, ShapeError<"concat: need at least one shape">>>(true);
+expectType<TypeEqual<Concat<[]>, ShapeError<"concat: needs a non-empty array of tensors">>>(true);
 expectType<
   TypeEqual<Concat<[[2, 3], [4, 3]], 1>, ShapeError<"concat: shapes [2, 3] and [4, 3] differ at axis 0 (2 vs 4); only axis 1 may differ">>
 >(true);
 expectType<TypeEqual<Concat<[[2, 3], [2]]>, ShapeError<"concat: shapes [2, 3] and [2] differ in rank (2 vs 1)">>>(true);
 expectType<TypeEqual<Concat<[[2, 3], [2, 3]], 2>, ShapeError<"concat: axis 2 is out of range for shape [2, 3] (rank 2)">>>(true);
-expectType<TypeEqual<Concat<[[]]>, ShapeError<"concat: axis 0 is out of range for shape [] (rank 0)">>>(true);
+expectType<TypeEqual<Concat<[[]]>, ShapeError<"concat: cannot concatenate rank-0 tensors (use stack)">>>(true);
 
 // --- Stack -------------------------------------------------------------------------------------
 expectType<TypeEqual<Stack<[[2, 3], [2, 3]]>, [2, 2, 3]>>(true);
@@ -34,7 +34,7 @@ expectType<TypeEqual<Stack<[[number, 3], [2, number]]>, [2, 2, 3]>>(true);
 expectType<TypeEqual<Stack<[2, 3][]>, [number, 2, 3]>>(true);
 expectType<TypeEqual<Stack<[2, 3][], -1>, [2, 3, number]>>(true);
 expectType<TypeEqual<Stack<[[2, 3], [2, 3]], number>, [number, number, number]>>(true);
-expectType<TypeEqual<Stack<[]>, ShapeError<"stack: need at least one shape">>>(true);
+expectType<TypeEqual<Stack<[]>, ShapeError<"stack: needs a non-empty array of tensors">>>(true);
 expectType<TypeEqual<Stack<[[2, 3], [3, 2]]>, ShapeError<"stack: all shapes must be equal, got [2, 3] and [3, 2]">>>(true);
 expectType<TypeEqual<Stack<[[2, 3], [2, 3, 1]]>, ShapeError<"stack: all shapes must be equal, got [2, 3] and [2, 3, 1]">>>(true);
 expectType<TypeEqual<Stack<[[2, 3]], 3>, ShapeError<"stack: axis 3 is out of range for shape [2, 3] (must be in [-3, 2])">>>(true);

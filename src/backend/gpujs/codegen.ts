@@ -17,31 +17,32 @@
  *   division at all.
  */
 import { sizeOf, stridesOf } from "../../ir/aval.js";
-import type { Step, View } from "../../compile/fusion.js";
-import type { Expr } from "../kernels/elementwise.js";
-import { freeAxes, type DotGeneralParams } from "../../prims/dot.js";
-import type { Var } from "../../ir/graph.js";
+import { freeAxes, topo, type AluOp, type ContractionDims, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
 export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl";
 
-/** One operand access: argument index, base offset, stride per output dim and per reduced dim. */
+/**
+ * One operand access: argument index, base offset, stride per output dim and per reduced dim, and
+ * for a masked view (pad, concatenate) the valid range per output dim.
+ */
 interface Access {
   readonly arg: number;
   readonly offset: number;
   readonly out: readonly number[];
   readonly red: readonly number[];
+  readonly mask?: readonly MaskDim[];
 }
 
 type Body =
   | { readonly kind: "expr"; readonly expr: Expr }
-  | { readonly kind: "reduce"; readonly op: "sum" | "max" | "min" | "prod"; readonly expr: Expr }
+  | { readonly kind: "reduce"; readonly op: ReduceOp; readonly expr: Expr }
   | { readonly kind: "dot" };
 
 interface LoopSpec {
   readonly outShape: readonly number[];
   readonly redShape: readonly number[];
   /** the distinct buffers the kernel reads, in argument order */
-  readonly args: readonly Var[];
+  readonly args: readonly number[];
   readonly access: readonly Access[];
   readonly body: Body;
 }
@@ -54,7 +55,7 @@ export interface KernelSource {
   /** flat output size */
   readonly size: number;
   /** the buffers to pass, in order */
-  readonly args: readonly Var[];
+  readonly args: readonly number[];
   /** loopMaxIterations to set: above every emitted loop bound */
   readonly loopMax: number;
   /** cache key: mode-independent source plus sizes */
@@ -71,18 +72,22 @@ export type Generated = { readonly ok: true; readonly kernel: KernelSource } | {
 export const F32_MAX_INDEX = 2 ** 24;
 const CPU_MAX_INDEX = 2 ** 31 - 1;
 
-/** Builds the kernel for a float32 step, or says why it cannot. */
-export function generate(step: Step, mode: GpuMode): Generated {
-  const spec = loopSpec(step);
-  if (!spec) return { ok: false, reason: `step ${step.kind} has no gpu.js kernel form` };
+/**
+ * Builds the gpu.js kernel for a kernel of a program, or says why it cannot. Every value is an
+ * f32 on the device: bools are 0/1 and int32 values are exact integers below 2^24 (gpu.js has no
+ * integer buffers), with integer division and casts fixed up to C semantics.
+ */
+export function generate(kernel: Kernel, program: Program, mode: GpuMode): Generated {
+  const spec = loopSpec(kernel, program);
+  if (!spec) return { ok: false, reason: `a ${kernel.kind} kernel has no gpu.js form` };
   const limit = mode === "cpu" ? CPU_MAX_INDEX : F32_MAX_INDEX;
   const n = sizeOf(spec.outShape);
-  const biggest = Math.max(n, ...spec.args.map((v) => sizeOf(v.aval.shape)));
+  const biggest = Math.max(n, ...spec.args.map((b) => sizeOf(program.buffers[b]!.shape)));
   if (biggest > limit) {
     return { ok: false, reason: `an array of ${biggest} elements is over gpu.js ${mode}'s exact index range (${limit})` };
   }
   try {
-    return { ok: true, kernel: emit(collapse(spec), mode) };
+    return { ok: true, kernel: emit(collapse(spec), program, mode) };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: e.message };
     throw e;
@@ -92,67 +97,64 @@ export function generate(step: Step, mode: GpuMode): Generated {
 class Unsupported extends Error {}
 
 // ---------------------------------------------------------------------------------------------
-// steps -> loop specs
+// kernels -> loop specs
 
-function argIndex(args: Var[], v: Var): number {
-  let i = args.indexOf(v);
+function argIndex(args: number[], b: number): number {
+  let i = args.indexOf(b);
   if (i < 0) {
     i = args.length;
-    args.push(v);
+    args.push(b);
   }
   return i;
 }
 
-function loopSpec(step: Step): LoopSpec | null {
-  switch (step.kind) {
-    case "fused": {
-      const args: Var[] = [];
-      const access = step.inputs.map((v) => viewAccess(args, v, []));
-      return { outShape: step.out.aval.shape, redShape: [], args, access, body: { kind: "expr", expr: step.expr } };
-    }
-    case "copy": {
-      const args: Var[] = [];
-      return { outShape: step.out.aval.shape, redShape: [], args, access: [viewAccess(args, step.input, [])], body: { kind: "expr", expr: { op: "input", index: 0 } } };
+function loopSpec(k: Kernel, p: Program): LoopSpec | null {
+  switch (k.kind) {
+    case "elementwise": {
+      const args: number[] = [];
+      const access = k.inputs.map((o) => viewAccess(args, o));
+      return { outShape: p.buffers[k.out]!.shape, redShape: [], args, access, body: { kind: "expr", expr: k.expr } };
     }
     case "reduce": {
       // the fused elementwise producer is evaluated inside the reduction loop
-      const kept = step.shape.map((_, i) => i).filter((i) => !step.axes.includes(i));
-      const args: Var[] = [];
-      const access = step.inputs.map((v) => ({
-        arg: argIndex(args, v.base),
-        offset: v.offset,
-        out: kept.map((a) => v.strides[a]!),
-        red: step.axes.map((a) => v.strides[a]!),
+      const kept = k.shape.map((_, i) => i).filter((i) => !k.axes.includes(i));
+      const args: number[] = [];
+      const access = k.inputs.map((o) => ({
+        arg: argIndex(args, o.buffer),
+        offset: o.view.offset,
+        out: kept.map((a) => o.view.strides[a]!),
+        red: k.axes.map((a) => o.view.strides[a]!),
       }));
       return {
-        outShape: kept.map((a) => step.shape[a]!),
-        redShape: step.axes.map((a) => step.shape[a]!),
+        outShape: kept.map((a) => k.shape[a]!),
+        redShape: k.axes.map((a) => k.shape[a]!),
         args,
         access,
-        body: { kind: "reduce", op: step.op, expr: step.expr },
+        body: { kind: "reduce", op: k.op, expr: k.expr },
       };
     }
-    case "dot":
-      return dotSpec(step.lhs, step.rhs, step.params);
-    case "eqn":
+    case "contraction":
+      return dotSpec(k.lhs, k.rhs, p, k.dims);
+    case "opaque":
       return null;
   }
 }
 
-function viewAccess(args: Var[], v: View, red: number[]): Access {
-  return { arg: argIndex(args, v.base), offset: v.offset, out: v.strides, red };
+function viewAccess(args: number[], o: Operand): Access {
+  const a = { arg: argIndex(args, o.buffer), offset: o.view.offset, out: o.view.strides, red: [] };
+  return o.view.mask ? { ...a, mask: o.view.mask } : a;
 }
 
-function dotSpec(lhs: Var, rhs: Var, p: DotGeneralParams): LoopSpec {
-  const xs = lhs.aval.shape;
-  const ys = rhs.aval.shape;
+function dotSpec(lhs: number, rhs: number, prog: Program, p: ContractionDims): LoopSpec {
+  const xs = prog.buffers[lhs]!.shape;
+  const ys = prog.buffers[rhs]!.shape;
   const xst = stridesOf(xs);
   const yst = stridesOf(ys);
   const [lc, rc] = p.contract;
   const [lb, rb] = p.batch;
   const lf = freeAxes(xs.length, lc, lb);
   const rf = freeAxes(ys.length, rc, rb);
-  const args: Var[] = [];
+  const args: number[] = [];
   const a = argIndex(args, lhs);
   const b = argIndex(args, rhs);
   const outShape = [...lb.map((i) => xs[i]!), ...lf.map((i) => xs[i]!), ...rf.map((i) => ys[i]!)];
@@ -166,8 +168,9 @@ function dotSpec(lhs: Var, rhs: Var, p: DotGeneralParams): LoopSpec {
 // ---------------------------------------------------------------------------------------------
 // dim merging
 
-/** Drops size-1 dims and merges neighbours that are contiguous for every access. */
+/** Drops size-1 dims and merges neighbours that are contiguous for every access (masked kernels keep theirs). */
 function collapse(s: LoopSpec): LoopSpec {
+  if (s.access.some((a) => a.mask)) return s;
   const merge = (shape: readonly number[], strides: (a: Access) => readonly number[]) => {
     const keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
     const dims: number[] = [];
@@ -215,7 +218,7 @@ function affine(offset: number, idx: readonly string[], strides: readonly number
   return terms.length ? terms.join(" + ") : "0";
 }
 
-function emit(s: LoopSpec, mode: GpuMode): KernelSource {
+function emit(s: LoopSpec, program: Program, mode: GpuMode): KernelSource {
   const n = Math.max(1, sizeOf(s.outShape));
   const lines: string[] = [];
   // thread index -> per-dim indices, innermost first
@@ -242,16 +245,46 @@ function emit(s: LoopSpec, mode: GpuMode): KernelSource {
     }
     idx[0] = rest;
   }
+  const valid: (string | null)[] = [];
   const base = s.access.map((a, j) => {
     const name = `p${j}`;
-    lines.push(`const ${name} = ${affine(a.offset, idx, a.out)};`);
+    if (!a.mask) {
+      lines.push(`const ${name} = ${affine(a.offset, idx, a.out)};`);
+      valid.push(null);
+      return name;
+    }
+    // a masked view: element (i - lo) / step where i is in range and on the step, else 0
+    const conds: string[] = [];
+    const terms: string[] = a.offset !== 0 ? [String(a.offset)] : [];
+    a.mask.forEach((m, d) => {
+      const i = idx[d] ?? "0";
+      if (m.lo > 0) conds.push(`${i} >= ${m.lo}`);
+      conds.push(`${i} < ${m.hi}`);
+      const k = m.lo === 0 ? i : `(${i} - ${m.lo})`;
+      if (m.step === 1) {
+        if (a.out[d] !== 0) terms.push(`${k} * ${a.out[d]}`);
+      } else {
+        // exact: the quotient is rounded, then checked (f32 division may be off by an ulp)
+        lines.push(`const q${j}_${d} = Math.floor(${k} / ${m.step} + 0.5);`);
+        conds.push(`q${j}_${d} * ${m.step} === ${k}`);
+        if (a.out[d] !== 0) terms.push(`q${j}_${d} * ${a.out[d]}`);
+      }
+    });
+    const v = `v${j}`;
+    lines.push(`const ${v} = ${conds.length ? conds.map((c) => `(${c})`).join(" && ") : "true"};`);
+    lines.push(`const ${name} = ${v} ? ${terms.length ? terms.join(" + ") : "0"} : 0;`);
+    valid.push(v);
     return name;
   });
   const arg = (j: number) => `a${s.access[j]!.arg}`;
+  const io = (at: (j: number) => string): GpuAccess => ({
+    load: (j) => (valid[j] ? `(${valid[j]} ? ${at(j)} : ${ZERO})` : at(j)),
+    valid: (j) => (valid[j] ? `(${valid[j]} ? ${ONE} : ${ZERO})` : ONE),
+  });
   let loopMax = 1000;
   switch (s.body.kind) {
     case "expr":
-      lines.push(...emitExpr(s.body.expr, (i) => `${arg(i)}[${base[i]}]`, mode, ""));
+      lines.push(...emitExpr(s.body.expr, io((i) => `${arg(i)}[${base[i]}]`), mode, ""));
       break;
     case "reduce":
     case "dot": {
@@ -266,14 +299,14 @@ function emit(s: LoopSpec, mode: GpuMode): KernelSource {
       const op = body.kind === "dot" ? "dot" : body.op;
       if (op === "max" || op === "min") {
         // start from the first element (no infinities in kernel source)
-        const first = emitExpr((body as { expr: Expr }).expr, (j) => at(j, false), mode, "z");
+        const first = emitExpr((body as { expr: Expr }).expr, io((j) => at(j, false)), mode, "z");
         lines.push(...first.slice(0, -1), `let acc = ${first[first.length - 1]!.replace(/^return (.*);$/, "$1")};`);
       } else lines.push(`let acc = ${op === "prod" ? "1" : "0"};`);
       s.redShape.forEach((K, d) => lines.push(`${"  ".repeat(d)}for (let ${ks[d]} = 0; ${ks[d]} < ${K}; ${ks[d]}++) {`));
       let value: string;
       if (body.kind === "dot") value = `${at(0, true)} * ${at(1, true)}`;
       else {
-        const code = emitExpr(body.expr, (j) => at(j, true), mode, "");
+        const code = emitExpr(body.expr, io((j) => at(j, true)), mode, "");
         lines.push(...code.slice(0, -1).map((l) => ind + l));
         value = code[code.length - 1]!.replace(/^return (.*);$/, "$1");
       }
@@ -297,92 +330,126 @@ function emit(s: LoopSpec, mode: GpuMode): KernelSource {
   }
   const params = s.args.map((_, i) => `a${i}`);
   const body = lines.join("\n");
-  const sizes = s.args.map((v) => sizeOf(v.aval.shape)).join(",");
+  const sizes = s.args.map((b) => sizeOf(program.buffers[b]!.shape)).join(",");
   return { params, body, size: n, args: s.args, loopMax, key: `${n}|${sizes}|${body}` };
 }
 
-const CMP: Record<string, string> = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "===", ne: "!==" };
+/** How a kernel reads operand j, and whether it has an element at this point. */
+interface GpuAccess {
+  load(j: number): string;
+  valid(j: number): string;
+}
+
+// an integral literal alone would make gpu.js type the value as an integer
+const ONE = "(1.5 - 0.5)";
+const ZERO = "(0.5 - 0.5)";
+const fnum = (v: number) => (Number.isInteger(v) ? `(${lit(v)} + 0.5 - 0.5)` : lit(v));
+const cmp = (op: string) => (_e: Expr, [a, b]: readonly string[]) => `(${a} ${op} ${b} ? ${ONE} : ${ZERO})`;
+const math = (fn: string) => (_e: Expr, [x]: readonly string[]) => `Math.${fn}(${x})`;
+const noF64 = (e: Expr) => {
+  if (e.dtype === "float64") throw new Unsupported("gpu.js computes in float32");
+};
+
+interface GpuCtx {
+  readonly io: GpuAccess;
+  readonly mode: GpuMode;
+  /** statements to emit before the node's value */
+  readonly pre: string[];
+  readonly name: string;
+}
+
+/**
+ * The gpu.js renderer: one entry per ALU op, in the JavaScript subset gpu.js translates alike to
+ * WGSL, WebAssembly and JS. Values are f32: bools 0/1, int32 exact integers.
+ */
+const GPU_ALU = {
+  load: (e, _a, c) => c.io.load(e.value),
+  valid: (e, _a, c) => c.io.valid(e.value),
+  const: (e) => fnum(e.value),
+  cast: (e, [x]) => {
+    const from = e.args[0]!.dtype;
+    if (e.dtype === "bool") return `((${x} < 0 ? ${ONE} : ${ZERO}) + (${x} > 0 ? ${ONE} : ${ZERO}))`;
+    if (e.dtype === "int32" && (from === "float32" || from === "float64")) return `(${x} < 0 ? Math.ceil(${x}) : Math.floor(${x}))`;
+    return x!;
+  },
+  where: (_e, [c, x, y]) => `(${c} !== 0 ? ${x} : ${y})`,
+  neg: (_e, [x]) => `-${x}`,
+  recip: (_e, [x]) => `1 / ${x}`,
+  sqrt: math("sqrt"),
+  exp: math("exp"),
+  log: math("log"),
+  sin: math("sin"),
+  cos: math("cos"),
+  tan: math("tan"),
+  // log(u) · x / (u − 1) with u = 1 + x cancels the rounding of u (Goldberg); exact where u = 1
+  log1p: (_e, [x], c) => {
+    // cpu mode runs JavaScript, which has it exactly
+    if (c.mode === "cpu") return `Math.log1p(${x})`;
+    c.pre.push(`const u${c.name} = 1 + ${x};`);
+    const u = `u${c.name}`;
+    return `(${u} === 1 ? ${x} : Math.log(${u}) * (${x} / (${u} - 1)))`;
+  },
+  // WGSL's tanh overflows to NaN past |x| ~ 45 on some drivers; tanh(±15) is ±1 in float32
+  tanh: (_e, [x], c) => (c.mode === "webgpu" ? `Math.tanh(Math.min(Math.max(${x}, -15), 15))` : `Math.tanh(${x})`),
+  abs: math("abs"),
+  sign: math("sign"),
+  floor: math("floor"),
+  add: (_e, [a, b]) => `${a} + ${b}`,
+  sub: (_e, [a, b]) => `${a} - ${b}`,
+  mul: (_e, [a, b]) => `${a} * ${b}`,
+  div: (e, [a, b], c) => {
+    if (e.dtype !== "int32") return `${a} / ${b}`;
+    // C division on exact integers: the f32 quotient truncated, then corrected by its remainder
+    const n = c.name;
+    c.pre.push(
+      `const d${n} = ${a} / ${b};`,
+      `let q${n} = Math.floor(Math.abs(d${n})) * Math.sign(d${n});`,
+      `const s${n} = Math.sign(${a}) * Math.sign(${b});`,
+      `const r${n} = ${a} - q${n} * ${b};`,
+      `if (Math.abs(r${n}) >= Math.abs(${b})) { q${n} = q${n} + s${n}; }`,
+      `if (r${n} * ${a} < 0) { q${n} = q${n} - s${n}; }`,
+    );
+    return `(${b} === 0 ? ${ZERO} : q${n})`;
+  },
+  max: (_e, [a, b]) => `Math.max(${a}, ${b})`,
+  min: (_e, [a, b]) => `Math.min(${a}, ${b})`,
+  pow: (e, [a, b]) => {
+    if (e.dtype === "int32") throw new Unsupported("int32 pow on gpu.js");
+    return `Math.pow(${a}, ${b})`;
+  },
+  lt: cmp("<"),
+  le: cmp("<="),
+  eq: cmp("==="),
+  ne: cmp("!=="),
+} satisfies Record<AluOp, (e: Expr, args: readonly string[], c: GpuCtx) => string>;
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */
-function emitExpr(root: Expr, load: (i: number) => string, mode: GpuMode, prefix: string): string[] {
+function emitExpr(root: Expr, io: GpuAccess, mode: GpuMode, prefix: string): string[] {
   const lines: string[] = [];
   const names = new Map<Expr, string>();
-  const inputs = new Map<number, string>();
-  const go = (e: Expr): string => {
-    const hit = names.get(e);
-    if (hit) return hit;
-    let code: string;
-    switch (e.op) {
-      case "input": {
-        const seen = inputs.get(e.index);
-        if (seen) return seen;
-        const name = `${prefix}x${e.index}`;
-        lines.push(`const ${name} = ${load(e.index)};`);
-        inputs.set(e.index, name);
-        return name;
+  const loads = new Map<string, string>();
+  for (const e of topo(root)) {
+    noF64(e);
+    if (e.op === "load" || e.op === "valid") {
+      const key = `${e.op}${e.value}`;
+      let name = loads.get(key);
+      if (!name) {
+        name = `${prefix}${e.op === "load" ? "x" : "m"}${e.value}`;
+        lines.push(`const ${name} = ${(GPU_ALU[e.op] as (e: Expr, a: readonly string[], c: GpuCtx) => string)(e, [], { io, mode, pre: lines, name })};`);
+        loads.set(key, name);
       }
-      case "const":
-        // an integral literal alone would make gpu.js type the value as an integer
-        return Number.isInteger(e.value) ? `(${lit(e.value)} + 0.5 - 0.5)` : lit(e.value);
-      case "where": {
-        const c = e.cond;
-        const a = go(e.a);
-        const b = go(e.b);
-        if (c.op in CMP && "a" in c) code = `(${go(c.a)} ${CMP[c.op]} ${go(c.b)} ? ${a} : ${b})`;
-        else code = `(${go(c)} !== 0 ? ${a} : ${b})`;
-        break;
-      }
-      case "neg":
-        code = `-${go(e.x)}`;
-        break;
-      case "exp":
-      case "log":
-      case "sqrt":
-      case "sin":
-      case "cos":
-      case "abs":
-      case "sign":
-        code = `Math.${e.op}(${go(e.x)})`;
-        break;
-      case "tanh":
-        // WGSL's tanh overflows to NaN past |x| ~ 45 on some drivers; tanh(±15) is ±1 in float32
-        code = mode === "webgpu" ? `Math.tanh(Math.min(Math.max(${go(e.x)}, -15), 15))` : `Math.tanh(${go(e.x)})`;
-        break;
-      case "recip":
-        code = `1 / ${go(e.x)}`;
-        break;
-      case "square": {
-        const x = go(e.x);
-        code = `${x} * ${x}`;
-        break;
-      }
-      case "add":
-        code = `${go(e.a)} + ${go(e.b)}`;
-        break;
-      case "sub":
-        code = `${go(e.a)} - ${go(e.b)}`;
-        break;
-      case "mul":
-        code = `${go(e.a)} * ${go(e.b)}`;
-        break;
-      case "div":
-        code = `${go(e.a)} / ${go(e.b)}`;
-        break;
-      case "max":
-      case "min":
-      case "pow":
-        code = `Math.${e.op}(${go(e.a)}, ${go(e.b)})`;
-        break;
-      default:
-        // a comparison outside a select: fusion never builds one
-        throw new Unsupported(`a bare ${e.op} in a kernel`);
+      names.set(e, name);
+      continue;
+    }
+    if (e.op === "const") {
+      names.set(e, fnum(e.value));
+      continue;
     }
     const name = `${prefix}e${names.size}`;
+    const code = (GPU_ALU[e.op] as (e: Expr, a: readonly string[], c: GpuCtx) => string)(e, e.args.map((a) => names.get(a)!), { io, mode, pre: lines, name });
     lines.push(`const ${name} = ${code};`);
     names.set(e, name);
-    return name;
-  };
-  const r = go(root);
-  lines.push(`return ${r};`);
+  }
+  lines.push(`return ${names.get(root)!};`);
   return lines;
 }

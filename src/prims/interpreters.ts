@@ -5,12 +5,17 @@
  */
 import type { Graph, Var } from "../ir/graph.js";
 import type { BatchDim } from "../ir/primitive.js";
-import { bind, replayGraph } from "../ir/trace.js";
-import { Tensor, type AnyTensor } from "../tensor/tensor.js";
+import { bind, concrete, replayGraph } from "../ir/trace.js";
+import type { AnyTensor } from "../tensor/tensor.js";
 import { isFloat } from "../ir/dtype.js";
-import * as lax from "../ops/lax.js";
+import { add } from "./elementwise.js";
+import { moveAxis } from "./structural.js";
+import type { Prim } from "./util.js";
 
 type T = AnyTensor;
+
+/** Every primitive's rules compute on tensors (the IR types them over its own `Value`). */
+const rules = (p: Graph["eqns"][number]["prim"]) => p as unknown as Prim;
 
 /** Forward mode: primal and tangent outputs. `args`/`tangents` cover inputs then captures. */
 export function jvpGraph(graph: Graph, args: readonly T[], tangents: readonly (T | null)[]): [T[], (T | null)[]] {
@@ -19,12 +24,12 @@ export function jvpGraph(graph: Graph, args: readonly T[], tangents: readonly (T
     args.map((a, i) => [a, tangents[i] ?? null]),
     (e, ins) => {
       const primals = ins.map((p) => p[0]);
-      const out = bind(e.prim, primals, e.params);
+      const out = bind(e.prim, primals, e.params) as T;
       const ts = ins.map((p) => p[1]);
-      const t = ts.some((x) => x !== null) ? e.prim.jvp(primals, ts, e.params, out) : null;
+      const t = ts.some((x) => x !== null) ? rules(e.prim).jvp(primals, ts, e.params, out) : null;
       return [out, t];
     },
-    (c) => [Tensor._fromDevice(c.value), null],
+    (c) => [concrete(c.value) as T, null],
   );
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
@@ -46,7 +51,7 @@ export function vjpGraph(graph: Graph, args: readonly T[], wanted: readonly bool
   const value = new Map<Var, T>();
   const tape: { e: Graph["eqns"][number]; ins: T[]; out: T }[] = [];
   const outputs = replayGraph<T>(graph, args, (e, ins) => {
-    const out = bind(e.prim, ins, e.params);
+    const out = bind(e.prim, ins, e.params) as T;
     if (e.inputs.some((v) => active.has(v)) && isFloat(e.out.aval.dtype)) {
       active.add(e.out);
       tape.push({ e, ins, out });
@@ -61,7 +66,7 @@ export function vjpGraph(graph: Graph, args: readonly T[], wanted: readonly bool
       const accum = (v: Var, c: T | null) => {
         if (c === null || !active.has(v)) return;
         const prev = ct.get(v);
-        ct.set(v, prev ? lax.add(prev, c) : c);
+        ct.set(v, prev ? add(prev, c) : c);
       };
       graph.outputs.forEach((v, i) => accum(v, cts[i] ?? null));
       for (let k = tape.length - 1; k >= 0; k--) {
@@ -69,7 +74,7 @@ export function vjpGraph(graph: Graph, args: readonly T[], wanted: readonly bool
         const c = ct.get(e.out);
         if (!c) continue;
         ct.delete(e.out);
-        const gs = e.prim.vjp(c, ins, e.params, out, e.inputs.map((v) => active.has(v)));
+        const gs = rules(e.prim).vjp(c, ins, e.params, out, e.inputs.map((v) => active.has(v)));
         e.inputs.forEach((v, i) => accum(v, gs[i] ?? null));
       }
       return formals.map((v, i) => (wanted[i] ? (ct.get(v) ?? null) : null));
@@ -85,11 +90,11 @@ export function vmapGraph(graph: Graph, args: readonly T[], dims: readonly Batch
     (e, ins) => {
       const xs = ins.map((p) => p[0]);
       const ds = ins.map((p) => p[1]);
-      if (ds.every((d) => d === null)) return [bind(e.prim, xs, e.params), null];
-      const [out, d] = e.prim.batch(xs, ds, e.params);
-      return d === null || d === 0 ? [out, d] : [lax.moveAxis(out, d, 0), 0];
+      if (ds.every((d) => d === null)) return [bind(e.prim, xs, e.params) as T, null];
+      const [out, d] = rules(e.prim).batch(xs, ds, e.params);
+      return d === null || d === 0 ? [out, d] : [moveAxis(out, d, 0), 0];
     },
-    (c) => [Tensor._fromDevice(c.value), null],
+    (c) => [concrete(c.value) as T, null],
   );
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }

@@ -5,7 +5,7 @@
  *   gemv:  y[r] = Σ_c A[r, c] · v[c]
  * Without SIMD, plain loops.
  */
-import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./wasm.js";
+import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./module.js";
 import { WasmHeap, align64 } from "./heap.js";
 
 interface GemvModule {

@@ -1,7 +1,7 @@
 /** Type helpers shared by the op signatures. */
 import type { DType, Promote } from "../ir/dtype.js";
 import type { Shape } from "../shape/core.js";
-import type { Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "./tensor.js";
 
 /** What an elementwise op accepts: a tensor, or a plain number where a scalar makes sense. */
 export type Operand = Tensor<Shape, DType> | number;
@@ -34,3 +34,8 @@ export type ResultDType3<X, Y, Z> = [DTypeOf<Y>] extends [never]
 
 /** The dtype of div and pow: integers and bools are promoted to float32 (as at run time). */
 export type FloatResultDType<X, Y> = ResultDType<X, Y> extends "float64" ? "float64" : "float32";
+
+/** The axes a reduction takes: one, several, or all (undefined). */
+export type AxisArg = number | readonly number[] | undefined;
+/** Sums and products of bools count in int32. */
+export type CountDType<D extends DType> = D extends "bool" ? "int32" : D;

@@ -1,12 +1,12 @@
-import type { Backend, DeviceArray } from "./backend.js";
-import { refBackend } from "./ref.js";
-import { wasmBackend } from "./wasm.js";
-import { gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "./gpujs.js";
+import type { Backend, DeviceArray } from "../ir/device.js";
+import { refBackend } from "../backend/ref/backend.js";
+import { wasmBackend } from "../backend/wasm/backend.js";
+import { gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "../backend/gpujs/backend.js";
 
 /**
  * Backends by name. `ref` is the exact interpreter; `wasm` the compiled CPU backend; `gpujs:*` the
- * gpu.js kernels in each gpu.js mode (float32; see backend/gpujs.ts). `gpujs:webgpu` reads only
- * asynchronously (`await t.data()`).
+ * gpu.js kernels in each gpu.js mode (float32; see backend/gpujs/backend.ts). `gpujs:webgpu` reads
+ * only asynchronously (`await t.data()`).
  */
 const BACKENDS: Record<string, () => Backend> = {
   ref: () => refBackend,
@@ -24,7 +24,7 @@ let active: Backend | null = null;
 /**
  * Picks the default synchronously: SHAPEGRAD_BACKEND when set, else the best backend that is
  * known to work without asking a device: `wasm`. WebGPU needs an asynchronous adapter probe, so it
- * becomes the default only through `await initBackend()` (backend/gpujs/init.ts), which probes
+ * becomes the default only through `await initBackend()` (runtime/init.ts), which probes
  * (time-boxed), picks WebGPU when an adapter answers, and otherwise says in one line why not.
  */
 function choose(): Backend {

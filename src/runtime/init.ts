@@ -10,9 +10,9 @@
  * still wins here; a forced `gpujs:webgpu` (or `gpujs:headlessgl`) that cannot run falls back to
  * `wasm` with one line saying why.
  */
-import type { Backend } from "../backend.js";
-import { defaultBackend, setBackend, type BackendName } from "../registry.js";
-import { gpujsHeadlessgl, gpujsWebgpu, type GpuJsBackend } from "../gpujs.js";
+import type { Backend } from "../ir/device.js";
+import { defaultBackend, setBackend, type BackendName } from "./registry.js";
+import { gpujsHeadlessgl, gpujsWebgpu, type GpuJsBackend } from "../backend/gpujs/backend.js";
 
 export interface InitOptions {
   /** how long to wait for a WebGPU adapter (default 4000 ms) */

@@ -7,7 +7,7 @@ import { Graph, Var } from "../ir/graph.js";
 import type { AbstractValue } from "../ir/aval.js";
 import type { Primitive } from "../ir/primitive.js";
 import { cacheKey } from "../ir/key.js";
-import { LruCache } from "./cache.js";
+import { LruCache } from "../backend/cache.js";
 
 const graphs = new LruCache<string, Graph>(4096);
 

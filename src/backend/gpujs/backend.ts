@@ -25,18 +25,15 @@
  * the wasm backend and says why, once.
  */
 import gpujs from "gpu.js";
-import { Var, Graph } from "../ir/graph.js";
-import { sizeOf, type AbstractValue } from "../ir/aval.js";
-import type { Primitive } from "../ir/primitive.js";
-import type { Backend, DeviceArray } from "./backend.js";
-import { HostArray } from "./host-array.js";
-import { fuse, type Step } from "../compile/fusion.js";
-import { affineGather } from "../prims/structural.js";
-import { wasmBackend } from "./wasm.js";
-import { LruCache } from "./cache.js";
-import { eqnGraph } from "./eager.js";
-import { generate, type GpuMode, type KernelSource } from "./gpujs/codegen.js";
-import { probeWebGPU } from "./gpujs/webgpu-node.js";
+import { sizeOf, type AbstractValue } from "../../ir/aval.js";
+import { allocate } from "../../ir/dtype.js";
+import type { DeviceArray, KernelBackend } from "../../ir/device.js";
+import { HostArray } from "../../ir/host-array.js";
+import { kernelInputs, type Kernel, type Program } from "../../ir/kernel.js";
+import { wasmBackend } from "../wasm/backend.js";
+import { LruCache } from "../cache.js";
+import { F32_MAX_INDEX, generate, type GpuMode, type KernelSource } from "./codegen.js";
+import { probeWebGPU } from "./webgpu-node.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
 
@@ -77,9 +74,9 @@ export interface GpuJsStats {
   kernels: number;
   /** kernel calls */
   launches: number;
-  /** equations run by their reference implementation on the host between kernels */
+  /** opaque steps (primitives without a lowering) run on the host between kernels */
   hostSteps: number;
-  /** graphs run whole on the wasm backend (float64, unsupported steps, unusable mode) */
+  /** programs run whole on the wasm backend (float64, unsupported kernels, unusable mode) */
   hostGraphs: number;
   uploads: number;
   readbacks: number;
@@ -87,17 +84,16 @@ export interface GpuJsStats {
 
 type CStep =
   /** `fn` is created on first launch (a webgpu kernel only after the adapter probe) */
-  | { readonly kind: "kernel"; readonly out: Var; readonly src: KernelSource; fn: KernelFn | null }
-  | { readonly kind: "host"; readonly out: Var; readonly ins: readonly Var[]; readonly run: (hs: HostArray[]) => HostArray; readonly eqn: boolean };
+  | { readonly kind: "kernel"; readonly out: number; readonly src: KernelSource; fn: KernelFn | null }
+  | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray };
 
 interface Compiled {
-  readonly graph: Graph;
-  /** why the graph runs on the wasm backend instead, or null */
+  readonly program: Program;
+  /** why the program runs on the wasm backend instead, or null */
   host: string | null;
   readonly steps: readonly CStep[];
-  /** per step: the variables whose last use it is (webgpu frees their buffers after it) */
-  readonly dies: readonly (readonly Var[])[];
-  readonly consts: Map<Var, GpuJsArray>;
+  /** per step: the buffers whose last use it is (webgpu frees them after it) */
+  readonly dies: readonly (readonly number[])[];
 }
 
 const finalizer =
@@ -109,14 +105,15 @@ const finalizer =
       })
     : null;
 
-export class GpuJsBackend implements Backend {
+export class GpuJsBackend implements KernelBackend {
+  readonly kind = "kernels";
   readonly name: string;
   /** Reads are asynchronous (webgpu): dataSync()/toArray() throw, `await t.data()` works. */
   readonly asyncOnly: boolean;
   readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0 };
   private gpu: GpuInstance | null = null;
   private readonly kernels = new LruCache<string, KernelFn>(1024);
-  private readonly plans = new WeakMap<Graph, Compiled>();
+  private readonly plans = new WeakMap<Program, Compiled>();
   private readonly said = new Set<string>();
   private readiness: Promise<string | null> | null = null;
   /** why this mode cannot run here (checked synchronously for the sync modes) */
@@ -224,7 +221,7 @@ export class GpuJsBackend implements Backend {
   private devOf(a: GpuJsArray): MaybeP<DevBuf> {
     if (a.dev) return a.dev;
     if (a.fwd) return a.fwd.then((b) => this.devOf(b));
-    if (a.aval.dtype !== "float32") throw new Error(`internal: ${a.aval.dtype} array sent to a gpu.js kernel`);
+    if (a.aval.dtype === "float64") throw new Error(`internal: a float64 array sent to a gpu.js kernel`);
     const d = then(a.host!, (h) => this.upload(h));
     a.dev = d;
     if (this.asyncOnly && finalizer) finalizer.register(a, d);
@@ -233,8 +230,9 @@ export class GpuJsBackend implements Backend {
   }
 
   private upload(h: HostArray): MaybeP<DevBuf> {
-    const data = h.data as Float32Array;
-    if (this.mode !== "webgpu") return data;
+    const data = deviceData(h);
+    // gpu.js's webasm mode cannot take a zero-length argument: an empty array is never read anyway
+    if (this.mode !== "webgpu") return data.length ? data : new Float32Array(1);
     this.stats.uploads++;
     // a copy kernel puts the array in a device buffer that every later kernel binds directly
     const n = Math.max(1, data.length);
@@ -249,14 +247,13 @@ export class GpuJsBackend implements Backend {
   // -------------------------------------------------------------------------------------------
   // compiling
 
-  private compile(graph: Graph): Compiled {
-    let c = this.plans.get(graph);
+  private compile(program: Program): Compiled {
+    let c = this.plans.get(program);
     if (c) return c;
-    const plan = fuse(graph);
     const steps: CStep[] = [];
-    let host: string | null = null;
-    for (const step of plan.steps) {
-      const r = this.compileStep(step);
+    let host: string | null = program.buffers.some((b) => b.dtype === "float64") ? "gpu.js computes in float32; float64 graphs run on the wasm backend" : null;
+    for (const k of host ? [] : program.kernels) {
+      const r = this.compileKernel(k, program);
       if (typeof r === "string") {
         host = r;
         break;
@@ -265,32 +262,22 @@ export class GpuJsBackend implements Backend {
     }
     if (host) steps.length = 0;
     // last uses, for freeing intermediates between kernels
-    const last = new Map<Var, number>();
-    steps.forEach((s, i) => (s.kind === "kernel" ? s.src.args : s.ins).forEach((v) => last.set(v, i)));
-    const keep = new Set<Var>([...graph.inputs, ...graph.captures, ...graph.outputs, ...graph.consts.map((k) => k.v)]);
-    const dies: Var[][] = steps.map(() => []);
-    for (const [v, i] of last) if (!keep.has(v)) dies[i]!.push(v);
-    c = { graph, host, steps, dies, consts: new Map() };
-    this.plans.set(graph, c);
+    const last = new Map<number, number>();
+    steps.forEach((s, i) => (s.kind === "kernel" ? s.src.args : s.ins).forEach((b) => last.set(b, i)));
+    const keep = new Set<number>([...program.inputs, ...program.outputs]);
+    const dies: number[][] = steps.map(() => []);
+    for (const [b, i] of last) if (!keep.has(b)) dies[i]!.push(b);
+    c = { program, host, steps, dies };
+    this.plans.set(program, c);
     return c;
   }
 
-  /** A compiled step, or the reason the graph cannot run on this backend. */
-  private compileStep(step: Step): CStep | string {
-    if (step.kind === "eqn") {
-      const e = step.eqn;
-      return { kind: "host", out: e.out, ins: e.inputs, run: (hs) => e.prim.impl(hs, e.params, e.out.aval), eqn: true };
-    }
-    const out = step.out.aval;
-    if (out.dtype === "float64") return "gpu.js computes in float32; float64 graphs run on the wasm backend";
-    if (step.kind === "copy" && out.dtype !== "float32") {
-      const v = step.input;
-      return { kind: "host", out: step.out, ins: [v.base], run: ([h]) => new HostArray(affineGather(h!.data, out.dtype, out.shape, v.offset, v.strides), out.shape, out.dtype), eqn: false };
-    }
-    if (out.dtype !== "float32") return `${out.dtype} ${step.kind} steps have no gpu.js kernel; such graphs run on the wasm backend`;
-    const g = generate(step, this.mode);
+  /** A compiled step, or the reason the program cannot run on this backend. */
+  private compileKernel(k: Kernel, program: Program): CStep | string {
+    if (k.kind === "opaque") return { kind: "host", out: k.out, ins: k.inputs, run: k.run };
+    const g = generate(k, program, this.mode);
     if (!g.ok) return `${g.reason}; such graphs run on the wasm backend`;
-    return { kind: "kernel", out: step.out, src: g.kernel, fn: null };
+    return { kind: "kernel", out: k.out, src: g.kernel, fn: null };
   }
 
   private kernel(src: KernelSource): KernelFn {
@@ -314,13 +301,9 @@ export class GpuJsBackend implements Backend {
   // -------------------------------------------------------------------------------------------
   // running
 
-  execute(prim: Primitive, params: object, inputs: readonly DeviceArray[], out: AbstractValue): DeviceArray {
-    return this.run(eqnGraph(prim, params, inputs.map((a) => a.aval), out), inputs)[0]!;
-  }
-
-  run(graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[] {
+  run(program: Program, inputs: readonly DeviceArray[]): DeviceArray[] {
     const ins = inputs.map((a) => this.own(a));
-    const c = this.compile(graph);
+    const c = this.compile(program);
     if (!this.asyncOnly) {
       const why = this.syncUnusable() ?? c.host;
       if (why === null) {
@@ -330,12 +313,12 @@ export class GpuJsBackend implements Backend {
           c.host = `a gpu.js kernel failed (${(e as Error).message.split("\n")[0]}); this graph runs on the wasm backend`;
         }
       }
-      return this.hostRun(graph, ins, this.unusable ? `${this.unusable}; computing on the wasm backend` : c.host!) as GpuJsArray[];
+      return this.hostRun(program, ins, this.unusable ? `${this.unusable}; computing on the wasm backend` : c.host!) as GpuJsArray[];
     }
     // webgpu: everything after the adapter probe, as promises
-    const outs = graph.outputs.map((v) => new GpuJsArray(v.aval, this));
+    const outs = program.outputs.map((b) => new GpuJsArray(program.buffers[b]!, this));
     let fallback: Promise<GpuJsArray[]> | null = null;
-    const onHost = (why: string) => (fallback ??= Promise.resolve(this.hostRun(graph, ins, why)));
+    const onHost = (why: string) => (fallback ??= Promise.resolve(this.hostRun(program, ins, why)));
     const res: Promise<GpuJsArray[]> = this.ready().then((unusable) => {
       if (unusable) return onHost(`${unusable}; computing on the wasm backend`);
       if (c.host) return onHost(c.host);
@@ -358,13 +341,12 @@ export class GpuJsBackend implements Backend {
     return outs;
   }
 
-  /** The whole graph on the wasm backend (float64, unsupported steps, unusable mode). */
-  private hostRun(graph: Graph, ins: readonly GpuJsArray[], why: string): MaybeP<GpuJsArray[]> {
+  /** The whole program on the wasm backend (float64, unsupported kernels, unusable mode). */
+  private hostRun(program: Program, ins: readonly GpuJsArray[], why: string): MaybeP<GpuJsArray[]> {
     this.say(why);
     this.stats.hostGraphs++;
-    const consts = graph.consts.map((k) => (k.value instanceof GpuJsArray && k.value.backend === this ? this.hostOf(k.value) : null));
-    return then(all([...ins.map((a) => this.hostOf(a)), ...consts]), (hs) => {
-      const outs = wasmBackend.run(graph, hs.slice(0, ins.length).map((h) => wasmBackend.fromHost(h!)));
+    return then(all(ins.map((a) => this.hostOf(a))), (hs) => {
+      const outs = wasmBackend.run(program, hs.map((h) => wasmBackend.fromHost(h)));
       return outs.map((d) => {
         const a = new GpuJsArray(d.aval, this);
         a.host = wasmBackend.toHostSync(d);
@@ -374,49 +356,53 @@ export class GpuJsBackend implements Backend {
   }
 
   private runPlan(c: Compiled, inputs: readonly GpuJsArray[]): GpuJsArray[] {
-    const g = c.graph;
-    const env = new Map<Var, GpuJsArray>();
-    [...g.inputs, ...g.captures].forEach((v, i) => env.set(v, inputs[i]!));
-    for (const k of g.consts) {
-      let a = c.consts.get(k.v);
-      if (!a) {
-        a = this.own(k.value);
-        c.consts.set(k.v, a);
-      }
-      env.set(k.v, a);
-    }
+    const p = c.program;
+    const env: GpuJsArray[] = new Array<GpuJsArray>(p.buffers.length);
+    p.inputs.forEach((b, i) => (env[b] = inputs[i]!));
     c.steps.forEach((s, i) => {
-      const out = new GpuJsArray(s.out.aval, this);
+      const aval = p.buffers[s.out]!;
+      const out = new GpuJsArray(aval, this);
       let done: MaybeP<unknown>;
       if (s.kind === "kernel") {
         const fn = (s.fn ??= this.kernel(s.src));
-        const n = sizeOf(s.out.aval.shape);
-        if (n === 0) out.host = new HostArray(new Float32Array(0), s.out.aval.shape, "float32");
+        const n = sizeOf(aval.shape);
+        if (n === 0) out.host = HostArray.zeros(aval);
         else {
           this.stats.launches++;
-          out.dev = then(all(s.src.args.map((v) => this.devOf(env.get(v)!))), (ds) => fn(...ds) as MaybeP<DevBuf>);
+          out.dev = then(all(s.src.args.map((b) => this.devOf(env[b]!))), (ds) => fn(...ds) as MaybeP<DevBuf>);
           if (!this.asyncOnly) out.dev = fixLength(out.dev as DevBuf, n);
           else if (finalizer) finalizer.register(out, out.dev);
         }
-        done = out.dev;
+        done = out.dev ?? out.host;
       } else {
-        if (s.eqn) this.stats.hostSteps++;
-        if (s.eqn && s.out.aval.dtype !== "float32" && s.out.aval.dtype !== "float64") this.say("int32/bool equations run on the host between kernels");
-        out.host = then(all(s.ins.map((v) => this.hostOf(env.get(v)!))), (hs) => s.run(hs));
+        this.stats.hostSteps++;
+        out.host = then(all(s.ins.map((b) => this.hostOf(env[b]!))), (hs) => s.run(hs));
         done = out.host;
       }
-      env.set(s.out, out);
+      env[s.out] = out;
       // webgpu: intermediates whose last reader is this step give their buffers back once it is queued
       if (this.asyncOnly) {
-        for (const v of c.dies[i]!) {
-          const a = env.get(v)!;
-          if (a.dev) Promise.all([done, a.dev]).then(([, b]) => !(b instanceof Float32Array) && b.delete(), () => {});
-          env.delete(v);
+        for (const b of c.dies[i]!) {
+          const a = env[b]!;
+          if (a.dev) Promise.all([done, a.dev]).then(([, d]) => !(d instanceof Float32Array) && d.delete(), () => {});
         }
       }
     });
-    return g.outputs.map((v) => env.get(v)!);
+    return p.outputs.map((b) => env[b]!);
   }
+}
+
+/**
+ * A host array as the Float32Array a kernel reads: bools as 0/1, int32 as exact floats (gpu.js
+ * has no integer buffers; an int32 past 2^24 would round, so it is refused and the graph runs on
+ * the wasm backend).
+ */
+function deviceData(h: HostArray): Float32Array {
+  if (h.dtype === "float32") return h.data as Float32Array;
+  if (h.dtype === "int32") {
+    for (const v of h.data) if (Math.abs(v) > F32_MAX_INDEX) throw new Error(`an int32 value ${v} is past gpu.js's exact float32 range (2^24)`);
+  }
+  return Float32Array.from(h.data);
 }
 
 function fixLength(d: DevBuf, n: number): DevBuf {
@@ -434,7 +420,11 @@ function toHostArray(data: Float32Array | ArrayLike<number>, aval: AbstractValue
     if (f.length < n) throw new Error(`internal: read ${f.length} elements for ${n}`);
     f = f.slice(0, n);
   }
-  return new HostArray(f, aval.shape, "float32");
+  if (aval.dtype === "float32") return new HostArray(f, aval.shape, "float32");
+  // int32 and bool results come back as exact floats
+  const d = allocate(aval.dtype, n);
+  for (let i = 0; i < n; i++) d[i] = f[i]!;
+  return new HostArray(d, aval.shape, aval.dtype);
 }
 
 export const gpujsCpu = new GpuJsBackend("cpu");

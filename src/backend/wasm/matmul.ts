@@ -8,8 +8,8 @@
  * A block in L2. Without SIMD a blocked JS loop is used.
  * float64: blocked JS loop (i-p-j order, row of B streamed).
  */
-import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./wasm.js";
-import type { FuncBuilder } from "./wasm.js";
+import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./module.js";
+import type { FuncBuilder } from "./module.js";
 import { WasmHeap, align64 } from "./heap.js";
 
 export interface MatmulOptions {

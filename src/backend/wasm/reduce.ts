@@ -3,10 +3,9 @@
  * same loop (sum(x * y), mean(square(r)), max(abs(x)) never materialize the elementwise part).
  * Generated JS, accumulating in double precision.
  */
-import { countUses, jsExpr, JS_PRELUDE, type Expr } from "./elementwise.js";
+import { jsExpr, JS_PRELUDE } from "./elementwise.js";
 import { stridedOffsets as offsets } from "../../ir/aval.js";
-
-export type ReduceOp = "sum" | "max" | "min" | "prod";
+import type { Expr, ReduceOp } from "../../ir/kernel.js";
 
 export interface ReduceSpec {
   readonly expr: Expr;
@@ -30,7 +29,8 @@ export function compileReduce(spec: ReduceSpec): ReduceKernel {
   ]);
   const nIn = spec.inputs.length;
   const nr = rShape.reduce((a, b) => a * b, 1);
-  const { pre, value } = jsExpr(spec.expr, countUses(spec.expr), (i) => `in${i}[b${i} + ro${i}[r]]`);
+  // fusion never gives a reduction masked inputs (it stores a pad or concatenate first)
+  const { pre, value } = jsExpr(spec.expr, { load: (i) => `in${i}[b${i} + ro${i}[r]]`, valid: () => "1" });
   const init = { sum: "0", prod: "1", max: "-Infinity", min: "Infinity" }[spec.op];
   const fold = {
     sum: "acc += v;",

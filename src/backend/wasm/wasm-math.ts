@@ -3,8 +3,8 @@
  * (v128) -> v128. Cephes-style range reduction + minimax polynomials; accuracy
  * is tested against Math.* rounded to float32 in elementwise.test.ts.
  */
-import { SIMD } from "./wasm.js";
-import type { FuncBuilder, ModuleBuilder } from "./wasm.js";
+import { SIMD } from "./module.js";
+import type { FuncBuilder, ModuleBuilder } from "./module.js";
 
 /** Horner on the stack: expects nothing, leaves p(x) where x is in local `x`. */
 function horner(f: FuncBuilder, x: number, coeffs: readonly number[]): void {

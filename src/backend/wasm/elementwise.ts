@@ -1,0 +1,597 @@
+/**
+ * Fused elementwise kernels for the wasm backend: a kernel-IR expression (ir/kernel.ts) over
+ * strided, broadcast or masked inputs compiled to one loop, either as WebAssembly SIMD (f32x4,
+ * polynomial exp/log/tanh inlined) or as JavaScript generated with `new Function` (any rank,
+ * stride, mask and dtype). Each renderer is one table over the ALU ops (`satisfies
+ * Record<AluOp, ...>`), and both walk the expression without recursion, so a chain of 10,000 ops
+ * compiles.
+ *
+ *   const k = compileElementwise({
+ *     expr: K.add(K.mul(K.sqrt(K.add(K.mul(x1, x1), K.mul(x2, x2))), K.tanh(x1)), K.c(1)),
+ *     outShape: [1_000_000],
+ *     inputs: [{ shape: [1_000_000] }, { shape: [1_000_000] }],
+ *   });
+ *   k([a, b], out);
+ */
+import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./module.js";
+import type { FuncBuilder } from "./module.js";
+import { emitLaneCall, expBody, logBody, tanhBody } from "./wasm-math.js";
+import { WasmHeap, align64 } from "./heap.js";
+import { maxInput, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
+import type { AnyTypedArray } from "../../ir/dtype.js";
+
+export type { Expr } from "../../ir/kernel.js";
+
+/**
+ * How an input is indexed for each output position. `shape`: numpy broadcasting
+ * (right-aligned, size-1 dims repeat). `strides` (+ `offset`): an explicit index
+ * map in elements, one stride per output dim (0 = broadcast), for views such as
+ * transposes.
+ */
+export type InputLayout =
+  | { readonly shape: readonly number[] }
+  | { readonly strides: readonly number[]; readonly offset?: number; readonly mask?: readonly MaskDim[] };
+
+export interface ElementwiseSpec {
+  readonly expr: Expr;
+  readonly outShape: readonly number[];
+  readonly inputs: readonly InputLayout[];
+}
+
+export type ElementwiseBackend = "wasm-simd" | "js";
+
+export interface ElementwiseKernel<A extends AnyTypedArray = Float32Array> {
+  (inputs: readonly A[], out: A): void;
+  readonly backend: ElementwiseBackend;
+  /** Generated JS source (js backend) or byte length of the wasm module. */
+  readonly source: string;
+}
+
+export interface CompileOptions {
+  /** "auto" (default): wasm-simd when available and the layout suits it, else js. */
+  readonly backend?: "auto" | ElementwiseBackend;
+}
+
+// ---------------------------------------------------------------------------------------------
+// layout analysis
+
+interface Dim {
+  size: number;
+  strides: number[]; // per input
+  /** per input: the valid range on this dim (masked inputs only) */
+  masks: (MaskDim | null)[];
+}
+
+interface Plan {
+  readonly n: number;
+  readonly dims: Dim[]; // collapsed, outermost first; at least one
+  readonly offsets: number[];
+  /** elements each input must hold (max index + 1) */
+  readonly extents: number[];
+  /** inputs that are masked (their loads are guarded) */
+  readonly masked: boolean[];
+  /** masked inputs that have no element anywhere (a size-1 axis outside their range) */
+  readonly empty: boolean[];
+}
+
+const inRange = (m: MaskDim, i: number) => i >= m.lo && i < m.hi && (i - m.lo) % m.step === 0;
+
+function analyze(spec: ElementwiseSpec): Plan {
+  const out = spec.outShape;
+  const rank = out.length;
+  const nIn = spec.inputs.length;
+  const strides: number[][] = [];
+  const offsets: number[] = [];
+  const masks: (readonly MaskDim[] | null)[] = [];
+  for (const layout of spec.inputs) {
+    if ("strides" in layout) {
+      if (layout.strides.length !== rank) throw new Error(`elementwise: strides length ${layout.strides.length} != output rank ${rank}`);
+      strides.push([...layout.strides]);
+      offsets.push(layout.offset ?? 0);
+      masks.push(layout.mask ?? null);
+    } else {
+      const shp = layout.shape;
+      if (shp.length > rank) throw new Error(`elementwise: input shape [${shp.join(",")}] has higher rank than output [${out.join(",")}]`);
+      const st = new Array<number>(rank).fill(0);
+      let acc = 1;
+      for (let d = shp.length - 1; d >= 0; d--) {
+        const od = rank - shp.length + d;
+        const sz = shp[d]!;
+        if (sz !== 1 && sz !== out[od]) throw new Error(`elementwise: cannot broadcast [${shp.join(",")}] to [${out.join(",")}]`);
+        st[od] = sz === 1 ? 0 : acc;
+        acc *= sz;
+      }
+      strides.push(st);
+      offsets.push(0);
+      masks.push(null);
+    }
+  }
+  const masked = masks.map((m) => m !== null);
+  const empty = masks.map(() => false);
+  let dims: Dim[] = [];
+  for (let d = 0; d < rank; d++) {
+    if (out[d] === 1) {
+      // a size-1 axis: a masked input either has its one element there or none at all
+      masks.forEach((m, i) => {
+        if (m && !inRange(m[d]!, 0)) empty[i] = true;
+        else if (m) offsets[i]! += ((0 - m[d]!.lo) / m[d]!.step) * strides[i]![d]!;
+      });
+      continue;
+    }
+    dims.push({ size: out[d]!, strides: strides.map((s) => s[d]!), masks: masks.map((m) => (m ? m[d]! : null)) });
+  }
+  // merge d into d+1 when every input is "contiguous across" the pair (masked dims never merge)
+  const merged: Dim[] = [];
+  for (const dim of dims) {
+    const prev = merged[merged.length - 1];
+    const free = (x: Dim) => x.masks.every((m) => m === null);
+    if (prev && free(prev) && free(dim) && prev.strides.every((s, i) => s === dim.strides[i]! * dim.size)) {
+      prev.size *= dim.size;
+      prev.strides = dim.strides.slice();
+    } else {
+      merged.push({ size: dim.size, strides: dim.strides.slice(), masks: dim.masks.slice() });
+    }
+  }
+  dims = merged.length > 0 ? merged : [{ size: 1, strides: new Array<number>(nIn).fill(0), masks: new Array<MaskDim | null>(nIn).fill(null) }];
+  const n = out.reduce((a, b) => a * b, 1);
+  const extents = offsets.map((off, i) => {
+    if (n === 0 || empty[i]) return 0;
+    let hi = off;
+    for (const dim of dims) {
+      const m = dim.masks[i];
+      const count = m ? Math.max(0, Math.ceil((Math.min(m.hi, dim.size) - Math.max(m.lo, 0)) / m.step)) : dim.size;
+      if (count === 0) return 0; // never read
+      hi += (count - 1) * Math.max(0, dim.strides[i]!);
+    }
+    return hi + 1;
+  });
+  return { n, dims, offsets, extents, masked, empty };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JS renderer
+
+/** How generated JS reads input i (its load, and whether it has an element here). */
+export interface JsAccess {
+  load(i: number): string;
+  valid(i: number): string;
+}
+
+const jsNum = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : Object.is(v, -0) ? "-0" : `(${v})`);
+/** An arithmetic result in the node's dtype (JS computes in double; ints wrap, bools are 0/1). */
+const num = (e: Expr, code: string) => (e.dtype === "int32" ? `((${code}) | 0)` : e.dtype === "bool" ? `((${code}) ? 1 : 0)` : `(${code})`);
+
+/** The JavaScript renderer: one entry per ALU op. */
+export const JS_ALU = {
+  load: (e, _a, io) => io.load(e.value),
+  valid: (e, _a, io) => io.valid(e.value),
+  const: (e) => jsNum(e.value),
+  cast: (e, [x]) => (e.dtype === "float32" ? `fround_(${x})` : e.dtype === "int32" ? `((${x}) | 0)` : e.dtype === "bool" ? `((${x}) ? 1 : 0)` : x!),
+  where: (_e, [c, x, y]) => `(${c} !== 0 ? ${x} : ${y})`,
+  neg: (e, [x]) => num(e, `-${x}`),
+  recip: (e, [x]) => num(e, `1 / ${x}`),
+  sqrt: (e, [x]) => num(e, `sqrt_(${x})`),
+  exp: (e, [x]) => num(e, `exp_(${x})`),
+  log: (e, [x]) => num(e, `log_(${x})`),
+  log1p: (e, [x]) => num(e, `log1p_(${x})`),
+  tan: (e, [x]) => num(e, `tan_(${x})`),
+  sin: (e, [x]) => num(e, `sin_(${x})`),
+  cos: (e, [x]) => num(e, `cos_(${x})`),
+  tanh: (e, [x]) => num(e, `tanh_(${x})`),
+  abs: (e, [x]) => num(e, `abs_(${x})`),
+  sign: (e, [x]) => num(e, `sign_(${x})`),
+  floor: (e, [x]) => num(e, `floor_(${x})`),
+  add: (e, [a, b]) => num(e, `${a} + ${b}`),
+  sub: (e, [a, b]) => num(e, `${a} - ${b}`),
+  mul: (e, [a, b]) => num(e, `${a} * ${b}`),
+  div: (e, [a, b]) => num(e, `${a} / ${b}`),
+  max: (e, [a, b]) => num(e, `max_(${a}, ${b})`),
+  min: (e, [a, b]) => num(e, `min_(${a}, ${b})`),
+  pow: (e, [a, b]) => num(e, `pow_(${a}, ${b})`),
+  lt: (_e, [a, b]) => `(${a} < ${b} ? 1 : 0)`,
+  le: (_e, [a, b]) => `(${a} <= ${b} ? 1 : 0)`,
+  eq: (_e, [a, b]) => `(${a} === ${b} ? 1 : 0)`,
+  ne: (_e, [a, b]) => `(${a} !== ${b} ? 1 : 0)`,
+} satisfies Record<AluOp, (e: Expr, args: readonly string[], io: JsAccess) => string>;
+
+/**
+ * JS source for an expression: one statement per node that is not a leaf (in dependency order,
+ * never nested, so its length does not grow the parser's stack), and the root's value.
+ */
+export function jsExpr(expr: Expr, io: JsAccess, prefix = "t"): { pre: string[]; value: string } {
+  const order = topo(expr);
+  const code = new Map<Expr, string>();
+  const pre: string[] = [];
+  for (const e of order) {
+    const s = (JS_ALU[e.op] as (e: Expr, a: readonly string[], io: JsAccess) => string)(e, e.args.map((a) => code.get(a)!), io);
+    if (e.args.length === 0) code.set(e, s);
+    else {
+      const name = `${prefix}${pre.length}`;
+      pre.push(`const ${name} = ${s};`);
+      code.set(e, name);
+    }
+  }
+  return { pre, value: code.get(expr)! };
+}
+
+/** @internal The Math aliases that generated JS refers to. */
+export const JS_PRELUDE =
+  "const exp_ = Math.exp, log_ = Math.log, sqrt_ = Math.sqrt, tanh_ = Math.tanh, sin_ = Math.sin, cos_ = Math.cos, " +
+  "abs_ = Math.abs, sign_ = Math.sign, max_ = Math.max, min_ = Math.min, pow_ = Math.pow, floor_ = Math.floor, fround_ = Math.fround, log1p_ = Math.log1p, tan_ = Math.tan;";
+
+/** JS code generation: works for any layout, mask and dtype. */
+export function compileElementwiseJs<A extends AnyTypedArray = Float32Array>(spec: ElementwiseSpec): ElementwiseKernel<A> {
+  const plan = analyze(spec);
+  const nIn = spec.inputs.length;
+  if (maxInput(spec.expr) >= nIn) throw new Error(`elementwise: expression reads input ${maxInput(spec.expr)} but only ${nIn} inputs are declared`);
+  const R = plan.dims.length;
+  const lines: string[] = [];
+  for (let i = 0; i < nIn; i++) lines.push(`const in${i} = inputs[${i}];`);
+  lines.push(`if (inputs.length < ${nIn}) throw new Error("elementwise: expected ${nIn} inputs");`);
+  lines.push(`if (out.length < ${plan.n}) throw new Error("elementwise: output too small (" + out.length + " < ${plan.n})");`);
+  for (let i = 0; i < nIn; i++) lines.push(`if (in${i}.length < ${plan.extents[i]}) throw new Error("elementwise: input ${i} too small (" + in${i}.length + " < ${plan.extents[i]})");`);
+  // loop nest; innermost index `j`; per-input base b{d}_{i} and, for masked inputs, validity m{d}_{i}
+  const inner = plan.dims[R - 1]!;
+  const term = (d: number, i: number, idx: string): string => {
+    const dim = plan.dims[d]!;
+    const m = dim.masks[i];
+    const st = dim.strides[i]!;
+    if (!m) return `${idx} * ${st}`;
+    const k = m.lo === 0 ? idx : `(${idx} - ${m.lo})`;
+    return m.step === 1 ? `${k} * ${st}` : `((${k} / ${m.step}) | 0) * ${st}`;
+  };
+  const check = (d: number, i: number, idx: string): string | null => {
+    const m = plan.dims[d]!.masks[i];
+    if (!m) return null;
+    const parts = [`${idx} >= ${m.lo}`, `${idx} < ${m.hi}`];
+    if (m.step !== 1) parts.push(`(${idx} - ${m.lo}) % ${m.step} === 0`);
+    return parts.join(" && ");
+  };
+  for (let i = 0; i < nIn; i++) {
+    lines.push(`let b0_${i} = ${plan.offsets[i]};`);
+    if (plan.masked[i]) lines.push(`let m0_${i} = ${!plan.empty[i]};`);
+  }
+  lines.push("let o = 0;");
+  const open: string[] = [];
+  for (let d = 0; d < R - 1; d++) {
+    const dim = plan.dims[d]!;
+    lines.push(`for (let i${d} = 0; i${d} < ${dim.size}; i${d}++) {`);
+    for (let i = 0; i < nIn; i++) {
+      lines.push(`const b${d + 1}_${i} = b${d}_${i} + ${term(d, i, `i${d}`)};`);
+      if (plan.masked[i]) {
+        const c = check(d, i, `i${d}`);
+        lines.push(`const m${d + 1}_${i} = m${d}_${i}${c ? ` && ${c}` : ""};`);
+      }
+    }
+    open.push("}");
+  }
+  const address = (i: number): string => {
+    const s = inner.strides[i]!;
+    const base = `b${R - 1}_${i}`;
+    if (plan.masked[i]) return `${base} + ${term(R - 1, i, "j")}`;
+    return s === 0 ? base : s === 1 ? `${base} + j` : `${base} + j * ${s}`;
+  };
+  const validCode = (i: number): string => {
+    const c = check(R - 1, i, "j");
+    return c ? `(m${R - 1}_${i} && ${c})` : `m${R - 1}_${i}`;
+  };
+  // hoist inner-loop-invariant (broadcast) loads
+  const hoisted = new Set<number>();
+  const io: JsAccess = {
+    load(i) {
+      if (plan.masked[i]) return `(${validCode(i)} ? in${i}[${address(i)}] : 0)`;
+      if (inner.strides[i] === 0) {
+        hoisted.add(i);
+        return `h${i}`;
+      }
+      return `in${i}[${address(i)}]`;
+    },
+    valid: (i) => (plan.masked[i] ? `(${validCode(i)} ? 1 : 0)` : "1"),
+  };
+  const { pre, value } = jsExpr(spec.expr, io);
+  for (const h of hoisted) lines.push(`const h${h} = in${h}[${address(h)}];`);
+  lines.push(`for (let j = 0; j < ${inner.size}; j++) {`);
+  for (const p of pre) lines.push("  " + p);
+  lines.push(`  out[o++] = ${value};`);
+  lines.push("}");
+  lines.push(...open);
+  const body = lines.join("\n");
+  const factory = new Function(`${JS_PRELUDE}\nreturn function elementwise(inputs, out) {\n${body}\n};`) as () => (inputs: readonly A[], out: A) => void;
+  const fn = factory();
+  return Object.assign((inputs: readonly A[], out: A) => fn(inputs, out), { backend: "js" as const, source: body });
+}
+
+let sharedHeap: WasmHeap | null = null;
+function heap(): WasmHeap {
+  if (!sharedHeap) sharedHeap = new WasmHeap(16);
+  return sharedHeap;
+}
+
+/** What the SIMD renderer's entries may use: the function, its math helpers, and a temp local. */
+interface SimdCtx {
+  readonly f: FuncBuilder;
+  readonly lane: ReadonlyMap<string, number>;
+  load(i: number): void;
+}
+
+/** Pops a value into a fresh v128 local and returns it. */
+const stash = (c: SimdCtx): number => {
+  const t = c.f.local("v128");
+  c.f.set(t);
+  return t;
+};
+const op = (code: number) => (c: SimdCtx) => void c.f.simd(code);
+const compare = (code: number) => (c: SimdCtx) => void c.f.simd(code).f32x4(1).simd(SIMD.and);
+const notSimd = (what: string) => () => {
+  throw new Error(`internal: ${what} reached the SIMD renderer (simdSupports excludes it)`);
+};
+
+/**
+ * The SIMD renderer: one entry per ALU op. Operands are already on the stack (in order); an entry
+ * leaves the result there. Values are f32 lanes; bools are 0.0 / 1.0.
+ */
+const SIMD_ALU = {
+  load: (c, e) => c.load(e.value),
+  valid: notSimd("a masked load"),
+  const: (c, e) => void c.f.f32x4(e.value),
+  // casts among float32 and bool only (simdSupports): to bool is x != 0, without NaN (bool(NaN) is false)
+  cast: (c, e) => {
+    if (e.dtype !== "bool" || e.args[0]!.dtype === "bool") return;
+    const t = stash(c);
+    c.f.get(t).f32x4(0).simd(SIMD.f32x4Lt).get(t).f32x4(0).simd(SIMD.f32x4Gt).simd(SIMD.or).f32x4(1).simd(SIMD.and);
+  },
+  where: (c) => {
+    // stack: cond, a, b -> bitselect(a, b, cond != 0)
+    const b = stash(c);
+    const a = stash(c);
+    const cond = stash(c);
+    c.f.get(a).get(b).get(cond).f32x4(0).simd(SIMD.f32x4Ne).simd(SIMD.bitselect);
+  },
+  neg: op(SIMD.f32x4Neg),
+  recip: (c) => {
+    const t = stash(c);
+    c.f.f32x4(1).get(t).simd(SIMD.f32x4Div);
+  },
+  sqrt: op(SIMD.f32x4Sqrt),
+  // transcendental bodies are inlined into the loop (a wasm call per quad costs ~2x here)
+  exp: (c) => expBody(c.f, stash(c)),
+  log: (c) => logBody(c.f, stash(c)),
+  tanh: (c) => tanhBody(c.f, stash(c)),
+  sin: (c) => void c.f.call(c.lane.get("sin")!),
+  tan: (c) => void c.f.call(c.lane.get("tan")!),
+  log1p: (c) => void c.f.call(c.lane.get("log1p")!),
+  cos: (c) => void c.f.call(c.lane.get("cos")!),
+  abs: op(SIMD.f32x4Abs),
+  sign: (c) => {
+    // (x > 0) - (x < 0), NaN -> NaN
+    const t = stash(c);
+    const f = c.f;
+    f.get(t).f32x4(0).simd(SIMD.f32x4Gt).f32x4(1).simd(SIMD.and);
+    f.get(t).f32x4(0).simd(SIMD.f32x4Lt).f32x4(1).simd(SIMD.and);
+    f.simd(SIMD.f32x4Sub);
+    // bitselect(value, x, x == x)
+    f.get(t).get(t).get(t).simd(SIMD.f32x4Eq).simd(SIMD.bitselect);
+  },
+  floor: op(SIMD.f32x4Floor),
+  add: op(SIMD.f32x4Add),
+  sub: op(SIMD.f32x4Sub),
+  mul: op(SIMD.f32x4Mul),
+  div: op(SIMD.f32x4Div),
+  max: op(SIMD.f32x4Max),
+  min: op(SIMD.f32x4Min),
+  pow: (c) => void c.f.call(c.lane.get("pow")!),
+  lt: compare(SIMD.f32x4Lt),
+  le: compare(SIMD.f32x4Le),
+  eq: compare(SIMD.f32x4Eq),
+  ne: compare(SIMD.f32x4Ne),
+} satisfies Record<AluOp, (c: SimdCtx, e: Expr) => void>;
+
+/** Whether the SIMD renderer takes an expression: f32 lanes only (float32 values and bools). */
+export function simdSupports(expr: Expr): boolean {
+  return topo(expr).every((e) => {
+    if (e.dtype !== "float32" && e.dtype !== "bool") return false;
+    if (e.op === "valid") return false;
+    if (e.op === "load") return e.dtype === "float32";
+    if (e.op === "cast") return e.args[0]!.dtype === "float32" || e.args[0]!.dtype === "bool";
+    return e.args.every((a) => a.dtype === "float32" || a.dtype === "bool");
+  });
+}
+
+/** pow by a constant 2, 0.5 or 1 is a multiply, a square root or nothing (no lane call). */
+function simplifyPow(root: Expr): Expr {
+  const done = new Map<Expr, Expr>();
+  for (const e of topo(root)) {
+    const args = e.args.map((a) => done.get(a)!);
+    let r: Expr = args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
+    const b = args[1];
+    if (e.op === "pow" && b && b.op === "const") {
+      if (b.value === 2) r = { op: "mul", dtype: e.dtype, args: [args[0]!, args[0]!], value: 0 };
+      else if (b.value === 0.5) r = { op: "sqrt", dtype: e.dtype, args: [args[0]!], value: 0 };
+      else if (b.value === 1) r = args[0]!;
+    }
+    done.set(e, r);
+  }
+  return done.get(root)!;
+}
+
+/**
+ * Emits the expression on the operand stack, iteratively: each node's operands are pushed in
+ * order (a shared node is computed once into a local and read back after), then its entry runs.
+ */
+function emitSimd(c: SimdCtx, root: Expr): void {
+  const uses = useCounts(topo(root));
+  const saved = new Map<Expr, number>();
+  const stack: [Expr, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [e, i] = top;
+    if (i === 0 && saved.has(e)) {
+      c.f.get(saved.get(e)!);
+      stack.pop();
+      continue;
+    }
+    if (i < e.args.length) {
+      top[1] = i + 1;
+      stack.push([e.args[i]!, 0]);
+      continue;
+    }
+    stack.pop();
+    (SIMD_ALU[e.op] as (c: SimdCtx, e: Expr) => void)(c, e);
+    if ((uses.get(e) ?? 0) > 1 && e.op !== "const" && e.op !== "load") {
+      const l = c.f.local("v128");
+      c.f.tee(l);
+      saved.set(e, l);
+    }
+  }
+}
+
+/**
+ * Emits `row(n, out, p0, p1, ...)`: processes ceil(n/4) quads; input i is a
+ * vector (stride 1) or a scalar splat (stride 0). Over-reads/-writes up to 3
+ * elements past n (regions carry 16 bytes of slack).
+ */
+function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args: number[]) => void; bytes: number } {
+  const nIn = spec.inputs.length;
+  const expr = simplifyPow(spec.expr);
+  const m = new ModuleBuilder();
+  m.importMemory({ module: "env", name: "memory", initial: 1, maximum: heap().maximumPages });
+  const ops = new Set<string>(topo(expr).map((e) => e.op));
+  const importIdx = new Map<string, number>();
+  // per-lane calls to Math for the functions without an inlined polynomial
+  for (const name of ["sin", "cos", "tan", "log1p", "pow"]) {
+    if (ops.has(name)) importIdx.set(name, m.importFunc("env", name, name === "pow" ? ["f32", "f32"] : ["f32"], ["f32"]));
+  }
+  const lane = new Map<string, number>();
+  for (const [name, idx] of importIdx) lane.set(name, m.indexOf(emitLaneCall(m, `${name}_v`, idx, name === "pow" ? 2 : 1)));
+
+  const params: Array<"i32"> = ["i32", "i32"];
+  for (let i = 0; i < nIn; i++) params.push("i32");
+  const f = m.func("row", params, []);
+  const N = 0, OUT = 1;
+  const P = (i: number): number => 2 + i;
+  const splat: number[] = [];
+  for (let i = 0; i < nIn; i++) {
+    if (!vecInputs[i]) {
+      const l = f.local("v128");
+      f.get(P(i)).load32Splat().set(l);
+      splat[i] = l;
+    }
+  }
+  const end = f.local("i32");
+  // end = out + n*4
+  f.get(OUT).get(N).i32(2).op(OP.i32Shl).op(OP.i32Add).set(end);
+  f.get(N).i32(0).op(OP.i32GtS).if_();
+  f.loop();
+  f.get(OUT);
+  emitSimd(
+    {
+      f,
+      lane,
+      load: (i) => {
+        if (vecInputs[i]) f.get(P(i)).v128Load();
+        else f.get(splat[i]!);
+      },
+    },
+    expr,
+  );
+  f.v128Store();
+  for (let i = 0; i < nIn; i++) if (vecInputs[i]) f.get(P(i)).i32(16).op(OP.i32Add).set(P(i));
+  f.get(OUT).i32(16).op(OP.i32Add).tee(OUT).get(end).op(OP.i32LtU).brIf(0);
+  f.end();
+  f.end();
+  const bytes = m.toBytes();
+  const mod = new WebAssembly.Module(bytes as BufferSource);
+  const env: Record<string, WebAssembly.Memory | ((...a: number[]) => number)> = { memory: heap().memory };
+  const math: Record<string, (...a: number[]) => number> = { sin: Math.sin, cos: Math.cos, tan: Math.tan, log1p: Math.log1p, pow: Math.pow };
+  for (const name of importIdx.keys()) env[name] = math[name]!;
+  const inst = new WebAssembly.Instance(mod, { env });
+  return { row: inst.exports["row"] as (...args: number[]) => void, bytes: bytes.length };
+}
+
+/** WASM SIMD backend: float32 only; the innermost collapsed dim must be unit-stride or broadcast for every input. */
+export function compileElementwiseWasm(spec: ElementwiseSpec): ElementwiseKernel<Float32Array> {
+  if (!wasmSimdSupported()) throw new Error("elementwise: WebAssembly SIMD not available");
+  const plan = analyze(spec);
+  const nIn = spec.inputs.length;
+  if (maxInput(spec.expr) >= nIn) throw new Error(`elementwise: expression reads input ${maxInput(spec.expr)} but only ${nIn} inputs are declared`);
+  const R = plan.dims.length;
+  const inner = plan.dims[R - 1]!;
+  if (!inner.strides.every((s) => s === 0 || s === 1)) throw new Error("elementwise: wasm backend needs unit or zero inner strides");
+  if (plan.masked.some(Boolean) || !simdSupports(spec.expr)) throw new Error("elementwise: the SIMD renderer takes float32 expressions over unmasked inputs");
+  const vec = inner.strides.map((s) => s === 1);
+  const { row, bytes } = buildWasm(spec, vec);
+  const h = heap();
+  // regions: inputs (their extents) then output, each 64-byte aligned with 16 bytes slack
+  const regions: number[] = [];
+  let at = 0;
+  for (let i = 0; i < nIn; i++) {
+    regions.push(at);
+    at = align64(at + plan.extents[i]! * 4 + 16);
+  }
+  const outAt = at;
+  const total = align64(outAt + plan.n * 4 + 16);
+  const outer = plan.dims.slice(0, R - 1);
+  const outerCount = outer.reduce((a, d) => a * d.size, 1);
+  const args = new Array<number>(2 + nIn).fill(0);
+  const run = (inputs: readonly Float32Array[], out: Float32Array): void => {
+    if (inputs.length < nIn) throw new Error(`elementwise: expected ${nIn} inputs`);
+    if (out.length < plan.n) throw new Error(`elementwise: output too small (${out.length} < ${plan.n})`);
+    h.ensure(total);
+    const f32 = h.f32;
+    for (let i = 0; i < nIn; i++) {
+      const src = inputs[i]!;
+      const ext = plan.extents[i]!;
+      if (src.length < ext) throw new Error(`elementwise: input ${i} too small (${src.length} < ${ext})`);
+      f32.set(ext === src.length ? src : src.subarray(0, ext), regions[i]! >> 2);
+    }
+    if (plan.n === 0) return;
+    if (outerCount === 1) {
+      args[0] = inner.size;
+      args[1] = outAt;
+      for (let i = 0; i < nIn; i++) args[2 + i] = regions[i]! + plan.offsets[i]! * 4;
+      row(...args);
+    } else {
+      // odometer over the outer dims
+      const idx = new Array<number>(outer.length).fill(0);
+      const base = plan.offsets.slice();
+      let o = outAt;
+      for (let r = 0; r < outerCount; r++) {
+        args[0] = inner.size;
+        args[1] = o;
+        for (let i = 0; i < nIn; i++) args[2 + i] = regions[i]! + base[i]! * 4;
+        row(...args);
+        o += inner.size * 4;
+        for (let d = outer.length - 1; d >= 0; d--) {
+          const dim = outer[d]!;
+          idx[d]!++;
+          for (let i = 0; i < nIn; i++) base[i]! += dim.strides[i]!;
+          if (idx[d]! < dim.size) break;
+          idx[d] = 0;
+          for (let i = 0; i < nIn; i++) base[i]! -= dim.strides[i]! * dim.size;
+        }
+      }
+    }
+    out.set(f32.subarray(outAt >> 2, (outAt >> 2) + plan.n));
+  };
+  return Object.assign(run, { backend: "wasm-simd" as const, source: `wasm module, ${bytes} bytes` });
+}
+
+/** Picks the backend: wasm-simd for float32 layouts with unit/zero inner strides and rows ≥ 16, else js. */
+export function compileElementwise(spec: ElementwiseSpec, opts: CompileOptions = {}): ElementwiseKernel<Float32Array> {
+  const want = opts.backend ?? "auto";
+  if (want === "js") return compileElementwiseJs<Float32Array>(spec);
+  if (want === "wasm-simd") return compileElementwiseWasm(spec);
+  if (wasmSimdSupported() && simdSupports(spec.expr)) {
+    const plan = analyze(spec);
+    const inner = plan.dims[plan.dims.length - 1]!;
+    if (plan.masked.some(Boolean)) return compileElementwiseJs<Float32Array>(spec);
+    const ok = inner.strides.every((s) => s === 0 || s === 1) && (inner.size >= 16 || plan.dims.length === 1) && plan.n >= 64;
+    if (ok) return compileElementwiseWasm(spec);
+  }
+  return compileElementwiseJs<Float32Array>(spec);
+}
+
+/** float64 kernels (JS codegen). */
+export function compileElementwiseF64(spec: ElementwiseSpec): ElementwiseKernel<Float64Array> {
+  return compileElementwiseJs<Float64Array>(spec);
+}

@@ -1,0 +1,292 @@
+/**
+ * The kernel IR: everything a backend ever sees. A compiled program is a list of kernels over
+ * numbered buffers; a kernel is an expression over a closed set of scalar ALU ops, read through
+ * index maps (views), possibly folded over some axes (reduce), or a contraction (dot_general on
+ * buffers), or an opaque host step. Primitives lower to this (their `lower` rule), the fusion pass
+ * (compile/fusion.ts) builds it, and every backend renders it with one table per target
+ * (`satisfies Record<AluOp, ...>`), so an op a renderer lacks is a compile error.
+ *
+ * Expressions are immutable DAGs of `Expr` nodes; shared nodes are computed once. Everything that
+ * walks them does so iteratively (`topo`), so a chain of 10,000 ops never nests a call stack.
+ */
+import type { AbstractValue } from "./aval.js";
+import type { DType } from "./dtype.js";
+import type { HostArray } from "./host-array.js";
+
+// ---------------------------------------------------------------------------------------------
+// the closed ALU op set (the one list: tinygrad's Ops/GroupOp)
+
+/** Unary ops; log1p and tan are here (not compositions) because float64 kernels must match Math exactly. */
+export const UNARY_OPS = ["neg", "recip", "sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "abs", "sign", "floor"] as const;
+/** Binary ops; `div` truncates for int32 (C semantics), `max`/`min` propagate NaN. */
+export const BINARY_OPS = ["add", "sub", "mul", "div", "max", "min", "pow"] as const;
+/** Comparisons, with a bool result (gt/ge are lt/le with the operands swapped). */
+export const COMPARE_OPS = ["lt", "le", "eq", "ne"] as const;
+
+export type UnaryOp = (typeof UNARY_OPS)[number];
+export type BinaryOp = (typeof BINARY_OPS)[number];
+export type CompareOp = (typeof COMPARE_OPS)[number];
+/**
+ * Every node kind. `load i` reads input i at the current point, `valid i` is true where input
+ * i's (masked) view has an element, `cast` converts to the node's dtype, `where` selects.
+ */
+export type AluOp = "load" | "valid" | "const" | "cast" | "where" | UnaryOp | BinaryOp | CompareOp;
+
+export const ALU_OPS: readonly AluOp[] = ["load", "valid", "const", "cast", "where", ...UNARY_OPS, ...BINARY_OPS, ...COMPARE_OPS];
+
+const UNARY = new Set<AluOp>(UNARY_OPS);
+const BINARY = new Set<AluOp>(BINARY_OPS);
+const COMPARE = new Set<AluOp>(COMPARE_OPS);
+export const isUnary = (op: AluOp): op is UnaryOp => UNARY.has(op);
+export const isBinary = (op: AluOp): op is BinaryOp => BINARY.has(op);
+export const isCompare = (op: AluOp): op is CompareOp => COMPARE.has(op);
+
+/** One node of an expression; `dtype` is its result's element type. */
+export interface Expr {
+  readonly op: AluOp;
+  readonly dtype: DType;
+  readonly args: readonly Expr[];
+  /** const: the value; load / valid: the input index */
+  readonly value: number;
+  /** @internal fusion's handle on what a load reads, before inputs are numbered */
+  readonly source?: unknown;
+}
+
+const node = (op: AluOp, dtype: DType, args: readonly Expr[], value = 0, source?: unknown): Expr =>
+  source === undefined ? { op, dtype, args, value } : { op, dtype, args, value, source };
+
+const un = (op: UnaryOp) => (x: Expr): Expr => node(op, x.dtype, [x]);
+const bin = (op: BinaryOp) => (a: Expr, b: Expr): Expr => node(op, a.dtype, [a, b]);
+const cmp = (op: CompareOp) => (a: Expr, b: Expr): Expr => node(op, "bool", [a, b]);
+
+/**
+ * Expression builders, what lowering rules are written with. Compositions (tan, log1p, cbrt,
+ * logistic, ...) are built here from the ALU ops, so a renderer only ever meets the closed set.
+ */
+export const K = {
+  input: (index: number, dtype: DType = "float32"): Expr => node("load", dtype, [], index),
+  /** @internal a load whose input is numbered later (fusion) */
+  leaf: (source: unknown, dtype: DType): Expr => node("load", dtype, [], -1, source),
+  /** @internal `valid` of a load numbered later */
+  leafValid: (source: unknown): Expr => node("valid", "bool", [], -1, source),
+  valid: (index: number): Expr => node("valid", "bool", [], index),
+  c: (value: number, dtype: DType = "float32"): Expr => node("const", dtype, [], value),
+  cast: (x: Expr, dtype: DType): Expr => (x.dtype === dtype ? x : node("cast", dtype, [x])),
+  where: (cond: Expr, a: Expr, b: Expr): Expr => node("where", a.dtype, [cond, a, b]),
+  neg: un("neg"), recip: un("recip"), sqrt: un("sqrt"), exp: un("exp"), log: un("log"), log1p: un("log1p"), sin: un("sin"),
+  cos: un("cos"), tan: un("tan"), tanh: un("tanh"), abs: un("abs"), sign: un("sign"), floor: un("floor"),
+  add: bin("add"), sub: bin("sub"), mul: bin("mul"), div: bin("div"), max: bin("max"), min: bin("min"), pow: bin("pow"),
+  lt: cmp("lt"), le: cmp("le"), eq: cmp("eq"), ne: cmp("ne"),
+  gt: (a: Expr, b: Expr): Expr => node("lt", "bool", [b, a]),
+  ge: (a: Expr, b: Expr): Expr => node("le", "bool", [b, a]),
+  square: (x: Expr): Expr => node("mul", x.dtype, [x, x]),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// walking expressions without recursion
+
+/** The distinct nodes of `root`, children before parents (root last). */
+export function topo(root: Expr): Expr[] {
+  const order: Expr[] = [];
+  const seen = new Set<Expr>();
+  const stack: [Expr, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [e, i] = top;
+    if (i < e.args.length) {
+      top[1] = i + 1;
+      const c = e.args[i]!;
+      if (!seen.has(c)) {
+        seen.add(c);
+        stack.push([c, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(e);
+    }
+  }
+  return order;
+}
+
+/** How many parents each node has (plus one for the root): nodes used twice are kept in a temporary. */
+export function useCounts(order: readonly Expr[]): Map<Expr, number> {
+  const uses = new Map<Expr, number>();
+  for (const e of order) for (const a of e.args) uses.set(a, (uses.get(a) ?? 0) + 1);
+  const root = order[order.length - 1];
+  if (root) uses.set(root, (uses.get(root) ?? 0) + 1);
+  return uses;
+}
+
+/** A cache key for an expression (flat, so deep chains serialise without recursion). */
+export function exprKey(root: Expr): string {
+  const order = topo(root);
+  const id = new Map<Expr, number>();
+  const parts: string[] = [];
+  order.forEach((e, i) => {
+    id.set(e, i);
+    const v = e.op === "const" ? numKey(e.value) : e.op === "load" || e.op === "valid" ? String(e.value) : "";
+    parts.push(`${e.op}:${e.dtype}:${v}:${e.args.map((a) => id.get(a)).join(",")}`);
+  });
+  return parts.join(";");
+}
+
+function numKey(v: number): string {
+  return Object.is(v, -0) ? "-0" : String(v);
+}
+
+/** The largest input index an expression loads (-1 for none). */
+export function maxInput(root: Expr): number {
+  let m = -1;
+  for (const e of topo(root)) if (e.op === "load" || e.op === "valid") m = Math.max(m, e.value);
+  return m;
+}
+
+/** Rebuilds an expression bottom-up with `f` applied to every node (children already rebuilt). */
+export function mapExpr(root: Expr, f: (e: Expr, args: Expr[]) => Expr): Expr {
+  const done = new Map<Expr, Expr>();
+  for (const e of topo(root)) done.set(e, f(e, e.args.map((a) => done.get(a)!)));
+  return done.get(root)!;
+}
+
+/** A node with the same op and value over new arguments. */
+export function withArgs(e: Expr, args: readonly Expr[]): Expr {
+  return args.every((a, i) => a === e.args[i]) ? e : node(e.op, e.dtype, args, e.value, e.source);
+}
+
+// ---------------------------------------------------------------------------------------------
+// index maps
+
+/**
+ * Valid range of an output axis of a masked view: the view has an element at output index i
+ * when lo <= i < hi and (i - lo) % step == 0, namely element (i - lo) / step along that axis.
+ */
+export interface MaskDim {
+  readonly lo: number;
+  readonly hi: number;
+  readonly step: number;
+}
+
+/**
+ * How a kernel reads a buffer: the element at output index (i0, i1, ...) is
+ * `buffer[offset + Σ i_k · strides[k]]` (stride 0 broadcasts). With a mask, index i_k counts
+ * (i_k - lo) / step instead, and outside the mask the view reads 0 (padding).
+ */
+export interface View {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly mask?: readonly MaskDim[];
+}
+
+export function rowMajor(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = s;
+    s *= shape[i]!;
+  }
+  return st;
+}
+
+export const contiguousView = (shape: readonly number[]): View => ({ shape, strides: rowMajor(shape), offset: 0 });
+
+/** True when the view reads its elements in row-major order from offset 0 (a reshape of its buffer). */
+export function isContiguous(view: View): boolean {
+  if (view.mask) return false;
+  const st = rowMajor(view.shape);
+  return view.offset === 0 && view.shape.every((d, i) => d === 1 || st[i] === view.strides[i]);
+}
+
+/** An input of a kernel: a buffer read through a view. */
+export interface Operand {
+  readonly buffer: number;
+  readonly view: View;
+}
+
+// ---------------------------------------------------------------------------------------------
+// kernels and programs
+
+export type ReduceOp = "sum" | "max" | "min" | "prod";
+
+/** dot_general's axes: `contract` pairs are summed over, `batch` pairs mapped over. */
+export interface ContractionDims {
+  readonly contract: readonly [readonly number[], readonly number[]];
+  readonly batch: readonly [readonly number[], readonly number[]];
+}
+
+export type Kernel =
+  /** out = expr(inputs) at every point of out's shape (a view copy is `load 0`). */
+  | { readonly kind: "elementwise"; readonly out: number; readonly expr: Expr; readonly inputs: readonly Operand[] }
+  /** out = fold `op` over `axes` of expr(inputs), evaluated over `shape` (views index `shape`). */
+  | {
+      readonly kind: "reduce";
+      readonly out: number;
+      readonly op: ReduceOp;
+      readonly expr: Expr;
+      readonly inputs: readonly Operand[];
+      readonly shape: readonly number[];
+      readonly axes: readonly number[];
+    }
+  /** out = dot_general(lhs, rhs) on whole buffers; output axes [batch, lhs free, rhs free]. */
+  | { readonly kind: "contraction"; readonly out: number; readonly lhs: number; readonly rhs: number; readonly dims: ContractionDims }
+  /** A step the IR cannot express: a host function on whole buffers (`name` for messages). */
+  | { readonly kind: "opaque"; readonly out: number; readonly name: string; readonly inputs: readonly number[]; readonly run: (inputs: readonly HostArray[]) => HostArray };
+
+/** A compiled graph: buffers 0..n-1 with their avals, filled by `inputs`, computed by `kernels`. */
+export interface Program {
+  readonly buffers: readonly AbstractValue[];
+  readonly inputs: readonly number[];
+  readonly kernels: readonly Kernel[];
+  readonly outputs: readonly number[];
+}
+
+/** The buffers a kernel reads. */
+export function kernelInputs(k: Kernel): number[] {
+  switch (k.kind) {
+    case "elementwise":
+    case "reduce":
+      return k.inputs.map((o) => o.buffer);
+    case "contraction":
+      return [k.lhs, k.rhs];
+    case "opaque":
+      return [...k.inputs];
+  }
+}
+
+export function freeAxes(rank: number, ...used: (readonly number[])[]): number[] {
+  const all = used.flat();
+  return Array.from({ length: rank }, (_, i) => i).filter((i) => !all.includes(i));
+}
+
+/**
+ * A contraction as a reduction: over the index space [batch, lhs free, rhs free, contracted],
+ * the product of the two operands, summed over the contracted axes. Backends without a GEMM
+ * for a dtype run it through their reduce kernel.
+ */
+export function contractionAsReduce(k: Extract<Kernel, { kind: "contraction" }>, lhs: AbstractValue, rhs: AbstractValue): Extract<Kernel, { kind: "reduce" }> {
+  const [lc, rc] = k.dims.contract;
+  const [lb, rb] = k.dims.batch;
+  const xs = lhs.shape;
+  const ys = rhs.shape;
+  const xst = rowMajor(xs);
+  const yst = rowMajor(ys);
+  const lf = freeAxes(xs.length, lc, lb);
+  const rf = freeAxes(ys.length, rc, rb);
+  const shape = [...lb.map((i) => xs[i]!), ...lf.map((i) => xs[i]!), ...rf.map((i) => ys[i]!), ...lc.map((i) => xs[i]!)];
+  const nOut = lb.length + lf.length + rf.length;
+  const lv: View = { shape, offset: 0, strides: [...lb.map((i) => xst[i]!), ...lf.map((i) => xst[i]!), ...rf.map(() => 0), ...lc.map((i) => xst[i]!)] };
+  const rv: View = { shape, offset: 0, strides: [...rb.map((i) => yst[i]!), ...lf.map(() => 0), ...rf.map((i) => yst[i]!), ...rc.map((i) => yst[i]!)] };
+  return {
+    kind: "reduce",
+    out: k.out,
+    op: "sum",
+    expr: K.mul(K.input(0, lhs.dtype), K.input(1, rhs.dtype)),
+    inputs: [
+      { buffer: k.lhs, view: lv },
+      { buffer: k.rhs, view: rv },
+    ],
+    shape,
+    axes: lc.map((_, i) => nOut + i),
+  };
+}

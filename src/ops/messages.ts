@@ -1,0 +1,153 @@
+/**
+ * The text of the shape errors, one builder per shape rule. Each builder is the run-time twin of a
+ * type-level message template in src/shape (named in its comment, with the same words in the same
+ * order), so a mistake gives the same message whether the compiler catches it (static dims) or the
+ * run-time check does (dims typed `number`). test/ops/messages.test.ts compares the two.
+ */
+
+type Dims = readonly unknown[];
+
+/** A dim as text (ShowDim in shape/core.ts). */
+export const showDim = (d: unknown): string => `${d}`;
+
+/** A shape as text, "[2, 3]" or "[]" (ShowShape in shape/core.ts). */
+export const showShape = (s: Dims): string => `[${s.map(showDim).join(", ")}]`;
+
+// ---------------------------------------------------------------- broadcast.ts
+
+/** Broadcast: `add: shapes [2, 3] and [4] do not broadcast (3 vs 4 at axis -1)`. */
+export const broadcastMsg = (op: string, a: Dims, b: Dims, x: unknown, y: unknown, fromEnd: number): string =>
+  `${op}: shapes ${showShape(a)} and ${showShape(b)} do not broadcast (${showDim(x)} vs ${showDim(y)} at axis -${fromEnd})`;
+
+/** BroadcastTo, a dim: `broadcastTo: cannot broadcast [2, 3] to [4, 3] (2 vs 4 at axis -2)`. */
+export const broadcastToDimMsg = (op: string, s: Dims, target: Dims, x: unknown, y: unknown, fromEnd: number): string =>
+  `${op}: cannot broadcast ${showShape(s)} to ${showShape(target)} (${showDim(x)} vs ${showDim(y)} at axis -${fromEnd})`;
+
+/** BroadcastTo, the rank: `broadcastTo: cannot broadcast [2, 3] to [3] (rank 2 > rank 1)`. */
+export const broadcastToRankMsg = (op: string, s: Dims, target: Dims): string =>
+  `${op}: cannot broadcast ${showShape(s)} to ${showShape(target)} (rank ${s.length} > rank ${target.length})`;
+
+// ---------------------------------------------------------------- matmul.ts
+
+/** MatMul, RankZeroMsg: `matmul: operands must be at least 1-D, got [] @ [3]`. */
+export const matmulRankZeroMsg = (op: string, a: Dims, b: Dims): string =>
+  `${op}: operands must be at least 1-D, got ${showShape(a)} @ ${showShape(b)}`;
+
+/** MatMul, InnerErrorMsg: `matmul: inner dims differ, [2, 3] @ [4, 5] (3 vs 4)`. */
+export const matmulInnerMsg = (op: string, a: Dims, b: Dims, k1: unknown, k2: unknown): string =>
+  `${op}: inner dims differ, ${showShape(a)} @ ${showShape(b)} (${showDim(k1)} vs ${showDim(k2)})`;
+
+/** MatMul, batch dims: `matmul: batch dims [2] and [5] do not broadcast, [2, 3, 4] @ [5, 4, 6]`. */
+export const matmulBatchMsg = (op: string, batchA: Dims, batchB: Dims, a: Dims, b: Dims): string =>
+  `${op}: batch dims ${showShape(batchA)} and ${showShape(batchB)} do not broadcast, ${showShape(a)} @ ${showShape(b)}`;
+
+/** Outer: `outer: expects 1-D vectors, got [2, 3] and [4]`. */
+export const outerMsg = (a: Dims, b: Dims): string => `outer: expects 1-D vectors, got ${showShape(a)} and ${showShape(b)}`;
+
+// ---------------------------------------------------------------- reduce.ts (axes of every op)
+
+/** AxisOutOfRangeMsg: `sum: axis 2 is out of range for shape [3, 4] (rank 2)`. */
+export const axisOutOfRangeMsg = (op: string, s: Dims, axis: unknown): string =>
+  `${op}: axis ${axis} is out of range for shape ${showShape(s)} (rank ${s.length})`;
+
+/** NormalizeAxes, a repeat: `sum: repeated axis -1 in [1, -1] for shape [3, 4]`. */
+export const repeatedAxisMsg = (op: string, axis: unknown, axes: Dims, s: Dims): string =>
+  `${op}: repeated axis ${axis} in ${showShape(axes)} for shape ${showShape(s)}`;
+
+// ---------------------------------------------------------------- reshape.ts
+
+/** Reshape, counts: `reshape: cannot reshape [3, 4] (12 elements) into [5, 3] (15 elements)`. */
+export const reshapeCountMsg = (op: string, s: Dims, n: number, target: Dims, m: number): string =>
+  `${op}: cannot reshape ${showShape(s)} (${n} elements) into ${showShape(target)} (${m} elements)`;
+
+/** Reshape, the -1: `reshape: cannot reshape [3, 4] (12 elements) into [5, -1] (12 is not divisible by 5)`. */
+export const reshapeDivisibleMsg = (op: string, s: Dims, n: number, target: Dims, known: number): string =>
+  `${op}: cannot reshape ${showShape(s)} (${n} elements) into ${showShape(target)} (${n} is not divisible by ${known})`;
+
+/** Reshape, two -1s: `reshape: can only specify one unknown dimension (-1), got [-1, -1]`. */
+export const reshapeHolesMsg = (op: string, target: Dims): string =>
+  `${op}: can only specify one unknown dimension (-1), got ${showShape(target)}`;
+
+/** Reshape, ScanNew: `reshape: invalid dim -2 in [-2, 6]`. */
+export const reshapeInvalidDimMsg = (op: string, d: unknown, target: Dims): string => `${op}: invalid dim ${showDim(d)} in ${showShape(target)}`;
+
+/** InsertAxisOutOfRangeMsg (expandDims, stack): `expandDims: axis 3 is out of range for shape [2, 3] (must be in [-3, 2])`. */
+export const insertAxisOutOfRangeMsg = (op: string, s: Dims, axis: unknown): string =>
+  `${op}: axis ${axis} is out of range for shape ${showShape(s)} (must be in [-${s.length + 1}, ${s.length}])`;
+
+/** Squeeze, SqueezeCheck: `squeeze: axis 1 has size 3, not 1 (shape [2, 3])` (the axis as given). */
+export const squeezeSizeMsg = (op: string, axis: unknown, d: unknown, s: Dims): string =>
+  `${op}: axis ${axis} has size ${showDim(d)}, not 1 (shape ${showShape(s)})`;
+
+// ---------------------------------------------------------------- transpose.ts
+
+/** NotAPermutationMsg: `transpose: [0, 0] is not a permutation of the axes of [2, 3]`. */
+export const notAPermutationMsg = (op: string, perm: Dims, s: Dims): string =>
+  `${op}: ${showShape(perm)} is not a permutation of the axes of ${showShape(s)}`;
+
+// ---------------------------------------------------------------- indexing.ts
+
+/** Index, rank 0: `index: cannot index a rank-0 tensor (shape [])`. */
+export const indexRankZeroMsg = (op: string): string => `${op}: cannot index a rank-0 tensor (shape [])`;
+
+/** Index, bounds: `index: 5 is out of bounds for axis 0 of size 3 (shape [3, 4])` (the axis as given). */
+export const indexOutOfBoundsMsg = (op: string, i: unknown, axis: unknown, n: unknown, s: Dims): string =>
+  `${op}: ${i} is out of bounds for axis ${axis} of size ${showDim(n)} (shape ${showShape(s)})`;
+
+/** Slice, too many entries: `slice: too many indices (3) for shape [2, 3]`. */
+export const sliceTooManyMsg = (op: string, entries: number, s: Dims): string => `${op}: too many indices (${entries}) for shape ${showShape(s)}`;
+
+/** Slice, BadStepMsg: `slice: step must be a positive integer, got 0 (axis 0)`. */
+export const sliceStepMsg = (op: string, step: unknown, axis: number): string => `${op}: step must be a positive integer, got ${showDim(step)} (axis ${axis})`;
+
+// ---------------------------------------------------------------- concat.ts
+
+/** Concat / Stack of no tensors: `concatenate: needs a non-empty array of tensors`. */
+export const joinEmptyMsg = (op: string): string => `${op}: needs a non-empty array of tensors`;
+
+/** Concat of scalars: `concatenate: cannot concatenate rank-0 tensors (use stack)`. */
+export const concatRankZeroMsg = (op: string): string => `${op}: cannot concatenate rank-0 tensors (use stack)`;
+
+/** Concat, ranks: `concatenate: shapes [2, 3] and [2] differ in rank (2 vs 1)`. */
+export const concatRankMsg = (op: string, a: Dims, b: Dims): string =>
+  `${op}: shapes ${showShape(a)} and ${showShape(b)} differ in rank (${a.length} vs ${b.length})`;
+
+/** Concat, a dim: `concatenate: shapes [2, 3] and [4, 3] differ at axis 0 (2 vs 4); only axis 1 may differ` (the axis as given). */
+export const concatDimMsg = (op: string, a: Dims, b: Dims, at: number, x: unknown, y: unknown, axis: unknown): string =>
+  `${op}: shapes ${showShape(a)} and ${showShape(b)} differ at axis ${at} (${showDim(x)} vs ${showDim(y)}); only axis ${axis} may differ`;
+
+/** Stack: `stack: all shapes must be equal, got [2, 3] and [3, 2]`. */
+export const stackUnequalMsg = (op: string, a: Dims, b: Dims): string => `${op}: all shapes must be equal, got ${showShape(a)} and ${showShape(b)}`;
+
+// ---------------------------------------------------------------- diagonal.ts
+
+/** Diagonal / Trace, rank: `diagonal: needs rank >= 2, got shape [3]`. */
+export const diagonalRankMsg = (op: string, s: Dims): string => `${op}: needs rank >= 2, got shape ${showShape(s)}`;
+
+/** Diagonal / Trace, the axes: `diagonal: axis1 and axis2 must differ, got 0 and -2 for shape [3, 3]` (as given). */
+export const diagonalAxesMsg = (op: string, axis1: unknown, axis2: unknown, s: Dims): string =>
+  `${op}: axis1 and axis2 must differ, got ${axis1} and ${axis2} for shape ${showShape(s)}`;
+
+// ---------------------------------------------------------------- tensor/create.ts (RaggedAt)
+
+const at = (path: string) => path || "the data";
+
+/** A row of the wrong length: `tensor: ragged nested array: [1] has length 1 where length 2 was expected`. */
+export const raggedLengthMsg = (path: string, length: number, expected: number): string =>
+  `tensor: ragged nested array: ${at(path)} has length ${length} where length ${expected} was expected`;
+
+/** A number where a row was expected: `tensor: ragged nested array: [1] has a scalar where length 2 was expected`. */
+export const raggedScalarMsg = (path: string, expected: number): string =>
+  `tensor: ragged nested array: ${at(path)} has a scalar where length ${expected} was expected`;
+
+/** A row where a number was expected: `tensor: ragged nested array: [1] is an array where a number was expected`. */
+export const raggedArrayMsg = (path: string): string => `tensor: ragged nested array: ${at(path)} is an array where a number was expected`;
+
+// ---------------------------------------------------------------- nn/mlp.ts (InputCheck, ChainCheck)
+
+/** InputCheck: `mlp: the input has shape [8, 3] but the first layer takes 1 inputs`. */
+export const mlpInputMsg = (s: Dims, inputs: unknown): string => `mlp: the input has shape ${showShape(s)} but the first layer takes ${inputs} inputs`;
+
+/** ChainCheck: `mlp: layer 0 gives 16 outputs but layer 1 takes 32 inputs`. */
+export const mlpChainMsg = (layer: number, outputs: unknown, inputs: unknown): string =>
+  `mlp: layer ${layer} gives ${outputs} outputs but layer ${layer + 1} takes ${inputs} inputs`;

@@ -1,0 +1,166 @@
+// One message per shape rule: for a sample of mistakes, the run-time check throws exactly the text
+// the compiler shows for the same call. Each sample is one call written once and used three ways:
+//   1. type-checked (TypeScript 5.9's compiler API, in memory) with static shapes: the call must fail
+//      with a ShapeError, whose text is the expected message;
+//   2. type-checked with every dim typed `number`: the call must compile, so only the run-time check
+//      stands between the mistake and the backend;
+//   3. run, with tensors of those shapes: it must throw a ShapeMismatchError with the same text.
+// Helpers in the snippets: $(shape) is a tensor of that shape; n(k) a number and dims(s) a list of
+// numbers (literals statically, `number` dynamically); list(...ts) an array of tensors; data(d)
+// nested array data.
+import { beforeAll, describe, expect, it } from "vitest";
+import ts from "typescript5";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sg from "../../src/index.js";
+import { setBackend, ShapeMismatchError } from "../../src/index.js";
+
+
+const samples: [rule: string, call: string][] = [
+  ["broadcast", "sg.add($([2, 3]), $([4]))"],
+  ["broadcast at axis -2", "sg.minimum($([5, 2, 3]), $([3, 3]))"],
+  ["broadcast, scalar first", "$([4]).greaterEqual($([2, 3]))"],
+  ["broadcast of where's three operands", "sg.where(sg.less($([2, 3]), 0), $([4]), $([2, 3]))"],
+  ["broadcast of clip's three operands", "sg.clip($([2, 3]), 0, $([4]))"],
+  ["matmul inner dims", "sg.matmul($([2, 3]), $([4, 5]))"],
+  ["matmul inner dims, vector", "sg.matmul($([5, 2, 3]), $([4]))"],
+  ["matmul batch dims", "sg.matmul($([2, 3, 4]), $([5, 4, 6]))"],
+  ["matmul rank 0", "sg.matmul($([]), $([3]))"],
+  ["dot", "sg.dot($([3]), $([4]))"],
+  ["outer", "sg.outer($([2, 3]), $([4]))"],
+  ["reduction axis out of range", "sg.sum($([2, 3, 4]), 3)"],
+  ["reduction axis out of range, negative", "sg.mean($([2, 3]), -3)"],
+  ["reduction axis out of range, in a list", "sg.max($([2, 3]), [0, 2])"],
+  ["reduction repeated axis", "$([2, 3]).min([1, -1])"],
+  ["reduction of a scalar over an axis", "sg.sum($([]), 0)"],
+  ["reshape element count", "sg.reshape($([2, 3]), [5, 3])"],
+  ["reshape -1 not divisible", "sg.reshape($([2, 3]), [4, -1])"],
+  ["reshape two -1s", "sg.reshape($([2, 3]), dims([-1, -1]))"],
+  ["reshape invalid dim", "sg.reshape($([2, 3]), dims([-2, 3]))"],
+  ["transpose repeated axis", "sg.transpose($([2, 3]), [0, 0])"],
+  ["transpose wrong length", "$([2, 3]).transpose([1, 0, 2])"],
+  ["moveAxis source", "sg.moveAxis($([2, 3]), 2, 0)"],
+  ["moveAxis destination", "sg.moveAxis($([2, 3]), 0, -3)"],
+  ["expandDims", "sg.expandDims($([2, 3]), 3)"],
+  ["squeeze a dim that is not 1", "sg.squeeze($([2, 3]), -1)"],
+  ["squeeze axis out of range", "$([2, 3]).squeeze(2)"],
+  ["broadcastTo dim", "sg.broadcastTo($([2, 3]), [4, 3])"],
+  ["broadcastTo rank", "$([2, 3]).broadcastTo([3])"],
+  ["index out of bounds", "sg.index($([2, 3]), -3)"],
+  ["index out of bounds on axis 1", "$([2, 3]).index(3, 1)"],
+  ["index axis out of range", "sg.index($([2, 3]), 0, 2)"],
+  ["index a scalar", "sg.index($([]), 0)"],
+  ["slice too many entries", "sg.slice($([2, 3]), [null, null, null])"],
+  ["slice step", "sg.slice($([2, 3]), [null, [0, 2, 0]])"],
+  ["concatenate dims", "sg.concatenate(list($([2, 3]), $([2, 4])))"],
+  ["concatenate dims, third tensor", "sg.concatenate(list($([2, 3]), $([2, 1]), $([3, 1])), -1)"],
+  ["concatenate ranks", "sg.concatenate(list($([2, 3]), $([3])))"],
+  ["concatenate axis", "sg.concatenate(list($([2, 3]), $([2, 3])), 2)"],
+  ["concatenate scalars", "sg.concatenate(list($([]), $([])))"],
+  ["concatenate nothing", "sg.concatenate(list())"],
+  ["stack unequal shapes", "sg.stack(list($([2, 3]), $([2, 3]), $([3, 2])))"],
+  ["stack axis", "sg.stack(list($([2, 3]), $([2, 3])), -4)"],
+  ["diagonal rank", "sg.diagonal($([4]))"],
+  ["diagonal axis out of range", "sg.diagonal($([2, 3]), 0, 0, 2)"],
+  ["trace axes equal", "sg.trace($([2, 3]), 0, 0, -2)"],
+  ["ragged data, short row", "sg.tensor(data([[1, 2], [3]]))"],
+  ["ragged data, a number for a row", "sg.tensor(data([[1, 2], 3]))"],
+  ["ragged data, deep", "sg.tensor(data([[[1, 2], [3, 4]], [[5, 6], [7]]]))"],
+  ["mlp input width", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(1), n(8))], $([8, 3]))"],
+  ["mlp layer chain", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(3), n(16)), sg.nn.dense(sg.random.key(1), n(32), n(1))], $([4, 3]))"],
+];
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const header = `import * as sg from "../../src/index.js";\nexport {};\n`;
+const helpers = {
+  static: `declare function $<const S extends readonly number[]>(shape: S): sg.Tensor<[...S]>;
+declare function n<const N extends number>(k: N): N;
+declare function dims<const S extends readonly number[]>(s: S): S;
+declare function list<const T extends readonly sg.Tensor<sg.Shape, sg.DType>[]>(...xs: T): T;
+declare function data<const T>(d: T): T;\n`,
+  dynamic: `declare function $(shape: readonly number[]): sg.Tensor<number[]>;
+declare function n(k: number): number;
+declare function dims(s: readonly number[]): number[];
+declare function list(...xs: sg.Tensor<number[]>[]): sg.Tensor<number[]>[];
+declare function data(d: unknown): number[][];\n`,
+};
+
+type Kind = keyof typeof helpers;
+/**
+ * For each set of helpers, the texts of the diagnostics on each sample's line (the ShapeError's
+ * message where there is one) and those outside any sample (the helpers themselves).
+ */
+function compileTimeMessages(): Record<Kind, { perSample: string[][]; stray: string[] }> {
+  const files = new Map<string, string>();
+  const first: Record<string, number> = {};
+  for (const kind of Object.keys(helpers) as Kind[]) {
+    const head = header + helpers[kind];
+    first[kind] = head.split("\n").length - 1;
+    files.set(join(root, `test/ops/__messages_${kind}__.ts`), head + samples.map(([, call]) => `void ${call};`).join("\n") + "\n");
+  }
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (!config) throw new Error("cannot read tsconfig.json");
+  const options = { ...config.options, noEmit: true, rootDir: root, noErrorTruncation: true };
+  const host = ts.createCompilerHost(options, true);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (f, lang, ...rest) =>
+    files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang, true) : getSourceFile.call(host, f, lang, ...rest);
+  host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
+  host.readFile = (f) => files.get(f) ?? readFile.call(host, f);
+  const program = ts.createProgram([...files.keys()], options, host);
+  const out = {} as Record<Kind, { perSample: string[][]; stray: string[] }>;
+  for (const kind of Object.keys(helpers) as Kind[]) {
+    const sf = program.getSourceFile(join(root, `test/ops/__messages_${kind}__.ts`))!;
+    const perSample: string[][] = samples.map(() => []);
+    const stray: string[] = [];
+    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+      const line = sf.getLineAndCharacterOfPosition(d.start ?? 0).line - first[kind]!;
+      const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+      const shapeErrors = [...text.matchAll(/ShapeError<"((?:[^"\\]|\\.)*)">/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+      // a diagnostic that is not a shape error (a typo in a sample, say) is kept as such, to fail
+      const texts = shapeErrors.length ? shapeErrors : [`not a shape error: ${text}`];
+      if (perSample[line]) perSample[line].push(...texts);
+      else stray.push(text);
+    }
+    out[kind] = { perSample, stray };
+  }
+  return out;
+}
+
+/** A tensor of the given shape, typed with dynamic dims. */
+const $ = (shape: readonly number[]) => sg.tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)), shape as number[]);
+const run = (call: string): unknown => new Function("sg", "$", "n", "dims", "list", "data", `return ${call};`)(sg, $, (k: number) => k, (s: number[]) => s, (...xs: unknown[]) => xs, (d: unknown) => d);
+
+describe("one message per shape rule: the run-time check says what the compiler says", () => {
+  let compiled: ReturnType<typeof compileTimeMessages>;
+  beforeAll(() => {
+    compiled = compileTimeMessages();
+  }, 120_000);
+
+  it("the snippets' helpers type-check", () => {
+    expect(samples.length).toBeGreaterThanOrEqual(12);
+    expect(compiled.static.stray).toEqual([]);
+    expect(compiled.dynamic.stray).toEqual([]);
+  });
+
+  samples.forEach(([rule, call], i) => {
+    it(`${rule}: ${call}`, () => {
+      const expected = compiled.static.perSample[i]!;
+      // statically the call is a compile-time error with one ShapeError message ...
+      expect(expected.length, `no compile-time error for ${call}`).toBeGreaterThan(0);
+      expect(new Set(expected).size).toBe(1);
+      expect(expected[0]).not.toMatch(/^not a shape error/);
+      // ... with dims typed `number` it compiles ...
+      expect(compiled.dynamic.perSample[i]).toEqual([]);
+      // ... and at run time it throws the same text
+      let thrown: unknown;
+      try {
+        run(call);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(ShapeMismatchError);
+      expect((thrown as Error).message).toBe(expected[0]);
+    });
+  });
+});
