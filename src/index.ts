@@ -3,6 +3,7 @@
 import "./ops/methods.js";
 import "./runtime/execute.js";
 export { Tensor, type AnyTensor, type NestedArray } from "./tensor/tensor.js";
+export type { TensorMethods } from "./tensor/methods.js";
 export { tensor, zeros, ones, full, arange, linspace, eye, type NestedData } from "./tensor/create.js";
 export * as random from "./tensor/random.js";
 export { PRNGKey } from "./tensor/random.js";
@@ -13,13 +14,14 @@ export * from "./ops/elementwise.js";
 export { sum, mean, max, min, prod, type AxisArg } from "./ops/reduce.js";
 export { reshape, flatten, expandDims, squeeze, transpose, moveAxis, broadcastTo, index, slice, concatenate, stack, diagonal, trace } from "./ops/shape.js";
 export { matmul, dot, outer } from "./ops/linalg.js";
-export { ShapeMismatchError } from "./ops/checks.js";
+export { ShapeMismatchError } from "./tensor/checks.js";
 export type { Operand } from "./tensor/types.js";
 
 export { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, jacobian, hessian, jit, makeGraph, type Jitted } from "./transforms/api.js";
 export { Graph } from "./ir/graph.js";
 export { setBackend, defaultBackend, type BackendName } from "./runtime/registry.js";
-export type { Backend, DeviceArray } from "./ir/device.js";
+export type { Backend } from "./ir/backend.js";
+export type { DeviceArray } from "./ir/device.js";
 export * as nn from "./nn/index.js";
 export { treeMap } from "./transforms/tree.js";
 export { initBackend, type InitOptions } from "./runtime/init.js";

@@ -18,7 +18,7 @@
 // starts with "not implemented", is reported as "n/a (reason)".
 
 /**
- * shapegrad's rows (backends: src/backend/registry.ts): jit on every backend that runs on this
+ * shapegrad's rows (backends: src/runtime/registry.ts): jit on every backend that runs on this
  * kind of machine, and eager on the default one. gpujs:webgpu needs a GPU: bench/gpu-check.ts.
  */
 const SHAPEGRAD_ROWS = [

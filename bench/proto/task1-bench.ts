@@ -1,6 +1,7 @@
 // Task 1: sqrt(x1² + x2²)·tanh(x1) + 1 on 1e6 float32, all approaches in one process.
 // Run: npx tsx bench/proto/task1-bench.ts [--no-tf] [--no-gpujs]
-import { E, compileElementwise } from "../../src/backend/wasm/elementwise.js";
+import { compileElementwise } from "../../src/backend/wasm/elementwise.js";
+import { K as E } from "../../src/ir/kernel.js";
 import { createRequire } from "node:module";
 
 const N = 1_000_000, REPS = 21;

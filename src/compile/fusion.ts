@@ -19,25 +19,40 @@ interface Leaf {
   readonly view: View;
 }
 
+/** A bool expression this small (a comparison) is recomputed by each consumer rather than stored. */
+const RECOMPUTE_BOOL = 8;
+
 /**
- * A pending expression this small, read only by elementwise consumers, is not stored: consumers
- * that land in one kernel share its nodes, and ones that land in several recompute it (cheaper
- * than a buffer round trip at this size). softplus(cbrt(x)) reads cbrt(x) twice and stays one kernel.
+ * Where each elementwise result ends up: the variable whose kernel computes it. A result read
+ * several times stays an expression when all its readers end up in the same kernel (softplus
+ * reads its operand twice, and softplus(cbrt(x)) is one kernel); otherwise it is stored once.
  */
-const RECOMPUTE_NODES = 16;
+function sinks(graph: Graph, outputs: ReadonlySet<Var>): Map<Var, Var> {
+  const readers = new Map<Var, Eqn[]>();
+  for (const e of graph.eqns) for (const v of e.inputs) readers.set(v, [...(readers.get(v) ?? []), e]);
+  const sink = new Map<Var, Var>();
+  for (let i = graph.eqns.length - 1; i >= 0; i--) {
+    const v = graph.eqns[i]!.out;
+    const rs = readers.get(v) ?? [];
+    let s: Var | null = outputs.has(v) || rs.length === 0 ? v : null;
+    for (const r of rs) {
+      if (s === v) break;
+      const kind = r.prim.lower?.kind;
+      // a reduction evaluates its single-use producer in its own loop
+      const to = kind === "elementwise" ? sink.get(r.out)! : kind === "reduce" && rs.length === 1 ? r.out : v;
+      s = s === null || s === to ? to : v;
+    }
+    sink.set(v, s ?? v);
+  }
+  return sink;
+}
 
 /** Builds the kernel program for a graph. */
 export function fuse(graph: Graph): Program {
   const uses = new Map<Var, number>();
-  /** variables read by anything but an elementwise consumer */
-  const readOtherwise = new Set<Var>();
-  for (const e of graph.eqns) {
-    for (const v of e.inputs) {
-      uses.set(v, (uses.get(v) ?? 0) + 1);
-      if (e.prim.lower?.kind !== "elementwise") readOtherwise.add(v);
-    }
-  }
+  for (const e of graph.eqns) for (const v of e.inputs) uses.set(v, (uses.get(v) ?? 0) + 1);
   const outputs = new Set(graph.outputs);
+  const sink = sinks(graph, outputs);
   for (const v of graph.outputs) uses.set(v, (uses.get(v) ?? 0) + 1);
   const singleUse = (v: Var) => uses.get(v) === 1 && !outputs.has(v);
 
@@ -98,7 +113,8 @@ export function fuse(graph: Graph): Program {
   const pending = (e: Eqn, expr: Expr): void => {
     state.set(e.out, { k: "expr", expr });
     if (singleUse(e.out)) return;
-    if (!outputs.has(e.out) && !readOtherwise.has(e.out) && topo(expr).length <= RECOMPUTE_NODES) return;
+    if (sink.get(e.out) !== e.out) return;
+    if (e.out.aval.dtype === "bool" && !outputs.has(e.out) && topo(expr).length <= RECOMPUTE_BOOL) return;
     materialize(e.out);
   };
   const opaque = (e: Eqn): void => {

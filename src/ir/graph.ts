@@ -1,6 +1,11 @@
+/**
+ * Graphs (like jaxprs) and the primitives they are made of: the two refer to each other (an
+ * equation applies a primitive; a call primitive's params hold a graph), so they share a file.
+ */
 import { showAval, type AbstractValue } from "./aval.js";
-import type { Primitive } from "./primitive.js";
 import type { DeviceArray } from "./device.js";
+import type { HostArray } from "./host-array.js";
+import type { ContractionDims, Expr, ReduceOp, View } from "./kernel.js";
 
 let nextVarId = 0;
 
@@ -85,3 +90,67 @@ function varName(i: number): string {
   } while (i >= 0);
   return s;
 }
+
+/** A batched value inside vmap: the tensor and the axis that is mapped (null = not mapped). */
+export type BatchDim = number | null;
+
+/**
+ * How a primitive compiles: the one thing the fusion pass asks of it.
+ * - `elementwise`: an expression over the ALU ops of ir/kernel.ts, given its operands' expressions
+ *   (it fuses wherever its operands fuse, on every backend);
+ * - `view`: an index map on its single operand (broadcast, transpose, reshape, slice), or null
+ *   when the operand's view cannot be composed (fusion then copies the operand first);
+ * - `gather`: views of its operands and an expression that combines their (masked) loads
+ *   (pad, concatenate): still fused, no copy;
+ * - `reduce`: a fold over axes; `contraction`: dot_general; no rule: an opaque host step.
+ */
+export type Lowering<P> =
+  | { readonly kind: "elementwise"; expr(args: readonly Expr[], params: P, out: AbstractValue): Expr }
+  | { readonly kind: "view"; view(v: View, params: P, out: AbstractValue): View | null }
+  | {
+      readonly kind: "gather";
+      views(vs: readonly View[], params: P, out: AbstractValue): View[];
+      /** `loads[i]` reads operand i (0 where its view is masked out), `valid[i]` says where it has an element */
+      expr(loads: readonly Expr[], valid: readonly Expr[], params: P, out: AbstractValue): Expr;
+    }
+  | { readonly kind: "reduce"; readonly op: ReduceOp; axes(params: P): readonly number[] }
+  | { readonly kind: "contraction"; dims(params: P): ContractionDims };
+
+/**
+ * A primitive is the unit the graph is made of. Every rule a transformation or the compiler needs
+ * lives on the primitive itself, in one file of src/prims/: adding an op means writing one object.
+ *
+ * Rules are written with the internal ops of src/prims/lax.ts, so they work on concrete tensors
+ * and on tracers alike: that is what lets transformations nest to any order. `T` is the value
+ * type the rules see (the Tensor class, in prims/); the IR itself never calls a rule.
+ */
+export interface Primitive<P extends object = object, T = unknown> {
+  readonly name: string;
+  /** Output shape and dtype; throws a clear error on invalid inputs (shapes are already known). */
+  abstractEval(inputs: readonly AbstractValue[], params: P): AbstractValue;
+  /** Reference implementation on host arrays (row-major), rounding to the output dtype. */
+  impl(inputs: readonly HostArray[], params: P, out: AbstractValue): HostArray;
+  /**
+   * Forward mode: the output tangent given primal inputs, their tangents (null = zero) and the
+   * primal output. Returns null when the tangent is identically zero.
+   */
+  jvp(primals: readonly T[], tangents: readonly (T | null)[], params: P, out: T): T | null;
+  /**
+   * Reverse mode: cotangents of the inputs given the output cotangent. `wanted[i]` says whether
+   * input i needs one; return null for inputs that are not wanted or get a zero cotangent.
+   */
+  vjp(ct: T, primals: readonly T[], params: P, out: T, wanted: readonly boolean[]): (T | null)[];
+  /**
+   * Batching: inputs carry a mapped axis at `dims[i]` (0 or null; vmap moves mapped axes to the
+   * front before calling). Returns the output and where its mapped axis is.
+   */
+  batch(inputs: readonly T[], dims: readonly BatchDim[], params: P): [T, BatchDim];
+  /** How it compiles (ir/kernel.ts); without one it runs `impl` on the host. */
+  readonly lower?: Lowering<P>;
+  /** For call-like primitives: the graph its params carry (a nested jit) and which output this is. */
+  subgraph?(params: P): { readonly graph: Graph; readonly output: number };
+  /** Parameters as shown by the graph printer. */
+  showParams?(params: P): string;
+}
+
+export type AnyPrimitive = Primitive<never> | Primitive<object>;

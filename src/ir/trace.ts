@@ -1,9 +1,9 @@
 import { Var, Graph, type Eqn, type GraphConst } from "./graph.js";
 import type { AbstractValue } from "./aval.js";
-import type { Primitive } from "./primitive.js";
+import type { Primitive } from "./graph.js";
 import type { DeviceArray } from "./device.js";
 import type { HostArray } from "./host-array.js";
-import type { Value } from "./value.js";
+import type { TraceScope, Value } from "./value.js";
 
 
 
@@ -55,7 +55,7 @@ export const fromHost = (h: HostArray): Value => factory().concrete(rt().fromHos
  * belongs to an enclosing trace is captured as an input of this one, so every graph is closed
  * and the enclosing transformation still sees the dependency when the graph is inlined.
  */
-export class Builder {
+export class Builder implements TraceScope {
   readonly inputs: Var[] = [];
   readonly captures: Var[] = [];
   readonly captured: Value[] = [];
@@ -98,7 +98,7 @@ export class Builder {
     return v;
   }
 
-  private isDescendantOf(b: Builder): boolean {
+  private isDescendantOf(b: TraceScope): boolean {
     for (let p = this.parent; p; p = p.parent) if (p === b) return true;
     return false;
   }

@@ -2,11 +2,16 @@ import type { AbstractValue } from "./aval.js";
 import type { DType } from "./dtype.js";
 import type { DeviceArray } from "./device.js";
 import type { Var } from "./graph.js";
-import type { Builder } from "./trace.js";
+
+/** A trace as its values see it (ir/trace.ts's Builder): closed once finished, nested in a parent. */
+export interface TraceScope {
+  readonly closed: boolean;
+  readonly parent: TraceScope | null;
+}
 
 /** Where a symbolic value lives: the trace that records it and its variable there. */
 export interface TraceRef {
-  readonly builder: Builder;
+  readonly builder: TraceScope;
   readonly v: Var;
 }
 

@@ -11,8 +11,8 @@ import { add, tanh, relu, sigmoid, softplus } from "../ops/elementwise.js";
 import { matmul } from "../ops/linalg.js";
 import { zeros } from "../tensor/create.js";
 import { glorotUniform, type Initializer } from "./init.js";
-import { shapeError } from "../ops/checks.js";
-import { mlpChainMsg, mlpInputMsg } from "../ops/messages.js";
+import { shapeError } from "../tensor/checks.js";
+import { mlpChainMsg, mlpInputMsg } from "../tensor/messages.js";
 
 /** One fully connected layer: y = x @ w + b. */
 export interface Dense<I extends number = number, O extends number = number> {

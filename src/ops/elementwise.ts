@@ -7,7 +7,7 @@ import { isFloat } from "../ir/dtype.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 import { broadcastOperands, broadcastTo } from "./operand.js";
-import { broadcastAll, broadcastShapes } from "./checks.js";
+import { broadcastAll, broadcastShapes } from "../tensor/checks.js";
 import type { ArithDType, FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "../tensor/types.js";
 
 // ---------------------------------------------------------------- binary arithmetic

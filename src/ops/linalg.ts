@@ -6,8 +6,8 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { promote } from "../ir/dtype.js";
 import * as lax from "../prims/lax.js";
-import { broadcastShapes, shapeError } from "./checks.js";
-import { matmulBatchMsg, matmulInnerMsg, matmulRankZeroMsg, outerMsg } from "./messages.js";
+import { broadcastShapes, shapeError } from "../tensor/checks.js";
+import { matmulBatchMsg, matmulInnerMsg, matmulRankZeroMsg, outerMsg } from "../tensor/messages.js";
 import { broadcastTo } from "./operand.js";
 
 function operands(op: string, a: unknown, b: unknown): [AnyTensor, AnyTensor] {

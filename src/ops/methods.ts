@@ -1,9 +1,11 @@
 /**
  * The Tensor methods' implementations: each is the free function of the same name with the
- * tensor as its first argument. The table is checked against the declared methods
- * (tensor/methods.ts), so a method without an implementation is a compile error.
+ * tensor as its first argument, installed on the Tensor prototype. The table is checked against
+ * the declared methods (tensor/methods.ts), so a method without an implementation is a compile
+ * error.
  */
-import { TensorMethods } from "../tensor/methods.js";
+import type { TensorMethods } from "../tensor/methods.js";
+import { Tensor } from "../tensor/tensor.js";
 import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
 import * as sh from "./shape.js";
@@ -24,7 +26,7 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
 };
 
 for (const [name, fn] of Object.entries(METHODS)) {
-  Object.defineProperty(TensorMethods.prototype, name, {
+  Object.defineProperty(Tensor.prototype, name, {
     value: function (this: unknown, ...args: unknown[]) {
       return (fn as (...a: unknown[]) => unknown)(this, ...args);
     },

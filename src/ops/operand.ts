@@ -2,7 +2,7 @@
 import { isFloat, promote, type DType } from "../ir/dtype.js";
 import { Tensor, type AnyTensor } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
-import { broadcastShapes } from "./checks.js";
+import { broadcastShapes } from "../tensor/checks.js";
 
 export type Operand = AnyTensor | number;
 

@@ -8,7 +8,7 @@ export type { AxisArg } from "../tensor/types.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { isFloat } from "../ir/dtype.js";
 import * as lax from "../prims/lax.js";
-import { normAxes } from "./checks.js";
+import { normAxes } from "../tensor/checks.js";
 
 
 /**

@@ -13,8 +13,8 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { sizeOf } from "../ir/aval.js";
 import * as lax from "../prims/lax.js";
-import { checkBroadcastTo, checkShapeArg, normAxes, normAxis, shapeError } from "./checks.js";
-import * as msg from "./messages.js";
+import { checkBroadcastTo, checkShapeArg, normAxes, normAxis, shapeError } from "../tensor/checks.js";
+import * as msg from "../tensor/messages.js";
 import { broadcastTo as broadcastToImpl } from "./operand.js";
 import { promote } from "../ir/dtype.js";
 

@@ -9,7 +9,7 @@ import type { AbstractValue } from "../ir/aval.js";
 import { isFloat } from "../ir/dtype.js";
 import type { Graph } from "../ir/graph.js";
 import { evalGraphHost } from "../ir/interpret.js";
-import type { BatchDim } from "../ir/primitive.js";
+import type { BatchDim } from "../ir/graph.js";
 import { traceFlat } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, zerosLike } from "./broadcast.js";

@@ -7,7 +7,7 @@ import { showShape, stridesOf, stridedOffsets, type AbstractValue } from "../ir/
 import { allocate } from "../ir/dtype.js";
 import { HostArray } from "../ir/host-array.js";
 import { freeAxes, type ContractionDims } from "../ir/kernel.js";
-import type { BatchDim } from "../ir/primitive.js";
+import type { BatchDim } from "../ir/graph.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { addAny } from "./elementwise.js";
 import { inversePerm, transpose } from "./structural.js";

@@ -6,7 +6,7 @@
 import { allocate, castScalar, isFloat, type DType } from "../ir/dtype.js";
 import { HostArray } from "../ir/host-array.js";
 import { K, type Expr } from "../ir/kernel.js";
-import type { BatchDim, Lowering } from "../ir/primitive.js";
+import type { BatchDim, Lowering } from "../ir/graph.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, full, onesLike, zerosLike } from "./broadcast.js";
 import { apply, nanMax, nanMin, requireFloat, sameAvals, type Prim } from "./util.js";

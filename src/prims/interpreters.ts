@@ -4,7 +4,7 @@
  * transformation is active: that is how they compose to any order.
  */
 import type { Graph, Var } from "../ir/graph.js";
-import type { BatchDim } from "../ir/primitive.js";
+import type { BatchDim } from "../ir/graph.js";
 import { bind, concrete, replayGraph } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { isFloat } from "../ir/dtype.js";

@@ -1,6 +1,6 @@
 import type { AbstractValue } from "../ir/aval.js";
 import { showAval } from "../ir/aval.js";
-import type { Primitive } from "../ir/primitive.js";
+import type { Primitive } from "../ir/graph.js";
 import { bind } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 

@@ -5,7 +5,7 @@
  */
 import { Graph, Var } from "../ir/graph.js";
 import type { AbstractValue } from "../ir/aval.js";
-import type { Primitive } from "../ir/primitive.js";
+import type { Primitive } from "../ir/graph.js";
 import { cacheKey } from "../ir/key.js";
 import { LruCache } from "../backend/cache.js";
 

@@ -6,7 +6,8 @@
  * importing anything above it.
  */
 import type { Graph } from "../ir/graph.js";
-import type { Backend, DeviceArray } from "../ir/device.js";
+import type { Backend } from "../ir/backend.js";
+import type { DeviceArray } from "../ir/device.js";
 import type { Program } from "../ir/kernel.js";
 import { installRuntime } from "../ir/trace.js";
 import { fuse } from "../compile/fusion.js";

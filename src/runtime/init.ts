@@ -10,7 +10,7 @@
  * still wins here; a forced `gpujs:webgpu` (or `gpujs:headlessgl`) that cannot run falls back to
  * `wasm` with one line saying why.
  */
-import type { Backend } from "../ir/device.js";
+import type { Backend } from "../ir/backend.js";
 import { defaultBackend, setBackend, type BackendName } from "./registry.js";
 import { gpujsHeadlessgl, gpujsWebgpu, type GpuJsBackend } from "../backend/gpujs/backend.js";
 

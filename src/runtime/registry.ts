@@ -1,4 +1,5 @@
-import type { Backend, DeviceArray } from "../ir/device.js";
+import type { Backend } from "../ir/backend.js";
+import type { DeviceArray } from "../ir/device.js";
 import { refBackend } from "../backend/ref/backend.js";
 import { wasmBackend } from "../backend/wasm/backend.js";
 import { gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "../backend/gpujs/backend.js";

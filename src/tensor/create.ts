@@ -6,8 +6,8 @@ import type { Sub, CeilDiv, Max0 } from "../shape/arith.js";
 import { HostArray } from "../ir/host-array.js";
 import { fromHost as hostValue } from "../ir/trace.js";
 import { Tensor, type AnyTensor } from "./tensor.js";
-import { checkShapeArg, shapeError } from "../ops/checks.js";
-import { raggedArrayMsg, raggedLengthMsg, raggedScalarMsg } from "../ops/messages.js";
+import { checkShapeArg, shapeError } from "./checks.js";
+import { raggedArrayMsg, raggedLengthMsg, raggedScalarMsg } from "./messages.js";
 
 export type NestedData = number | boolean | readonly NestedData[];
 

@@ -1,7 +1,8 @@
 /**
  * Tensor methods: each one is the free function of the same name with the tensor as its first
- * argument, with the same shape typing. Declared here, implemented by ops/methods.ts (which
- * installs the free functions on the prototype), so the tensor layer does not import the ops.
+ * argument, with the same shape typing. Declared here and merged into the Tensor class;
+ * implemented by ops/methods.ts (which installs the free functions on its prototype), so the
+ * tensor layer does not import the ops.
  */
 import type { DType, FloatDType, Promote } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
@@ -101,6 +102,8 @@ export interface TensorMethods {
   ): Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DTypeOf<X>, D2>>;
 }
 
-/** The base class that carries the methods declared above (merged with the interface). */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export abstract class TensorMethods {}
+declare module "./tensor.js" {
+  // every Tensor has these methods (merged into the class; ops/methods.ts installs them)
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Tensor<S extends Shape = Shape, D extends DType = "float32"> extends TensorMethods {}
+}

@@ -8,7 +8,7 @@ import { sizeOf } from "../ir/aval.js";
 import type { Shape } from "../shape/core.js";
 import type { Tensor } from "./tensor.js";
 import { fromHost } from "./create.js";
-import { checkShapeArg } from "../ops/checks.js";
+import { checkShapeArg } from "./checks.js";
 
 /** A PRNG key: two 32-bit words. Immutable; derive new keys with `split` or `foldIn`. */
 export class PRNGKey {

@@ -6,7 +6,6 @@ import type { DeviceArray } from "../ir/device.js";
 import type { HostArray } from "../ir/host-array.js";
 import type { TraceRef, Value } from "../ir/value.js";
 import type { Shape } from "../shape/core.js";
-import { TensorMethods } from "./methods.js";
 
 /** Nested JS arrays of the given shape: what `toArray()` returns. */
 export type NestedArray<S extends Shape, E> = S extends readonly []
@@ -22,14 +21,13 @@ type Element<D extends DType> = D extends "bool" ? boolean : number;
  * compile time, `number` at run time. A tensor is either concrete (it owns an array on a
  * backend) or symbolic (a value inside a trace of grad, vmap, jit or makeGraph).
  */
-export class Tensor<S extends Shape = Shape, D extends DType = "float32"> extends TensorMethods implements Value {
+export class Tensor<S extends Shape = Shape, D extends DType = "float32"> implements Value {
   /** @internal */ readonly _trace: TraceRef | null;
   /** @internal */ private readonly _value: DeviceArray | null;
   readonly shape: S;
   readonly dtype: D;
 
   private constructor(aval: AbstractValue, value: DeviceArray | null, trace: TraceRef | null) {
-    super();
     this.shape = Object.freeze([...aval.shape]) as unknown as S;
     this.dtype = aval.dtype as D;
     this._value = value;
@@ -104,7 +102,7 @@ export class Tensor<S extends Shape = Shape, D extends DType = "float32"> extend
     return d.backend.toHostSync(d);
   }
 
-  override toString(): string {
+  toString(): string {
     const head = `Tensor<[${this.shape.join(", ")}], ${this.dtype}>`;
     if (this._value === null) return `${head} (traced)`;
     try {

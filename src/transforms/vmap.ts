@@ -2,7 +2,7 @@ import { flatten, unflatten, leafPaths } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { vmapGraph } from "../prims/interpreters.js";
 import { showShape, type AbstractValue } from "../ir/aval.js";
-import type { BatchDim } from "../ir/primitive.js";
+import type { BatchDim } from "../ir/graph.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 

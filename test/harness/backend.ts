@@ -2,7 +2,7 @@
  * Which backend a suite runs on, and the check that it really ran there.
  *
  * Every vitest project names its backend in SHAPEGRAD_BACKEND (vitest.config.ts) and the library
- * picks it up as its default (src/backend/registry.ts), so no suite chooses a backend itself.
+ * picks it up as its default (src/runtime/registry.ts), so no suite chooses a backend itself.
  * `setup.ts` (a vitest setupFiles entry, so every suite gets it) checks after each test that:
  *
  * - the active backend is the one SHAPEGRAD_BACKEND names (nothing switched it and left it so);

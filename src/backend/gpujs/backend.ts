@@ -1,10 +1,10 @@
 /**
  * The gpu.js backends: one per gpu.js mode (`gpujs:webgpu`, `gpujs:headlessgl`, `gpujs:webasm`,
- * `gpujs:cpu`). A graph is fused exactly as for the wasm backend (compile/fusion.ts) and each
- * float32 step of the plan — fused elementwise, view copy, reduction, dot_general — becomes one
- * generated gpu.js kernel (gpujs/codegen.ts), cached by its source (which spells out the shapes,
- * strides and offsets). Plans are cached per graph; eager ops are one-equation graphs, cached by
- * primitive, params and input signature, so they reuse kernels too.
+ * `gpujs:cpu`). The backend gets the same kernel program (ir/kernel.ts) as the wasm backend, and
+ * each kernel — elementwise (views and masked views included), reduction, contraction — becomes
+ * one generated gpu.js kernel (gpujs/codegen.ts), cached by its source (which spells out the
+ * shapes, strides and offsets). Plans are cached per program; eager ops are one-equation
+ * programs, so they reuse kernels too.
  *
  * Residency: an array lives on the device between kernels and is read back only when asked
  * (toHost / toHostSync). Every kernel runs with `pipeline: true, immutable: true`: on webgpu its
@@ -16,18 +16,19 @@
  * `await t.data()` works everywhere and `dataSync()`/`toArray()` throw on webgpu (unless the array
  * was already read). The other modes read synchronously.
  *
- * Never a wrong answer: gpu.js computes in float32. A graph with a float64 step, a step gpu.js
- * cannot express exactly (arrays past webasm's 2^24 exact index range, say) or a kernel that fails
- * to build runs whole on the wasm backend instead, and the backend says so once per reason.
- * int32/bool equations and the primitives fusion leaves as "eqn" (concatenate, pad, gather, ...)
- * run on the host through the reference implementation between kernels; they are counted in
- * `stats`. A mode that is unusable here (no WebGPU adapter, no `gl` package) computes everything on
- * the wasm backend and says why, once.
+ * Never a wrong answer: gpu.js computes in float32, so int32 values live on the device as exact
+ * floats (below 2^24) and bools as 0/1. A program with a float64 buffer, a kernel gpu.js cannot
+ * express exactly (arrays past webasm's 2^24 exact index range, an int32 past 2^24) or a kernel
+ * that fails to build runs whole on the wasm backend instead, and the backend says so once per
+ * reason (`stats.hostGraphs`). Opaque kernels (primitives without a lowering) run on the host
+ * between kernels (`stats.hostSteps`). A mode that is unusable here (no WebGPU adapter, no `gl`
+ * package) computes everything on the wasm backend and says why, once.
  */
 import gpujs from "gpu.js";
 import { sizeOf, type AbstractValue } from "../../ir/aval.js";
 import { allocate } from "../../ir/dtype.js";
-import type { DeviceArray, KernelBackend } from "../../ir/device.js";
+import type { DeviceArray } from "../../ir/device.js";
+import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray } from "../../ir/host-array.js";
 import { kernelInputs, type Kernel, type Program } from "../../ir/kernel.js";
 import { wasmBackend } from "../wasm/backend.js";

@@ -1,6 +1,6 @@
 /**
- * Kernel source generation for gpu.js: each float32 plan step (compile/fusion.ts) becomes the body
- * of one gpu.js kernel function over a flat 1-D output. The same JavaScript source is what gpu.js
+ * Kernel source generation for gpu.js, the gpu.js renderer of the kernel IR: each kernel of a
+ * program (ir/kernel.ts) becomes the body of one gpu.js kernel function over a flat 1-D output. The same JavaScript source is what gpu.js
  * translates to WGSL (webgpu), WebAssembly (webasm) or runs as JS (cpu), so the code sticks to the
  * subset all three translate identically:
  *

@@ -1,4 +1,4 @@
-import type { InterpreterBackend } from "../../ir/device.js";
+import type { InterpreterBackend } from "../../ir/backend.js";
 import { evalGraphHost } from "../../ir/interpret.js";
 import { HostBackedArray, hostOf, hostStorage } from "../host.js";
 

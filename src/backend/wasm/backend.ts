@@ -8,7 +8,7 @@
 import { sizeOf, stridesOf, type AbstractValue } from "../../ir/aval.js";
 import { cacheKey } from "../../ir/key.js";
 import { allocate, type AnyTypedArray } from "../../ir/dtype.js";
-import type { KernelBackend } from "../../ir/device.js";
+import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray, affineGather } from "../../ir/host-array.js";
 import { contractionAsReduce, exprKey, freeAxes, isContiguous, type Kernel, type Operand, type Program } from "../../ir/kernel.js";
 import { HostBackedArray, hostOf, hostStorage } from "../host.js";
