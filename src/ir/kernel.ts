@@ -198,6 +198,29 @@ export function isContiguous(view: View): boolean {
   return view.offset === 0 && view.shape.every((d, i) => d === 1 || st[i] === view.strides[i]);
 }
 
+/**
+ * Drops size-1 axes and merges neighbouring axes that are contiguous for every operand
+ * (`strides[j][d] == strides[j][d + 1] · shape[d + 1]`), so a kernel loops over as few axes as
+ * possible (most elementwise kernels become one flat loop). `strides[j]` is operand j's stride
+ * per axis. The one dim-merging routine of every renderer.
+ */
+export function mergeDims(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const dims: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  shape.forEach((d, i) => {
+    if (d === 1) return;
+    const last = dims.length - 1;
+    if (last >= 0 && strides.every((s, j) => st[j]![last] === s[i]! * d)) {
+      dims[last]! *= d;
+      strides.forEach((s, j) => (st[j]![last] = s[i]!));
+    } else {
+      dims.push(d);
+      strides.forEach((s, j) => st[j]!.push(s[i]!));
+    }
+  });
+  return { shape: dims, strides: st };
+}
+
 /** An input of a kernel: a buffer read through a view. */
 export interface Operand {
   readonly buffer: number;

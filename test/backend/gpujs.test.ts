@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as sg from "../../src/index.js";
 import { defaultBackend, setBackend } from "../../src/runtime/registry.js";
-import type { Backend } from "../../src/ir/device.js";
+import type { Backend } from "../../src/ir/backend.js";
 import { gpujsCpu, gpujsWebasm, gpujsWebgpu, GpuJsBackend, type GpuJsStats } from "../../src/backend/gpujs/backend.js";
 import { generate } from "../../src/backend/gpujs/codegen.js";
 import { initBackend } from "../../src/runtime/init.js";

@@ -10,7 +10,8 @@ import { optimize } from "../../src/compile/passes.js";
 import { gpujsCpu, gpujsWebasm, type GpuJsBackend } from "../../src/backend/gpujs/backend.js";
 import { wasmBackend } from "../../src/backend/wasm/backend.js";
 import { defaultBackend, setBackend } from "../../src/runtime/registry.js";
-import type { Backend } from "../../src/ir/device.js";
+import type { Backend } from "../../src/ir/backend.js";
+import { generate } from "../../src/backend/gpujs/codegen.js";
 
 const kinds = (g: sg.Graph) => fuse(optimize(g)).kernels.map((k) => k.kind);
 
@@ -107,6 +108,30 @@ describe("deep fused chains compile (no nesting with the chain's length)", () =>
       });
     }
   }
+});
+
+describe("the gpu.js renderer does not nest with the chain's length either", () => {
+  it("a 10,000-op chain is one kernel of flat statements (running it is left to the 1,000-op test: gpu.js parses its own input slowly)", () => {
+    const f = (x: Tensor<[4096]>) => {
+      let y: Tensor<[4096]> = x;
+      for (let i = 0; i < 10_000; i++) y = mul(add(y, 1), 0.5);
+      return y;
+    };
+    const program = fuse(optimize(makeGraph(f)(ones([4096]))));
+    expect(program.kernels.map((k) => k.kind)).toEqual(["elementwise"]);
+    const g = generate(program.kernels[0]!, program, "webgpu");
+    expect(g.ok).toBe(true);
+    if (!g.ok) return;
+    let depth = 0;
+    let deepest = 0;
+    for (const ch of g.kernel.body) {
+      if (ch === "(") deepest = Math.max(deepest, ++depth);
+      if (ch === ")") depth--;
+    }
+    expect(deepest).toBeLessThanOrEqual(4);
+    expect(g.kernel.body.split("\n").length).toBeGreaterThan(20_000);
+    expect(() => new Function(...g.kernel.params, g.kernel.body)).not.toThrow();
+  });
 });
 
 describe("a nested jit is a call primitive", () => {

@@ -17,7 +17,7 @@
  *   division at all.
  */
 import { sizeOf, stridesOf } from "../../ir/aval.js";
-import { freeAxes, topo, type AluOp, type ContractionDims, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
+import { freeAxes, mergeDims, topo, type AluOp, type ContractionDims, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
 export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl";
 
@@ -171,30 +171,13 @@ function dotSpec(lhs: number, rhs: number, prog: Program, p: ContractionDims): L
 /** Drops size-1 dims and merges neighbours that are contiguous for every access (masked kernels keep theirs). */
 function collapse(s: LoopSpec): LoopSpec {
   if (s.access.some((a) => a.mask)) return s;
-  const merge = (shape: readonly number[], strides: (a: Access) => readonly number[]) => {
-    const keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
-    const dims: number[] = [];
-    const st: number[][] = s.access.map(() => []);
-    for (const i of keep) {
-      const last = dims.length - 1;
-      const d = shape[i]!;
-      if (last >= 0 && s.access.every((a, j) => st[j]![last] === strides(a)[i]! * d)) {
-        dims[last]! *= d;
-        s.access.forEach((a, j) => (st[j]![last] = strides(a)[i]!));
-      } else {
-        dims.push(d);
-        s.access.forEach((a, j) => st[j]!.push(strides(a)[i]!));
-      }
-    }
-    return { dims, st };
-  };
-  const o = merge(s.outShape, (a) => a.out);
-  const r = merge(s.redShape, (a) => a.red);
+  const o = mergeDims(s.outShape, s.access.map((a) => a.out));
+  const r = mergeDims(s.redShape, s.access.map((a) => a.red));
   return {
     ...s,
-    outShape: o.dims,
-    redShape: r.dims,
-    access: s.access.map((a, j) => ({ arg: a.arg, offset: a.offset, out: o.st[j]!, red: r.st[j]! })),
+    outShape: o.shape,
+    redShape: r.shape,
+    access: s.access.map((a, j) => ({ arg: a.arg, offset: a.offset, out: o.strides[j]!, red: r.strides[j]! })),
   };
 }
 

@@ -17,7 +17,7 @@ import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./module.js";
 import type { FuncBuilder } from "./module.js";
 import { emitLaneCall, expBody, logBody, tanhBody } from "./wasm-math.js";
 import { WasmHeap, align64 } from "./heap.js";
-import { maxInput, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
+import { maxInput, mergeDims, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
 import type { AnyTypedArray } from "../../ir/dtype.js";
 
 export type { Expr } from "../../ir/kernel.js";
@@ -120,19 +120,15 @@ function analyze(spec: ElementwiseSpec): Plan {
     }
     dims.push({ size: out[d]!, strides: strides.map((s) => s[d]!), masks: masks.map((m) => (m ? m[d]! : null)) });
   }
-  // merge d into d+1 when every input is "contiguous across" the pair (masked dims never merge)
-  const merged: Dim[] = [];
-  for (const dim of dims) {
-    const prev = merged[merged.length - 1];
-    const free = (x: Dim) => x.masks.every((m) => m === null);
-    if (prev && free(prev) && free(dim) && prev.strides.every((s, i) => s === dim.strides[i]! * dim.size)) {
-      prev.size *= dim.size;
-      prev.strides = dim.strides.slice();
-    } else {
-      merged.push({ size: dim.size, strides: dim.strides.slice(), masks: dim.masks.slice() });
-    }
+  // merge neighbours that are contiguous for every input (masked dims never merge)
+  if (masks.every((m) => m === null)) {
+    const merged = mergeDims(
+      dims.map((d) => d.size),
+      strides.map((_, i) => dims.map((d) => d.strides[i]!)),
+    );
+    dims = merged.shape.map((size, k) => ({ size, strides: merged.strides.map((st) => st[k]!), masks: new Array<MaskDim | null>(nIn).fill(null) }));
   }
-  dims = merged.length > 0 ? merged : [{ size: 1, strides: new Array<number>(nIn).fill(0), masks: new Array<MaskDim | null>(nIn).fill(null) }];
+  if (dims.length === 0) dims = [{ size: 1, strides: new Array<number>(nIn).fill(0), masks: new Array<MaskDim | null>(nIn).fill(null) }];
   const n = out.reduce((a, b) => a * b, 1);
   const extents = offsets.map((off, i) => {
     if (n === 0 || empty[i]) return 0;

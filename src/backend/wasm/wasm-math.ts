@@ -1,7 +1,7 @@
 /**
- * f32x4 transcendental functions emitted as internal wasm functions
- * (v128) -> v128. Cephes-style range reduction + minimax polynomials; accuracy
- * is tested against Math.* rounded to float32 in elementwise.test.ts.
+ * f32x4 transcendental functions, emitted inline into a kernel's loop (a wasm call per quad costs
+ * about 2x here). Cephes-style range reduction + minimax polynomials; accuracy is tested against
+ * Math.* rounded to float32 in test/kernels/elementwise.test.ts.
  */
 import { SIMD } from "./module.js";
 import type { FuncBuilder, ModuleBuilder } from "./module.js";
@@ -14,14 +14,11 @@ function horner(f: FuncBuilder, x: number, coeffs: readonly number[]): void {
   }
 }
 
-/** exp(x): n = round(x·log2e), r = x − n·ln2 (two parts), degree-6 poly, 2^n applied in two halves (covers gradual underflow). */
-export function emitExp(m: ModuleBuilder): FuncBuilder {
-  const f = m.func("exp_v", ["v128"], ["v128"], false);
-  expBody(f, 0);
-  return f;
-}
-
-/** Inline exp: `x` is a v128 local owned by the caller (clobbered); leaves exp(x) on the stack. */
+/**
+ * exp(x): n = round(x·log2e), r = x − n·ln2 (two parts), degree-6 poly, 2^n applied in two halves
+ * (covers gradual underflow). `x` is a v128 local owned by the caller (clobbered); leaves exp(x)
+ * on the stack.
+ */
 export function expBody(f: FuncBuilder, x: number): void {
   const n = f.local("v128");
   const r = f.local("v128");
@@ -42,14 +39,10 @@ export function expBody(f: FuncBuilder, x: number): void {
   f.get(ni).get(n1).simd(SIMD.i32x4Sub).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
 }
 
-/** log(x): frexp by bits (denormals pre-scaled), Cephes logf polynomial, special cases by select. */
-export function emitLog(m: ModuleBuilder): FuncBuilder {
-  const f = m.func("log_v", ["v128"], ["v128"], false);
-  logBody(f, 0);
-  return f;
-}
-
-/** Inline log: `x` is a v128 local; leaves log(x) on the stack. */
+/**
+ * log(x): frexp by bits (denormals pre-scaled), Cephes logf polynomial, special cases by select.
+ * `x` is a v128 local; leaves log(x) on the stack.
+ */
 export function logBody(f: FuncBuilder, x: number): void {
   const xs = f.local("v128");
   const e = f.local("v128");
@@ -84,14 +77,10 @@ export function logBody(f: FuncBuilder, x: number): void {
   f.f32x4(Infinity).get(x).f32x4(Infinity).simd(SIMD.f32x4Ne).simd(SIMD.bitselect);
 }
 
-/** tanh(x): odd polynomial for |x| < 0.625, 1 − 2/(exp(2|x|)+1) beyond, sign restored. */
-export function emitTanh(m: ModuleBuilder): FuncBuilder {
-  const f = m.func("tanh_v", ["v128"], ["v128"], false);
-  tanhBody(f, 0);
-  return f;
-}
-
-/** Inline tanh: `x` is a v128 local (not clobbered); leaves tanh(x) on the stack. */
+/**
+ * tanh(x): odd polynomial for |x| < 0.625, 1 − 2/(exp(2|x|)+1) beyond, sign restored. `x` is a
+ * v128 local (not clobbered); leaves tanh(x) on the stack.
+ */
 export function tanhBody(f: FuncBuilder, x: number): void {
   const e2 = f.local("v128");
   const ax = f.local("v128");
