@@ -9,7 +9,7 @@
  * Expressions are immutable DAGs of `Expr` nodes; shared nodes are computed once. Everything that
  * walks them does so iteratively (`topo`), so a chain of 10,000 ops never nests a call stack.
  */
-import type { AbstractValue } from "./aval.js";
+import { stridesOf, type AbstractValue } from "./aval.js";
 import type { DType } from "./dtype.js";
 import type { HostArray } from "./host-array.js";
 
@@ -179,22 +179,12 @@ export interface View {
   readonly mask?: readonly MaskDim[];
 }
 
-export function rowMajor(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    st[i] = s;
-    s *= shape[i]!;
-  }
-  return st;
-}
-
-export const contiguousView = (shape: readonly number[]): View => ({ shape, strides: rowMajor(shape), offset: 0 });
+export const contiguousView = (shape: readonly number[]): View => ({ shape, strides: stridesOf(shape), offset: 0 });
 
 /** True when the view reads its elements in row-major order from offset 0 (a reshape of its buffer). */
 export function isContiguous(view: View): boolean {
   if (view.mask) return false;
-  const st = rowMajor(view.shape);
+  const st = stridesOf(view.shape);
   return view.offset === 0 && view.shape.every((d, i) => d === 1 || st[i] === view.strides[i]);
 }
 
@@ -292,8 +282,8 @@ export function contractionAsReduce(k: Extract<Kernel, { kind: "contraction" }>,
   const [lb, rb] = k.dims.batch;
   const xs = lhs.shape;
   const ys = rhs.shape;
-  const xst = rowMajor(xs);
-  const yst = rowMajor(ys);
+  const xst = stridesOf(xs);
+  const yst = stridesOf(ys);
   const lf = freeAxes(xs.length, lc, lb);
   const rf = freeAxes(ys.length, rc, rb);
   const shape = [...lb.map((i) => xs[i]!), ...lf.map((i) => xs[i]!), ...rf.map((i) => ys[i]!), ...lc.map((i) => xs[i]!)];
