@@ -29,7 +29,13 @@ const RECOMPUTE_BOOL = 8;
  */
 function sinks(graph: Graph, outputs: ReadonlySet<Var>): Map<Var, Var> {
   const readers = new Map<Var, Eqn[]>();
-  for (const e of graph.eqns) for (const v of e.inputs) readers.set(v, [...(readers.get(v) ?? []), e]);
+  for (const e of graph.eqns) {
+    for (const v of e.inputs) {
+      const rs = readers.get(v);
+      if (rs) rs.push(e);
+      else readers.set(v, [e]);
+    }
+  }
   const sink = new Map<Var, Var>();
   for (let i = graph.eqns.length - 1; i >= 0; i--) {
     const v = graph.eqns[i]!.out;
