@@ -5,9 +5,11 @@
  */
 import type { Graph, Var } from "../ir/graph.js";
 import type { BatchDim } from "../ir/graph.js";
-import { bind, concrete, replayGraph } from "../ir/trace.js";
+import type { AbstractValue } from "../ir/aval.js";
+import { bind, concrete, replayGraph, traceFlat } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { isFloat } from "../ir/dtype.js";
+import { broadcastLeading, zerosLike } from "./broadcast.js";
 import { add } from "./elementwise.js";
 import { moveAxis } from "./structural.js";
 import type { Prim } from "./util.js";
@@ -97,4 +99,65 @@ export function vmapGraph(graph: Graph, args: readonly T[], dims: readonly Batch
     (c) => [concrete(c.value) as T, null],
   );
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+/** Traces `f` over the given avals into a closed graph whose captures become extra inputs. */
+function closedGraph(f: (ins: T[]) => T[], avals: readonly AbstractValue[]): { graph: Graph; captured: readonly T[] } {
+  const t = traceFlat((ins) => f(ins as T[]), avals);
+  return { graph: t.graph, captured: t.captured as readonly T[] };
+}
+
+const avalsOf = (g: Graph) => [...g.inputs, ...g.captures].map((v) => v.aval);
+const memo = new WeakMap<Graph, Map<string, { graph: Graph; captured: readonly T[] }>>();
+function cached(g: Graph, key: string, make: () => { graph: Graph; captured: readonly T[] }) {
+  let m = memo.get(g);
+  if (!m) memo.set(g, (m = new Map()));
+  let r = m.get(key);
+  // a transformed graph that closed over tracers of a finished trace cannot be reused
+  if (!r || r.captured.length > 0) m.set(key, (r = make()));
+  return r;
+}
+
+// ---------------------------------------------------------------- graphs to graphs
+// The interpreters above, staged: each traces its interpretation of a closed graph into a new
+// closed graph (jax's jvp_jaxpr, vmap_jaxpr, and linearize + transpose), cached per graph. The
+// call primitive's rules are these; control-flow primitives reuse them for their bodies.
+
+/** jvp of a graph as a graph: (primals, nonzero tangents) -> (primal outputs, output tangents). */
+export function jvpOfGraph(g: Graph, nonzero: readonly boolean[]) {
+  return cached(g, `jvp|${nonzero.map(Number).join("")}`, () => {
+    const formals = avalsOf(g);
+    const tanAvals = formals.filter((_, i) => nonzero[i]);
+    return closedGraph((ins) => {
+      const primals = ins.slice(0, formals.length);
+      let k = formals.length;
+      const tangents = formals.map((_, i) => (nonzero[i] ? ins[k++]! : null));
+      const [outs, touts] = jvpGraph(g, primals, tangents);
+      return [...outs, ...touts.map((t, i) => t ?? zerosLike(outs[i]!))];
+    }, [...formals, ...tanAvals]);
+  });
+}
+
+/** vjp of one output as a graph: (primals, cotangent of output `index`) -> cotangents of the wanted inputs. */
+export function vjpOfGraph(g: Graph, index: number, wanted: readonly boolean[]) {
+  return cached(g, `vjp|${index}|${wanted.map(Number).join("")}`, () => {
+    const formals = avalsOf(g);
+    return closedGraph((ins) => {
+      const lin = vjpGraph(g, ins.slice(0, formals.length), wanted);
+      const cts = g.outputs.map((_, i) => (i === index ? ins[formals.length]! : null));
+      return lin.backward(cts).flatMap((c, i) => (wanted[i] ? [c ?? zerosLike(ins[i]!)] : []));
+    }, [...formals, g.outputs[index]!.aval]);
+  });
+}
+
+/** The graph mapped over a leading axis of size b on the batched inputs; every output batched at 0. */
+export function vmapOfGraph(g: Graph, dims: readonly BatchDim[], b: number) {
+  return cached(g, `vmap|${b}|${dims.map((d) => (d === null ? "n" : d)).join(",")}`, () => {
+    const formals = avalsOf(g);
+    const avals = formals.map((a, i) => (dims[i] === null ? a : { shape: [b, ...a.shape], dtype: a.dtype }));
+    return closedGraph((ins) => {
+      const [outs, ods] = vmapGraph(g, ins, dims);
+      return outs.map((o, i) => (ods[i] === null ? broadcastLeading(o, b) : o));
+    }, avals);
+  });
 }
