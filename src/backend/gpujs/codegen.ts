@@ -303,7 +303,7 @@ function emit(s: LoopSpec, program: Program, mode: GpuMode): KernelSource {
           break;
         case "max":
         case "min":
-          lines.push(`${ind}acc = Math.${op}(acc, ${value});`);
+          lines.push(`${ind}acc = ${minMaxCode(op, "acc", value, mode)};`);
           break;
       }
       for (let d = s.redShape.length - 1; d >= 0; d--) lines.push(`${"  ".repeat(d)}}`);
@@ -329,6 +329,15 @@ const ZERO = "(0.5 - 0.5)";
 const fnum = (v: number) => (Number.isInteger(v) ? `(${lit(v)} + 0.5 - 0.5)` : lit(v));
 const cmp = (op: string) => (_e: Expr, [a, b]: readonly string[]) => `(${a} ${op} ${b} ? ${ONE} : ${ZERO})`;
 const math = (fn: string) => (_e: Expr, [x]: readonly string[]) => `Math.${fn}(${x})`;
+/**
+ * WGSL may assume no NaNs: its max/min return the other operand of a NaN, sign(NaN) is 0 and `!=` is
+ * an ordered compare (false for NaN) on SwiftShader. `x === x` (false only for NaN) does hold, so
+ * on webgpu a NaN operand is passed through explicitly, as JavaScript (and the wasm backend) do.
+ */
+const keepNaN = (mode: GpuMode, x: string, value: string) => (mode === "webgpu" ? `(${x} === ${x} ? ${value} : ${x})` : value);
+/** max/min that propagate NaN on every mode. */
+const minMaxCode = (fn: "max" | "min", a: string, b: string, mode: GpuMode) => keepNaN(mode, a, keepNaN(mode, b, `Math.${fn}(${a}, ${b})`));
+const minMax = (fn: "max" | "min") => (_e: Expr, [a, b]: readonly string[], c: GpuCtx) => minMaxCode(fn, a!, b!, c.mode);
 const noF64 = (e: Expr) => {
   if (e.dtype === "float64") throw new Unsupported("gpu.js computes in float32");
 };
@@ -352,7 +361,10 @@ const GPU_ALU = {
   cast: (e, [x]) => {
     const from = e.args[0]!.dtype;
     if (e.dtype === "bool") return `((${x} < 0 ? ${ONE} : ${ZERO}) + (${x} > 0 ? ${ONE} : ${ZERO}))`;
-    if (e.dtype === "int32" && (from === "float32" || from === "float64")) return `(${x} < 0 ? Math.ceil(${x}) : Math.floor(${x}))`;
+    // NaN and ±Infinity to 0 as `x | 0` does; past 2^55 that is 0 too, below it the readback wraps
+    if (e.dtype === "int32" && (from === "float32" || from === "float64")) {
+      return `(Math.abs(${x}) < 1e30 ? (${x} < 0 ? Math.ceil(${x}) : Math.floor(${x})) : ${ZERO})`;
+    }
     return x!;
   },
   where: (_e, [c, x, y]) => `(${c} !== 0 ? ${x} : ${y})`,
@@ -373,9 +385,9 @@ const GPU_ALU = {
     return `(${u} === 1 ? ${x} : Math.log(${u}) * (${x} / (${u} - 1)))`;
   },
   // WGSL's tanh overflows to NaN past |x| ~ 45 on some drivers; tanh(±15) is ±1 in float32
-  tanh: (_e, [x], c) => (c.mode === "webgpu" ? `Math.tanh(Math.min(Math.max(${x}, -15), 15))` : `Math.tanh(${x})`),
+  tanh: (_e, [x], c) => (c.mode === "webgpu" ? keepNaN(c.mode, x!, `Math.tanh(Math.min(Math.max(${x}, -15), 15))`) : `Math.tanh(${x})`),
   abs: math("abs"),
-  sign: math("sign"),
+  sign: (_e, [x], c) => keepNaN(c.mode, x!, `Math.sign(${x})`),
   floor: math("floor"),
   add: (_e, [a, b]) => `${a} + ${b}`,
   sub: (_e, [a, b]) => `${a} - ${b}`,
@@ -394,8 +406,8 @@ const GPU_ALU = {
     );
     return `(${b} === 0 ? ${ZERO} : q${n})`;
   },
-  max: (_e, [a, b]) => `Math.max(${a}, ${b})`,
-  min: (_e, [a, b]) => `Math.min(${a}, ${b})`,
+  max: minMax("max"),
+  min: minMax("min"),
   pow: (e, [a, b]) => {
     if (e.dtype === "int32") throw new Unsupported("int32 pow on gpu.js");
     return `Math.pow(${a}, ${b})`;
@@ -403,7 +415,8 @@ const GPU_ALU = {
   lt: cmp("<"),
   le: cmp("<="),
   eq: cmp("==="),
-  ne: cmp("!=="),
+  // not (a === b): true for NaN also where `!==` is an ordered compare (WGSL on SwiftShader)
+  ne: (_e, [a, b]) => `(${a} === ${b} ? ${ZERO} : ${ONE})`,
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], c: GpuCtx) => string>;
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */
