@@ -16,7 +16,10 @@ import type { HostArray } from "./host-array.js";
 // ---------------------------------------------------------------------------------------------
 // the closed ALU op set (the one list: tinygrad's Ops/GroupOp)
 
-/** Unary ops; log1p and tan are here (not compositions) because float64 kernels must match Math exactly. */
+/**
+ * Unary ops. log1p and tan are ALU ops rather than compositions because their float64 kernels
+ * must give Math's results exactly (the op tests hold them to that); cbrt shows the other route.
+ */
 export const UNARY_OPS = ["neg", "recip", "sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "abs", "sign", "floor"] as const;
 /** Binary ops; `div` truncates for int32 (C semantics), `max`/`min` propagate NaN. */
 export const BINARY_OPS = ["add", "sub", "mul", "div", "max", "min", "pow"] as const;
@@ -60,8 +63,9 @@ const bin = (op: BinaryOp) => (a: Expr, b: Expr): Expr => node(op, a.dtype, [a, 
 const cmp = (op: CompareOp) => (a: Expr, b: Expr): Expr => node(op, "bool", [a, b]);
 
 /**
- * Expression builders, what lowering rules are written with. Compositions (tan, log1p, cbrt,
- * logistic, ...) are built here from the ALU ops, so a renderer only ever meets the closed set.
+ * Expression builders, what lowering rules are written with. Compositions (logistic, cbrt,
+ * integer powers, ...) are built from these in the primitives' files, so a renderer only ever
+ * meets the closed set.
  */
 export const K = {
   input: (index: number, dtype: DType = "float32"): Expr => node("load", dtype, [], index),

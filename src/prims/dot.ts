@@ -54,7 +54,8 @@ function dotImpl(x: HostArray, y: HostArray, p: DotGeneralParams, out: AbstractV
     let acc = 0;
     const bx = bX[i]!;
     const by = bY[i]!;
-    for (let c = 0; c < cOffX.length; c++) acc += xd[bx + cOffX[c]!]! * yd[by + cOffY[c]!]!;
+    if (out.dtype === "int32") for (let c = 0; c < cOffX.length; c++) acc = (acc + Math.imul(xd[bx + cOffX[c]!]!, yd[by + cOffY[c]!]!)) | 0;
+    else for (let c = 0; c < cOffX.length; c++) acc += xd[bx + cOffX[c]!]! * yd[by + cOffY[c]!]!;
     o[i] = acc;
   }
   return new HostArray(o, out.shape, out.dtype);

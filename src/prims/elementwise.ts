@@ -48,6 +48,23 @@ function map2(x: HostArray, y: HostArray, dtype: DType, f: (a: number, b: number
 const roundTo = (dtype: DType, f: (a: number, b: number) => number) =>
   dtype === "int32" || dtype === "bool" ? (a: number, b: number) => castScalar(dtype, f(a, b)) : f;
 
+/**
+ * x^n exactly as the kernels compute it (powExpr): repeated squaring, each product rounded to the
+ * dtype (int32 products wrap exactly, as Math.imul), so the reference and the kernels agree bit for bit.
+ */
+function intPow(dtype: DType, a: number, n: number): number {
+  const mul = dtype === "int32" ? Math.imul : (p: number, q: number) => castScalar(dtype, p * q);
+  const go = (k: number): number => {
+    if (k === 0) return 1;
+    if (k < 0) return castScalar(dtype, 1 / go(-k));
+    if (k === 1) return a;
+    const h = go(Math.floor(k / 2));
+    const sq = mul(h, h);
+    return k % 2 === 0 ? sq : mul(sq, a);
+  };
+  return go(n);
+}
+
 // ---------------------------------------------------------------- unary
 
 interface UnarySpec {
@@ -142,13 +159,24 @@ export const logisticP = unary({
   // 1 / (1 + exp(-x)): exp overflows to inf for very negative x and the result is then 0
   lower: (x) => K.div(c(x, 1), K.add(c(x, 1), K.exp(K.neg(x)))),
 });
-/** The real cube root: sign(x) · |x|^(1/3), with d/dx = 1 / (3 · cbrt(x)²). */
+/**
+ * The real cube root: sign(x) · |x|^(1/3), with d/dx = 1 / (3 · cbrt(x)²). Compiled as
+ * y0 = sign(x) · exp(log|x| / 3), then one Newton step for y³ = x, y = (2·y0 + x / y0²) / 3, which
+ * brings y0's few ulp down to about one; ±0, ±Infinity and NaN pass through y0 unchanged.
+ */
 export const cbrtP = unary({
   name: "cbrt",
   f: Math.cbrt,
   deriv: (_x, out) => div(onesLike(out), mulScalar(integerPow(out, 2), 3)),
   floatOnly: true,
-  lower: (x) => K.mul(K.sign(x), K.exp(K.div(K.log(K.abs(x)), c(x, 3)))),
+  lower: (x) => {
+    const y0 = K.mul(K.sign(x), K.exp(K.div(K.log(K.abs(x)), c(x, 3))));
+    const y1 = K.div(K.add(K.add(y0, y0), K.div(x, K.mul(y0, y0))), c(x, 3));
+    // finite and nonzero (no infinite constant: gpu.js kernels cannot hold one)
+    const biggest = x.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+    const refine = K.where(K.le(K.abs(y0), c(x, biggest)), K.ne(y0, c(x, 0)), K.c(0, "bool"));
+    return K.where(refine, y1, y0);
+  },
 });
 export const absP = unary({ name: "abs", f: Math.abs, deriv: (x) => sign(x), lower: K.abs });
 export const signP = unary({ name: "sign", f: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), deriv: null, lower: K.sign });
@@ -162,7 +190,7 @@ export interface IntegerPowParams {
 export const integerPowP: Primitive<IntegerPowParams> = {
   name: "integer_pow",
   abstractEval: ([x]) => x!,
-  impl: ([x], { y }, out) => map1(x!, out.dtype, (a) => a ** y),
+  impl: ([x], { y }, out) => map1(x!, out.dtype, (a) => intPow(out.dtype, a, y)),
   jvp: ([x], [t], { y }) => (t === null ? null : mul(t, powDeriv(x!, y))),
   vjp: (ct, [x], { y }) => [mul(ct, powDeriv(x!, y))],
   batch: (ins, dims, p) => [apply(integerPowP, [ins[0]!], p), dims[0]!],
@@ -204,6 +232,8 @@ interface BinarySpec {
   jvp: (x: T, y: T, tx: T | null, ty: T | null, out: T) => T | null;
   vjp: (ct: T, x: T, y: T, out: T, wanted: readonly boolean[]) => (T | null)[];
   outDtype?: DType;
+  /** the int32 version, where `f` in double would lose bits */
+  fInt?: (a: number, b: number) => number;
   lower: (a: Expr, b: Expr) => Expr;
 }
 
@@ -215,7 +245,7 @@ function binary(spec: BinarySpec): Primitive {
       return spec.outDtype ? { shape: a.shape, dtype: spec.outDtype } : a;
     },
     impl([x, y], _p, out) {
-      return map2(x!, y!, out.dtype, roundTo(out.dtype, spec.f));
+      return map2(x!, y!, out.dtype, out.dtype === "int32" && spec.fInt ? spec.fInt : roundTo(out.dtype, spec.f));
     },
     jvp: ([x, y], [tx, ty], _p, out) => (tx === null && ty === null ? null : spec.jvp(x!, y!, tx!, ty!, out)),
     vjp: (ct, [x, y], _p, out, wanted) => spec.vjp(ct, x!, y!, out, wanted),
@@ -245,6 +275,7 @@ export const mulP = binary({
   name: "mul",
   lower: K.mul,
   f: (a, b) => a * b,
+  fInt: Math.imul,
   jvp: (x, y, tx, ty) => addAny(tx && mul(tx, y), ty && mul(x, ty)),
   vjp: (ct, x, y, _o, w) => [when(w[0]!, () => mul(ct, y)), when(w[1]!, () => mul(x, ct))],
 });

@@ -12,6 +12,7 @@ import type { Program } from "../ir/kernel.js";
 import { installRuntime } from "../ir/trace.js";
 import { fuse } from "../compile/fusion.js";
 import { inlineCalls } from "../compile/inline.js";
+import { dce } from "../compile/passes.js";
 import { eqnGraph } from "./eager.js";
 import { defaultBackend, toBackend } from "./registry.js";
 
@@ -26,7 +27,8 @@ const programs = new WeakMap<Graph, Compiled>();
 function compiled(graph: Graph): Compiled {
   let c = programs.get(graph);
   if (!c) {
-    const flat = inlineCalls(graph);
+    // an eager call equation stands for one output of its graph: the rest is dead code here
+    const flat = graph.eqns.some((e) => e.prim.subgraph) ? dce(inlineCalls(graph)) : graph;
     programs.set(graph, (c = { flat, program: fuse(flat) }));
   }
   return c;

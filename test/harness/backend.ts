@@ -60,11 +60,11 @@ export const state = {
  * gpu.js (float32 only), by design. Any other fallback still fails the test.
  */
 /** The reason gpu.js gives for an int32 value it cannot hold exactly in float32 (by design). */
-export const INT32_RANGE_REASON = /an int32 value -?\d+ is past gpu\.js's exact float32 range/;
+export const INT32_RANGE_REASON = /an int32 (value -?\d+ is past gpu\.js's exact float32 range|result could pass 2\^24)/;
 
 /**
- * In a test: it computes with int32 values past 2^24, which gpu.js cannot hold exactly, so those
- * graphs run on the wasm backend (allowed for that reason only).
+ * In a test: it computes with int32 values (inputs or results) past 2^24, which gpu.js cannot hold
+ * exactly, so those calls run on the wasm backend (allowed for that reason only).
  */
 export function int32RangeOnWasm(): void {
   if (!state.inTest) throw new Error("int32RangeOnWasm() belongs in a test");

@@ -176,7 +176,10 @@ describe("compileElementwise matches a float64 interpreter", () => {
     expect(k.source.match(/tanh_/g)?.length).toBe(1);
   });
   it("float64", () => {
-    const spec: ElementwiseSpec = { expr: exprs[0]![1], outShape: [10], inputs: [{ shape: [10] }, { shape: [10] }] };
+    // the expression itself is float64 (a float32 one is rounded after every op)
+    const a64 = E.input(0, "float64"), b64 = E.input(1, "float64");
+    const expr = E.add(E.mul(E.sqrt(E.add(E.mul(a64, a64), E.mul(b64, b64))), E.tanh(a64)), E.c(1, "float64"));
+    const spec: ElementwiseSpec = { expr, outShape: [10], inputs: [{ shape: [10] }, { shape: [10] }] };
     const a = Float64Array.from(randArr(10)), b = Float64Array.from(randArr(10));
     const out = new Float64Array(10);
     compileElementwiseF64(spec)([a, b], out);

@@ -30,10 +30,11 @@ import { allocate } from "../../ir/dtype.js";
 import type { DeviceArray } from "../../ir/device.js";
 import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray } from "../../ir/host-array.js";
-import { kernelInputs, type Kernel, type Program } from "../../ir/kernel.js";
+import type { Kernel, Program } from "../../ir/kernel.js";
 import { wasmBackend } from "../wasm/backend.js";
 import { LruCache } from "../cache.js";
 import { F32_MAX_INDEX, generate, type GpuMode, type KernelSource } from "./codegen.js";
+import { hasInt32, resultBound } from "./int-bounds.js";
 import { probeWebGPU } from "./webgpu-node.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
@@ -63,6 +64,8 @@ export class GpuJsArray implements DeviceArray {
   dev: MaybeP<DevBuf> | null = null;
   /** webgpu: the array this one will be, once the adapter probe and the kernels have settled */
   fwd: Promise<GpuJsArray> | null = null;
+  /** int32 and bool: a bound on |value| (int-bounds.ts); undefined until known */
+  bound: number | undefined = undefined;
   constructor(
     readonly aval: AbstractValue,
     readonly backend: GpuJsBackend,
@@ -85,7 +88,14 @@ export interface GpuJsStats {
 
 type CStep =
   /** `fn` is created on first launch (a webgpu kernel only after the adapter probe) */
-  | { readonly kind: "kernel"; readonly out: number; readonly src: KernelSource; fn: KernelFn | null }
+  | {
+      readonly kind: "kernel";
+      readonly out: number;
+      readonly src: KernelSource;
+      fn: KernelFn | null;
+      /** the kernel, when it computes int32 values (their bound is checked before each launch) */
+      readonly int32: Kernel | null;
+    }
   | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray };
 
 interface Compiled {
@@ -278,7 +288,7 @@ export class GpuJsBackend implements KernelBackend {
     if (k.kind === "opaque") return { kind: "host", out: k.out, ins: k.inputs, run: k.run };
     const g = generate(k, program, this.mode);
     if (!g.ok) return `${g.reason}; such graphs run on the wasm backend`;
-    return { kind: "kernel", out: k.out, src: g.kernel, fn: null };
+    return { kind: "kernel", out: k.out, src: g.kernel, fn: null, int32: hasInt32(k, program) ? k : null };
   }
 
   private kernel(src: KernelSource): KernelFn {
@@ -311,7 +321,10 @@ export class GpuJsBackend implements KernelBackend {
         try {
           return this.runPlan(c, ins);
         } catch (e) {
-          c.host = `a gpu.js kernel failed (${(e as Error).message.split("\n")[0]}); this graph runs on the wasm backend`;
+          const why = `a gpu.js kernel failed (${(e as Error).message.split("\n")[0]}); this graph runs on the wasm backend`;
+          // an input out of range is this call's problem, not the program's: later calls try the device again
+          if (e instanceof Int32RangeError) return this.hostRun(program, ins, why) as GpuJsArray[];
+          c.host = why;
         }
       }
       return this.hostRun(program, ins, this.unusable ? `${this.unusable}; computing on the wasm backend` : c.host!) as GpuJsArray[];
@@ -327,7 +340,9 @@ export class GpuJsBackend implements KernelBackend {
     });
     outs.forEach((o, i) => {
       const failed = (e: unknown) => {
-        c.host ??= `a gpu.js kernel failed (${String((e as Error)?.message ?? e).split("\n")[0]}); this graph runs on the wasm backend`;
+        const why = `a gpu.js kernel failed (${String((e as Error)?.message ?? e).split("\n")[0]}); this graph runs on the wasm backend`;
+        if (e instanceof Int32RangeError) return onHost(why);
+        c.host ??= why;
         return onHost(c.host);
       };
       // forward to the result once its kernel is queued (a kernel that fails to build rejects here)
@@ -340,6 +355,17 @@ export class GpuJsBackend implements KernelBackend {
         .catch((e) => failed(e).then((r) => r[i]!));
     });
     return outs;
+  }
+
+  /** A bound on an int32 or bool array's magnitude: its data's, or what the kernel that made it allows. */
+  private boundOf(a: GpuJsArray): number {
+    if (a.aval.dtype === "bool") return 1;
+    if (a.bound !== undefined) return a.bound;
+    const h = a.host;
+    if (!h || isPromise(h)) return Infinity;
+    let m = 0;
+    for (const v of h.data) m = Math.max(m, Math.abs(v));
+    return (a.bound = m);
   }
 
   /** The whole program on the wasm backend (float64, unsupported kernels, unusable mode). */
@@ -365,6 +391,11 @@ export class GpuJsBackend implements KernelBackend {
       const out = new GpuJsArray(aval, this);
       let done: MaybeP<unknown>;
       if (s.kind === "kernel") {
+        if (s.int32) {
+          const b = resultBound(s.int32, p, (buf) => this.boundOf(env[buf]!));
+          if (b === null) throw new Int32RangeError("an int32 result could pass 2^24, where gpu.js's float32 is not exact");
+          out.bound = b;
+        }
         const fn = (s.fn ??= this.kernel(s.src));
         const n = sizeOf(aval.shape);
         if (n === 0) out.host = HostArray.zeros(aval);
@@ -393,15 +424,20 @@ export class GpuJsBackend implements KernelBackend {
   }
 }
 
+/** An int32 value past 2^24 (an input, or a result that could be): this call runs on the wasm backend (the program is not marked). */
+class Int32RangeError extends Error {}
+
+
 /**
  * A host array as the Float32Array a kernel reads: bools as 0/1, int32 as exact floats (gpu.js
  * has no integer buffers; an int32 past 2^24 would round, so it is refused and the graph runs on
  * the wasm backend).
  */
+
 function deviceData(h: HostArray): Float32Array {
   if (h.dtype === "float32") return h.data as Float32Array;
   if (h.dtype === "int32") {
-    for (const v of h.data) if (Math.abs(v) > F32_MAX_INDEX) throw new Error(`an int32 value ${v} is past gpu.js's exact float32 range (2^24)`);
+    for (const v of h.data) if (Math.abs(v) > F32_MAX_INDEX) throw new Int32RangeError(`an int32 value ${v} is past gpu.js's exact float32 range (2^24)`);
   }
   return Float32Array.from(h.data);
 }

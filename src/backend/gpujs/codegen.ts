@@ -17,7 +17,7 @@
  *   division at all.
  */
 import { sizeOf, stridesOf } from "../../ir/aval.js";
-import { freeAxes, mergeDims, topo, type AluOp, type ContractionDims, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
+import { freeAxes, isBinary, isUnary, mergeDims, topo, type AluOp, type ContractionDims, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
 export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl";
 
@@ -326,7 +326,8 @@ interface GpuAccess {
 // an integral literal alone would make gpu.js type the value as an integer
 const ONE = "(1.5 - 0.5)";
 const ZERO = "(0.5 - 0.5)";
-const fnum = (v: number) => (Number.isInteger(v) ? `(${lit(v)} + 0.5 - 0.5)` : lit(v));
+// -0 is -(+0): `(-0.0) + 0.5 - 0.5` would be +0
+const fnum = (v: number) => (Object.is(v, -0) ? `(-${ZERO})` : Number.isInteger(v) ? `(${lit(v)} + 0.5 - 0.5)` : lit(v));
 const cmp = (op: string) => (_e: Expr, [a, b]: readonly string[]) => `(${a} ${op} ${b} ? ${ONE} : ${ZERO})`;
 const math = (fn: string) => (_e: Expr, [x]: readonly string[]) => `Math.${fn}(${x})`;
 /**
@@ -358,17 +359,21 @@ const GPU_ALU = {
   load: (e, _a, c) => c.io.load(e.value),
   valid: (e, _a, c) => c.io.valid(e.value),
   const: (e) => fnum(e.value),
-  cast: (e, [x]) => {
+  cast: (e, [x], c) => {
     const from = e.args[0]!.dtype;
     if (e.dtype === "bool") return `((${x} < 0 ? ${ONE} : ${ZERO}) + (${x} > 0 ? ${ONE} : ${ZERO}))`;
-    // NaN and ±Infinity to 0 as `x | 0` does; past 2^55 that is 0 too, below it the readback wraps
+    // truncation, then the 32-bit wrap of `x | 0` (exact in float32: past 2^31 a float32 is a
+    // multiple of 2^8); NaN, ±Infinity and anything past 1e30 (a multiple of 2^32) give 0
     if (e.dtype === "int32" && (from === "float32" || from === "float64")) {
-      return `(Math.abs(${x}) < 1e30 ? (${x} < 0 ? Math.ceil(${x}) : Math.floor(${x})) : ${ZERO})`;
+      const n = c.name;
+      c.pre.push(`const t${n} = Math.abs(${x}) < 1e30 ? (${x} < 0 ? Math.ceil(${x}) : Math.floor(${x})) : ${ZERO};`);
+      return `(t${n} - Math.floor((t${n} + 2147483648) / 4294967296) * 4294967296)`;
     }
     return x!;
   },
   where: (_e, [c, x, y]) => `(${c} !== 0 ? ${x} : ${y})`,
-  neg: (_e, [x]) => `-${x}`,
+  // neg(true) is true
+  neg: (e, [x]) => (e.dtype === "bool" ? x! : `-${x}`),
   recip: (_e, [x]) => `1 / ${x}`,
   sqrt: math("sqrt"),
   exp: math("exp"),
@@ -382,7 +387,8 @@ const GPU_ALU = {
     if (c.mode === "cpu") return `Math.log1p(${x})`;
     c.pre.push(`const u${c.name} = 1 + ${x};`);
     const u = `u${c.name}`;
-    return `(${u} === 1 ? ${x} : Math.log(${u}) * (${x} / (${u} - 1)))`;
+    // where u - 1 == u (x past 2^24, or +Infinity) the rounding of u is nothing next to log(u)
+    return `(${u} === 1 ? ${x} : ${u} - 1 === ${u} ? Math.log(${u}) : Math.log(${u}) * (${x} / (${u} - 1)))`;
   },
   // WGSL's tanh overflows to NaN past |x| ~ 45 on some drivers; tanh(±15) is ±1 in float32
   tanh: (_e, [x], c) => (c.mode === "webgpu" ? keepNaN(c.mode, x!, `Math.tanh(Math.min(Math.max(${x}, -15), 15))`) : `Math.tanh(${x})`),
@@ -442,7 +448,11 @@ function emitExpr(root: Expr, io: GpuAccess, mode: GpuMode, prefix: string): str
       continue;
     }
     const name = `${prefix}e${names.size}`;
-    const code = (GPU_ALU[e.op] as (e: Expr, a: readonly string[], c: GpuCtx) => string)(e, e.args.map((a) => names.get(a)!), { io, mode, pre: lines, name });
+    let code = (GPU_ALU[e.op] as (e: Expr, a: readonly string[], c: GpuCtx) => string)(e, e.args.map((a) => names.get(a)!), { io, mode, pre: lines, name });
+    // a bool computed by arithmetic (true + true) is 1 wherever it is not 0
+    if (e.dtype === "bool" && e.op !== "neg" && (isUnary(e.op) || isBinary(e.op))) code = `((${code}) !== 0 ? ${ONE} : ${ZERO})`;
+    // cpu mode runs the kernel as JavaScript, in double: round each float32 result as the device modes do
+    if (mode === "cpu" && e.dtype === "float32" && (isUnary(e.op) || isBinary(e.op))) code = `Math.fround(${code})`;
     lines.push(`const ${name} = ${code};`);
     names.set(e, name);
   }

@@ -17,7 +17,7 @@ import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./module.js";
 import type { FuncBuilder } from "./module.js";
 import { emitLaneCall, expBody, logBody, tanhBody } from "./wasm-math.js";
 import { WasmHeap, align64 } from "./heap.js";
-import { maxInput, mergeDims, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
+import { isBinary, isUnary, maxInput, mergeDims, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
 import type { AnyTypedArray } from "../../ir/dtype.js";
 
 export type { Expr } from "../../ir/kernel.js";
@@ -154,8 +154,12 @@ export interface JsAccess {
 }
 
 const jsNum = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : Object.is(v, -0) ? "-0" : `(${v})`);
-/** An arithmetic result in the node's dtype (JS computes in double; ints wrap, bools are 0/1). */
-const num = (e: Expr, code: string) => (e.dtype === "int32" ? `((${code}) | 0)` : e.dtype === "bool" ? `((${code}) ? 1 : 0)` : `(${code})`);
+/**
+ * An arithmetic result in the node's dtype: JS computes in double, so a float32 result is rounded
+ * after every op (as the reference and the SIMD renderer do), ints wrap and bools are 0/1.
+ */
+const num = (e: Expr, code: string) =>
+  e.dtype === "int32" ? `((${code}) | 0)` : e.dtype === "bool" ? `((${code}) ? 1 : 0)` : e.dtype === "float32" ? `fround_(${code})` : `(${code})`;
 
 /** The JavaScript renderer: one entry per ALU op. */
 export const JS_ALU = {
@@ -179,7 +183,8 @@ export const JS_ALU = {
   floor: (e, [x]) => num(e, `floor_(${x})`),
   add: (e, [a, b]) => num(e, `${a} + ${b}`),
   sub: (e, [a, b]) => num(e, `${a} - ${b}`),
-  mul: (e, [a, b]) => num(e, `${a} * ${b}`),
+  // int32: the exact low 32 bits (a double product loses them past 2^53)
+  mul: (e, [a, b]) => (e.dtype === "int32" ? `imul_(${a}, ${b})` : num(e, `${a} * ${b}`)),
   div: (e, [a, b]) => num(e, `${a} / ${b}`),
   max: (e, [a, b]) => num(e, `max_(${a}, ${b})`),
   min: (e, [a, b]) => num(e, `min_(${a}, ${b})`),
@@ -213,7 +218,7 @@ export function jsExpr(expr: Expr, io: JsAccess, prefix = "t"): { pre: string[];
 /** @internal The Math aliases that generated JS refers to. */
 export const JS_PRELUDE =
   "const exp_ = Math.exp, log_ = Math.log, sqrt_ = Math.sqrt, tanh_ = Math.tanh, sin_ = Math.sin, cos_ = Math.cos, " +
-  "abs_ = Math.abs, sign_ = Math.sign, max_ = Math.max, min_ = Math.min, pow_ = Math.pow, floor_ = Math.floor, fround_ = Math.fround, log1p_ = Math.log1p, tan_ = Math.tan;";
+  "abs_ = Math.abs, sign_ = Math.sign, max_ = Math.max, min_ = Math.min, pow_ = Math.pow, floor_ = Math.floor, fround_ = Math.fround, log1p_ = Math.log1p, tan_ = Math.tan, imul_ = Math.imul;";
 
 /** JS code generation: works for any layout, mask and dtype. */
 export function compileElementwiseJs<A extends AnyTypedArray = Float32Array>(spec: ElementwiseSpec): ElementwiseKernel<A> {
@@ -343,7 +348,8 @@ const SIMD_ALU = {
     const cond = stash(c);
     c.f.get(a).get(b).get(cond).f32x4(0).simd(SIMD.f32x4Ne).simd(SIMD.bitselect);
   },
-  neg: op(SIMD.f32x4Neg),
+  // neg(true) is true (a bool is 0.0 / 1.0 here)
+  neg: (c, e) => void (e.dtype === "bool" || c.f.simd(SIMD.f32x4Neg)),
   recip: (c) => {
     const t = stash(c);
     c.f.f32x4(1).get(t).simd(SIMD.f32x4Div);
@@ -365,8 +371,8 @@ const SIMD_ALU = {
     f.get(t).f32x4(0).simd(SIMD.f32x4Gt).f32x4(1).simd(SIMD.and);
     f.get(t).f32x4(0).simd(SIMD.f32x4Lt).f32x4(1).simd(SIMD.and);
     f.simd(SIMD.f32x4Sub);
-    // bitselect(value, x, x == x)
-    f.get(t).get(t).get(t).simd(SIMD.f32x4Eq).simd(SIMD.bitselect);
+    // bitselect(value, x, x < 0 | x > 0): x itself for ±0 and NaN
+    f.get(t).get(t).f32x4(0).simd(SIMD.f32x4Lt).get(t).f32x4(0).simd(SIMD.f32x4Gt).simd(SIMD.or).simd(SIMD.bitselect);
   },
   floor: op(SIMD.f32x4Floor),
   add: op(SIMD.f32x4Add),
@@ -402,7 +408,15 @@ function simplifyPow(root: Expr): Expr {
     const b = args[1];
     if (e.op === "pow" && b && b.op === "const") {
       if (b.value === 2) r = { op: "mul", dtype: e.dtype, args: [args[0]!, args[0]!], value: 0 };
-      else if (b.value === 0.5) r = { op: "sqrt", dtype: e.dtype, args: [args[0]!], value: 0 };
+      // Math.pow(x, 0.5) is +0 at -0 and +Infinity at -Infinity, where sqrt gives -0 and NaN
+      else if (b.value === 0.5) {
+        const x = args[0]!;
+        const inf: Expr = { op: "const", dtype: e.dtype, args: [], value: Infinity };
+        const ninf: Expr = { op: "const", dtype: e.dtype, args: [], value: -Infinity };
+        const zero: Expr = { op: "const", dtype: e.dtype, args: [], value: 0 };
+        const sq: Expr = { op: "add", dtype: e.dtype, args: [{ op: "sqrt", dtype: e.dtype, args: [x], value: 0 }, zero], value: 0 };
+        r = { op: "where", dtype: e.dtype, args: [{ op: "eq", dtype: "bool", args: [x, ninf], value: 0 }, inf, sq], value: 0 };
+      }
       else if (b.value === 1) r = args[0]!;
     }
     done.set(e, r);
@@ -433,6 +447,8 @@ function emitSimd(c: SimdCtx, root: Expr): void {
     }
     stack.pop();
     (SIMD_ALU[e.op] as (c: SimdCtx, e: Expr) => void)(c, e);
+    // a bool computed by arithmetic (true + true, true - false) is 1.0 wherever it is not 0
+    if (e.dtype === "bool" && e.op !== "neg" && (isUnary(e.op) || isBinary(e.op))) c.f.f32x4(0).simd(SIMD.f32x4Ne).f32x4(1).simd(SIMD.and);
     if ((uses.get(e) ?? 0) > 1 && e.op !== "const" && e.op !== "load") {
       const l = c.f.local("v128");
       c.f.tee(l);

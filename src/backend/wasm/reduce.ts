@@ -36,8 +36,9 @@ export function compileReduce(spec: ReduceSpec): ReduceKernel {
     sum: "acc += v;",
     prod: "acc *= v;",
     // NaN wins, as in the reference implementation
-    max: "if (v > acc || v !== v) acc = v; if (acc !== acc) break;",
-    min: "if (v < acc || v !== v) acc = v; if (acc !== acc) break;",
+    // (Math.max/min: NaN-propagating, and max(-0, 0) is 0 whatever the order)
+    max: "acc = max_(acc, v); if (acc !== acc) break;",
+    min: "acc = min_(acc, v); if (acc !== acc) break;",
   }[spec.op];
   const lines: string[] = [];
   for (let i = 0; i < nIn; i++) lines.push(`const in${i} = inputs[${i}], kb${i} = tables[${2 * i}], ro${i} = tables[${2 * i + 1}];`);
