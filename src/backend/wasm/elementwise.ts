@@ -158,8 +158,7 @@ const jsNum = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "Infini
  * An arithmetic result in the node's dtype: JS computes in double, so a float32 result is rounded
  * after every op (as the reference and the SIMD renderer do), ints wrap and bools are 0/1.
  */
-const num = (e: Expr, code: string) =>
-  e.dtype === "int32" ? `((${code}) | 0)` : e.dtype === "bool" ? `((${code}) ? 1 : 0)` : e.dtype === "float32" ? `fround_(${code})` : `(${code})`;
+const num = (e: Expr, code: string) => (e.dtype === "int32" ? `((${code}) | 0)` : e.dtype === "bool" ? `((${code}) ? 1 : 0)` : `(${code})`);
 
 /** The JavaScript renderer: one entry per ALU op. */
 export const JS_ALU = {
@@ -199,12 +198,14 @@ export const JS_ALU = {
  * JS source for an expression: one statement per node that is not a leaf (in dependency order,
  * never nested, so its length does not grow the parser's stack), and the root's value.
  */
-export function jsExpr(expr: Expr, io: JsAccess, prefix = "t"): { pre: string[]; value: string } {
+export function jsExpr(expr: Expr, io: JsAccess, { roundF32 = true, prefix = "t" } = {}): { pre: string[]; value: string } {
   const order = topo(expr);
   const code = new Map<Expr, string>();
   const pre: string[] = [];
   for (const e of order) {
-    const s = (JS_ALU[e.op] as (e: Expr, a: readonly string[], io: JsAccess) => string)(e, e.args.map((a) => code.get(a)!), io);
+    let s = (JS_ALU[e.op] as (e: Expr, a: readonly string[], io: JsAccess) => string)(e, e.args.map((a) => code.get(a)!), io);
+    // JS computes in double: each float32 result is rounded as the reference and the SIMD path do
+    if (roundF32 && e.dtype === "float32" && (isUnary(e.op) || isBinary(e.op))) s = `fround_(${s})`;
     if (e.args.length === 0) code.set(e, s);
     else {
       const name = `${prefix}${pre.length}`;

@@ -29,8 +29,9 @@ export function compileReduce(spec: ReduceSpec): ReduceKernel {
   ]);
   const nIn = spec.inputs.length;
   const nr = rShape.reduce((a, b) => a * b, 1);
-  // fusion never gives a reduction masked inputs (it stores a pad or concatenate first)
-  const { pre, value } = jsExpr(spec.expr, { load: (i) => `in${i}[b${i} + ro${i}[r]]`, valid: () => "1" });
+  // fusion never gives a reduction masked inputs (it stores a pad or concatenate first); the
+  // producer is evaluated in double, like the accumulator (its float32 rounding would only cost time)
+  const { pre, value } = jsExpr(spec.expr, { load: (i) => `in${i}[b${i} + ro${i}[r]]`, valid: () => "1" }, { roundF32: false });
   const init = { sum: "0", prod: "1", max: "-Infinity", min: "Infinity" }[spec.op];
   const fold = {
     sum: "acc += v;",
