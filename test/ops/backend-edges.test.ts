@@ -7,6 +7,7 @@ import * as sg from "../../src/index.js";
 import { defaultBackend, setBackend } from "../../src/runtime/registry.js";
 import { float64OnWasm, int32RangeOnWasm } from "../harness/backend.js";
 import { testBackendName } from "../harness/env.js";
+import * as lax from "../../src/prims/lax.js";
 
 const S: any = sg;
 type V = { dtype: string; shape: number[]; data: number[] };
@@ -106,6 +107,11 @@ describe("gpu.js falls back per call, not per program, for int32 values past 2^2
     if (gpujs) int32RangeOnWasm();
     expect(Array.from(S.mul(ti([5001, 3]), ti([5001, 3])).dataSync())).toEqual([25010001, 9]);
   });
+  it("int32 division truncates like C (negative operands, division by zero gives 0, as the reference)", () =>
+    agree(() => [
+      lax.div(ti([7, -7, 7, -7, 0, 5, 16777215, -16777215]), ti([2, 2, -2, -2, 3, 0, 3, 7])),
+      S.jit((a: any, b: any) => lax.add(lax.div(a, b), b))(ti([9, -9, 1]), ti([4, 4, -1])),
+    ]));
   it("a sum of bools, and small int arithmetic, stay on the device", () =>
     agree(() => [S.sum(S.greater(t32(rep([1, -1, 2], 300)), 0)), S.add(S.mul(ti([7, -3]), ti([2, 5])), 1)]));
 });
