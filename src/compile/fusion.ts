@@ -100,10 +100,13 @@ export function fuse(graph: Graph): Program {
     kernels.push({ kind: "elementwise", out: slot(v), expr: e, inputs: operands });
     state.set(v, { k: "mat" });
   };
-  /** v as a view of a buffer (materializing a pending expression); `plain`: without a mask. */
-  const viewOf = (v: Var, plain = false): Leaf => {
+  /**
+   * v as a view of a buffer (materializing a pending expression). Views never carry masks: pad and
+   * concatenate results are pending expressions, so a masked view only ever appears as a leaf.
+   */
+  const viewOf = (v: Var): Leaf => {
     const s = state.get(v)!;
-    if (s.k === "view" && !(plain && s.view.mask)) return { base: s.base, view: s.view };
+    if (s.k === "view") return { base: s.base, view: s.view };
     materialize(v);
     return { base: v, view: contiguousView(v.aval.shape) };
   };
@@ -113,7 +116,7 @@ export function fuse(graph: Graph): Program {
     const leaf: Leaf = s.k === "view" ? { base: s.base, view: s.view } : { base: v, view: contiguousView(v.aval.shape) };
     // a view of a scalar constant (a broadcast number) is the number
     const c = scalars.get(leaf.base);
-    if (c !== undefined && !leaf.view.mask) return K.c(c, v.aval.dtype);
+    if (c !== undefined) return K.c(c, v.aval.dtype);
     return K.leaf(leaf, v.aval.dtype);
   };
   const pending = (e: Eqn, expr: Expr): void => {
@@ -156,7 +159,7 @@ export function fuse(graph: Graph): Program {
         pending(e, low.expr(e.inputs.map(exprOf), e.params, e.out.aval));
         break;
       case "gather": {
-        const from = e.inputs.map((v) => viewOf(v, true));
+        const from = e.inputs.map((v) => viewOf(v));
         const views = low.views(
           from.map((f) => f.view),
           e.params,

@@ -35,14 +35,10 @@ export type CompareOp = (typeof COMPARE_OPS)[number];
  */
 export type AluOp = "load" | "valid" | "const" | "cast" | "where" | UnaryOp | BinaryOp | CompareOp;
 
-export const ALU_OPS: readonly AluOp[] = ["load", "valid", "const", "cast", "where", ...UNARY_OPS, ...BINARY_OPS, ...COMPARE_OPS];
-
 const UNARY = new Set<AluOp>(UNARY_OPS);
 const BINARY = new Set<AluOp>(BINARY_OPS);
-const COMPARE = new Set<AluOp>(COMPARE_OPS);
 export const isUnary = (op: AluOp): op is UnaryOp => UNARY.has(op);
 export const isBinary = (op: AluOp): op is BinaryOp => BINARY.has(op);
-export const isCompare = (op: AluOp): op is CompareOp => COMPARE.has(op);
 
 /** One node of an expression; `dtype` is its result's element type. */
 export interface Expr {

@@ -1,11 +1,8 @@
-import { Var, Graph, type Eqn, type GraphConst } from "./graph.js";
+import { Var, Graph, type Eqn, type GraphConst, type Primitive } from "./graph.js";
 import type { AbstractValue } from "./aval.js";
-import type { Primitive } from "./graph.js";
 import type { DeviceArray } from "./device.js";
 import type { HostArray } from "./host-array.js";
 import type { TraceScope, Value } from "./value.js";
-
-
 
 /**
  * What the layers above provide: how values are made (the Tensor class) and how concrete work

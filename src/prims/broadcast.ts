@@ -6,7 +6,7 @@
 import { sameShape, showShape, sizeOf, stridedOffsets, stridesOf, type AbstractValue } from "../ir/aval.js";
 import { allocate, castScalar, type DType } from "../ir/dtype.js";
 import { HostArray, affineGather } from "../ir/host-array.js";
-import { contiguousView, isContiguous, type MaskDim, type View } from "../ir/kernel.js";
+import { contiguousView, isContiguous, type View } from "../ir/kernel.js";
 import { fromHost } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { apply, fail, type Prim } from "./util.js";
@@ -50,16 +50,12 @@ export const broadcastInDimP: Prim<BroadcastParams> = {
   lower: {
     kind: "view",
     view(v, { shape, dims }) {
+      // new axes and stretched size-1 axes read with stride 0
       const strides = shape.map(() => 0);
-      const mask: MaskDim[] | undefined = v.mask ? shape.map((d) => ({ lo: 0, hi: d, step: 1 })) : undefined;
       dims.forEach((d, i) => {
-        if (v.shape[i] === 1) return; // stretched: stride 0 (and a size-1 mask axis is all-or-nothing)
-        strides[d] = v.strides[i]!;
-        if (mask) mask[d] = v.mask![i]!;
+        if (v.shape[i] !== 1) strides[d] = v.strides[i]!;
       });
-      // a masked size-1 axis that is masked out would have to stay masked: copy first
-      if (v.mask && dims.some((_, i) => v.shape[i] === 1 && v.mask![i]!.hi - v.mask![i]!.lo < 1)) return null;
-      return mask ? { shape, strides, offset: v.offset, mask } : { shape, strides, offset: v.offset };
+      return { shape, strides, offset: v.offset };
     },
   },
   showParams: (p) => `shape=${showShape(p.shape)} dims=[${p.dims.join(",")}]`,
@@ -91,7 +87,6 @@ export const reshapeP: Prim<ReshapeParams> = {
  */
 function reshapeView(v: View, shape: readonly number[]): View | null {
   if (isContiguous(v)) return { ...contiguousView(shape), offset: v.offset };
-  if (v.mask) return null;
   // drop size-1 axes, then match groups of old axes to groups of new axes with equal products
   const old = v.shape.map((d, i) => [d, v.strides[i]!] as const).filter(([d]) => d !== 1);
   const strides = new Array<number>(shape.length).fill(0);

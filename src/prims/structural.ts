@@ -6,7 +6,7 @@
 import { sizeOf, stridesOf, stridedOffsets, showShape } from "../ir/aval.js";
 import { allocate } from "../ir/dtype.js";
 import { HostArray, affineGather } from "../ir/host-array.js";
-import { K, type Expr, type View } from "../ir/kernel.js";
+import { K, type Expr } from "../ir/kernel.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, zerosLike } from "./broadcast.js";
 import { apply, fail, type Prim } from "./util.js";
@@ -36,10 +36,7 @@ export const transposeP: Primitive<TransposeParams> = {
   batch: ([x], _d, p) => [apply(transposeP, [x!], { perm: [0, ...p.perm.map((a) => a + 1)] }), 0],
   lower: {
     kind: "view",
-    view: (v, { perm }) => {
-      const moved: View = { shape: perm.map((p) => v.shape[p]!), strides: perm.map((p) => v.strides[p]!), offset: v.offset };
-      return v.mask ? { ...moved, mask: perm.map((p) => v.mask![p]!) } : moved;
-    },
+    view: (v, { perm }) => ({ shape: perm.map((p) => v.shape[p]!), strides: perm.map((p) => v.strides[p]!), offset: v.offset }),
   },
   showParams: (p) => `perm=[${p.perm.join(",")}]`,
 };
@@ -90,10 +87,11 @@ export const sliceP: Primitive<SliceParams> = {
   ],
   lower: {
     kind: "view",
-    view: (v, { start, strides }, out) =>
-      v.mask
-        ? null
-        : { shape: out.shape, strides: v.strides.map((s, i) => s * strides[i]!), offset: v.offset + start.reduce((acc, st, i) => acc + st * v.strides[i]!, 0) },
+    view: (v, { start, strides }, out) => ({
+      shape: out.shape,
+      strides: v.strides.map((s, i) => s * strides[i]!),
+      offset: v.offset + start.reduce((acc, st, i) => acc + st * v.strides[i]!, 0),
+    }),
   },
   showParams: (p) => `start=[${p.start}] limit=[${p.limit}] strides=[${p.strides}]`,
 };

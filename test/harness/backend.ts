@@ -8,16 +8,16 @@
  * - the active backend is the one SHAPEGRAD_BACKEND names (nothing switched it and left it so);
  * - on a gpu.js backend, no graph ran whole on the wasm backend instead (`stats.hostGraphs`, with
  *   the reason the backend gave) — except float64 graphs in a test that says it runs them:
- *   gpu.js computes in float32 and runs float64 graphs on wasm by design (src/backend/gpujs/backend.ts).
- *   Equations the backend runs on the host *between* its kernels (`stats.hostSteps`: int32/bool,
- *   concatenate, pad, ...) are not a fallback and are not checked here.
+ *   gpu.js computes in float32 and runs float64 graphs on wasm by design (src/backend/gpujs/backend.ts),
+ *   and int32 calls whose values could pass 2^24 (`int32RangeOnWasm()`). Opaque steps the backend
+ *   runs on the host *between* its kernels (`stats.hostSteps`: primitives without a lowering; none
+ *   today) are not a fallback and are not checked here.
  *
  * A test that runs float64 graphs says so with `float64OnWasm()` in its body, or, for a suite
  * whose dtype is float64 throughout, `float64Suite()` at the top of the file or of a `describe`.
  * That allows its float64 graphs (and only those: the backend's float64 reason) to run on wasm
  * on gpu.js; any other fallback still fails. Both are no-ops on the other backends. (They allow
- * rather than require a fallback: a float64 equation that gpu.js runs as a host step between
- * kernels, log1p or tan today, never reaches wasm.)
+ * rather than require a fallback, so a test can mix float64 and float32 work.)
  */
 import { beforeEach } from "vitest";
 import { defaultBackend } from "../../src/runtime/registry.js";
