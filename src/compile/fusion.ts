@@ -24,8 +24,10 @@ const RECOMPUTE_BOOL = 8;
 
 /**
  * Where each elementwise result ends up: the variable whose kernel computes it. A result read
- * several times stays an expression when all its readers end up in the same kernel (softplus
- * reads its operand twice, and softplus(cbrt(x)) is one kernel); otherwise it is stored once.
+ * several times stays an expression when all its readers end up in the same elementwise kernel
+ * (softplus reads its operand twice, and softplus(cbrt(x)) is one kernel); otherwise it is stored
+ * once. A reduction takes only a single-use producer chain into its loop (the loop runs as plain
+ * JavaScript on the wasm backend: a shared result is cheaper computed once by a SIMD kernel).
  */
 function sinks(graph: Graph, outputs: ReadonlySet<Var>): Map<Var, Var> {
   const readers = new Map<Var, Eqn[]>();
@@ -36,18 +38,21 @@ function sinks(graph: Graph, outputs: ReadonlySet<Var>): Map<Var, Var> {
       else readers.set(v, [e]);
     }
   }
+  const reduced = new Set<Var>();
   const sink = new Map<Var, Var>();
   for (let i = graph.eqns.length - 1; i >= 0; i--) {
-    const v = graph.eqns[i]!.out;
+    const e = graph.eqns[i]!;
+    const v = e.out;
+    if (e.prim.lower?.kind === "reduce") reduced.add(v);
     const rs = readers.get(v) ?? [];
     let s: Var | null = outputs.has(v) || rs.length === 0 ? v : null;
     for (const r of rs) {
       if (s === v) break;
       const kind = r.prim.lower?.kind;
-      // a reduction evaluates its single-use producer in its own loop
       const to = kind === "elementwise" ? sink.get(r.out)! : kind === "reduce" && rs.length === 1 ? r.out : v;
       s = s === null || s === to ? to : v;
     }
+    if (s !== null && s !== v && rs.length > 1 && reduced.has(s)) s = v;
     sink.set(v, s ?? v);
   }
   return sink;
