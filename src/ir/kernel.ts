@@ -85,8 +85,12 @@ export const K = {
 // ---------------------------------------------------------------------------------------------
 // walking expressions without recursion
 
-/** The distinct nodes of `root`, children before parents (root last). */
-export function topo(root: Expr): Expr[] {
+const topoCache = new WeakMap<Expr, readonly Expr[]>();
+
+/** The distinct nodes of `root`, children before parents (root last); expressions are immutable, so it is computed once per root. */
+export function topo(root: Expr): readonly Expr[] {
+  const hit = topoCache.get(root);
+  if (hit) return hit;
   const order: Expr[] = [];
   const seen = new Set<Expr>();
   const stack: [Expr, number][] = [[root, 0]];
@@ -106,6 +110,7 @@ export function topo(root: Expr): Expr[] {
       order.push(e);
     }
   }
+  topoCache.set(root, order);
   return order;
 }
 
