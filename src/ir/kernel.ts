@@ -154,11 +154,6 @@ export function mapExpr(root: Expr, f: (e: Expr, args: Expr[]) => Expr): Expr {
   return done.get(root)!;
 }
 
-/** A node with the same op and value over new arguments. */
-export function withArgs(e: Expr, args: readonly Expr[]): Expr {
-  return args.every((a, i) => a === e.args[i]) ? e : node(e.op, e.dtype, args, e.value, e.source);
-}
-
 // ---------------------------------------------------------------------------------------------
 // index maps
 
@@ -259,19 +254,6 @@ export interface Program {
   readonly outputs: readonly number[];
 }
 
-/** The buffers a kernel reads. */
-export function kernelInputs(k: Kernel): number[] {
-  switch (k.kind) {
-    case "elementwise":
-    case "reduce":
-      return k.inputs.map((o) => o.buffer);
-    case "contraction":
-      return [k.lhs, k.rhs];
-    case "opaque":
-      return [...k.inputs];
-  }
-}
-
 export function freeAxes(rank: number, ...used: (readonly number[])[]): number[] {
   const all = used.flat();
   return Array.from({ length: rank }, (_, i) => i).filter((i) => !all.includes(i));
@@ -279,8 +261,8 @@ export function freeAxes(rank: number, ...used: (readonly number[])[]): number[]
 
 /**
  * A contraction as a reduction: over the index space [batch, lhs free, rhs free, contracted],
- * the product of the two operands, summed over the contracted axes. Backends without a GEMM
- * for a dtype run it through their reduce kernel.
+ * the product of the two operands, summed over the contracted axes: the wasm backend runs integer
+ * contractions through its reduce kernel, and the gpu.js renderer loops over the same index space.
  */
 export function contractionAsReduce(k: Extract<Kernel, { kind: "contraction" }>, lhs: AbstractValue, rhs: AbstractValue): Extract<Kernel, { kind: "reduce" }> {
   const [lc, rc] = k.dims.contract;

@@ -16,8 +16,8 @@
  * - dims that are contiguous for every operand are merged first, so most kernels need no
  *   division at all.
  */
-import { sizeOf, stridesOf } from "../../ir/aval.js";
-import { freeAxes, isBinary, isUnary, mergeDims, topo, type AluOp, type ContractionDims, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
+import { sizeOf } from "../../ir/aval.js";
+import { contractionAsReduce, isBinary, isUnary, mergeDims, topo, type AluOp, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
 export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl";
 
@@ -134,7 +134,8 @@ function loopSpec(k: Kernel, p: Program): LoopSpec | null {
       };
     }
     case "contraction":
-      return dotSpec(k.lhs, k.rhs, p, k.dims);
+      // the reduce over [batch, lhs free, rhs free, contracted] of lhs · rhs, with a plain product body
+      return { ...loopSpec(contractionAsReduce(k, p.buffers[k.lhs]!, p.buffers[k.rhs]!), p)!, body: { kind: "dot" } };
     case "opaque":
       return null;
   }
@@ -143,26 +144,6 @@ function loopSpec(k: Kernel, p: Program): LoopSpec | null {
 function viewAccess(args: number[], o: Operand): Access {
   const a = { arg: argIndex(args, o.buffer), offset: o.view.offset, out: o.view.strides, red: [] };
   return o.view.mask ? { ...a, mask: o.view.mask } : a;
-}
-
-function dotSpec(lhs: number, rhs: number, prog: Program, p: ContractionDims): LoopSpec {
-  const xs = prog.buffers[lhs]!.shape;
-  const ys = prog.buffers[rhs]!.shape;
-  const xst = stridesOf(xs);
-  const yst = stridesOf(ys);
-  const [lc, rc] = p.contract;
-  const [lb, rb] = p.batch;
-  const lf = freeAxes(xs.length, lc, lb);
-  const rf = freeAxes(ys.length, rc, rb);
-  const args: number[] = [];
-  const a = argIndex(args, lhs);
-  const b = argIndex(args, rhs);
-  const outShape = [...lb.map((i) => xs[i]!), ...lf.map((i) => xs[i]!), ...rf.map((i) => ys[i]!)];
-  const access: Access[] = [
-    { arg: a, offset: 0, out: [...lb.map((i) => xst[i]!), ...lf.map((i) => xst[i]!), ...rf.map(() => 0)], red: lc.map((i) => xst[i]!) },
-    { arg: b, offset: 0, out: [...rb.map((i) => yst[i]!), ...lf.map(() => 0), ...rf.map((i) => yst[i]!)], red: rc.map((i) => yst[i]!) },
-  ];
-  return { outShape, redShape: lc.map((i) => xs[i]!), args, access, body: { kind: "dot" } };
 }
 
 // ---------------------------------------------------------------------------------------------

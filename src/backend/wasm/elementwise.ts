@@ -155,44 +155,59 @@ export interface JsAccess {
 
 const jsNum = (v: number) => (Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : Object.is(v, -0) ? "-0" : `(${v})`);
 /**
- * An arithmetic result in the node's dtype: JS computes in double, so a float32 result is rounded
- * after every op (as the reference and the SIMD renderer do), ints wrap and bools are 0/1.
+ * The JavaScript renderer: one entry per ALU op, computing in double; jsExpr brings each
+ * arithmetic result to its dtype (float32 rounded, int32 wrapped, bool 0/1).
  */
-const num = (e: Expr, code: string) => (e.dtype === "int32" ? `((${code}) | 0)` : e.dtype === "bool" ? `((${code}) ? 1 : 0)` : `(${code})`);
-
-/** The JavaScript renderer: one entry per ALU op. */
 export const JS_ALU = {
   load: (e, _a, io) => io.load(e.value),
   valid: (e, _a, io) => io.valid(e.value),
   const: (e) => jsNum(e.value),
-  cast: (e, [x]) => (e.dtype === "float32" ? `fround_(${x})` : e.dtype === "int32" ? `((${x}) | 0)` : e.dtype === "bool" ? `((${x}) ? 1 : 0)` : x!),
+  cast: (e, [x]) => inDType(e, x!, true),
   where: (_e, [c, x, y]) => `(${c} !== 0 ? ${x} : ${y})`,
-  neg: (e, [x]) => num(e, `-${x}`),
-  recip: (e, [x]) => num(e, `1 / ${x}`),
-  sqrt: (e, [x]) => num(e, `sqrt_(${x})`),
-  exp: (e, [x]) => num(e, `exp_(${x})`),
-  log: (e, [x]) => num(e, `log_(${x})`),
-  log1p: (e, [x]) => num(e, `log1p_(${x})`),
-  tan: (e, [x]) => num(e, `tan_(${x})`),
-  sin: (e, [x]) => num(e, `sin_(${x})`),
-  cos: (e, [x]) => num(e, `cos_(${x})`),
-  tanh: (e, [x]) => num(e, `tanh_(${x})`),
-  abs: (e, [x]) => num(e, `abs_(${x})`),
-  sign: (e, [x]) => num(e, `sign_(${x})`),
-  floor: (e, [x]) => num(e, `floor_(${x})`),
-  add: (e, [a, b]) => num(e, `${a} + ${b}`),
-  sub: (e, [a, b]) => num(e, `${a} - ${b}`),
+  neg: (_e, [x]) => `-${x}`,
+  recip: (_e, [x]) => `1 / ${x}`,
+  sqrt: (_e, [x]) => `sqrt_(${x})`,
+  exp: (_e, [x]) => `exp_(${x})`,
+  log: (_e, [x]) => `log_(${x})`,
+  log1p: (_e, [x]) => `log1p_(${x})`,
+  tan: (_e, [x]) => `tan_(${x})`,
+  sin: (_e, [x]) => `sin_(${x})`,
+  cos: (_e, [x]) => `cos_(${x})`,
+  tanh: (_e, [x]) => `tanh_(${x})`,
+  abs: (_e, [x]) => `abs_(${x})`,
+  sign: (_e, [x]) => `sign_(${x})`,
+  floor: (_e, [x]) => `floor_(${x})`,
+  add: (_e, [a, b]) => `${a} + ${b}`,
+  sub: (_e, [a, b]) => `${a} - ${b}`,
   // int32: the exact low 32 bits (a double product loses them past 2^53)
-  mul: (e, [a, b]) => (e.dtype === "int32" ? `imul_(${a}, ${b})` : num(e, `${a} * ${b}`)),
-  div: (e, [a, b]) => num(e, `${a} / ${b}`),
-  max: (e, [a, b]) => num(e, `max_(${a}, ${b})`),
-  min: (e, [a, b]) => num(e, `min_(${a}, ${b})`),
-  pow: (e, [a, b]) => num(e, `pow_(${a}, ${b})`),
+  mul: (e, [a, b]) => (e.dtype === "int32" ? `imul_(${a}, ${b})` : `${a} * ${b}`),
+  div: (_e, [a, b]) => `${a} / ${b}`,
+  max: (_e, [a, b]) => `max_(${a}, ${b})`,
+  min: (_e, [a, b]) => `min_(${a}, ${b})`,
+  pow: (_e, [a, b]) => `pow_(${a}, ${b})`,
   lt: (_e, [a, b]) => `(${a} < ${b} ? 1 : 0)`,
   le: (_e, [a, b]) => `(${a} <= ${b} ? 1 : 0)`,
   eq: (_e, [a, b]) => `(${a} === ${b} ? 1 : 0)`,
   ne: (_e, [a, b]) => `(${a} !== ${b} ? 1 : 0)`,
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], io: JsAccess) => string>;
+
+/**
+ * An arithmetic result in its node's dtype: a float32 rounded as the reference and the SIMD
+ * renderer round it (unless the caller keeps double, as reductions do), an int32 wrapped to 32
+ * bits, a bool 0 or 1.
+ */
+function inDType(e: Expr, code: string, roundF32: boolean): string {
+  switch (e.dtype) {
+    case "float32":
+      return roundF32 ? `fround_(${code})` : `(${code})`;
+    case "float64":
+      return `(${code})`;
+    case "int32":
+      return `((${code}) | 0)`;
+    case "bool":
+      return `((${code}) ? 1 : 0)`;
+  }
+}
 
 /**
  * JS source for an expression: one statement per node that is not a leaf (in dependency order,
@@ -204,8 +219,7 @@ export function jsExpr(expr: Expr, io: JsAccess, { roundF32 = true, prefix = "t"
   const pre: string[] = [];
   for (const e of order) {
     let s = (JS_ALU[e.op] as (e: Expr, a: readonly string[], io: JsAccess) => string)(e, e.args.map((a) => code.get(a)!), io);
-    // JS computes in double: each float32 result is rounded as the reference and the SIMD path do
-    if (roundF32 && e.dtype === "float32" && (isUnary(e.op) || isBinary(e.op))) s = `fround_(${s})`;
+    if (isUnary(e.op) || isBinary(e.op)) s = inDType(e, s, roundF32);
     if (e.args.length === 0) code.set(e, s);
     else {
       const name = `${prefix}${pre.length}`;
