@@ -33,7 +33,7 @@ import { HostArray } from "../../ir/host-array.js";
 import type { Kernel, Program } from "../../ir/kernel.js";
 import { wasmBackend } from "../wasm/backend.js";
 import { LruCache } from "../cache.js";
-import { F32_MAX_INDEX, generate, type GpuMode, type KernelSource } from "./codegen.js";
+import { generate, type GpuMode, type KernelSource } from "./codegen.js";
 import { hasInt32, resultBound } from "./int-bounds.js";
 import { probeWebGPU } from "./webgpu-node.js";
 
@@ -393,7 +393,7 @@ export class GpuJsBackend implements KernelBackend {
       if (s.kind === "kernel") {
         if (s.int32) {
           const b = resultBound(s.int32, p, (buf) => this.boundOf(env[buf]!));
-          if (b === null) throw new Int32RangeError("an int32 result could pass 2^24, where gpu.js's float32 is not exact");
+          if (b === null) throw new Int32RangeError("an int32 value could pass 2^24, where gpu.js's float32 is not exact");
           out.bound = b;
         }
         const fn = (s.fn ??= this.kernel(s.src));
@@ -427,19 +427,12 @@ export class GpuJsBackend implements KernelBackend {
 /** An int32 value past 2^24 (an input, or a result that could be): this call runs on the wasm backend (the program is not marked). */
 class Int32RangeError extends Error {}
 
-
 /**
  * A host array as the Float32Array a kernel reads: bools as 0/1, int32 as exact floats (gpu.js
- * has no integer buffers; an int32 past 2^24 would round, so it is refused and the graph runs on
- * the wasm backend).
+ * has no integer buffers; int-bounds.ts keeps int32 values past 2^24 off the device).
  */
-
 function deviceData(h: HostArray): Float32Array {
-  if (h.dtype === "float32") return h.data as Float32Array;
-  if (h.dtype === "int32") {
-    for (const v of h.data) if (Math.abs(v) > F32_MAX_INDEX) throw new Int32RangeError(`an int32 value ${v} is past gpu.js's exact float32 range (2^24)`);
-  }
-  return Float32Array.from(h.data);
+  return h.dtype === "float32" ? (h.data as Float32Array) : Float32Array.from(h.data);
 }
 
 function fixLength(d: DevBuf, n: number): DevBuf {

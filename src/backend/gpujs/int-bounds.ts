@@ -1,9 +1,9 @@
 /**
  * Exactness of int32 work on gpu.js. gpu.js computes in float32, so an int32 value is exact only
- * while its magnitude stays at or below 2^24. Before a kernel with int32 arithmetic runs, its
- * result's magnitude is bounded from its inputs' actual bounds; where an add, product, sum or
- * division could pass 2^24 the call runs on the wasm backend instead (int32 wrap-around
- * included), so a rounded integer never comes back. Comparisons, selects, casts, max/min and
+ * while its magnitude stays at or below 2^24. Before a kernel that reads or computes int32 values
+ * runs, its result's magnitude is bounded from its inputs' actual bounds; where an input, an add,
+ * product, sum or division could pass 2^24 the call runs on the wasm backend instead (int32
+ * wrap-around included), so a rounded integer never comes back. Comparisons, selects, casts, max/min and
  * negation cannot grow a value and need no bound.
  */
 import { topo, type Expr, type Kernel, type Program } from "../../ir/kernel.js";
@@ -56,6 +56,8 @@ function exprBound(root: Expr, load: (input: number) => number): number | null {
     switch (e.op) {
       case "load":
         r = e.dtype === "bool" ? 1 : e.dtype === "int32" ? load(e.value) : Infinity;
+        // an input past 2^24 cannot even be uploaded exactly
+        if (e.dtype === "int32" && !(r <= F32_EXACT)) return null;
         break;
       case "valid":
         r = 1;
