@@ -9,7 +9,7 @@ import { K, type Expr } from "../ir/kernel.js";
 import type { BatchDim, Lowering } from "../ir/graph.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, full, onesLike, zerosLike } from "./broadcast.js";
-import { apply, nanMax, nanMin, requireFloat, sameAvals, type Prim } from "./util.js";
+import { apply, requireFloat, sameAvals, type Prim } from "./util.js";
 
 type T = AnyTensor;
 type Primitive<P extends object = object> = Prim<P>;
@@ -338,8 +338,9 @@ function chooser(name: string, f: (a: number, b: number) => number, pick: (x: T,
     },
   });
 }
-export const maxP = chooser("max", nanMax, (x, y) => gt(x, y), K.max);
-export const minP = chooser("min", nanMin, (x, y) => lt(x, y), K.min);
+// Math.max/min propagate NaN and order -0 below +0 (as f32x4.max/min and XLA do)
+export const maxP = chooser("max", Math.max, (x, y) => gt(x, y), K.max);
+export const minP = chooser("min", Math.min, (x, y) => lt(x, y), K.min);
 
 function compare(name: string, f: (a: number, b: number) => boolean, lower: (a: Expr, b: Expr) => Expr): Primitive {
   return binary({

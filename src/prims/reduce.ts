@@ -4,7 +4,7 @@ import type { AnyTensor } from "../tensor/tensor.js";
 import { full, onesLike, reduceImpl, reducedAval, reduceSum, reshape, shiftAxes, showAxes, unreduce, type ReduceParams } from "./broadcast.js";
 import { convert, div, eq, mul } from "./elementwise.js";
 import { concatenate, inversePerm, slice, transpose } from "./structural.js";
-import { apply, nanMax, nanMin, type Prim } from "./util.js";
+import { apply, type Prim } from "./util.js";
 
 type T = AnyTensor;
 type Primitive<P extends object = object> = Prim<P>;
@@ -30,14 +30,14 @@ export const reduceMaxP: Primitive<ReduceParams> = chooserReduce(
   "reduce_max",
   "max",
   -Infinity,
-  nanMax,
+  Math.max,
   () => reduceMaxP,
 );
 export const reduceMinP: Primitive<ReduceParams> = chooserReduce(
   "reduce_min",
   "min",
   Infinity,
-  nanMin,
+  Math.min,
   () => reduceMinP,
 );
 

@@ -28,13 +28,6 @@ export function requireFloat(name: string, a: AbstractValue): void {
   }
 }
 
-/**
- * max and min that return NaN when either side is NaN and order -0 below +0 (the reference
- * semantics everywhere: Math.max/min, wasm's f32x4.max/min, XLA's maximum/minimum).
- */
-export const nanMax = (a: number, b: number) => Math.max(a, b);
-export const nanMin = (a: number, b: number) => Math.min(a, b);
-
 export const fail = (msg: string): never => {
   throw new Error(`internal: ${msg}`);
 };
