@@ -144,6 +144,15 @@ describe("a nested jit is a call primitive", () => {
     expect(names).toContain("add");
     expect(names).not.toContain("mul");
   });
+  it("is traced once per signature inside transformations too, without counting as the function's trace", () => {
+    const called = (g: sg.Graph) => (g.eqns.find((e) => e.prim.name === "call")!.params as { graph: sg.Graph }).graph;
+    const f = (x: Tensor<[3]>) => add(inner(x), 1);
+    const a = called(makeGraph(f)(tensor([1, 2, 3])));
+    const b = called(makeGraph(f)(tensor([4, 5, 6])));
+    expect(b).toBe(a);
+    expect(called(makeGraph((x: Tensor<[2]>) => inner(x as never))(tensor([1, 2])))).not.toBe(a);
+    expect(inner.traceCount).toBe(0);
+  });
   it("grad, vmap and jvp transform the called graph, with the same values as the inlined function", () => {
     const x = tensor([1, 2, 3]);
     const f = (v: Tensor<[3]>) => sum(inner(v)) as Tensor<[]>;
