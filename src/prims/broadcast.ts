@@ -188,6 +188,20 @@ export function full(shape: readonly number[], v: number, dtype: DType): T {
   return shape.length === 0 ? s : broadcastInDim(s, shape, []);
 }
 
+/**
+ * 0, 1, ..., shape[dim] - 1 along axis `dim` of `shape` (XLA's iota): a constant of shape[dim]
+ * elements broadcast to the shape, so in a compiled program it is a small buffer read through a
+ * view (fused, never materialised at full size). Constants have no derivative and no batch axis.
+ */
+export function iota(shape: readonly number[], dim: number, dtype: DType = "int32"): T {
+  const n = shape[dim];
+  if (n === undefined) throw new Error(`internal: iota axis ${dim} of rank ${shape.length}`);
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = castScalar(dtype, i);
+  const v = fromHost(new HostArray(data, [n], dtype)) as T;
+  return broadcastInDim(v, shape, [dim]);
+}
+
 export const zerosLike = (x: T): T => full(x.shape, 0, x.dtype);
 export const onesLike = (x: T): T => full(x.shape, 1, x.dtype);
 
