@@ -26,3 +26,6 @@ export * as nn from "./nn/index.js";
 export { treeMap } from "./transforms/tree.js";
 export { initBackend, type InitOptions } from "./runtime/init.js";
 export type { Transformed, GradFn, ValueAndGradFn, VmapFn, JacobianFn, HessianFn, VjpResult, JvpResult } from "./transforms/types.js";
+// issue 9: reductions, scans, sorting (`var` is jnp.var; the function is named variance inside)
+export { argmax, argmin, any, all, variance as var, std, norm, logsumexp, cumsum, cumprod, cummax, cummin, sort, argsort, topK } from "./ops/reduce-extra.js";
+export type { VarOptions, NormOrd, CumulativeOptions, SortOptions } from "./ops/reduce-extra.js";

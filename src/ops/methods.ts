@@ -10,6 +10,7 @@ import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
 import * as sh from "./shape.js";
 import * as la from "./linalg.js";
+import * as rx from "./reduce-extra.js";
 
 type Impl = (x: never, ...args: never[]) => unknown;
 
@@ -23,6 +24,9 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
   reshape: sh.reshape, flatten: sh.flatten, expandDims: sh.expandDims, squeeze: sh.squeeze, transpose: sh.transpose,
   broadcastTo: sh.broadcastTo, index: sh.index, slice: sh.slice, diagonal: sh.diagonal,
   matmul: la.matmul,
+  // issue 9: reductions, scans, sorting
+  argmax: rx.argmax, argmin: rx.argmin, any: rx.any, all: rx.all, var: rx.variance, std: rx.std,
+  cumsum: rx.cumsum, cumprod: rx.cumprod, sort: rx.sort, argsort: rx.argsort,
 };
 
 for (const [name, fn] of Object.entries(METHODS)) {

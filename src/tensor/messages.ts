@@ -151,3 +151,15 @@ export const mlpInputMsg = (s: Dims, inputs: unknown): string => `mlp: the input
 /** ChainCheck: `mlp: layer 0 gives 16 outputs but layer 1 takes 32 inputs`. */
 export const mlpChainMsg = (layer: number, outputs: unknown, inputs: unknown): string =>
   `mlp: layer ${layer} gives ${outputs} outputs but layer ${layer + 1} takes ${inputs} inputs`;
+
+// ---------------------------------------------------------------- reduce-extra.ts (issue 9: reductions, scans, sorting)
+
+/** TopKRankMsg: `topK: needs rank >= 1, got shape []`. */
+export const topKRankMsg = (): string => `topK: needs rank >= 1, got shape []`;
+
+/** TopKTooLargeMsg: `topK: k = 5 is larger than the last axis (size 4) of shape [3, 4]`. */
+export const topKTooLargeMsg = (s: Dims, k: unknown, n: unknown): string =>
+  `topK: k = ${k} is larger than the last axis (size ${showDim(n)}) of shape ${showShape(s)}`;
+
+/** TopKBadKMsg: `topK: k must be a non-negative integer, got -1`. */
+export const topKBadKMsg = (k: unknown): string => `topK: k must be a non-negative integer, got ${k}`;

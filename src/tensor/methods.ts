@@ -15,6 +15,7 @@ import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
 import type { Tensor } from "./tensor.js";
+import type { AxisShape, Cumulative } from "../shape/reduce-extra.js";
 import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
 
 type AnyT = Tensor<Shape, DType>;
@@ -100,6 +101,18 @@ export interface TensorMethods {
     this: X,
     b: Check<MatMul<ShapeOf<X>, B>, Tensor<B, D2>>,
   ): Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DTypeOf<X>, D2>>;
+
+  // issue 9: reductions, scans, sorting (ops/reduce-extra.ts; `var` is the free function `var`)
+  argmax<X extends AnyT, const Ax extends number | undefined = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "argmax">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "argmax">>, "int32">;
+  argmin<X extends AnyT, const Ax extends number | undefined = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "argmin">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "argmin">>, "int32">;
+  any<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "any">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "any">>, "bool">;
+  all<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "all">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "all">>, "bool">;
+  var<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "var">, Ax>, opts?: { readonly ddof?: number; readonly keepdims?: K }): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "var">>, MeanD<X>>;
+  std<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "std">, Ax>, opts?: { readonly ddof?: number; readonly keepdims?: K }): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "std">>, MeanD<X>>;
+  cumsum<X extends AnyT, const Ax extends number | undefined = undefined>(this: X, axis?: Check<Cumulative<ShapeOf<X>, Ax, "cumsum">, Ax>, opts?: { readonly reverse?: boolean }): Tensor<AsShape<Cumulative<ShapeOf<X>, Ax, "cumsum">>, CountDType<DTypeOf<X>>>;
+  cumprod<X extends AnyT, const Ax extends number | undefined = undefined>(this: X, axis?: Check<Cumulative<ShapeOf<X>, Ax, "cumprod">, Ax>, opts?: { readonly reverse?: boolean }): Tensor<AsShape<Cumulative<ShapeOf<X>, Ax, "cumprod">>, CountDType<DTypeOf<X>>>;
+  sort<X extends AnyT, const A extends number = -1>(this: X, axis?: Check<AxisShape<ShapeOf<X>, A, "sort">, A>, opts?: { readonly descending?: boolean }): Tensor<ShapeOf<X>, DTypeOf<X>>;
+  argsort<X extends AnyT, const A extends number = -1>(this: X, axis?: Check<AxisShape<ShapeOf<X>, A, "argsort">, A>, opts?: { readonly descending?: boolean }): Tensor<ShapeOf<X>, "int32">;
 }
 
 declare module "./tensor.js" {
