@@ -68,6 +68,15 @@ const samples: [rule: string, call: string][] = [
   ["ragged data, deep", "sg.tensor(data([[[1, 2], [3, 4]], [[5, 6], [7]]]))"],
   ["mlp input width", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(1), n(8))], $([8, 3]))"],
   ["mlp layer chain", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(3), n(16)), sg.nn.dense(sg.random.key(1), n(32), n(1))], $([4, 3]))"],
+  // issue 9: reductions, scans, sorting
+  ["argmax axis out of range", "sg.argmax($([3, 4]), 2)"],
+  ["var axis out of range", "$([3, 4]).var(-3)"],
+  ["cumsum axis out of range", "sg.cumsum($([3, 4]), -3)"],
+  ["sort axis out of range", "$([3, 4]).sort(2)"],
+  ["topK k too large", "sg.topK($([3, 4]), n(5))"],
+  ["topK of a scalar", "sg.topK($([]), n(1))"],
+  ["topK negative k", "sg.topK($([3, 4]), n(-1))"],
+  ["softmax axis out of range", "sg.nn.softmax($([3, 4]), 2)"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
