@@ -42,8 +42,7 @@ const noEmptyAxis = (op: string, x: T, axes: readonly number[]) => {
 function argReduce(op: "argmax" | "argmin") {
   return (x: T, axis: number | undefined, keepdims: boolean | undefined): T => {
     const x0 = tensorArg(op, x);
-    // the indices are constants for differentiation
-    let t = lax.stopGradient(x0.dtype === "bool" ? lax.convert(x0, "int32") : x0);
+    let t = x0.dtype === "bool" ? lax.convert(x0, "int32") : x0;
     let ax: number;
     if (axis === undefined || axis === null) {
       t = lax.reshape(t, [t.size]);
@@ -52,7 +51,9 @@ function argReduce(op: "argmax" | "argmin") {
       ax = normAxis(op, axis, t.shape.length, t.shape);
     }
     noEmptyAxis(op, t, [ax]);
-    const best = lax.unreduce(op === "argmax" ? lax.reduceMax(t, [ax]) : lax.reduceMin(t, [ax]), t.shape, [ax]);
+    // the indices are constants for differentiation (stop_gradient on the reduction's single-use input, so it fuses)
+    const held = lax.stopGradient(t);
+    const best = lax.unreduce(op === "argmax" ? lax.reduceMax(held, [ax]) : lax.reduceMin(held, [ax]), t.shape, [ax]);
     let hit = lax.eq(t, best);
     // NaN is the extreme for both (JAX's comparator picks NaN); max/min propagate it, so no x equals `best` then
     if (isFloat(t.dtype)) hit = lax.select(lax.ne(t, t), lax.full(t.shape, 1, "bool"), hit);

@@ -166,3 +166,17 @@ sg.nn.softmax(x, 2);
 sg.nn.logSoftmax(x, -3);
 // @ts-expect-error standardize: axis 2 is out of range for shape [3, 4] (rank 2)
 sg.nn.standardize(x, 2);
+
+// --- batch-polymorphic code: a generic dim goes through ------------------------------------------
+export function classify<B extends number>(logits: Tensor<[B, 10]>): Tensor<[B], "int32"> {
+  const p = sg.nn.logSoftmax(logits);
+  expectType<TypeEqual<typeof p, Tensor<[B, 10], "float32">>>(true);
+  const [v, i] = sg.topK(logits, 3);
+  expectType<TypeEqual<typeof v, Tensor<[B, 3]>>>(true);
+  expectType<TypeEqual<typeof i, Tensor<[B, 3], "int32">>>(true);
+  const c = sg.cumsum(logits, 1);
+  expectType<TypeEqual<typeof c, Tensor<[B, 10]>>>(true);
+  const l = sg.logsumexp(logits, -1);
+  expectType<TypeEqual<typeof l, Tensor<[B]>>>(true);
+  return sg.argmax(p, 1);
+}
