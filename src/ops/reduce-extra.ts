@@ -330,8 +330,8 @@ function sortAxis(op: string, x: T, axis: number | undefined): number {
 }
 
 /**
- * Sorts along `axis` (default -1), as jnp.sort: stable, NaN after every number (before, with
- * `descending`, which is the ascending order reversed), -0 equal to 0. The derivative follows
+ * Sorts along `axis` (default -1), as jnp.sort: stable, NaN after every number, -0 equal to 0
+ * (kept in input order); `descending` is the ascending result reversed. The derivative follows
  * the permutation (the gradient goes back to each element's original position). Runs as a host
  * step between kernels.
  */
@@ -342,7 +342,9 @@ export function sort<S extends Shape, D extends DType, const A extends number = 
 ): Tensor<S, D> {
   const t = tensorArg("sort", x);
   const ax = sortAxis("sort", t, axis as number | undefined);
-  return permute(t, argsortP(t, ax, opts?.descending ?? false), ax) as Tensor<S, D>;
+  // descending is the ascending order reversed, equal elements included (jnp.sort's lax.rev)
+  const descending = opts?.descending ?? false;
+  return permute(t, argsortP(t, ax, descending, descending ? "last" : "first"), ax) as Tensor<S, D>;
 }
 /**
  * The int32 indices that sort `axis` (default -1), as jnp.argsort: stable (equal elements keep
@@ -354,7 +356,7 @@ export function argsort<S extends Shape, D extends DType, const A extends number
   opts?: SortOptions,
 ): Tensor<S, "int32"> {
   const t = tensorArg("argsort", x);
-  return argsortP(t, sortAxis("argsort", t, axis as number | undefined), opts?.descending ?? false) as Tensor<S, "int32">;
+  return argsortP(t, sortAxis("argsort", t, axis as number | undefined), opts?.descending ?? false, "first") as Tensor<S, "int32">;
 }
 
 /**
@@ -374,7 +376,7 @@ export function topK<S extends Shape, D extends DType, const K extends number>(
   if (!Number.isInteger(kk) || kk < 0) shapeError(msg.topKBadKMsg(kk));
   const n = t.shape[r - 1]!;
   if (kk > n) shapeError(msg.topKTooLargeMsg(t.shape, kk, n));
-  const perm = argsortP(t, r - 1, true);
+  const perm = argsortP(t, r - 1, true, "first");
   const start = t.shape.map(() => 0);
   const limit = t.shape.map((d, i) => (i === r - 1 ? kk : d));
   const values = lax.slice(permute(t, perm, r - 1), start, limit);

@@ -19,6 +19,11 @@ export interface AxisParams {
 }
 export interface ArgsortParams extends AxisParams {
   readonly descending: boolean;
+  /**
+   * Order of equal elements: "first" keeps index order (jnp.argsort, also descending; top_k),
+   * "last" reverses it, which makes a descending sort the ascending one reversed (jnp.sort).
+   */
+  readonly ties: "first" | "last";
 }
 
 const checkAxis = (name: string, x: AbstractValue, axis: number) => {
@@ -50,14 +55,14 @@ export const argsortP: Prim<ArgsortParams> = {
     checkAxis("argsort", x!, axis);
     return { shape: x!.shape, dtype: "int32" };
   },
-  impl([x], { axis, descending }, out) {
+  impl([x], { axis, descending, ties }, out) {
     const o = allocate("int32", x!.size);
     const d = x!.data;
     const sign = descending ? -1 : 1;
+    const tie = ties === "first" ? 1 : -1;
     forLines(x!.shape, axis, (base, stride, n) => {
       const idx = Array.from({ length: n }, (_, i) => i);
-      // Array.prototype.sort is stable; ties fall back to the index, so descending keeps index order too
-      idx.sort((i, j) => sign * compareKeys(d[base + i * stride]!, d[base + j * stride]!) || i - j);
+      idx.sort((i, j) => sign * compareKeys(d[base + i * stride]!, d[base + j * stride]!) || tie * (i - j));
       for (let i = 0; i < n; i++) o[base + i * stride] = idx[i]!;
     });
     return new HostArray(o, out.shape, "int32");
@@ -65,7 +70,7 @@ export const argsortP: Prim<ArgsortParams> = {
   jvp: () => null,
   vjp: () => [null],
   batch: ([x], _d, p) => [apply(argsortP, [x!], { ...p, axis: p.axis + 1 }), 0],
-  showParams: (p) => `axis=${p.axis} descending=${p.descending}`,
+  showParams: (p) => `axis=${p.axis} descending=${p.descending} ties=${p.ties}`,
 };
 
 /** out[..., i, ...] = x[..., perm[..., i, ...], ...] along `axis`; perm holds a permutation of each line. */
@@ -91,7 +96,7 @@ export const permuteP: Prim<AxisParams> = {
   },
   jvp: ([, perm], [t], { axis }) => (t === null ? null : permute(t, perm!, axis)),
   // the transpose of a permutation is its inverse, which is the argsort of the permutation
-  vjp: (ct, [, perm], { axis }, _out, wanted) => [wanted[0] ? permute(ct, argsort(perm!, axis, false), axis) : null, null],
+  vjp: (ct, [, perm], { axis }, _out, wanted) => [wanted[0] ? permute(ct, argsort(perm!, axis, false, "first"), axis) : null, null],
   batch([x, perm], dims, { axis }) {
     const b = (dims[0] !== null ? x! : perm!).shape[0]!;
     const xb = dims[0] === null ? broadcastLeading(x!, b) : x!;
@@ -103,6 +108,6 @@ export const permuteP: Prim<AxisParams> = {
 
 // ---------------------------------------------------------------- internal ops
 
-/** The stable sorting permutation of each line along `axis` (NaN last; first when descending). */
-export const argsort = (x: T, axis: number, descending: boolean): T => apply(argsortP, [x], { axis, descending });
+/** The sorting permutation of each line along `axis` (NaN last; first when descending), equal elements ordered by `ties`. */
+export const argsort = (x: T, axis: number, descending: boolean, ties: ArgsortParams["ties"]): T => apply(argsortP, [x], { axis, descending, ties });
 export const permute = (x: T, perm: T, axis: number): T => apply(permuteP, [x, perm], { axis });

@@ -349,8 +349,9 @@ describe("sort / argsort / topK", () => {
         for (const descending of [false, true]) {
           const perm = mapLines(d, shape, axis, (xs) => argsortRef(xs, descending));
           expect(data(S.argsort(x, axis, { descending })), `argsort ${shape} axis ${axis} ${descending}`).toEqual(perm);
-          const sorted = mapLines(d, shape, axis, (xs) => argsortRef(xs, descending).map((i) => xs[i]!));
-          expectClose(data(S.sort(x, axis, { descending })), sorted, 0);
+          // jnp.sort's descending order is the ascending one reversed
+          const sorted = mapLines(d, shape, axis, (xs) => argsortRef(xs, false).map((i) => xs[i]!));
+          expectClose(data(S.sort(x, axis, { descending })), descending ? mapLines(sorted, shape, axis, (xs) => xs.reverse()) : sorted, 0);
         }
       }
     }
@@ -359,7 +360,12 @@ describe("sort / argsort / topK", () => {
     const x = tensor([[0, -0, -Infinity, NaN, Infinity, -1]]);
     expect(data(sg.argsort(x))).toEqual([2, 5, 0, 1, 4, 3]);
     expect(data(sg.argsort(x, -1, { descending: true }))).toEqual([3, 4, 0, 1, 5, 2]);
-    expect(data(x.sort())).toEqual([-Infinity, -1, 0, -0, Infinity, NaN]);
+    const up = data(x.sort());
+    expect(up).toEqual([-Infinity, -1, 0, -0, Infinity, NaN]);
+    expect([Object.is(up[2], 0), Object.is(up[3], -0)]).toEqual([true, true]);
+    const down = data(x.sort(-1, { descending: true }));
+    expect(down).toEqual([NaN, Infinity, -0, 0, -1, -Infinity]);
+    expect([Object.is(down[2], -0), Object.is(down[3], 0)]).toEqual([true, true]);
     expect(data(sg.sort(tensor([3, -7, 2], "int32")))).toEqual([-7, 2, 3]);
     expect(sg.sort(tensor([3, -7, 2], "int32")).dtype).toBe("int32");
     expect(data(sg.argsort(tensor([true, false, true, false])))).toEqual([1, 3, 0, 2]);
@@ -484,6 +490,10 @@ describe("gradients against central differences (float64)", () => {
     // jvp: the tangent, permuted
     const [, t] = jvp((z: T) => S.sort(z), [x], [f64([1, 2, 3, 4], [4])]);
     expectCloseT(t, [1, 3, 4, 2]);
+    // at ties, descending sort is ascending reversed (the tangents too), argsort keeps index order
+    const [, td] = jvp((z: T) => S.sort(z, 0, { descending: true }), [f64([1, 1, 0], [3])], [f64([1, 2, 3], [3])]);
+    expectCloseT(td, [2, 1, 3]);
+    expect(data(S.argsort(f64([1, 1, 0], [3]), 0, { descending: true }))).toEqual([0, 1, 2]);
   });
   it("second order through sort and cumprod (hessian-vector product)", () => {
     float64OnWasm();
