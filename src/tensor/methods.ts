@@ -15,8 +15,8 @@ import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
 import type { Tensor } from "./tensor.js";
-import type { AxisShape, Cumulative } from "../shape/reduce-extra.js";
 import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
+import type { AxisShape, Cumulative } from "../shape/reduce-extra.js";
 
 type AnyT = Tensor<Shape, DType>;
 // Result types are written out in each signature (not through an alias) so that hovers show the
