@@ -546,6 +546,22 @@ describe("vmap against stacked slices, jit against eager", () => {
       expect(j.traceCount).toBe(1);
     });
   }
+  it("vmap of sort's vjp over cotangents (a batched tangent, an unbatched permutation)", () => {
+    const x = f32([0.3, -1, 2, 0.5], [4]);
+    const cts = f32([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]);
+    const pull = (ct: T) => S.vjp((z: T) => S.sort(z), x)[1](ct)[0];
+    const got = vmap(pull)(cts);
+    expectClose(flat(got), [...flat(pull(take(cts, 0, 0))), ...flat(pull(take(cts, 1, 0)))], 0);
+    // sort order of x is [1, 0, 3, 2]: the cotangent of output i goes to input perm[i]
+    expectClose(flat(got), [2, 1, 4, 3, 6, 5, 8, 7], 0);
+  });
+  it("long float32 scans (many steps) against a float64 loop", () => {
+    const n = 1000;
+    const d = Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i) * 0.5));
+    const got = data(S.cumsum(f32(d, [2, 500]), 1, { reverse: true }));
+    expectClose(got, mapLines(d, [2, 500], 1, (xs) => scanRef(xs, (a, b) => a + b, true)), 1e-5);
+    expectClose(data(S.cummax(f32(d, [n]))), scanRef(d, maxN, false), 0);
+  });
   it("jit of a gradient through sort, topK and cumsum", () => {
     float64OnWasm();
     const f = (z: T) => S.sum(S.mul(S.cumsum(S.sort(z, 1), 1), S.topK(z, 4)[0]));
