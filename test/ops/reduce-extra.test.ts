@@ -3,7 +3,7 @@
 // vmap against stacked slices, and jit against eager.
 import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
-import { tensor, type Tensor } from "../../src/index.js";
+import { tensor } from "../../src/index.js";
 import { close, rng, sizeOf, strides } from "./ref.js";
 import { float64OnWasm } from "../harness/backend.js";
 import { expectClose as expectCloseT, f64, fdJacobian, flat, grad, jit, jvp, scalarize, stackAt, take, vmap, type T } from "../transforms/helpers.js";
