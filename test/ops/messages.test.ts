@@ -68,6 +68,13 @@ const samples: [rule: string, call: string][] = [
   ["ragged data, deep", "sg.tensor(data([[[1, 2], [3, 4]], [[5, 6], [7]]]))"],
   ["mlp input width", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(1), n(8))], $([8, 3]))"],
   ["mlp layer chain", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(3), n(16)), sg.nn.dense(sg.random.key(1), n(32), n(1))], $([4, 3]))"],
+  // einsum (issue 9)
+  ["einsum dims differ", "sg.einsum('ij,jk->ik', $([2, 3]), $([4, 5]))"],
+  ["einsum dims differ, third operand", "sg.einsum('ij,jk,kl->il', $([2, 3]), $([3, 4]), $([5, 6]))"],
+  ["einsum diagonal dims differ", "sg.einsum('ii->i', $([2, 3]))"],
+  ["einsum rank", "sg.einsum('ij,ijk->', $([2, 3]), $([3, 4]))"],
+  ["einsum rank with ellipsis", "sg.einsum('...ij->...', $([3]))"],
+  ["einsum ellipsis broadcast", "sg.einsum('...i,...i->...', $([7, 2, 4]), $([5, 3, 4]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
