@@ -7,7 +7,7 @@
  */
 import type { DType, Promote } from "../ir/dtype.js";
 import { promote } from "../ir/dtype.js";
-import type { AsShape, Check, Shape } from "../shape/core.js";
+import type { AsShape, Check } from "../shape/core.js";
 import type { Einsum } from "../shape/einsum.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
@@ -16,10 +16,11 @@ import { broadcastShapes, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
 
 type ShapesOf<Ts extends readonly AnyTensor[]> = { [K in keyof Ts]: Ts[K] extends Tensor<infer S, DType> ? S : never };
-type PromoteAll<Ts extends readonly AnyTensor[], Acc extends DType = never> = Ts extends readonly [Tensor<Shape, infer D>, ...infer R extends readonly AnyTensor[]]
+// (`infer` for the shapes, so that a generic dim does not defer the match)
+type PromoteAll<Ts extends readonly AnyTensor[], Acc extends DType = never> = Ts extends readonly [Tensor<infer _S, infer D>, ...infer R extends readonly AnyTensor[]]
   ? PromoteAll<R, [Acc] extends [never] ? D : Promote<Acc, D>>
   : [Acc] extends [never]
-    ? Ts[number] extends Tensor<Shape, infer D>
+    ? Ts[number] extends Tensor<infer _S, infer D>
       ? D
       : never
     : Acc;
@@ -32,7 +33,7 @@ type PromoteAll<Ts extends readonly AnyTensor[], Acc extends DType = never> = Ts
  * for batch dims, broadcast between operands as NumPy does; as in JAX, "..." dims left out of an
  * explicit output are summed. Without "->" the output is "..." (if any input has it) and then the
  * letters that occur exactly once, sorted (A-Z before a-z), as NumPy. Operands are promoted to a
- * common dtype. The result shape is exact at compile time; a mistake (operand count, a letter of
+ * common dtype; for bool operands the result is bool, true where some product is (as JAX). The result shape is exact at compile time; a mistake (operand count, a letter of
  * two sizes, a rank that the subscripts do not match, an output letter in no input) is a
  * compile-time error at the subscripts, and a run-time error with the same text for dims typed
  * `number`. Lowered to one dot_general per pair of operands (a greedy order for three or more),
@@ -124,7 +125,9 @@ function einsumImpl(sub: string, operands: readonly AnyTensor[]): AnyTensor {
   });
   const ell = ells.reduce<number[]>((acc, { e, k }) => broadcastShapes("einsum", acc, e, () => msg.einsumEllipsisMsg(e, k, acc)), []);
 
-  const dtype = operands.map((x) => x.dtype).reduce(promote);
+  const common = operands.map((x) => x.dtype).reduce(promote);
+  // bool (as JAX: "or" of "and"s) is counted in int32 and compared with 0 at the end
+  const dtype = common === "bool" ? "int32" : common;
   const ops: Op[] = terms.map((term, k) => {
     let t = lax.convert(operands[k]!, dtype);
     const post = term.post ?? [];
@@ -150,7 +153,8 @@ function einsumImpl(sub: string, operands: readonly AnyTensor[]): AnyTensor {
     live.splice(i, 1, contract(x, y, needed));
   }
   const last = sumUnneeded(live[0]!, (l) => outLabels.includes(l));
-  return lax.transpose(last.t, outLabels.map((l) => last.labels.indexOf(l)));
+  const r = lax.transpose(last.t, outLabels.map((l) => last.labels.indexOf(l)));
+  return common === "bool" ? lax.ne(r, lax.full(r.shape, 0, dtype)) : r;
 }
 
 /** Takes the diagonal of every letter that an operand repeats ("ii" -> "i"). */

@@ -93,8 +93,12 @@ type AllLetters<T extends Term> = T["post"] extends string[] ? [...T["pre"], ...
 
 // ---------------------------------------------------------------- binding letters to dims
 
+// (Patterns match dims with `unknown` or `infer`, never `Dim`: a generic dim `B extends number`
+// then resolves instead of deferring the whole conditional.)
+
 /** The binding of letter L in the map M (a union of [letter, dim, operand]), or never. */
-type Lookup<M, L> = M extends [L, Dim, number] ? M : never;
+type Lookup<M, L> = M extends [L, unknown, unknown] ? M : never;
+type Unbind<M, L> = M extends [L, unknown, unknown] ? never : M;
 
 type Same<X, Y> = { a: X; b: Y } extends { a: Y; b: X } ? true : false;
 
@@ -105,12 +109,12 @@ type Same<X, Y> = { a: X; b: Y } extends { a: Y; b: X } ? true : false;
 type Bind<M, L extends string, D extends Dim, K extends number> = [Lookup<M, L>] extends [never]
   ? M | [L, D, K]
   : Lookup<M, L> extends [L, infer D0 extends Dim, infer K0 extends number]
-    ? number extends D
+    ? Same<D0, D> extends true
       ? M
-      : number extends D0
-        ? Exclude<M, [L, Dim, number]> | [L, D, K]
-        : Same<D0, D> extends true
-          ? M
+      : number extends D
+        ? M
+        : number extends D0
+          ? Unbind<M, L> | [L, D, K]
           : D0 extends D
             ? M
             : ShapeError<
@@ -179,7 +183,7 @@ type BindAll<Ts extends Term[], Ss extends readonly Shape[], M = never, Ells ext
   ? Ss extends readonly [infer S extends Shape, ...infer SR extends readonly Shape[]]
     ? BindOperand<T, S, Ks["length"], M> extends infer B
       ? B extends { m: infer M2; ell: infer E }
-        ? BindAll<TR, SR, M2, E extends Shape ? [...Ells, [E, Ks["length"]]] : Ells, [...Ks, 0]>
+        ? BindAll<TR, SR, M2, E extends readonly [...infer ES extends Shape] ? [...Ells, [ES, Ks["length"]]] : Ells, [...Ks, 0]>
         : B
       : never
     : never

@@ -125,6 +125,15 @@ describe("einsum values against plain loops", () => {
     expect(mixed.dtype).toBe("float32");
   });
 
+  it("bool: true where some product of the operands is true (JAX's or-of-ands)", () => {
+    const a = sg.tensor([[true, true, false], [false, false, false]]);
+    const b = sg.tensor([[true, false], [true, false], [true, true]]);
+    const r = sg.einsum("ij,jk->ik", a, b);
+    expect(r.dtype).toBe("bool");
+    expect(Array.from(r.dataSync())).toEqual([1, 0, 0, 0]);
+    expect(Array.from(sg.einsum("ij->j", a).dataSync())).toEqual([1, 1, 0]);
+  });
+
   it("typed at the call: the result is Tensor<[2, 3, 5]>", () => {
     const r: Tensor<[2, 3, 5]> = sg.einsum("bij,bjk->bik", sg.ones([2, 3, 4]), sg.ones([2, 4, 5]));
     expect(Array.from(r.dataSync())).toEqual(new Array(30).fill(4));

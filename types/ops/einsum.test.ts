@@ -90,6 +90,27 @@ declare const s: string;
 const str = einsum(s, a, b);
 expectType<TypeEqual<typeof str, Tensor<number[]>>>(true);
 
+// --- generic dims (batch-polymorphic code), AnyTensor, bool, a spread list --------------------
+export function project<B extends number>(x: Tensor<[B, 3]>, w: Tensor<[3, 4]>): Tensor<[B, 4]> {
+  const y = einsum("bi,ij->bj", x, w);
+  expectType<TypeEqual<typeof y, Tensor<[B, 4]>>>(true);
+  return y;
+}
+export function scores<B extends number, T extends number>(q: Tensor<[B, T, 8]>, k: Tensor<[B, T, 8]>) {
+  const y = einsum("bti,bsi->bts", q, k);
+  expectType<TypeEqual<typeof y, Tensor<[B, T, T]>>>(true);
+  return y;
+}
+declare const anyT: sg.AnyTensor;
+const ra = einsum("ij,jk->ik", anyT, anyT);
+expectType<TypeEqual<typeof ra, Tensor<[number, number], sg.DType>>>(true);
+declare const bo: Tensor<[2, 3], "bool">;
+const rb = einsum("ij->ji", bo);
+expectType<TypeEqual<typeof rb, Tensor<[3, 2], "bool">>>(true);
+declare const list: Tensor<[2, 2]>[];
+const rl = einsum("ij,jk->ik", ...list);
+expectType<TypeEqual<typeof rl, Tensor<number[]>>>(true);
+
 // --- the shape function alone ------------------------------------------------------------------
 expectType<TypeEqual<Einsum<"abcdefgh,hgfedcba->", [[1, 2, 3, 4, 5, 6, 7, 8], [8, 7, 6, 5, 4, 3, 2, 1]]>, []>>(true);
 expectType<TypeEqual<Einsum<"abcdefghijkl->lkjihgfedcba", [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]>, [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]>>(true);
