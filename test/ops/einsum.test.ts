@@ -3,11 +3,12 @@
 // the lowering (one dot_general, no 4-d intermediate for a matrix product) and the run-time
 // messages (the same texts as the compile-time errors in types/ops/einsum.test.ts).
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import * as sg from "../../src/index.js";
 import { ShapeMismatchError, type Tensor } from "../../src/index.js";
 import { close, randRef, sizeOf, type Ref } from "./ref.js";
 import { float64OnWasm } from "../harness/backend.js";
-import { grad, jit, vmap, makeGraph, fdJacobian, scalarize, randT, rng, flat, type T } from "../transforms/helpers.js";
+import { grad, jacfwd, jit, vmap, makeGraph, fdJacobian, scalarize, randT, rng, flat, type T } from "../transforms/helpers.js";
 
 // loosely typed: the subscripts and shapes here are data, the compile-time suite checks the types
 const einsum = sg.einsum as unknown as (sub: string, ...xs: T[]) => T;
@@ -103,6 +104,32 @@ describe("einsum values against plain loops", () => {
     });
   });
 
+  it("random subscripts: 1 to 4 operands, repeated letters, any output (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const r = rng(seed);
+        const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+        const pool = "abcdeA";
+        const sizes = new Map([...pool].map((l) => [l, int(1, 3)]));
+        const terms = Array.from({ length: int(1, 4) }, () => Array.from({ length: int(0, 3) }, () => pool[int(0, pool.length - 1)]!).join(""));
+        const used = [...new Set(terms.join(""))];
+        const explicit = r() < 0.7;
+        const out = explicit
+          ? used.filter(() => r() < 0.5).sort(() => r() - 0.5).join("")
+          : used.filter((l) => terms.join("").split(l).length === 2).sort().join("");
+        const sub = `${terms.join(",")}${explicit ? `->${out}` : ""}`;
+        const refs = terms.map((t, k) => randRef([...t].map((l) => sizes.get(l)!), seed + k));
+        const r32 = refs.map((x) => ({ shape: x.shape, data: x.data.map(Math.fround) }));
+        const got = einsum(sub, ...refs.map((x) => asTensor(x, "float32")));
+        const want = refEinsum(`${terms.join(",")}->${out}`, r32);
+        expect([...got.shape], sub).toEqual(want.shape);
+        const err = close(got.dataSync() as Float32Array, want.data, 1e-5);
+        expect(err, `${sub} ${err}`).toBeNull();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("float64: accumulates exactly enough", () => {
     float64OnWasm();
     const a = randRef([2, 3, 4], 1);
@@ -192,6 +219,8 @@ describe("einsum derivatives, vmap and jit", () => {
         const want = fdJacobian(g, args, i);
         expect(close(flat(grads[i]!), flat(want), 1e-6)).toBeNull();
       });
+      // forward mode too: the Jacobian of the first operand
+      expect(close(flat(jacfwd(f, { argnums: 0 })(...args) as T), flat(fdJacobian(f, args, 0)), 1e-6)).toBeNull();
     });
   });
 
