@@ -27,17 +27,19 @@ type PromoteAll<Ts extends readonly AnyTensor[], Acc extends DType = never> = Ts
 
 /**
  * Einstein summation, as `jnp.einsum`: `einsum("bij,bjk->bik", a, b)` is a batched matmul.
- * Letters (a-z, A-Z) name axes; a letter shared by operands must have the same size in each
- * (unlike NumPy, a size-1 letter is not broadcast); a letter repeated in one operand takes the
- * diagonal ("ii->i"; "ii->" is the trace); a letter absent from the output is summed. "..." stands
- * for batch dims, broadcast between operands as NumPy does; as in JAX, "..." dims left out of an
- * explicit output are summed. Without "->" the output is "..." (if any input has it) and then the
- * letters that occur exactly once, sorted (A-Z before a-z), as NumPy. Operands are promoted to a
- * common dtype; for bool operands the result is bool, true where some product is (as JAX). The result shape is exact at compile time; a mistake (operand count, a letter of
- * two sizes, a rank that the subscripts do not match, an output letter in no input) is a
- * compile-time error at the subscripts, and a run-time error with the same text for dims typed
- * `number`. Lowered to one dot_general per pair of operands (a greedy order for three or more),
- * so a matrix product never materialises a [B, I, J, K] intermediate.
+ * Letters (a-z, A-Z) name axes; a letter repeated in one operand takes the diagonal ("ii->i";
+ * "ii->" is the trace); a letter absent from the output is summed. A letter shared by operands
+ * must have the same size in each: NumPy and JAX would broadcast a size-1 letter, here it is an
+ * error. "..." stands for batch dims, broadcast between operands as in NumPy; as in JAX, "..."
+ * dims left out of an explicit output are summed. Without "->" the output is "..." (if any input
+ * has one) and then the letters that occur exactly once, sorted (A-Z before a-z), as NumPy.
+ * Operands are promoted to a common dtype; bool operands give bool, true where some product is
+ * (as JAX). The result shape is exact at compile time; a mistake (the operand count, a letter of
+ * two sizes, a rank the subscripts do not match, an output letter in no input or twice, a
+ * character that is no letter) is a compile-time error at the subscripts, and a run-time error
+ * with the same text where dims are typed `number`. Lowered to one dot_general per pair of
+ * operands (pairs chosen greedily, smallest result first, for three or more), so a matrix product
+ * never materialises a [B, I, J, K] intermediate.
  */
 export function einsum<const Sub extends string, const Ops extends readonly AnyTensor[]>(
   subscripts: Check<Einsum<Sub, ShapesOf<Ops>>, Sub>,
@@ -131,9 +133,9 @@ function einsumImpl(sub: string, operands: readonly AnyTensor[]): AnyTensor {
   const ops: Op[] = terms.map((term, k) => {
     let t = lax.convert(operands[k]!, dtype);
     const post = term.post ?? [];
-    const ne = t.shape.length - term.pre.length - post.length;
+    const nEll = t.shape.length - term.pre.length - post.length;
     // the operand's "..." dims, aligned right; a 1 that broadcasts is dropped (the letter-free axis is constant)
-    const eAxes = Array.from({ length: ne }, (_, p) => ({ label: ELL + ell.length - ne + p, axis: term.pre.length + p }));
+    const eAxes = Array.from({ length: nEll }, (_, p) => ({ label: ELL + ell.length - nEll + p, axis: term.pre.length + p }));
     const drop = eAxes.filter(({ label, axis }) => t.shape[axis] === 1 && ell[label - ELL] !== 1).map(({ axis }) => axis);
     const kept = eAxes.filter(({ axis }) => !drop.includes(axis)).map(({ label }) => label);
     if (drop.length) t = lax.reshape(t, t.shape.filter((_, i) => !drop.includes(i)));
