@@ -33,6 +33,7 @@ type PromoteAll<Ts extends readonly AnyTensor[], Acc extends DType = never> = Ts
  * error. "..." stands for batch dims, broadcast between operands as in NumPy; as in JAX, "..."
  * dims left out of an explicit output are summed. Without "->" the output is "..." (if any input
  * has one) and then the letters that occur exactly once, sorted (A-Z before a-z), as NumPy.
+ * Spaces are ignored.
  * Operands are promoted to a common dtype; bool operands give bool, true where some product is
  * (as JAX). The result shape is exact at compile time; a mistake (the operand count, a letter of
  * two sizes, a rank the subscripts do not match, an output letter in no input or twice, a
@@ -71,12 +72,12 @@ function parseTerm(t: string, sub: string): Term {
 const lettersOf = (t: Term) => [...t.pre, ...(t.post ?? [])];
 
 function parse(sub: string, n: number): { terms: Term[]; out: Term } {
-  const arrow = sub.indexOf("->");
-  const inText = arrow < 0 ? sub : sub.slice(0, arrow);
-  const terms = inText.split(",").map((t) => parseTerm(t, sub));
+  const s = sub.replaceAll(" ", "");
+  const arrow = s.indexOf("->");
+  const terms = (arrow < 0 ? s : s.slice(0, arrow)).split(",").map((t) => parseTerm(t, sub));
   const used = terms.flatMap(lettersOf);
   let out: Term;
-  if (arrow >= 0) out = parseTerm(sub.slice(arrow + 2), sub);
+  if (arrow >= 0) out = parseTerm(s.slice(arrow + 2), sub);
   else {
     // NumPy's implicit output: the letters that occur once, sorted by char code (A-Z, then a-z)
     const once = [...new Set(used)].filter((l) => used.indexOf(l) === used.lastIndexOf(l)).sort();

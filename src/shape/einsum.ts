@@ -224,13 +224,17 @@ type Shaped<Sub extends string, In extends string, Ts extends Term[], O extends 
       : never
     : ShapeError<`einsum: '${Sub}' names ${Plural<Ts["length"], "operand">}, got ${Shapes["length"]}`>;
 
+/** Spaces are ignored, as NumPy and JAX ignore them. */
+type NoSpaces<S extends string> = S extends `${infer A} ${infer B}` ? NoSpaces<`${A}${B}`> : S;
+
 /**
  * The result shape of `einsum(Sub, ...operands)` with operand shapes Shapes (NumPy / JAX einsum):
  * letters name axes; a letter repeated in one operand takes its diagonal; a letter absent from
- * the output is summed; "..." stands for leading batch dims, broadcast between operands. Without
- * "->" the output is "..." (if any input has one) then the letters that occur once, sorted (A-Z
- * before a-z). A `string` subscript or operand list of unknown length gives `number[]`; an
- * operand of unknown rank gives its letters dynamic dims. Errors, in the order they are checked:
+ * the output is summed; "..." stands for batch dims, broadcast between operands. Without "->"
+ * the output is "..." (if any input has one) then the letters that occur once, sorted (A-Z before
+ * a-z). Spaces are ignored. A `string` subscript or an operand list of unknown length gives
+ * `number[]`; an operand of unknown rank gives its letters dynamic dims. Errors, in the order they
+ * are checked:
  * `einsum: invalid character '1' in subscripts 'i1,jk'`,
  * `einsum: output index i appears more than once in 'ii'`,
  * `einsum: output index z appears in no input`,
@@ -243,7 +247,7 @@ export type Einsum<Sub extends string, Shapes extends readonly Shape[]> = string
   ? number[]
   : number extends Shapes["length"]
     ? number[]
-    : (Sub extends `${infer In}->${infer Out}` ? [In, Out] : [Sub, false]) extends [infer In extends string, infer Out extends string | false]
+    : (NoSpaces<Sub> extends `${infer In}->${infer Out}` ? [In, Out] : [NoSpaces<Sub>, false]) extends [infer In extends string, infer Out extends string | false]
       ? ParseTerms<In> extends infer Ts
         ? Ts extends Term[]
           ? (Out extends string ? ParseTerm<Out> : ImplicitOut<In, Ts>) extends infer O

@@ -44,6 +44,10 @@ const upper = einsum("iJ,Jk->ki", a, b);
 expectType<TypeEqual<typeof upper, Tensor<[4, 2]>>>(true);
 const scalarOp = einsum(",ij->ij", sg.zeros([]), a);
 expectType<TypeEqual<typeof scalarOp, Tensor<[2, 3]>>>(true);
+const spaced = einsum(" ij , jk -> ik ", a, b);
+expectType<TypeEqual<typeof spaced, Tensor<[2, 4]>>>(true);
+const ellNone = einsum("ij->...ji", a);
+expectType<TypeEqual<typeof ellNone, Tensor<[3, 2]>>>(true);
 
 // --- implicit output: the letters that occur once, sorted (A-Z before a-z) ---------------------
 const imm = einsum("ij,jk", a, b);
