@@ -176,6 +176,12 @@ describe("einsum lowering", () => {
     expect(ops(g)).toEqual(["dot_general"]);
     expect(g.eqns.every((e) => e.out.aval.shape.length <= 3)).toBe(true);
   });
+  it("its gradient is dot_generals too: no 4-d intermediate", () => {
+    const loss = (a: T, b: T) => sg.sum(einsum("bij,bjk->bik", a, b) as never) as unknown as T;
+    const g = makeGraph(grad(loss, { argnums: [0, 1] }))(sg.zeros([2, 3, 4]), sg.zeros([2, 4, 5]));
+    expect(ops(g).filter((o) => o === "dot_general")).toHaveLength(3);
+    expect(g.eqns.every((e) => e.out.aval.shape.length <= 3)).toBe(true);
+  });
   it("a matrix product whose output is transposed: dot_general then transpose", () => {
     const g = makeGraph((a: T, b: T) => einsum("ij,jk->ki", a, b))(sg.zeros([3, 4]), sg.zeros([4, 5]));
     expect(ops(g)).toEqual(["dot_general", "transpose"]);
