@@ -29,3 +29,6 @@ export type { Transformed, GradFn, ValueAndGradFn, VmapFn, JacobianFn, HessianFn
 // issue 9: reductions, scans, sorting (`var` is jnp.var; the function is named variance inside)
 export { argmax, argmin, any, all, variance as var, std, norm, logsumexp, cumsum, cumprod, cummax, cummin, sort, argsort, topK } from "./ops/reduce-extra.js";
 export type { VarOptions, NormOrd, CumulativeOptions, SortOptions } from "./ops/reduce-extra.js";
+
+// einsum (issue 9)
+export { einsum } from "./ops/einsum.js";

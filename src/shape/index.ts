@@ -12,6 +12,7 @@
  * indexing   Index, Slice
  * concat     Concat, Stack
  * diagonal   Diagonal, Trace
+ * einsum     Einsum
  */
 export type * from "./core.js";
 export type * from "./arith.js";
@@ -25,3 +26,4 @@ export type * from "./indexing.js";
 export type * from "./concat.js";
 export type * from "./diagonal.js";
 export type * from "./reduce-extra.js";
+export type * from "./einsum.js";

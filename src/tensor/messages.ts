@@ -163,3 +163,32 @@ export const topKTooLargeMsg = (s: Dims, k: unknown, n: unknown): string =>
 
 /** TopKBadKMsg: `topK: k must be a non-negative integer, got -1`. */
 export const topKBadKMsg = (k: unknown): string => `topK: k must be a non-negative integer, got ${k}`;
+// ---------------------------------------------------------------- einsum.ts (Einsum)
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+
+/** A character that is no letter: `einsum: invalid character '1' in subscripts 'i1,jk'`. */
+export const einsumCharMsg = (c: string, sub: string): string => `einsum: invalid character '${c}' in subscripts '${sub}'`;
+
+/** CheckOut, a repeat: `einsum: output index i appears more than once in 'ii'`. */
+export const einsumOutRepeatMsg = (l: string, out: string): string => `einsum: output index ${l} appears more than once in '${out}'`;
+
+/** CheckOut, unknown: `einsum: output index z appears in no input`. */
+export const einsumOutUnknownMsg = (l: string): string => `einsum: output index ${l} appears in no input`;
+
+/** Operand count: `einsum: 'ij,jk->ik' names 2 operands, got 3`. */
+export const einsumCountMsg = (sub: string, named: number, got: number): string => `einsum: '${sub}' names ${plural(named, "operand")}, got ${got}`;
+
+/** BindOperand, the rank: `einsum: operand 1 has rank 2 but subscripts 'ijk' name 3 axes` (`name at least` with "..."). */
+export const einsumRankMsg = (k: number, rank: number, term: string, n: number, ellipsis: boolean): string =>
+  `einsum: operand ${k} has rank ${rank} but subscripts '${term}' name ${ellipsis ? "at least " : ""}${n} ${n === 1 ? "axis" : "axes"}`;
+
+/** Bind: `einsum: index j is 3 in operand 0 and 4 in operand 1` (one operand: `index i is 3 and 4 in operand 0`). */
+export const einsumDimMsg = (l: string, d0: unknown, k0: number, d: unknown, k: number): string =>
+  k0 === k
+    ? `einsum: index ${l} is ${showDim(d0)} and ${showDim(d)} in operand ${k}`
+    : `einsum: index ${l} is ${showDim(d0)} in operand ${k0} and ${showDim(d)} in operand ${k}`;
+
+/** BroadcastEllipses: `einsum: ellipsis dims [3] of operand 1 do not broadcast with [2]`. */
+export const einsumEllipsisMsg = (e: Dims, k: number, acc: Dims): string =>
+  `einsum: ellipsis dims ${showShape(e)} of operand ${k} do not broadcast with ${showShape(acc)}`;

@@ -77,6 +77,13 @@ const samples: [rule: string, call: string][] = [
   ["topK of a scalar", "sg.topK($([]), n(1))"],
   ["topK negative k", "sg.topK($([3, 4]), n(-1))"],
   ["softmax axis out of range", "sg.nn.softmax($([3, 4]), 2)"],
+  // einsum (issue 9)
+  ["einsum dims differ", "sg.einsum('ij,jk->ik', $([2, 3]), $([4, 5]))"],
+  ["einsum dims differ, third operand", "sg.einsum('ij,jk,kl->il', $([2, 3]), $([3, 4]), $([5, 6]))"],
+  ["einsum diagonal dims differ", "sg.einsum('ii->i', $([2, 3]))"],
+  ["einsum rank", "sg.einsum('ij,ijk->', $([2, 3]), $([3, 4]))"],
+  ["einsum rank with ellipsis", "sg.einsum('...ij->...', $([3]))"],
+  ["einsum ellipsis broadcast", "sg.einsum('...i,...i->...', $([7, 2, 4]), $([5, 3, 4]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
