@@ -24,3 +24,4 @@ export type * from "./transpose.js";
 export type * from "./indexing.js";
 export type * from "./concat.js";
 export type * from "./diagonal.js";
+export type * from "./random.js";

@@ -151,3 +151,9 @@ export const mlpInputMsg = (s: Dims, inputs: unknown): string => `mlp: the input
 /** ChainCheck: `mlp: layer 0 gives 16 outputs but layer 1 takes 32 inputs`. */
 export const mlpChainMsg = (layer: number, outputs: unknown, inputs: unknown): string =>
   `mlp: layer ${layer} gives ${outputs} outputs but layer ${layer + 1} takes ${inputs} inputs`;
+
+// ---------------------------------------------------------------- random.ts (keys)
+
+/** KeyError: `random.normal: expected a key (a uint32 tensor of shape [2], from random.key), got float32 [3]`. */
+export const keyMsg = (op: string, got: { dtype: string; shape: Dims } | null): string =>
+  `${op}: expected a key (a uint32 tensor of shape [2], from random.key), got ${got ? `${got.dtype} ${showShape(got.shape)}` : "a non-tensor value"}`;

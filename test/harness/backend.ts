@@ -52,6 +52,8 @@ export const state = {
   fileFloat64: false,
   /** int32RangeOnWasm() in the test */
   int32Range: false,
+  /** uint32OnWasm() in the test */
+  uint32: false,
   fallbacks: [] as Fallback[],
 };
 
@@ -69,6 +71,18 @@ export const INT32_RANGE_REASON = /an int32 value could pass 2\^24/;
 export function int32RangeOnWasm(): void {
   if (!state.inTest) throw new Error("int32RangeOnWasm() belongs in a test");
   state.int32Range = true;
+}
+
+/** The reason gpu.js gives for a graph with uint32 values (random keys and bits), by design. */
+export const UINT32_REASON = /^gpu\.js computes in float32, which cannot hold uint32 values \(random keys and bits\); such graphs run on the wasm backend$/;
+
+/**
+ * In a test: it computes with uint32 values (random keys, Threefry bits), which gpu.js cannot hold
+ * in float32, so those graphs run on the wasm backend (allowed for that reason only).
+ */
+export function uint32OnWasm(): void {
+  if (!state.inTest) throw new Error("uint32OnWasm() belongs in a test");
+  state.uint32 = true;
 }
 
 export function float64OnWasm(): void {
