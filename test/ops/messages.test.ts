@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sg from "../../src/index.js";
 import { setBackend, ShapeMismatchError } from "../../src/index.js";
+import { uint32OnWasm } from "../harness/backend.js";
 
 
 const samples: [rule: string, call: string][] = [
@@ -145,6 +146,8 @@ describe("one message per shape rule: the run-time check says what the compiler 
 
   samples.forEach(([rule, call], i) => {
     it(`${rule}: ${call}`, () => {
+      // random draws (an initialiser's) compute with uint32 words, which gpu.js runs on wasm
+      if (call.includes("sg.random.")) uint32OnWasm();
       const expected = compiled.static.perSample[i]!;
       // statically the call is a compile-time error with one ShapeError message ...
       expect(expected.length, `no compile-time error for ${call}`).toBeGreaterThan(0);
