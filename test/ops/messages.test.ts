@@ -69,6 +69,9 @@ const samples: [rule: string, call: string][] = [
   ["ragged data, deep", "sg.tensor(data([[[1, 2], [3, 4]], [[5, 6], [7]]]))"],
   ["mlp input width", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(1), n(8))], $([8, 3]))"],
   ["mlp layer chain", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(3), n(16)), sg.nn.dense(sg.random.key(1), n(32), n(1))], $([4, 3]))"],
+  // random (keys)
+  ["random key shape", 'sg.random.normal(sg.astype($([3]), "uint32"), [2])'],
+  ["random key shape, a batch of keys", 'sg.random.split(sg.astype($([4, 2]), "uint32"))'],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
