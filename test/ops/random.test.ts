@@ -3,10 +3,12 @@
 // are checked against a Threefry written here from the paper's description (with the Random123
 // known-answer vectors that JAX's own tests use), JAX's documented outputs, and statistics.
 import { beforeEach, describe, expect, it } from "vitest";
-import { add, astype, concatenate, equal, grad, jit, notEqual, reshape, slice, stack, sub, sum, tensor, vmap, where, mul, sin, random, type Tensor } from "../../src/index.js";
+import { add, astype, concatenate, equal, grad, jit, makeGraph, notEqual, reshape, slice, stack, sub, sum, tensor, vmap, where, mul, sin, random, type Tensor } from "../../src/index.js";
 import type { PRNGKey } from "../../src/index.js";
 import { bitAnd, bitOr, bitXor, shiftLeft, shiftRight } from "../../src/prims/bitwise.js";
 import * as lax from "../../src/prims/lax.js";
+import { optimize } from "../../src/compile/passes.js";
+import { fuse } from "../../src/compile/fusion.js";
 import type { AnyTensor } from "../../src/tensor/tensor.js";
 import { float64OnWasm, uint32OnWasm } from "../harness/backend.js";
 
@@ -213,6 +215,15 @@ describe("draws in transformations", () => {
       bitsEqual(jit(vmap(f))(batch as never) as AnyTensor, got);
     });
   }
+
+  it("a draw compiles to one fused kernel (Threefry over iota counters), not a constant", () => {
+    const kinds = (f: (k: PRNGKey) => AnyTensor) => fuse(optimize(makeGraph(f)(k1))).kernels.map((k) => (k.kind === "opaque" ? `opaque:${k.name}` : k.kind));
+    expect(kinds((k) => random.normal(k, [64, 64]))).toEqual(["elementwise"]);
+    expect(kinds((k) => random.bernoulli(k, 0.5, [1000]))).toEqual(["elementwise"]);
+    // the graph holds no constant of the draw's size: counters are iotas of each axis's length
+    const g = optimize(makeGraph((k: PRNGKey) => random.uniform(k, [300, 200]))(k1));
+    expect(Math.max(...g.consts.map((c) => c.v.aval.shape.reduce((p, d) => p * d, 1)))).toBeLessThanOrEqual(300);
+  });
 
   it("keys are ordinary pytree leaves and grad gives them no gradient", () => {
     float64OnWasm();
