@@ -77,9 +77,6 @@ export type Promote<A extends DType, B extends DType> = A extends B
 
 // ---------------------------------------------------------------- uint32 (random keys and bits)
 
-/** Integer dtypes (no derivative: grad gives them no cotangent). */
-export const isInteger = (d: DType): boolean => d === "int32" || d === "uint32";
-
 /**
  * A number as a uint32, as XLA converts a float: truncated toward zero and saturated to
  * [0, 2^32 - 1], NaN to 0. (Integers converted from int32 wrap instead: convert_element_type.)
