@@ -26,7 +26,7 @@ import type { TreeFn } from "../transforms/trace-tree.js";
 import { Tensor, type AnyTensor } from "./tensor.js";
 import { fromHost } from "./create.js";
 import { checkShapeArg, normAxis, shapeError } from "./checks.js";
-import { keyMsg } from "./messages.js";
+import { keyMsg, showShape } from "./messages.js";
 
 type T = AnyTensor;
 
@@ -180,7 +180,7 @@ const bcast = (x: T, shape: readonly number[]): T => lax.broadcastInDim(x, shape
 function checkBroadcastsTo(op: string, from: readonly number[], to: readonly number[]): void {
   const off = to.length - from.length;
   if (off < 0 || from.some((d, i) => d !== 1 && d !== to[i + off])) {
-    shapeError(`random.${op}: shape ${JSON.stringify(to)} is not a broadcast of ${JSON.stringify(from)}`);
+    shapeError(`random.${op}: shape ${showShape(to)} is not a broadcast of ${showShape(from)}`);
   }
 }
 
@@ -424,7 +424,7 @@ const permutationStaged = staged("permutation", (k: T, x: T | number, axis: numb
  * A random permutation: of arange(n) (int32) for a number, or of `x` along `axis` (default 0),
  * JAX's values (a stable sort by random bits; one round below 1626 elements, more above).
  */
-export function permutation<K>(key: KeyArg<K, "random.permutation">, x: number): Tensor<[number], "int32">;
+export function permutation<K, const N extends number>(key: KeyArg<K, "random.permutation">, x: N): Tensor<[N], "int32">;
 export function permutation<K, X extends Tensor<Shape, DType>>(key: KeyArg<K, "random.permutation">, x: X, axis?: number): X;
 export function permutation(key: unknown, x: number | T, axis = 0): T {
   const k = checkKey("permutation", key);
