@@ -26,3 +26,5 @@ export * as nn from "./nn/index.js";
 export { treeMap } from "./transforms/tree.js";
 export { initBackend, type InitOptions } from "./runtime/init.js";
 export type { Transformed, GradFn, ValueAndGradFn, VmapFn, JacobianFn, HessianFn, VjpResult, JvpResult } from "./transforms/types.js";
+// random numbers (issue 9): bitwise ops on the integer words that keys and bits are made of
+export { bitwiseXor, bitwiseAnd, bitwiseOr, leftShift, rightShift } from "./ops/bitwise.js";

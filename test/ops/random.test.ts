@@ -3,7 +3,7 @@
 // are checked against a Threefry written here from the paper's description (with the Random123
 // known-answer vectors that JAX's own tests use), JAX's documented outputs, and statistics.
 import { beforeEach, describe, expect, it } from "vitest";
-import { add, astype, concatenate, equal, grad, jit, makeGraph, notEqual, reshape, slice, stack, sub, sum, tensor, vmap, where, mul, sin, random, type Tensor } from "../../src/index.js";
+import { add, astype, bitwiseAnd, bitwiseOr, bitwiseXor, leftShift, rightShift, concatenate, equal, grad, jit, makeGraph, notEqual, reshape, slice, stack, sub, sum, tensor, vmap, where, mul, sin, random, type Tensor } from "../../src/index.js";
 import type { PRNGKey } from "../../src/index.js";
 import { bitAnd, bitOr, bitXor, shiftLeft, shiftRight } from "../../src/prims/bitwise.js";
 import * as lax from "../../src/prims/lax.js";
@@ -107,6 +107,19 @@ describe("uint32 and the bitwise ops", () => {
     expect(arr(shiftRight(i32, cnt))).toEqual([-4, 2, -1, 0, -1]);
     expect(arr(shiftLeft(i32, cnt))).toEqual([-16, 32, 0, 0, 0]);
     expect(arr(bitXor(i32, cnt))).toEqual([-8 ^ 1, 8 ^ 2, -1 ^ 40, 5 ^ 33, -2147483648 ^ 31]);
+  });
+
+  it("the public bitwise ops broadcast, take weak numbers, and reject floats", () => {
+    const x = tensor(new Uint32Array([0xf0f0f0f0, 1, 0xffffffff]), [3]);
+    expect(arr(bitwiseXor(x, 0xffffffff))).toEqual([0x0f0f0f0f, 0xfffffffe, 0]);
+    expect(arr(bitwiseAnd(x, tensor(new Uint32Array([0xff]), [1])))).toEqual([0xf0, 1, 0xff]);
+    expect(arr(bitwiseOr(tensor([1, 2], "int32"), 4))).toEqual([5, 6]);
+    expect(leftShift(x, 4).toArray()).toEqual([0x0f0f0f00, 16, 0xfffffff0]);
+    expect(rightShift(x, tensor(new Uint32Array([4, 0, 32]), [3])).toArray()).toEqual([0x0f0f0f0f, 1, 0]);
+    expect(rightShift(tensor([[-16], [16]], "int32"), tensor([2, 40], "int32")).toArray()).toEqual([[-4, -1], [4, 0]]);
+    const j = jit((a: Tensor<[3], "uint32">) => rightShift(bitwiseXor(a, leftShift(a, 13)), 7));
+    expect(arr(j(x))).toEqual(arr(x).map((v) => ((v ^ ((v << 13) >>> 0)) >>> 0) >>> 7));
+    expect(() => bitwiseXor(tensor([1.5]) as never, 1)).toThrow("bitwiseXor: expects int32 or uint32 tensors, got float32");
   });
 });
 

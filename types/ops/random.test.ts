@@ -1,6 +1,7 @@
 // Compile-time suite for jax.random: keys are Tensor<[2], "uint32">, split gives tuples, every draw
 // has its shape and dtype at the type level, and a value that is not a key is an error at the call.
 import { expectType, type TypeEqual } from "ts-expect";
+import * as sg from "../../src/index.js";
 import { random, tensor, vmap, jit, grad, sum, type Tensor, type PRNGKey } from "../../src/index.js";
 
 const k = random.key(0);
@@ -80,6 +81,16 @@ const jb = jitted(k, tensor([1, 2, 3, 4]));
 expectType<TypeEqual<typeof jb, Tensor<[4], "bool">>>(true);
 const dx = grad((x: Tensor<[4]>, key: PRNGKey) => sum(random.uniform(key, [4]).mul(x)))(tensor([1, 2, 3, 4]), k);
 expectType<TypeEqual<typeof dx, Tensor<[4]>>>(true);
+
+// --- bitwise ops on the words -----------------------------------------------------------------
+const bx = sg.bitwiseXor(bits, 1);
+expectType<TypeEqual<typeof bx, Tensor<[4, 2], "uint32">>>(true);
+const bs = sg.rightShift(tensor([[1], [2]], "int32"), tensor([1, 2, 3], "int32"));
+expectType<TypeEqual<typeof bs, Tensor<[2, 3], "int32">>>(true);
+// @ts-expect-error bitwiseAnd: shapes [4, 2] and [3] do not broadcast (2 vs 3 at axis -1)
+sg.bitwiseAnd(bits, random.bits(k, [3]));
+// @ts-expect-error (bitwise ops take integer tensors)
+sg.bitwiseOr(tensor([1.5]), 1);
 
 // --- misuse -----------------------------------------------------------------------------------
 // @ts-expect-error random.normal: expected a key (a uint32 tensor of shape [2], from random.key), got float32 [2]
