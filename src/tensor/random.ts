@@ -3,14 +3,16 @@
  * (JAX's raw key), `split` and `foldIn` derive new keys, and the same key always gives the same
  * numbers. The generator is Threefry-2x32 with 20 rounds, JAX's, with JAX's counters
  * (`jax_threefry_partitionable`, the default since JAX 0.5): `bits`, `split` and `foldIn` give
- * JAX's words bit for bit, and `uniform`, `bernoulli`, `randint` and `permutation` JAX's values.
+ * JAX's words bit for bit, `uniform` JAX's values, and `bernoulli`, `randint`, `permutation`,
+ * `categorical`, `gumbel` and float32 `normal` follow JAX's algorithms on those bits.
  *
  * Keys are ordinary tensors, so they enter `jit`, `vmap` (a batch of keys `Tensor<[B, 2],
  * "uint32">`: `vmap((k) => random.normal(k, [3]))(keys)` is `[B, 3]`) and `grad` (an integer
  * input: it gets no cotangent). Every draw is a small staged program (Threefry is a primitive that
  * compiles to a fused kernel over iota counters): inside `jit` it is part of the compiled program,
- * so each call with a new key gives new numbers, and eagerly and jitted the same key gives the
- * same numbers. On gpu.js (float32 only) programs with uint32 values run on the wasm backend.
+ * so each call with a new key gives new numbers, and eagerly (the same staged program, run alone)
+ * and jitted the same key gives the same numbers. On gpu.js (float32 only) programs with uint32
+ * values run on the wasm backend.
  */
 import { sizeOf, stridesOf } from "../ir/aval.js";
 import { castScalar, type DType, type FloatDType } from "../ir/dtype.js";
