@@ -267,7 +267,7 @@ describe("draws in transformations", () => {
     expect(() => grad((p: { x: Tensor<[8], "float64">; k: PRNGKey }) => loss(p.x, p.k))({ x, k: key })).toThrow(/can only differentiate with respect to float tensors, argument has dtype uint32/);
   });
 
-  it("a key passes through jit and vmap as data (split inside a jitted training step)", () => {
+  it("a key is jit data: split inside a jitted step gives the eager chain of keys and draws", () => {
     const step = jit((key: PRNGKey, w: Tensor<[3]>) => {
       const [next, sub] = random.split(key);
       return { key: next, w: add(w, random.normal(sub, [3])) };
@@ -427,7 +427,7 @@ describe("misuse", () => {
     expect(() => random.categorical(random.key(0), logits, { axis: 2 })).toThrow("random.categorical: axis 2 is out of range for shape [3, 4] (rank 2)");
   });
 
-  it("sub and friends keep keys' dtype (uint32 arithmetic wraps)", () => {
+  it("arithmetic on keys stays uint32 and wraps", () => {
     const k = random.key(0);
     expect(arr(sub(k, tensor(new Uint32Array([1, 0]), [2])))).toEqual([4294967295, 0]);
   });
