@@ -6,7 +6,7 @@ export { Tensor, type AnyTensor, type NestedArray } from "./tensor/tensor.js";
 export type { TensorMethods } from "./tensor/methods.js";
 export { tensor, zeros, ones, full, arange, linspace, eye, type NestedData } from "./tensor/create.js";
 export * as random from "./tensor/random.js";
-export { PRNGKey } from "./tensor/random.js";
+export type { PRNGKey } from "./tensor/random.js";
 export type { DType, FloatDType } from "./ir/dtype.js";
 export type * from "./shape/index.js";
 
@@ -32,3 +32,5 @@ export type { VarOptions, NormOrd, CumulativeOptions, SortOptions } from "./ops/
 
 // einsum (issue 9)
 export { einsum } from "./ops/einsum.js";
+// random numbers (issue 9): bitwise ops on the integer words that keys and bits are made of
+export { bitwiseXor, bitwiseAnd, bitwiseOr, leftShift, rightShift } from "./ops/bitwise.js";

@@ -1,5 +1,5 @@
 /** Element types. float32 is the default; float64 exists so tests can check numerics in double. */
-export type DType = "float32" | "float64" | "int32" | "bool";
+export type DType = "float32" | "float64" | "int32" | "bool" | "uint32";
 export type FloatDType = "float32" | "float64";
 
 export type TypedArrayFor<D extends DType> = D extends "float32"
@@ -8,11 +8,13 @@ export type TypedArrayFor<D extends DType> = D extends "float32"
     ? Float64Array
     : D extends "int32"
       ? Int32Array
-      : Uint8Array;
+      : D extends "uint32"
+        ? Uint32Array
+        : Uint8Array;
 
-export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint32Array;
 
-export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool", "uint32"];
 
 export function isDType(x: unknown): x is DType {
   return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
@@ -32,6 +34,8 @@ export function allocate(dtype: DType, size: number): AnyTypedArray {
       return new Int32Array(size);
     case "bool":
       return new Uint8Array(size);
+    case "uint32":
+      return new Uint32Array(size);
   }
 }
 
@@ -46,10 +50,12 @@ export function castScalar(dtype: DType, v: number): number {
       return Math.trunc(v) | 0;
     case "bool":
       return v ? 1 : 0;
+    case "uint32":
+      return castUint32(v);
   }
 }
 
-const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+const RANK: Record<DType, number> = { bool: 0, uint32: 0.5, int32: 1, float32: 2, float64: 3 };
 
 /** Type promotion between two tensors (JAX-like lattice restricted to our dtypes). */
 export function promote(a: DType, b: DType): DType {
@@ -65,4 +71,17 @@ export type Promote<A extends DType, B extends DType> = A extends B
       ? "float32"
       : "int32" extends A | B
         ? "int32"
-        : "bool";
+        : "uint32" extends A | B
+          ? "uint32"
+          : "bool";
+
+// ---------------------------------------------------------------- uint32 (random keys and bits)
+
+/**
+ * A number as a uint32, as XLA converts a float: truncated toward zero and saturated to
+ * [0, 2^32 - 1], NaN to 0. (Integers converted from int32 wrap instead: convert_element_type.)
+ */
+export function castUint32(v: number): number {
+  if (!(v > 0)) return 0;
+  return v >= 4294967295 ? 4294967295 : Math.trunc(v);
+}

@@ -33,12 +33,23 @@ export type CompareOp = (typeof COMPARE_OPS)[number];
  * Every node kind. `load i` reads input i at the current point, `valid i` is true where input
  * i's (masked) view has an element, `cast` converts to the node's dtype, `where` selects.
  */
-export type AluOp = "load" | "valid" | "const" | "cast" | "where" | UnaryOp | BinaryOp | CompareOp;
+export type AluOp = "load" | "valid" | "const" | "cast" | "where" | UnaryOp | BinaryOp | CompareOp | BitwiseOp;
 
 const UNARY = new Set<AluOp>(UNARY_OPS);
 const BINARY = new Set<AluOp>(BINARY_OPS);
 export const isUnary = (op: AluOp): op is UnaryOp => UNARY.has(op);
 export const isBinary = (op: AluOp): op is BinaryOp => BINARY.has(op);
+
+// bitwise ops (random bits: Threefry), on int32 and uint32 operands of one dtype
+/**
+ * Bitwise binary ops: `shl` shifts left, `shr` shifts right (logical for uint32, arithmetic for
+ * int32); a shift by 32 or more gives 0 (-1 for a negative int32 `shr`), as XLA. uint32 `add`,
+ * `sub` and `mul` wrap modulo 2^32 (the arithmetic ops above, at dtype uint32).
+ */
+export const BITWISE_OPS = ["xor", "and", "or", "shl", "shr"] as const;
+export type BitwiseOp = (typeof BITWISE_OPS)[number];
+const BITWISE = new Set<AluOp>(BITWISE_OPS);
+export const isBitwise = (op: AluOp): op is BitwiseOp => BITWISE.has(op);
 
 /** One node of an expression; `dtype` is its result's element type. */
 export interface Expr {
@@ -80,6 +91,12 @@ export const K = {
   gt: (a: Expr, b: Expr): Expr => node("lt", "bool", [b, a]),
   ge: (a: Expr, b: Expr): Expr => node("le", "bool", [b, a]),
   square: (x: Expr): Expr => node("mul", x.dtype, [x, x]),
+  // bitwise
+  xor: (a: Expr, b: Expr): Expr => node("xor", a.dtype, [a, b]),
+  and: (a: Expr, b: Expr): Expr => node("and", a.dtype, [a, b]),
+  or: (a: Expr, b: Expr): Expr => node("or", a.dtype, [a, b]),
+  shl: (a: Expr, b: Expr): Expr => node("shl", a.dtype, [a, b]),
+  shr: (a: Expr, b: Expr): Expr => node("shr", a.dtype, [a, b]),
 } as const;
 
 // ---------------------------------------------------------------------------------------------

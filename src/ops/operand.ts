@@ -26,12 +26,13 @@ function check(op: string, x: unknown): void {
 export function broadcastOperands(op: string, xs: readonly Operand[], minDtype?: DType): AnyTensor[] {
   xs.forEach((x) => check(op, x));
   let dtype = dtypeOf(xs);
-  if (minDtype) dtype = promote(dtype, minDtype);
+  // (uint32 already counts in integers: arith's int32 minimum is for bools)
+  if (minDtype && !(dtype === "uint32" && minDtype === "int32")) dtype = promote(dtype, minDtype);
   let shape: number[] = [];
   for (const x of xs) if (x instanceof Tensor) shape = broadcastShapes(op, shape, x.shape);
   if (!isFloat(dtype)) {
     // a weak number takes an integer tensor's dtype only when that loses nothing
-    const bad = xs.find((x) => typeof x === "number" && !(Number.isInteger(x) && (dtype === "bool" ? x === 0 || x === 1 : x >= -(2 ** 31) && x < 2 ** 31)));
+    const bad = xs.find((x) => typeof x === "number" && !(Number.isInteger(x) && (dtype === "bool" ? x === 0 || x === 1 : dtype === "uint32" ? x >= 0 && x < 2 ** 32 : x >= -(2 ** 31) && x < 2 ** 31)));
     if (bad !== undefined) {
       throw new TypeError(`${op}: the number ${bad} does not fit the ${dtype} operand; convert it first, e.g. astype(x, "float32")`);
     }

@@ -216,7 +216,8 @@ export interface ConvertParams {
 export const convertP: Primitive<ConvertParams> = {
   name: "convert_element_type",
   abstractEval: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
-  impl: ([x], { dtype }) => map1(x!, dtype, (a) => castScalar(dtype, a)),
+  // integers wrap into uint32 (-1 is 2^32 - 1); floats saturate (castScalar)
+  impl: ([x], { dtype }) => map1(x!, dtype, dtype === "uint32" && !isFloat(x!.dtype) ? (a) => a >>> 0 : (a) => castScalar(dtype, a)),
   jvp: ([x], [t], { dtype }) => (t === null || !isFloat(dtype) || !isFloat(x!.dtype) ? null : convert(t, dtype)),
   vjp: (ct, [x]) => [isFloat(x!.dtype) && isFloat(ct.dtype) ? convert(ct, x!.dtype) : null],
   batch: (ins, dims, p) => [apply(convertP, [ins[0]!], p), dims[0]!],
@@ -245,7 +246,8 @@ function binary(spec: BinarySpec): Primitive {
       return spec.outDtype ? { shape: a.shape, dtype: spec.outDtype } : a;
     },
     impl([x, y], _p, out) {
-      return map2(x!, y!, out.dtype, out.dtype === "int32" && spec.fInt ? spec.fInt : roundTo(out.dtype, spec.f));
+      // (uint32 too: the typed array keeps the low 32 bits of the int32 product)
+      return map2(x!, y!, out.dtype, (out.dtype === "int32" || out.dtype === "uint32") && spec.fInt ? spec.fInt : roundTo(out.dtype, spec.f));
     },
     jvp: ([x, y], [tx, ty], _p, out) => (tx === null && ty === null ? null : spec.jvp(x!, y!, tx!, ty!, out)),
     vjp: (ct, [x, y], _p, out, wanted) => spec.vjp(ct, x!, y!, out, wanted),

@@ -27,3 +27,4 @@ export type * from "./concat.js";
 export type * from "./diagonal.js";
 export type * from "./reduce-extra.js";
 export type * from "./einsum.js";
+export type * from "./random.js";

@@ -65,8 +65,8 @@ type Leaves<T, Depth extends unknown[] = []> = Depth["length"] extends 10
 /** "bool" when every element is a boolean (as at run time); "float32" otherwise, also for empty data. */
 type DataDType<T> = [Leaves<T>] extends [never] ? "float32" : [Leaves<T>] extends [boolean] ? "bool" : "float32";
 
-type ArrayDType<A> = A extends Float64Array ? "float64" : A extends Int32Array ? "int32" : A extends Uint8Array ? "bool" : "float32";
-type FlatData = Float32Array | Float64Array | Int32Array | Uint8Array | readonly number[];
+type ArrayDType<A> = A extends Float64Array ? "float64" : A extends Int32Array ? "int32" : A extends Uint32Array ? "uint32" : A extends Uint8Array ? "bool" : "float32";
+type FlatData = Float32Array | Float64Array | Int32Array | Uint8Array | Uint32Array | readonly number[];
 
 /** Wraps host data (already validated) as a tensor on the default backend. */
 export function fromHost(data: AnyTypedArray, shape: readonly number[], dtype: DType): AnyTensor {
@@ -76,6 +76,7 @@ export function fromHost(data: AnyTypedArray, shape: readonly number[], dtype: D
 /** Rejects values an int32 tensor cannot hold (rather than letting them wrap around). */
 function checkRange(op: string, dtype: DType, v: number): void {
   if (dtype === "int32" && !(v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`${op}: ${v} does not fit in int32`);
+  if (dtype === "uint32" && !(v >= 0 && v < 2 ** 32)) throw new RangeError(`${op}: ${v} does not fit in uint32`);
 }
 
 function checkDType(op: string, d: unknown): DType {
@@ -115,7 +116,7 @@ export function tensor(data: unknown, shapeOrDtype?: unknown, maybeDtype?: unkno
     const shape = checkShapeArg("tensor", shapeOrDtype);
     const src = data as FlatData;
     if (!ArrayBuffer.isView(src) && !Array.isArray(src)) throw new TypeError("tensor: with a shape, data must be a typed array or an array of numbers");
-    const dtype = checkDType("tensor", maybeDtype ?? (src instanceof Float64Array ? "float64" : src instanceof Int32Array ? "int32" : src instanceof Uint8Array ? "bool" : "float32"));
+    const dtype = checkDType("tensor", maybeDtype ?? (src instanceof Float64Array ? "float64" : src instanceof Int32Array ? "int32" : src instanceof Uint32Array ? "uint32" : src instanceof Uint8Array ? "bool" : "float32"));
     if (src.length !== sizeOf(shape)) {
       shapeError(`tensor: data has ${src.length} elements but shape ${showShape(shape)} needs ${sizeOf(shape)}`);
     }

@@ -192,3 +192,8 @@ export const einsumDimMsg = (l: string, d0: unknown, k0: number, d: unknown, k: 
 /** BroadcastEllipses: `einsum: ellipsis dims [3] of operand 1 do not broadcast with [2]`. */
 export const einsumEllipsisMsg = (e: Dims, k: number, acc: Dims): string =>
   `einsum: ellipsis dims ${showShape(e)} of operand ${k} do not broadcast with ${showShape(acc)}`;
+// ---------------------------------------------------------------- random.ts (keys)
+
+/** KeyError: `random.normal: expected a key (a uint32 tensor of shape [2], from random.key), got float32 [3]`. */
+export const keyMsg = (op: string, got: { dtype: string; shape: Dims } | null): string =>
+  `${op}: expected a key (a uint32 tensor of shape [2], from random.key), got ${got ? `${got.dtype} ${showShape(got.shape)}` : "a non-tensor value"}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { grad, jit, matmul, mean, random, square, tanh, add, sub, mul, type Tensor } from "../../src/index.js";
+import { uint32OnWasm } from "../harness/backend.js";
 
 /** Heap plus array buffers after a full collection, in MiB. */
 function liveMiB(): number {
@@ -13,6 +14,7 @@ function liveMiB(): number {
 
 describe("memory", () => {
   it("10,000 jitted training steps keep memory flat", () => {
+    uint32OnWasm(); // the random initial parameters
     const [k1, k2, k3] = random.split(random.key(7), 3);
     type P = { w1: Tensor<[2, 32]>; b1: Tensor<[32]>; w2: Tensor<[32, 1]> };
     let p: P = { w1: random.normal(k1, [2, 32]).mul(0.5), b1: random.normal(k2, [32]).mul(0.1), w2: random.normal(k3, [32, 1]).mul(0.3) };

@@ -9,7 +9,8 @@
  * - on a gpu.js backend, no graph ran whole on the wasm backend instead (`stats.hostGraphs`, with
  *   the reason the backend gave) — except float64 graphs in a test that says it runs them:
  *   gpu.js computes in float32 and runs float64 graphs on wasm by design (src/backend/gpujs/backend.ts),
- *   and int32 calls whose values could pass 2^24 (`int32RangeOnWasm()`). Opaque steps the backend
+ *   int32 calls whose values could pass 2^24 (`int32RangeOnWasm()`), and graphs with uint32 values
+ *   or bitwise ops, random draws among them (`uint32OnWasm()`). Opaque steps the backend
  *   runs on the host *between* its kernels (`stats.hostSteps`: primitives without a lowering; none
  *   today) are not a fallback and are not checked here.
  *
@@ -52,6 +53,8 @@ export const state = {
   fileFloat64: false,
   /** int32RangeOnWasm() in the test */
   int32Range: false,
+  /** uint32OnWasm() in the test */
+  uint32: false,
   fallbacks: [] as Fallback[],
 };
 
@@ -69,6 +72,18 @@ export const INT32_RANGE_REASON = /an int32 value could pass 2\^24/;
 export function int32RangeOnWasm(): void {
   if (!state.inTest) throw new Error("int32RangeOnWasm() belongs in a test");
   state.int32Range = true;
+}
+
+/** The reason gpu.js gives for a graph with uint32 values or bitwise ops (random keys and bits), by design. */
+export const UINT32_REASON = /^gpu\.js computes in float32, which cannot hold 32-bit words \(uint32 values, bitwise ops: random keys and bits\); such graphs run on the wasm backend$/;
+
+/**
+ * In a test: it computes with uint32 values or bitwise ops (random keys, Threefry bits), which
+ * gpu.js cannot hold in float32, so those graphs run on the wasm backend (allowed for that reason only).
+ */
+export function uint32OnWasm(): void {
+  if (!state.inTest) throw new Error("uint32OnWasm() belongs in a test");
+  state.uint32 = true;
 }
 
 export function float64OnWasm(): void {

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { defaultBackend } from "../../src/runtime/registry.js";
-import { INT32_RANGE_REASON, gpujsUnderTest, recordFallbacks, state, testBackendName, type Fallback } from "./backend.js";
+import { INT32_RANGE_REASON, UINT32_REASON, gpujsUnderTest, recordFallbacks, state, testBackendName, type Fallback } from "./backend.js";
 
 let hostGraphs = 0;
 
@@ -28,7 +28,7 @@ function checkFallbacks(what: string, float64 = state.float64): void {
   hostGraphs = b.stats.hostGraphs;
   state.fallbacks = [];
   expect(fallbacks.length, `${what}: ${b.name} ran ${grew} graph(s) on wasm, but only ${fallbacks.length} went through the recorded fallback (update test/harness/backend.ts)`).toBe(grew);
-  const other = fallbacks.filter((f) => !f.float64 && !(state.int32Range && INT32_RANGE_REASON.test(f.why)));
+  const other = fallbacks.filter((f) => !f.float64 && !(state.int32Range && INT32_RANGE_REASON.test(f.why)) && !(state.uint32 && UINT32_REASON.test(f.why)));
   if (other.length) expect.fail(`${what}: ${b.name} fell back to the wasm backend for ${other.length} graph(s):\n${show(other)}`);
   const f64 = fallbacks.filter((f) => f.float64);
   if (f64.length && !float64) {
@@ -52,6 +52,7 @@ beforeEach(() => {
   checkFallbacks("outside its tests", state.fileFloat64);
   state.float64 = false;
   state.int32Range = false;
+  state.uint32 = false;
   state.inTest = true;
 });
 

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sg from "../../src/index.js";
 import { setBackend, ShapeMismatchError } from "../../src/index.js";
+import { uint32OnWasm } from "../harness/backend.js";
 
 
 const samples: [rule: string, call: string][] = [
@@ -84,6 +85,9 @@ const samples: [rule: string, call: string][] = [
   ["einsum rank", "sg.einsum('ij,ijk->', $([2, 3]), $([3, 4]))"],
   ["einsum rank with ellipsis", "sg.einsum('...ij->...', $([3]))"],
   ["einsum ellipsis broadcast", "sg.einsum('...i,...i->...', $([7, 2, 4]), $([5, 3, 4]))"],
+  // random (keys)
+  ["random key shape", 'sg.random.normal(sg.astype($([3]), "uint32"), [2])'],
+  ["random key shape, a batch of keys", 'sg.random.split(sg.astype($([4, 2]), "uint32"))'],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -161,6 +165,8 @@ describe("one message per shape rule: the run-time check says what the compiler 
 
   samples.forEach(([rule, call], i) => {
     it(`${rule}: ${call}`, () => {
+      // random draws (an initialiser's) compute with uint32 words, which gpu.js runs on wasm
+      if (call.includes("sg.random.")) uint32OnWasm();
       const expected = compiled.static.perSample[i]!;
       // statically the call is a compile-time error with one ShapeError message ...
       expect(expected.length, `no compile-time error for ${call}`).toBeGreaterThan(0);

@@ -30,7 +30,7 @@ import { allocate } from "../../ir/dtype.js";
 import type { DeviceArray } from "../../ir/device.js";
 import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray } from "../../ir/host-array.js";
-import type { Kernel, Program } from "../../ir/kernel.js";
+import { isBitwise, topo, type Kernel, type Program } from "../../ir/kernel.js";
 import { wasmBackend } from "../wasm/backend.js";
 import { LruCache } from "../cache.js";
 import { generate, type GpuMode, type KernelSource } from "./codegen.js";
@@ -263,6 +263,7 @@ export class GpuJsBackend implements KernelBackend {
     if (c) return c;
     const steps: CStep[] = [];
     let host: string | null = program.buffers.some((b) => b.dtype === "float64") ? "gpu.js computes in float32; float64 graphs run on the wasm backend" : null;
+    host ??= hasUint32(program) ? UINT32_REASON : null;
     for (const k of host ? [] : program.kernels) {
       const r = this.compileKernel(k, program);
       if (typeof r === "string") {
@@ -423,6 +424,12 @@ export class GpuJsBackend implements KernelBackend {
     return p.outputs.map((b) => env[b]!);
   }
 }
+
+/** uint32 values and bitwise ops (random keys and bits) need 32-bit words, which a float32 does not hold. */
+const UINT32_REASON = "gpu.js computes in float32, which cannot hold 32-bit words (uint32 values, bitwise ops: random keys and bits); such graphs run on the wasm backend";
+const hasUint32 = (p: Program): boolean =>
+  p.buffers.some((b) => b.dtype === "uint32") ||
+  p.kernels.some((k) => (k.kind === "elementwise" || k.kind === "reduce") && topo(k.expr).some((e) => e.dtype === "uint32" || isBitwise(e.op)));
 
 /** An int32 value past 2^24 (an input, or a result that could be): this call runs on the wasm backend (the program is not marked). */
 class Int32RangeError extends Error {}

@@ -324,6 +324,10 @@ const noF64 = (e: Expr) => {
   if (e.dtype === "float64") throw new Unsupported("gpu.js computes in float32");
 };
 
+const noBitwise = (e: Expr): never => {
+  throw new Unsupported(`gpu.js computes in float32, which has no ${e.op} of 32-bit words`);
+};
+
 interface GpuCtx {
   readonly io: GpuAccess;
   readonly mode: GpuMode;
@@ -404,6 +408,12 @@ const GPU_ALU = {
   eq: cmp("==="),
   // not (a === b): true for NaN also where `!==` is an ordered compare (WGSL on SwiftShader)
   ne: (_e, [a, b]) => `(${a} === ${b} ? ${ZERO} : ${ONE})`,
+  // bitwise ops: float32 values hold no 32-bit words (programs with uint32 values run on wasm)
+  xor: noBitwise,
+  and: noBitwise,
+  or: noBitwise,
+  shl: noBitwise,
+  shr: noBitwise,
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], c: GpuCtx) => string>;
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */

@@ -17,7 +17,7 @@ import { ModuleBuilder, OP, SIMD, wasmSimdSupported } from "./module.js";
 import type { FuncBuilder } from "./module.js";
 import { emitLaneCall, expBody, logBody, tanhBody } from "./wasm-math.js";
 import { WasmHeap, align64 } from "./heap.js";
-import { isBinary, isUnary, maxInput, mergeDims, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
+import { isBinary, isBitwise, isUnary, maxInput, mergeDims, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
 import type { AnyTypedArray } from "../../ir/dtype.js";
 
 export type { Expr } from "../../ir/kernel.js";
@@ -162,7 +162,7 @@ export const JS_ALU = {
   load: (e, _a, io) => io.load(e.value),
   valid: (e, _a, io) => io.valid(e.value),
   const: (e) => jsNum(e.value),
-  cast: (e, [x]) => inDType(e, x!, true),
+  cast: (e, [x]) => (e.dtype === "uint32" ? castU32(e, x!) : inDType(e, x!, true)),
   where: (_e, [c, x, y]) => `(${c} !== 0 ? ${x} : ${y})`,
   neg: (_e, [x]) => `-${x}`,
   recip: (_e, [x]) => `1 / ${x}`,
@@ -180,7 +180,7 @@ export const JS_ALU = {
   add: (_e, [a, b]) => `${a} + ${b}`,
   sub: (_e, [a, b]) => `${a} - ${b}`,
   // int32: the exact low 32 bits (a double product loses them past 2^53)
-  mul: (e, [a, b]) => (e.dtype === "int32" ? `imul_(${a}, ${b})` : `${a} * ${b}`),
+  mul: (e, [a, b]) => (e.dtype === "int32" || e.dtype === "uint32" ? `imul_(${a}, ${b})` : `${a} * ${b}`),
   div: (_e, [a, b]) => `${a} / ${b}`,
   max: (_e, [a, b]) => `max_(${a}, ${b})`,
   min: (_e, [a, b]) => `min_(${a}, ${b})`,
@@ -189,7 +189,27 @@ export const JS_ALU = {
   le: (_e, [a, b]) => `(${a} <= ${b} ? 1 : 0)`,
   eq: (_e, [a, b]) => `(${a} === ${b} ? 1 : 0)`,
   ne: (_e, [a, b]) => `(${a} !== ${b} ? 1 : 0)`,
+  // bitwise: JS's operators give int32 results, `>>> 0` reads them as uint32
+  xor: (e, [a, b]) => asWord(e, `${a} ^ ${b}`),
+  and: (e, [a, b]) => asWord(e, `${a} & ${b}`),
+  or: (e, [a, b]) => asWord(e, `${a} | ${b}`),
+  shl: (e, [a, b]) => shift(e, b!, asWord(e, `${a} << ${b}`), "0"),
+  shr: (e, [a, b]) => shift(e, b!, e.dtype === "uint32" ? `${a} >>> ${b}` : `${a} >> ${b}`, e.dtype === "uint32" ? "0" : `(${a} < 0 ? -1 : 0)`),
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], io: JsAccess) => string>;
+
+// ---- uint32 and bitwise helpers of the JS renderer
+const asWord = (e: Expr, code: string) => (e.dtype === "uint32" ? `((${code}) >>> 0)` : `(${code})`);
+/** JS shifts by the count mod 32; XLA's shift by 32 or more gives `big` (a constant count below 32 needs no test). */
+const shift = (e: Expr, count: string, code: string, big: string) => {
+  const n = e.args[1]!;
+  return n.op === "const" && n.value >= 0 && n.value < 32 ? code : `(${count} >= 32 ? ${big} : ${code})`;
+};
+/** To uint32: integers wrap modulo 2^32, floats truncate and saturate (NaN is 0), as XLA converts. */
+const castU32 = (e: Expr, x: string) => {
+  const from = e.args[0]!.dtype;
+  if (from === "int32" || from === "bool") return `((${x}) >>> 0)`;
+  return `(${x} > 0 ? (${x} >= 4294967295 ? 4294967295 : Math.trunc(${x})) : 0)`;
+};
 
 /**
  * An arithmetic result in its node's dtype: a float32 rounded as the reference and the SIMD
@@ -206,6 +226,8 @@ function inDType(e: Expr, code: string, roundF32: boolean): string {
       return `((${code}) | 0)`;
     case "bool":
       return `((${code}) ? 1 : 0)`;
+    case "uint32":
+      return `((${code}) >>> 0)`;
   }
 }
 
@@ -401,13 +423,19 @@ const SIMD_ALU = {
   le: compare(SIMD.f32x4Le),
   eq: compare(SIMD.f32x4Eq),
   ne: compare(SIMD.f32x4Ne),
+  // bitwise ops act on integer words: the JS renderer's (simdSupports excludes them)
+  xor: notSimd("a bitwise op"),
+  and: notSimd("a bitwise op"),
+  or: notSimd("a bitwise op"),
+  shl: notSimd("a bitwise op"),
+  shr: notSimd("a bitwise op"),
 } satisfies Record<AluOp, (c: SimdCtx, e: Expr) => void>;
 
 /** Whether the SIMD renderer takes an expression: f32 lanes only (float32 values and bools). */
 export function simdSupports(expr: Expr): boolean {
   return topo(expr).every((e) => {
     if (e.dtype !== "float32" && e.dtype !== "bool") return false;
-    if (e.op === "valid") return false;
+    if (e.op === "valid" || isBitwise(e.op)) return false;
     if (e.op === "load") return e.dtype === "float32";
     if (e.op === "cast") return e.args[0]!.dtype === "float32" || e.args[0]!.dtype === "bool";
     return e.args.every((a) => a.dtype === "float32" || a.dtype === "bool");
