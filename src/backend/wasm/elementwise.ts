@@ -189,6 +189,9 @@ export const JS_ALU = {
   le: (_e, [a, b]) => `(${a} <= ${b} ? 1 : 0)`,
   eq: (_e, [a, b]) => `(${a} === ${b} ? 1 : 0)`,
   ne: (_e, [a, b]) => `(${a} !== ${b} ? 1 : 0)`,
+  // math (issue 9); `%` is C's fmod on doubles, exact, and truncating on int32 values
+  atan2: (_e, [a, b]) => `Math.atan2(${a}, ${b})`,
+  rem: (_e, [a, b]) => `${a} % ${b}`,
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], io: JsAccess) => string>;
 
 /**
@@ -401,6 +404,9 @@ const SIMD_ALU = {
   le: compare(SIMD.f32x4Le),
   eq: compare(SIMD.f32x4Eq),
   ne: compare(SIMD.f32x4Ne),
+  // math (issue 9): lane calls (fmod of two float32 values is a float32, so `%` in double is exact)
+  atan2: (c) => void c.f.call(c.lane.get("atan2")!),
+  rem: (c) => void c.f.call(c.lane.get("rem")!),
 } satisfies Record<AluOp, (c: SimdCtx, e: Expr) => void>;
 
 /** Whether the SIMD renderer takes an expression: f32 lanes only (float32 values and bools). */
@@ -485,11 +491,12 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
   const ops = new Set<string>(topo(expr).map((e) => e.op));
   const importIdx = new Map<string, number>();
   // per-lane calls to Math for the functions without an inlined polynomial
-  for (const name of ["sin", "cos", "tan", "log1p", "pow"]) {
-    if (ops.has(name)) importIdx.set(name, m.importFunc("env", name, name === "pow" ? ["f32", "f32"] : ["f32"], ["f32"]));
+  const binaryLane = (name: string) => name === "pow" || name === "atan2" || name === "rem";
+  for (const name of ["sin", "cos", "tan", "log1p", "pow", "atan2", "rem"]) {
+    if (ops.has(name)) importIdx.set(name, m.importFunc("env", name, binaryLane(name) ? ["f32", "f32"] : ["f32"], ["f32"]));
   }
   const lane = new Map<string, number>();
-  for (const [name, idx] of importIdx) lane.set(name, m.indexOf(emitLaneCall(m, `${name}_v`, idx, name === "pow" ? 2 : 1)));
+  for (const [name, idx] of importIdx) lane.set(name, m.indexOf(emitLaneCall(m, `${name}_v`, idx, binaryLane(name) ? 2 : 1)));
 
   const params: Array<"i32"> = ["i32", "i32"];
   for (let i = 0; i < nIn; i++) params.push("i32");
@@ -529,7 +536,7 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
   const bytes = m.toBytes();
   const mod = new WebAssembly.Module(bytes as BufferSource);
   const env: Record<string, WebAssembly.Memory | ((...a: number[]) => number)> = { memory: heap().memory };
-  const math: Record<string, (...a: number[]) => number> = { sin: Math.sin, cos: Math.cos, tan: Math.tan, log1p: Math.log1p, pow: Math.pow };
+  const math: Record<string, (...a: number[]) => number> = { sin: Math.sin, cos: Math.cos, tan: Math.tan, log1p: Math.log1p, pow: Math.pow, atan2: Math.atan2, rem: (a, b) => a! % b! };
   for (const name of importIdx.keys()) env[name] = math[name]!;
   const inst = new WebAssembly.Instance(mod, { env });
   return { row: inst.exports["row"] as (...args: number[]) => void, bytes: bytes.length };
