@@ -3,3 +3,5 @@ export { dense, mlp, applyLayers, type Dense, type Layers, type MLP, type Activa
 export { glorotUniform, glorotNormal, heNormal, heUniform, type Initializer } from "./init.js";
 export { sgd, adam, applyUpdates, treeScale, type Sgd, type SgdState, type SgdOptions, type Adam, type AdamState, type AdamOptions } from "./optim.js";
 export { hvp, hessianDiagonal, laplacian } from "./derivatives.js";
+export { gelu, silu, swish, elu, leakyRelu, logSigmoid, softsign, relu6, hardTanh, oneHot } from "./activations.js";
+export { relu, sigmoid, softplus } from "../ops/elementwise.js";

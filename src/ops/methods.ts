@@ -23,6 +23,10 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
   reshape: sh.reshape, flatten: sh.flatten, expandDims: sh.expandDims, squeeze: sh.squeeze, transpose: sh.transpose,
   broadcastTo: sh.broadcastTo, index: sh.index, slice: sh.slice, diagonal: sh.diagonal,
   matmul: la.matmul,
+  // math (issue 9)
+  erf: ew.erf, erfc: ew.erfc, expm1: ew.expm1, log2: ew.log2, log10: ew.log10, rsqrt: ew.rsqrt, asin: ew.asin, acos: ew.acos, atan: ew.atan,
+  sinh: ew.sinh, cosh: ew.cosh, asinh: ew.asinh, acosh: ew.acosh, atanh: ew.atanh, floor: ew.floor, ceil: ew.ceil, trunc: ew.trunc, round: ew.round,
+  isnan: ew.isnan, isinf: ew.isinf, isfinite: ew.isfinite, nanToNum: ew.nanToNum, mod: ew.mod, remainder: ew.remainder, floorDivide: ew.floorDivide,
 };
 
 for (const [name, fn] of Object.entries(METHODS)) {

@@ -151,3 +151,8 @@ export const mlpInputMsg = (s: Dims, inputs: unknown): string => `mlp: the input
 /** ChainCheck: `mlp: layer 0 gives 16 outputs but layer 1 takes 32 inputs`. */
 export const mlpChainMsg = (layer: number, outputs: unknown, inputs: unknown): string =>
   `mlp: layer ${layer} gives ${outputs} outputs but layer ${layer + 1} takes ${inputs} inputs`;
+
+// ---------------------------------------------------------------- math (issue 9)
+
+/** OneHotClasses (shape/onehot.ts): `oneHot: numClasses must be a non-negative integer, got -1`. */
+export const oneHotClassesMsg = (n: unknown): string => `oneHot: numClasses must be a non-negative integer, got ${n}`;
