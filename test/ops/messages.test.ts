@@ -68,6 +68,11 @@ const samples: [rule: string, call: string][] = [
   ["ragged data, deep", "sg.tensor(data([[[1, 2], [3, 4]], [[5, 6], [7]]]))"],
   ["mlp input width", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(1), n(8))], $([8, 3]))"],
   ["mlp layer chain", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(3), n(16)), sg.nn.dense(sg.random.key(1), n(32), n(1))], $([4, 3]))"],
+  // math and activations (issue 9)
+  ["broadcast in atan2", "sg.atan2($([2, 3]), $([4]))"],
+  ["broadcast in floorDivide, a method", "$([2, 3]).floorDivide($([3, 2]))"],
+  ["oneHot numClasses", "sg.nn.oneHot(sg.astype($([2]), \"int32\"), n(-1))"],
+  ["oneHot axis", "sg.nn.oneHot(sg.astype($([2, 3]), \"int32\"), n(4), { axis: n(3) })"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
