@@ -1,7 +1,7 @@
 /**
  * The math ops of issue 9 against independent references: Math.* where JavaScript has the function
- * (float64 within a few ulp; float32 within a few float32 ulp of the double result rounded), erf and
- * erfc against a 2300-bit BigInt Taylor series computed here, rounding and integer division against
+ * (float64 within 2 ulp; float32 within 2 float32 ulp of the double result rounded), erf and erfc
+ * against a 2700-bit BigInt Taylor series computed here, rounding and integer division against
  * plain JS formulas; derivatives against float64 central differences of the references (and JAX's
  * values at the awkward points); vmap against stacked slices; jit, and fusion into one kernel.
  */
@@ -48,15 +48,15 @@ const ACOSH = [1, 1 + 2 ** -40, 1.5, 2, 2.5, 1e5, 2 ** 29, 1e300, Infinity, 0.5,
 
 // [name, op, Math reference, inputs, float64 ulp, float32 ulp]
 const UNARY: [string, (x: T1) => { dataSync(): ArrayLike<number> }, (x: number) => number, number[], number, number][] = [
-  ["expm1", (x) => sg.expm1(x), Math.expm1, XS, 2, 3],
-  ["log2", (x) => sg.log2(x), Math.log2, POS, 2, 3],
-  ["log10", (x) => sg.log10(x), Math.log10, POS, 2, 3],
+  ["expm1", (x) => sg.expm1(x), Math.expm1, XS, 2, 2],
+  ["log2", (x) => sg.log2(x), Math.log2, POS, 2, 2],
+  ["log10", (x) => sg.log10(x), Math.log10, POS, 2, 2],
   ["rsqrt", (x) => sg.rsqrt(x), (v) => 1 / Math.sqrt(v), POS, 1, 1],
-  ["sinh", (x) => sg.sinh(x), Math.sinh, XS, 2, 3],
-  ["cosh", (x) => sg.cosh(x), Math.cosh, XS, 2, 3],
-  ["asinh", (x) => sg.asinh(x), Math.asinh, XS, 2, 3],
-  ["acosh", (x) => sg.acosh(x), Math.acosh, ACOSH, 2, 3],
-  ["atanh", (x) => sg.atanh(x), Math.atanh, UNIT, 2, 3],
+  ["sinh", (x) => sg.sinh(x), Math.sinh, XS, 2, 2],
+  ["cosh", (x) => sg.cosh(x), Math.cosh, XS, 2, 2],
+  ["asinh", (x) => sg.asinh(x), Math.asinh, XS, 2, 2],
+  ["acosh", (x) => sg.acosh(x), Math.acosh, ACOSH, 2, 2],
+  ["atanh", (x) => sg.atanh(x), Math.atanh, UNIT, 2, 2],
   ["asin", (x) => sg.asin(x), Math.asin, UNIT, 2, 2],
   ["acos", (x) => sg.acos(x), Math.acos, UNIT, 2, 2],
   ["atan", (x) => sg.atan(x), Math.atan, XS, 1, 1],
@@ -192,7 +192,7 @@ describe("erf and erfc against a high-precision series", () => {
         const x = vec(xs, dtype);
         const want = xs.map((v) => r32(ref(r32(v, dtype)), dtype));
         // fdlibm's erfc has 2 ulp near 0.84 (0.5 - r with r ≈ 0.27)
-        const tol = dtype === "float64" ? (name === "erf" ? 1.5 : 2) : name === "erf" ? 2 : 4;
+        const tol = dtype === "float64" ? (name === "erf" ? 1.5 : 2) : 2;
         expectUlps(data(op(x)), want, xs, dtype, tol, name);
         expectUlps(data(sg.jit((t: typeof x) => op(t))(x)), want, xs, dtype, tol, `jit ${name}`);
       }
@@ -309,7 +309,13 @@ describe("atan2 and hypot", () => {
 
 // ------------------------------------------------------------------ predicates, logic, nanToNum
 
-describe("isnan, isinf, isfinite, logical ops, nanToNum", () => {
+describe("isnan, isinf, isfinite, logical ops, nanToNum, where", () => {
+  it("where broadcasts all three operands", () => {
+    const cond = sg.isnan(tensor([[NaN], [0]]));
+    const w = sg.where(cond, tensor([1, 2, 3]), tensor(-1));
+    expect(w.shape).toEqual([2, 3]);
+    expect(data(w)).toEqual([1, 2, 3, -1, -1, -1]);
+  });
   const xs = [0, -1.5, Infinity, -Infinity, NaN, 3e38, 1e300];
   it("predicates are bool", () => {
     float64OnWasm();
