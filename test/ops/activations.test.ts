@@ -137,7 +137,7 @@ describe("nn.oneHot", () => {
     expect(data(m)).toEqual(labels.flatMap((row) => [0, 1].flatMap((c) => row.map((v) => +(v === c)))));
   });
   it("vmap over a batch of label vectors is the stack of the rows", () => {
-    const l = tensor(labels, "int32");
+    const l = tensor(labels, "int32") as unknown as Tensor<[2, 3], "int32">;
     const v = sg.vmap((t: Tensor<[3], "int32">) => nn.oneHot(t, 5))(l);
     expect(v.shape).toEqual([2, 3, 5]);
     expect(data(v)).toEqual(labels.flatMap((row) => data(nn.oneHot(tensor(row, "int32") as Tensor<[3], "int32">, 5))));

@@ -447,8 +447,8 @@ describe("vmap and fusion", () => {
       [-0.8, 0.1, 1.7, -3],
       [2, -2, 0.6, 9],
     ];
-    const x = tensor(rows, "float64");
-    const y = tensor([1.5, -0.4, 2, 3], "float64");
+    const x = tensor(rows, "float64") as unknown as Tensor<[3, 4], "float64">;
+    const y = tensor([1.5, -0.4, 2, 3], "float64") as unknown as Tensor<[4], "float64">;
     const f = (r: Tensor<[4], "float64">) => sg.add(sg.mul(sg.erf(r), sg.atan2(r, y)), sg.sub(sg.mod(r, y), sg.asinh(sg.floorDivide(r, y))));
     const batched = data(sg.vmap(f)(x));
     const stacked = rows.flatMap((r) => data(f(tensor(r, "float64") as Tensor<[4], "float64">)));
