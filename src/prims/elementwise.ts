@@ -438,8 +438,8 @@ export function addAny(a: T | null, b: T | null): T | null {
 
 // ---------------------------------------------------------------- math (issue 9)
 //
-// Each op below is one primitive: its host implementation is Math's function (the reference
-// backend's result), its derivative is JAX's, and its kernel is a composition over the ALU ops
+// Each op below is one primitive: its host implementation is Math's function where JavaScript has
+// one (the reference backend's result; erf's is the kernels' algorithm in double), its derivative is JAX's, and its kernel is a composition over the ALU ops
 // (fdlibm's formulas, evaluated branch-free: every branch is computed and `where` picks), so it
 // fuses with its neighbours and runs on every backend. atan2 and rem are ALU ops (ir/kernel.ts).
 
@@ -459,7 +459,7 @@ function expm1Expr(x: Expr): Expr {
   return K.where(K.eq(u, c(x, 1)), x, K.where(K.eq(um1, c(x, -1)), c(x, -1), general));
 }
 
-/** floor(x + 1/2) with ties to even and the sign of zero kept (JAX's round_to_nearest_even). */
+/** x to the nearest integer from floor(x) and the (exact) fraction x - floor(x): ties to even, the sign of zero kept (JAX's round_to_nearest_even). */
 function roundExpr(x: Expr): Expr {
   const f = K.floor(x);
   const d = K.sub(x, f); // exact
