@@ -277,6 +277,8 @@ describe("remainder / mod and floorDivide (JAX: the sign of the divisor, floor d
     }
     // a quotient of 3e16: fmod is exact where x - y·floor(x/y) in doubles is not
     expect(data(sg.mod(vec([1e17, -1e17], "float64"), 3))).toEqual([Number(10n ** 17n % 3n), 3 - Number(10n ** 17n % 3n)]);
+    // an infinite divisor (Python: 5.5 % inf is 5.5, -5.5 % inf is inf), in float32 too
+    for (const dtype of FLOATS) expect(data(sg.mod(vec([5.5, -5.5, 0], dtype), vec([Infinity, Infinity, -Infinity], dtype)))).toEqual([5.5, Infinity, 0]);
     // a NaN or infinite dividend, a zero divisor: NaN, as fmod
     expect(data(sg.mod(vec([NaN, 1, 2], "float64"), vec([1, 0, NaN], "float64"))).every(Number.isNaN)).toBe(true);
   });

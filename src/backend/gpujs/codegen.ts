@@ -412,7 +412,9 @@ const GPU_ALU = {
     const n = c.name;
     c.pre.push(
       `const d${n} = ${a} / ${b};`,
-      `let r${n} = ${a} - Math.floor(Math.abs(d${n})) * Math.sign(d${n}) * ${b};`,
+      `const q${n} = Math.floor(Math.abs(d${n})) * Math.sign(d${n});`,
+      // a zero quotient leaves a itself (also for an infinite b, where 0 · b would be NaN)
+      `let r${n} = q${n} === 0 ? ${a} : ${a} - q${n} * ${b};`,
       `if (Math.abs(r${n}) >= Math.abs(${b})) { r${n} = r${n} - Math.sign(r${n}) * Math.abs(${b}); }`,
       `if (r${n} * ${a} < 0) { r${n} = r${n} + Math.sign(${a}) * Math.abs(${b}); }`,
     );
