@@ -17,12 +17,20 @@ import type { HostArray } from "./host-array.js";
 // the closed ALU op set (the one list: tinygrad's Ops/GroupOp)
 
 /**
+ * Math (issue 9): `atan2` (y, x) as Math.atan2, the one inverse-trigonometric op (asin, acos and
+ * atan are compositions over it), and `rem`, C's fmod (the result has the dividend's sign; exact
+ * for floats, truncating for int32, 0 for an int32 division by zero): both must match Math in
+ * float64, which no composition of the ops above does.
+ */
+export const MATH_BINARY_OPS = ["atan2", "rem"] as const;
+
+/**
  * Unary ops. log1p and tan are ALU ops rather than compositions because their float64 kernels
  * must give Math's results exactly (the op tests hold them to that); cbrt shows the other route.
  */
 export const UNARY_OPS = ["neg", "recip", "sqrt", "exp", "log", "log1p", "sin", "cos", "tan", "tanh", "abs", "sign", "floor"] as const;
 /** Binary ops; `div` truncates for int32 (C semantics), `max`/`min` propagate NaN. */
-export const BINARY_OPS = ["add", "sub", "mul", "div", "max", "min", "pow"] as const;
+export const BINARY_OPS = ["add", "sub", "mul", "div", "max", "min", "pow", ...MATH_BINARY_OPS] as const;
 /** Comparisons, with a bool result (gt/ge are lt/le with the operands swapped). */
 export const COMPARE_OPS = ["lt", "le", "eq", "ne"] as const;
 
@@ -97,6 +105,8 @@ export const K = {
   or: (a: Expr, b: Expr): Expr => node("or", a.dtype, [a, b]),
   shl: (a: Expr, b: Expr): Expr => node("shl", a.dtype, [a, b]),
   shr: (a: Expr, b: Expr): Expr => node("shr", a.dtype, [a, b]),
+  // math (issue 9)
+  atan2: bin("atan2"), rem: bin("rem"),
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -6,3 +6,5 @@ export { hvp, hessianDiagonal, laplacian } from "./derivatives.js";
 // issue 9: the softmax family
 export { softmax, logSoftmax, standardize, type StandardizeOptions } from "./softmax.js";
 export { logsumexp } from "../ops/reduce-extra.js";
+export { gelu, silu, swish, elu, leakyRelu, logSigmoid, softsign, relu6, hardTanh, oneHot } from "./activations.js";
+export { relu, sigmoid, softplus } from "../ops/elementwise.js";

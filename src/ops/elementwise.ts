@@ -197,3 +197,188 @@ export const stopGradient: Unary = unary("stopGradient", lax.stopGradient);
 export function astype<S extends Shape, D2 extends DType>(x: Tensor<S, DType>, dtype: D2): Tensor<S, D2> {
   return lax.convert(checkTensor("astype", x), dtype) as Tensor<S, D2>;
 }
+
+// ---------------------------------------------------------------- math (issue 9)
+
+/** The float dtype an op on D computes in: integers and bools become float32 (as JAX's inexact promotion). */
+export type FloatOf<D extends DType> = D extends "float64" ? "float64" : "float32";
+type InexactUnary = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, FloatOf<D>>;
+type Predicate = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, "bool">;
+
+const toFloat = (x: AnyTensor): AnyTensor => (isFloat(x.dtype) ? x : lax.convert(x, "float32"));
+function inexactUnary(op: string, f: (x: AnyTensor) => AnyTensor): InexactUnary {
+  return ((x: AnyTensor) => f(toFloat(checkTensor(op, x)))) as InexactUnary;
+}
+/** Rounding ops: integers (and bools) are returned unchanged, as in JAX. */
+function roundingUnary(op: string, f: (x: AnyTensor) => AnyTensor): Unary {
+  return ((x: AnyTensor) => {
+    const t = checkTensor(op, x);
+    return isFloat(t.dtype) ? f(t) : t;
+  }) as Unary;
+}
+
+/** The error function 2/√π ∫₀ˣ e^{-t²} dt (fdlibm's rational approximations: about 1 ulp in float64). */
+export const erf: InexactUnary = inexactUnary("erf", lax.erf);
+/** 1 - erf(x), accurate where erf(x) is close to 1 (erfc(10) is 2.1e-45, not 0). */
+export const erfc: InexactUnary = inexactUnary("erfc", lax.erfc);
+/** e^x - 1, accurate near 0. */
+export const expm1: InexactUnary = inexactUnary("expm1", lax.expm1);
+/** log base 2, computed as JAX does: log(x) / log(2) in the dtype. */
+export const log2: InexactUnary = inexactUnary("log2", lax.log2);
+/** log base 10: log(x) / log(10) in the dtype. */
+export const log10: InexactUnary = inexactUnary("log10", lax.log10);
+/** 1 / sqrt(x). */
+export const rsqrt: InexactUnary = inexactUnary("rsqrt", (x) => lax.div(lax.onesLike(x), lax.sqrt(x)));
+/** arcsin, in [-π/2, π/2]; NaN outside [-1, 1]. */
+export const asin: InexactUnary = inexactUnary("asin", lax.asin);
+/** arccos, in [0, π]; NaN outside [-1, 1]. */
+export const acos: InexactUnary = inexactUnary("acos", lax.acos);
+/** arctan, in (-π/2, π/2). */
+export const atan: InexactUnary = inexactUnary("atan", lax.atan);
+export const sinh: InexactUnary = inexactUnary("sinh", lax.sinh);
+export const cosh: InexactUnary = inexactUnary("cosh", lax.cosh);
+export const asinh: InexactUnary = inexactUnary("asinh", lax.asinh);
+/** acosh, NaN below 1. */
+export const acosh: InexactUnary = inexactUnary("acosh", lax.acosh);
+/** atanh, ±Infinity at ±1 and NaN beyond. */
+export const atanh: InexactUnary = inexactUnary("atanh", lax.atanh);
+
+/** The largest integer <= x (integers unchanged); its derivative is 0. */
+export const floor: Unary = roundingUnary("floor", lax.floor);
+/** The smallest integer >= x (integers unchanged); its derivative is 0. */
+export const ceil: Unary = roundingUnary("ceil", lax.ceil);
+/** x rounded toward zero (integers unchanged); its derivative is 0. */
+export const trunc: Unary = roundingUnary("trunc", lax.trunc);
+/**
+ * x rounded to `decimals` decimal places, halves to even as JAX (round(0.5) is 0, round(1.5) is
+ * 2, round(-0.5) is -0); with decimals ≠ 0 it is round(x · 10^d) / 10^d in the dtype. Integers are
+ * unchanged (decimals >= 0). Its derivative is 0.
+ */
+export function round<S extends Shape, D extends DType>(x: Tensor<S, D>, decimals = 0): Tensor<S, D> {
+  const t = checkTensor("round", x);
+  if (!Number.isInteger(decimals)) throw new TypeError(`round: decimals must be an integer, got ${decimals}`);
+  if (!isFloat(t.dtype)) {
+    if (decimals < 0) throw new TypeError(`round: decimals < 0 needs a float tensor, got ${t.dtype}`);
+    return t as Tensor<S, D>;
+  }
+  if (decimals === 0) return lax.round(t) as Tensor<S, D>;
+  const factor = lax.full(t.shape, 10 ** decimals, t.dtype);
+  return lax.div(lax.round(lax.mul(t, factor)), factor) as Tensor<S, D>;
+}
+
+/** True where x is NaN (never for integers). */
+export const isnan: Predicate = ((x: AnyTensor) => {
+  const t = checkTensor("isnan", x);
+  return isFloat(t.dtype) ? lax.ne(t, t) : lax.full(t.shape, 0, "bool");
+}) as Predicate;
+/** True where x is +Infinity or -Infinity. */
+export const isinf: Predicate = ((x: AnyTensor) => {
+  const t = checkTensor("isinf", x);
+  return isFloat(t.dtype) ? lax.gt(lax.abs(t), lax.full(t.shape, lax.maxFinite(t.dtype), t.dtype)) : lax.full(t.shape, 0, "bool");
+}) as Predicate;
+/** True where x is neither infinite nor NaN (always for integers). */
+export const isfinite: Predicate = ((x: AnyTensor) => {
+  const t = checkTensor("isfinite", x);
+  return isFloat(t.dtype) ? lax.le(lax.abs(t), lax.full(t.shape, lax.maxFinite(t.dtype), t.dtype)) : lax.full(t.shape, 1, "bool");
+}) as Predicate;
+
+/** x with NaN, +Infinity and -Infinity replaced (JAX's defaults: 0, the largest and the smallest finite value of the dtype); integers unchanged. */
+export function nanToNum<S extends Shape, D extends DType>(x: Tensor<S, D>, options: { nan?: number; posinf?: number; neginf?: number } = {}): Tensor<S, D> {
+  const t = checkTensor("nanToNum", x);
+  if (!isFloat(t.dtype)) return t as Tensor<S, D>;
+  const big = lax.maxFinite(t.dtype);
+  const k = (v: number) => lax.full(t.shape, v, t.dtype);
+  const { nan = 0, posinf = big, neginf = -big } = options;
+  const out = lax.select(lax.ne(t, t), k(nan), lax.select(lax.gt(t, k(big)), k(posinf), lax.select(lax.lt(t, k(-big)), k(neginf), t)));
+  return out as Tensor<S, D>;
+}
+
+const atan2Impl = floatBinary("atan2", lax.atan2);
+const hypotImpl = floatBinary("hypot", lax.hypot);
+const remainderImpl = arith("remainder", remainderOp);
+const modImpl = arith("mod", remainderOp);
+const floorDivideImpl = arith("floorDivide", floorDivideOp);
+
+/** JAX's remainder: lax.rem (C's fmod), moved by y where its sign differs from y's. */
+function remainderOp(x: AnyTensor, y: AnyTensor): AnyTensor {
+  const zero = lax.zerosLike(x);
+  const r = lax.rem(x, y);
+  const plus = lax.select(lax.ne(r, zero), lax.ne(lax.lt(r, zero), lax.lt(y, zero)), lax.full(x.shape, 0, "bool"));
+  return lax.select(plus, lax.add(r, y), r);
+}
+/** JAX's floor_divide: the truncated quotient less one where the remainder's sign differs from y's. */
+function floorDivideOp(x: AnyTensor, y: AnyTensor): AnyTensor {
+  const zero = lax.zerosLike(x);
+  const no = lax.full(x.shape, 0, "bool");
+  const r = lax.rem(x, y);
+  if (!isFloat(x.dtype)) {
+    const fix = lax.select(lax.ne(r, zero), lax.ne(lax.lt(r, zero), lax.lt(y, zero)), no);
+    const q = lax.div(x, y);
+    return lax.select(fix, lax.sub(q, lax.onesLike(q)), q);
+  }
+  // (x - rem) / y is an integer up to rounding; JAX's _float_divmod rounds it
+  const fix = lax.select(lax.ne(r, zero), lax.ne(lax.sign(y), lax.sign(r)), no);
+  const q = lax.div(lax.sub(x, r), y);
+  return lax.round(lax.select(fix, lax.sub(q, lax.onesLike(q)), q));
+}
+
+/** atan2(y, x): the angle of (x, y) in (-π, π], with the signs of zeros as Math.atan2. Note the argument order (y first), as JAX. */
+export function atan2<X extends Operand, Y extends Operand>(y: X, x: BinArg<X, Y, "atan2">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "atan2">>, FloatResultDType<X, Y>> {
+  return atan2Impl(y, x as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "atan2">>, FloatResultDType<X, Y>>;
+}
+/** sqrt(x² + y²) without intermediate overflow; Infinity if either is infinite (even with a NaN). */
+export function hypot<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "hypot">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "hypot">>, FloatResultDType<X, Y>> {
+  return hypotImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "hypot">>, FloatResultDType<X, Y>>;
+}
+/**
+ * x mod y with the sign of y (Python's %, JAX's remainder): remainder(-1, 3) is 2, remainder(1, -3)
+ * is -2. int32 stays int32 (a remainder by 0 is 0); floats are exact (from C's fmod). The
+ * derivative is 1 in x and -floor(x / y) in y.
+ */
+export function remainder<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "remainder">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "remainder">>, ArithDType<X, Y>> {
+  return remainderImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "remainder">>, ArithDType<X, Y>>;
+}
+/** The same op as `remainder` (jnp.mod is jnp.remainder). */
+export function mod<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "mod">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mod">>, ArithDType<X, Y>> {
+  return modImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mod">>, ArithDType<X, Y>>;
+}
+/**
+ * floor(x / y) (Python's //): floorDivide(-7, 2) is -4. int32 stays int32 (a division by 0 gives
+ * 0 here), floats stay floats (JAX's divmod form, so x = floorDivide(x, y) · y + mod(x, y) up to
+ * rounding). Its derivative is 0.
+ */
+export function floorDivide<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "floorDivide">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "floorDivide">>, ArithDType<X, Y>> {
+  return floorDivideImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "floorDivide">>, ArithDType<X, Y>>;
+}
+
+// logical ops: any dtype, nonzero is true (as jnp.logical_*), a bool result
+const truthy = (x: AnyTensor): AnyTensor => (x.dtype === "bool" ? x : lax.ne(x, lax.zerosLike(x)));
+function logical(op: string, f: (a: AnyTensor, b: AnyTensor) => AnyTensor) {
+  return (x: Operand, y: Operand): AnyTensor => {
+    const [a, b] = broadcastOperands(op, [x, y]);
+    return f(truthy(a!), truthy(b!));
+  };
+}
+const falses = (a: AnyTensor) => lax.full(a.shape, 0, "bool");
+const trues = (a: AnyTensor) => lax.full(a.shape, 1, "bool");
+const andImpl = logical("logicalAnd", (a, b) => lax.select(a, b, falses(a)));
+const orImpl = logical("logicalOr", (a, b) => lax.select(a, trues(a), b));
+const xorImpl = logical("logicalXor", (a, b) => lax.ne(a, b));
+
+/** x AND y, elementwise (nonzero is true). */
+export function logicalAnd<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "logicalAnd">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "logicalAnd">>, "bool"> {
+  return andImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "logicalAnd">>, "bool">;
+}
+/** x OR y, elementwise (nonzero is true). */
+export function logicalOr<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "logicalOr">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "logicalOr">>, "bool"> {
+  return orImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "logicalOr">>, "bool">;
+}
+/** x XOR y, elementwise (nonzero is true). */
+export function logicalXor<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "logicalXor">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "logicalXor">>, "bool"> {
+  return xorImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "logicalXor">>, "bool">;
+}
+/** NOT x, elementwise (nonzero is true). */
+export const logicalNot: Predicate = ((x: AnyTensor) => {
+  const t = truthy(checkTensor("logicalNot", x));
+  return lax.eq(t, falses(t));
+}) as Predicate;

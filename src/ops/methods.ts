@@ -27,6 +27,10 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
   // issue 9: reductions, scans, sorting
   argmax: rx.argmax, argmin: rx.argmin, any: rx.any, all: rx.all, var: rx.variance, std: rx.std,
   cumsum: rx.cumsum, cumprod: rx.cumprod, sort: rx.sort, argsort: rx.argsort,
+  // math (issue 9)
+  erf: ew.erf, erfc: ew.erfc, expm1: ew.expm1, log2: ew.log2, log10: ew.log10, rsqrt: ew.rsqrt, asin: ew.asin, acos: ew.acos, atan: ew.atan,
+  sinh: ew.sinh, cosh: ew.cosh, asinh: ew.asinh, acosh: ew.acosh, atanh: ew.atanh, floor: ew.floor, ceil: ew.ceil, trunc: ew.trunc, round: ew.round,
+  isnan: ew.isnan, isinf: ew.isinf, isfinite: ew.isfinite, nanToNum: ew.nanToNum, mod: ew.mod, remainder: ew.remainder, floorDivide: ew.floorDivide,
 };
 
 for (const [name, fn] of Object.entries(METHODS)) {

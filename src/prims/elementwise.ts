@@ -178,7 +178,8 @@ export const cbrtP = unary({
     return K.where(refine, y1, y0);
   },
 });
-export const absP = unary({ name: "abs", f: Math.abs, deriv: (x) => sign(x), lower: K.abs });
+// d|x|/dx = 1 at x = 0 (and -0), as JAX's select(x >= 0, 1, -1)
+export const absP = unary({ name: "abs", f: Math.abs, deriv: (x) => select(ge(x, zerosLike(x)), onesLike(x), neg(onesLike(x))), lower: K.abs });
 export const signP = unary({ name: "sign", f: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), deriv: null, lower: K.sign });
 
 /** Blocks differentiation: the identity whose derivative is zero. */
@@ -436,3 +437,305 @@ export function addAny(a: T | null, b: T | null): T | null {
   if (b === null) return a;
   return add(a, b);
 }
+
+// ---------------------------------------------------------------- math (issue 9)
+//
+// Each op below is one primitive: its host implementation is Math's function where JavaScript has
+// one (the reference backend's result; erf's is the kernels' algorithm in double), its derivative is JAX's, and its kernel is a composition over the ALU ops
+// (fdlibm's formulas, evaluated branch-free: every branch is computed and `where` picks), so it
+// fuses with its neighbours and runs on every backend. atan2 and rem are ALU ops (ir/kernel.ts).
+
+/** The largest finite value of a float dtype (no infinite constants: gpu.js kernels cannot hold one). */
+export const maxFinite = (dtype: DType): number => (dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE);
+const MAXF = (x: Expr) => c(x, maxFinite(x.dtype));
+/** y where x > 0, -y where x < 0, x itself at ±0 and NaN (odd functions keep the sign of zero). */
+const oddSign = (x: Expr, y: Expr) => K.where(K.lt(x, c(x, 0)), K.neg(y), K.where(K.gt(x, c(x, 0)), y, x));
+const one = (x: T) => onesLike(x);
+const recipT = (x: T) => div(one(x), x);
+
+/** expm1 by Kahan's formula (u - 1) · x / log(u), u = e^x: the rounding of u cancels. */
+function expm1Expr(x: Expr): Expr {
+  const u = K.exp(x);
+  const um1 = K.sub(u, c(x, 1));
+  const general = K.where(K.lt(MAXF(x), u), u, K.mul(um1, K.div(x, K.log(u))));
+  return K.where(K.eq(u, c(x, 1)), x, K.where(K.eq(um1, c(x, -1)), c(x, -1), general));
+}
+
+/** x to the nearest integer from floor(x) and the (exact) fraction x - floor(x): ties to even, the sign of zero kept (JAX's round_to_nearest_even). */
+function roundExpr(x: Expr): Expr {
+  const f = K.floor(x);
+  const d = K.sub(x, f); // exact
+  const odd = K.eq(K.sub(f, K.mul(c(x, 2), K.floor(K.mul(f, c(x, 0.5))))), c(x, 1));
+  const up = K.where(K.lt(c(x, 0.5), d), K.c(1, "bool"), K.where(K.eq(d, c(x, 0.5)), odd, K.c(0, "bool")));
+  const r = K.where(up, K.add(f, c(x, 1)), f);
+  return K.where(K.eq(r, c(x, 0)), K.mul(x, c(x, 0)), r);
+}
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  const r = d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
+  return r === 0 ? x * 0 : r;
+}
+
+/** The algebra erf is written over once: host numbers (the reference) and kernel expressions. */
+interface Alg<V> {
+  c(v: number): V;
+  add(a: V, b: V): V;
+  sub(a: V, b: V): V;
+  mul(a: V, b: V): V;
+  div(a: V, b: V): V;
+  lt(a: V, b: V): V;
+  where(p: V, a: V, b: V): V;
+  exp(a: V): V;
+  abs(a: V): V;
+  floor(a: V): V;
+}
+const numAlg: Alg<number> = {
+  c: (v) => v, add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
+  lt: (a, b) => (a < b ? 1 : 0), where: (p, a, b) => (p ? a : b), exp: Math.exp, abs: Math.abs, floor: Math.floor,
+};
+const exprAlg = (dtype: DType): Alg<Expr> => ({
+  c: (v) => K.c(v, dtype), add: K.add, sub: K.sub, mul: K.mul, div: K.div, lt: K.lt, where: K.where, exp: K.exp, abs: K.abs, floor: K.floor,
+});
+
+// Rational approximations of erf and erfc on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35) and
+// [1/0.35, 28): the coefficients of fdlibm's s_erf.c (Copyright (C) 1993 by Sun Microsystems,
+// Inc. All rights reserved. Permission to use, copy, modify, and distribute this software is
+// freely granted, provided that this notice is preserved.), lowest degree first.
+const ERX = 8.45062911510467529297e-1;
+const PP = [1.28379167095512558561e-1, -3.25042107247001499370e-1, -2.84817495755985104766e-2, -5.77027029648944159157e-3, -2.37630166566501626084e-5];
+const QQ = [1, 3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3, 1.32494738004321644526e-4, -3.96022827877536812320e-6];
+const PA = [-2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1, 3.18346619901161753674e-1, -1.10894694282396677476e-1, 3.54783043256182359371e-2, -2.16637559486879084300e-3];
+const QA = [1, 1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2, 1.26171219808761642112e-1, 1.36370839120290507362e-2, 1.19844998467991074170e-2];
+const RA = [-9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1, -6.23753324503260060396e1, -1.62396669462573470355e2, -1.84605092906711035994e2, -8.12874355063065934246e1, -9.81432934416914548592];
+const SA = [1, 1.96512716674392571292e1, 1.37657754143519042600e2, 4.34565877475229228821e2, 6.45387271733267880336e2, 4.29008140027567833386e2, 1.08635005541779435134e2, 6.57024977031928170135, -6.04244152148580987438e-2];
+const RB = [-9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1, -1.60636384855821916062e2, -6.37566443368389627722e2, -1.02509513161107724954e3, -4.83519191608651397019e2];
+const SB = [1, 3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3, 3.19985821950859553908e3, 2.55305040643316442583e3, 4.74528541206955367215e2, -2.24409524465858183362e1];
+
+/**
+ * erf and erfc of x, branch-free. `keepBits` is how many fraction bits of |x| (< 28) survive in
+ * the split |x| = z + (|x| - z) that makes z² exact (fdlibm clears the low word: e^{-x²} is
+ * e^{-z²} · e^{(z-x)(z+x)}, so the rounding of x² does not grow into the exponential).
+ */
+function erfPair<V>(A: Alg<V>, x: V, keepBits: number): { erf: V; erfc: V } {
+  const poly = (z: V, cs: readonly number[]) => cs.slice(0, -1).reduceRight((acc, k) => A.add(A.c(k), A.mul(z, acc)), A.c(cs[cs.length - 1]!));
+  const k = (v: number) => A.c(v);
+  const a = A.abs(x);
+  const neg = A.lt(x, k(0));
+  // [0, 0.84375): erf = x + x·R(x²)
+  const z2 = A.mul(x, x);
+  const xy = A.mul(x, A.div(poly(z2, PP), poly(z2, QQ)));
+  const erfA = A.add(x, xy);
+  const erfcA = A.where(A.lt(x, k(0.25)), A.sub(k(1), erfA), A.sub(k(0.5), A.add(xy, A.sub(x, k(0.5)))));
+  // [0.84375, 1.25): erf = erx + P(s)/Q(s), s = |x| - 1
+  const s = A.sub(a, k(1));
+  const pq = A.div(poly(s, PA), poly(s, QA));
+  const erfB = A.where(neg, A.sub(k(-ERX), pq), A.add(k(ERX), pq));
+  const erfcB = A.where(neg, A.add(k(1), A.add(k(ERX), pq)), A.sub(k(1 - ERX), pq));
+  // [1.25, 28): erfc = e^{-x² - 0.5625 + R(1/x²)/S(1/x²)} / |x|
+  const w = A.div(k(1), A.mul(a, a));
+  const near = A.lt(a, k(1 / 0.35));
+  const rs = A.where(near, A.div(poly(w, RA), poly(w, SA)), A.div(poly(w, RB), poly(w, SB)));
+  const scale = 2 ** keepBits;
+  const z = A.div(A.floor(A.mul(a, k(scale))), k(scale));
+  const r = A.mul(A.exp(A.sub(A.mul(A.sub(k(0), z), z), k(0.5625))), A.exp(A.add(A.mul(A.sub(z, a), A.add(z, a)), rs)));
+  const q = A.div(r, a);
+  const erfC = A.where(neg, A.sub(q, k(1)), A.sub(k(1), q));
+  const erfcC = A.where(neg, A.sub(k(2), q), q);
+  // |x| >= 28 (and ±inf): ±1, and erfc 0 or 2
+  const erfD = A.where(neg, k(-1), k(1));
+  const erfcD = A.where(neg, k(2), k(0));
+  const pick = (pa: V, pb: V, pc: V, pd: V) =>
+    A.where(A.lt(a, k(0.84375)), pa, A.where(A.lt(a, k(1.25)), pb, A.where(A.lt(a, k(28)), pc, pd)));
+  return { erf: pick(erfA, erfB, erfC, erfD), erfc: pick(erfcA, erfcB, erfcC, erfcD) };
+}
+/** erf on the host (double), as the kernels compute it. */
+export const erfHost = (x: number): number => (Number.isNaN(x) ? x : erfPair(numAlg, x, 21).erf);
+const erfcHost = (x: number): number => (Number.isNaN(x) ? x : erfPair(numAlg, x, 21).erfc);
+function erfLower(which: "erf" | "erfc") {
+  return (x: Expr): Expr => {
+    // z keeps 26 significant bits in double (z² exact), 12 in float32
+    const v = erfPair(exprAlg(x.dtype), x, x.dtype === "float32" ? 7 : 21)[which];
+    return K.where(K.ne(x, x), x, v);
+  };
+}
+/** 2/√π · e^{-x²}, the derivative of erf. */
+const erfDeriv = (x: T) => mulScalar(exp(neg(integerPow(x, 2))), 2 / Math.sqrt(Math.PI));
+
+export const floorP = unary({ name: "floor", f: Math.floor, deriv: null, floatOnly: true, lower: K.floor });
+export const ceilP = unary({ name: "ceil", f: Math.ceil, deriv: null, floatOnly: true, lower: (x) => K.neg(K.floor(K.neg(x))) });
+export const roundP = unary({ name: "round", f: roundHalfEven, deriv: null, floatOnly: true, lower: roundExpr });
+export const truncP = unary({
+  name: "trunc",
+  f: Math.trunc,
+  deriv: null,
+  floatOnly: true,
+  lower: (x) => K.where(K.lt(x, c(x, 0)), K.neg(K.floor(K.neg(x))), K.floor(x)),
+});
+export const expm1P = unary({ name: "expm1", f: Math.expm1, deriv: (_x, out) => add(out, one(out)), floatOnly: true, lower: expm1Expr });
+// log(x) / log(b) in the dtype, as JAX computes them
+export const log2P = unary({ name: "log2", f: Math.log2, deriv: (x) => recipT(mulScalar(x, Math.LN2)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN2)) });
+export const log10P = unary({ name: "log10", f: Math.log10, deriv: (x) => recipT(mulScalar(x, Math.LN10)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN10)) });
+
+/** The threshold past which e^|x| overflows the dtype (fdlibm's sinh/cosh switch to e^{|x|/2}²). */
+const expLimit = (x: Expr) => c(x, x.dtype === "float32" ? 88 : 709);
+/** e^a / 2 for a >= 0, without overflowing before the result does. */
+const halfExp = (a: Expr) => {
+  const w = K.exp(K.mul(a, c(a, 0.5)));
+  return K.where(K.lt(a, expLimit(a)), K.mul(c(a, 0.5), K.exp(a)), K.mul(K.mul(c(a, 0.5), w), w));
+};
+export const sinhP: Primitive = unary({
+  name: "sinh",
+  f: Math.sinh,
+  deriv: (x) => cosh(x),
+  floatOnly: true,
+  lower: (x) => {
+    // fdlibm: t = expm1|x|; (2t - t²/(t+1))/2 below 1, (t + t/(t+1))/2 below 22, e^|x|/2 beyond
+    const a = K.abs(x);
+    const t = expm1Expr(a);
+    const t1 = K.add(t, c(x, 1));
+    const small = K.mul(c(x, 0.5), K.sub(K.add(t, t), K.div(K.mul(t, t), t1)));
+    const mid = K.mul(c(x, 0.5), K.add(t, K.div(t, t1)));
+    return oddSign(x, K.where(K.lt(a, c(x, 1)), small, K.where(K.lt(a, c(x, 22)), mid, halfExp(a))));
+  },
+});
+export const coshP: Primitive = unary({
+  name: "cosh",
+  f: Math.cosh,
+  deriv: (x) => sinh(x),
+  floatOnly: true,
+  lower: (x) => {
+    // fdlibm: 1 + t²/(2(1+t)) with t = expm1|x| below ln2/2, (e + 1/e)/2 below 22, e^|x|/2 beyond
+    const a = K.abs(x);
+    const t = expm1Expr(a);
+    const small = K.add(c(x, 1), K.div(K.mul(t, t), K.mul(c(x, 2), K.add(c(x, 1), t))));
+    const e = K.exp(a);
+    const mid = K.add(K.mul(c(x, 0.5), e), K.div(c(x, 0.5), e));
+    return K.where(K.lt(a, c(x, 0.5 * Math.LN2)), small, K.where(K.lt(a, c(x, 22)), mid, halfExp(a)));
+  },
+});
+export const asinhP = unary({
+  name: "asinh",
+  f: Math.asinh,
+  // 1 / sqrt(x² + 1)
+  deriv: (x) => recipT(sqrt(add(integerPow(x, 2), one(x)))),
+  floatOnly: true,
+  lower: (x) => {
+    // fdlibm: log(|x|) + ln2 past 2^28, log(2|x| + 1/(sqrt(x²+1) + |x|)) past 2, else log1p(|x| + x²/(1 + sqrt(1 + x²)))
+    const a = K.abs(x);
+    const s = K.sqrt(K.add(K.mul(a, a), c(x, 1)));
+    const big = K.add(K.log(a), c(x, Math.LN2));
+    const mid = K.log(K.add(K.add(a, a), K.div(c(x, 1), K.add(s, a))));
+    const small = K.log1p(K.add(a, K.div(K.mul(a, a), K.add(c(x, 1), s))));
+    return oddSign(x, K.where(K.lt(c(x, 2 ** 28), a), big, K.where(K.lt(c(x, 2), a), mid, small)));
+  },
+});
+export const acoshP = unary({
+  name: "acosh",
+  f: Math.acosh,
+  // 1 / sqrt((x - 1)(x + 1))
+  deriv: (x) => recipT(sqrt(mul(sub(x, one(x)), add(x, one(x))))),
+  floatOnly: true,
+  lower: (x) => {
+    // fdlibm: log(x) + ln2 past 2^28, log(2x - 1/(x + sqrt(x² - 1))) past 2, else log1p(t + sqrt(2t + t²)), t = x - 1
+    const big = K.add(K.log(x), c(x, Math.LN2));
+    const mid = K.log(K.sub(K.add(x, x), K.div(c(x, 1), K.add(x, K.sqrt(K.sub(K.mul(x, x), c(x, 1)))))));
+    const t = K.sub(x, c(x, 1));
+    const small = K.log1p(K.add(t, K.sqrt(K.add(K.add(t, t), K.mul(t, t)))));
+    // below 1: NaN (sqrt(x - 1) is one there, with no NaN constant)
+    return K.where(K.lt(x, c(x, 1)), K.sqrt(t), K.where(K.lt(c(x, 2 ** 28), x), big, K.where(K.lt(c(x, 2), x), mid, small)));
+  },
+});
+export const atanhP = unary({
+  name: "atanh",
+  f: Math.atanh,
+  // 1 / ((1 - x)(1 + x))
+  deriv: (x) => recipT(mul(sub(one(x), x), add(one(x), x))),
+  floatOnly: true,
+  lower: (x) => {
+    // fdlibm: log1p(2a + 2a²/(1 - a)) / 2 below 1/2, log1p(2a/(1 - a)) / 2 above; NaN past 1 (log1p < -1)
+    const a = K.abs(x);
+    const a2 = K.add(a, a);
+    const d = K.sub(c(x, 1), a);
+    const small = K.log1p(K.add(a2, K.div(K.mul(a2, a), d)));
+    const big = K.log1p(K.div(a2, d));
+    return oddSign(x, K.mul(c(x, 0.5), K.where(K.lt(a, c(x, 0.5)), small, big)));
+  },
+});
+/** sqrt((1 - x)(1 + x)): sqrt(1 - x²) without the cancellation near |x| = 1. */
+const cosOfAsin = (x: Expr) => K.sqrt(K.mul(K.sub(c(x, 1), x), K.add(c(x, 1), x)));
+const cosOfAsinT = (x: T) => sqrt(mul(sub(one(x), x), add(one(x), x)));
+export const asinP = unary({ name: "asin", f: Math.asin, deriv: (x) => recipT(cosOfAsinT(x)), floatOnly: true, lower: (x) => K.atan2(x, cosOfAsin(x)) });
+export const acosP = unary({ name: "acos", f: Math.acos, deriv: (x) => neg(recipT(cosOfAsinT(x))), floatOnly: true, lower: (x) => K.atan2(cosOfAsin(x), x) });
+export const atanP = unary({ name: "atan", f: Math.atan, deriv: (x) => recipT(add(one(x), integerPow(x, 2))), floatOnly: true, lower: (x) => K.atan2(x, c(x, 1)) });
+export const erfP = unary({ name: "erf", f: erfHost, deriv: erfDeriv, floatOnly: true, lower: erfLower("erf") });
+export const erfcP = unary({ name: "erfc", f: erfcHost, deriv: (x) => neg(erfDeriv(x)), floatOnly: true, lower: erfLower("erfc") });
+
+/** atan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²). */
+export const atan2P = binary({
+  name: "atan2",
+  f: Math.atan2,
+  lower: K.atan2,
+  jvp: (y, x, ty, tx) => {
+    const d = add(integerPow(x, 2), integerPow(y, 2));
+    return addAny(ty && mul(ty, div(x, d)), tx && neg(mul(tx, div(y, d))));
+  },
+  vjp: (ct, y, x, _o, w) => {
+    const d = add(integerPow(x, 2), integerPow(y, 2));
+    return [when(w[0]!, () => mul(ct, div(x, d))), when(w[1]!, () => neg(mul(ct, div(y, d))))];
+  },
+});
+/** C's fmod (lax.rem): the sign of the dividend; d/dx = 1, d/dy = -trunc(x / y), as JAX. */
+export const remP = binary({
+  name: "rem",
+  f: (a, b) => a % b,
+  lower: K.rem,
+  jvp: (x, y, tx, ty) => addAny(tx, ty && neg(mul(ty, trunc(div(x, y))))),
+  vjp: (ct, x, y, _o, w) => [ct, when(w[1]!, () => neg(mul(ct, trunc(div(x, y)))))],
+});
+/** sqrt(x² + y²) without overflow: max · sqrt(1 + (min/max)²) (JAX's form); ∞ if either is. */
+export const hypotP = binary({
+  name: "hypot",
+  f: Math.hypot,
+  lower: (x, y) => {
+    const ax = K.abs(x);
+    const ay = K.abs(y);
+    const hi = K.max(ax, ay);
+    const lo = K.min(ax, ay);
+    const zero = K.eq(hi, c(x, 0));
+    const q = K.div(lo, K.where(zero, c(x, 1), hi));
+    const r = K.where(zero, hi, K.mul(hi, K.sqrt(K.add(c(x, 1), K.mul(q, q)))));
+    return K.where(K.lt(MAXF(x), ax), ax, K.where(K.lt(MAXF(x), ay), ay, r));
+  },
+  // x / hypot and y / hypot, 0 at the origin
+  jvp: (x, y, tx, ty, out) => {
+    const o = safeDen(out);
+    return addAny(tx && mul(tx, div(x, o)), ty && mul(ty, div(y, o)));
+  },
+  vjp: (ct, x, y, out, w) => {
+    const o = safeDen(out);
+    return [when(w[0]!, () => mul(ct, div(x, o))), when(w[1]!, () => mul(ct, div(y, o)))];
+  },
+});
+const safeDen = (d: T) => select(eq(d, zerosLike(d)), onesLike(d), d);
+
+export const floor = (x: T) => apply(floorP, [x], {});
+export const ceil = (x: T) => apply(ceilP, [x], {});
+export const round = (x: T) => apply(roundP, [x], {});
+export const trunc = (x: T) => apply(truncP, [x], {});
+export const expm1 = (x: T) => apply(expm1P, [x], {});
+export const log2 = (x: T) => apply(log2P, [x], {});
+export const log10 = (x: T) => apply(log10P, [x], {});
+export const sinh = (x: T) => apply(sinhP, [x], {});
+export const cosh = (x: T) => apply(coshP, [x], {});
+export const asinh = (x: T) => apply(asinhP, [x], {});
+export const acosh = (x: T) => apply(acoshP, [x], {});
+export const atanh = (x: T) => apply(atanhP, [x], {});
+export const asin = (x: T) => apply(asinP, [x], {});
+export const acos = (x: T) => apply(acosP, [x], {});
+export const atan = (x: T) => apply(atanP, [x], {});
+export const erf = (x: T) => apply(erfP, [x], {});
+export const erfc = (x: T) => apply(erfcP, [x], {});
+export const atan2 = (y: T, x: T) => apply(atan2P, [y, x], {});
+export const rem = (x: T, y: T) => apply(remP, [x, y], {});
+export const hypot = (x: T, y: T) => apply(hypotP, [x, y], {});

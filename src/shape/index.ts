@@ -13,6 +13,7 @@
  * concat     Concat, Stack
  * diagonal   Diagonal, Trace
  * einsum     Einsum
+ * onehot     OneHot, OneHotClasses
  */
 export type * from "./core.js";
 export type * from "./arith.js";
@@ -28,3 +29,4 @@ export type * from "./diagonal.js";
 export type * from "./reduce-extra.js";
 export type * from "./einsum.js";
 export type * from "./random.js";
+export type * from "./onehot.js";

@@ -197,3 +197,7 @@ export const einsumEllipsisMsg = (e: Dims, k: number, acc: Dims): string =>
 /** KeyError: `random.normal: expected a key (a uint32 tensor of shape [2], from random.key), got float32 [3]`. */
 export const keyMsg = (op: string, got: { dtype: string; shape: Dims } | null): string =>
   `${op}: expected a key (a uint32 tensor of shape [2], from random.key), got ${got ? `${got.dtype} ${showShape(got.shape)}` : "a non-tensor value"}`;
+// ---------------------------------------------------------------- math (issue 9)
+
+/** OneHotClasses (shape/onehot.ts): `oneHot: numClasses must be a non-negative integer, got -1`. */
+export const oneHotClassesMsg = (n: unknown): string => `oneHot: numClasses must be a non-negative integer, got ${n}`;

@@ -23,6 +23,8 @@ type AnyT = Tensor<Shape, DType>;
 // resolved `Tensor<[2, 3], "float32">` rather than the alias applied to its arguments.
 type BinArg<X, Y, Op extends string> = Check<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>, Y>;
 type MeanD<X> = DTypeOf<X> extends "float64" ? "float64" : "float32";
+// math (issue 9): the float dtype of an op that promotes integers
+type FloatD<X> = DTypeOf<X> extends "float64" ? "float64" : "float32";
 
 /**
  * Every method takes its receiver as a type parameter (`this: X`) instead of using the class's
@@ -113,6 +115,32 @@ export interface TensorMethods {
   cumprod<X extends AnyT, const Ax extends number | undefined = undefined>(this: X, axis?: Check<Cumulative<ShapeOf<X>, Ax, "cumprod">, Ax>, opts?: { readonly reverse?: boolean }): Tensor<AsShape<Cumulative<ShapeOf<X>, Ax, "cumprod">>, CountDType<DTypeOf<X>>>;
   sort<X extends AnyT, const A extends number = -1>(this: X, axis?: Check<AxisShape<ShapeOf<X>, A, "sort">, A>, opts?: { readonly descending?: boolean }): Tensor<ShapeOf<X>, DTypeOf<X>>;
   argsort<X extends AnyT, const A extends number = -1>(this: X, axis?: Check<AxisShape<ShapeOf<X>, A, "argsort">, A>, opts?: { readonly descending?: boolean }): Tensor<ShapeOf<X>, "int32">;
+  // math (issue 9): integers and bools compute in float32 (FloatD); rounding keeps integers
+  erf<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  erfc<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  expm1<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  log2<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  log10<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  rsqrt<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  asin<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  acos<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  atan<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  sinh<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  cosh<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  asinh<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  acosh<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  atanh<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
+  floor<X extends AnyT>(this: X): X;
+  ceil<X extends AnyT>(this: X): X;
+  trunc<X extends AnyT>(this: X): X;
+  round<X extends AnyT>(this: X, decimals?: number): X;
+  isnan<X extends AnyT>(this: X): Tensor<ShapeOf<X>, "bool">;
+  isinf<X extends AnyT>(this: X): Tensor<ShapeOf<X>, "bool">;
+  isfinite<X extends AnyT>(this: X): Tensor<ShapeOf<X>, "bool">;
+  nanToNum<X extends AnyT>(this: X, options?: { nan?: number; posinf?: number; neginf?: number }): X;
+  mod<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "mod">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mod">>, ArithDType<X, Y>>;
+  remainder<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "remainder">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "remainder">>, ArithDType<X, Y>>;
+  floorDivide<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "floorDivide">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "floorDivide">>, ArithDType<X, Y>>;
 }
 
 declare module "./tensor.js" {

@@ -88,6 +88,11 @@ const samples: [rule: string, call: string][] = [
   // random (keys)
   ["random key shape", 'sg.random.normal(sg.astype($([3]), "uint32"), [2])'],
   ["random key shape, a batch of keys", 'sg.random.split(sg.astype($([4, 2]), "uint32"))'],
+  // math and activations (issue 9)
+  ["broadcast in atan2", "sg.atan2($([2, 3]), $([4]))"],
+  ["broadcast in floorDivide, a method", "$([2, 3]).floorDivide($([3, 2]))"],
+  ["oneHot numClasses", "sg.nn.oneHot(sg.astype($([2]), \"int32\"), n(-1))"],
+  ["oneHot axis", "sg.nn.oneHot(sg.astype($([2, 3]), \"int32\"), n(4), { axis: n(3) })"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -37,6 +37,14 @@ function gridT(r: Rnd, shape: readonly number[], offset: number): T {
   return f64(Array.from({ length: size(shape) }, () => 0.2 * randInt(r, -8, 8) + offset + 0.05 * r()), shape);
 }
 
+/** Values 0.05 to 0.2 past a multiple of 1/4: away from the integers and halves where floor, round and the kinked activations jump. */
+const kinkFree = (name: string, f: (x: T) => T): Case => ({
+  name,
+  gen: (r) => {
+    const s = randShape(r);
+    return { args: [f64(Array.from({ length: size(s) }, () => 0.25 * randInt(r, -8, 7) + 0.05 + 0.15 * r()), s)], f };
+  },
+});
 const unary = (name: string, f: (x: T) => T, d: Domain = "any"): Case => ({
   name,
   gen: (r) => ({ args: [randT(r, randShape(r), d)], f }),
@@ -353,6 +361,35 @@ export const CASES: readonly Case[] = [
           return S.add(S.log(S.sum(S.exp(S.sub(x, m)), -1, true)), m);
         },
       };
+    },
+  },
+  // math and activations (issue 9)
+  unary("erf", (x) => S.erf(x)),
+  unary("erfc", (x) => S.erfc(x)),
+  unary("expm1", (x) => S.expm1(x)),
+  unary("log2 / log10", (x) => S.add(S.log2(x), S.log10(x)), "pos"),
+  unary("rsqrt", (x) => S.rsqrt(x), "pos"),
+  unary("asin / acos", (x) => S.add(S.asin(x), S.mul(S.acos(x), 0.5)), "unit"),
+  unary("atan", (x) => S.atan(x)),
+  unary("sinh / cosh", (x) => S.add(S.sinh(x), S.mul(S.cosh(x), 0.5))),
+  unary("asinh", (x) => S.asinh(x)),
+  unary("acosh", (x) => S.acosh(S.add(x, 1)), "pos"),
+  unary("atanh", (x) => S.atanh(x), "unit"),
+  kinkFree("floor / ceil / round / trunc (zero derivative)", (x) => S.add(S.mul(S.floor(x), x), S.add(S.round(x), S.mul(S.ceil(x), S.trunc(S.mul(x, 2)))))),
+  unary("gelu (tanh and erf forms)", (x) => S.add(S.nn.gelu(x), S.nn.gelu(x, { approximate: false }))),
+  unary("silu, softsign, logSigmoid", (x) => S.add(S.nn.silu(x), S.mul(S.nn.softsign(x), S.nn.logSigmoid(x)))),
+  kinkFree("elu, leakyRelu", (x) => S.add(S.nn.elu(x), S.nn.leakyRelu(x, 0.2))),
+  kinkFree("relu6, hardTanh", (x) => S.add(S.nn.relu6(S.mul(x, 4)), S.nn.hardTanh(S.mul(x, 2)))),
+  binary("atan2", (x, y) => S.atan2(x, y), "any", "nonzero"),
+  binary("hypot", (x, y) => S.hypot(x, y), "nonzero", "nonzero"),
+  {
+    // x / y at least a quarter away from an integer (where remainder jumps)
+    name: "remainder",
+    gen: (r) => {
+      const sh = randShape(r);
+      const y = Array.from({ length: size(sh) }, () => sample(r, "nonzero"));
+      const x = y.map((v) => v * (randInt(r, -3, 3) + 0.25 + 0.5 * r()));
+      return { args: [f64(x, sh), f64(y, sh)], f: (a, b) => S.remainder(a, b) };
     },
   },
 ];

@@ -414,6 +414,23 @@ const GPU_ALU = {
   or: noBitwise,
   shl: noBitwise,
   shr: noBitwise,
+  // math (issue 9)
+  atan2: (_e, [a, b]) => `Math.atan2(${a}, ${b})`,
+  // fmod as a - trunc(a / b) · b, the quotient fixed up by the remainder's sign and size (the f32
+  // quotient may be off by one); exact where trunc(a / b) · b is (integers, small quotients)
+  rem: (e, [a, b], c) => {
+    const n = c.name;
+    c.pre.push(
+      `const d${n} = ${a} / ${b};`,
+      `const q${n} = Math.floor(Math.abs(d${n})) * Math.sign(d${n});`,
+      // a zero quotient leaves a itself (also for an infinite b, where 0 · b would be NaN)
+      `let r${n} = q${n} === 0 ? ${a} : ${a} - q${n} * ${b};`,
+      `if (Math.abs(r${n}) >= Math.abs(${b})) { r${n} = r${n} - Math.sign(r${n}) * Math.abs(${b}); }`,
+      `if (r${n} * ${a} < 0) { r${n} = r${n} + Math.sign(${a}) * Math.abs(${b}); }`,
+    );
+    // an int32 remainder by zero is 0, as in the other backends
+    return e.dtype === "int32" ? `(${b} === 0 ? ${ZERO} : r${n})` : `r${n}`;
+  },
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], c: GpuCtx) => string>;
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */

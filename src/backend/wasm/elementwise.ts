@@ -195,6 +195,9 @@ export const JS_ALU = {
   or: (e, [a, b]) => asWord(e, `${a} | ${b}`),
   shl: (e, [a, b]) => shift(e, b!, asWord(e, `${a} << ${b}`), "0"),
   shr: (e, [a, b]) => shift(e, b!, e.dtype === "uint32" ? `${a} >>> ${b}` : `${a} >> ${b}`, e.dtype === "uint32" ? "0" : `(${a} < 0 ? -1 : 0)`),
+  // math (issue 9); `%` is C's fmod on doubles, exact, and truncating on int32 values
+  atan2: (_e, [a, b]) => `Math.atan2(${a}, ${b})`,
+  rem: (_e, [a, b]) => `${a} % ${b}`,
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], io: JsAccess) => string>;
 
 // ---- uint32 and bitwise helpers of the JS renderer
@@ -429,6 +432,9 @@ const SIMD_ALU = {
   or: notSimd("a bitwise op"),
   shl: notSimd("a bitwise op"),
   shr: notSimd("a bitwise op"),
+  // math (issue 9): lane calls (fmod of two float32 values is a float32, so `%` in double is exact)
+  atan2: (c) => void c.f.call(c.lane.get("atan2")!),
+  rem: (c) => void c.f.call(c.lane.get("rem")!),
 } satisfies Record<AluOp, (c: SimdCtx, e: Expr) => void>;
 
 /** Whether the SIMD renderer takes an expression: f32 lanes only (float32 values and bools). */
@@ -513,11 +519,12 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
   const ops = new Set<string>(topo(expr).map((e) => e.op));
   const importIdx = new Map<string, number>();
   // per-lane calls to Math for the functions without an inlined polynomial
-  for (const name of ["sin", "cos", "tan", "log1p", "pow"]) {
-    if (ops.has(name)) importIdx.set(name, m.importFunc("env", name, name === "pow" ? ["f32", "f32"] : ["f32"], ["f32"]));
+  const binaryLane = (name: string) => name === "pow" || name === "atan2" || name === "rem";
+  for (const name of ["sin", "cos", "tan", "log1p", "pow", "atan2", "rem"]) {
+    if (ops.has(name)) importIdx.set(name, m.importFunc("env", name, binaryLane(name) ? ["f32", "f32"] : ["f32"], ["f32"]));
   }
   const lane = new Map<string, number>();
-  for (const [name, idx] of importIdx) lane.set(name, m.indexOf(emitLaneCall(m, `${name}_v`, idx, name === "pow" ? 2 : 1)));
+  for (const [name, idx] of importIdx) lane.set(name, m.indexOf(emitLaneCall(m, `${name}_v`, idx, binaryLane(name) ? 2 : 1)));
 
   const params: Array<"i32"> = ["i32", "i32"];
   for (let i = 0; i < nIn; i++) params.push("i32");
@@ -557,7 +564,7 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
   const bytes = m.toBytes();
   const mod = new WebAssembly.Module(bytes as BufferSource);
   const env: Record<string, WebAssembly.Memory | ((...a: number[]) => number)> = { memory: heap().memory };
-  const math: Record<string, (...a: number[]) => number> = { sin: Math.sin, cos: Math.cos, tan: Math.tan, log1p: Math.log1p, pow: Math.pow };
+  const math: Record<string, (...a: number[]) => number> = { sin: Math.sin, cos: Math.cos, tan: Math.tan, log1p: Math.log1p, pow: Math.pow, atan2: Math.atan2, rem: (a, b) => a! % b! };
   for (const name of importIdx.keys()) env[name] = math[name]!;
   const inst = new WebAssembly.Instance(mod, { env });
   return { row: inst.exports["row"] as (...args: number[]) => void, bytes: bytes.length };
