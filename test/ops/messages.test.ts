@@ -68,6 +68,19 @@ const samples: [rule: string, call: string][] = [
   ["ragged data, deep", "sg.tensor(data([[[1, 2], [3, 4]], [[5, 6], [7]]]))"],
   ["mlp input width", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(1), n(8))], $([8, 3]))"],
   ["mlp layer chain", "sg.nn.applyLayers([sg.nn.dense(sg.random.key(0), n(3), n(16)), sg.nn.dense(sg.random.key(1), n(32), n(1))], $([4, 3]))"],
+  // indexing, gather and scatter
+  ["take axis out of range", 'sg.take($([3, 4]), $([2]).astype("int32"), 2)'],
+  ["takeAlongAxis rank", 'sg.takeAlongAxis($([3, 4]), $([4]).astype("int32"), 1)'],
+  ["takeAlongAxis axis", 'sg.takeAlongAxis($([3, 4]), $([3, 1]).astype("int32"), -3)'],
+  ["takeAlongAxis broadcast", 'sg.takeAlongAxis($([3, 4]), $([5, 1]).astype("int32"), 1)'],
+  ["dynamicSlice sizes too large", "sg.dynamicSlice($([3, 4]), [0, 0], dims([3, 5]))"],
+  ["dynamicSlice sizes count", "sg.dynamicSlice($([3, 4]), [0, 0], dims([2]))"],
+  ["dynamicSlice starts count", "sg.dynamicSlice($([3, 4]), [0], dims([2, 2]))"],
+  ["dynamicUpdateSlice too large", "sg.dynamicUpdateSlice($([3, 4]), $([5, 2]), [0, 0])"],
+  ["dynamicUpdateSlice rank", "sg.dynamicUpdateSlice($([3, 4]), $([2]), [0, 0])"],
+  ["at static index out of range", "$([3, 4]).at(5)"],
+  ["at update not broadcastable", "$([3, 4]).at(1).set($([3]))"],
+  ["at update rank", 'sg.at($([3, 4]), $([2]).astype("int32")).add($([2, 2, 4]))'],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
