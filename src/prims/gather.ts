@@ -104,7 +104,7 @@ export const gatherP: Prim<GatherParams> = {
     return new HostArray(o, out.shape, out.dtype);
   },
   jvp: ([, idx], [t], p) => (t === null ? null : gather(t, idx!, p)),
-  vjp: (ct, [x, idx], p) => [scatter(zerosLike(x!), idx!, ct, { ...p, mode: "add" }), null],
+  vjp: (ct, [x, idx], p) => [scatterAddZeros(idx!, ct, x!.shape, p), null],
   batch([x, idx], [dx, di], p) {
     if (p.batch === 0 && di === null) return [gather(x!, idx!, { ...p, axis: p.axis + 1 }), 0];
     // batched indices into a shared x: the batch axis of the indices lands where they do
@@ -140,6 +140,34 @@ function combiner(mode: ScatterMode, dtype: DType): Combine | null {
   }
 }
 
+/** Combines the updates into `o` (x's data, already copied) in place. */
+function scatterInto(o: AnyTypedArray, out: AbstractValue, idx: HostArray, upd: HostArray, p: ScatterParams): HostArray {
+  const { B, P, N, Q, M } = extents(out.shape, idx.shape, p);
+  const id = idx.data;
+  const u = upd.data;
+  const f = combiner(p.mode, out.dtype);
+  let src = 0;
+  for (let b = 0; b < B; b++) {
+    for (let pp = 0; pp < P; pp++) {
+      const base = (b * P + pp) * N;
+      for (let m = 0; m < M; m++, src += Q) {
+        const k = normIndex(id[b * M + m]!, N, p.oob);
+        if (k < 0) continue; // dropped
+        const dst = (base + k) * Q;
+        if (f === null) {
+          if (Q > 16) o.set(u.subarray(src, src + Q), dst);
+          else for (let q = 0; q < Q; q++) o[dst + q] = u[src + q]!;
+        } else if (p.mode === "add" && out.dtype !== "bool") {
+          for (let q = 0; q < Q; q++) o[dst + q]! += u[src + q]!;
+        } else {
+          for (let q = 0; q < Q; q++) o[dst + q] = f(o[dst + q]!, u[src + q]!);
+        }
+      }
+    }
+  }
+  return new HostArray(o, out.shape, out.dtype);
+}
+
 export const scatterP: Prim<ScatterParams> = {
   name: "scatter",
   abstractEval([x, idx, upd], p) {
@@ -150,32 +178,9 @@ export const scatterP: Prim<ScatterParams> = {
     return x!;
   },
   impl([x, idx, upd], p, out) {
-    const { B, P, N, Q, M } = extents(x!.shape, idx!.shape, p);
-    const o: AnyTypedArray = allocate(out.dtype, x!.size);
+    const o = allocate(out.dtype, x!.size);
     o.set(x!.data);
-    const id = idx!.data;
-    const u = upd!.data;
-    const f = combiner(p.mode, out.dtype);
-    let src = 0;
-    for (let b = 0; b < B; b++) {
-      for (let pp = 0; pp < P; pp++) {
-        const base = (b * P + pp) * N;
-        for (let m = 0; m < M; m++, src += Q) {
-          const k = normIndex(id[b * M + m]!, N, p.oob);
-          if (k < 0) continue; // dropped
-          const dst = (base + k) * Q;
-          if (f === null) {
-            if (Q > 16) o.set(u.subarray(src, src + Q), dst);
-            else for (let q = 0; q < Q; q++) o[dst + q] = u[src + q]!;
-          } else if (p.mode === "add" && out.dtype !== "bool") {
-            for (let q = 0; q < Q; q++) o[dst + q]! += u[src + q]!;
-          } else {
-            for (let q = 0; q < Q; q++) o[dst + q] = f(o[dst + q]!, u[src + q]!);
-          }
-        }
-      }
-    }
-    return new HostArray(o, out.shape, out.dtype);
+    return scatterInto(o, out, idx!, upd!, p);
   },
   jvp(ins, [tx, , tu], p, out) {
     return scatterRules[p.mode].jvp(ins, tx ?? null, tu ?? null, p, out);
@@ -194,6 +199,37 @@ export const scatterP: Prim<ScatterParams> = {
     return [scatter(xb, ib, ub, { ...p, axis: p.axis + 1, batch: p.batch + 1 }), 0];
   },
   showParams: (p) => `mode=${p.mode} axis=${p.axis} batch=${p.batch} oob=${p.oob}`,
+};
+
+// ---------------------------------------------------------------- scatter_add_zeros
+
+export interface ScatterAddZerosParams extends GatherParams {
+  /** the shape of the zeros the updates are added into */
+  readonly shape: readonly number[];
+}
+
+/**
+ * gather's transpose: the updates added into zeros of `shape` (scatter with mode "add" on a zero
+ * x, without a zero array to fill and copy: an embedding gradient is one pass over its rows).
+ */
+export const scatterAddZerosP: Prim<ScatterAddZerosParams> = {
+  name: "scatter_add_zeros",
+  abstractEval([idx, upd], p) {
+    const x = { shape: p.shape, dtype: upd!.dtype };
+    return scatterP.abstractEval([x, idx!, upd!], { ...p, mode: "add" });
+  },
+  impl: ([idx, upd], p, out) => scatterInto(allocate(out.dtype, sizeOf(out.shape)), out, idx!, upd!, { ...p, mode: "add" }),
+  jvp: ([idx], [, t], p) => (t === null ? null : scatterAddZeros(idx!, t, p.shape, p)),
+  vjp: (ct, [idx], p) => [null, gather(ct, idx!, p)],
+  batch([idx, upd], [di, du], p) {
+    const b = (di === null ? upd! : idx!).shape[0]!;
+    const ub = du === null ? broadcastLeading(upd!, b) : upd!;
+    const shape = [b, ...p.shape];
+    if (p.batch === 0 && di === null) return [scatterAddZeros(idx!, ub, shape, { ...p, axis: p.axis + 1 }), 0];
+    const ib = di === null ? broadcastLeading(idx!, b) : idx!;
+    return [scatterAddZeros(ib, ub, shape, { ...p, axis: p.axis + 1, batch: p.batch + 1 }), 0];
+  },
+  showParams: (p) => `shape=${showShape(p.shape)} axis=${p.axis} batch=${p.batch} oob=${p.oob}`,
 };
 
 // ---------------------------------------------------------------- scatter derivatives
@@ -231,7 +267,7 @@ const scatterRules: Record<ScatterMode, ScatterRule> = {
     jvp([x, idx, upd], tx, tu, p) {
       const parts: T[] = [];
       if (tx !== null) parts.push(mul(tx, sc(onesLike(x!), idx!, upd!, p, "mul")));
-      if (tu !== null) parts.push(mul(x!, sc(zerosLike(x!), idx!, mul(tu, othersProduct(x!, idx!, upd!, p)), p, "add")));
+      if (tu !== null) parts.push(mul(x!, scatterAddZeros(idx!, mul(tu, othersProduct(x!, idx!, upd!, p)), x!.shape, p)));
       return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : add(parts[0]!, parts[1]!);
     },
     vjp(ct, [x, idx, upd], p, _out, wantX, wantU) {
@@ -259,7 +295,7 @@ function othersProduct(x: T, idx: T, upd: T, p: ScatterParams): T {
   const isZero = eq(upd, zero);
   const nz = select(isZero, one, upd);
   const prodNz = g(sc(onesLike(x), idx, nz, p, "mul"), idx, p);
-  const zeros = g(sc(zerosLike(x), idx, convert(isZero, x.dtype), p, "add"), idx, p);
+  const zeros = g(scatterAddZeros(idx, convert(isZero, x.dtype), x.shape, p), idx, p);
   const noOther = eq(zeros, select(isZero, one, zero)); // no zero among the others
   return select(noOther, select(isZero, prodNz, div(prodNz, nz)), zero);
 }
@@ -269,7 +305,7 @@ function chooserRule(): ScatterRule {
   const parts = (x: T, idx: T, upd: T, p: ScatterParams, out: T) => {
     const hitX = eq(x, out);
     const hitU = select(inRange(x, idx, p), eq(upd, g(out, idx, p)), falses(upd.shape));
-    const count = add(convert(hitX, x.dtype), sc(zerosLike(x), idx, convert(hitU, x.dtype), p, "add"));
+    const count = add(convert(hitX, x.dtype), scatterAddZeros(idx, convert(hitU, x.dtype), x.shape, p));
     return { hitX, hitU, count };
   };
   return {
@@ -291,6 +327,9 @@ function chooserRule(): ScatterRule {
 
 export function gather(x: T, indices: T, p: GatherParams): T {
   return apply(gatherP, [x, indices], { axis: p.axis, batch: p.batch, oob: p.oob });
+}
+export function scatterAddZeros(indices: T, updates: T, shape: readonly number[], p: GatherParams): T {
+  return apply(scatterAddZerosP, [indices, updates], { shape: [...shape], axis: p.axis, batch: p.batch, oob: p.oob });
 }
 export function scatter(x: T, indices: T, updates: T, p: ScatterParams): T {
   return apply(scatterP, [x, indices, updates], { axis: p.axis, batch: p.batch, oob: p.oob, mode: p.mode });
