@@ -98,7 +98,7 @@ export type StartsCheck<S extends Shape, N extends number, Op extends string> = 
 export type DynamicSlice<S extends Shape, Z extends Shape, Op extends string = "dynamicSlice"> = number extends S["length"] | Z["length"]
   ? [...Z]
   : Z["length"] extends S["length"]
-    ? FitLoop<Z, S, Z, S, `${Op}: sizes ${ShowShape<Z>} do not fit in shape ${ShowShape<S>}`, []>
+    ? FitLoop<Z, S, Z, `${Op}: sizes ${ShowShape<Z>} do not fit in shape ${ShowShape<S>}`, []>
     : ShapeError<`${Op}: ${Z["length"]} sizes for shape ${ShowShape<S>} (rank ${S["length"]})`>;
 
 /**
@@ -111,18 +111,18 @@ export type DynamicUpdateSlice<S extends Shape, U extends Shape, Op extends stri
   | U["length"]
   ? [...S]
   : U["length"] extends S["length"]
-    ? FitLoop<U, S, U, S, `${Op}: update ${ShowShape<U>} does not fit in ${ShowShape<S>}`, []>
+    ? FitLoop<U, S, S, `${Op}: update ${ShowShape<U>} does not fit in ${ShowShape<S>}`, []>
     : ShapeError<`${Op}: update ${ShowShape<U>} and x ${ShowShape<S>} differ in rank (${U["length"]} vs ${S["length"]})`>;
 
 /** Every dim of Z at most the dim of S; the result is R, or an error `${Msg} (5 > 3 at axis 0)`. */
-type FitLoop<Z extends Shape, S extends Shape, R extends Shape, S0 extends Shape, Msg extends string, I extends 0[]> = Z extends readonly [
+type FitLoop<Z extends Shape, S extends Shape, R extends Shape, Msg extends string, I extends 0[]> = Z extends readonly [
   infer A extends Dim,
   ...infer ZT extends Shape,
 ]
   ? S extends readonly [infer B extends Dim, ...infer ST extends Shape]
     ? Lte<A, B> extends false
       ? ShapeError<`${Msg} (${ShowDim<A>} > ${ShowDim<B>} at axis ${I["length"]})`>
-      : FitLoop<ZT, ST, R, S0, Msg, [...I, 0]>
+      : FitLoop<ZT, ST, R, Msg, [...I, 0]>
     : [...R]
   : [...R];
 

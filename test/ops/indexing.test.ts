@@ -8,7 +8,7 @@ import * as sg from "../../src/index.js";
 import { ShapeMismatchError } from "../../src/index.js";
 import { ravel, sizeOf, unravel } from "./ref.js";
 import { float64OnWasm, float64Suite } from "../harness/backend.js";
-import { expectClose, f64, fdJacobian, flat, grad, jacfwd, jit, randT, rng, scalarize, vmap, type T } from "../transforms/helpers.js";
+import { expectClose, f64, fdJacobian, flat, grad, hessian, jacfwd, jit, makeGraph, randT, rng, scalarize, vmap, type T } from "../transforms/helpers.js";
 
 const S: any = sg;
 const f32 = (data: readonly number[], shape: number[]): T => sg.tensor(Float32Array.from(data), shape) as unknown as T;
@@ -301,6 +301,13 @@ describe("gradients against float64 central differences", () => {
     check((x, u) => S.dynamicUpdateSlice(x, u, st), [randT(r, [3, 4]), randT(r, [2, 2])], [0, 1]);
     check((x, u) => S.dynamicUpdateSlice(x, u, [1, 0]), [randT(r, [3, 4]), randT(r, [2, 2])], [0, 1]);
   });
+  it("second order: the Hessian through take and a scatter-mul with repeated indices", () => {
+    const idx = i32([1, 1, 0], [3]);
+    const f = (x: T) => S.sum(S.mul(S.take(x, idx, 0), (S.at(x, idx) as any).mul(S.take(x, idx, 0))));
+    const x = f64([0.7, -1.3, 0.4], [3]);
+    const g = (a: T) => grad(f)(a) as T;
+    expectClose(hessian(f)(x) as T, fdJacobian(g, [x], 0), { rtol: 1e-5, atol: 1e-6 });
+  });
   it("grad of a cross-entropy written with takeAlongAxis is softmax minus one-hot", () => {
     const B = 5, C = 4;
     const logits = randT(r, [B, C]);
@@ -377,6 +384,21 @@ describe("vmap: batched operand, batched indices, both", () => {
     const loss = (x: T, i: T) => S.sum(S.mul(S.take(x, i, 0), S.take(x, i, 0)));
     const g = vmap(grad(loss), { inAxes: [0, 0] })(xs, is) as T;
     expectClose(g, stack([0, 1].map((b) => grad(loss)(S.index(xs, b), S.index(is, b)) as T)));
+  });
+});
+
+describe("static regions lower to views, pads and selects (no gather or scatter)", () => {
+  it(".at with a number or a slice, dynamicSlice and dynamicUpdateSlice with static starts", () => {
+    const x = f32(seq(12), [4, 3]);
+    const fs = [
+      (a: T) => (S.at(a, 1) as any).add(f32([1, 2, 3], [3])),
+      (a: T) => (S.at(a, [0, 4, 2]) as any).set(0),
+      (a: T) => (S.at(a, -1) as any).get(),
+      (a: T) => S.dynamicSlice(a, [1, -2], [2, 2]),
+      (a: T) => S.dynamicUpdateSlice(a, f32([7, 8], [1, 2]), [2, 1]),
+    ];
+    for (const f of fs) expect(makeGraph(f)(x).toString()).not.toMatch(/gather|scatter/);
+    expect(makeGraph((a: T) => (S.at(a, i32([1], [1])) as any).add(1))(x).toString()).toMatch(/scatter\[mode=add/);
   });
 });
 
