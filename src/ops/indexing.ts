@@ -41,8 +41,9 @@ function indicesArg(op: string, i: unknown): T {
  * Elements of x at `indices` (int32, any rank) along `axis`: the axis is replaced by the indices'
  * shape, so `take(Tensor<[V, D]>, Tensor<[B, T], "int32">, 0)` is `Tensor<[B, T, D]>` (an
  * embedding lookup). Without an axis, x is flattened first (as JAX). Out-of-range indices clamp
- * (negative ones count from the end first); the gradient is a scatter-add, so repeated indices
- * accumulate.
+ * (negative ones count from the end first), JAX's rule for gathers and `x[i]`; note that
+ * `jnp.take`'s own default, mode "fill", gives NaN there instead. The gradient is a scatter-add,
+ * so repeated indices accumulate.
  */
 export function take<S extends Shape, D extends DType, IS extends Shape, DI extends DType, const A extends number | undefined = undefined>(
   x: Tensor<S, D>,
@@ -165,6 +166,7 @@ export function dynamicUpdateSlice<S extends Shape, D extends DType, U extends S
   const st = startsArg(op, starts, s);
   const u = lax.convert(u0, t.dtype);
   const at = st.map((v, k) => clampStart(op, v, s[k]!, u.shape[k]!));
+  if (u.size === 0) return t as Tensor<S, D>;
   if (at.every((v) => typeof v === "number")) {
     const low = at as number[];
     const high = s.map((d, k) => d - low[k]! - u.shape[k]!);
@@ -181,11 +183,10 @@ export function dynamicUpdateSlice<S extends Shape, D extends DType, U extends S
     const pos = lax.sub(lax.iota([n], 0), typeof start === "number" ? lax.full([n], start, "int32") : lax.broadcastInDim(start, [n], []));
     const ok = lax.select(lax.ge(pos, lax.full([n], 0, "int32")), lax.lt(pos, lax.full([n], m, "int32")), lax.full([n], 0, "bool"));
     const rows = lax.max(lax.min(pos, lax.full([n], m - 1, "int32")), lax.full([n], 0, "int32"));
-    placed = m === 0 ? placed : gather(placed, rows, { axis: k, batch: 0, oob: "clip" });
+    placed = gather(placed, rows, { axis: k, batch: 0, oob: "clip" });
     const okb = lax.broadcastInDim(ok, s, [k]);
     inside = inside === null ? okb : lax.select(inside, okb, lax.full(s, 0, "bool"));
   });
-  if (u.size === 0) return t as Tensor<S, D>;
   return lax.select(inside!, placed, t) as Tensor<S, D>;
 }
 
@@ -273,7 +274,8 @@ function atUpdate(x: T, r: Region, mode: ScatterMode, value: unknown): T {
 function atGet(x: T, r: Region): T {
   if (r.kind === "indices") return gather(x, r.idx, { axis: 0, batch: 0, oob: "clip" });
   const s = x.shape;
-  const out = lax.slice(x, s.map((_, k) => (k === 0 ? r.start : 0)), s.map((d, k) => (k === 0 ? r.start + Math.max(0, r.count - 1) * r.step + (r.count > 0 ? 1 : 0) : d)), s.map((_, k) => (k === 0 ? r.step : 1)));
+  const end = r.count === 0 ? r.start : r.start + (r.count - 1) * r.step + 1;
+  const out = lax.slice(x, s.map((_, k) => (k === 0 ? r.start : 0)), s.map((d, k) => (k === 0 ? end : d)), s.map((_, k) => (k === 0 ? r.step : 1)));
   return r.drop ? lax.reshape(out, s.slice(1)) : out;
 }
 
