@@ -11,13 +11,14 @@ import type { Reduce } from "../shape/reduce.js";
 import type { Reshape, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
 import type { Transpose } from "../shape/transpose.js";
 import type { BroadcastTo } from "../shape/broadcast.js";
-import type { Slice, SliceEntry } from "../shape/indexing.js";
+import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
 import type { Tensor } from "./tensor.js";
+import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
+// indexing, gather and scatter
 import type { AtIndex, AtRegion, IndexAt, IntIndices, Take } from "../shape/gather.js";
 import type { AtIndexer } from "./at.js";
-import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
 
 type AnyT = Tensor<Shape, DType>;
 // Result types are written out in each signature (not through an alias) so that hovers show the
