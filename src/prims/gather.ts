@@ -11,6 +11,7 @@
  *   accumulate for add/mul/min/max; for set the last one wins).
  *
  * `take` is batch 0; `takeAlongAxis` is batch = rank - 1 on the last axis; vmap adds batch dims.
+ * `scatter_add_zeros` is gather's transpose: a scatter-add into zeros it never materialises.
  * Negative indices count from the end (i + n, as JAX normalises them); then `oob: "clip"` clamps
  * to [0, n - 1] (JAX's gather) and `oob: "drop"` reads 0 (gather) or skips the update (scatter,
  * JAX's default for updates). Each pair of rules transposes with the same `oob`.

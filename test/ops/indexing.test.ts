@@ -232,6 +232,8 @@ describe("dynamicSlice and dynamicUpdateSlice", () => {
       expectT(sg.dynamicUpdateSlice(xt, f32(u, us) as any, [i32([st[0]!], []), i32([st[1]!], [])] as any) as T, s, want);
       expectT(sg.dynamicUpdateSlice(xt, i32(u, us) as any, [st[0]!, i32([st[1]!], [])] as any) as T, s, want);
     }
+    // an empty update leaves x as it is
+    expectT(sg.dynamicUpdateSlice(xt, f32([], [0, 2]) as any, [i32([1], []), 1] as any) as T, s, x);
   });
   it("errors name the shapes", () => {
     const xt = f32(x, s) as any;
@@ -384,6 +386,17 @@ describe("vmap: batched operand, batched indices, both", () => {
     const loss = (x: T, i: T) => S.sum(S.mul(S.take(x, i, 0), S.take(x, i, 0)));
     const g = vmap(grad(loss), { inAxes: [0, 0] })(xs, is) as T;
     expectClose(g, stack([0, 1].map((b) => grad(loss)(S.index(xs, b), S.index(is, b)) as T)));
+    // the derivative rules of every update mode, batched over x, the indices and the values
+    const vs = f64(seq(2 * 3 * 2, (i) => ((i * 5) % 12) * 0.21 - 1.1), [2, 3, 2]);
+    for (const mode of ["set", "add", "mul", "min", "max"]) {
+      const f = (x: T, i: T, v: T) => S.sum(S.mul((S.at(x, i) as any)[mode](v), S.add(x, 1)));
+      const per = (b: number) => grad(f, { argnums: [0, 2] })(S.index(xs, b), S.index(is, b), S.index(vs, b)) as T[];
+      const got = vmap(grad(f, { argnums: [0, 2] }))(xs, is, vs) as T[];
+      [0, 1].forEach((k) => expectClose(got[k]!, stack([per(0)[k]!, per(1)[k]!]), { msg: `${mode} grad ${k}` }));
+    }
+    // a static row under vmap (pad and select)
+    const rowAdd = (x: T) => (S.at(x, 1) as any).add(S.index(x, 0));
+    expectClose(vmap(rowAdd)(xs) as T, stack([0, 1].map((b) => rowAdd(S.index(xs, b)))));
   });
 });
 
