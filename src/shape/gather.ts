@@ -140,7 +140,7 @@ export type AtRegion<S extends Shape, I> = I extends Shaped
     ? [E] extends [never]
       ? number extends S["length"]
         ? number[]
-        : S extends readonly [Dim, ...infer R extends Shape]
+        : S extends readonly [unknown, ...infer R extends Shape]
           ? [...I["shape"], ...R]
           : ShapeError<"at: cannot index a rank-0 tensor (shape [])">
       : E

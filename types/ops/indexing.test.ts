@@ -152,3 +152,25 @@ x.at(v).set(sg.ones([3]));
 x.at(0).add(sg.ones([2, 4]));
 // @ts-expect-error at.max: cannot broadcast [3, 4] to [2, 4] (3 vs 2 at axis -2)
 x.at([1]).max(x);
+
+// --- batch-polymorphic code: a generic dim goes through take, takeAlongAxis and .at with indices -
+export function embed<B extends number>(ids: Tensor<[B, 8], "int32">, tbl: Tensor<[100, 16]>) {
+  const r = sg.take(tbl, ids, 0);
+  expectType<TypeEqual<typeof r, Tensor<[B, 8, 16]>>>(true);
+  return r;
+}
+export function pick<B extends number>(logp: Tensor<[B, 10]>, labels: Tensor<[B, 1], "int32">) {
+  const r = sg.takeAlongAxis(logp, labels, 1);
+  expectType<TypeEqual<typeof r, Tensor<[B, 1]>>>(true);
+  return r;
+}
+export function bump<B extends number>(x: Tensor<[B, 4]>, i: Tensor<[3], "int32">) {
+  const r = x.at(i).add(sg.ones([3, 4]));
+  expectType<TypeEqual<typeof r, Tensor<[B, 4]>>>(true);
+  const g = x.at(i).get();
+  expectType<TypeEqual<typeof g, Tensor<[3, 4]>>>(true);
+  return r;
+}
+const perExample = sg.vmap((row: Tensor<[8], "int32">) => sg.take(table, row, 0));
+const pe = perExample(ids.slice([null, [0, 8]]));
+expectType<TypeEqual<typeof pe, Tensor<[64, 8, 128]>>>(true);
