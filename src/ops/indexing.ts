@@ -285,7 +285,8 @@ function atGet(x: T, r: Region): T {
  * compile-time error when out of range, unlike JAX's silent clamp), or a static slice entry as in
  * `slice` (`[start?, end?, step?]`, `null` for the whole axis). The value broadcasts to the region
  * and is converted to x's dtype. `add` with repeated indices accumulates (its gradient is a
- * gather); with `set`, the last repeated index wins and only it gets a gradient.
+ * gather); with `set`, the last repeated index wins and only it gets a gradient; `mul`'s gradient
+ * is exact at zero updates; `min`/`max` share the gradient among ties, as the max/min reductions.
  */
 export function at<S extends Shape, D extends DType, const I extends AtIndex>(
   x: Tensor<S, D>,
