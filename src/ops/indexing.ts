@@ -174,20 +174,29 @@ export function dynamicUpdateSlice<S extends Shape, D extends DType, U extends S
     const mask = lax.pad(lax.full(u.shape, 1, "bool"), low, high, zero);
     return lax.select(mask, lax.pad(u, low, high, zero), t) as Tensor<S, D>;
   }
-  // per axis: the update row each position reads (clamped) and whether it lies inside the block
+  // per axis: the update row each position reads (clamped) and whether it lies inside the block;
+  // a static start places by a pad, and an axis the update covers whole needs neither
   let placed = u;
   let inside: T | null = null;
   s.forEach((n, k) => {
     const m = u.shape[k]!;
     const start = at[k]!;
+    if (m === n) return;
+    if (typeof start === "number") {
+      const lo = s.map((_, j) => (j === k ? start : 0));
+      const hi = s.map((_, j) => (j === k ? n - start - m : 0));
+      placed = lax.pad(placed, lo, hi, s.map(() => 0));
+    }
     const pos = lax.sub(lax.iota([n], 0), typeof start === "number" ? lax.full([n], start, "int32") : lax.broadcastInDim(start, [n], []));
     const ok = lax.select(lax.ge(pos, lax.full([n], 0, "int32")), lax.lt(pos, lax.full([n], m, "int32")), lax.full([n], 0, "bool"));
-    const rows = lax.max(lax.min(pos, lax.full([n], m - 1, "int32")), lax.full([n], 0, "int32"));
-    placed = gather(placed, rows, { axis: k, batch: 0, oob: "clip" });
+    if (typeof start !== "number") {
+      const rows = lax.max(lax.min(pos, lax.full([n], m - 1, "int32")), lax.full([n], 0, "int32"));
+      placed = gather(placed, rows, { axis: k, batch: 0, oob: "clip" });
+    }
     const okb = lax.broadcastInDim(ok, s, [k]);
     inside = inside === null ? okb : lax.select(inside, okb, lax.full(s, 0, "bool"));
   });
-  return lax.select(inside!, placed, t) as Tensor<S, D>;
+  return (inside === null ? placed : lax.select(inside, placed, t)) as Tensor<S, D>;
 }
 
 // ---------------------------------------------------------------- index with a traced scalar

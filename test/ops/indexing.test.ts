@@ -232,6 +232,15 @@ describe("dynamicSlice and dynamicUpdateSlice", () => {
       expectT(sg.dynamicUpdateSlice(xt, f32(u, us) as any, [i32([st[0]!], []), i32([st[1]!], [])] as any) as T, s, want);
       expectT(sg.dynamicUpdateSlice(xt, i32(u, us) as any, [st[0]!, i32([st[1]!], [])] as any) as T, s, want);
     }
+    // a row written at a traced position (a cache update): one gather, the full axis needs none
+    for (const st of [2, -1, 9]) {
+      const row = f32([1, 2, 3, 4, 5], [1, 5]);
+      const want = updateRef([1, 2, 3, 4, 5], [1, 5], [st, 0]);
+      expectT(sg.dynamicUpdateSlice(xt, row as any, [i32([st], []), 0] as any) as T, s, want);
+      expectT(sg.dynamicUpdateSlice(xt, f32(seq(20, (i) => -i), [4, 5]) as any, [i32([st], []), 0] as any) as T, s, seq(20, (i) => -i));
+    }
+    const g = makeGraph((a: T, i: T) => S.dynamicUpdateSlice(a, f32(seq(5), [1, 5]), [i, 0]))(xt, i32([1], [])).toString();
+    expect(g.match(/gather/g)?.length).toBe(1);
     // an empty update leaves x as it is
     expectT(sg.dynamicUpdateSlice(xt, f32([], [0, 2]) as any, [i32([1], []), 1] as any) as T, s, x);
   });
@@ -302,6 +311,8 @@ describe("gradients against float64 central differences", () => {
     check((x) => S.dynamicSlice(x, st, [2, 2]), [randT(r, [3, 4])]);
     check((x, u) => S.dynamicUpdateSlice(x, u, st), [randT(r, [3, 4]), randT(r, [2, 2])], [0, 1]);
     check((x, u) => S.dynamicUpdateSlice(x, u, [1, 0]), [randT(r, [3, 4]), randT(r, [2, 2])], [0, 1]);
+    check((x, u) => S.dynamicUpdateSlice(x, u, [i32([-1], []), 0]), [randT(r, [3, 4]), randT(r, [2, 4])], [0, 1]);
+    check((x, u) => S.dynamicUpdateSlice(x, u, [1, i32([3], [])]), [randT(r, [3, 4]), randT(r, [2, 2])], [0, 1]);
   });
   it("second order: the Hessian through take and a scatter-mul with repeated indices", () => {
     const idx = i32([1, 1, 0], [3]);
