@@ -16,6 +16,9 @@ export { reshape, flatten, expandDims, squeeze, transpose, moveAxis, broadcastTo
 export { matmul, dot, outer } from "./ops/linalg.js";
 export { ShapeMismatchError } from "./tensor/checks.js";
 export type { Operand } from "./tensor/types.js";
+// indexing, gather and scatter
+export { take, takeAlongAxis, dynamicSlice, dynamicUpdateSlice, at, type StartIndex } from "./ops/indexing.js";
+export type { AtIndexer } from "./tensor/at.js";
 
 export { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, jacobian, hessian, jit, makeGraph, type Jitted } from "./transforms/api.js";
 export { Graph } from "./ir/graph.js";

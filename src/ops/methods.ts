@@ -11,6 +11,7 @@ import * as red from "./reduce.js";
 import * as sh from "./shape.js";
 import * as la from "./linalg.js";
 import * as rx from "./reduce-extra.js";
+import * as ix from "./indexing.js";
 
 type Impl = (x: never, ...args: never[]) => unknown;
 
@@ -31,6 +32,8 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
   erf: ew.erf, erfc: ew.erfc, expm1: ew.expm1, log2: ew.log2, log10: ew.log10, rsqrt: ew.rsqrt, asin: ew.asin, acos: ew.acos, atan: ew.atan,
   sinh: ew.sinh, cosh: ew.cosh, asinh: ew.asinh, acosh: ew.acosh, atanh: ew.atanh, floor: ew.floor, ceil: ew.ceil, trunc: ew.trunc, round: ew.round,
   isnan: ew.isnan, isinf: ew.isinf, isfinite: ew.isfinite, nanToNum: ew.nanToNum, mod: ew.mod, remainder: ew.remainder, floorDivide: ew.floorDivide,
+  // indexing, gather and scatter
+  take: ix.take, at: ix.at,
 };
 
 for (const [name, fn] of Object.entries(METHODS)) {

@@ -9,6 +9,7 @@ import type { AxisOutOfRangeMsg } from "../shape/reduce.js";
 import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { Concat, Stack } from "../shape/concat.js";
 import type { Diagonal, Trace } from "../shape/diagonal.js";
+import type { IndexAt } from "../shape/gather.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { sizeOf } from "../ir/aval.js";
@@ -17,6 +18,7 @@ import { checkBroadcastTo, checkShapeArg, normAxes, normAxis, shapeError } from 
 import * as msg from "../tensor/messages.js";
 import { broadcastTo as broadcastToImpl } from "./operand.js";
 import { promote } from "../ir/dtype.js";
+import { indexTraced } from "./indexing.js";
 
 function tensorArg(op: string, x: unknown): AnyTensor {
   if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
@@ -127,22 +129,27 @@ export function broadcastTo<S extends Shape, D extends DType, const NS extends S
 
 // ---------------------------------------------------------------- indexing
 
-/** Takes element `i` along `axis` (default 0), dropping that axis. Negative i counts from the end. */
-export function index<S extends Shape, D extends DType, const I extends number, const A extends number = 0>(
+/**
+ * Takes element `i` along `axis` (default 0), dropping that axis. Negative i counts from the end.
+ * `i` is a static number (checked: out of range is an error) or a traced int32 scalar tensor,
+ * which follows JAX's `x[i]`: negative counts from the end, then out-of-range indices clamp.
+ */
+export function index<S extends Shape, D extends DType, const I extends number | Tensor<[], DType>, const A extends number = 0>(
   x: Tensor<S, D>,
-  i: Check<Index<S, I, A>, I>,
+  i: Check<IndexAt<S, I, A>, I>,
   axis?: A,
-): Tensor<AsShape<Index<S, I, A>>, D> {
+): Tensor<AsShape<IndexAt<S, I, A>>, D> {
   const t = tensorArg("index", x);
   if (t.shape.length === 0) shapeError(msg.indexRankZeroMsg("index"));
   const ax = normAxis("index", axis ?? 0, t.shape.length, t.shape);
+  if (i instanceof TensorClass) return indexTraced(t, i, ax) as Tensor<AsShape<IndexAt<S, I, A>>, D>;
   const n = t.shape[ax]!;
   const k = i as number;
   if (!Number.isInteger(k)) shapeError(`index: the index must be an integer, got ${k}`);
   if (k < -n || k >= n) shapeError(msg.indexOutOfBoundsMsg("index", k, axis ?? 0, n, t.shape));
   const at = k < 0 ? k + n : k;
   const s = lax.slice(t, t.shape.map((_, a) => (a === ax ? at : 0)), t.shape.map((d, a) => (a === ax ? at + 1 : d)));
-  return lax.reshape(s, t.shape.filter((_, a) => a !== ax)) as Tensor<AsShape<Index<S, I, A>>, D>;
+  return lax.reshape(s, t.shape.filter((_, a) => a !== ax)) as Tensor<AsShape<IndexAt<S, I, A>>, D>;
 }
 
 /**

@@ -14,6 +14,7 @@
  * diagonal   Diagonal, Trace
  * einsum     Einsum
  * onehot     OneHot, OneHotClasses
+ * gather     Take, TakeAlongAxis, DynamicSlice, DynamicUpdateSlice, AtRegion, IndexAt
  */
 export type * from "./core.js";
 export type * from "./arith.js";
@@ -30,3 +31,4 @@ export type * from "./reduce-extra.js";
 export type * from "./einsum.js";
 export type * from "./random.js";
 export type * from "./onehot.js";
+export type * from "./gather.js";

@@ -201,3 +201,33 @@ export const keyMsg = (op: string, got: { dtype: string; shape: Dims } | null): 
 
 /** OneHotClasses (shape/onehot.ts): `oneHot: numClasses must be a non-negative integer, got -1`. */
 export const oneHotClassesMsg = (n: unknown): string => `oneHot: numClasses must be a non-negative integer, got ${n}`;
+// ---------------------------------------------------------------- gather.ts (take, takeAlongAxis, dynamicSlice, at)
+
+/** IntIndices: `take: indices must be int32, got float32`. */
+export const intIndicesMsg = (op: string, dtype: unknown): string => `${op}: indices must be int32, got ${dtype}`;
+
+/** TakeAlongAxis, ranks: `takeAlongAxis: x [2, 3] and indices [3] differ in rank (2 vs 1)`. */
+export const takeAlongRankMsg = (op: string, s: Dims, is: Dims): string =>
+  `${op}: x ${showShape(s)} and indices ${showShape(is)} differ in rank (${s.length} vs ${is.length})`;
+
+/** TakeAlongAxis, a dim: `takeAlongAxis: x [2, 3] and indices [4, 1] do not broadcast at axis 0 (2 vs 4)`. */
+export const takeAlongBroadcastMsg = (op: string, s: Dims, is: Dims, axis: number, x: unknown, y: unknown): string =>
+  `${op}: x ${showShape(s)} and indices ${showShape(is)} do not broadcast at axis ${axis} (${showDim(x)} vs ${showDim(y)})`;
+
+/** StartsCheck: `dynamicSlice: 1 start indices for shape [3, 4] (rank 2)`. */
+export const startsCountMsg = (op: string, n: number, s: Dims): string => `${op}: ${n} start indices for shape ${showShape(s)} (rank ${s.length})`;
+
+/** DynamicSlice, count: `dynamicSlice: 1 sizes for shape [3, 4] (rank 2)`. */
+export const sizesCountMsg = (op: string, n: number, s: Dims): string => `${op}: ${n} sizes for shape ${showShape(s)} (rank ${s.length})`;
+
+/** DynamicSlice, FitLoop: `dynamicSlice: sizes [5, 2] do not fit in shape [3, 4] (5 > 3 at axis 0)`. */
+export const sizesFitMsg = (op: string, z: Dims, s: Dims, axis: number): string =>
+  `${op}: sizes ${showShape(z)} do not fit in shape ${showShape(s)} (${showDim(z[axis])} > ${showDim(s[axis])} at axis ${axis})`;
+
+/** DynamicUpdateSlice, FitLoop: `dynamicUpdateSlice: update [5, 2] does not fit in [3, 4] (5 > 3 at axis 0)`. */
+export const updateFitMsg = (op: string, u: Dims, s: Dims, axis: number): string =>
+  `${op}: update ${showShape(u)} does not fit in ${showShape(s)} (${showDim(u[axis])} > ${showDim(s[axis])} at axis ${axis})`;
+
+/** DynamicUpdateSlice, ranks: `dynamicUpdateSlice: update [2] and x [3, 4] differ in rank (1 vs 2)`. */
+export const updateRankMsg = (op: string, u: Dims, s: Dims): string =>
+  `${op}: update ${showShape(u)} and x ${showShape(s)} differ in rank (${u.length} vs ${s.length})`;

@@ -17,6 +17,9 @@ import type { Diagonal } from "../shape/diagonal.js";
 import type { Tensor } from "./tensor.js";
 import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
 import type { AxisShape, Cumulative } from "../shape/reduce-extra.js";
+// indexing, gather and scatter
+import type { AtIndex, AtRegion, IndexAt, IntIndices, Take } from "../shape/gather.js";
+import type { AtIndexer } from "./at.js";
 
 type AnyT = Tensor<Shape, DType>;
 // Result types are written out in each signature (not through an alias) so that hovers show the
@@ -87,11 +90,11 @@ export interface TensorMethods {
     perm?: Check<Transpose<ShapeOf<X>, P>, P>,
   ): Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DTypeOf<X>>;
   broadcastTo<X extends AnyT, const NS extends Shape>(this: X, shape: Check<BroadcastTo<ShapeOf<X>, NS>, NS>): Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DTypeOf<X>>;
-  index<X extends AnyT, const I extends number, const A extends number = 0>(
+  index<X extends AnyT, const I extends number | Tensor<[], DType>, const A extends number = 0>(
     this: X,
-    i: Check<Index<ShapeOf<X>, I, A>, I>,
+    i: Check<IndexAt<ShapeOf<X>, I, A>, I>,
     axis?: A,
-  ): Tensor<AsShape<Index<ShapeOf<X>, I, A>>, DTypeOf<X>>;
+  ): Tensor<AsShape<IndexAt<ShapeOf<X>, I, A>>, DTypeOf<X>>;
   slice<X extends AnyT, const Spec extends readonly SliceEntry[]>(this: X, spec: Check<Slice<ShapeOf<X>, Spec>, Spec>): Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DTypeOf<X>>;
   diagonal<X extends AnyT, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
     this: Check<Diagonal<ShapeOf<X>, O, A1, A2>, X>,
@@ -141,6 +144,14 @@ export interface TensorMethods {
   mod<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "mod">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "mod">>, ArithDType<X, Y>>;
   remainder<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "remainder">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "remainder">>, ArithDType<X, Y>>;
   floorDivide<X extends AnyT, Y extends Operand>(this: X, y: BinArg<X, Y, "floorDivide">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "floorDivide">>, ArithDType<X, Y>>;
+  // ---- indexing, gather and scatter (ops/indexing.ts)
+  take<X extends AnyT, IS extends Shape, DI extends DType, const A extends number | undefined = undefined>(
+    this: X,
+    indices: Check<IntIndices<DI, "take">, Tensor<IS, DI>>,
+    axis?: Check<Take<ShapeOf<X>, IS, A>, A>,
+  ): Tensor<AsShape<Take<ShapeOf<X>, IS, A>>, DTypeOf<X>>;
+  /** JAX's `x.at[i]`: functional updates (set, add, mul, min, max) and get of a region on axis 0. */
+  at<X extends AnyT, const I extends AtIndex>(this: X, indices: Check<AtRegion<ShapeOf<X>, I>, I>): AtIndexer<ShapeOf<X>, DTypeOf<X>, AsShape<AtRegion<ShapeOf<X>, I>>>;
 }
 
 declare module "./tensor.js" {

@@ -11,8 +11,8 @@
  *   gpu.js computes in float32 and runs float64 graphs on wasm by design (src/backend/gpujs/backend.ts),
  *   int32 calls whose values could pass 2^24 (`int32RangeOnWasm()`), and graphs with uint32 values
  *   or bitwise ops, random draws among them (`uint32OnWasm()`). Opaque steps the backend
- *   runs on the host *between* its kernels (`stats.hostSteps`: primitives without a lowering; none
- *   today) are not a fallback and are not checked here.
+ *   runs on the host *between* its kernels (`stats.hostSteps`: primitives without a lowering: gather,
+ *   scatter and the sorts today) are not a fallback and are not checked here.
  *
  * A test that runs float64 graphs says so with `float64OnWasm()` in its body, or, for a suite
  * whose dtype is float64 throughout, `float64Suite()` at the top of the file or of a `describe`.

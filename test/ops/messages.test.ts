@@ -93,6 +93,19 @@ const samples: [rule: string, call: string][] = [
   ["broadcast in floorDivide, a method", "$([2, 3]).floorDivide($([3, 2]))"],
   ["oneHot numClasses", "sg.nn.oneHot(sg.astype($([2]), \"int32\"), n(-1))"],
   ["oneHot axis", "sg.nn.oneHot(sg.astype($([2, 3]), \"int32\"), n(4), { axis: n(3) })"],
+  // indexing, gather and scatter
+  ["take axis out of range", 'sg.take($([3, 4]), $([2]).astype("int32"), 2)'],
+  ["takeAlongAxis rank", 'sg.takeAlongAxis($([3, 4]), $([4]).astype("int32"), 1)'],
+  ["takeAlongAxis axis", 'sg.takeAlongAxis($([3, 4]), $([3, 1]).astype("int32"), -3)'],
+  ["takeAlongAxis broadcast", 'sg.takeAlongAxis($([3, 4]), $([5, 1]).astype("int32"), 1)'],
+  ["dynamicSlice sizes too large", "sg.dynamicSlice($([3, 4]), [0, 0], dims([3, 5]))"],
+  ["dynamicSlice sizes count", "sg.dynamicSlice($([3, 4]), [0, 0], dims([2]))"],
+  ["dynamicSlice starts count", "sg.dynamicSlice($([3, 4]), [0], dims([2, 2]))"],
+  ["dynamicUpdateSlice too large", "sg.dynamicUpdateSlice($([3, 4]), $([5, 2]), [0, 0])"],
+  ["dynamicUpdateSlice rank", "sg.dynamicUpdateSlice($([3, 4]), $([2]), [0, 0])"],
+  ["at static index out of range", "$([3, 4]).at(5)"],
+  ["at update not broadcastable", "$([3, 4]).at(1).set($([3]))"],
+  ["at update rank", 'sg.at($([3, 4]), $([2]).astype("int32")).add($([2, 2, 4]))'],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -390,9 +390,62 @@ export const CASES: readonly Case[] = [
       const y = Array.from({ length: size(sh) }, () => sample(r, "nonzero"));
       const x = y.map((v) => v * (randInt(r, -3, 3) + 0.25 + 0.5 * r()));
       return { args: [f64(x, sh), f64(y, sh)], f: (a, b) => S.remainder(a, b) };
+      },
+    },
+  // indexing, gather and scatter: random index tensors with repeats, negative and out-of-range entries
+  {
+    name: "take (gather along a random axis)",
+    gen: (r) => {
+      const s = randShape(r, 1, 3);
+      const axis = randInt(r, 0, s.length - 1);
+      const n = s[axis]!;
+      const is = randShape(r, 0, 2);
+      const idx = indexT(r, is, n);
+      return { args: [randT(r, s)], f: (x) => S.take(x, idx, axis) };
+    },
+  },
+  {
+    name: "takeAlongAxis",
+    gen: (r) => {
+      const s = randShape(r, 1, 3);
+      const axis = randInt(r, 0, s.length - 1);
+      const is = s.map((d, k) => (k === axis ? randInt(r, 1, 3) : r() < 0.3 ? 1 : d));
+      const idx = indexT(r, is, s[axis]!);
+      return { args: [randT(r, s)], f: (x) => S.takeAlongAxis(x, idx, axis) };
+    },
+  },
+  ...(["set", "add", "mul", "min", "max"] as const).map(
+    (mode): Case => ({
+      name: `at(indices).${mode} (scatter)`,
+      gen: (r) => {
+        const s = [randInt(r, 1, 4), ...randShape(r, 0, 1)];
+        const is = randShape(r, 0, 2);
+        const idx = indexT(r, is, s[0]!);
+        // x and the values on one set of distinct values, so min/max have no ties
+        const both = distinctT(r, [size(s) + size([...is, ...s.slice(1)])]);
+        const all = Array.from(both.dataSync() as Float64Array);
+        const x = f64(all.slice(0, size(s)), s);
+        const v = f64(all.slice(size(s)), [...is, ...s.slice(1)]);
+        return { args: [x, v], f: (a, b) => S.at(a, idx)[mode](b) };
+      },
+    }),
+  ),
+  {
+    name: "dynamicUpdateSlice (traced starts)",
+    gen: (r) => {
+      const s = randShape(r, 1, 2);
+      const us = s.map((d) => randInt(r, 1, d));
+      const starts = s.map((d) => sg.tensor(new Int32Array([randInt(r, -d, d)]), [], "int32"));
+      return { args: [randT(r, s), randT(r, us)], f: (x, u) => S.dynamicUpdateSlice(x, u, starts) };
     },
   },
 ];
+
+/** int32 indices into an axis of size n: repeats, negative ones and (one in five) out of range. */
+function indexT(r: Rnd, shape: readonly number[], n: number): T {
+  const v = Array.from({ length: size(shape) }, () => (r() < 0.2 ? randInt(r, n, n + 2) * (r() < 0.5 ? -1 : 1) : randInt(r, -n, n - 1)));
+  return sg.tensor(Int32Array.from(v), [...shape], "int32") as unknown as T;
+}
 
 export const byName = (name: string): Case => {
   const c = CASES.find((k) => k.name === name);

@@ -12,6 +12,7 @@ import * as E from "../../src/prims/elementwise.js";
 import * as R from "../../src/prims/reduce.js";
 import * as St from "../../src/prims/structural.js";
 import * as D from "../../src/prims/dot.js";
+import * as G from "../../src/prims/gather.js";
 import { CASES } from "./cases.js";
 import {
   grad,
@@ -182,6 +183,10 @@ describe("every primitive has a gradient-check case", () => {
     }
     // pad is also what slice's vjp emits
     for (const e of makeGraph(grad((x: T) => S.sum(S.slice(x, [[1, null, 2]]))))(f64([1, 2, 3, 4], [4])).eqns) used.add(e.prim.name);
+    // indexing, gather and scatter (scatter_add_zeros, take's transpose, is in gradient graphs only)
+    for (const v of Object.values(G)) if (v && typeof v === "object" && "abstractEval" in v && "name" in v) prims.add((v as { name: string }).name);
+    const ids = sg.tensor(new Int32Array([1, 1]), [2], "int32");
+    for (const e of makeGraph(grad((x: T) => S.sum(S.take(x, ids, 0))))(f64([1, 2], [2])).eqns) used.add(e.prim.name);
     const missing = [...prims].filter((p) => !used.has(p));
     expect(missing).toEqual([]);
     expect(lax).toBeDefined();
