@@ -61,8 +61,8 @@ export function leakyRelu<S extends Shape, D extends FloatDType>(x: Tensor<S, D>
 
 /** log(sigmoid(x)) = -softplus(-x), finite for every finite x (logSigmoid(-1000) is -1000). */
 export const logSigmoid: Activation = activation("logSigmoid", (x) => {
-  // -(log1p(e^-|x|) + max(-x, 0))
-  const sp = lax.add(lax.log1p(lax.exp(lax.neg(lax.abs(x)))), lax.max(lax.neg(x), lax.zerosLike(x)));
+  // -(log1p(e^-|x|) + max(-x, 0)); -|x| as min(x, -x), whose tie rule keeps logSigmoid'(0) = 1/2
+  const sp = lax.add(lax.log1p(lax.exp(lax.min(x, lax.neg(x)))), lax.max(lax.neg(x), lax.zerosLike(x)));
   return lax.neg(sp);
 });
 

@@ -186,9 +186,13 @@ export const relu: Unary = unary("relu", (x) => {
   const zero = lax.zerosLike(x);
   return lax.select(lax.le(x, zero), zero, x);
 });
-/** log(1 + exp(x)), computed without overflow. */
+/**
+ * log(1 + exp(x)), computed without overflow as max(x, 0) + log1p(exp(-|x|)). -|x| is written
+ * min(x, -x): at 0 its tie rule gives the derivative 0 (abs' would give 1), so softplus'(0) is
+ * sigmoid(0) = 1/2.
+ */
 export const softplus: FloatUnary = floatUnary("softplus", (x) =>
-  lax.add(lax.log1p(lax.exp(lax.neg(lax.abs(x)))), lax.max(x, lax.zerosLike(x))),
+  lax.add(lax.log1p(lax.exp(lax.min(x, lax.neg(x)))), lax.max(x, lax.zerosLike(x))),
 );
 /** The identity, with a zero derivative. */
 export const stopGradient: Unary = unary("stopGradient", lax.stopGradient);

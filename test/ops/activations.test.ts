@@ -107,6 +107,12 @@ describe("nn activations: derivatives", () => {
     expect(grads((x) => nn.leakyRelu(x), [-1, 0, 1])).toEqual([0.01, 1, 1]);
     expect(grads((x) => nn.elu(x), [0, -1])).toEqual([1, Math.exp(-1)]);
   });
+  it("smooth at 0 although their stable forms have |x| in them: logSigmoid'(0) = softplus'(0) = 1/2", () => {
+    float64OnWasm();
+    expect(grads(nn.logSigmoid, [0])).toEqual([0.5]);
+    expect(grads(sg.softplus as (x: V) => V, [0])).toEqual([0.5]);
+    expect(grads(nn.silu, [0])).toEqual([0.5]);
+  });
   it("no NaN from the unused branch: elu at x = 1000, logSigmoid at ±1000", () => {
     float64OnWasm();
     expect(grads((x) => nn.elu(x), [1000, -1000])).toEqual([1, 0]);
