@@ -26,3 +26,5 @@ export * as nn from "./nn/index.js";
 export { treeMap } from "./transforms/tree.js";
 export { initBackend, type InitOptions } from "./runtime/init.js";
 export type { Transformed, GradFn, ValueAndGradFn, VmapFn, JacobianFn, HessianFn, VjpResult, JvpResult } from "./transforms/types.js";
+// shape utilities (issue 9)
+export { pad, flip, roll, tile, repeat, split, tril, triu, meshgrid, zerosLike, onesLike, fullLike, type PadMode, type PadOptions, type MeshgridOptions } from "./ops/shape-utils.js";

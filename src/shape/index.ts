@@ -12,6 +12,7 @@
  * indexing   Index, Slice
  * concat     Concat, Stack
  * diagonal   Diagonal, Trace
+ * shape-utils Pad, Tile, Repeat, Split, Meshgrid, TriCheck, RollCheck
  */
 export type * from "./core.js";
 export type * from "./arith.js";
@@ -24,3 +25,4 @@ export type * from "./transpose.js";
 export type * from "./indexing.js";
 export type * from "./concat.js";
 export type * from "./diagonal.js";
+export type * from "./shape-utils.js";
