@@ -311,7 +311,16 @@ type ShapesOf<Ts extends readonly Tensor<Shape, DType>[]> = { [K in keyof Ts]: T
 type Grids<Ts extends readonly Tensor<Shape, DType>[], I extends "xy" | "ij"> = {
   -readonly [K in keyof Ts]: Ts[K] extends Tensor<Shape, infer D> ? Tensor<AsShape<Meshgrid<ShapesOf<Ts>, I>>, D> : never;
 };
-type MeshArgs<Ts extends readonly Tensor<Shape, DType>[]> = MeshgridCheck<ShapesOf<Ts>> extends infer E ? (E extends ShapeError<string> ? [E] : Ts) : never;
+type AnyT = Tensor<Shape, DType>;
+/** The tensors of meshgrid's arguments (a trailing options object dropped). */
+type MeshTensors<Args extends readonly unknown[]> = Args extends readonly [...infer Ts extends readonly AnyT[], MeshgridOptions] ? Ts : Args extends readonly AnyT[] ? Args : never;
+type MeshIndexing<Args extends readonly unknown[]> = Args extends readonly [...AnyT[], { readonly indexing: infer I extends "xy" | "ij" }] ? I : "xy";
+/** The arguments as given, or every one of them the first misuse's ShapeError. */
+type MeshArgs<Args extends readonly unknown[]> = (ShapesOf<MeshTensors<Args>> extends infer Ss extends readonly Shape[] ? MeshgridCheck<Ss> : never) extends infer E
+  ? E extends ShapeError<string>
+    ? { [K in keyof Args]: E }
+    : Args
+  : never;
 
 export interface MeshgridOptions<I extends "xy" | "ij" = "xy" | "ij"> {
   /** "xy" (default, Cartesian: the first two axes swapped) or "ij" (matrix indexing). */
@@ -323,10 +332,7 @@ export interface MeshgridOptions<I extends "xy" | "ij" = "xy" | "ij"> {
  * common shape and its input's dtype. With "xy" indexing (the default) the first two axes are
  * swapped: inputs of lengths 3 and 4 give [4, 3] grids; with "ij" they give [3, 4].
  */
-export function meshgrid<const Ts extends readonly Tensor<Shape, DType>[]>(...xs: MeshArgs<Ts>): Grids<Ts, "xy">;
-export function meshgrid<const Ts extends readonly Tensor<Shape, DType>[], const I extends "xy" | "ij">(
-  ...args: [...MeshArgs<Ts>, MeshgridOptions<I>]
-): Grids<Ts, I>;
+export function meshgrid<const Args extends readonly (AnyT | MeshgridOptions)[]>(...args: MeshArgs<Args>): Grids<MeshTensors<Args>, MeshIndexing<Args>>;
 export function meshgrid(...args: unknown[]): AnyTensor[] {
   const last = args[args.length - 1];
   const opts = last !== undefined && !(last instanceof TensorClass) && typeof last === "object" ? (last as MeshgridOptions) : undefined;

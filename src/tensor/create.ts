@@ -6,7 +6,7 @@ import type { Sub, CeilDiv, Max0 } from "../shape/arith.js";
 import { HostArray } from "../ir/host-array.js";
 import { fromHost as hostValue } from "../ir/trace.js";
 import { Tensor, type AnyTensor } from "./tensor.js";
-import { checkShapeArg, shapeError } from "./checks.js";
+import { checkShapeArg, checkSize, shapeError } from "./checks.js";
 import { raggedArrayMsg, raggedLengthMsg, raggedScalarMsg } from "./messages.js";
 
 export type NestedData = number | boolean | readonly NestedData[];
@@ -162,16 +162,27 @@ function checkShape(op: string, shape: unknown): number[] {
 
 type ArangeLen<Start extends number, Stop extends number, Step extends number> = Step extends 1 ? Max0<Sub<Stop, Start>> : CeilDiv<Max0<Sub<Stop, Start>>, Step>;
 
-/** [0, 1, ..., n-1], or [start, start+step, ...) below stop. */
-export function arange<const N extends number>(n: N): Tensor<[ArangeLen<0, N, 1>]>;
-export function arange<const A extends number, const B extends number, const St extends number = 1>(start: A, stop: B, step?: St): Tensor<[ArangeLen<A, B, St>]>;
-export function arange(a: number, b?: number, step = 1): AnyTensor {
-  const [start, stop] = b === undefined ? [0, a] : [a, b];
+/**
+ * [0, 1, ..., n-1], or [start, start+step, ...) below stop; float32 unless `dtype` is given
+ * (`arange(10, "int32")` is `Tensor<[10], "int32">`; an int32 range must hold every value).
+ */
+export function arange<const N extends number, D extends DType = "float32">(n: N, dtype?: D): Tensor<[ArangeLen<0, N, 1>], D>;
+export function arange<const A extends number, const B extends number, const St extends number = 1, D extends DType = "float32">(
+  start: A,
+  stop: B,
+  step?: St,
+  dtype?: D,
+): Tensor<[ArangeLen<A, B, St>], D>;
+export function arange(a: number, b?: number | DType, c?: number, d?: DType): AnyTensor {
+  const [start, stop, step, dt] = typeof b === "number" ? [a, b, c ?? 1, d] : [0, a, 1, b];
   if (![start, stop, step].every(Number.isFinite) || step === 0) throw new RangeError("arange: start, stop and step must be finite and step non-zero");
+  const dtype = checkDType("arange", dt ?? "float32");
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const out = allocate("float32", n);
-  for (let i = 0; i < n; i++) out[i] = start + i * step;
-  return fromHost(out, [n], "float32");
+  checkSize("arange", [n]);
+  if (n > 0) [start, start + (n - 1) * step].forEach((v) => checkRange("arange", dtype, v));
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = castScalar(dtype, start + i * step);
+  return fromHost(out, [n], dtype);
 }
 
 /** `num` evenly spaced points from start to stop, inclusive. */
