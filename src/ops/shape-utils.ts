@@ -5,7 +5,6 @@
  * kernels around it and gets its derivatives and batching rules from them.
  */
 import type { DType } from "../ir/dtype.js";
-import { isDType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape, ShapeError } from "../shape/core.js";
 import type { Reduce } from "../shape/reduce.js";
 import type { Meshgrid, MeshgridCheck, Pad, PadWidth, Repeat, RollCheck, Split, Tile, TriCheck } from "../shape/shape-utils.js";
@@ -14,6 +13,7 @@ import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 import { checkSize, normAxes, normAxis, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
+import { checkDType } from "../tensor/create.js";
 
 type T = AnyTensor;
 
@@ -367,8 +367,7 @@ export function fullLike<S extends Shape, D extends DType, D2 extends DType = D>
 
 function fullLikeImpl(op: string, x: unknown, value: number, dtype: unknown): T {
   const t = tensorArg(op, x);
-  const d = dtype ?? t.dtype;
-  if (!isDType(d)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(d)} (use float32, float64, int32 or bool)`);
+  const d = checkDType(op, dtype ?? t.dtype);
   if (typeof value !== "number") throw new TypeError(`${op}: value must be a number`);
   return lax.full(t.shape, value, d);
 }

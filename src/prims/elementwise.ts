@@ -44,9 +44,12 @@ function map2(x: HostArray, y: HostArray, dtype: DType, f: (a: number, b: number
   return new HostArray(out, x.shape, dtype);
 }
 
-/** Division and friends on int32 must truncate like C, not produce fractions. */
+/**
+ * Division and friends on int32 must truncate like C, not produce fractions; int32 arithmetic
+ * wraps to 32 bits (`| 0`), as the kernels' (only conversions saturate, castScalar).
+ */
 const roundTo = (dtype: DType, f: (a: number, b: number) => number) =>
-  dtype === "int32" || dtype === "bool" ? (a: number, b: number) => castScalar(dtype, f(a, b)) : f;
+  dtype === "int32" ? (a: number, b: number) => f(a, b) | 0 : dtype === "bool" ? (a: number, b: number) => castScalar(dtype, f(a, b)) : f;
 
 /**
  * x^n exactly as the kernels compute it (powExpr): repeated squaring, each product rounded to the
@@ -56,7 +59,7 @@ function intPow(dtype: DType, a: number, n: number): number {
   const mul = dtype === "int32" ? Math.imul : (p: number, q: number) => castScalar(dtype, p * q);
   const go = (k: number): number => {
     if (k === 0) return 1;
-    if (k < 0) return castScalar(dtype, 1 / go(-k));
+    if (k < 0) return dtype === "int32" ? (1 / go(-k)) | 0 : castScalar(dtype, 1 / go(-k));
     if (k === 1) return a;
     const h = go(Math.floor(k / 2));
     const sq = mul(h, h);

@@ -64,9 +64,9 @@ describe("tensor() from flat data and a shape", () => {
     const i32 = tensor(new Int32Array([1, -2]), [2, 1]);
     expect(i32.dtype).toBe("int32");
     expect(i32.toArray()).toEqual([[1], [-2]]);
-    const u8 = tensor(new Uint8Array([1, 0, 1]), [3]);
-    expect(u8.dtype).toBe("bool");
-    expect(u8.toArray()).toEqual([true, false, true]);
+    const u8 = tensor(new Uint8Array([1, 0, 200]), [3]);
+    expect(u8.dtype).toBe("int32");
+    expect(u8.toArray()).toEqual([1, 0, 200]);
     const f32 = tensor(new Float32Array([0.5, 0.25]), [1, 2]);
     expect(f32.dtype).toBe("float32");
     expect(tensor([1, 2, 3, 4], [2, 2]).dtype).toBe("float32");
@@ -119,7 +119,7 @@ describe("bad input to tensor() is a clear error", () => {
     expect(() => tensor([1, 2], [-2] as never)).toThrow("tensor: a shape is an array of non-negative integers, got [-2]");
     expect(() => tensor([1, 2], [2.5] as never)).toThrow("tensor: a shape is an array of non-negative integers, got [2.5]");
     expect(() => tensor([1, 2], "float16" as never)).toThrow(/unknown dtype "float16"/);
-    expect(() => zeros([2, -1] as never)).toThrow("full: a shape is an array of non-negative integers, got [2,-1]");
+    expect(() => zeros([2, -1] as never)).toThrow("zeros: a shape is an array of non-negative integers, got [2,-1]");
     expect(() => full([2], "a" as never)).toThrow(/value must be a number/);
   });
 });
