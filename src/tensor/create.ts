@@ -215,6 +215,7 @@ export function arange(a: number, b?: number | DType, c?: number, d?: DType): An
 /** `num` evenly spaced points from start to stop, inclusive. */
 export function linspace<const N extends number, D extends "float32" | "float64" = "float32">(start: number, stop: number, num: N, dtype?: D): Tensor<[N], D> {
   if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  checkSize("linspace", [num]);
   const d = checkDType("linspace", dtype ?? "float32");
   const out = allocate(d, num);
   for (let i = 0; i < num; i++) out[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
