@@ -79,8 +79,13 @@ export function pad<S extends Shape, D extends DType, const W extends PadWidth>(
   let out = cropped;
   lo.forEach((b, axis) => {
     const n = cropped.shape[axis]!;
-    if (n === 0 && b + hi[axis]! > 0) shapeError(`pad: cannot ${mode}-pad axis ${axis} of size 0 (shape ${msg.showShape(t.shape)})`);
-    out = mode === "edge" || n === 1 ? edgePad(out, axis, b, hi[axis]!) : reflectPad(out, axis, b, hi[axis]!, n);
+    const a = hi[axis]!;
+    if (b + a === 0) return;
+    if (n === 0) shapeError(`pad: cannot ${mode}-pad axis ${axis} of size 0 (shape ${msg.showShape(t.shape)})`);
+    // the input index each output position reads: clamped (edge), or mirrored with period 2(n - 1) (reflect)
+    const period = 2 * (n - 1);
+    const src = (p: number) => (mode === "edge" || n === 1 ? Math.min(Math.max(p, 0), n - 1) : ((r) => (r < n ? r : period - r))(((p % period) + period) % period));
+    out = gatherAxis(out, axis, Array.from({ length: b + n + a }, (_, i) => src(i - b)));
   });
   return out as Tensor<AsShape<Pad<S, W>>, D>;
 }
@@ -100,35 +105,28 @@ function padPairs(shape: readonly number[], w: PadWidth): [number, number][] {
   });
 }
 
-/** The border element broadcast over the pad. */
-function edgePad(x: T, axis: number, before: number, after: number): T {
-  const n = x.shape[axis]!;
-  const side = (at: number, w: number) => {
-    const s = x.shape.map((d, i) => (i === axis ? w : d));
-    return lax.broadcastInDim(sliceAxis(x, axis, at, at + 1), s, s.map((_, i) => i));
-  };
-  const parts = [...(before > 0 ? [side(0, before)] : []), x, ...(after > 0 ? [side(n - 1, after)] : [])];
-  return lax.concatenate(parts, axis);
-}
-
 /**
- * Mirror images of the inside, at most n - 1 elements at a time: after each step the edge is
- * again a point the reflection is symmetric about, so repeating it gives NumPy's periodic result.
+ * x gathered along one axis at static indices: the runs of consecutive indices become slices
+ * (reversed for a descending run, broadcast for a repeated index) joined by one concatenate, so
+ * it is a single fused kernel whatever the pattern.
  */
-function reflectPad(x: T, axis: number, before: number, after: number, n: number): T {
-  let out = x;
-  for (let left = before; left > 0; ) {
-    const c = Math.min(left, n - 1);
-    out = lax.concatenate([lax.rev(sliceAxis(out, axis, 1, c + 1), [axis]), out], axis);
-    left -= c;
+function gatherAxis(x: T, axis: number, idx: readonly number[]): T {
+  const parts: T[] = [];
+  for (let i = 0; i < idx.length; ) {
+    const first = idx[i]!;
+    const step = i + 1 < idx.length && Math.abs(idx[i + 1]! - first) <= 1 ? idx[i + 1]! - first : 1;
+    let j = i + 1;
+    while (j < idx.length && idx[j]! - idx[j - 1]! === step) j++;
+    const last = idx[j - 1]!;
+    if (step === 1) parts.push(sliceAxis(x, axis, first, last + 1));
+    else if (step === -1) parts.push(lax.rev(sliceAxis(x, axis, last, first + 1), [axis]));
+    else {
+      const s = x.shape.map((d, k) => (k === axis ? j - i : d));
+      parts.push(lax.broadcastInDim(sliceAxis(x, axis, first, first + 1), s, s.map((_, k) => k)));
+    }
+    i = j;
   }
-  for (let right = after; right > 0; ) {
-    const c = Math.min(right, n - 1);
-    const len = out.shape[axis]!;
-    out = lax.concatenate([out, lax.rev(sliceAxis(out, axis, len - 1 - c, len - 1), [axis])], axis);
-    right -= c;
-  }
-  return out;
+  return lax.concatenate(parts, axis);
 }
 
 // ---------------------------------------------------------------- flip, roll
@@ -173,8 +171,7 @@ export function roll<S extends Shape, D extends DType, const Sh extends number |
 function rollAxis(x: T, axis: number, shift: number): T {
   const n = x.shape[axis]!;
   const s = n === 0 ? 0 : ((shift % n) + n) % n;
-  if (s === 0) return x;
-  return lax.concatenate([sliceAxis(x, axis, n - s, n), sliceAxis(x, axis, 0, n - s)], axis);
+  return s === 0 ? x : gatherAxis(x, axis, Array.from({ length: n }, (_, i) => (i - s + n) % n));
 }
 
 // ---------------------------------------------------------------- tile, repeat

@@ -8,6 +8,9 @@ import * as sg from "../../src/index.js";
 import { ShapeMismatchError } from "../../src/index.js";
 import { ravel, sizeOf, unravel, type Ref } from "./ref.js";
 import { float64OnWasm } from "../harness/backend.js";
+import { optimize } from "../../src/compile/passes.js";
+import { fuse } from "../../src/compile/fusion.js";
+import type { Graph } from "../../src/ir/graph.js";
 import { expectClose, f64, fdJacobian, flat, rng, scalarize, stackAt, take, type T } from "../transforms/helpers.js";
 
 // loosely typed handles: the shapes here are built at run time
@@ -331,5 +334,25 @@ describe("size limits of the shape utilities", () => {
     expect(() => S.tile!(x, [3000, 1])).toThrow("tile: shape [3000000, 1000] has 3000000000 elements, more than a tensor can hold (2^31 - 1)");
     expect(() => S.repeat!(x, 3000, 0)).toThrow("repeat: shape [3000000, 1000] has 3000000000 elements, more than a tensor can hold (2^31 - 1)");
     expect(() => S.pad!(x, [[0, 3000000], [0, 0]])).toThrow("pad: shape [3001000, 1000] has 3001000000 elements, more than a tensor can hold (2^31 - 1)");
+  });
+});
+
+describe("fusion", () => {
+  const kernels = (f: Fn) => fuse(optimize((sg.makeGraph as unknown as (f: Fn) => Fn)(f)(sg.ones([3, 4])) as Graph)).kernels.map((k) => k.kind);
+  it("the views and gathers read their input in place: one kernel with the op that follows", () => {
+    const one: Fn[] = [
+      (v: T) => S.exp!(S.flip!(v)),
+      (v: T) => S.exp!(S.pad!(v, 1, { constantValues: 2 })),
+      (v: T) => S.exp!(S.pad!(v, [[0, 0], [2, 3]], { mode: "reflect" })),
+      (v: T) => S.exp!(S.pad!(v, [[1, 2], [0, 0]], { mode: "edge" })),
+      (v: T) => S.exp!(S.roll!(v, 1, 1)),
+      (v: T) => S.exp!(S.tril!(v)),
+      (v: T) => S.exp!(S.split!(v, 2, 1)[1]),
+      (v: T) => S.exp!(S.repeat!(v, [1, 0, 2], 0)),
+      (v: T) => S.exp!(S.meshgrid!(S.reshape!(v, [12]), S.reshape!(v, [12]))[0]),
+    ];
+    for (const f of one) expect(kernels(f)).toEqual(["elementwise"]);
+    // edge and reflect padding of several axes: one kernel per axis
+    expect(kernels((v: T) => S.exp!(S.pad!(v, 2, { mode: "reflect" })))).toEqual(["elementwise", "elementwise"]);
   });
 });
