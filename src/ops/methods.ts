@@ -10,6 +10,7 @@ import * as ew from "./elementwise.js";
 import * as red from "./reduce.js";
 import * as sh from "./shape.js";
 import * as la from "./linalg.js";
+import * as su from "./shape-utils.js";
 
 type Impl = (x: never, ...args: never[]) => unknown;
 
@@ -23,6 +24,8 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
   reshape: sh.reshape, flatten: sh.flatten, expandDims: sh.expandDims, squeeze: sh.squeeze, transpose: sh.transpose,
   broadcastTo: sh.broadcastTo, index: sh.index, slice: sh.slice, diagonal: sh.diagonal,
   matmul: la.matmul,
+  // shape utilities (issue 9)
+  repeat: su.repeat,
 };
 
 for (const [name, fn] of Object.entries(METHODS)) {

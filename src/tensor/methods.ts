@@ -14,6 +14,7 @@ import type { BroadcastTo } from "../shape/broadcast.js";
 import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
+import type { Repeat } from "../shape/shape-utils.js";
 import type { Tensor } from "./tensor.js";
 import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
 
@@ -100,6 +101,13 @@ export interface TensorMethods {
     this: X,
     b: Check<MatMul<ShapeOf<X>, B>, Tensor<B, D2>>,
   ): Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DTypeOf<X>, D2>>;
+
+  // shape utilities (issue 9): the methods jax.Array has
+  repeat<X extends AnyT, const R extends number | readonly number[], const A extends number | undefined = undefined>(
+    this: X,
+    repeats: Check<Repeat<ShapeOf<X>, R, A>, R>,
+    axis?: A,
+  ): Tensor<AsShape<Repeat<ShapeOf<X>, R, A>>, DTypeOf<X>>;
 }
 
 declare module "./tensor.js" {

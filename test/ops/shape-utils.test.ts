@@ -182,6 +182,7 @@ describe("tile, repeat", () => {
     expectRef(S.repeat!(x, per, 1), loop(r, [2, 5], ([i, j]) => [i!, owner(per)[j!]!]));
     expectRef(jit((v: T) => S.repeat!(v, [1, 2], 0))(x), loop(r, [3, 3], ([i, j]) => [owner([1, 2])[i!]!, j!]));
     expectRef(S.repeat!(x, [0, 0, 0], 1), { shape: [2, 0], data: [] });
+    expectRef((x as unknown as { repeat: Fn }).repeat(2, 0), loop(r, [4, 3], ([i, j]) => [Math.floor(i! / 2), j!]));
     expect(() => S.repeat!(x, -1, 0)).toThrow("repeat: repeats must be non-negative integers, got -1");
     expect(() => S.repeat!(x, [1, 2, 3], 0)).toThrow("repeat: 3 repeats for axis 0 of size 2");
     expect(() => S.repeat!(x, [1, 2])).toThrow("repeat: 2 repeats for the flattened tensor");

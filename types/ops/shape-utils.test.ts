@@ -78,6 +78,10 @@ const rp3 = sg.repeat(x, [1, 0, 2], -1);
 expectType<TypeEqual<typeof rp3, Tensor<[2, 3]>>>(true);
 const rp4 = sg.repeat(v, [2, 2, 2]);
 expectType<TypeEqual<typeof rp4, Tensor<[6]>>>(true);
+const rp5 = x.repeat(2, 0);
+expectType<TypeEqual<typeof rp5, Tensor<[4, 3]>>>(true);
+// @ts-expect-error repeat: 4 repeats for axis 1 of size 3
+x.repeat([1, 1, 1, 1], 1);
 // @ts-expect-error repeat: repeats must be non-negative integers, got -1
 sg.repeat(x, -1, 0);
 // @ts-expect-error repeat: 3 repeats for axis 0 of size 2
