@@ -137,6 +137,16 @@ describe("flip, roll", () => {
     expect(flat(S.flip!(sg.tensor([1, -2, 3], "int32")))).toEqual([3, -2, 1]);
     expect(S.flip!(sg.tensor([true, false, false])).toArray()).toEqual([false, false, true]);
   });
+  it("flip of kernel-sized float32 arrays (the SIMD renderer's rows, backwards outer strides)", () => {
+    const shape = [8, 32];
+    const r = iotaRef(shape);
+    const x = iota32(shape);
+    for (const axes of [0, 1, [0, 1]] as const) {
+      const ax = typeof axes === "number" ? [axes] : [...axes];
+      const src = loop(r, shape, (idx) => idx.map((v, a) => (ax.includes(a) ? shape[a]! - 1 - v : v)));
+      expectRef(jit((v: T) => S.add!(S.flip!(v, axes), v))(x), { shape, data: src.data.map((v, i) => v + i) });
+    }
+  });
   it("roll moves element i to (i + shift) mod n, per axis or flattened", () => {
     const shape = [3, 4];
     const r = iotaRef(shape);
