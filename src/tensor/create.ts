@@ -68,7 +68,7 @@ type DataDType<T> = [Leaves<T>] extends [never] ? "float32" : [Leaves<T>] extend
 /** Small integer typed arrays (bytes, pixels) become int32 with their values; "bool" only when asked for. */
 type SmallIntArray = Uint8Array | Uint8ClampedArray | Int8Array | Int16Array | Uint16Array;
 type ArrayDType<A> = A extends Float64Array ? "float64" : A extends Int32Array | SmallIntArray ? "int32" : "float32";
-type FlatData = Float32Array | Float64Array | Int32Array | SmallIntArray | Uint32Array | readonly number[];
+type FlatData = Float32Array | Float64Array | Int32Array | SmallIntArray | readonly number[];
 
 const arrayDType = (src: unknown): DType =>
   src instanceof Float64Array
