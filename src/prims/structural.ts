@@ -1,7 +1,7 @@
 /**
- * Primitives that move data without arithmetic: transpose, slice, pad, concatenate (broadcast and
- * reshape are in broadcast.ts). Transposes and slices lower to index maps; pad and concatenate to
- * masked index maps, so none of them is ever a copy of its own.
+ * Primitives that move data without arithmetic: transpose, slice, pad, concatenate, rev (broadcast
+ * and reshape are in broadcast.ts). Transposes, slices and revs lower to index maps; pad and
+ * concatenate to masked index maps, so none of them is ever a copy of its own.
  */
 import { sizeOf, stridesOf, stridedOffsets, showShape } from "../ir/aval.js";
 import { allocate } from "../ir/dtype.js";
