@@ -59,7 +59,7 @@ export function pad<S extends Shape, D extends DType, const W extends PadWidth>(
   const mode = options?.mode ?? "constant";
   if (mode !== "constant" && mode !== "edge" && mode !== "reflect") throw new TypeError(`pad: unknown mode ${JSON.stringify(mode)} (use constant, edge or reflect)`);
   pairs.forEach(([b, a], i) => {
-    if (t.shape[i]! + b + a < 0) shapeError(msg.padCropMsg("pad", t.shape, i, b, a));
+    if (t.shape[i]! - Math.max(0, -b) - Math.max(0, -a) < 0) shapeError(msg.padCropMsg("pad", t.shape, i, b, a));
   });
   checkSize("pad", t.shape.map((d, i) => d + pairs[i]![0] + pairs[i]![1]));
   // crop the negative sides

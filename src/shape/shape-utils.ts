@@ -17,9 +17,12 @@ type Neg<N extends number> = IsNegative<N> extends true ? Abs<N> : 0;
 /** What `pad` takes as widths: one for every side, one (before, after) pair for every axis, or a pair per axis. */
 export type PadWidth = number | readonly [number, number] | readonly (readonly [number, number])[];
 
-/** D + B + A with B, A possibly negative (a crop); `number` unless all are integer literals. */
-type PadDim<D extends number, B extends number, A extends number> = [IsNat<D>, IsInt<B>, IsInt<A>] extends [true, true, true]
-  ? Sub<Add<Add<D, Pos<B>>, Pos<A>>, Add<Neg<B>, Neg<A>>>
+/**
+ * The dim after cropping the negative sides (negative if they crop more than D has), or `number`
+ * unless all are integer literals; PadLoop then adds the positive sides.
+ */
+type CropDim<D extends number, B extends number, A extends number> = [IsNat<D>, IsInt<B>, IsInt<A>] extends [true, true, true]
+  ? Sub<D, Add<Neg<B>, Neg<A>>>
   : number;
 
 /** `pad: widths [-2, -2] crop more than axis 0 has (size 3, shape [3, 4])`. */
@@ -33,10 +36,10 @@ type PadLoop<S extends Shape, Pairs extends readonly unknown[], S0 extends Shape
   ...infer T extends Shape,
 ]
   ? Pairs extends readonly [readonly [infer B extends number, infer A extends number], ...infer PT]
-    ? PadDim<H, B, A> extends infer R extends number
-      ? IsNegative<R> extends true
+    ? CropDim<H, B, A> extends infer C extends number
+      ? IsNegative<C> extends true
         ? ShapeError<PadCropMsg<S0, Acc["length"], B, A, Op>>
-        : PadLoop<T, PT, S0, Op, [...Acc, R]>
+        : PadLoop<T, PT, S0, Op, [...Acc, Add<Add<C, Pos<B>>, Pos<A>>]>
       : never
     : Acc
   : Acc;

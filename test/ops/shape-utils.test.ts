@@ -110,6 +110,7 @@ describe("pad", () => {
     expect(() => S.pad!(x, [[1, 1], [1, 1], [1, 1]])).toThrow(ShapeMismatchError);
     expect(() => S.pad!(x, [[1, 1], [1, 1], [1, 1]])).toThrow("pad: padWidth has 3 pairs for shape [2, 3] (rank 2)");
     expect(() => S.pad!(x, [[-2, -1], [0, 0]])).toThrow("pad: widths [-2, -1] crop more than axis 0 has (size 2, shape [2, 3])");
+    expect(() => S.pad!(x, [[0, 0], [-4, 2]])).toThrow("pad: widths [-4, 2] crop more than axis 1 has (size 3, shape [2, 3])");
     expect(() => S.pad!(x, 1.5)).toThrow("pad: a pad width must be an integer, got 1.5");
     expect(() => S.pad!(x, 1, { mode: "wrap" })).toThrow(/pad: unknown mode "wrap"/);
     expect(() => S.pad!(sg.zeros([0, 2]), 1, { mode: "edge" })).toThrow("pad: cannot edge-pad axis 0 of size 0 (shape [0, 2])");

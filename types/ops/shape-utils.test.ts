@@ -37,6 +37,8 @@ sg.pad(x, [[1, 1], [1, 1], [1, 1]]);
 sg.pad(x, [[-2, -1], [0, 0]]);
 // @ts-expect-error pad: widths [-2, -2] crop more than axis 0 has (size 2, shape [2, 3])
 sg.pad(x, -2);
+// @ts-expect-error pad: widths [-4, 2] crop more than axis 1 has (size 3, shape [2, 3])
+sg.pad(x, [[0, 0], [-4, 2]]);
 
 // --- flip / roll -------------------------------------------------------------------------------
 const f1 = sg.flip(t);
