@@ -34,9 +34,12 @@ function sliceAxis(x: T, axis: number, start: number, limit: number): T {
 
 // ---------------------------------------------------------------- pad
 
-export type PadMode = "constant" | "edge" | "reflect";
+export type PadMode = "constant" | "edge" | "reflect" | "symmetric" | "wrap";
 export interface PadOptions {
-  /** "constant" (default), "edge" (repeat the border element) or "reflect" (mirror without repeating it, NumPy's reflect). */
+  /**
+   * "constant" (default), "edge" (repeat the border element), "reflect" (mirror about the border
+   * element), "symmetric" (mirror including it) or "wrap" (periodic), as NumPy.
+   */
   readonly mode?: PadMode;
   /** The value of constant padding (default 0). */
   readonly constantValues?: number;
@@ -46,8 +49,9 @@ export interface PadOptions {
  * Pads (NumPy / JAX `pad`): `padWidth` is a number for every side, one `[before, after]` pair for
  * every axis, or one pair per axis. A negative width crops that side instead (as `lax.pad`); the
  * crop happens first, then the mode pads what is left. Modes: "constant" (`constantValues`,
- * default 0), "edge" and "reflect" (widths past the axis reflect again, as NumPy: the result is
- * periodic with period 2·(n - 1); an axis of size 1 repeats its element).
+ * default 0), "edge", "reflect", "symmetric" and "wrap"; widths past the axis keep reflecting or
+ * wrapping, as NumPy (reflect is periodic with period 2·(n - 1), and repeats the element of an
+ * axis of size 1).
  */
 export function pad<S extends Shape, D extends DType, const W extends PadWidth>(
   x: Tensor<S, D>,
@@ -57,7 +61,9 @@ export function pad<S extends Shape, D extends DType, const W extends PadWidth>(
   const t = tensorArg("pad", x);
   const pairs = padPairs(t.shape, padWidth as PadWidth);
   const mode = options?.mode ?? "constant";
-  if (mode !== "constant" && mode !== "edge" && mode !== "reflect") throw new TypeError(`pad: unknown mode ${JSON.stringify(mode)} (use constant, edge or reflect)`);
+  if (!["constant", "edge", "reflect", "symmetric", "wrap"].includes(mode)) {
+    throw new TypeError(`pad: unknown mode ${JSON.stringify(mode)} (use constant, edge, reflect, symmetric or wrap)`);
+  }
   pairs.forEach(([b, a], i) => {
     if (t.shape[i]! - Math.max(0, -b) - Math.max(0, -a) < 0) shapeError(msg.padCropMsg("pad", t.shape, i, b, a));
   });
@@ -82,9 +88,14 @@ export function pad<S extends Shape, D extends DType, const W extends PadWidth>(
     const a = hi[axis]!;
     if (b + a === 0) return;
     if (n === 0) shapeError(`pad: cannot ${mode}-pad axis ${axis} of size 0 (shape ${msg.showShape(t.shape)})`);
-    // the input index each output position reads: clamped (edge), or mirrored with period 2(n - 1) (reflect)
-    const period = 2 * (n - 1);
-    const src = (p: number) => (mode === "edge" || n === 1 ? Math.min(Math.max(p, 0), n - 1) : ((r) => (r < n ? r : period - r))(((p % period) + period) % period));
+    // the input index each output position p (0 = the first input element) reads
+    const mod = (p: number, m: number) => ((p % m) + m) % m;
+    const src = (p: number): number => {
+      if (mode === "edge" || (mode === "reflect" && n === 1)) return Math.min(Math.max(p, 0), n - 1);
+      if (mode === "wrap") return mod(p, n);
+      if (mode === "symmetric") return ((r) => (r < n ? r : 2 * n - 1 - r))(mod(p, 2 * n));
+      return ((r) => (r < n ? r : 2 * (n - 1) - r))(mod(p, 2 * (n - 1)));
+    };
     out = gatherAxis(out, axis, Array.from({ length: b + n + a }, (_, i) => src(i - b)));
   });
   return out as Tensor<AsShape<Pad<S, W>>, D>;

@@ -41,7 +41,7 @@ const mod = (a: number, n: number) => ((a % n) + n) % n;
 
 // ---------------------------------------------------------------- references
 
-type Mode = "constant" | "edge" | "reflect";
+type Mode = "constant" | "edge" | "reflect" | "symmetric" | "wrap";
 /** NumPy pad on the cropped input: per axis, the input index an output index reads. */
 function padRef(x: Ref, pairs: [number, number][], mode: Mode, c = 0): Ref {
   const lo = pairs.map(([b]) => Math.max(0, -b));
@@ -59,7 +59,11 @@ function padRef(x: Ref, pairs: [number, number][], mode: Mode, c = 0): Ref {
         if (p >= 0 && p < m) q = p;
         else if (mode === "constant") return null;
         else if (mode === "edge" || m === 1) q = p < 0 ? 0 : m - 1;
-        else {
+        else if (mode === "wrap") q = mod(p, m);
+        else if (mode === "symmetric") {
+          const r = mod(p, 2 * m);
+          q = r < m ? r : 2 * m - 1 - r;
+        } else {
           const r = mod(p, 2 * (m - 1));
           q = r < m ? r : 2 * (m - 1) - r;
         }
@@ -82,7 +86,7 @@ describe("pad", () => {
     [[4, 5], [[-1, 2], [1, -2]]],
     [[1, 3], [[2, 2], [2, 2]]],
   ];
-  for (const mode of ["constant", "edge", "reflect"] as const) {
+  for (const mode of ["constant", "edge", "reflect", "symmetric", "wrap"] as const) {
     it(`${mode} mode matches a loop over the output, eager and jitted`, () => {
       for (const [shape, pairs] of cases) {
         const x = iota32(shape);
@@ -93,6 +97,15 @@ describe("pad", () => {
       }
     });
   }
+  it("agrees with NumPy's np.pad on wide pads (values printed by NumPy 2.4)", () => {
+    const v = sg.tensor([1, 2, 3]);
+    expect(flat(S.pad!(v, [4, 5], { mode: "reflect" }))).toEqual([1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2]);
+    expect(flat(S.pad!(v, [4, 5], { mode: "symmetric" }))).toEqual([3, 3, 2, 1, 1, 2, 3, 3, 2, 1, 1, 2]);
+    expect(flat(S.pad!(v, [4, 5], { mode: "wrap" }))).toEqual([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
+    expect(flat(S.pad!(sg.tensor([1, 2, 3, 4]), [7, 2], { mode: "reflect" }))).toEqual([2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2]);
+    expect(flat(S.pad!(sg.tensor([1, 2]), 3, { mode: "edge" }))).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+    expect(flat(S.pad!(sg.tensor([7]), 2, { mode: "reflect" }))).toEqual([7, 7, 7, 7, 7]);
+  });
   it("takes a number, a pair, or one pair per axis; negative widths crop; int32 and bool keep their dtype", () => {
     const x = iota32([3, 4]);
     expectRef(S.pad!(x, 1), padRef(iotaRef([3, 4]), [[1, 1], [1, 1]], "constant"));
@@ -112,7 +125,7 @@ describe("pad", () => {
     expect(() => S.pad!(x, [[-2, -1], [0, 0]])).toThrow("pad: widths [-2, -1] crop more than axis 0 has (size 2, shape [2, 3])");
     expect(() => S.pad!(x, [[0, 0], [-4, 2]])).toThrow("pad: widths [-4, 2] crop more than axis 1 has (size 3, shape [2, 3])");
     expect(() => S.pad!(x, 1.5)).toThrow("pad: a pad width must be an integer, got 1.5");
-    expect(() => S.pad!(x, 1, { mode: "wrap" })).toThrow(/pad: unknown mode "wrap"/);
+    expect(() => S.pad!(x, 1, { mode: "mean" })).toThrow(/pad: unknown mode "mean"/);
     expect(() => S.pad!(sg.zeros([0, 2]), 1, { mode: "edge" })).toThrow("pad: cannot edge-pad axis 0 of size 0 (shape [0, 2])");
   });
 });
@@ -292,6 +305,7 @@ const differentiable: [string, number[], Fn][] = [
   ["pad constant", [3, 4], (x: T) => S.pad!(x, [[1, 2], [-1, 1]], { constantValues: 0.5 })],
   ["pad edge", [3, 4], (x: T) => S.pad!(x, [[2, 1], [1, 3]], { mode: "edge" })],
   ["pad reflect", [3, 4], (x: T) => S.pad!(x, [[4, 1], [2, 5]], { mode: "reflect" })],
+  ["pad symmetric / wrap", [3, 4], (x: T) => S.add!(S.pad!(x, [[4, 1], [2, 5]], { mode: "symmetric" }), S.pad!(x, [[4, 1], [2, 5]], { mode: "wrap" }))],
   ["flip", [3, 4], (x: T) => S.flip!(x, 1)],
   ["roll", [3, 4], (x: T) => S.roll!(x, [1, -1], [0, 1])],
   ["tile", [2, 3], (x: T) => S.tile!(x, [2, 1, 2])],
