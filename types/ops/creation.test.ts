@@ -126,5 +126,5 @@ random.normal(k, [2], "int32");
 
 // astype: only the library's dtypes
 declare const xf: Tensor<[2]>;
-// @ts-expect-error (a dtype the library does not have)
+// @ts-expect-error Argument of type '"float16"' is not assignable to parameter of type 'DType'.
 astype(xf, "float16");
