@@ -148,6 +148,9 @@ describe("flip, roll", () => {
     expectRef(jit((v: T) => S.sum!(S.flip!(S.mul!(v, 2), 1), 0))(m), { shape: [4], data: [3, 2, 1, 0].map((j) => 2 * (j + (j + 4) + (j + 8))) });
     expectRef(jit((v: T) => S.pad!(S.flip!(v, 0), [[1, 0], [0, 1]]))(m), padRef(loop(iotaRef([3, 4]), [3, 4], ([i, j]) => [2 - i!, j!]), [[1, 0], [0, 1]], "constant"));
     expectRef(jit((v: T) => S.flip!(S.broadcastTo!(v, [2, 3, 4]), [0, 2]))(m), loop(iotaRef([3, 4]), [2, 3, 4], ([, i, j]) => [i!, 3 - j!]));
+    // reshapes of reversed views: merged backwards (all axes reversed) or copied first (one axis)
+    expectRef(jit((v: T) => S.reshape!(S.flip!(v), [12]))(m), { shape: [12], data: iotaRef([12]).data.reverse() });
+    expectRef(jit((v: T) => S.reshape!(S.flip!(v, 0), [2, 6]))(m), { shape: [2, 6], data: [8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3] });
     expect(flat(S.flip!(sg.tensor([1, -2, 3], "int32")))).toEqual([3, -2, 1]);
     expect(S.flip!(sg.tensor([true, false, false])).toArray()).toEqual([false, false, true]);
   });
