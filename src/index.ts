@@ -37,3 +37,5 @@ export type { VarOptions, NormOrd, CumulativeOptions, SortOptions } from "./ops/
 export { einsum } from "./ops/einsum.js";
 // random numbers (issue 9): bitwise ops on the integer words that keys and bits are made of
 export { bitwiseXor, bitwiseAnd, bitwiseOr, leftShift, rightShift } from "./ops/bitwise.js";
+// shape utilities (issue 9)
+export { pad, flip, roll, tile, repeat, split, tril, triu, meshgrid, zerosLike, onesLike, fullLike, type PadMode, type PadOptions, type MeshgridOptions } from "./ops/shape-utils.js";

@@ -39,7 +39,12 @@ export function allocate(dtype: DType, size: number): AnyTypedArray {
   }
 }
 
-/** Rounds a JS number to what an element of `dtype` holds. */
+/**
+ * Rounds a JS number to what an element of `dtype` holds: the conversion rule of astype and of
+ * every kernel's cast. To int32 it is XLA's convert (what JAX does): truncation toward zero,
+ * saturating past the range (3e9 gives 2147483647, -Infinity -2147483648) and NaN giving 0. (The
+ * creation functions refuse such values instead; integer arithmetic wraps, see prims/elementwise.)
+ */
 export function castScalar(dtype: DType, v: number): number {
   switch (dtype) {
     case "float32":
@@ -47,7 +52,7 @@ export function castScalar(dtype: DType, v: number): number {
     case "float64":
       return v;
     case "int32":
-      return Math.trunc(v) | 0;
+      return Math.max(Math.min(v, 2147483647), -2147483648) | 0;
     case "bool":
       return v ? 1 : 0;
     case "uint32":

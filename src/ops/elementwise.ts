@@ -8,6 +8,7 @@ import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 import { broadcastOperands, broadcastTo } from "./operand.js";
 import { broadcastAll, broadcastShapes } from "../tensor/checks.js";
+import { checkDType } from "../tensor/create.js";
 import type { ArithDType, FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "../tensor/types.js";
 
 // ---------------------------------------------------------------- binary arithmetic
@@ -197,9 +198,14 @@ export const softplus: FloatUnary = floatUnary("softplus", (x) =>
 /** The identity, with a zero derivative. */
 export const stopGradient: Unary = unary("stopGradient", lax.stopGradient);
 
-/** Converts to another dtype. */
+/**
+ * Converts to another dtype, with JAX's (XLA's convert) rules: float to int32 truncates toward
+ * zero and saturates (3e9 gives 2147483647, NaN gives 0); to bool is `x != 0`. (Creating a
+ * tensor from a value its dtype cannot hold is an error instead: see tensor.)
+ */
 export function astype<S extends Shape, D2 extends DType>(x: Tensor<S, DType>, dtype: D2): Tensor<S, D2> {
-  return lax.convert(checkTensor("astype", x), dtype) as Tensor<S, D2>;
+  const t = checkTensor("astype", x);
+  return lax.convert(t, checkDType("astype", dtype)) as Tensor<S, D2>;
 }
 
 // ---------------------------------------------------------------- math (issue 9)

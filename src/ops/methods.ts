@@ -12,6 +12,7 @@ import * as sh from "./shape.js";
 import * as la from "./linalg.js";
 import * as rx from "./reduce-extra.js";
 import * as ix from "./indexing.js";
+import * as su from "./shape-utils.js";
 
 type Impl = (x: never, ...args: never[]) => unknown;
 
@@ -34,6 +35,8 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
   isnan: ew.isnan, isinf: ew.isinf, isfinite: ew.isfinite, nanToNum: ew.nanToNum, mod: ew.mod, remainder: ew.remainder, floorDivide: ew.floorDivide,
   // indexing, gather and scatter
   take: ix.take, at: ix.at,
+  // shape utilities (issue 9)
+  repeat: su.repeat,
 };
 
 for (const [name, fn] of Object.entries(METHODS)) {

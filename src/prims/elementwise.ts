@@ -44,9 +44,12 @@ function map2(x: HostArray, y: HostArray, dtype: DType, f: (a: number, b: number
   return new HostArray(out, x.shape, dtype);
 }
 
-/** Division and friends on int32 must truncate like C, not produce fractions. */
+/**
+ * Division and friends on int32 must truncate like C, not produce fractions; int32 arithmetic
+ * wraps to 32 bits (`| 0`), as the kernels' (only conversions saturate, castScalar).
+ */
 const roundTo = (dtype: DType, f: (a: number, b: number) => number) =>
-  dtype === "int32" || dtype === "bool" ? (a: number, b: number) => castScalar(dtype, f(a, b)) : f;
+  dtype === "int32" ? (a: number, b: number) => f(a, b) | 0 : dtype === "bool" ? (a: number, b: number) => castScalar(dtype, f(a, b)) : f;
 
 /**
  * x^n exactly as the kernels compute it (powExpr): repeated squaring, each product rounded to the
@@ -56,7 +59,7 @@ function intPow(dtype: DType, a: number, n: number): number {
   const mul = dtype === "int32" ? Math.imul : (p: number, q: number) => castScalar(dtype, p * q);
   const go = (k: number): number => {
     if (k === 0) return 1;
-    if (k < 0) return castScalar(dtype, 1 / go(-k));
+    if (k < 0) return dtype === "int32" ? (1 / go(-k)) | 0 : castScalar(dtype, 1 / go(-k));
     if (k === 1) return a;
     const h = go(Math.floor(k / 2));
     const sq = mul(h, h);
@@ -217,8 +220,9 @@ export interface ConvertParams {
 export const convertP: Primitive<ConvertParams> = {
   name: "convert_element_type",
   abstractEval: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
-  // integers wrap into uint32 (-1 is 2^32 - 1); floats saturate (castScalar)
-  impl: ([x], { dtype }) => map1(x!, dtype, dtype === "uint32" && !isFloat(x!.dtype) ? (a) => a >>> 0 : (a) => castScalar(dtype, a)),
+  // integers wrap between int32 and uint32 (-1 is 2^32 - 1 and back), as XLA; floats saturate (castScalar)
+  impl: ([x], { dtype }) =>
+    map1(x!, dtype, isFloat(x!.dtype) ? (a) => castScalar(dtype, a) : dtype === "uint32" ? (a) => a >>> 0 : dtype === "int32" ? (a) => a | 0 : (a) => castScalar(dtype, a)),
   jvp: ([x], [t], { dtype }) => (t === null || !isFloat(dtype) || !isFloat(x!.dtype) ? null : convert(t, dtype)),
   vjp: (ct, [x]) => [isFloat(x!.dtype) && isFloat(ct.dtype) ? convert(ct, x!.dtype) : null],
   batch: (ins, dims, p) => [apply(convertP, [ins[0]!], p), dims[0]!],

@@ -1,7 +1,7 @@
 /**
- * Primitives that move data without arithmetic: transpose, slice, pad, concatenate (broadcast and
- * reshape are in broadcast.ts). Transposes and slices lower to index maps; pad and concatenate to
- * masked index maps, so none of them is ever a copy of its own.
+ * Primitives that move data without arithmetic: transpose, slice, pad, concatenate, rev (broadcast
+ * and reshape are in broadcast.ts). Transposes, slices and revs lower to index maps; pad and
+ * concatenate to masked index maps, so none of them is ever a copy of its own.
  */
 import { sizeOf, stridesOf, stridedOffsets, showShape } from "../ir/aval.js";
 import { allocate } from "../ir/dtype.js";
@@ -217,6 +217,43 @@ export const concatenateP: Primitive<ConcatParams> = {
   showParams: (p) => `axis=${p.axis}`,
 };
 
+// ---------------------------------------------------------------- rev
+
+export interface RevParams {
+  /** the axes to reverse */
+  readonly axes: readonly number[];
+}
+/**
+ * Reverses the order of elements along `axes` (XLA's rev): a view with negative strides, so
+ * flip fuses like a transpose. Its own transpose, jvp and batch are rev again.
+ */
+export const revP: Primitive<RevParams> = {
+  name: "rev",
+  abstractEval([x], { axes }) {
+    if (axes.some((a) => a < 0 || a >= x!.shape.length)) fail(`rev axes [${axes}] for rank ${x!.shape.length}`);
+    return x!;
+  },
+  impl([x], { axes }, out) {
+    const xs = stridesOf(x!.shape);
+    const base = axes.reduce((acc, a) => acc + Math.max(0, x!.shape[a]! - 1) * xs[a]!, 0);
+    const st = xs.map((s, i) => (axes.includes(i) ? -s : s));
+    return new HostArray(affineGather(x!.data, out.dtype, out.shape, base, st), out.shape, out.dtype);
+  },
+  jvp: (_x, [t], p) => (t === null ? null : rev(t, p.axes)),
+  vjp: (ct, _x, p) => [rev(ct, p.axes)],
+  batch: ([x], _d, p) => [apply(revP, [x!], { axes: p.axes.map((a) => a + 1) }), 0],
+  lower: {
+    kind: "view",
+    // index i of a reversed axis reads element n - 1 - i: start at the end, step backwards
+    view: (v, { axes }) => ({
+      shape: v.shape,
+      strides: v.strides.map((s, i) => (axes.includes(i) ? -s : s)),
+      offset: v.offset + axes.reduce((acc, a) => acc + Math.max(0, v.shape[a]! - 1) * v.strides[a]!, 0),
+    }),
+  },
+  showParams: (p) => `axes=[${p.axes.join(",")}]`,
+};
+
 // ---------------------------------------------------------------- internal ops
 
 export function transpose(x: T, perm: readonly number[]): T {
@@ -230,6 +267,10 @@ export function slice(x: T, start: readonly number[], limit: readonly number[], 
 export function pad(x: T, low: readonly number[], high: readonly number[], interior: readonly number[]): T {
   if (low.every((l, i) => l === 0 && high[i] === 0 && interior[i] === 0)) return x;
   return apply(padP, [x], { low: [...low], high: [...high], interior: [...interior] });
+}
+export function rev(x: T, axes: readonly number[]): T {
+  const ax = axes.filter((a) => x.shape[a]! > 1);
+  return ax.length === 0 ? x : apply(revP, [x], { axes: [...ax].sort((a, b) => a - b) });
 }
 export function concatenate(xs: readonly T[], axis: number): T {
   return xs.length === 1 ? xs[0]! : apply(concatenateP, xs, { axis });

@@ -15,6 +15,7 @@
  * einsum     Einsum
  * onehot     OneHot, OneHotClasses
  * gather     Take, TakeAlongAxis, DynamicSlice, DynamicUpdateSlice, AtRegion, IndexAt
+ * shape-utils Pad, Tile, Repeat, Split, Meshgrid, TriCheck, RollCheck
  */
 export type * from "./core.js";
 export type * from "./arith.js";
@@ -32,3 +33,4 @@ export type * from "./einsum.js";
 export type * from "./random.js";
 export type * from "./onehot.js";
 export type * from "./gather.js";
+export type * from "./shape-utils.js";

@@ -21,10 +21,10 @@ export type KeyError<K, Op extends string> = K extends { readonly shape: infer S
   : ShapeError<`${Op}: expected a key (a uint32 tensor of shape [2], from random.key), got a non-tensor value`>;
 
 /** `N` copies of `K` as a tuple (a list past 64, or for a count typed `number`): what split returns. */
-export type Repeat<K, N extends number, Acc extends K[] = []> = number extends N
+export type TupleOf<K, N extends number, Acc extends K[] = []> = number extends N
   ? K[]
   : Acc["length"] extends N
     ? Acc
     : Acc["length"] extends 64
       ? K[]
-      : Repeat<K, N, [...Acc, K]>;
+      : TupleOf<K, N, [...Acc, K]>;

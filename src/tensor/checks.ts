@@ -1,5 +1,5 @@
 /** Run-time shape checks of the public ops: errors name the op and the shapes involved. */
-import { axisOutOfRangeMsg, broadcastMsg, broadcastToDimMsg, broadcastToRankMsg, repeatedAxisMsg } from "./messages.js";
+import { axisOutOfRangeMsg, broadcastMsg, broadcastToDimMsg, broadcastToRankMsg, repeatedAxisMsg, tooLargeMsg } from "./messages.js";
 
 export class ShapeMismatchError extends Error {
   override readonly name = "ShapeError";
@@ -26,6 +26,7 @@ export function broadcastShapes(
     }
     out[n - i] = x === 1 ? y : x;
   }
+  checkSize(op, out);
   return out;
 }
 
@@ -36,6 +37,7 @@ export function broadcastAll(op: string, shapes: readonly (readonly number[])[])
 
 /** One-directional broadcast (BroadcastTo): trailing axis first, then the rank. */
 export function checkBroadcastTo(op: string, s: readonly number[], target: readonly number[]): void {
+  checkSize(op, target);
   for (let i = 1; i <= s.length; i++) {
     if (i > target.length) shapeError(broadcastToRankMsg(op, s, target));
     const x = s[s.length - i]!;
@@ -69,5 +71,20 @@ export function checkShapeArg(op: string, shape: unknown): readonly number[] {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
     shapeError(`${op}: a shape is an array of non-negative integers, got ${JSON.stringify(shape)}`);
   }
+  checkSize(op, shape as readonly number[]);
   return shape as readonly number[];
+}
+
+/**
+ * The most elements a tensor may have: kernels index their buffers with int32 (wasm addresses,
+ * gpu.js thread ids), so 2^31 - 1. Every creation function and every shape check of a public op
+ * that makes a bigger shape (broadcastTo, reshape, broadcasting, pad, tile, repeat) asks here.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Throws when `shape` has more elements than a tensor can hold, naming the op and the shape. */
+export function checkSize(op: string, shape: readonly number[]): void {
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n > MAX_ELEMENTS) shapeError(tooLargeMsg(op, shape, n));
 }

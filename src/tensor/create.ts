@@ -1,12 +1,12 @@
 /** Creating concrete tensors: from nested arrays or typed arrays, and the usual constructors. */
-import { allocate, castScalar, isDType, type AnyTypedArray, type DType } from "../ir/dtype.js";
+import { DTYPES, allocate, castScalar, isDType, type AnyTypedArray, type DType } from "../ir/dtype.js";
 import { showShape, sizeOf } from "../ir/aval.js";
 import type { Check, Shape, ShapeError } from "../shape/core.js";
 import type { Sub, CeilDiv, Max0 } from "../shape/arith.js";
 import { HostArray } from "../ir/host-array.js";
 import { fromHost as hostValue } from "../ir/trace.js";
 import { Tensor, type AnyTensor } from "./tensor.js";
-import { checkShapeArg, shapeError } from "./checks.js";
+import { checkShapeArg, checkSize, shapeError } from "./checks.js";
 import { raggedArrayMsg, raggedLengthMsg, raggedScalarMsg } from "./messages.js";
 
 export type NestedData = number | boolean | readonly NestedData[];
@@ -65,22 +65,38 @@ type Leaves<T, Depth extends unknown[] = []> = Depth["length"] extends 10
 /** "bool" when every element is a boolean (as at run time); "float32" otherwise, also for empty data. */
 type DataDType<T> = [Leaves<T>] extends [never] ? "float32" : [Leaves<T>] extends [boolean] ? "bool" : "float32";
 
-type ArrayDType<A> = A extends Float64Array ? "float64" : A extends Int32Array ? "int32" : A extends Uint32Array ? "uint32" : A extends Uint8Array ? "bool" : "float32";
-type FlatData = Float32Array | Float64Array | Int32Array | Uint8Array | Uint32Array | readonly number[];
+/** Small integer typed arrays (bytes, pixels) become int32 with their values; "bool" only when asked for. */
+type SmallIntArray = Uint8Array | Uint8ClampedArray | Int8Array | Int16Array | Uint16Array;
+type ArrayDType<A> = A extends Float64Array ? "float64" : A extends Int32Array | SmallIntArray ? "int32" : A extends Uint32Array ? "uint32" : "float32";
+type FlatData = Float32Array | Float64Array | Int32Array | Uint32Array | SmallIntArray | readonly number[];
+
+const arrayDType = (src: unknown): DType =>
+  src instanceof Float64Array
+    ? "float64"
+    : src instanceof Int32Array || src instanceof Uint8Array || src instanceof Uint8ClampedArray || src instanceof Int8Array || src instanceof Int16Array || src instanceof Uint16Array
+      ? "int32"
+      : src instanceof Uint32Array
+        ? "uint32"
+        : "float32";
 
 /** Wraps host data (already validated) as a tensor on the default backend. */
 export function fromHost(data: AnyTypedArray, shape: readonly number[], dtype: DType): AnyTensor {
   return hostValue(new HostArray(data, [...shape], dtype)) as AnyTensor;
 }
 
-/** Rejects values an int32 tensor cannot hold (rather than letting them wrap around). */
+/**
+ * Creation's rule: a value the dtype cannot hold is an error (rather than wrapping around or
+ * saturating). Conversion of tensors (`astype`) saturates instead, as JAX / XLA convert
+ * (castScalar in ir/dtype.ts).
+ */
 function checkRange(op: string, dtype: DType, v: number): void {
   if (dtype === "int32" && !(v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`${op}: ${v} does not fit in int32`);
   if (dtype === "uint32" && !(v >= 0 && v < 2 ** 32)) throw new RangeError(`${op}: ${v} does not fit in uint32`);
 }
 
-function checkDType(op: string, d: unknown): DType {
-  if (!isDType(d)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(d)} (use float32, float64, int32 or bool)`);
+/** The dtype argument of a public op; the error lists the valid dtypes (DTYPES). */
+export function checkDType(op: string, d: unknown): DType {
+  if (!isDType(d)) throw new TypeError(`${op}: unknown dtype ${JSON.stringify(d)} (use ${DTYPES.slice(0, -1).join(", ")} or ${DTYPES[DTYPES.length - 1]})`);
   return d;
 }
 
@@ -99,7 +115,11 @@ function nestedShape(data: unknown): number[] {
     if (!Array.isArray(d) || d.length !== shape[axis]) {
       shapeError(Array.isArray(d) ? raggedLengthMsg(path, d.length, shape[axis]!) : raggedScalarMsg(path, shape[axis]!));
     }
-    d.forEach((e, i) => walk(e, axis + 1, `${path}[${i}]`));
+    for (let i = 0; i < d.length; i++) {
+      // a sparse array (`[1, , 3]`): forEach and flat would skip the hole
+      if (!(i in d)) throw new TypeError(`tensor: the nested array has a hole at ${path}[${i}]`);
+      walk(d[i], axis + 1, `${path}[${i}]`);
+    }
   };
   walk(data, 0, "");
   return shape;
@@ -107,7 +127,11 @@ function nestedShape(data: unknown): number[] {
 
 /**
  * A tensor from data. Nested arrays infer their shape (`tensor([[1, 2], [3, 4]])` is
- * `Tensor<[2, 2]>`); a flat array or typed array takes an explicit shape.
+ * `Tensor<[2, 2]>`); a flat array or typed array takes an explicit shape. Without a dtype, a
+ * Float64Array is float64; an Int32Array, Uint8Array, Uint8ClampedArray, Int8Array, Int16Array or
+ * Uint16Array is int32 with its values (bytes are not bools: pass "bool" for that); anything else
+ * float32. A value the dtype cannot hold (`tensor([3e9], "int32")`) is an error: creation never
+ * wraps or saturates (astype saturates, as JAX).
  */
 export function tensor<const T extends NestedData, D extends DType = DataDType<T>>(data: Check<DataCheck<T>, T>, dtype?: D): Tensor<DataShape<T>, D>;
 export function tensor<const A extends FlatData, const S extends Shape, D extends DType = ArrayDType<A>>(data: A, shape: S, dtype?: D): Tensor<[...S], D>;
@@ -116,13 +140,14 @@ export function tensor(data: unknown, shapeOrDtype?: unknown, maybeDtype?: unkno
     const shape = checkShapeArg("tensor", shapeOrDtype);
     const src = data as FlatData;
     if (!ArrayBuffer.isView(src) && !Array.isArray(src)) throw new TypeError("tensor: with a shape, data must be a typed array or an array of numbers");
-    const dtype = checkDType("tensor", maybeDtype ?? (src instanceof Float64Array ? "float64" : src instanceof Int32Array ? "int32" : src instanceof Uint32Array ? "uint32" : src instanceof Uint8Array ? "bool" : "float32"));
+    const dtype = checkDType("tensor", maybeDtype ?? arrayDType(src));
     if (src.length !== sizeOf(shape)) {
       shapeError(`tensor: data has ${src.length} elements but shape ${showShape(shape)} needs ${sizeOf(shape)}`);
     }
     const out = allocate(dtype, src.length);
     for (let i = 0; i < src.length; i++) {
       const v = src[i];
+      if (Array.isArray(src) && !(i in src)) throw new TypeError(`tensor: the array has a hole at element ${i}`);
       if (typeof v !== "number") throw new TypeError(`tensor: element ${i} is not a number`);
       checkRange("tensor", dtype, v);
       out[i] = castScalar(dtype, v);
@@ -141,20 +166,24 @@ export function tensor(data: unknown, shapeOrDtype?: unknown, maybeDtype?: unkno
   return fromHost(out, shape, dtype);
 }
 
+/** `value` everywhere (a value the dtype cannot hold is an error, as for tensor). */
 export function full<const S extends Shape, D extends DType = "float32">(shape: S, value: number, dtype?: D): Tensor<[...S], D> {
-  const s = checkShape("full", shape);
-  const d = checkDType("full", dtype ?? "float32");
-  if (typeof value !== "number") throw new TypeError("full: value must be a number");
-  checkRange("full", d, value);
-  const out = allocate(d, sizeOf(s));
-  out.fill(castScalar(d, value));
-  return fromHost(out, s, d) as Tensor<[...S], D>;
+  return fullImpl("full", shape, value, dtype) as Tensor<[...S], D>;
 }
 export function zeros<const S extends Shape, D extends DType = "float32">(shape: S, dtype?: D): Tensor<[...S], D> {
-  return full(shape, 0, dtype);
+  return fullImpl("zeros", shape, 0, dtype) as Tensor<[...S], D>;
 }
 export function ones<const S extends Shape, D extends DType = "float32">(shape: S, dtype?: D): Tensor<[...S], D> {
-  return full(shape, 1, dtype);
+  return fullImpl("ones", shape, 1, dtype) as Tensor<[...S], D>;
+}
+function fullImpl(op: string, shape: unknown, value: unknown, dtype: unknown): AnyTensor {
+  const s = checkShape(op, shape);
+  const d = checkDType(op, dtype ?? "float32");
+  if (typeof value !== "number") throw new TypeError(`${op}: value must be a number`);
+  checkRange(op, d, value);
+  const out = allocate(d, sizeOf(s));
+  out.fill(castScalar(d, value));
+  return fromHost(out, s, d);
 }
 
 function checkShape(op: string, shape: unknown): number[] {
@@ -163,21 +192,33 @@ function checkShape(op: string, shape: unknown): number[] {
 
 type ArangeLen<Start extends number, Stop extends number, Step extends number> = Step extends 1 ? Max0<Sub<Stop, Start>> : CeilDiv<Max0<Sub<Stop, Start>>, Step>;
 
-/** [0, 1, ..., n-1], or [start, start+step, ...) below stop. */
-export function arange<const N extends number>(n: N): Tensor<[ArangeLen<0, N, 1>]>;
-export function arange<const A extends number, const B extends number, const St extends number = 1>(start: A, stop: B, step?: St): Tensor<[ArangeLen<A, B, St>]>;
-export function arange(a: number, b?: number, step = 1): AnyTensor {
-  const [start, stop] = b === undefined ? [0, a] : [a, b];
+/**
+ * [0, 1, ..., n-1], or [start, start+step, ...) below stop; float32 unless `dtype` is given
+ * (`arange(10, "int32")` is `Tensor<[10], "int32">`; an int32 range must hold every value).
+ */
+export function arange<const N extends number, D extends DType = "float32">(n: N, dtype?: D): Tensor<[ArangeLen<0, N, 1>], D>;
+export function arange<const A extends number, const B extends number, const St extends number = 1, D extends DType = "float32">(
+  start: A,
+  stop: B,
+  step?: St,
+  dtype?: D,
+): Tensor<[ArangeLen<A, B, St>], D>;
+export function arange(a: number, b?: number | DType, c?: number, d?: DType): AnyTensor {
+  const [start, stop, step, dt] = typeof b === "number" ? [a, b, c ?? 1, d] : [0, a, 1, b];
   if (![start, stop, step].every(Number.isFinite) || step === 0) throw new RangeError("arange: start, stop and step must be finite and step non-zero");
+  const dtype = checkDType("arange", dt ?? "float32");
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const out = allocate("float32", n);
-  for (let i = 0; i < n; i++) out[i] = start + i * step;
-  return fromHost(out, [n], "float32");
+  checkSize("arange", [n]);
+  if (n > 0) [start, start + (n - 1) * step].forEach((v) => checkRange("arange", dtype, v));
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = castScalar(dtype, start + i * step);
+  return fromHost(out, [n], dtype);
 }
 
 /** `num` evenly spaced points from start to stop, inclusive. */
 export function linspace<const N extends number, D extends "float32" | "float64" = "float32">(start: number, stop: number, num: N, dtype?: D): Tensor<[N], D> {
   if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  checkSize("linspace", [num]);
   const d = checkDType("linspace", dtype ?? "float32");
   const out = allocate(d, num);
   for (let i = 0; i < num; i++) out[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);

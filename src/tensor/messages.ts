@@ -231,3 +231,48 @@ export const updateFitMsg = (op: string, u: Dims, s: Dims, axis: number): string
 /** DynamicUpdateSlice, ranks: `dynamicUpdateSlice: update [2] and x [3, 4] differ in rank (1 vs 2)`. */
 export const updateRankMsg = (op: string, u: Dims, s: Dims): string =>
   `${op}: update ${showShape(u)} and x ${showShape(s)} differ in rank (${u.length} vs ${s.length})`;
+// ---------------------------------------------------------------- shape-utils.ts (pad, tile, repeat, split, roll, meshgrid)
+
+/** Pad, pairs: `pad: padWidth has 3 pairs for shape [2, 3] (rank 2)`. */
+export const padPairsMsg = (op: string, n: number, s: Dims): string => `${op}: padWidth has ${n} pairs for shape ${showShape(s)} (rank ${s.length})`;
+
+/** PadCropMsg: `pad: widths [-2, -2] crop more than axis 0 has (size 3, shape [3, 4])`. */
+export const padCropMsg = (op: string, s: Dims, axis: number, before: number, after: number): string =>
+  `${op}: widths [${before}, ${after}] crop more than axis ${axis} has (size ${showDim(s[axis])}, shape ${showShape(s)})`;
+
+/** Tile: `tile: reps must be non-negative integers, got [2, -1]`. */
+export const tileRepsMsg = (op: string, reps: Dims): string => `${op}: reps must be non-negative integers, got ${showShape(reps)}`;
+
+/** Repeat, a count: `repeat: repeats must be non-negative integers, got -1` (a list shows as [1, -1]). */
+export const repeatNegMsg = (op: string, r: number | Dims): string =>
+  `${op}: repeats must be non-negative integers, got ${typeof r === "number" ? r : showShape(r)}`;
+
+/** RepeatList: `repeat: 3 repeats for axis 0 of size 2` (or `for the flattened tensor`). */
+export const repeatCountMsg = (op: string, n: number, where: string): string => `${op}: ${n} repeats for ${where}`;
+
+/** Split, sections: `split: 3 sections do not divide axis 0 of size 7 equally` (the axis as given). */
+export const splitSectionsMsg = (op: string, n: number, axis: unknown, d: unknown): string =>
+  `${op}: ${n} sections do not divide axis ${axis} of size ${showDim(d)} equally`;
+
+/** Split, the count: `split: the number of sections must be a positive integer, got 0`. */
+export const splitCountMsg = (op: string, n: unknown): string => `${op}: the number of sections must be a positive integer, got ${n}`;
+
+/** Split, an index: `split: index 5 is out of range for axis 0 of size 4`. */
+export const splitIndexMsg = (op: string, i: unknown, axis: unknown, d: unknown): string =>
+  `${op}: index ${i} is out of range for axis ${axis} of size ${showDim(d)}`;
+
+/** Split, the order: `split: indices must be increasing, got [3, 1]`. */
+export const splitOrderMsg = (op: string, indices: Dims): string => `${op}: indices must be increasing, got ${showShape(indices)}`;
+
+/** RollCheck: `roll: 2 shifts for 1 axes`. */
+export const rollCountMsg = (shifts: number, axes: number): string => `roll: ${shifts} shifts for ${axes} axes`;
+
+/** RollCheck, a list of shifts without axes: `roll: a list of shifts needs a list of axes`. */
+export const rollListMsg = (): string => "roll: a list of shifts needs a list of axes";
+
+/** MeshgridCheck: `meshgrid: inputs must be 1-D, got shape [2, 3] for input 1`. */
+export const meshgridRankMsg = (s: Dims, i: number): string => `meshgrid: inputs must be 1-D, got shape ${showShape(s)} for input ${i}`;
+
+/** A size past the int32 index range: `zeros: shape [1000000, 1000000] has 1e12 elements, more than a tensor can hold (2^31 - 1)`. */
+export const tooLargeMsg = (op: string, s: Dims, n: number): string =>
+  `${op}: shape ${showShape(s)} has ${n} elements, more than a tensor can hold (2^31 - 1)`;

@@ -14,6 +14,7 @@ import type { BroadcastTo } from "../shape/broadcast.js";
 import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
+import type { Repeat } from "../shape/shape-utils.js";
 import type { Tensor } from "./tensor.js";
 import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
 import type { AxisShape, Cumulative } from "../shape/reduce-extra.js";
@@ -152,6 +153,12 @@ export interface TensorMethods {
   ): Tensor<AsShape<Take<ShapeOf<X>, IS, A>>, DTypeOf<X>>;
   /** JAX's `x.at[i]`: functional updates (set, add, mul, min, max) and get of a region on axis 0. */
   at<X extends AnyT, const I extends AtIndex>(this: X, indices: Check<AtRegion<ShapeOf<X>, I>, I>): AtIndexer<ShapeOf<X>, DTypeOf<X>, AsShape<AtRegion<ShapeOf<X>, I>>>;
+  // shape utilities (issue 9): the methods jax.Array has
+  repeat<X extends AnyT, const R extends number | readonly number[], const A extends number | undefined = undefined>(
+    this: X,
+    repeats: Check<Repeat<ShapeOf<X>, R, A>, R>,
+    axis?: A,
+  ): Tensor<AsShape<Repeat<ShapeOf<X>, R, A>>, DTypeOf<X>>;
 }
 
 declare module "./tensor.js" {

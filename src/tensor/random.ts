@@ -18,7 +18,7 @@ import { sizeOf, stridesOf } from "../ir/aval.js";
 import { castScalar, type DType, type FloatDType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { RemoveAxis } from "../shape/axis.js";
-import type { KeyError, Repeat } from "../shape/random.js";
+import type { KeyError, TupleOf } from "../shape/random.js";
 import type { ShapeOf } from "./types.js";
 import * as lax from "../prims/lax.js";
 import { shiftRight } from "../prims/bitwise.js";
@@ -217,7 +217,7 @@ const splitStaged = staged("split", (k: T, n: number): T[] => {
  * `random.split` (key i is Threefry of counter i, `jax_threefry_partitionable`).
  */
 export function split<K>(key: KeyArg<K, "random.split">): [PRNGKey, PRNGKey];
-export function split<K, const N extends number>(key: KeyArg<K, "random.split">, n: N): Repeat<PRNGKey, N>;
+export function split<K, const N extends number>(key: KeyArg<K, "random.split">, n: N): TupleOf<PRNGKey, N>;
 export function split(key: unknown, n = 2): PRNGKey[] {
   const k = checkKey("split", key);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`random.split: n must be a positive integer, got ${n}`);

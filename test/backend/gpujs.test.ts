@@ -163,6 +163,10 @@ for (const [name, backend] of [
       const before = snapshot(backend.stats);
       await check(name, "concatenate", () => tanh(concatenate([a, mul(a, 2)], 1)));
       await check(name, "stack", () => sum(stack([b, mul(b, 3)], 0), 0));
+      // negative strides (rev): in a plain, a masked and a reduced read
+      await check(name, "flip", () => tanh(sg.flip(a)));
+      await check(name, "flip + pad", () => sg.pad(sg.flip(mul(a, 2), 1), 1, { mode: "reflect" }));
+      await check(name, "flip + sum", () => sum(sg.flip(a, 0), 0));
       const d = delta(backend, before);
       expect(d.hostSteps).toBe(0);
       expect(d.launches).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { tensor, zeros, ones, full, arange, linspace, eye, random, ShapeMismatchError, type Tensor } from "../../src/index.js";
+import { tensor, zeros, ones, full, arange, linspace, eye, random, astype, add, mul, sum, jit, broadcastTo, ShapeMismatchError, type Tensor } from "../../src/index.js";
 import { nest, rng } from "./ref.js";
 import { float64OnWasm, uint32OnWasm } from "../harness/backend.js";
 
@@ -65,9 +65,9 @@ describe("tensor() from flat data and a shape", () => {
     const i32 = tensor(new Int32Array([1, -2]), [2, 1]);
     expect(i32.dtype).toBe("int32");
     expect(i32.toArray()).toEqual([[1], [-2]]);
-    const u8 = tensor(new Uint8Array([1, 0, 1]), [3]);
-    expect(u8.dtype).toBe("bool");
-    expect(u8.toArray()).toEqual([true, false, true]);
+    const u8 = tensor(new Uint8Array([1, 0, 200]), [3]);
+    expect(u8.dtype).toBe("int32");
+    expect(u8.toArray()).toEqual([1, 0, 200]);
     const f32 = tensor(new Float32Array([0.5, 0.25]), [1, 2]);
     expect(f32.dtype).toBe("float32");
     expect(tensor([1, 2, 3, 4], [2, 2]).dtype).toBe("float32");
@@ -120,7 +120,7 @@ describe("bad input to tensor() is a clear error", () => {
     expect(() => tensor([1, 2], [-2] as never)).toThrow("tensor: a shape is an array of non-negative integers, got [-2]");
     expect(() => tensor([1, 2], [2.5] as never)).toThrow("tensor: a shape is an array of non-negative integers, got [2.5]");
     expect(() => tensor([1, 2], "float16" as never)).toThrow(/unknown dtype "float16"/);
-    expect(() => zeros([2, -1] as never)).toThrow("full: a shape is an array of non-negative integers, got [2,-1]");
+    expect(() => zeros([2, -1] as never)).toThrow("zeros: a shape is an array of non-negative integers, got [2,-1]");
     expect(() => full([2], "a" as never)).toThrow(/value must be a number/);
   });
 });
@@ -335,6 +335,71 @@ describe("random", () => {
     const seeds = [0, 1, 2 ** 32, 2 ** 32 + 1, Math.floor(r() * 2 ** 50)];
     const outs = seeds.map((s) => Array.from(random.uniform(random.key(s), [4]).dataSync()).join());
     expect(new Set(outs).size).toBe(seeds.length);
+  });
+});
+
+describe("dtypes and creation: honest typed-array dtypes, one conversion rule, clear errors", () => {
+  it("small integer typed arrays become int32 with their values; bool only when asked for", () => {
+    const cases: [ArrayLike<number>, number[]][] = [
+      [new Uint8Array([0, 1, 200, 255]), [0, 1, 200, 255]],
+      [new Uint8ClampedArray([0, 128, 255, 3]), [0, 128, 255, 3]],
+      [new Int8Array([-128, -1, 0, 127]), [-128, -1, 0, 127]],
+      [new Int16Array([-32768, -2, 7, 32767]), [-32768, -2, 7, 32767]],
+      [new Uint16Array([0, 1, 40000, 65535]), [0, 1, 40000, 65535]],
+    ];
+    for (const [data, want] of cases) {
+      const t = tensor(data as Uint8Array, [2, 2]);
+      expect(t.dtype).toBe("int32");
+      expect(Array.from(t.dataSync())).toEqual(want);
+      // and they compute as integers: a pixel sum does not saturate at 1
+      expect(sum(t).item()).toBe(want.reduce((a, b) => a + b, 0));
+    }
+    const b = tensor(new Uint8Array([0, 2, 255]), [3], "bool");
+    expect(b.dtype).toBe("bool");
+    expect(b.toArray()).toEqual([false, true, true]);
+    // Uint32Array keeps today's mapping (not in the typed signature; float32 at run time)
+    expect(tensor(new Uint32Array([1, 4e9]) as never, [2]).dtype).toBe("float32");
+  });
+
+  it("astype to int32 saturates and maps NaN to 0 (XLA's convert), eagerly and in a kernel, on every backend", () => {
+    const xs = [3e9, NaN, -3e9, Infinity, -Infinity, 2.7, -2.7, 2147483520, -2147483648, 1e30, -0.5];
+    const want = [2147483647, 0, -2147483648, 2147483647, -2147483648, 2, -2, 2147483520, -2147483648, 2147483647, 0];
+    const x = tensor(xs);
+    expect(Array.from(astype(x, "int32").dataSync())).toEqual(want);
+    expect(Array.from(jit((v: Tensor<[11]>) => astype(mul(v, 1), "int32"))(x).dataSync())).toEqual(want);
+    expect(Array.from(astype(tensor([3e9, NaN]), "int32").dataSync())).toEqual([2147483647, 0]);
+  });
+
+  it("creation keeps refusing values the dtype cannot hold", () => {
+    expect(() => tensor([3e9], "int32")).toThrow("tensor: 3000000000 does not fit in int32");
+    expect(() => tensor([NaN], "int32")).toThrow("tensor: NaN does not fit in int32");
+    expect(() => full([1], -3e9, "int32")).toThrow("full: -3000000000 does not fit in int32");
+  });
+
+  it("sizes past 2^31 - 1 elements are errors naming the op and the shape", () => {
+    const too = (op: string, shape: string, n: string) => `${op}: shape ${shape} has ${n} elements, more than a tensor can hold (2^31 - 1)`;
+    expect(() => zeros([1e6, 1e6])).toThrow(ShapeMismatchError);
+    expect(() => zeros([1e6, 1e6])).toThrow(too("zeros", "[1000000, 1000000]", "1000000000000"));
+    expect(() => zeros([2 ** 31])).toThrow(too("zeros", "[2147483648]", "2147483648"));
+    expect(() => ones([65536, 32768])).toThrow(too("ones", "[65536, 32768]", "2147483648"));
+    expect(() => full([3, 1e9], 1)).toThrow(too("full", "[3, 1000000000]", "3000000000"));
+    expect(() => arange(0, 1e12)).toThrow(too("arange", "[1000000000000]", "1000000000000"));
+    expect(() => linspace(0, 1, 3e9)).toThrow(too("linspace", "[3000000000]", "3000000000"));
+    expect(() => eye(1e5)).toThrow(too("eye", "[100000, 100000]", "10000000000"));
+    expect(() => tensor([1], [1e5, 1e5])).toThrow(too("tensor", "[100000, 100000]", "10000000000"));
+    expect(() => broadcastTo(zeros([1]), [1e5, 1e5])).toThrow(too("broadcastTo", "[100000, 100000]", "10000000000"));
+    expect(() => add(zeros([1e5, 1]), zeros([1e5]))).toThrow(too("add", "[100000, 100000]", "10000000000"));
+  });
+
+  it("holes in nested arrays and unknown dtypes name the op and the place", () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => tensor([1, , 3] as never)).toThrow("tensor: the nested array has a hole at [1]");
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => tensor([[1, 2], [3, ,]] as never)).toThrow("tensor: the nested array has a hole at [1][1]");
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => tensor([1, , 3] as never, [3])).toThrow("tensor: the array has a hole at element 1");
+    expect(() => astype(tensor([1]), "float16" as never)).toThrow(TypeError);
+    expect(() => astype(tensor([1]), "float16" as never)).toThrow('astype: unknown dtype "float16" (use float32, float64, int32 or bool)');
   });
 });
 

@@ -106,6 +106,23 @@ const samples: [rule: string, call: string][] = [
   ["at static index out of range", "$([3, 4]).at(5)"],
   ["at update not broadcastable", "$([3, 4]).at(1).set($([3]))"],
   ["at update rank", 'sg.at($([3, 4]), $([2]).astype("int32")).add($([2, 2, 4]))'],
+  // shape utilities (issue 9)
+  ["pad pairs per axis", "sg.pad($([2, 3]), [[1, 1], [1, 1], [1, 1]])"],
+  ["pad crops too much", "sg.pad($([2, 3]), [[0, 0], [-2, -2]])"],
+  ["flip axis out of range", "sg.flip($([2, 3]), 2)"],
+  ["roll axis out of range", "sg.roll($([2, 3]), 1, -3)"],
+  ["roll shifts and axes", "sg.roll($([2, 3]), dims([1, 2]), dims([0]))"],
+  ["tile negative reps", "sg.tile($([2, 3]), dims([2, -1]))"],
+  ["repeat negative count", "sg.repeat($([2, 3]), n(-1), 0)"],
+  ["repeat list length", "sg.repeat($([2, 3]), dims([1, 2, 3]), 0)"],
+  ["repeat axis out of range", "sg.repeat($([2, 3]), 2, 2)"],
+  ["split sections", "sg.split($([6, 2]), n(4))"],
+  ["split index out of range", "sg.split($([2, 3]), dims([1, 5]), 1)"],
+  ["split indices decreasing", "sg.split($([6, 2]), dims([3, 1]))"],
+  ["split axis out of range", "sg.split($([6, 2]), 2, 2)"],
+  ["tril rank", "sg.tril($([3]))"],
+  ["triu rank", "sg.triu($([]), 1)"],
+  ["meshgrid rank", "sg.meshgrid($([3]), $([2, 3]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

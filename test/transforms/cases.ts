@@ -390,8 +390,8 @@ export const CASES: readonly Case[] = [
       const y = Array.from({ length: size(sh) }, () => sample(r, "nonzero"));
       const x = y.map((v) => v * (randInt(r, -3, 3) + 0.25 + 0.5 * r()));
       return { args: [f64(x, sh), f64(y, sh)], f: (a, b) => S.remainder(a, b) };
-      },
     },
+  },
   // indexing, gather and scatter: random index tensors with repeats, negative and out-of-range entries
   {
     name: "take (gather along a random axis)",
@@ -437,6 +437,39 @@ export const CASES: readonly Case[] = [
       const us = s.map((d) => randInt(r, 1, d));
       const starts = s.map((d) => sg.tensor(new Int32Array([randInt(r, -d, d)]), [], "int32"));
       return { args: [randT(r, s), randT(r, us)], f: (x, u) => S.dynamicUpdateSlice(x, u, starts) };
+    },
+  },
+  // shape utilities (issue 9)
+  {
+    name: "flip (rev)",
+    gen: (r) => {
+      const s = randShape(r, 1, 3);
+      const axes = s.map((_, i) => i).filter(() => r() < 0.6);
+      return { args: [randT(r, s)], f: (x) => S.mul(S.flip(x, axes.length ? axes : undefined), S.exp(x)) };
+    },
+  },
+  {
+    name: "pad (edge / reflect / crop), roll, tile, repeat, tril",
+    gen: (r) => {
+      const s = randShape(r, 1, 3);
+      const x = randT(r, s);
+      const w = s.map((d) => [randInt(r, -Math.min(1, d - 1), 3), randInt(r, 0, 2)]);
+      // every random choice is drawn here, so f is the same function at every call
+      const shift = randInt(r, -4, 4);
+      const axis = randInt(r, 0, s.length - 1);
+      const reps = s.map(() => randInt(r, 1, 2));
+      const count = randInt(r, 1, 2);
+      const k = randInt(r, -1, 1);
+      const fs: ((x: T) => T)[] = [
+        (v) => S.pad(v, w, { mode: "edge" }),
+        (v) => S.pad(v, w, { mode: "reflect" }),
+        (v) => S.roll(v, shift, axis),
+        (v) => S.tile(v, reps),
+        (v) => S.repeat(v, count, axis),
+        (v) => (s.length >= 2 ? S.tril(v, k) : S.flip(v)),
+      ];
+      const f = pick(r, fs);
+      return { args: [x], f: (v) => S.sin(f(S.mul(v, v))) };
     },
   },
 ];

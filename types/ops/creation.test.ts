@@ -1,6 +1,6 @@
 // Compile-time suite for the creation functions: inferred shapes and dtypes, and misuse.
 import { expectType, type TypeEqual } from "ts-expect";
-import { tensor, zeros, ones, full, arange, linspace, eye, random, type Tensor, type PRNGKey } from "../../src/index.js";
+import { tensor, zeros, ones, full, arange, linspace, eye, random, astype, type Tensor, type PRNGKey } from "../../src/index.js";
 
 // nested arrays: literal shapes
 const t22 = tensor([[1, 2], [3, 4]]);
@@ -32,8 +32,19 @@ const ta = tensor(new Float64Array(6), [2, 3]);
 expectType<TypeEqual<typeof ta, Tensor<[2, 3], "float64">>>(true);
 const ti = tensor(new Int32Array(4), [4]);
 expectType<TypeEqual<typeof ti, Tensor<[4], "int32">>>(true);
+// bytes keep their values: small integer typed arrays are int32 unless "bool" is asked for
 const tb = tensor(new Uint8Array(4), [2, 2]);
-expectType<TypeEqual<typeof tb, Tensor<[2, 2], "bool">>>(true);
+expectType<TypeEqual<typeof tb, Tensor<[2, 2], "int32">>>(true);
+const tbb = tensor(new Uint8Array(4), [2, 2], "bool");
+expectType<TypeEqual<typeof tbb, Tensor<[2, 2], "bool">>>(true);
+const tc = tensor(new Uint8ClampedArray(4), [4]);
+expectType<TypeEqual<typeof tc, Tensor<[4], "int32">>>(true);
+const ts8 = tensor(new Int8Array(4), [4]);
+expectType<TypeEqual<typeof ts8, Tensor<[4], "int32">>>(true);
+const ts16 = tensor(new Int16Array(4), [4]);
+expectType<TypeEqual<typeof ts16, Tensor<[4], "int32">>>(true);
+const tu16 = tensor(new Uint16Array(4), [4]);
+expectType<TypeEqual<typeof tu16, Tensor<[4], "int32">>>(true);
 const tf = tensor(new Float32Array(6), [3, 2]);
 expectType<TypeEqual<typeof tf, Tensor<[3, 2]>>>(true);
 const tl = tensor([1, 2, 3, 4], [2, 2], "int32");
@@ -112,3 +123,8 @@ tensor([1, "a"]);
 zeros([2], "float16");
 // @ts-expect-error (random.normal takes a float dtype)
 random.normal(k, [2], "int32");
+
+// astype: only the library's dtypes
+declare const xf: Tensor<[2]>;
+// @ts-expect-error Argument of type '"float16"' is not assignable to parameter of type 'DType'.
+astype(xf, "float16");

@@ -458,9 +458,11 @@ function toHostArray(data: Float32Array | ArrayLike<number>, aval: AbstractValue
     f = f.slice(0, n);
   }
   if (aval.dtype === "float32") return new HostArray(f, aval.shape, "float32");
-  // int32 and bool results come back as exact floats
+  // int32 and bool results come back as exact floats; a saturated cast's 2147483647 is 2^31 in
+  // float32, which an Int32Array would wrap to -2^31
   const d = allocate(aval.dtype, n);
-  for (let i = 0; i < n; i++) d[i] = f[i]!;
+  if (aval.dtype === "int32") for (let i = 0; i < n; i++) d[i] = Math.min(f[i]!, 2147483647);
+  else for (let i = 0; i < n; i++) d[i] = f[i]!;
   return new HostArray(d, aval.shape, aval.dtype);
 }
 

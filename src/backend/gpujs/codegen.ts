@@ -347,12 +347,12 @@ const GPU_ALU = {
   cast: (e, [x], c) => {
     const from = e.args[0]!.dtype;
     if (e.dtype === "bool") return `((${x} < 0 ? ${ONE} : ${ZERO}) + (${x} > 0 ? ${ONE} : ${ZERO}))`;
-    // truncation, then the 32-bit wrap of `x | 0` (exact in float32: past 2^31 a float32 is a
-    // multiple of 2^8); NaN, ±Infinity and anything past 1e30 (a multiple of 2^32) give 0
+    // truncation, saturating at the int32 range and NaN giving 0, as XLA's convert (castScalar);
+    // the comparisons are false for NaN. 2147483647 is 2^31 in float32: the download clamps it.
     if (e.dtype === "int32" && (from === "float32" || from === "float64")) {
       const n = c.name;
-      c.pre.push(`const t${n} = Math.abs(${x}) < 1e30 ? (${x} < 0 ? Math.ceil(${x}) : Math.floor(${x})) : ${ZERO};`);
-      return `(t${n} - Math.floor((t${n} + 2147483648) / 4294967296) * 4294967296)`;
+      c.pre.push(`const t${n} = ${x} >= 2147483647.0 ? 2147483647.0 : (${x} <= (-2147483648.0) ? (-2147483648.0) : (${x} < 0 ? Math.ceil(${x}) : (${x} > 0 ? Math.floor(${x}) : ${ZERO})));`);
+      return `t${n}`;
     }
     return x!;
   },

@@ -66,7 +66,7 @@ function exprBound(root: Expr, load: (input: number) => number): number | null {
         r = Math.abs(e.value);
         break;
       case "cast":
-        // float -> int32 wraps to 32 bits (exact, but no longer small)
+        // float -> int32 saturates at the int32 range (exact, but no longer small)
         r = e.dtype === "bool" ? 1 : e.dtype === "int32" ? (e.args[0]!.dtype === "bool" ? 1 : e.args[0]!.dtype === "int32" ? a[0]! : 2 ** 31) : Infinity;
         break;
       case "add":

@@ -18,7 +18,7 @@ import type { FuncBuilder } from "./module.js";
 import { emitLaneCall, expBody, logBody, tanhBody } from "./wasm-math.js";
 import { WasmHeap, align64 } from "./heap.js";
 import { isBinary, isBitwise, isUnary, maxInput, mergeDims, topo, useCounts, type AluOp, type Expr, type MaskDim } from "../../ir/kernel.js";
-import type { AnyTypedArray } from "../../ir/dtype.js";
+import { isFloat, type AnyTypedArray } from "../../ir/dtype.js";
 
 export type { Expr } from "../../ir/kernel.js";
 
@@ -162,7 +162,9 @@ export const JS_ALU = {
   load: (e, _a, io) => io.load(e.value),
   valid: (e, _a, io) => io.valid(e.value),
   const: (e) => jsNum(e.value),
-  cast: (e, [x]) => (e.dtype === "uint32" ? castU32(e, x!) : inDType(e, x!, true)),
+  // to uint32 as castU32; float -> int32 saturates (NaN gives 0), as XLA's convert and castScalar (`| 0` alone would wrap)
+  cast: (e, [x]) =>
+    e.dtype === "uint32" ? castU32(e, x!) : e.dtype === "int32" && isFloat(e.args[0]!.dtype) ? `(max_(min_(${x}, 2147483647), -2147483648) | 0)` : inDType(e, x!, true),
   where: (_e, [c, x, y]) => `(${c} !== 0 ? ${x} : ${y})`,
   neg: (_e, [x]) => `-${x}`,
   recip: (_e, [x]) => `1 / ${x}`,
