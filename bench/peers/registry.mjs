@@ -65,7 +65,7 @@ export const peers = [
     label: "TF.js 4.22 cpu",
     module: "tfjs.mjs",
     options: { backend: "cpu", tanh: "native" },
-    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row, 50,000 passes: hours)",
+    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here)",
   },
   {
     id: "tfjs-wasm",

@@ -126,7 +126,8 @@ export const tasks = {
   //                tf.scatterND(ids, dy, [V, D]) (dense, duplicates summed)
   //   "tf.grad"    tf.grad through tf.gather as it is: its gradient is UnsortedSegmentSum, which
   //                the wasm backend does not register (throws) and the cpu backend runs as one
-  //                mask-and-sum pass over [B·T, D] per table row (50,000 passes: hours)
+  //                mask-and-sum pass over [B·T, D] per table row (50,000 passes: a first
+  //                call had not finished after 10 minutes here)
   "7": ({ table, ids, w, vocab, dim, batch, seq }, options) => {
     const form = options.gatherGrad ?? "scatterND";
     const T = tf.tensor2d(table, [vocab, dim], "float32");
