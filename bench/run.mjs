@@ -255,7 +255,8 @@ out("the timed runs (up to a count and a time budget per task); the tables give 
 out("minimum. Ratio = median / the fastest correct peer's median. Check = max over outputs of");
 out("max |peer − ref| / max |ref|, where ref is the same hand-written loops run in float64 on the same");
 out("inputs (their derivatives checked against finite differences); a result over the task's");
-out("tolerance is WRONG and gets no ratio. Task 3 checks each of the six gradients.");
+out("tolerance is WRONG and gets no ratio. Task 3 checks each of the six gradients, task 6 the loss");
+out("and the gradient, task 7 the lookup and the table gradient.");
 out();
 
 function taskTable(task) {

@@ -2,7 +2,7 @@
 // (Float32Array for the "plain JS" peer, Float64Array for the reference).
 // Arithmetic in JS is float64; storing into a Float32Array rounds each
 // intermediate array to float32, which is what "float32 via Float32Array" means here.
-// Gradients (task 3) and second derivatives (task 4) are derived by hand;
+// Gradients (tasks 3, 6, 7) and second derivatives (task 4) are derived by hand;
 // lib/reference.mjs checks them against finite differences in float64.
 
 export function makeAlgorithms(F) {
@@ -174,5 +174,74 @@ export function makeAlgorithms(F) {
     return out;
   }
 
-  return { elementwise, matmul, mlpForward, mlpGrad, mlpScalar, mlpSecondDerivative };
+  /**
+   * Task 6: loss = mean over rows of -log_softmax(logits)[r, labels[r]] and its gradient
+   * (softmax - onehot) / R (the closed form), logits [R, C] row-major, labels int32 [R].
+   * Each row is shifted by its max first (stable for large logits).
+   */
+  function softmaxCrossEntropy(logits, labels, R, C) {
+    const dlogits = new F(R * C);
+    let total = 0;
+    for (let r = 0; r < R; r++) {
+      const o = r * C;
+      let m = -Infinity;
+      for (let j = 0; j < C; j++) if (logits[o + j] > m) m = logits[o + j];
+      let s = 0;
+      for (let j = 0; j < C; j++) s += Math.exp(logits[o + j] - m);
+      const label = labels[r];
+      total += m + Math.log(s) - logits[o + label];
+      for (let j = 0; j < C; j++) dlogits[o + j] = Math.exp(logits[o + j] - m) / s / R;
+      dlogits[o + label] -= 1 / R;
+    }
+    const loss = new F(1);
+    loss[0] = total / R;
+    return { loss, dlogits };
+  }
+
+  /** Task 6 loss alone (for the finite-difference self-check). */
+  function softmaxCrossEntropyLoss(logits, labels, R, C) {
+    return softmaxCrossEntropy(logits, labels, R, C).loss[0];
+  }
+
+  /**
+   * Task 7: out = table[ids] ([...ids, D]: rows of the [V, D] table) and the gradient of
+   * sum(out · w) with respect to the table: the scatter-add of the rows of w into [V, D]
+   * (a duplicated id accumulates all of its rows; an id never looked up gets zeros).
+   */
+  function embedding(table, ids, w, V, D) {
+    const n = ids.length;
+    const out = new F(n * D);
+    const dtable = new F(V * D);
+    for (let i = 0; i < n; i++) {
+      const src = ids[i] * D;
+      const o = i * D;
+      for (let k = 0; k < D; k++) out[o + k] = table[src + k];
+      for (let k = 0; k < D; k++) dtable[src + k] += w[o + k];
+    }
+    return { out, dtable };
+  }
+
+  /** Task 7's scalar sum(table[ids] · w) (for the finite-difference self-check). */
+  function embeddingObjective(table, ids, w, D) {
+    let s = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const src = ids[i] * D;
+      const o = i * D;
+      for (let k = 0; k < D; k++) s += table[src + k] * w[o + k];
+    }
+    return s;
+  }
+
+  return {
+    elementwise,
+    matmul,
+    mlpForward,
+    mlpGrad,
+    mlpScalar,
+    mlpSecondDerivative,
+    softmaxCrossEntropy,
+    softmaxCrossEntropyLoss,
+    embedding,
+    embeddingObjective,
+  };
 }

@@ -10,6 +10,12 @@ export const SIZES = Object.freeze({
   B3: 1024, // task 3 batch
   H: 64, // hidden width (tasks 3 and 4)
   N4: 4096, // task 4 scalar inputs
+  R6: 4096, // task 6 rows (examples)
+  C6: 512, // task 6 classes
+  V7: 50000, // task 7 vocabulary (table rows)
+  D7: 128, // task 7 embedding width
+  B7: 64, // task 7 batch
+  T7: 256, // task 7 sequence length
 });
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
@@ -30,6 +36,31 @@ export function uniform(n, lo, hi, seed) {
   const out = new Float32Array(n);
   const span = hi - lo;
   for (let i = 0; i < n; i++) out[i] = lo + span * rnd();
+  return out;
+}
+
+/** n int32 values uniform in [0, hi), from the given seed. */
+export function randint(n, hi, seed) {
+  const rnd = mulberry32(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(hi * rnd());
+  return out;
+}
+
+/**
+ * Task 7 ids: n int32 values in [0, vocab), skewed like word frequencies (id = floor(vocab·u²), so
+ * small ids repeat: about 70 copies of id 0 in 16,384), with the first and last ids forced to 0
+ * and vocab - 1 so both ends of the table are read.
+ */
+export function embeddingIds(n, vocab, seed) {
+  const rnd = mulberry32(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = rnd();
+    out[i] = Math.min(vocab - 1, Math.floor(vocab * u * u));
+  }
+  out[0] = 0;
+  out[n - 1] = vocab - 1;
   return out;
 }
 
@@ -58,7 +89,7 @@ export function paramShapes(d0, h) {
 }
 
 /**
- * Inputs for a task id ("1", "2a", "2b", "3", "4"); task "5" reuses task 3.
+ * Inputs for a task id ("1", "2a", "2b", "3", "4", "6", "7"); task "5" reuses task 3.
  * Returned arrays are fresh copies each call, so a peer may keep or mutate them.
  */
 export function makeInputs(task) {
@@ -86,6 +117,23 @@ export function makeInputs(task) {
         hidden: S.H,
         x: uniform(S.N4, -2, 2, 401), // [N] scalar inputs
         params: mlpParams(1, S.H, 410),
+      };
+    case "6":
+      return {
+        rows: S.R6,
+        classes: S.C6,
+        logits: uniform(S.R6 * S.C6, -4, 4, 601), // [R, C] row-major
+        labels: randint(S.R6, S.C6, 602), // [R] int32 in [0, C)
+      };
+    case "7":
+      return {
+        vocab: S.V7,
+        dim: S.D7,
+        batch: S.B7,
+        seq: S.T7,
+        table: uniform(S.V7 * S.D7, -1, 1, 701), // [V, D] row-major
+        ids: embeddingIds(S.B7 * S.T7, S.V7, 702), // [B, T] int32, with duplicates
+        w: uniform(S.B7 * S.T7 * S.D7, -1, 1, 703), // [B, T, D]: the cotangent of the lookup
       };
     default:
       throw new Error(`unknown task ${task}`);

@@ -33,12 +33,16 @@ export function computeReference(task) {
       return F64.mlpGrad(f64(inp.params), Float64Array.from(inp.x), inp.batch, inp.inDim, inp.hidden);
     case "4":
       return { out: F64.mlpSecondDerivative(f64(inp.params), Float64Array.from(inp.x), inp.hidden) };
+    case "6":
+      return F64.softmaxCrossEntropy(Float64Array.from(inp.logits), inp.labels, inp.rows, inp.classes);
+    case "7":
+      return F64.embedding(Float64Array.from(inp.table), inp.ids, Float64Array.from(inp.w), inp.vocab, inp.dim);
     default:
       throw new Error(`unknown task ${task}`);
   }
 }
 
-/** Finite-difference check of the hand-derived derivatives (tasks 3 and 4), float64. Throws on mismatch. */
+/** Finite-difference check of the hand-derived derivatives (tasks 3, 4, 6, 7), float64. Throws on mismatch. */
 export function selfCheck(task) {
   if (task === "3" || task === "5") {
     const inp = makeInputs("3");
@@ -76,6 +80,43 @@ export function selfCheck(task) {
       const fd = (u(xs[r] + h) - 2 * u(xs[r]) + u(xs[r] - h)) / (h * h);
       if (Math.abs(fd - d2[r]) > 1e-5 * scale) {
         throw new Error(`self-check: task 4 x[${r}] hand ${d2[r]} vs finite difference ${fd}`);
+      }
+    }
+  } else if (task === "6" || task === "7") {
+    // Central differences of the scalar objective at a few entries: for task 6 labelled and
+    // unlabelled logits; for task 7 id 0 (about 70 duplicates), the last id, an unused row.
+    const inp = makeInputs(task);
+    let x, g, objective, picks;
+    if (task === "6") {
+      const { rows: R, classes: C, labels } = inp;
+      x = Float64Array.from(inp.logits);
+      g = F64.softmaxCrossEntropy(x, labels, R, C).dlogits;
+      objective = () => F64.softmaxCrossEntropyLoss(x, labels, R, C);
+      picks = [labels[0], 1, 7 * C + labels[7], 7 * C + ((labels[7] + 1) % C), (R - 1) * C + labels[R - 1], R * C - 1];
+    } else {
+      const { vocab: V, dim: D, ids } = inp;
+      const w = Float64Array.from(inp.w);
+      x = Float64Array.from(inp.table);
+      g = F64.embedding(x, ids, w, V, D).dtable;
+      objective = () => F64.embeddingObjective(x, ids, w, D);
+      const used = new Set(ids);
+      let unused = 1;
+      while (used.has(unused)) unused++;
+      picks = [0, D - 1, ids[5] * D + 3, (V - 1) * D + 17, unused * D + 2];
+    }
+    let scale = 0;
+    for (const v of g) scale = Math.max(scale, Math.abs(v));
+    for (const i of picks) {
+      const h = 1e-4;
+      const v = x[i];
+      x[i] = v + h;
+      const lp = objective();
+      x[i] = v - h;
+      const lm = objective();
+      x[i] = v;
+      const fd = (lp - lm) / (2 * h);
+      if (Math.abs(fd - g[i]) > 1e-6 * scale) {
+        throw new Error(`self-check: task ${task} entry ${i}: hand ${g[i]} vs finite difference ${fd}`);
       }
     }
   }

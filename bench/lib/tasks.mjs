@@ -1,7 +1,8 @@
 // The benchmark tasks: titles, tolerances and repetition counts.
 // Tolerance: for every output array, max |peer - reference| / max |reference|
 // must be <= tol (reference = float64 loops, lib/reference.mjs). Task 3 checks
-// each of the six gradients separately.
+// each of the six gradients separately, task 6 the loss and the gradient, task 7
+// the lookup and the table gradient.
 
 export const TASKS = [
   {
@@ -34,6 +35,18 @@ export const TASKS = [
     tol: 1e-4, // float32 forward-mode / nested reverse-mode sums of 64 terms
     full: { warmup: 2, reps: 10, minReps: 3, budgetMs: 4000 },
   },
+  {
+    id: "6",
+    title: "6. softmax cross-entropy mean(-log_softmax(logits)[r, label_r]) and its gradient, logits [4096, 512], int32 labels",
+    tol: 1e-5, // float32 exp/log per element, one sum of 512 per row and one mean of 4096
+    full: { warmup: 3, reps: 20, minReps: 5, budgetMs: 3000 },
+  },
+  {
+    id: "7",
+    title: "7. embedding lookup take(table [50000, 128], ids [64, 256], axis 0) and the gradient of sum(out · w) w.r.t. the table",
+    tol: 1e-5, // the lookup is a copy (exact); the scatter-add sums up to 71 duplicate rows in float32
+    full: { warmup: 3, reps: 20, minReps: 5, budgetMs: 3000 },
+  },
 ];
 
 /** Task 5 is not run on its own: it reads the first call and the steady median of the task 3 cells. */
@@ -60,7 +73,7 @@ export function selectTasks(filter) {
     } else if (all.includes(raw)) {
       ids.add(raw);
     } else {
-      throw new Error(`unknown task "${raw}" (tasks: 1, 2, 2a, 2b, 3, 4, 5)`);
+      throw new Error(`unknown task "${raw}" (tasks: 1, 2, 2a, 2b, 3, 4, 5, 6, 7)`);
     }
   }
   // The task 5 table comes free with the task 3 cells.

@@ -4,7 +4,7 @@
 // `.ref` keeps one alive. The inputs made in prepare() are passed as `.ref` on each
 // call, so they survive; `await out.data()` consumes the output.
 
-import { init, defaultDevice, numpy as np, jit, grad, vmap } from "@jax-js/jax";
+import { init, defaultDevice, numpy as np, nn, jit, grad, valueAndGrad, vmap } from "@jax-js/jax";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -70,6 +70,42 @@ export const tasks = {
     const d2 = grad(grad(u, { argnums: 1 }), { argnums: 1 });
     const f = maybeJit(vmap(d2, [null, 0])); // jit(vmap(grad(grad(u))))
     return { run: () => readTree(f(refs(P), X.ref)) };
+  },
+  // Task 6, options.xent:
+  //   "takeAlongAxis" (default) -mean(takeAlongAxis(logSoftmax(logits), labels[:, None], 1)), as
+  //                   jax.numpy code picks the labelled entries; under jit, valueAndGrad of it
+  //                   throws "jit: routine primitive scatter input is not imm" (jax-js 0.1.25: the
+  //                   gather's transpose is a scatter of a broadcast constant cotangent)
+  //   "oneHot"        -mean(sum(oneHot(labels, C) · logSoftmax(logits), -1)), which jits
+  "6": ({ logits, labels, rows, classes }, options) => {
+    const L = arr(logits, [rows, classes]);
+    const Y = np.array(labels, { dtype: np.int32 }); // [R] int32, not differentiated (argnums 0)
+    const forms = {
+      takeAlongAxis: (logits, labels) =>
+        np.negative(np.mean(np.takeAlongAxis(nn.logSoftmax(logits, -1), np.expandDims(labels, 1), 1))),
+      oneHot: (logits, labels) =>
+        np.negative(np.mean(np.sum(nn.oneHot(labels, classes).mul(nn.logSoftmax(logits, -1)), -1))),
+    };
+    const loss = forms[options.xent ?? "takeAlongAxis"];
+    if (!loss) throw new Error(`unknown xent form ${options.xent}`);
+    const f = maybeJit(valueAndGrad(loss));
+    return {
+      run: async () => {
+        const [l, g] = f(L.ref, Y.ref);
+        return { loss: await l.data(), dlogits: await g.data() };
+      },
+    };
+  },
+  "7": ({ table, ids, w, vocab, dim, batch, seq }) => {
+    const Tb = arr(table, [vocab, dim]);
+    const I = np.array(ids, { dtype: np.int32, shape: [batch, seq] });
+    const W = arr(w, [batch, seq, dim]);
+    const lookup = maybeJit((t, i) => np.take(t, i, 0));
+    // grad of the take is jax-js's scatter-add into a dense [V, D] zeros array
+    const g = maybeJit(grad((t, i, w) => np.sum(np.take(t, i, 0).mul(w))));
+    return {
+      run: async () => ({ out: await lookup(Tb.ref, I.ref).data(), dtable: await g(Tb.ref, I.ref, W.ref).data() }),
+    };
   },
 };
 

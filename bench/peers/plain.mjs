@@ -1,5 +1,5 @@
 // Peer: plain JavaScript loops, float32 storage (Float32Array), hand-derived
-// gradients (task 3) and hand-derived forward-mode second derivatives (task 4).
+// gradients (tasks 3, 6, 7) and hand-derived forward-mode second derivatives (task 4).
 // The same loops, run in float64, are the reference (lib/reference.mjs).
 
 import { makeAlgorithms } from "../lib/algorithms.mjs";
@@ -14,4 +14,6 @@ export const tasks = {
   "2b": ({ a, b, m }) => ({ run: () => A.matmul(a, b, m) }),
   "3": ({ params, x, batch, inDim, hidden }) => ({ run: () => A.mlpGrad(params, x, batch, inDim, hidden) }),
   "4": ({ params, x, hidden }) => ({ run: () => A.mlpSecondDerivative(params, x, hidden) }),
+  "6": ({ logits, labels, rows, classes }) => ({ run: () => A.softmaxCrossEntropy(logits, labels, rows, classes) }),
+  "7": ({ table, ids, w, vocab, dim }) => ({ run: () => A.embedding(table, ids, w, vocab, dim) }),
 };

@@ -14,8 +14,9 @@
 // where inputs come from lib/data.mjs makeInputs(task), prepare does the untimed work
 // (upload inputs, build functions), and run() is timed: it computes and returns the result
 // on the host as a Float32Array (tasks 1, 2, 4) or { W1, b1, W2, b2, W3, b3 } of Float32Array
-// (task 3). A task missing from `tasks`, or a prepare/run that throws an error whose message
-// starts with "not implemented", is reported as "n/a (reason)".
+// (task 3), { loss, dlogits } (task 6), { out, dtable } (task 7). A task missing from `tasks`,
+// or a prepare/run that throws an error whose message starts with "not implemented", is
+// reported as "n/a (reason)".
 
 /**
  * shapegrad's rows (backends: src/runtime/registry.ts): jit on every backend that runs on this
@@ -34,36 +35,52 @@ export const peers = [
     id: "plain",
     label: "plain JS loops (Float32Array)",
     module: "plain.mjs",
-    note: "single thread; float32 storage, arithmetic in JS numbers; hand-derived gradients (3) and forward-mode second derivatives (4)",
+    note: "single thread; float32 storage, arithmetic in JS numbers; hand-derived gradients (3, 6: the closed form (softmax - onehot)/R, 7: a scatter-add loop) and forward-mode second derivatives (4)",
   },
   {
     id: "jax-js",
     label: "jax-js 0.1.25 wasm, jit",
     module: "jax-js.mjs",
-    options: { jit: true },
-    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u))))",
+    options: { jit: true, xent: "oneHot" },
+    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u)))), task 6 jit(valueAndGrad) of -mean(sum(nn.oneHot(labels) · nn.logSoftmax(logits))) (the takeAlongAxis form does not jit: row jax-js-takealong), task 7 jit(np.take(table, ids, 0)) and jit(grad(sum(take · w))) (a dense scatter-add)",
   },
   {
     id: "jax-js-eager",
     label: "jax-js 0.1.25 wasm, no jit",
     module: "jax-js.mjs",
     options: { jit: false },
-    tasks: ["1", "3", "4"],
-    note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys",
+    tasks: ["1", "3", "4", "6", "7"],
+    note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys; task 6 in the takeAlongAxis form (np.takeAlongAxis(nn.logSoftmax(logits), labels[:, None], 1)), which works without jit",
+  },
+  {
+    id: "jax-js-takealong",
+    label: "jax-js 0.1.25 wasm, jit, takeAlongAxis loss",
+    module: "jax-js.mjs",
+    options: { jit: true, xent: "takeAlongAxis" },
+    tasks: ["6"],
+    note: "kept to show a failure: jit(valueAndGrad) of the takeAlongAxis loss throws \"jit: routine primitive scatter input is not imm\" (the transpose of the gather scatters a broadcast constant; jit(grad) of sum(take(x, i)) fails the same way, sum(take(x, i) · w) works)",
   },
   {
     id: "tfjs-cpu",
     label: "TF.js 4.22 cpu",
     module: "tfjs.mjs",
     options: { backend: "cpu", tanh: "native" },
-    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4)",
+    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here)",
   },
   {
     id: "tfjs-wasm",
     label: "TF.js 4.22 wasm",
     module: "tfjs.mjs",
     options: { backend: "wasm", tanh: "native" },
-    note: "@tensorflow/tfjs-backend-wasm, SIMD, 1 thread in Node (no multithread support detected)",
+    note: "@tensorflow/tfjs-backend-wasm, SIMD, 1 thread in Node (no multithread support detected); tasks 6 and 7 as on cpu (7: tf.customGrad + tf.scatterND, see tfjs-wasm-gathergrad)",
+  },
+  {
+    id: "tfjs-wasm-gathergrad",
+    label: "TF.js 4.22 wasm, tf.grad through tf.gather",
+    module: "tfjs.mjs",
+    options: { backend: "wasm", gatherGrad: "tf.grad" },
+    tasks: ["7"],
+    note: "kept to show a failure: the gradient of tf.gather is UnsortedSegmentSum, which the wasm backend does not register",
   },
   // Task 4 with tanh written another way (tf.tanh's second tf.grad throws, see peers/tfjs.mjs).
   {

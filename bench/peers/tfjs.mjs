@@ -106,6 +106,49 @@ export const tasks = {
       dispose: () => tf.dispose([X, ...Object.values(P)]),
     };
   },
+  // Task 6, the TF.js way: tf.losses.softmaxCrossEntropy takes one-hot labels (tf.oneHot of the
+  // int32 labels, cast to float32), mean over rows by default; tf.valueAndGrad w.r.t. the logits.
+  "6": ({ logits, labels, rows, classes }) => {
+    const L = tf.tensor2d(logits, [rows, classes], "float32");
+    const Y = tf.tensor1d(labels, "int32");
+    const f = tf.valueAndGrad((l) => tf.losses.softmaxCrossEntropy(tf.cast(tf.oneHot(Y, classes), "float32"), l));
+    return {
+      run: () =>
+        readBack(() => {
+          const { value, grad } = f(L);
+          return { loss: value, dlogits: grad };
+        }),
+      dispose: () => tf.dispose([L, Y]),
+    };
+  },
+  // Task 7: out = tf.gather(table, ids, 0). Its gradient, options.gatherGrad:
+  //   "scatterND" (default) tf.customGrad around the gather whose gradient is
+  //                tf.scatterND(ids, dy, [V, D]) (dense, duplicates summed)
+  //   "tf.grad"    tf.grad through tf.gather as it is: its gradient is UnsortedSegmentSum, which
+  //                the wasm backend does not register (throws) and the cpu backend runs as one
+  //                mask-and-sum pass over [B·T, D] per table row (50,000 passes: a first
+  //                call had not finished after 10 minutes here)
+  "7": ({ table, ids, w, vocab, dim, batch, seq }, options) => {
+    const form = options.gatherGrad ?? "scatterND";
+    const T = tf.tensor2d(table, [vocab, dim], "float32");
+    const I = tf.tensor2d(ids, [batch, seq], "int32");
+    const W = tf.tensor3d(w, [batch, seq, dim], "float32");
+    const idx = tf.reshape(I, [batch * seq, 1]);
+    const lookups = {
+      scatterND: tf.customGrad((t) => ({
+        value: tf.gather(t, I, 0),
+        gradFunc: (dy) => tf.scatterND(idx, tf.reshape(dy, [batch * seq, dim]), [vocab, dim]),
+      })),
+      "tf.grad": (t) => tf.gather(t, I, 0),
+    };
+    const lookup = lookups[form];
+    if (!lookup) throw new Error(`unknown gatherGrad form ${form}`);
+    const g = tf.grad((t) => tf.sum(tf.mul(lookup(t), W)));
+    return {
+      run: () => readBack(() => ({ out: tf.gather(T, I, 0), dtable: g(T) })),
+      dispose: () => tf.dispose([T, I, W, idx]),
+    };
+  },
 };
 
 function matmulTask({ a, b, m }) {
