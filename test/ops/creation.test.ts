@@ -357,8 +357,10 @@ describe("dtypes and creation: honest typed-array dtypes, one conversion rule, c
     const b = tensor(new Uint8Array([0, 2, 255]), [3], "bool");
     expect(b.dtype).toBe("bool");
     expect(b.toArray()).toEqual([false, true, true]);
-    // Uint32Array keeps today's mapping (not in the typed signature; float32 at run time)
-    expect(tensor(new Uint32Array([1, 4e9]) as never, [2]).dtype).toBe("float32");
+    // Uint32Array is uint32 (the dtype of PRNG keys and random bits), values kept
+    const u = tensor(new Uint32Array([1, 4e9]), [2]);
+    expect(u.dtype).toBe("uint32");
+    expect(Array.from(u.dataSync())).toEqual([1, 4e9]);
   });
 
   it("astype to int32 saturates and maps NaN to 0 (XLA's convert), eagerly and in a kernel, on every backend", () => {
@@ -399,7 +401,7 @@ describe("dtypes and creation: honest typed-array dtypes, one conversion rule, c
     // eslint-disable-next-line no-sparse-arrays
     expect(() => tensor([1, , 3] as never, [3])).toThrow("tensor: the array has a hole at element 1");
     expect(() => astype(tensor([1]), "float16" as never)).toThrow(TypeError);
-    expect(() => astype(tensor([1]), "float16" as never)).toThrow('astype: unknown dtype "float16" (use float32, float64, int32 or bool)');
+    expect(() => astype(tensor([1]), "float16" as never)).toThrow('astype: unknown dtype "float16" (use float32, float64, int32, bool or uint32)');
   });
 });
 
