@@ -13,6 +13,7 @@ import { deviceFromHost } from "../ir/trace.js";
 import { broadcastInDimP, reshapeP, type BroadcastParams, type ReshapeParams } from "../prims/broadcast.js";
 import { transposeP, type TransposeParams } from "../prims/structural.js";
 import { inlineCalls } from "./inline.js";
+import { pushGathers } from "./push-gathers.js";
 
 /** Removes equations whose results nothing uses. */
 export function dce(g: Graph): Graph {
@@ -193,5 +194,5 @@ export function simplify(g: Graph): Graph {
 }
 
 export function optimize(g: Graph): Graph {
-  return dce(cse(simplify(inlineCalls(g))));
+  return dce(cse(pushGathers(simplify(inlineCalls(g)))));
 }

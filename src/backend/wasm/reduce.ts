@@ -5,7 +5,7 @@
  */
 import { jsExpr, JS_PRELUDE } from "./elementwise.js";
 import { stridedOffsets as offsets } from "../../ir/aval.js";
-import type { Expr, ReduceOp } from "../../ir/kernel.js";
+import { mergeDims, type Expr, type ReduceOp } from "../../ir/kernel.js";
 
 export interface ReduceSpec {
   readonly expr: Expr;
@@ -29,9 +29,15 @@ export function compileReduce(spec: ReduceSpec): ReduceKernel {
   ]);
   const nIn = spec.inputs.length;
   const nr = rShape.reduce((a, b) => a * b, 1);
+  // when the reduced axes merge into one strided run for every input (rows of a matrix, the
+  // common case), the reads are b + r·stride, which the JS engine keeps in registers, instead of
+  // a second table lookup per element
+  const run = mergeDims(rShape, spec.inputs.map((v) => spec.axes.map((a) => v.strides[a]!)));
+  const step = run.shape.length <= 1 ? run.strides.map((st) => st[0] ?? 0) : null;
+  const at = (i: number) => (step === null ? `b${i} + ro${i}[r]` : step[i] === 0 ? `b${i}` : step[i] === 1 ? `b${i} + r` : `b${i} + r * ${step[i]}`);
   // fusion never gives a reduction masked inputs (it stores a pad or concatenate first); the
   // producer is evaluated in double, like the accumulator (its float32 rounding would only cost time)
-  const { pre, value } = jsExpr(spec.expr, { load: (i) => `in${i}[b${i} + ro${i}[r]]`, valid: () => "1" }, { roundF32: false });
+  const { pre, value } = jsExpr(spec.expr, { load: (i) => `in${i}[${at(i)}]`, valid: () => "1" }, { roundF32: false });
   const init = { sum: "0", prod: "1", max: "-Infinity", min: "Infinity" }[spec.op];
   const fold = {
     sum: "acc += v;",
