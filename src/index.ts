@@ -29,13 +29,13 @@ export * as nn from "./nn/index.js";
 export { treeMap } from "./transforms/tree.js";
 export { initBackend, type InitOptions } from "./runtime/init.js";
 export type { Transformed, GradFn, ValueAndGradFn, VmapFn, JacobianFn, HessianFn, VjpResult, JvpResult } from "./transforms/types.js";
-// issue 9: reductions, scans, sorting (`var` is jnp.var; the function is named variance inside)
+// reductions, scans, sorting (`var` is jnp.var; the function is named variance inside)
 export { argmax, argmin, any, all, variance as var, std, norm, logsumexp, cumsum, cumprod, cummax, cummin, sort, argsort, topK } from "./ops/reduce-extra.js";
 export type { VarOptions, NormOrd, CumulativeOptions, SortOptions } from "./ops/reduce-extra.js";
 
-// einsum (issue 9)
+// einsum
 export { einsum } from "./ops/einsum.js";
-// random numbers (issue 9): bitwise ops on the integer words that keys and bits are made of
+// random numbers: bitwise ops on the integer words that keys and bits are made of
 export { bitwiseXor, bitwiseAnd, bitwiseOr, leftShift, rightShift } from "./ops/bitwise.js";
-// shape utilities (issue 9)
+// shape utilities
 export { pad, flip, roll, tile, repeat, split, tril, triu, meshgrid, zerosLike, onesLike, fullLike, type PadMode, type PadOptions, type MeshgridOptions } from "./ops/shape-utils.js";

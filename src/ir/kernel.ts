@@ -17,7 +17,7 @@ import type { HostArray } from "./host-array.js";
 // the closed ALU op set (the one list: tinygrad's Ops/GroupOp)
 
 /**
- * Math (issue 9): `atan2` (y, x) as Math.atan2, the one inverse-trigonometric op (asin, acos and
+ * Binary math ops: `atan2` (y, x) as Math.atan2, the one inverse-trigonometric op (asin, acos and
  * atan are compositions over it), and `rem`, C's fmod (the result has the dividend's sign; exact
  * for floats, truncating for int32, 0 for an int32 division by zero): both must match Math in
  * float64, which no composition of the ops above does.
@@ -105,7 +105,7 @@ export const K = {
   or: (a: Expr, b: Expr): Expr => node("or", a.dtype, [a, b]),
   shl: (a: Expr, b: Expr): Expr => node("shl", a.dtype, [a, b]),
   shr: (a: Expr, b: Expr): Expr => node("shr", a.dtype, [a, b]),
-  // math (issue 9)
+  // math
   atan2: bin("atan2"), rem: bin("rem"),
 } as const;
 

@@ -3,7 +3,7 @@ export { dense, mlp, applyLayers, type Dense, type Layers, type MLP, type Activa
 export { glorotUniform, glorotNormal, heNormal, heUniform, type Initializer } from "./init.js";
 export { sgd, adam, applyUpdates, treeScale, type Sgd, type SgdState, type SgdOptions, type Adam, type AdamState, type AdamOptions } from "./optim.js";
 export { hvp, hessianDiagonal, laplacian } from "./derivatives.js";
-// issue 9: the softmax family
+// the softmax family
 export { softmax, logSoftmax, standardize, type StandardizeOptions } from "./softmax.js";
 export { logsumexp } from "../ops/reduce-extra.js";
 export { gelu, silu, swish, elu, leakyRelu, logSigmoid, softsign, relu6, hardTanh, oneHot } from "./activations.js";

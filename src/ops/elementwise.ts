@@ -208,7 +208,7 @@ export function astype<S extends Shape, D2 extends DType>(x: Tensor<S, DType>, d
   return lax.convert(t, checkDType("astype", dtype)) as Tensor<S, D2>;
 }
 
-// ---------------------------------------------------------------- math (issue 9)
+// ---------------------------------------------------------------- math
 
 /** The float dtype an op on D computes in: integers and bools become float32 (as JAX's inexact promotion). */
 export type FloatOf<D extends DType> = D extends "float64" ? "float64" : "float32";

@@ -26,16 +26,16 @@ const METHODS: { readonly [K in keyof TensorMethods]-?: Impl } = {
   reshape: sh.reshape, flatten: sh.flatten, expandDims: sh.expandDims, squeeze: sh.squeeze, transpose: sh.transpose,
   broadcastTo: sh.broadcastTo, index: sh.index, slice: sh.slice, diagonal: sh.diagonal,
   matmul: la.matmul,
-  // issue 9: reductions, scans, sorting
+  // reductions, scans, sorting
   argmax: rx.argmax, argmin: rx.argmin, any: rx.any, all: rx.all, var: rx.variance, std: rx.std,
   cumsum: rx.cumsum, cumprod: rx.cumprod, sort: rx.sort, argsort: rx.argsort,
-  // math (issue 9)
+  // math
   erf: ew.erf, erfc: ew.erfc, expm1: ew.expm1, log2: ew.log2, log10: ew.log10, rsqrt: ew.rsqrt, asin: ew.asin, acos: ew.acos, atan: ew.atan,
   sinh: ew.sinh, cosh: ew.cosh, asinh: ew.asinh, acosh: ew.acosh, atanh: ew.atanh, floor: ew.floor, ceil: ew.ceil, trunc: ew.trunc, round: ew.round,
   isnan: ew.isnan, isinf: ew.isinf, isfinite: ew.isfinite, nanToNum: ew.nanToNum, mod: ew.mod, remainder: ew.remainder, floorDivide: ew.floorDivide,
   // indexing, gather and scatter
   take: ix.take, at: ix.at,
-  // shape utilities (issue 9)
+  // shape utilities
   repeat: su.repeat,
 };
 

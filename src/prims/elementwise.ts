@@ -442,7 +442,7 @@ export function addAny(a: T | null, b: T | null): T | null {
   return add(a, b);
 }
 
-// ---------------------------------------------------------------- math (issue 9)
+// ---------------------------------------------------------------- math
 //
 // Each op below is one primitive: its host implementation is Math's function where JavaScript has
 // one (the reference backend's result; erf's is the kernels' algorithm in double), its derivative is JAX's, and its kernel is a composition over the ALU ops

@@ -152,7 +152,7 @@ export const mlpInputMsg = (s: Dims, inputs: unknown): string => `mlp: the input
 export const mlpChainMsg = (layer: number, outputs: unknown, inputs: unknown): string =>
   `mlp: layer ${layer} gives ${outputs} outputs but layer ${layer + 1} takes ${inputs} inputs`;
 
-// ---------------------------------------------------------------- reduce-extra.ts (issue 9: reductions, scans, sorting)
+// ---------------------------------------------------------------- reduce-extra.ts (reductions, scans, sorting)
 
 /** TopKRankMsg: `topK: needs rank >= 1, got shape []`. */
 export const topKRankMsg = (): string => `topK: needs rank >= 1, got shape []`;
@@ -197,7 +197,7 @@ export const einsumEllipsisMsg = (e: Dims, k: number, acc: Dims): string =>
 /** KeyError: `random.normal: expected a key (a uint32 tensor of shape [2], from random.key), got float32 [3]`. */
 export const keyMsg = (op: string, got: { dtype: string; shape: Dims } | null): string =>
   `${op}: expected a key (a uint32 tensor of shape [2], from random.key), got ${got ? `${got.dtype} ${showShape(got.shape)}` : "a non-tensor value"}`;
-// ---------------------------------------------------------------- math (issue 9)
+// ---------------------------------------------------------------- math
 
 /** OneHotClasses (shape/onehot.ts): `oneHot: numClasses must be a non-negative integer, got -1`. */
 export const oneHotClassesMsg = (n: unknown): string => `oneHot: numClasses must be a non-negative integer, got ${n}`;

@@ -27,7 +27,7 @@ type AnyT = Tensor<Shape, DType>;
 // resolved `Tensor<[2, 3], "float32">` rather than the alias applied to its arguments.
 type BinArg<X, Y, Op extends string> = Check<Broadcast<ShapeOf<X>, ShapeOf<Y>, Op>, Y>;
 type MeanD<X> = DTypeOf<X> extends "float64" ? "float64" : "float32";
-// math (issue 9): the float dtype of an op that promotes integers
+// math: the float dtype of an op that promotes integers
 type FloatD<X> = DTypeOf<X> extends "float64" ? "float64" : "float32";
 
 /**
@@ -108,7 +108,7 @@ export interface TensorMethods {
     b: Check<MatMul<ShapeOf<X>, B>, Tensor<B, D2>>,
   ): Tensor<AsShape<MatMul<ShapeOf<X>, B>>, Promote<DTypeOf<X>, D2>>;
 
-  // issue 9: reductions, scans, sorting (ops/reduce-extra.ts; `var` is the free function `var`)
+  // reductions, scans, sorting (ops/reduce-extra.ts; `var` is the free function `var`)
   argmax<X extends AnyT, const Ax extends number | undefined = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "argmax">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "argmax">>, "int32">;
   argmin<X extends AnyT, const Ax extends number | undefined = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "argmin">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "argmin">>, "int32">;
   any<X extends AnyT, const Ax extends AxisArg = undefined, K extends boolean = false>(this: X, axis?: Check<Reduce<ShapeOf<X>, Ax, K, "any">, Ax>, keepdims?: K): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "any">>, "bool">;
@@ -119,7 +119,7 @@ export interface TensorMethods {
   cumprod<X extends AnyT, const Ax extends number | undefined = undefined>(this: X, axis?: Check<Cumulative<ShapeOf<X>, Ax, "cumprod">, Ax>, opts?: { readonly reverse?: boolean }): Tensor<AsShape<Cumulative<ShapeOf<X>, Ax, "cumprod">>, CountDType<DTypeOf<X>>>;
   sort<X extends AnyT, const A extends number = -1>(this: X, axis?: Check<AxisShape<ShapeOf<X>, A, "sort">, A>, opts?: { readonly descending?: boolean }): Tensor<ShapeOf<X>, DTypeOf<X>>;
   argsort<X extends AnyT, const A extends number = -1>(this: X, axis?: Check<AxisShape<ShapeOf<X>, A, "argsort">, A>, opts?: { readonly descending?: boolean }): Tensor<ShapeOf<X>, "int32">;
-  // math (issue 9): integers and bools compute in float32 (FloatD); rounding keeps integers
+  // math: integers and bools compute in float32 (FloatD); rounding keeps integers
   erf<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
   erfc<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
   expm1<X extends AnyT>(this: X): Tensor<ShapeOf<X>, FloatD<X>>;
@@ -153,7 +153,7 @@ export interface TensorMethods {
   ): Tensor<AsShape<Take<ShapeOf<X>, IS, A>>, DTypeOf<X>>;
   /** JAX's `x.at[i]`: functional updates (set, add, mul, min, max) and get of a region on axis 0. */
   at<X extends AnyT, const I extends AtIndex>(this: X, indices: Check<AtRegion<ShapeOf<X>, I>, I>): AtIndexer<ShapeOf<X>, DTypeOf<X>, AsShape<AtRegion<ShapeOf<X>, I>>>;
-  // shape utilities (issue 9): the methods jax.Array has
+  // shape utilities: the methods jax.Array has
   repeat<X extends AnyT, const R extends number | readonly number[], const A extends number | undefined = undefined>(
     this: X,
     repeats: Check<Repeat<ShapeOf<X>, R, A>, R>,

@@ -1,5 +1,5 @@
 /**
- * The math ops of issue 9 against independent references: Math.* where JavaScript has the function
+ * The math ops against independent references: Math.* where JavaScript has the function
  * (float64 within 2 ulp; float32 within 2 float32 ulp of the double result rounded), erf and erfc
  * against a 2700-bit BigInt Taylor series computed here, rounding and integer division against
  * plain JS formulas; derivatives against float64 central differences of the references (and JAX's

@@ -1,4 +1,4 @@
-// The reductions, scans and sorts of issue 9 (argmax ... topK) and the softmax family: values
+// The reductions, scans and sorts (argmax ... topK) and the softmax family: values
 // against plain JS loops (ties, NaN, infinities), gradients against float64 central differences,
 // vmap against stacked slices, and jit against eager.
 import { describe, expect, it } from "vitest";

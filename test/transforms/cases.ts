@@ -363,7 +363,7 @@ export const CASES: readonly Case[] = [
       };
     },
   },
-  // math and activations (issue 9)
+  // math and activations
   unary("erf", (x) => S.erf(x)),
   unary("erfc", (x) => S.erfc(x)),
   unary("expm1", (x) => S.expm1(x)),
@@ -439,7 +439,7 @@ export const CASES: readonly Case[] = [
       return { args: [randT(r, s), randT(r, us)], f: (x, u) => S.dynamicUpdateSlice(x, u, starts) };
     },
   },
-  // shape utilities (issue 9)
+  // shape utilities
   {
     name: "flip (rev)",
     gen: (r) => {

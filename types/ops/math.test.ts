@@ -1,4 +1,4 @@
-// Compile-time suite for the math ops and nn activations (issue 9): result dtypes (float
+// Compile-time suite for the math ops and nn activations: result dtypes (float
 // promotion of integers, bool predicates, integer rounding and division kept integer), shapes, and
 // misuse as an error at the call carrying the op's name.
 import { expectType, type TypeEqual } from "ts-expect";

@@ -1,4 +1,4 @@
-// Compile-time suite for the reductions, scans and sorts of issue 9 (ops/reduce-extra.ts) and the softmax family.
+// Compile-time suite for the reductions, scans and sorts (ops/reduce-extra.ts) and the softmax family.
 import { expectType, type TypeEqual } from "ts-expect";
 import * as sg from "../../src/index.js";
 import { zeros, type Tensor } from "../../src/index.js";

@@ -414,7 +414,7 @@ const GPU_ALU = {
   or: noBitwise,
   shl: noBitwise,
   shr: noBitwise,
-  // math (issue 9)
+  // math
   atan2: (_e, [a, b]) => `Math.atan2(${a}, ${b})`,
   // fmod as a - trunc(a / b) · b, the quotient fixed up by the remainder's sign and size (the f32
   // quotient may be off by one); exact where trunc(a / b) · b is (integers, small quotients)

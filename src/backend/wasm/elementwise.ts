@@ -197,7 +197,7 @@ export const JS_ALU = {
   or: (e, [a, b]) => asWord(e, `${a} | ${b}`),
   shl: (e, [a, b]) => shift(e, b!, asWord(e, `${a} << ${b}`), "0"),
   shr: (e, [a, b]) => shift(e, b!, e.dtype === "uint32" ? `${a} >>> ${b}` : `${a} >> ${b}`, e.dtype === "uint32" ? "0" : `(${a} < 0 ? -1 : 0)`),
-  // math (issue 9); `%` is C's fmod on doubles, exact, and truncating on int32 values
+  // math; `%` is C's fmod on doubles, exact, and truncating on int32 values
   atan2: (_e, [a, b]) => `Math.atan2(${a}, ${b})`,
   rem: (_e, [a, b]) => `${a} % ${b}`,
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], io: JsAccess) => string>;
@@ -434,7 +434,7 @@ const SIMD_ALU = {
   or: notSimd("a bitwise op"),
   shl: notSimd("a bitwise op"),
   shr: notSimd("a bitwise op"),
-  // math (issue 9): lane calls (fmod of two float32 values is a float32, so `%` in double is exact)
+  // math: lane calls (fmod of two float32 values is a float32, so `%` in double is exact)
   atan2: (c) => void c.f.call(c.lane.get("atan2")!),
   rem: (c) => void c.f.call(c.lane.get("rem")!),
 } satisfies Record<AluOp, (c: SimdCtx, e: Expr) => void>;
