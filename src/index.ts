@@ -5,8 +5,8 @@ import "./runtime/execute.js";
 export { Tensor, type AnyTensor, type NestedArray } from "./tensor/tensor.js";
 export type { TensorMethods } from "./tensor/methods.js";
 export { tensor, zeros, ones, full, arange, linspace, eye, type NestedData } from "./tensor/create.js";
-export * as random from "./tensor/random.js";
-export type { PRNGKey } from "./tensor/random.js";
+export * as random from "./random/random.js";
+export type { PRNGKey } from "./random/random.js";
 export type { DType, FloatDType } from "./ir/dtype.js";
 export type * from "./shape/index.js";
 

@@ -1,6 +1,6 @@
 /** Weight initialisers. Each takes an explicit PRNG key, as in JAX. */
-import type { PRNGKey } from "../tensor/random.js";
-import { normal, uniform } from "../tensor/random.js";
+import type { PRNGKey } from "../random/random.js";
+import { normal, uniform } from "../random/random.js";
 import { zeros } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { mul } from "../ops/elementwise.js";

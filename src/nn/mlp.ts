@@ -3,8 +3,8 @@
  * initialises `[Dense<1, 64>, Dense<64, 64>, Dense<64, 1>]`, and applying it to `Tensor<[B, 1]>`
  * gives `Tensor<[B, 1]>`. Hand-built layer lists whose sizes do not chain are compile-time errors.
  */
-import type { PRNGKey } from "../tensor/random.js";
-import { split } from "../tensor/random.js";
+import type { PRNGKey } from "../random/random.js";
+import { split } from "../random/random.js";
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import type { Shape, ShapeError, Check, ShowShape } from "../shape/core.js";
 import { add, tanh, relu, sigmoid, softplus } from "../ops/elementwise.js";

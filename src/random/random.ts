@@ -19,16 +19,17 @@ import { castScalar, type DType, type FloatDType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { RemoveAxis } from "../shape/axis.js";
 import type { KeyError, TupleOf } from "../shape/random.js";
-import type { ShapeOf } from "./types.js";
+import type { ShapeOf } from "../tensor/types.js";
 import * as lax from "../prims/lax.js";
 import { shiftRight } from "../prims/bitwise.js";
 import { sortKeyVal, threefry, type ThreefryWord } from "../prims/random.js";
 import { jitCall, newJitCache } from "../transforms/jit.js";
+import { argmax as argmaxOp } from "../ops/reduce-extra.js";
 import type { TreeFn } from "../transforms/trace-tree.js";
-import { Tensor, type AnyTensor } from "./tensor.js";
-import { fromHost } from "./create.js";
-import { checkShapeArg, normAxis, shapeError } from "./checks.js";
-import { keyMsg, showShape } from "./messages.js";
+import { Tensor, type AnyTensor } from "../tensor/tensor.js";
+import { fromHost } from "../tensor/create.js";
+import { checkShapeArg, normAxis, shapeError } from "../tensor/checks.js";
+import { keyMsg, showShape } from "../tensor/messages.js";
 
 type T = AnyTensor;
 
@@ -186,13 +187,8 @@ function checkBroadcastsTo(op: string, from: readonly number[], to: readonly num
   }
 }
 
-/** The first index of the largest element along `axis` (argmax, ties to the lower index). */
-function argmax(x: T, axis: number): T {
-  const n = x.shape[axis]!;
-  const m = lax.unreduce(lax.reduceMax(x, [axis]), x.shape, [axis]);
-  const idx = lax.select(lax.eq(x, m), lax.iota(x.shape, axis, "int32"), lax.full(x.shape, n, "int32"));
-  return lax.reduceMin(idx, [axis]);
-}
+/** jnp.argmax along `axis` (ties to the lower index, NaN wins), on an untyped tensor. */
+const argmax = (x: T, axis: number): T => argmaxOp(x as never, axis as never) as T;
 
 // ---------------------------------------------------------------------------------------------
 // keys
