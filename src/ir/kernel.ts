@@ -19,8 +19,9 @@ import type { HostArray } from "./host-array.js";
 /**
  * Binary math ops: `atan2` (y, x) as Math.atan2, the one inverse-trigonometric op (asin, acos and
  * atan are compositions over it), and `rem`, C's fmod (the result has the dividend's sign; exact
- * for floats, truncating for int32, 0 for an int32 division by zero): both must match Math in
- * float64, which no composition of the ops above does.
+ * for floats on the CPU renderers, truncating for int32, 0 for an int32 division by zero; gpu.js
+ * has no fmod and computes a - trunc(a / b) · b, exact only while that product is): both must
+ * match Math in float64, which no composition of the ops above does.
  */
 export const MATH_BINARY_OPS = ["atan2", "rem"] as const;
 

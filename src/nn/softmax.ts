@@ -62,9 +62,10 @@ export interface StandardizeOptions {
 }
 
 /**
- * (x - mean) / sqrt(variance + epsilon) over `axis` (default -1), as jax.nn.standardize, whose
- * variance is mean(x²) - mean(x)² (faster than mean((x - mean)²), slightly less accurate when
- * the mean is large compared with the spread).
+ * (x - mean) / sqrt(variance + epsilon) over `axis` (default -1), as jax.nn.standardize. The
+ * variance is the centred mean((x - mean)²), not JAX's mean(x²) - mean(x)², which cancels in
+ * float32 when the mean is large against the spread (standardize([30000, 30001, 30002]) would
+ * be NaN).
  */
 export function standardize<S extends Shape, D extends DType, const Ax extends AxisArg = -1>(
   x: Tensor<S, D>,
@@ -78,7 +79,8 @@ export function standardize<S extends Shape, D extends DType, const Ax extends A
     return lax.unreduce(lax.div(s, lax.full(s.shape, n, s.dtype)), t.shape, axes);
   };
   const mu = mean(t);
-  const variance = lax.sub(mean(lax.mul(t, t)), lax.mul(mu, mu));
+  const d = lax.sub(t, mu);
+  const variance = mean(lax.mul(d, d));
   const eps = lax.full(t.shape, opts?.epsilon ?? 1e-5, t.dtype);
-  return lax.div(lax.sub(t, mu), lax.sqrt(lax.add(variance, eps))) as Tensor<S, FloatOf<D>>;
+  return lax.div(d, lax.sqrt(lax.add(variance, eps))) as Tensor<S, FloatOf<D>>;
 }

@@ -342,8 +342,9 @@ export function hypot<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y
 }
 /**
  * x mod y with the sign of y (Python's %, JAX's remainder): remainder(-1, 3) is 2, remainder(1, -3)
- * is -2. int32 stays int32 (a remainder by 0 is 0); floats are exact (from C's fmod). The
- * derivative is 1 in x and -floor(x / y) in y.
+ * is -2. int32 stays int32 (a remainder by 0 is 0); floats are exact (from C's fmod) on wasm and
+ * ref, while gpu.js computes x - trunc(x / y) · y in float32, exact only while that product is
+ * (integers, quotients below about 2^24). The derivative is 1 in x and -floor(x / y) in y.
  */
 export function remainder<X extends Operand, Y extends Operand>(x: X, y: BinArg<X, Y, "remainder">): Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "remainder">>, ArithDType<X, Y>> {
   return remainderImpl(x, y as Operand) as Tensor<AsShape<Broadcast<ShapeOf<X>, ShapeOf<Y>, "remainder">>, ArithDType<X, Y>>;

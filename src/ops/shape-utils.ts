@@ -13,7 +13,7 @@ import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 import { checkSize, normAxes, normAxis, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
-import { checkDType } from "../tensor/create.js";
+import { checkDType, checkRange } from "../tensor/create.js";
 
 type T = AnyTensor;
 
@@ -368,7 +368,7 @@ export function onesLike<S extends Shape, D extends DType, D2 extends DType = D>
   return fullLikeImpl("onesLike", x, 1, dtype) as Tensor<S, D2>;
 }
 
-/** `value` in x's shape, with x's dtype or `dtype` (value converted as astype converts it). */
+/** `value` in x's shape, with x's dtype or `dtype` (creation's rule: a value out of an integer dtype's range is an error, as `full`). */
 export function fullLike<S extends Shape, D extends DType, D2 extends DType = D>(x: Tensor<S, D>, value: number, dtype?: D2): Tensor<S, D2> {
   return fullLikeImpl("fullLike", x, value, dtype) as Tensor<S, D2>;
 }
@@ -377,5 +377,6 @@ function fullLikeImpl(op: string, x: unknown, value: number, dtype: unknown): T 
   const t = tensorArg(op, x);
   const d = checkDType(op, dtype ?? t.dtype);
   if (typeof value !== "number") throw new TypeError(`${op}: value must be a number`);
+  checkRange(op, d, value);
   return lax.full(t.shape, value, d);
 }

@@ -444,8 +444,11 @@ export function addAny(a: T | null, b: T | null): T | null {
 
 // ---------------------------------------------------------------- math
 //
-// Each op below is one primitive: its host implementation is Math's function where JavaScript has
-// one (the reference backend's result; erf's is the kernels' algorithm in double), its derivative is JAX's, and its kernel is a composition over the ALU ops
+// Each op below is one primitive: its host implementation (the reference backend's result) is
+// Math's function where JavaScript has one, except log2/log10 (log(x)/log(b), as JAX and the
+// kernels) and erf/erfc (the kernels' algorithm in double); so in float64 the compiled expm1,
+// sinh, cosh, asin and acos can differ from the reference by an ulp or two. Its derivative is
+// JAX's, and its kernel is a composition over the ALU ops
 // (fdlibm's formulas, evaluated branch-free: every branch is computed and `where` picks), so it
 // fuses with its neighbours and runs on every backend. atan2 and rem are ALU ops (ir/kernel.ts).
 
@@ -577,9 +580,9 @@ export const truncP = unary({
   lower: (x) => K.where(K.lt(x, c(x, 0)), K.neg(K.floor(K.neg(x))), K.floor(x)),
 });
 export const expm1P = unary({ name: "expm1", f: Math.expm1, deriv: (_x, out) => add(out, one(out)), floatOnly: true, lower: expm1Expr });
-// log(x) / log(b) in the dtype, as JAX computes them
-export const log2P = unary({ name: "log2", f: Math.log2, deriv: (x) => recipT(mulScalar(x, Math.LN2)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN2)) });
-export const log10P = unary({ name: "log10", f: Math.log10, deriv: (x) => recipT(mulScalar(x, Math.LN10)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN10)) });
+// log(x) / log(b) in the dtype, as JAX computes them (on the host too, so every backend agrees)
+export const log2P = unary({ name: "log2", f: (v) => Math.log(v) / Math.LN2, deriv: (x) => recipT(mulScalar(x, Math.LN2)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN2)) });
+export const log10P = unary({ name: "log10", f: (v) => Math.log(v) / Math.LN10, deriv: (x) => recipT(mulScalar(x, Math.LN10)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN10)) });
 
 /** The threshold past which e^|x| overflows the dtype (fdlibm's sinh/cosh switch to e^{|x|/2}²). */
 const expLimit = (x: Expr) => c(x, x.dtype === "float32" ? 88 : 709);

@@ -23,6 +23,9 @@ import type { ShapeOf } from "../tensor/types.js";
 import * as lax from "../prims/lax.js";
 import { shiftRight } from "../prims/bitwise.js";
 import { sortKeyVal, threefry, type ThreefryWord } from "../prims/random.js";
+import { erfHost as erf } from "../prims/elementwise.js";
+import { gather } from "../prims/gather.js";
+import { cumulative } from "../prims/scan.js";
 import { jitCall, newJitCache } from "../transforms/jit.js";
 import { argmax as argmaxOp } from "../ops/reduce-extra.js";
 import type { TreeFn } from "../transforms/trace-tree.js";
@@ -39,7 +42,6 @@ export type PRNGKey = Tensor<[2], "uint32">;
 /** A key argument: `K` itself, or the error naming what was passed instead (KeyError). */
 type KeyArg<K, Op extends string> = Check<KeyError<K, Op>, K>;
 
-export { threefry2x32 } from "../prims/random.js";
 
 // ---------------------------------------------------------------------------------------------
 // checks
@@ -373,7 +375,7 @@ const randintStaged = staged("randint", (k: T, shape: number[], minval: number, 
   if (span === 0) offset = lower; // the whole 2^32 range: XLA's x mod 0 is x
   else {
     const m0 = 2 ** 16 % span;
-    const mult = (m0 * m0) % span;
+    const mult = ((m0 * m0) >>> 0) % span; // uint32 arithmetic, as JAX: 2^16 · 2^16 wraps to 0
     offset = rem(lax.add(lax.mul(rem(higher, span), c(mult)), rem(lower, span)), span);
   }
   return lax.add(lax.full(shape, a, dtype), lax.convert(offset, dtype));
@@ -458,16 +460,8 @@ export function truncatedNormal<K, const S extends Shape = []>(key: KeyArg<K, "r
   return truncatedNormalStaged(k, lower, upper, s) as Tensor<[...S]>;
 }
 
-/** rows `idx` of `a` (idx: int32 of any shape S, a: [N, ...R]) as a fused one-hot sum: [...S, ...R]. */
-function takeRows(a: T, idx: T): T {
-  const n = a.shape[0]!;
-  const rest = a.shape.slice(1);
-  const s = idx.shape;
-  const full = [...s, n, ...rest];
-  const hit = lax.eq(lax.broadcastInDim(idx, full, s.map((_, i) => i)), lax.iota(full, s.length, "int32"));
-  const rows = lax.broadcastInDim(a, full, a.shape.map((_, i) => s.length + i));
-  return lax.reduceSum(lax.select(hit, rows, lax.zerosLike(rows)), [s.length]);
-}
+/** rows `idx` of `a` (idx: int32 of any shape S, a: [N, ...R]): [...S, ...R] (the indices are in range). */
+const takeRows = (a: T, idx: T): T => gather(a, idx, { axis: 0, batch: 0, oob: "clip" });
 
 const choiceStaged = staged("choice", (k: T, a: T | number, shape: number[], replace: boolean, p: T | undefined): T => {
   const n = typeof a === "number" ? a : a.shape[0]!;
@@ -478,8 +472,7 @@ const choiceStaged = staged("choice", (k: T, a: T | number, shape: number[], rep
     else ind = lax.reshape(lax.slice(shuffle(k, lax.iota([n], 0, "int32")), [0], [m]), shape);
   } else if (replace) {
     // inverse CDF: the first i with cumsum(p)[i] >= r, r = total · (1 - u)
-    const tri = lax.le(lax.iota([n, n], 1, "int32"), lax.iota([n, n], 0, "int32"));
-    const pc = lax.reduceSum(lax.select(tri, lax.broadcastInDim(p, [n, n], [1]), lax.zerosLike(lax.broadcastInDim(p, [n, n], [1]))), [1]);
+    const pc = cumulative(p, 0, "sum");
     const total = lax.broadcastInDim(lax.reshape(lax.slice(pc, [n - 1], [n]), []), shape, []);
     const one = lax.full(shape, 1, p.dtype);
     const r = lax.mul(total, lax.sub(one, uniformIn(k, shape, p.dtype as FloatDType, 0, 1)));
@@ -522,29 +515,4 @@ export function choice<K, A extends number | Tensor<Shape, DType>, const S exten
   }
   if (!replace && sizeOf(s) > n) throw new RangeError(`random.choice: cannot take ${sizeOf(s)} samples from ${n} elements without replacement`);
   return choiceStaged(k, a as T | number, s, replace, p) as never;
-}
-
-// ---------------------------------------------------------------------------------------------
-// host helpers
-
-/** erf in double: its Maclaurin series below |x| = 3, a continued fraction for erfc above. */
-function erf(x: number): number {
-  const ax = Math.abs(x);
-  if (ax < 3) {
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 100; n++) {
-      term *= (-x * x) / n;
-      const t = term / (2 * n + 1);
-      sum += t;
-      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
-    }
-    return (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  if (ax > 10) return Math.sign(x);
-  // erfc(x) = exp(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated bottom-up
-  let f = ax;
-  for (let k = 60; k >= 1; k--) f = ax + k / 2 / f;
-  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
-  return Math.sign(x) * (1 - erfc);
 }

@@ -85,11 +85,13 @@ export function fromHost(data: AnyTypedArray, shape: readonly number[], dtype: D
 }
 
 /**
- * Creation's rule: a value the dtype cannot hold is an error (rather than wrapping around or
- * saturating). Conversion of tensors (`astype`) saturates instead, as JAX / XLA convert
- * (castScalar in ir/dtype.ts).
+ * Creation's rule (tensor, full, arange, fullLike): a value outside an integer dtype's range is
+ * an error, rather than wrapping around or saturating; within it, a fraction truncates toward
+ * zero (as jnp.array(1.5, dtype=int32)), and floats round to the dtype (1e40 is Infinity in
+ * float32). Conversion of tensors (`astype`) saturates instead, as JAX / XLA convert (castScalar
+ * in ir/dtype.ts).
  */
-function checkRange(op: string, dtype: DType, v: number): void {
+export function checkRange(op: string, dtype: DType, v: number): void {
   if (dtype === "int32" && !(v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`${op}: ${v} does not fit in int32`);
   if (dtype === "uint32" && !(v >= 0 && v < 2 ** 32)) throw new RangeError(`${op}: ${v} does not fit in uint32`);
 }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { tensor, zeros, ones, full, arange, linspace, eye, random, astype, add, mul, sum, jit, broadcastTo, ShapeMismatchError, type Tensor } from "../../src/index.js";
+import { tensor, zeros, ones, full, arange, linspace, eye, random, astype, add, mul, sum, jit, broadcastTo, fullLike, ShapeMismatchError, type Tensor } from "../../src/index.js";
 import { nest, rng } from "./ref.js";
 import { float64OnWasm, uint32OnWasm } from "../harness/backend.js";
 
@@ -376,6 +376,7 @@ describe("dtypes and creation: honest typed-array dtypes, one conversion rule, c
     expect(() => tensor([3e9], "int32")).toThrow("tensor: 3000000000 does not fit in int32");
     expect(() => tensor([NaN], "int32")).toThrow("tensor: NaN does not fit in int32");
     expect(() => full([1], -3e9, "int32")).toThrow("full: -3000000000 does not fit in int32");
+    expect(() => fullLike(tensor([1, 2], "int32"), 3e9)).toThrow("fullLike: 3000000000 does not fit in int32");
   });
 
   it("sizes past 2^31 - 1 elements are errors naming the op and the shape", () => {

@@ -344,6 +344,21 @@ describe("distributions", () => {
     expect(arr(u).some((v) => v > 2 ** 31)).toBe(true);
   });
 
+  it("randint is JAX's algorithm on the bits of split(key), in uint32 arithmetic, also for spans past 2^16", () => {
+    for (const [lo, hi] of [[0, 10], [-5, 65536 - 5], [0, 100000], [7, 3_000_007]] as const) {
+      const key = random.key(45);
+      const [k1, k2] = random.split(key);
+      const hiBits = arr(random.bits(k1, [64])).map(BigInt);
+      const loBits = arr(random.bits(k2, [64])).map(BigInt);
+      const span = BigInt(hi - lo);
+      // JAX: multiplier = (2^16 mod span)^2 mod span with the square wrapping in uint32
+      const m16 = (1n << 16n) % span;
+      const mult = ((m16 * m16) % M32) % span;
+      const want = hiBits.map((h, i) => Number(lo + Number((((((h % span) * mult) % M32) + (loBits[i]! % span)) % M32) % span)));
+      expect(arr(random.randint(key, [64], lo, hi)), `[${lo}, ${hi})`).toEqual(want);
+    }
+  });
+
   it("permutation is a permutation (of n, of a tensor's rows, past one sorting round)", () => {
     const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
     const p = arr(random.permutation(random.key(51), 100));

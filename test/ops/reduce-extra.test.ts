@@ -273,6 +273,11 @@ describe("logsumexp / softmax / logSoftmax / standardize", () => {
       return xs.map((v) => (v - m) / s);
     }).slice(0, 4), 1e-12);
   });
+  it("standardize in float32 of values with a large mean and a small spread (no cancellation)", () => {
+    // centred variance: (x - 30001) is exact here, so the result is ±sqrt(3/2) to float32 precision
+    const z = data(sg.nn.standardize(tensor([30000, 30001, 30002]), -1, { epsilon: 0 }));
+    expectClose(z, [-Math.sqrt(1.5), 0, Math.sqrt(1.5)], 1e-6);
+  });
   it("large logits: logSoftmax([1000, 0]) is [0, -1000] exactly; softmax has no overflow", () => {
     expect(data(sg.nn.logSoftmax(tensor([1000, 0])))).toEqual([0, -1000]);
     expect(data(sg.nn.softmax(tensor([1000, 0])))).toEqual([1, 0]);
