@@ -3,6 +3,7 @@
  * and log with the max shift as a constant for differentiation (stop_gradient), the JAX way, so
  * the gradients are the cheap closed forms and everything fuses.
  */
+import type { FloatOf } from "../tensor/types.js";
 import type { DType } from "../ir/dtype.js";
 import type { Check, Shape } from "../shape/core.js";
 import type { Reduce } from "../shape/reduce.js";
@@ -14,7 +15,6 @@ import * as lax from "../prims/lax.js";
 import { normAxes } from "../tensor/checks.js";
 
 type T = AnyTensor;
-type FloatOf<D extends DType> = D extends "float64" ? "float64" : "float32";
 
 /** The float tensor and the normalised axes (integers compute in float32, as in JAX). */
 function prepare(op: string, x: unknown, axis: AxisArg): [T, number[]] {

@@ -7,9 +7,9 @@ import { isFloat } from "../ir/dtype.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 import { broadcastOperands, broadcastTo } from "./operand.js";
-import { broadcastAll, broadcastShapes } from "../tensor/checks.js";
+import { tensorArg, broadcastAll, broadcastShapes } from "../tensor/checks.js";
 import { checkDType } from "../tensor/create.js";
-import type { ArithDType, FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "../tensor/types.js";
+import type { FloatOf, ArithDType, FloatResultDType, Operand, ResultDType, ResultDType3, ShapeOf } from "../tensor/types.js";
 
 // ---------------------------------------------------------------- binary arithmetic
 
@@ -151,19 +151,15 @@ export function clip<X extends Tensor<Shape, DType>, L extends Operand, H extend
 type Unary = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, D>;
 type FloatUnary = <S extends Shape, D extends FloatDType>(x: Tensor<S, D>) => Tensor<S, D>;
 
-function checkTensor(op: string, x: unknown): AnyTensor {
-  if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
-  return x as AnyTensor;
-}
 function floatUnary(op: string, f: (x: AnyTensor) => AnyTensor): FloatUnary {
   return ((x: AnyTensor) => {
-    const t = checkTensor(op, x);
+    const t = tensorArg(op, x);
     if (!isFloat(t.dtype)) throw new TypeError(`${op}: expects a float tensor, got ${t.dtype}`);
     return f(t);
   }) as FloatUnary;
 }
 function unary(op: string, f: (x: AnyTensor) => AnyTensor): Unary {
-  return ((x: AnyTensor) => f(checkTensor(op, x))) as Unary;
+  return ((x: AnyTensor) => f(tensorArg(op, x))) as Unary;
 }
 
 export const neg: Unary = unary("neg", lax.neg);
@@ -204,25 +200,23 @@ export const stopGradient: Unary = unary("stopGradient", lax.stopGradient);
  * tensor from a value its dtype cannot hold is an error instead: see tensor.)
  */
 export function astype<S extends Shape, D2 extends DType>(x: Tensor<S, DType>, dtype: D2): Tensor<S, D2> {
-  const t = checkTensor("astype", x);
+  const t = tensorArg("astype", x);
   return lax.convert(t, checkDType("astype", dtype)) as Tensor<S, D2>;
 }
 
 // ---------------------------------------------------------------- math
 
-/** The float dtype an op on D computes in: integers and bools become float32 (as JAX's inexact promotion). */
-export type FloatOf<D extends DType> = D extends "float64" ? "float64" : "float32";
 type InexactUnary = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, FloatOf<D>>;
 type Predicate = <S extends Shape, D extends DType>(x: Tensor<S, D>) => Tensor<S, "bool">;
 
 const toFloat = (x: AnyTensor): AnyTensor => (isFloat(x.dtype) ? x : lax.convert(x, "float32"));
 function inexactUnary(op: string, f: (x: AnyTensor) => AnyTensor): InexactUnary {
-  return ((x: AnyTensor) => f(toFloat(checkTensor(op, x)))) as InexactUnary;
+  return ((x: AnyTensor) => f(toFloat(tensorArg(op, x)))) as InexactUnary;
 }
 /** Rounding ops: integers (and bools) are returned unchanged, as in JAX. */
 function roundingUnary(op: string, f: (x: AnyTensor) => AnyTensor): Unary {
   return ((x: AnyTensor) => {
-    const t = checkTensor(op, x);
+    const t = tensorArg(op, x);
     return isFloat(t.dtype) ? f(t) : t;
   }) as Unary;
 }
@@ -265,7 +259,7 @@ export const trunc: Unary = roundingUnary("trunc", lax.trunc);
  * unchanged (decimals >= 0). Its derivative is 0.
  */
 export function round<S extends Shape, D extends DType>(x: Tensor<S, D>, decimals = 0): Tensor<S, D> {
-  const t = checkTensor("round", x);
+  const t = tensorArg("round", x);
   if (!Number.isInteger(decimals)) throw new TypeError(`round: decimals must be an integer, got ${decimals}`);
   if (!isFloat(t.dtype)) {
     if (decimals < 0) throw new TypeError(`round: decimals < 0 needs a float tensor, got ${t.dtype}`);
@@ -278,23 +272,23 @@ export function round<S extends Shape, D extends DType>(x: Tensor<S, D>, decimal
 
 /** True where x is NaN (never for integers). */
 export const isnan: Predicate = ((x: AnyTensor) => {
-  const t = checkTensor("isnan", x);
+  const t = tensorArg("isnan", x);
   return isFloat(t.dtype) ? lax.ne(t, t) : lax.full(t.shape, 0, "bool");
 }) as Predicate;
 /** True where x is +Infinity or -Infinity. */
 export const isinf: Predicate = ((x: AnyTensor) => {
-  const t = checkTensor("isinf", x);
+  const t = tensorArg("isinf", x);
   return isFloat(t.dtype) ? lax.gt(lax.abs(t), lax.full(t.shape, lax.maxFinite(t.dtype), t.dtype)) : lax.full(t.shape, 0, "bool");
 }) as Predicate;
 /** True where x is neither infinite nor NaN (always for integers). */
 export const isfinite: Predicate = ((x: AnyTensor) => {
-  const t = checkTensor("isfinite", x);
+  const t = tensorArg("isfinite", x);
   return isFloat(t.dtype) ? lax.le(lax.abs(t), lax.full(t.shape, lax.maxFinite(t.dtype), t.dtype)) : lax.full(t.shape, 1, "bool");
 }) as Predicate;
 
 /** x with NaN, +Infinity and -Infinity replaced (JAX's defaults: 0, the largest and the smallest finite value of the dtype); integers unchanged. */
 export function nanToNum<S extends Shape, D extends DType>(x: Tensor<S, D>, options: { nan?: number; posinf?: number; neginf?: number } = {}): Tensor<S, D> {
-  const t = checkTensor("nanToNum", x);
+  const t = tensorArg("nanToNum", x);
   if (!isFloat(t.dtype)) return t as Tensor<S, D>;
   const big = lax.maxFinite(t.dtype);
   const k = (v: number) => lax.full(t.shape, v, t.dtype);
@@ -390,6 +384,6 @@ export function logicalXor<X extends Operand, Y extends Operand>(x: X, y: BinArg
 }
 /** NOT x, elementwise (nonzero is true). */
 export const logicalNot: Predicate = ((x: AnyTensor) => {
-  const t = truthy(checkTensor("logicalNot", x));
+  const t = truthy(tensorArg("logicalNot", x));
   return lax.eq(t, falses(t));
 }) as Predicate;

@@ -19,16 +19,12 @@ import type { AtIndexer } from "../tensor/at.js";
 import { Tensor as TensorClass, type AnyTensor, type Tensor } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 import { gather, scatter, type ScatterMode } from "../prims/gather.js";
-import { checkBroadcastTo, normAxis, shapeError } from "../tensor/checks.js";
+import { tensorArg, checkBroadcastTo, normAxis, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
 import { broadcastTo } from "./operand.js";
 
 type T = AnyTensor;
 
-function tensorArg(op: string, x: unknown): T {
-  if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
-  return x as T;
-}
 function indicesArg(op: string, i: unknown): T {
   const t = tensorArg(op, i);
   if (t.dtype !== "int32") shapeError(msg.intIndicesMsg(op, t.dtype));

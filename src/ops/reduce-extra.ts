@@ -4,28 +4,23 @@
  * internal ops wherever that is exact (so they fuse and differentiate for free); sorting uses the
  * argsort and permute primitives of prims/sort.ts.
  */
+import type { FloatOf } from "../tensor/types.js";
 import type { DType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { Reduce } from "../shape/reduce.js";
 import type { AxisShape, Cumulative, TopK } from "../shape/reduce-extra.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import type { AxisArg, CountDType } from "../tensor/types.js";
-import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { isFloat } from "../ir/dtype.js";
 import * as lax from "../prims/lax.js";
 import { cumulative, type ScanOp } from "../prims/scan.js";
 import { argsort as argsortP, permute } from "../prims/sort.js";
-import { normAxes, normAxis, shapeError } from "../tensor/checks.js";
+import { tensorArg, normAxes, normAxis, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
 
 type T = AnyTensor;
 /** Integers and bools compute in float32 (as jnp's var, norm, logsumexp). */
-type FloatOf<D extends DType> = D extends "float64" ? "float64" : "float32";
 
-function tensorArg(op: string, x: unknown): T {
-  if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
-  return x as T;
-}
 const toFloat = (x: T): T => (isFloat(x.dtype) ? x : lax.convert(x, "float32"));
 /** `r`, a reduction of x over `axes`, with the reduced axes kept as 1 when asked. */
 const keep = (r: T, shape: readonly number[], axes: readonly number[], keepdims: boolean | undefined): T =>

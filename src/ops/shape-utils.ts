@@ -11,16 +11,12 @@ import type { Meshgrid, MeshgridCheck, Pad, PadWidth, Repeat, RollCheck, Split, 
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
-import { checkSize, normAxes, normAxis, shapeError } from "../tensor/checks.js";
+import { tensorArg, checkSize, normAxes, normAxis, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
 import { checkDType, checkRange } from "../tensor/create.js";
 
 type T = AnyTensor;
 
-function tensorArg(op: string, x: unknown): T {
-  if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
-  return x as T;
-}
 
 function intArg(op: string, what: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v)) shapeError(`${op}: ${what} must be an integer, got ${String(v)}`);

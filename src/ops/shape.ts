@@ -14,16 +14,12 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { sizeOf } from "../ir/aval.js";
 import * as lax from "../prims/lax.js";
-import { checkBroadcastTo, checkShapeArg, normAxes, normAxis, shapeError } from "../tensor/checks.js";
+import { tensorArg, checkBroadcastTo, checkShapeArg, normAxes, normAxis, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
 import { broadcastTo as broadcastToImpl } from "./operand.js";
 import { promote } from "../ir/dtype.js";
 import { indexTraced } from "./indexing.js";
 
-function tensorArg(op: string, x: unknown): AnyTensor {
-  if (!(x instanceof TensorClass)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
-  return x as AnyTensor;
-}
 
 // ---------------------------------------------------------------- reshape family
 

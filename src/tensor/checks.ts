@@ -1,4 +1,5 @@
 /** Run-time shape checks of the public ops: errors name the op and the shapes involved. */
+import { Tensor, type AnyTensor } from "./tensor.js";
 import { axisOutOfRangeMsg, broadcastMsg, broadcastToDimMsg, broadcastToRankMsg, repeatedAxisMsg, tooLargeMsg } from "./messages.js";
 
 export class ShapeMismatchError extends Error {
@@ -87,4 +88,10 @@ export function checkSize(op: string, shape: readonly number[]): void {
   let n = 1;
   for (const d of shape) n *= d;
   if (n > MAX_ELEMENTS) shapeError(tooLargeMsg(op, shape, n));
+}
+
+/** A public op's tensor argument (a TypeError naming the op for anything else). */
+export function tensorArg(op: string, x: unknown): AnyTensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
+  return x as AnyTensor;
 }

@@ -39,3 +39,6 @@ export type FloatResultDType<X, Y> = ResultDType<X, Y> extends "float64" ? "floa
 export type AxisArg = number | readonly number[] | undefined;
 /** Sums and products of bools count in int32. */
 export type CountDType<D extends DType> = D extends "bool" ? "int32" : D;
+
+/** The float dtype an op that promotes integers computes in: float64 stays, the rest is float32. */
+export type FloatOf<D extends DType> = D extends "float64" ? "float64" : "float32";
