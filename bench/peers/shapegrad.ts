@@ -22,16 +22,6 @@ export async function setup(options: Options): Promise<void> {
 const maybeJit = <F extends (...a: never[]) => unknown>(f: F): F => (useJit ? sg.jit(f) : f);
 const t = (data: Float32Array | number[], shape: readonly number[]) => sg.tensor(Float32Array.from(data), shape);
 
-/**
- * Tasks 6 and 7 use ops of issue 9 (take, takeAlongAxis, nn.logSoftmax) that other branches add:
- * until they are merged, the cell throws "not implemented ..." (the runner shows it as n/a).
- */
-function need(...names: string[]): void {
-  const lib = sg as unknown as Record<string, unknown> & { nn: Record<string, unknown> };
-  const missing = names.filter((n) => typeof (n.startsWith("nn.") ? lib.nn[n.slice(3)] : lib[n]) !== "function");
-  if (missing.length) throw new Error(`not implemented: shapegrad has no ${missing.map((n) => `sg.${n}`).join(", ")} yet (issue 9)`);
-}
-
 async function read(out: unknown): Promise<Result> {
   if (out instanceof sg.Tensor) return (await out.data()) as Float32Array;
   const res: Record<string, Float32Array> = {};
@@ -82,7 +72,6 @@ export const tasks: Record<string, Prepare> = {
     return { run: () => read(f(P, X)) };
   },
   "6": ({ logits, labels, rows, classes }) => {
-    need("takeAlongAxis", "nn.logSoftmax");
     const L = sg.tensor(Float32Array.from(logits), [rows, classes] as [number, number]);
     const Y = sg.tensor(Int32Array.from(labels), [rows] as [number]); // int32, not differentiated
     const loss = (logits: typeof L, labels: typeof Y) =>
@@ -96,7 +85,6 @@ export const tasks: Record<string, Prepare> = {
     };
   },
   "7": ({ table, ids, w, vocab, dim, batch, seq }) => {
-    need("take");
     const T = sg.tensor(Float32Array.from(table), [vocab, dim] as [number, number]);
     const I = sg.tensor(Int32Array.from(ids), [batch, seq] as [number, number]);
     const W = sg.tensor(Float32Array.from(w), [batch, seq, dim] as [number, number, number]);

@@ -439,6 +439,36 @@ export const CASES: readonly Case[] = [
       return { args: [randT(r, s), randT(r, us)], f: (x, u) => S.dynamicUpdateSlice(x, u, starts) };
     },
   },
+  // sorting and scans (sort and topK on distinct values: the permutation is locally constant)
+  {
+    name: "sort / argsort / topK (argsort and permute)",
+    gen: (r) => {
+      const s = randShape(r, 1, 3);
+      const axis = randInt(r, 0, s.length - 1);
+      const k = randInt(r, 1, s[s.length - 1]!);
+      const descending = r() < 0.5;
+      const fs: ((x: T) => T)[] = [
+        (v) => S.mul(S.sort(v, axis, { descending }), S.exp(v)),
+        (v) => S.sin(S.topK(v, k)[0]),
+      ];
+      const f = pick(r, fs);
+      return { args: [distinctT(r, s)], f };
+    },
+  },
+  {
+    name: "cumsum / cumprod / cummax (reverse)",
+    gen: (r) => {
+      const s = randShape(r, 1, 3);
+      const axis = randInt(r, 0, s.length - 1);
+      const reverse = r() < 0.5;
+      const fs: ((x: T) => T)[] = [
+        (v) => S.cumsum(S.mul(v, v), axis, { reverse }),
+        (v) => S.cumprod(v, axis, { reverse }),
+        (v) => S.cummax(v, axis, { reverse }),
+      ];
+      return { args: [distinctT(r, s)], f: pick(r, fs) };
+    },
+  },
   // shape utilities
   {
     name: "flip (rev)",
