@@ -26,7 +26,7 @@ const toFloat = (x: T): T => (isFloat(x.dtype) ? x : lax.convert(x, "float32"));
 const keep = (r: T, shape: readonly number[], axes: readonly number[], keepdims: boolean | undefined): T =>
   keepdims ? lax.reshape(r, shape.map((d, i) => (axes.includes(i) ? 1 : d))) : r;
 const scalarLike = (x: T, v: number): T => lax.full(x.shape, v, x.dtype);
-/** True where v is finite: v - v is 0 exactly then (NaN for ±inf and NaN); no infinite constant in the kernel. */
+/** True where v is finite: v - v is 0 exactly then (NaN for ±inf and NaN); no infinite constant in the kernel (gpu.js reads those from a buffer, backend/gpujs/specials.ts). */
 const isFinite = (v: T): T => lax.eq(lax.sub(v, v), lax.zerosLike(v));
 const noEmptyAxis = (op: string, x: T, axes: readonly number[]) => {
   if (axes.some((a) => x.shape[a] === 0)) throw new Error(`${op}: zero-size axis in shape [${x.shape.join(", ")}] has no ${op === "argmin" ? "minimum" : "maximum"}`);

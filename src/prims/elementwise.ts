@@ -175,7 +175,7 @@ export const cbrtP = unary({
   lower: (x) => {
     const y0 = K.mul(K.sign(x), K.exp(K.div(K.log(K.abs(x)), c(x, 3))));
     const y1 = K.div(K.add(K.add(y0, y0), K.div(x, K.mul(y0, y0))), c(x, 3));
-    // finite and nonzero (no infinite constant: gpu.js kernels cannot hold one)
+    // finite and nonzero (no infinite constant, which gpu.js reads from a buffer: backend/gpujs/specials.ts)
     const biggest = x.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
     const refine = K.where(K.le(K.abs(y0), c(x, biggest)), K.ne(y0, c(x, 0)), K.c(0, "bool"));
     return K.where(refine, y1, y0);
@@ -452,7 +452,7 @@ export function addAny(a: T | null, b: T | null): T | null {
 // (fdlibm's formulas, evaluated branch-free: every branch is computed and `where` picks), so it
 // fuses with its neighbours and runs on every backend. atan2 and rem are ALU ops (ir/kernel.ts).
 
-/** The largest finite value of a float dtype (no infinite constants: gpu.js kernels cannot hold one). */
+/** The largest finite value of a float dtype (no infinite constant, which gpu.js reads from a buffer: backend/gpujs/specials.ts). */
 export const maxFinite = (dtype: DType): number => (dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE);
 const MAXF = (x: Expr) => c(x, maxFinite(x.dtype));
 /** y where x > 0, -y where x < 0, x itself at ±0 and NaN (odd functions keep the sign of zero). */

@@ -100,6 +100,25 @@ for (const [name, backend] of [
       expect(d.launches).toBeGreaterThan(0);
     });
 
+    it("infinite and NaN constants (a -Infinity mask, nanToNum's infinities) stay on the device", async () => {
+      const before = snapshot(backend.stats);
+      const mask = S.greater(a, mul(b, 0.3));
+      // a masked softmax: every row keeps at least its largest entry
+      const rowMax = S.equal(a, max(a, 1, true));
+      const masked = () => S.nn.softmax(S.where(S.logicalOr(mask, rowMax), a, -Infinity), -1);
+      const specials = () => [S.where(mask, a, Infinity), S.where(mask, NaN, a), S.nanToNum(S.where(mask, NaN, a), { nan: -Infinity })];
+      const { got, want } = await both(name, () => [masked(), ...specials()]);
+      expectClose(got[0]!, want[0]!, `${name} masked softmax`);
+      for (let i = 1; i < got.length; i++) {
+        const finite = (v: ArrayLike<number>) => Array.from(v).map((x) => (Number.isFinite(x) ? x : 0));
+        expect(Array.from(got[i]!).map((x) => (Number.isFinite(x) ? "f" : String(x)))).toEqual(Array.from(want[i]!).map((x) => (Number.isFinite(x) ? "f" : String(x))));
+        expectClose(finite(got[i]!), finite(want[i]!), `${name} specials [${i}]`);
+      }
+      const d = delta(backend, before);
+      expect(d.hostGraphs).toBe(0);
+      expect(d.launches).toBeGreaterThan(0);
+    });
+
     it("reductions over any axes, fused with their producers, with long loops not cut", async () => {
       const before = snapshot(backend.stats);
       await check(name, "sum axis 0", () => sum(a, 0));

@@ -35,6 +35,7 @@ import { wasmBackend } from "../wasm/backend.js";
 import { LruCache } from "../cache.js";
 import { generate, type GpuMode, type KernelSource } from "./codegen.js";
 import { hasInt32, resultBound } from "./int-bounds.js";
+import { hoistSpecials } from "./specials.js";
 import { probeWebGPU } from "./webgpu-node.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
@@ -99,7 +100,10 @@ type CStep =
   | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray };
 
 interface Compiled {
+  /** the program as it runs here: its non-finite constants read from buffers (specials.ts) */
   readonly program: Program;
+  /** those buffers, uploaded on first use */
+  readonly consts: readonly { readonly buffer: number; readonly value: HostArray; array?: GpuJsArray }[];
   /** why the program runs on the wasm backend instead, or null */
   host: string | null;
   readonly steps: readonly CStep[];
@@ -258,9 +262,10 @@ export class GpuJsBackend implements KernelBackend {
   // -------------------------------------------------------------------------------------------
   // compiling
 
-  private compile(program: Program): Compiled {
-    let c = this.plans.get(program);
+  private compile(original: Program): Compiled {
+    let c = this.plans.get(original);
     if (c) return c;
+    const { program, consts } = hoistSpecials(original);
     const steps: CStep[] = [];
     let host: string | null = program.buffers.some((b) => b.dtype === "float64") ? "gpu.js computes in float32; float64 graphs run on the wasm backend" : null;
     host ??= hasUint32(program) ? UINT32_REASON : null;
@@ -276,11 +281,11 @@ export class GpuJsBackend implements KernelBackend {
     // last uses, for freeing intermediates between kernels
     const last = new Map<number, number>();
     steps.forEach((s, i) => (s.kind === "kernel" ? s.src.args : s.ins).forEach((b) => last.set(b, i)));
-    const keep = new Set<number>([...program.inputs, ...program.outputs]);
+    const keep = new Set<number>([...program.inputs, ...program.outputs, ...consts.map((k) => k.buffer)]);
     const dies: number[][] = steps.map(() => []);
     for (const [b, i] of last) if (!keep.has(b)) dies[i]!.push(b);
-    c = { program, host, steps, dies };
-    this.plans.set(program, c);
+    c = { program, consts: consts.map((k) => ({ ...k })), host, steps, dies };
+    this.plans.set(original, c);
     return c;
   }
 
@@ -387,6 +392,7 @@ export class GpuJsBackend implements KernelBackend {
     const p = c.program;
     const env: GpuJsArray[] = new Array<GpuJsArray>(p.buffers.length);
     p.inputs.forEach((b, i) => (env[b] = inputs[i]!));
+    for (const k of c.consts) env[k.buffer] = k.array ??= this.fromHost(k.value) as GpuJsArray;
     c.steps.forEach((s, i) => {
       const aval = p.buffers[s.out]!;
       const out = new GpuJsArray(aval, this);
