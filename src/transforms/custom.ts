@@ -140,10 +140,10 @@ export const bwdShapeMessage = (i: number, got: readonly number[], want: readonl
  * error, as in JAX. Under reverse mode the primal output comes from `f` and the residuals are
  * recomputed by `fwd` in the backward pass (the compiler merges what the two share).
  */
-export function customVjp<F extends Fn, R, B extends (res: R, ct: OutOf<F>) => unknown>(
+export function customVjp<F extends Fn, R, C extends readonly unknown[] | []>(
   f: F,
   fwd: (...args: ParamsOf<F>) => readonly [OutOf<F>, R],
-  bwd: CheckBwd<ParamsOf<F>, B>,
+  bwd: (res: R, ct: OutOf<F>) => CheckBwd<ParamsOf<F>, C>,
 ): F {
   const fn = checkFn("customVjp", f);
   const fw = checkFn("customVjp", fwd, "a fwd function");
@@ -216,14 +216,8 @@ type BwdCheck<P extends readonly unknown[], C, Acc extends unknown[] = []> = C e
           : never
       : `customVjp: bwd returns ${C["length"]} cotangents, but the function takes ${P["length"]} arguments`
   : `customVjp: bwd must return a tuple of cotangents (one per argument), got ${ShowValue<C>}`;
-/** B when its cotangents are shaped like the primals P, else a ShapeError naming the argument and both shapes. */
-export type CheckBwd<P extends readonly unknown[], B> = B extends (...a: never[]) => infer C
-  ? BwdCheck<P, C> extends infer M extends string
-    ? [M] extends [never]
-      ? B
-      : ShapeError<M>
-    : B
-  : B;
+/** C (bwd's cotangents) when they are shaped like the primals P, else a ShapeError naming the argument and both shapes. */
+export type CheckBwd<P extends readonly unknown[], C> = BwdCheck<P, C> extends infer M extends string ? ([M] extends [never] ? C : ShapeError<M>) : C;
 
 // ---------------------------------------------------------------- checkpoint
 
