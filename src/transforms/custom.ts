@@ -7,7 +7,7 @@
 import { flatten, unflatten, treeKey, showTree, type TreeDef } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { callGraph, currentBuilder, traceFlat } from "../ir/trace.js";
-import { showAval, showShape, type AbstractValue } from "../ir/aval.js";
+import { showShape, type AbstractValue } from "../ir/aval.js";
 import { isFloat } from "../ir/dtype.js";
 import { Graph } from "../ir/graph.js";
 import type { AnyTensor } from "../tensor/tensor.js";
@@ -29,7 +29,6 @@ function checkFn(name: string, f: unknown, what = "a function"): TreeFn {
 const fnName = (f: TreeFn, dflt: string): string => (f as { name?: string }).name || dflt;
 const call = (f: TreeFn, args: readonly unknown[]): unknown => (f as (...a: unknown[]) => unknown)(...args);
 const eager = (leaves: readonly T[]) => currentBuilder() === null && leaves.every((l) => !l.isTraced);
-const signature = (def: TreeDef, leaves: readonly T[]) => `${treeKey(def)}|${leaves.map((l) => showAval(l.aval)).join(";")}`;
 
 /** The leaves of `tree`, checked against the structure `def` and the avals `like`. */
 function leavesLike(what: string, tree: unknown, def: TreeDef, like: readonly AbstractValue[]): T[] {
@@ -45,7 +44,11 @@ function leavesLike(what: string, tree: unknown, def: TreeDef, like: readonly Ab
   return leaves;
 }
 
-/** Traced graphs of a custom function, kept per input signature when they closed over nothing. */
+/**
+ * Traces `f` on `args`, and its rule (`rule(inputs, ...)` over `ruleAvals`), both at the call:
+ * rules that close over values of an enclosing trace then capture them like `f` does. Nothing is
+ * cached across calls (a closed-over tensor may change between them; jit caches the whole).
+ */
 interface Staged {
   readonly graph: Graph;
   readonly rule: Graph;
@@ -53,30 +56,17 @@ interface Staged {
   readonly captured: readonly T[];
   readonly nPrimal: number;
 }
-function staged(cache: Map<string, Staged>, key: string, make: () => Staged): Staged {
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const s = make();
-  if (s.captured.length === 0) cache.set(key, s);
-  return s;
-}
-
-/** Traces `f` on `args` and its rule with `rule(leaves, extra inputs)`; one primitive equation per output. */
-function bindCustom(
-  cache: Map<string, Staged>,
+function stage(
   f: TreeFn,
   args: readonly unknown[],
   ruleAvals: (leaves: readonly T[], out: readonly AbstractValue[]) => AbstractValue[],
   rule: (ins: T[], inDef: TreeDef, outDef: TreeDef, outAvals: readonly AbstractValue[]) => T[],
 ): Staged {
   const [leaves, inDef] = flatten(args);
-  const s = staged(cache, signature(inDef, leaves), () => {
-    const t = traceTree(f, args);
-    const outAvals = t.graph.outputs.map((v) => v.aval);
-    const r = traceFlat((ins) => rule(ins as T[], inDef, t.outDef, outAvals), ruleAvals(leaves, outAvals));
-    return { graph: t.graph, rule: r.graph, outDef: t.outDef, captured: [...t.captured, ...(r.captured as T[])], nPrimal: leaves.length + t.captured.length };
-  });
-  return s;
+  const t = traceTree(f, args);
+  const outAvals = t.graph.outputs.map((v) => v.aval);
+  const r = traceFlat((ins) => rule(ins as T[], inDef, t.outDef, outAvals), ruleAvals(leaves, outAvals));
+  return { graph: t.graph, rule: r.graph, outDef: t.outDef, captured: [...t.captured, ...(r.captured as T[])], nPrimal: leaves.length + t.captured.length };
 }
 
 // ---------------------------------------------------------------- customJvp
@@ -98,14 +88,12 @@ export function customJvp<F extends Fn>(f: F, jvpRule: (primals: ParamsOf<F>, ta
   const fn = checkFn("customJvp", f);
   const rule = checkFn("customJvp", jvpRule, "a jvp rule function");
   const name = fnName(fn, "custom_jvp");
-  const cache = new Map<string, Staged>();
   const g = (...args: unknown[]): unknown => {
     const [leaves] = flatten(args);
     if (eager(leaves)) return call(fn, args);
     const n = leaves.length;
     const slots = leaves.flatMap((l, i) => (isFloat(l.dtype) ? [i] : []));
-    const s = bindCustom(
-      cache,
+    const s = stage(
       fn,
       args,
       (ls) => [...ls.map((l) => l.aval), ...slots.map((i) => ls[i]!.aval)],
@@ -149,13 +137,11 @@ export function customVjp<F extends Fn, R, C extends readonly unknown[] | []>(
   const fw = checkFn("customVjp", fwd, "a fwd function");
   const bw = checkFn("customVjp", bwd, "a bwd function");
   const name = fnName(fn, "custom_vjp");
-  const cache = new Map<string, Staged>();
   const g = (...args: unknown[]): unknown => {
     const [leaves] = flatten(args);
     if (eager(leaves)) return call(fn, args);
     const n = leaves.length;
-    const s = bindCustom(
-      cache,
+    const s = stage(
       fn,
       args,
       (ls, outs) => [...ls.map((l) => l.aval), ...outs],
@@ -230,22 +216,12 @@ export type CheckBwd<P extends readonly unknown[], C> = BwdCheck<P, C> extends i
 export function checkpoint<F extends Fn>(f: F): F {
   const fn = checkFn("checkpoint", f);
   const name = fnName(fn, "checkpoint");
-  const cache = new Map<string, { graph: Graph; outDef: TreeDef }>();
   const g = (...args: unknown[]): unknown => {
-    const [leaves, def] = flatten(args);
+    const [leaves] = flatten(args);
     if (eager(leaves)) return call(fn, args);
-    const key = signature(def, leaves);
-    let plan = cache.get(key);
-    let captured: readonly T[] = [];
-    if (!plan) {
-      const t = traceTree(fn, args);
-      captured = t.captured;
-      plan = { graph: t.graph, outDef: t.outDef };
-      if (captured.length === 0) cache.set(key, plan);
-    }
-    const graph = plan.graph;
+    const { graph, captured, outDef } = traceTree(fn, args);
     const outs = graph.outputs.map((_, index) => apply(rematP, [...leaves, ...captured], { graph, index, name }));
-    return unflatten(plan.outDef, outs);
+    return unflatten(outDef, outs);
   };
   return g as unknown as F;
 }
