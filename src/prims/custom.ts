@@ -130,6 +130,7 @@ export const customJvpP: Prim<CustomJvpParams> = {
     return [apply(customJvpP, args, params), 0];
   },
   subgraph: (p) => ({ graph: p.graph, output: p.index }),
+  customRules: true,
   showParams: (p) => `name=${p.name} out=${p.index} eqns=${p.graph.eqns.length} jvp_eqns=${p.rule.eqns.length}`,
 };
 
@@ -172,6 +173,7 @@ export const customVjpP: Prim<CustomVjpParams> = {
     return [apply(customVjpP, args, params), 0];
   },
   subgraph: (p) => ({ graph: p.graph, output: p.index }),
+  customRules: true,
   showParams: (p) => `name=${p.name} out=${p.index} eqns=${p.graph.eqns.length} bwd_eqns=${p.bwd.eqns.length}`,
 };
 
@@ -241,5 +243,6 @@ export const rematP: Prim<GraphParams> = {
     return [apply(rematP, [...inputs, ...m.captured], { graph: m.graph, index, name: `vmap(${name})` }), 0];
   },
   subgraph: (p) => ({ graph: p.graph, output: p.index }),
+  customRules: true,
   showParams: (p) => `name=${p.name} out=${p.index} eqns=${p.graph.eqns.length}`,
 };
