@@ -44,11 +44,6 @@ function leavesLike(what: string, tree: unknown, def: TreeDef, like: readonly Ab
   return leaves;
 }
 
-/**
- * Traces `f` on `args`, and its rule (`rule(inputs, ...)` over `ruleAvals`), both at the call:
- * rules that close over values of an enclosing trace then capture them like `f` does. Nothing is
- * cached across calls (a closed-over tensor may change between them; jit caches the whole).
- */
 interface Staged {
   readonly graph: Graph;
   readonly rule: Graph;
@@ -56,6 +51,11 @@ interface Staged {
   readonly captured: readonly T[];
   readonly nPrimal: number;
 }
+/**
+ * Traces `f` on `args`, and its rule (`rule(inputs, ...)` over `ruleAvals`), both at the call:
+ * rules that close over values of an enclosing trace then capture them like `f` does. Nothing is
+ * cached across calls (a closed-over tensor may change between them; jit caches the whole).
+ */
 function stage(
   f: TreeFn,
   args: readonly unknown[],
