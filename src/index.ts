@@ -39,3 +39,5 @@ export { einsum } from "./ops/einsum.js";
 export { bitwiseXor, bitwiseAnd, bitwiseOr, leftShift, rightShift } from "./ops/bitwise.js";
 // shape utilities
 export { pad, flip, roll, tile, repeat, split, tril, triu, meshgrid, zerosLike, onesLike, fullLike, type PadMode, type PadOptions, type MeshgridOptions } from "./ops/shape-utils.js";
+// custom derivatives, rematerialisation, linearize
+export { customJvp, customVjp, checkpoint, linearize, type CheckBwd, type LinearizeResult } from "./transforms/custom.js";

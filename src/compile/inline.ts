@@ -1,12 +1,15 @@
 /**
  * Inlines call equations (nested jits, and the transformed graphs their rules call) into the
  * enclosing graph, so passes and fusion see one flat program. A graph called for several of its
- * outputs is inlined once per call site; CSE then merges the copies.
+ * outputs is inlined once per call site; CSE then merges the copies. Primitives with custom rules
+ * (prims/custom.ts) are inlined only by the `final` inlining of the compile (runtime/execute.ts):
+ * before it, a transformation may still apply to the graph and must find them whole.
  */
 import { Graph, Var, type Eqn, type GraphConst } from "../ir/graph.js";
 
-export function inlineCalls(g: Graph): Graph {
-  if (!g.eqns.some((e) => e.prim.subgraph)) return g;
+export function inlineCalls(g: Graph, final = false): Graph {
+  const inlined = (e: Eqn) => e.prim.subgraph !== undefined && (final || !e.prim.customRules);
+  if (!g.eqns.some(inlined)) return g;
   const consts: GraphConst[] = [...g.consts];
   const constVar = new Map<GraphConst["value"], Var>();
   for (const c of g.consts) constVar.set(c.value, c.v);
@@ -28,8 +31,8 @@ export function inlineCalls(g: Graph): Graph {
     }
     for (const e of sub.eqns) {
       const ins = e.inputs.map((v) => env.get(v)!);
-      if (e.prim.subgraph) {
-        const inner = e.prim.subgraph(e.params as never);
+      if (inlined(e)) {
+        const inner = e.prim.subgraph!(e.params as never);
         env.set(e.out, expand(inner.graph, ins)[inner.output]!);
       } else {
         const out = new Var(e.out.aval);
@@ -41,8 +44,8 @@ export function inlineCalls(g: Graph): Graph {
   };
   for (const e of g.eqns) {
     const ins = e.inputs.map(r);
-    if (e.prim.subgraph) {
-      const sub = e.prim.subgraph(e.params as never);
+    if (inlined(e)) {
+      const sub = e.prim.subgraph!(e.params as never);
       rename.set(e.out, expand(sub.graph, ins)[sub.output]!);
     } else eqns.push(ins.every((v, i) => v === e.inputs[i]) ? e : { ...e, inputs: ins });
   }

@@ -149,6 +149,12 @@ export interface Primitive<P extends object = object, T = unknown> {
   readonly lower?: Lowering<P>;
   /** For call-like primitives: the graph its params carry (a nested jit) and which output this is. */
   subgraph?(params: P): { readonly graph: Graph; readonly output: number };
+  /**
+   * For call-like primitives whose derivative or batching rules are not those of their graph
+   * (custom derivatives, remat): the optimiser keeps them whole, since an optimised graph (a jit
+   * plan) may still be transformed; only the final compile inlines them.
+   */
+  readonly customRules?: boolean;
   /** Parameters as shown by the graph printer. */
   showParams?(params: P): string;
 }

@@ -28,7 +28,7 @@ function compiled(graph: Graph): Compiled {
   let c = programs.get(graph);
   if (!c) {
     // an eager call equation stands for one output of its graph: the rest is dead code here
-    const flat = graph.eqns.some((e) => e.prim.subgraph) ? dce(inlineCalls(graph)) : graph;
+    const flat = graph.eqns.some((e) => e.prim.subgraph) ? dce(inlineCalls(graph, true)) : graph;
     programs.set(graph, (c = { flat, program: fuse(flat) }));
   }
   return c;
