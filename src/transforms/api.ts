@@ -16,6 +16,11 @@ import type {
   JacobianFn,
   HessianFn,
   CheckScalar,
+  CheckGradFn,
+  CheckAux,
+  GradFnOf,
+  ValueAndGradFnOf,
+  VjpAuxResult,
   CheckArgnums,
   CheckInAxes,
   CheckOutAxes,
@@ -36,29 +41,50 @@ function checkFn(name: string, f: unknown): TreeFn {
   return f as TreeFn;
 }
 
-/** The gradient of a scalar-valued function with respect to argument `argnums` (default 0). */
-export function grad<F extends Fn, const A extends ArgnumsArg = 0>(
-  f: CheckScalar<F, "grad">,
-  opts?: GradOptions<CheckArgnums<F, A, "grad">>,
-): GradFn<F, A> {
+/**
+ * The gradient of a scalar-valued function with respect to argument `argnums` (default 0). With
+ * `hasAux: true` (JAX's has_aux), f returns `[loss, aux]`, aux any pytree that is returned as it
+ * is, not differentiated, and the result is `[grads, aux]`.
+ */
+export function grad<F extends Fn, const A extends ArgnumsArg = 0, const H extends boolean = false>(
+  f: CheckGradFn<F, "grad", H>,
+  opts?: GradOptions<CheckArgnums<F, A, "grad">, H>,
+): GradFnOf<F, A, H> {
   const fn = checkFn("grad", f);
   const argnums = (opts?.argnums ?? 0) as Argnums;
-  return ((...args: unknown[]) => valueAndGradImpl("grad", fn, args, argnums)[1]) as unknown as GradFn<F, A>;
+  const aux = opts?.hasAux === true;
+  return ((...args: unknown[]) => {
+    const r = valueAndGradImpl("grad", fn, args, argnums, aux);
+    return aux ? [r[1], r[2]] : r[1];
+  }) as unknown as GradFnOf<F, A, H>;
 }
 
-/** `[f(x), grad(f)(x)]` in one pass. */
-export function valueAndGrad<F extends Fn, const A extends ArgnumsArg = 0>(
-  f: CheckScalar<F, "valueAndGrad">,
-  opts?: GradOptions<CheckArgnums<F, A, "valueAndGrad">>,
-): ValueAndGradFn<F, A> {
+/** `[f(x), grad(f)(x)]` in one pass; with `hasAux: true`, `[[loss, aux], grads]` (as JAX). */
+export function valueAndGrad<F extends Fn, const A extends ArgnumsArg = 0, const H extends boolean = false>(
+  f: CheckGradFn<F, "valueAndGrad", H>,
+  opts?: GradOptions<CheckArgnums<F, A, "valueAndGrad">, H>,
+): ValueAndGradFnOf<F, A, H> {
   const fn = checkFn("valueAndGrad", f);
   const argnums = (opts?.argnums ?? 0) as Argnums;
-  return ((...args: unknown[]) => valueAndGradImpl("valueAndGrad", fn, args, argnums)) as unknown as ValueAndGradFn<F, A>;
+  const aux = opts?.hasAux === true;
+  return ((...args: unknown[]) => {
+    const r = valueAndGradImpl("valueAndGrad", fn, args, argnums, aux);
+    return aux ? [[r[0], r[2]], r[1]] : r;
+  }) as unknown as ValueAndGradFnOf<F, A, H>;
 }
 
 /** Reverse mode: `[f(...primals), vjpFn]`; `vjpFn(ct)` returns one cotangent per argument. */
 export function vjp<F extends Fn, P extends readonly unknown[]>(f: F, ...primals: CheckCall<F, P, "vjp">): VjpResult<F, P> {
   return vjpImpl(checkFn("vjp", f), primals) as unknown as VjpResult<F, P>;
+}
+
+/**
+ * vjp of a function returning `[output, aux]` (JAX's `vjp(f, *primals, has_aux=True)`): returns
+ * `[output, vjpFn, aux]`; aux is any pytree, not differentiated, and vjpFn takes the cotangent
+ * of the output only. A separate function because vjp's primals are a rest parameter.
+ */
+export function vjpWithAux<F extends Fn, P extends readonly unknown[]>(f: CheckAux<F, "vjp", "output">, ...primals: CheckCall<F, P, "vjp">): VjpAuxResult<F, P> {
+  return vjpImpl(checkFn("vjp", f), primals, true) as unknown as VjpAuxResult<F, P>;
 }
 
 /** Forward mode: `[f(...primals), J·tangents]`. */
