@@ -137,12 +137,48 @@ export function hessian<F extends Fn, const A extends number = 0>(
 export interface Jitted<F extends Fn> {
   /** How many times the function has been traced (once per new input signature). */
   readonly traceCount: number;
+  /** How many plans (traced, optimised graphs) it holds now: at most PLAN_CACHE_SIZE (64). */
+  readonly planCount: number;
 }
-export function jit<F extends Fn>(f: F): F & Jitted<F> {
+
+/** jit's options: arguments to treat as static on purpose (compared by value, never traced). */
+export interface JitOptions {
+  /** Positions of arguments that are static: any JS value (strings, config objects, class instances). */
+  readonly staticArgnums?: number | readonly number[];
+  /** Keys of the options object f takes as its LAST argument whose values are static (JS has no keyword arguments). */
+  readonly staticArgnames?: string | readonly string[];
+}
+
+/**
+ * Stages `f`: traced once per input signature (pytree structure, shapes, dtypes, and the values of
+ * its static leaves), optimised, and run as one program.
+ *
+ * - A plain JavaScript number (or string, boolean) in the arguments is a static value, as it must
+ *   be: f may do JS arithmetic on it, which a tracer cannot see. Each new value traces and
+ *   compiles f again, so a value that changes every call (a learning rate, a step count) should
+ *   be passed as a scalar tensor. One function keeps at most `PLAN_CACHE_SIZE` = 64 plans (least
+ *   recently used out first), and when it has been traced more than `RETRACE_WARNING` = 32 times
+ *   jit warns once (console.warn), naming the argument (and pytree path) that keeps changing.
+ * - `staticArgnums`: arguments at these positions are static whatever they hold (strings, config
+ *   objects, class instances, functions): compared by value (primitives; arrays and plain objects
+ *   by their contents) or by identity (anything else); a tensor there is an error. They are passed
+ *   to f as they are, not as pytrees.
+ * - `staticArgnames`: JavaScript functions have no parameter names at run time (minified or
+ *   destructured code loses them), so the names are keys of an options object that f takes as its
+ *   last argument, the JS form of keyword arguments: `jit(f, { staticArgnames: ["mode"] })` with
+ *   `f(x, { mode: "train", scale })` keeps `mode` static and traces `scale`.
+ * - The call's arity is checked: `jit(f): f takes 2 arguments, got 1`. `f.length` counts the
+ *   parameters before the first default or rest parameter, which is the least number of arguments;
+ *   the most comes from f's parameter list (defaults allow more, a rest parameter any number). For
+ *   a function whose source is not readable (native, bound) only the least is checked.
+ */
+export function jit<F extends Fn>(f: F, opts?: JitOptions): F & Jitted<F> {
   const fn = checkFn("jit", f);
-  const cache = newJitCache();
+  const list = (v: number | string | readonly (number | string)[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
+  const cache = newJitCache(fn, { nums: list(opts?.staticArgnums) as number[], names: list(opts?.staticArgnames) as string[] });
   const jitted = (...args: unknown[]) => jitCall(cache, fn, args);
   Object.defineProperty(jitted, "traceCount", { get: () => cache.traces });
+  Object.defineProperty(jitted, "planCount", { get: () => cache.plans.size });
   return jitted as unknown as F & Jitted<F>;
 }
 
