@@ -54,7 +54,8 @@ const NO_STATICS: StaticArgs = { nums: [], names: [] };
  * is watched. Without `f` (the library's own staged functions), none of that.
  */
 export function newJitCache(f?: TreeFn, statics: StaticArgs = NO_STATICS): JitCache {
-  const name = (f as { name?: string } | undefined)?.name || "f";
+  // an anonymous function (or an anonymous one bound) is "f" in the messages
+  const name = ((f as { name?: string } | undefined)?.name ?? "").replace(/^bound /, "") || "f";
   const arity = f ? arityOf(f) : { min: 0, max: Infinity };
   for (const n of statics.nums) {
     if (!Number.isInteger(n) || n < 0) throw new Error(`jit(${name}): staticArgnums ${n} is not an argument position (an integer >= 0)`);
@@ -254,7 +255,8 @@ function staticValueKey(v: unknown, where: string): string {
 function signature(cache: JitCache, args: readonly unknown[], dynamic: readonly unknown[], def: TreeDef, leaves: readonly AnyTensor[]): SigPart[] {
   const parts: SigPart[] = [];
   let k = 0;
-  const go = (d: TreeDef, where: string, v: unknown): void => {
+  const go = (d: TreeDef, arg: number, path: string, v: unknown): void => {
+    const where = path ? `argument ${arg} at ${path}` : `argument ${arg}`;
     switch (d.kind) {
       case "leaf": {
         const l = leaves[k++]!;
@@ -265,22 +267,22 @@ function signature(cache: JitCache, args: readonly unknown[], dynamic: readonly 
         parts.push({ where, kind: "value", key: treeKey(d), show: showStatic(v) });
         return;
       case "array":
-        return d.children.forEach((c, i) => go(c, `${where}[${i}]`, (v as unknown[])[i]));
+        return d.children.forEach((c, i) => go(c, arg, `${path}[${i}]`, (v as unknown[])[i]));
       case "object":
-        return d.keys.forEach((key, i) => go(d.children[i]!, `${where}.${key}`, (v as Record<string, unknown>)[key]));
+        return d.keys.forEach((key, i) => go(d.children[i]!, arg, `${path}.${key}`, (v as Record<string, unknown>)[key]));
     }
   };
   if (def.kind === "array") {
     def.children.forEach((c, i) => {
       if (cache.statics.nums.includes(i)) {
         parts.push({ where: `argument ${i}`, kind: "static", key: staticValueKey(args[i], ""), show: showStatic(args[i]) });
-      } else go(c, `argument ${i}`, dynamic[i]);
+      } else go(c, i, "", dynamic[i]);
     });
   }
   const last = args.length - 1;
   const o = args[last];
   for (const k of cache.statics.names) {
-    if (isPlainObject(o) && k in o) parts.push({ where: `argument ${last}.${k}`, kind: "static", key: staticValueKey(o[k], ""), show: showStatic(o[k]) });
+    if (isPlainObject(o) && k in o) parts.push({ where: `argument ${last} at .${k}`, kind: "static", key: staticValueKey(o[k], ""), show: showStatic(o[k]) });
   }
   return parts;
 }
