@@ -22,6 +22,8 @@ import type {
   ValueAndGradFnOf,
   VjpAuxResult,
   CheckArgnums,
+  CheckStaticArgnums,
+  CheckStaticArgnames,
   CheckInAxes,
   CheckOutAxes,
   CheckCall,
@@ -142,11 +144,11 @@ export interface Jitted<F extends Fn> {
 }
 
 /** jit's options: arguments to treat as static on purpose (compared by value, never traced). */
-export interface JitOptions {
+export interface JitOptions<N = number | readonly number[], K = string | readonly string[]> {
   /** Positions of arguments that are static: any JS value (strings, config objects, class instances). */
-  readonly staticArgnums?: number | readonly number[];
+  readonly staticArgnums?: N;
   /** Keys of the options object f takes as its LAST argument whose values are static (JS has no keyword arguments). */
-  readonly staticArgnames?: string | readonly string[];
+  readonly staticArgnames?: K;
 }
 
 /**
@@ -172,7 +174,10 @@ export interface JitOptions {
  *   the most comes from f's parameter list (defaults allow more, a rest parameter any number). For
  *   a function whose source is not readable (native, bound) only the least is checked.
  */
-export function jit<F extends Fn>(f: F, opts?: JitOptions): F & Jitted<F> {
+export function jit<F extends Fn, const N extends number | readonly number[] = never, const K extends string | readonly string[] = never>(
+  f: F,
+  opts?: JitOptions<CheckStaticArgnums<F, N>, CheckStaticArgnames<F, K>>,
+): F & Jitted<F> {
   const fn = checkFn("jit", f);
   const list = (v: number | string | readonly (number | string)[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
   const cache = newJitCache(fn, { nums: list(opts?.staticArgnums) as number[], names: list(opts?.staticArgnames) as string[] });

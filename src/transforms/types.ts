@@ -700,6 +700,36 @@ type MaxArityOrNumber<P extends readonly unknown[]> = number extends P["length"]
 type ArgnumsMessage<Name extends string, A extends number, P extends readonly unknown[]> =
   `${Name}: argnums ${A} is out of range: the function takes ${Plural<MaxArityOrNumber<P>, "argument">}`;
 
+/** jit's staticArgnums: N when every position is below the declared arity, else a ShapeError (per entry for a list). */
+export type CheckStaticArgnums<F, N> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
+  ? N extends number
+    ? StaticArgnum<N, P>
+    : N extends readonly unknown[]
+      ? { [K in keyof N]: N[K] extends number ? StaticArgnum<N[K], P> : N[K] }
+      : N
+  : N;
+type StaticArgnum<N extends number, P extends readonly unknown[]> =
+  ArgnumOk<N, MaxArityOrNumber<P>> extends true ? N : ShapeError<`jit: staticArgnums ${N} is out of range: the function takes ${Plural<MaxArityOrNumber<P>, "argument">}`>;
+/** jit's staticArgnames: keys of the options object the function takes last, else a ShapeError. */
+export type CheckStaticArgnames<F, K> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
+  ? number extends P["length"]
+    ? K
+    : K extends string
+      ? StaticArgname<K, P>
+      : K extends readonly unknown[]
+        ? { [I in keyof K]: K[I] extends string ? StaticArgname<K[I], P> : K[I] }
+        : K
+  : K;
+type StaticArgname<K extends string, P extends readonly unknown[]> = string extends K
+  ? K
+  : Required<P> extends readonly [...unknown[], infer L]
+    ? K extends keyof Exclude<L, undefined>
+      ? K
+      : ShowValue<Exclude<L, undefined>> extends "a pytree"
+        ? ShapeError<`jit: staticArgnames '${K}' is not a key of the options object the function takes last`>
+        : ShapeError<`jit: staticArgnames '${K}' names a key of the options object the function takes last, but its last parameter is ${ShowValue<Exclude<L, undefined>>}`>
+    : ShapeError<`jit: staticArgnames '${K}' names a key of the options object the function takes last, but it takes no arguments`>;
+
 /** I when every inAxes entry fits the declared parameters, else a ShapeError (per entry for a list). */
 export type CheckInAxes<F, I> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
   ? I extends readonly unknown[]
