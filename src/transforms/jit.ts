@@ -309,12 +309,12 @@ function noteRetrace(cache: JitCache, sig: SigPart[]): void {
   const why = !top
     ? "each call has a new signature"
     : top.part.where === "the arguments"
-      ? "the pytree structure of the arguments keeps changing; each new structure traces and compiles it again"
+      ? "the pytree structure of the arguments keeps changing; each new structure traces and compiles ${cache.name} again"
       : top.part.kind === "shape"
-        ? `the shape of ${top.part.where} keeps changing (${top.was}, then ${top.part.show}); each new shape or dtype traces and compiles it again (pad to a few sizes)`
+        ? `the shape of ${top.part.where} keeps changing (${top.was}, then ${top.part.show}); each new shape or dtype traces and compiles ${cache.name} again (pad to a few sizes)`
         : top.part.kind === "static"
-          ? `${top.part.where}, static on purpose (staticArgnums/staticArgnames), keeps changing (${top.was}, then ${top.part.show}); each new value traces and compiles it again`
-          : `${top.part.where} is a static value that keeps changing (${top.was}, then ${top.part.show}); a JavaScript number is static, so each new value traces and compiles it again: pass it as a scalar tensor (tensor(x)) to trace once`;
+          ? `${top.part.where}, static on purpose (staticArgnums/staticArgnames), keeps changing (${top.was}, then ${top.part.show}); each new value traces and compiles ${cache.name} again`
+          : `${top.part.where} is a static value that keeps changing (${top.was}, then ${top.part.show}); a JavaScript number is static, so each new value traces and compiles ${cache.name} again: pass it as a scalar tensor (tensor(x)) to trace once`;
   console.warn(`${head}: ${why} (plans kept: ${PLAN_CACHE_SIZE}, least recently used first out)`);
 }
 
