@@ -31,12 +31,19 @@ describe("jit: the plan cache and retracing", () => {
     });
     const w = f64([1, 2], [2]);
     let maxPlans = 0;
+    // the heap once the caches below jit (kernels, 2,048 at most on wasm) are full, and at the end
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const heap = () => (gc?.(), process.memoryUsage().heapUsed);
+    let heapFull = 0;
     for (let i = 0; i < 4000; i++) {
       const lr = 0.01 / (1 + i);
       const out = step(w, lr);
       if (i % 997 === 0) expectClose(out, [1 - lr, 2 - 2 * lr], { rtol: 1e-15 });
       maxPlans = Math.max(maxPlans, step.planCount);
+      if (i === 2499) heapFull = heap();
     }
+    // unbounded (PLAN_CACHE_SIZE 1e9), these 1,500 plans took about 15 MB; bounded, 0.1 MB
+    if (gc) expect(heap() - heapFull).toBeLessThan(8e6);
     expect(step.traceCount).toBe(4000);
     expect(maxPlans).toBe(sg.PLAN_CACHE_SIZE);
     expect(step.planCount).toBe(sg.PLAN_CACHE_SIZE);
