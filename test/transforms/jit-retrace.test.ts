@@ -15,13 +15,13 @@ type AnyFn = (...a: any[]) => any;
 const S: any = sg;
 const jit = sg.jit as unknown as (f: AnyFn, opts?: sg.JitOptions) => AnyFn & sg.Jitted<AnyFn>;
 
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: { mock: { calls: unknown[][] }; mockRestore(): void };
 beforeEach(() => {
   warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 });
 afterEach(() => warn.mockRestore());
 // jit's own warnings (gpu.js also says, once, that float64 graphs run on wasm)
-const jitWarnings = (): string[] => warn.mock.calls.map((c) => String(c[0])).filter((m) => m.startsWith("jit("));
+const jitWarnings = (): string[] => warn.mock.calls.map((c: unknown[]) => String(c[0])).filter((m) => m.startsWith("jit("));
 
 describe("jit: the plan cache and retracing", () => {
   it("4,000 calls with a changing JS number: the cache stays bounded and one warning names the argument", () => {
