@@ -41,3 +41,7 @@ export { bitwiseXor, bitwiseAnd, bitwiseOr, leftShift, rightShift } from "./ops/
 export { pad, flip, roll, tile, repeat, split, tril, triu, meshgrid, zerosLike, onesLike, fullLike, type PadMode, type PadOptions, type MeshgridOptions } from "./ops/shape-utils.js";
 // custom derivatives, rematerialisation, linearize
 export { customJvp, customVjp, checkpoint, linearize, type CheckBwd, type LinearizeResult } from "./transforms/custom.js";
+// transformations: hasAux (vjpWithAux is vjp with has_aux) and jit's options
+export { vjpWithAux, type JitOptions } from "./transforms/api.js";
+export { PLAN_CACHE_SIZE, RETRACE_WARNING } from "./transforms/jit.js";
+export type { GradAuxFn, ValueAndGradAuxFn, VjpAuxResult } from "./transforms/types.js";

@@ -16,7 +16,14 @@ import type {
   JacobianFn,
   HessianFn,
   CheckScalar,
+  CheckGradFn,
+  CheckAux,
+  GradFnOf,
+  ValueAndGradFnOf,
+  VjpAuxResult,
   CheckArgnums,
+  CheckStaticArgnums,
+  CheckStaticArgnames,
   CheckInAxes,
   CheckOutAxes,
   CheckCall,
@@ -36,29 +43,50 @@ function checkFn(name: string, f: unknown): TreeFn {
   return f as TreeFn;
 }
 
-/** The gradient of a scalar-valued function with respect to argument `argnums` (default 0). */
-export function grad<F extends Fn, const A extends ArgnumsArg = 0>(
-  f: CheckScalar<F, "grad">,
-  opts?: GradOptions<CheckArgnums<F, A, "grad">>,
-): GradFn<F, A> {
+/**
+ * The gradient of a scalar-valued function with respect to argument `argnums` (default 0). With
+ * `hasAux: true` (JAX's has_aux), f returns `[loss, aux]`, aux any pytree that is returned as it
+ * is, not differentiated, and the result is `[grads, aux]`.
+ */
+export function grad<F extends Fn, const A extends ArgnumsArg = 0, const H extends boolean = false>(
+  f: CheckGradFn<F, "grad", H>,
+  opts?: GradOptions<CheckArgnums<F, A, "grad">, H>,
+): GradFnOf<F, A, H> {
   const fn = checkFn("grad", f);
   const argnums = (opts?.argnums ?? 0) as Argnums;
-  return ((...args: unknown[]) => valueAndGradImpl("grad", fn, args, argnums)[1]) as unknown as GradFn<F, A>;
+  const aux = opts?.hasAux === true;
+  return ((...args: unknown[]) => {
+    const r = valueAndGradImpl("grad", fn, args, argnums, aux);
+    return aux ? [r[1], r[2]] : r[1];
+  }) as unknown as GradFnOf<F, A, H>;
 }
 
-/** `[f(x), grad(f)(x)]` in one pass. */
-export function valueAndGrad<F extends Fn, const A extends ArgnumsArg = 0>(
-  f: CheckScalar<F, "valueAndGrad">,
-  opts?: GradOptions<CheckArgnums<F, A, "valueAndGrad">>,
-): ValueAndGradFn<F, A> {
+/** `[f(x), grad(f)(x)]` in one pass; with `hasAux: true`, `[[loss, aux], grads]` (as JAX). */
+export function valueAndGrad<F extends Fn, const A extends ArgnumsArg = 0, const H extends boolean = false>(
+  f: CheckGradFn<F, "valueAndGrad", H>,
+  opts?: GradOptions<CheckArgnums<F, A, "valueAndGrad">, H>,
+): ValueAndGradFnOf<F, A, H> {
   const fn = checkFn("valueAndGrad", f);
   const argnums = (opts?.argnums ?? 0) as Argnums;
-  return ((...args: unknown[]) => valueAndGradImpl("valueAndGrad", fn, args, argnums)) as unknown as ValueAndGradFn<F, A>;
+  const aux = opts?.hasAux === true;
+  return ((...args: unknown[]) => {
+    const r = valueAndGradImpl("valueAndGrad", fn, args, argnums, aux);
+    return aux ? [[r[0], r[2]], r[1]] : r;
+  }) as unknown as ValueAndGradFnOf<F, A, H>;
 }
 
 /** Reverse mode: `[f(...primals), vjpFn]`; `vjpFn(ct)` returns one cotangent per argument. */
 export function vjp<F extends Fn, P extends readonly unknown[]>(f: F, ...primals: CheckCall<F, P, "vjp">): VjpResult<F, P> {
   return vjpImpl(checkFn("vjp", f), primals) as unknown as VjpResult<F, P>;
+}
+
+/**
+ * vjp of a function returning `[output, aux]` (JAX's `vjp(f, *primals, has_aux=True)`): returns
+ * `[output, vjpFn, aux]`; aux is any pytree, not differentiated, and vjpFn takes the cotangent
+ * of the output only. A separate function because vjp's primals are a rest parameter.
+ */
+export function vjpWithAux<F extends Fn, P extends readonly unknown[]>(f: CheckAux<F, "vjp", "output">, ...primals: CheckCall<F, P, "vjp">): VjpAuxResult<F, P> {
+  return vjpImpl(checkFn("vjp", f), primals, true) as unknown as VjpAuxResult<F, P>;
 }
 
 /** Forward mode: `[f(...primals), J·tangents]`. */
@@ -111,12 +139,51 @@ export function hessian<F extends Fn, const A extends number = 0>(
 export interface Jitted<F extends Fn> {
   /** How many times the function has been traced (once per new input signature). */
   readonly traceCount: number;
+  /** How many plans (traced, optimised graphs) it holds now: at most PLAN_CACHE_SIZE (64). */
+  readonly planCount: number;
 }
-export function jit<F extends Fn>(f: F): F & Jitted<F> {
+
+/** jit's options: arguments to treat as static on purpose (compared by value, never traced). */
+export interface JitOptions<N = number | readonly number[], K = string | readonly string[]> {
+  /** Positions of arguments that are static: any JS value (strings, config objects, class instances). */
+  readonly staticArgnums?: N;
+  /** Keys of the options object f takes as its LAST argument whose values are static (JS has no keyword arguments). */
+  readonly staticArgnames?: K;
+}
+
+/**
+ * Stages `f`: traced once per input signature (pytree structure, shapes, dtypes, and the values of
+ * its static leaves), optimised, and run as one program.
+ *
+ * - A plain JavaScript number (or string, boolean) in the arguments is a static value, as it must
+ *   be: f may do JS arithmetic on it, which a tracer cannot see. Each new value traces and
+ *   compiles f again, so a value that changes every call (a learning rate, a step count) should
+ *   be passed as a scalar tensor. One function keeps at most `PLAN_CACHE_SIZE` = 64 plans (least
+ *   recently used out first), and when it has been traced more than `RETRACE_WARNING` = 32 times
+ *   jit warns once (console.warn), naming the argument (and pytree path) that keeps changing.
+ * - `staticArgnums`: arguments at these positions are static whatever they hold (strings, config
+ *   objects, class instances, functions): compared by value (primitives; arrays and plain objects
+ *   by their contents) or by identity (anything else); a tensor there is an error. They are passed
+ *   to f as they are, not as pytrees.
+ * - `staticArgnames`: JavaScript functions have no parameter names at run time (minified or
+ *   destructured code loses them), so the names are keys of an options object that f takes as its
+ *   last argument, the JS form of keyword arguments: `jit(f, { staticArgnames: ["mode"] })` with
+ *   `f(x, { mode: "train", scale })` keeps `mode` static and traces `scale`.
+ * - The call's arity is checked: `jit(f): f takes 2 arguments, got 1`. `f.length` counts the
+ *   parameters before the first default or rest parameter, which is the least number of arguments;
+ *   the most comes from f's parameter list (defaults allow more, a rest parameter any number). For
+ *   a function whose source is not readable (native, bound) only the least is checked.
+ */
+export function jit<F extends Fn, const N extends number | readonly number[] = never, const K extends string | readonly string[] = never>(
+  f: F,
+  opts?: JitOptions<CheckStaticArgnums<F, N>, CheckStaticArgnames<F, K>>,
+): F & Jitted<F> {
   const fn = checkFn("jit", f);
-  const cache = newJitCache();
+  const list = (v: number | string | readonly (number | string)[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
+  const cache = newJitCache(fn, { nums: list(opts?.staticArgnums) as number[], names: list(opts?.staticArgnames) as string[] });
   const jitted = (...args: unknown[]) => jitCall(cache, fn, args);
   Object.defineProperty(jitted, "traceCount", { get: () => cache.traces });
+  Object.defineProperty(jitted, "planCount", { get: () => cache.plans.size });
   return jitted as unknown as F & Jitted<F>;
 }
 

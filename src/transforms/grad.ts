@@ -1,5 +1,5 @@
-import { flatten, unflatten, checkSameTree, showTree } from "./tree.js";
-import { traceTree, type TreeFn } from "./trace-tree.js";
+import { flatten, unflatten, checkSameTree, showTree, leafCount, type TreeDef } from "./tree.js";
+import { traceTree, type TreeFn, type TracedTree } from "./trace-tree.js";
 import { vjpGraph, jvpGraph } from "../prims/interpreters.js";
 import { isFloat } from "../ir/dtype.js";
 import { showShape } from "../ir/aval.js";
@@ -32,14 +32,34 @@ function wantedLeaves(args: readonly unknown[], nums: readonly number[]): { want
 }
 
 
-/** Reverse mode on a pytree function: outputs and the cotangents of the chosen arguments. */
-export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown[], argnums: Argnums): [unknown, unknown] {
+/**
+ * With hasAux, f returns `[output, aux]`: checks that shape of the traced output and returns the
+ * definitions of the two parts (aux's leaves follow the output's in the graph's outputs).
+ */
+function splitAux(name: string, t: TracedTree, what: string): [TreeDef, TreeDef] {
+  const outDef = t.outDef;
+  if (outDef.kind !== "array" || outDef.children.length !== 2) {
+    const got = outDef.kind === "array" ? `an array of ${outDef.children.length}` : outDef.kind === "leaf" ? showValue(t.graph.outputs[0]!.aval) : "a pytree";
+    throw new Error(`${name}: with hasAux the function must return a pair [${what}, aux], but it returns ${got}`);
+  }
+  return [outDef.children[0]!, outDef.children[1]!];
+}
+
+/** Reverse mode on a pytree function: outputs and the cotangents of the chosen arguments (and aux). */
+export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown[], argnums: Argnums, hasAux = false): [unknown, unknown, unknown?] {
   const nums = normArgnums(name, argnums, args.length);
   const t = traceTree(f, args);
-  if (t.outDef.kind !== "leaf") {
+  const [lossDef, auxDef] = hasAux ? splitAux(name, t, "loss") : [t.outDef, undefined];
+  if (lossDef.kind !== "leaf") {
+    if (hasAux) throw new Error(`${name}: with hasAux the loss (the first element of [loss, aux]) must be a scalar Tensor<[]>, but it is a pytree; reduce it with sum/mean`);
     throw new Error(`${name}: the function must return a scalar tensor, got a pytree; use jacobian or vjp for other outputs`);
   }
   const outAval = t.graph.outputs[0]!.aval;
+  if (hasAux && (outAval.shape.length !== 0 || !isFloat(outAval.dtype))) {
+    throw new Error(
+      `${name}: with hasAux the loss (the first element of [loss, aux]) must be a scalar Tensor<[]>, but it is ${showValue(outAval)}; reduce it with sum/mean`,
+    );
+  }
   if (outAval.shape.length === 0 && !isFloat(outAval.dtype)) {
     throw new Error(`${name}: the function must return a float scalar, got a scalar of dtype ${outAval.dtype}; convert it (astype) before returning`);
   }
@@ -69,22 +89,33 @@ export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown
   }
   const lin = vjpGraph(t.graph, [...leaves, ...t.captured], [...wanted, ...t.captured.map(() => false)]);
   const out = lin.outputs[0]!;
+  // aux is not differentiated: its outputs get no cotangent
   const cts = lin.backward([lax.onesLike(out)]);
   const grads = nums.map((n) => {
     const [s, e] = spans[n]!;
     const g = leaves.slice(s, e).map((l, k) => cts[s + k] ?? lax.zerosLike(l));
     return unflatten(flatten(args[n])[1], g);
   });
-  return [out, typeof argnums === "number" ? grads[0] : grads];
+  const g = typeof argnums === "number" ? grads[0] : grads;
+  return auxDef ? [out, g, unflatten(auxDef, lin.outputs.slice(1))] : [out, g];
 }
 
-/** vjp on pytrees: the outputs, and a function from output cotangents to argument cotangents. */
-export function vjpImpl(f: TreeFn, primals: readonly unknown[]): [unknown, (ct: unknown) => unknown[]] {
+/** `Tensor<[3]>`, `Tensor<[], int32>`: a value as the type-level messages show it. */
+const showValue = (a: { shape: readonly number[]; dtype: string }) => `Tensor<${showShape(a.shape)}${a.dtype === "float32" ? "" : `, ${a.dtype}`}>`;
+
+/**
+ * vjp on pytrees: the outputs, and a function from output cotangents to argument cotangents; with
+ * hasAux, f returns `[output, aux]` and aux comes third, not differentiated.
+ */
+export function vjpImpl(f: TreeFn, primals: readonly unknown[], hasAux = false): [unknown, (ct: unknown) => unknown[], unknown?] {
   const t = traceTree(f, primals);
+  const [outDef, auxDef] = hasAux ? splitAux("vjp", t, "output") : [t.outDef, undefined];
   const leaves = flatten(primals)[0];
   const wanted = leaves.map((l) => isFloat(l.dtype));
   const lin = vjpGraph(t.graph, [...leaves, ...t.captured], [...wanted, ...t.captured.map(() => false)]);
-  const out = unflatten(t.outDef, lin.outputs);
+  const nOut = leafCount(outDef);
+  if (hasAux && nOut === 0) throw new Error("vjp: with hasAux the output (the first element of [output, aux]) must hold a tensor");
+  const out = unflatten(outDef, lin.outputs.slice(0, nOut));
   const back = (ct: unknown): unknown[] => {
     const ctLeaves = checkSameTree("vjp: the cotangent", ct, out);
     ctLeaves.forEach((c, i) => {
@@ -95,7 +126,7 @@ export function vjpImpl(f: TreeFn, primals: readonly unknown[]): [unknown, (ct: 
     const res = leaves.map((l, i) => cts[i] ?? lax.zerosLike(l));
     return unflatten(flatten(primals)[1], res) as unknown[];
   };
-  return [out, back];
+  return auxDef ? [out, back, unflatten(auxDef, lin.outputs.slice(nOut))] : [out, back];
 }
 
 /** jvp on pytrees: outputs and output tangents. */

@@ -116,7 +116,7 @@ export function showTree(tree: unknown): string {
   return String(tree);
 }
 
-function isPlainObject(t: unknown): t is Record<string, unknown> {
+export function isPlainObject(t: unknown): t is Record<string, unknown> {
   if (t === null || typeof t !== "object") return false;
   const proto = Object.getPrototypeOf(t);
   return proto === Object.prototype || proto === null;

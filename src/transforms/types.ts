@@ -72,6 +72,16 @@ export interface ValueAndGrad<In, A> {
   readonly valueAndGrad: In;
   readonly argnums: A;
 }
+/** grad(In, { argnums: A, hasAux: true }): In returns `[loss, aux]`. */
+export interface GradAux<In, A> {
+  readonly gradAux: In;
+  readonly argnums: A;
+}
+/** valueAndGrad(In, { argnums: A, hasAux: true }). */
+export interface ValueAndGradAux<In, A> {
+  readonly valueAndGradAux: In;
+  readonly argnums: A;
+}
 /** jacfwd / jacrev / jacobian(In, { argnums: A }). */
 export interface Jacobian<In, A, Name extends string = "jacobian"> {
   readonly jacobian: In;
@@ -143,9 +153,9 @@ interface Unnamed<I extends number, M extends string> {
 
 /** The name a recipe's messages start with. */
 type NameOf<R, Default extends string = "call"> =
-  R extends Grad<unknown, unknown>
+  R extends Grad<unknown, unknown> | GradAux<unknown, unknown>
     ? "grad"
-    : R extends ValueAndGrad<unknown, unknown>
+    : R extends ValueAndGrad<unknown, unknown> | ValueAndGradAux<unknown, unknown>
       ? "valueAndGrad"
       : R extends Jacobian<unknown, unknown, infer N>
         ? N
@@ -275,7 +285,11 @@ export type Run<R, Args extends readonly unknown[]> =
             ? RunJac<Run<In, Args>, Args, A, N>
             : R extends Hessian<infer In, infer A>
               ? RunHess<Run<In, Args>, Args, A>
-              : Fail<0, "shapegrad: unknown recipe">;
+              : R extends GradAux<infer In, infer A>
+                ? RunGradAux<Run<In, Args>, Args, A, "grad">
+                : R extends ValueAndGradAux<infer In, infer A>
+                  ? RunGradAux<Run<In, Args>, Args, A, "valueAndGrad">
+                  : Fail<0, "shapegrad: unknown recipe">;
 
 // ---- the base function
 
@@ -366,6 +380,29 @@ type RunGrad<Res, Args extends readonly unknown[], A, Name extends string> =
         : never
       : Fail<0, ScalarMessage<Name, O>>
     : Res;
+
+/** grad / valueAndGrad with hasAux: O must be `[loss, aux]` with a float scalar loss. */
+type RunGradAux<Res, Args extends readonly unknown[], A, Name extends string> =
+  Res extends Ok<infer O>
+    ? [O] extends [readonly [infer L, infer X]]
+      ? IsScalarOut<L> extends true
+        ? ArgnumsCheck<Args, A, Name> extends infer E
+          ? [E] extends [never]
+            ? PickArgs<Args, A> extends infer G
+              ? Ok<Name extends "valueAndGrad" ? [[L, X], G] : [G, X]>
+              : never
+            : E
+          : never
+        : Fail<0, AuxScalarMessage<Name, L>>
+      : Fail<0, AuxPairMessage<Name, "loss", O>>
+    : Res;
+
+/** The message when a function with hasAux does not return a pair. */
+export type AuxPairMessage<Name extends string, What extends string, O> =
+  `${Name}: with hasAux the function must return a pair [${What}, aux], but it returns ${[O] extends [readonly unknown[]] ? (number extends O["length"] ? "an array of unknown length (return [loss, aux] as const)" : `an array of ${O["length"]}`) : ShowValue<O>}`;
+/** The message when the loss of a function with hasAux is not a float scalar. */
+export type AuxScalarMessage<Name extends string, L> =
+  `${Name}: with hasAux the loss (the first element of [loss, aux]) must be a scalar Tensor<[]>, but it is ${ShowValue<L>}; reduce it with sum/mean`;
 
 /** [...a, ...b], or `number[]` when either rank is unknown. */
 type Concat2<A extends Shape, B extends Shape> = number extends A["length"] ? number[] : number extends B["length"] ? number[] : [...A, ...B];
@@ -598,7 +635,11 @@ export type DeclaredParams<R> =
             ? DeclaredParams<In>
             : R extends Hessian<infer In, unknown>
               ? DeclaredParams<In>
-              : never;
+              : R extends GradAux<infer In, unknown>
+                ? DeclaredParams<In>
+                : R extends ValueAndGradAux<infer In, unknown>
+                  ? DeclaredParams<In>
+                  : never;
 type DeclaredVmap<P extends readonly unknown[], I> = {
   [K in keyof P]: (I extends readonly unknown[] ? (K extends keyof I ? I[K] : null) : I) extends infer A extends number
     ? InsertLeafAxis<P[K], A, number>
@@ -625,6 +666,26 @@ export type CheckScalar<F, Name extends string> = Fn extends F
   ? unknown // F not inferred yet (a contextual type): stay opaque so a generic signature is not instantiated
   : DeclaredOut<RecipeOf<F>> extends infer O ? ([unknown] extends [O] ? F : IsScalarOut<O> extends true ? F : ShapeError<ScalarMessage<Name, O>>) : F;
 
+/**
+ * With hasAux: F when its declared output is `[output, aux]` (for grad and valueAndGrad, with a
+ * float scalar output), else a ShapeError with the message.
+ */
+export type CheckAux<F, Name extends string, What extends string = "loss"> = Fn extends F
+  ? unknown
+  : DeclaredOut<RecipeOf<F>> extends infer O
+    ? [unknown] extends [O]
+      ? F
+      : [O] extends [readonly [infer L, unknown]]
+        ? What extends "loss"
+          ? IsScalarOut<L> extends true
+            ? F
+            : ShapeError<AuxScalarMessage<Name, L>>
+          : F
+        : ShapeError<AuxPairMessage<Name, What, O>>
+    : F;
+/** grad's and valueAndGrad's check of f: CheckAux with `hasAux: true`, else CheckScalar. */
+export type CheckGradFn<F, Name extends string, H> = [H] extends [true] ? CheckAux<F, Name> : CheckScalar<F, Name>;
+
 /** A (when every argnum is below the declared arity), else a ShapeError (per entry for a list). */
 export type CheckArgnums<F, A, Name extends string> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
   ? A extends number
@@ -638,6 +699,36 @@ export type CheckArgnums<F, A, Name extends string> = DeclaredParams<RecipeOf<F>
 type MaxArityOrNumber<P extends readonly unknown[]> = number extends P["length"] ? number : Required<P>["length"];
 type ArgnumsMessage<Name extends string, A extends number, P extends readonly unknown[]> =
   `${Name}: argnums ${A} is out of range: the function takes ${Plural<MaxArityOrNumber<P>, "argument">}`;
+
+/** jit's staticArgnums: N when every position is below the declared arity, else a ShapeError (per entry for a list). */
+export type CheckStaticArgnums<F, N> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
+  ? N extends number
+    ? StaticArgnum<N, P>
+    : N extends readonly unknown[]
+      ? { [K in keyof N]: N[K] extends number ? StaticArgnum<N[K], P> : N[K] }
+      : N
+  : N;
+type StaticArgnum<N extends number, P extends readonly unknown[]> =
+  ArgnumOk<N, MaxArityOrNumber<P>> extends true ? N : ShapeError<`jit: staticArgnums ${N} is out of range: the function takes ${Plural<MaxArityOrNumber<P>, "argument">}`>;
+/** jit's staticArgnames: keys of the options object the function takes last, else a ShapeError. */
+export type CheckStaticArgnames<F, K> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
+  ? number extends P["length"]
+    ? K
+    : K extends string
+      ? StaticArgname<K, P>
+      : K extends readonly unknown[]
+        ? { [I in keyof K]: K[I] extends string ? StaticArgname<K[I], P> : K[I] }
+        : K
+  : K;
+type StaticArgname<K extends string, P extends readonly unknown[]> = string extends K
+  ? K
+  : Required<P> extends readonly [...unknown[], infer L]
+    ? K extends keyof Exclude<L, undefined>
+      ? K
+      : ShowValue<Exclude<L, undefined>> extends "a pytree"
+        ? ShapeError<`jit: staticArgnames '${K}' is not a key of the options object the function takes last`>
+        : ShapeError<`jit: staticArgnames '${K}' names a key of the options object the function takes last, but its last parameter is ${ShowValue<Exclude<L, undefined>>}`>
+    : ShapeError<`jit: staticArgnames '${K}' names a key of the options object the function takes last, but it takes no arguments`>;
 
 /** I when every inAxes entry fits the declared parameters, else a ShapeError (per entry for a list). */
 export type CheckInAxes<F, I> = DeclaredParams<RecipeOf<F>> extends infer P extends readonly unknown[]
@@ -689,9 +780,11 @@ export type CheckOutAxes<F, I, O> = [O] extends [number] // not distributive: ke
 
 // ------------------------------------------------------------------------------------ options and results
 
-export interface GradOptions<A> {
+export interface GradOptions<A, H extends boolean = false> {
   /** The argument(s) to differentiate with respect to (default 0). */
   readonly argnums?: A;
+  /** f returns `[loss, aux]`; aux (any pytree) is returned beside the gradient, not differentiated (a literal). */
+  readonly hasAux?: H;
 }
 export interface JacOptions<A> {
   /** The argument to differentiate with respect to (default 0). */
@@ -706,12 +799,25 @@ export interface VmapOptions<I, O> {
 
 export type GradFn<F, A> = Transformed<Grad<RecipeOf<F>, A>>;
 export type ValueAndGradFn<F, A> = Transformed<ValueAndGrad<RecipeOf<F>, A>>;
+export type GradAuxFn<F, A> = Transformed<GradAux<RecipeOf<F>, A>>;
+export type ValueAndGradAuxFn<F, A> = Transformed<ValueAndGradAux<RecipeOf<F>, A>>;
+/** grad's result type: with `hasAux: true` it returns `[grads, aux]`. */
+export type GradFnOf<F, A, H> = [H] extends [true] ? GradAuxFn<F, A> : GradFn<F, A>;
+/** valueAndGrad's result type: with `hasAux: true` it returns `[[value, aux], grads]`. */
+export type ValueAndGradFnOf<F, A, H> = [H] extends [true] ? ValueAndGradAuxFn<F, A> : ValueAndGradFn<F, A>;
 export type VmapFn<F, I, O> = Transformed<Vmap<RecipeOf<F>, I, O>>;
 export type JacobianFn<F, A, Name extends string = "jacobian"> = Transformed<Jacobian<RecipeOf<F>, A, Name>>;
 export type HessianFn<F, A> = Transformed<Hessian<RecipeOf<F>, A>>;
 
 /** vjp's result: the output, and a function from an output cotangent to one cotangent per argument. */
 export type VjpResult<F, P extends readonly unknown[]> = [Out<RecipeOf<F>, P>, (ct: Out<RecipeOf<F>, P>) => { -readonly [K in keyof P]: P[K] }];
+/** vjpWithAux's result: `[output, vjpFn, aux]` for f returning `[output, aux]`. */
+export type VjpAuxResult<F, P extends readonly unknown[]> =
+  Out<RecipeOf<F>, P> extends infer O
+    ? [O] extends [readonly [infer Y, infer X]]
+      ? [Y, (ct: Y) => { -readonly [K in keyof P]: P[K] }, X]
+      : never
+    : never;
 /** jvp's result: the output and its tangent (same type). */
 export type JvpResult<F, P extends readonly unknown[]> = [Out<RecipeOf<F>, P>, Out<RecipeOf<F>, P>];
 /** makeGraph's result: traces on the given arguments, checked like a call of f. */

@@ -133,7 +133,8 @@ export class GpuJsBackend implements KernelBackend {
   private readiness: Promise<string | null> | null = null;
   /** why this mode cannot run here (checked synchronously for the sync modes) */
   private unusable: string | null | undefined = undefined;
-  private uploadKernels = new Map<number, KernelFn>();
+  /** one copy kernel per array length (webgpu): bounded like the other kernel caches */
+  private uploadKernels = new LruCache<number, KernelFn>(256);
 
   constructor(readonly mode: GpuMode) {
     this.name = `gpujs:${mode}`;
