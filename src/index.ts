@@ -39,3 +39,6 @@ export { einsum } from "./ops/einsum.js";
 export { bitwiseXor, bitwiseAnd, bitwiseOr, leftShift, rightShift } from "./ops/bitwise.js";
 // shape utilities
 export { pad, flip, roll, tile, repeat, split, tril, triu, meshgrid, zerosLike, onesLike, fullLike, type PadMode, type PadOptions, type MeshgridOptions } from "./ops/shape-utils.js";
+
+// issue 10: control flow (lax.scan, lax.foriLoop)
+export * as lax from "./lax/index.js";

