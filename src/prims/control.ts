@@ -58,7 +58,11 @@ const lastRun = new WeakMap<HostArray, { inputs: readonly HostArray[]; p: ScanPa
 const sameRun = (a: ScanParams, b: ScanParams) =>
   a.body === b.body && a.length === b.length && a.reverse === b.reverse && a.roles.join() === b.roles.join() && a.outs.join() === b.outs.join();
 
+/** How many loops have run (tests check that the outputs of one scan share one). */
+export const scanStats = { loops: 0 };
+
 function runLoop(inputs: readonly HostArray[], p: ScanParams): HostArray[] {
+  scanStats.loops++;
   const { body, roles, outs, length } = p;
   // the body runs as its compiled program on the default backend; the carry stays there between steps
   let carry: Value[] = [];

@@ -152,3 +152,60 @@ describe("lax.scan derivatives (float64)", () => {
     expectClose(gv, S.stack([0, 1, 2].map((i) => grad(f)(xs[0], S.index(bx, i))), 0), { rtol: 1e-10 });
   });
 });
+
+describe("RK4 through lax.scan: a damped oscillator x'' + 2ζωx' + ω²x = 0 (float64)", () => {
+  const dt = 0.01;
+  const N = 1000;
+  // state [x, v]; params [ω, ζ]; 1,000 RK4 steps to t = 10
+  const rk4 = (p: T, s0: T) => {
+    const w = S.index(p, 0), z = S.index(p, 1);
+    const field = (s: T) => {
+      const x = S.index(s, 0), v = S.index(s, 1);
+      const a = S.neg(S.add(S.mul(S.mul(S.mul(z, w), 2), v), S.mul(S.mul(w, w), x)));
+      return S.stack([v, a], 0);
+    };
+    const step = (s: T): [T, null] => {
+      const k1 = field(s);
+      const k2 = field(S.add(s, S.mul(k1, dt / 2)));
+      const k3 = field(S.add(s, S.mul(k2, dt / 2)));
+      const k4 = field(S.add(s, S.mul(k3, dt)));
+      return [S.add(s, S.mul(S.add(S.add(k1, S.mul(S.add(k2, k3), 2)), k4), dt / 6)), null];
+    };
+    return lax.scan(step, s0, null, { length: N })[0];
+  };
+  /** the closed form (underdamped): x(t) = e^{-ζωt}(x0 cos ω_d t + (v0 + ζω x0)/ω_d sin ω_d t) */
+  const exact = (w: number, z: number, x0: number, v0: number, t: number) => {
+    const wd = w * Math.sqrt(1 - z * z);
+    return Math.exp(-z * w * t) * (x0 * Math.cos(wd * t) + ((v0 + z * w * x0) / wd) * Math.sin(wd * t));
+  };
+  it("the final position matches the closed form, and its gradient in (ω, ζ) the closed form's", () => {
+    float64OnWasm();
+    const p = f64([2, 0.1], [2]);
+    const s0 = f64([1, 0], [2]);
+    const xT = (p: T) => S.index(rk4(p, s0), 0);
+    expectClose(xT(p), [exact(2, 0.1, 1, 0, N * dt)], { rtol: 1e-7, atol: 1e-9 });
+    const g = grad(xT)(p);
+    const h = 1e-6;
+    const dw = (exact(2 + h, 0.1, 1, 0, 10) - exact(2 - h, 0.1, 1, 0, 10)) / (2 * h);
+    const dz = (exact(2, 0.1 + h, 1, 0, 10) - exact(2, 0.1 - h, 1, 0, 10)) / (2 * h);
+    expectClose(g, [dw, dz], { rtol: 1e-5, atol: 1e-7 });
+    // and under jit, the same gradient
+    expectClose(jit(grad(xT))(p), flat(g), { rtol: 1e-10, atol: 1e-12 });
+  });
+});
+
+describe("one loop per evaluation", () => {
+  it("the carry and the ys of one scan share one loop", async () => {
+    const { scanStats } = await import("../../src/prims/control.js");
+    const a = f32([0.5, 2], [2]);
+    const f = (c: T, xs: T) => lax.scan((c: T, x: T) => { const n = S.add(S.mul(c, a), x); return [n, S.sin(n)]; }, c, xs);
+    const c0 = f32([1, 1], [2]), xs = f32([1, 2, 3, 4, 5, 6], [3, 2]);
+    let l0 = scanStats.loops;
+    f(c0, xs);
+    expect(scanStats.loops - l0).toBe(1);
+    const j = jit((c: T, xs: T) => { const [c1, ys] = f(c, xs); return S.add(S.sum(c1), S.sum(ys)); });
+    l0 = scanStats.loops;
+    j(c0, S.mul(xs, 2));
+    expect(scanStats.loops - l0).toBe(1);
+  });
+});
