@@ -23,7 +23,7 @@ export interface ScanOptions {
 }
 
 /** The untyped scan (the typed overloads are in lax/index.ts). */
-export function scanImpl(f: (carry: unknown, x: unknown) => unknown, init: unknown, xs: unknown, opts: ScanOptions = {}): [unknown, unknown] {
+export function scanImpl(f: (carry: unknown, x: unknown) => unknown, init: unknown, xs: unknown, opts: ScanOptions = {}, op = "scan"): [unknown, unknown] {
   const [carry, carryDef] = flatten(init);
   const [xl, xsDef] = flatten(xs ?? null);
   const lens = xl.map((x) => {
@@ -45,7 +45,7 @@ export function scanImpl(f: (carry: unknown, x: unknown) => unknown, init: unkno
       if (!Array.isArray(r) || r.length !== 2) throw new Error(`scan: the body must return [carry, y], got ${showTree(r)}`);
       const [cl, cd] = flatten(r[0]);
       const [yl, yd] = flatten(r[1]);
-      checkCarry(init, carry, carryDef, r[0], cl, cd);
+      checkCarry(op, init, carry, carryDef, r[0], cl, cd);
       outCarryDef = cd;
       yDef = yd;
       nCarryOut = cl.length;
@@ -67,14 +67,14 @@ export function scanImpl(f: (carry: unknown, x: unknown) => unknown, init: unkno
   return [unflatten(outCarryDef!, res.slice(0, nCarryOut)), unflatten(yDef!, res.slice(nCarryOut))];
 }
 
-function checkCarry(init: unknown, ins: readonly T[], inDef: TreeDef, out: unknown, outs: readonly T[], outDef: TreeDef): void {
+function checkCarry(op: string, init: unknown, ins: readonly T[], inDef: TreeDef, out: unknown, outs: readonly T[], outDef: TreeDef): void {
   if (treeKey(inDef) !== treeKey(outDef)) {
-    throw new Error(`scan: the carry goes in as ${showTree(init)} and comes out as ${showTree(out)}`);
+    throw new Error(`${op}: the carry goes in as ${showTree(init)} and comes out as ${showTree(out)}`);
   }
   const paths = leafPaths(init);
   ins.forEach((a, i) => {
     const b = outs[i]!;
-    if (a.dtype !== b.dtype || showShape(a.shape) !== showShape(b.shape)) throw new Error(scanCarryMessage(paths[i]!, a.shape, a.dtype, b.shape, b.dtype));
+    if (a.dtype !== b.dtype || showShape(a.shape) !== showShape(b.shape)) throw new Error(scanCarryMessage(op, paths[i]!, a.shape, a.dtype, b.shape, b.dtype));
   });
 }
 
@@ -85,5 +85,5 @@ export function foriLoopImpl(lower: number, upper: number, body: (i: unknown, ca
   if (!Number.isInteger(lower) || !Number.isInteger(upper)) throw new Error(`foriLoop: the bounds must be integers, got ${lower} and ${upper}`);
   const n = Math.max(0, upper - lower);
   const is = add(iota([n], 0, "int32"), full([n], lower, "int32"));
-  return scanImpl((c, i) => [body(i, c), null], init, is)[0];
+  return scanImpl((c, i) => [body(i, c), null], init, is, {}, "foriLoop")[0];
 }

@@ -63,6 +63,13 @@ describe("lax.scan values", () => {
     expect(() => lax.scan((c: T, x: T) => [S.expandDims(S.add(c, x), 0), x], f32([0, 0], [2]), f32([1, 2, 3, 4], [2, 2]))).toThrow(
       "scan: the carry goes in as Tensor<[2]> and comes out as Tensor<[1, 2]>",
     );
+    // the same texts as the compile-time errors (types/lax/scan.test.ts)
+    const h0 = f32(Array(64).fill(0), [64]);
+    const xs = f32(Array(128).fill(1), [2, 64]);
+    expect(() => lax.scan((h: T) => [S.astype(h, "int32"), h], h0, xs)).toThrow("scan: the carry goes in as Tensor<[64]> and comes out as Tensor<[64], int32>");
+    expect(() => lax.scan((c: any) => [{ s: S.sum(c.s), n: c.n }, null], { s: h0, n: S.sum(h0) }, xs)).toThrow("scan: the carry.s goes in as Tensor<[64]> and comes out as Tensor<[]>");
+    expect(() => lax.scan(([p, q]: T[], x: T) => [[S.add(p, x), S.mul(q, x)], null], [h0, S.sum(h0)], xs)).toThrow("scan: the carry[1] goes in as Tensor<[]> and comes out as Tensor<[64]>");
+    expect(() => lax.foriLoop(0, 3, (_i: T, c: T) => S.mul(h0, c), S.sum(h0))).toThrow("foriLoop: the carry goes in as Tensor<[]> and comes out as Tensor<[64]>");
   });
   it("foriLoop with static bounds", () => {
     // sum of i^2 for i in 3..9, and the loop index as an int32 scalar
@@ -106,7 +113,6 @@ describe("lax.scan derivatives (float64)", () => {
     const t0 = f64([0.3, -0.1, 0.2], [3]), t1 = f64(Array.from({ length: 12 }, (_, i) => Math.cos(i)), [4, 3]);
     const [, tout] = jvp(f, [xs[0], xs[1]], [t0, t1]);
     const J0 = fdJacobian(f, [xs[0]!, xs[1]!], 0), J1 = fdJacobian(f, [xs[0]!, xs[1]!], 1);
-    const want = flat(J0).reduce((acc: number[], _, k) => acc, []);
     const j0 = flat(J0), j1 = flat(J1), v0 = flat(t0), v1 = flat(t1);
     const expected = Array.from({ length: 15 }, (_, o) => {
       let s = 0;
@@ -114,7 +120,6 @@ describe("lax.scan derivatives (float64)", () => {
       for (let k = 0; k < 12; k++) s += j1[o * 12 + k]! * v1[k]!;
       return s;
     });
-    void want;
     expectClose(tout, expected, { rtol: 1e-6, atol: 1e-8 });
   });
   it("vjp with a cotangent on every output", () => {
@@ -123,7 +128,8 @@ describe("lax.scan derivatives (float64)", () => {
     const [[c, ys], back] = vjp((c0: T, x: T) => lax.scan(step(a, b), c0, x), xs[0], xs[1]);
     const [g0, g1] = back([f64([1, 2, 3], [3]), f64(Array.from({ length: 12 }, (_, i) => i - 5), [4, 3])]);
     const f = (c0: T, x: T) => { const [c, ys] = lax.scan(step(a, b), c0, x); return S.add(S.sum(S.mul(c, f64([1, 2, 3], [3]))), S.sum(S.mul(ys, f64(Array.from({ length: 12 }, (_, i) => i - 5), [4, 3])))); };
-    void c; void ys;
+    expectClose(c, lax.scan(step(a, b), xs[0], xs[1])[0]);
+    expect([...ys.shape]).toEqual([4, 3]);
     expectClose(g0, fdJacobian(f, [xs[0]!, xs[1]!], 0), { rtol: 1e-6, atol: 1e-8 });
     expectClose(g1, fdJacobian(f, [xs[0]!, xs[1]!], 1), { rtol: 1e-6, atol: 1e-8 });
   });
