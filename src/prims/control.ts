@@ -19,8 +19,8 @@ import { sizeOf } from "../ir/aval.js";
 import { isFloat } from "../ir/dtype.js";
 import { Graph, type BatchDim } from "../ir/graph.js";
 import { HostArray } from "../ir/host-array.js";
-import { callGraph, fromHost, traceFlat, type Traced } from "../ir/trace.js";
-import type { Value } from "../ir/value.js";
+import type { DeviceArray } from "../ir/device.js";
+import { deviceFromHost, runNow, traceFlat, type Traced } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, full, zerosLike } from "./broadcast.js";
 import { add } from "./elementwise.js";
@@ -65,11 +65,12 @@ function runLoop(inputs: readonly HostArray[], p: ScanParams): HostArray[] {
   scanStats.loops++;
   const { body, roles, outs, length } = p;
   // the body runs as its compiled program on the default backend; the carry stays there between steps
-  let carry: Value[] = [];
-  const consts = new Map<number, Value>();
+  // (run directly, not through callGraph: constant folding may evaluate a scan inside a trace)
+  let carry: DeviceArray[] = [];
+  const consts = new Map<number, DeviceArray>();
   roles.forEach((r, i) => {
-    if (r === "c") carry.push(fromHost(inputs[i]!));
-    else if (r === "k") consts.set(i, fromHost(inputs[i]!));
+    if (r === "c") carry.push(deviceFromHost(inputs[i]!));
+    else if (r === "k") consts.set(i, deviceFromHost(inputs[i]!));
   });
   const ys = body.outputs.map((v, i) => (outs[i] === "y" ? HostArray.zeros(stackedAval(v.aval, length)) : null));
   for (let s = 0; s < length; s++) {
@@ -80,20 +81,19 @@ function runLoop(inputs: readonly HostArray[], p: ScanParams): HostArray[] {
       if (r === "k") return consts.get(i)!;
       const x = inputs[i]!;
       const n = sizeOf(x.shape) / x.shape[0]!;
-      return fromHost(new HostArray(x.data.subarray(t * n, (t + 1) * n), x.shape.slice(1), x.dtype));
+      return deviceFromHost(new HostArray(x.data.subarray(t * n, (t + 1) * n), x.shape.slice(1), x.dtype));
     });
-    const res = callGraph(body, args);
+    const res = runNow(body, args);
     carry = res.filter((_, i) => outs[i] === "c");
     res.forEach((r, i) => {
       const y = ys[i];
       if (!y) return;
-      const d = r._device();
-      const h = d.backend.toHostSync(d);
+      const h = r.backend.toHostSync(r);
       y.data.set(h.data as never, t * h.data.length);
     });
   }
   let c = 0;
-  const hostCarry = carry.map((v) => v._device().backend.toHostSync(v._device()));
+  const hostCarry = carry.map((d) => d.backend.toHostSync(d));
   const initCarry = inputs.filter((_, i) => roles[i] === "c");
   return body.outputs.map((_, i) => ys[i] ?? (length === 0 ? initCarry[c++]! : hostCarry[c++]!));
 }

@@ -71,6 +71,11 @@ describe("lax.scan values", () => {
     expect(() => lax.scan(([p, q]: T[], x: T) => [[S.add(p, x), S.mul(q, x)], null], [h0, S.sum(h0)], xs)).toThrow("scan: the carry[1] goes in as Tensor<[]> and comes out as Tensor<[64]>");
     expect(() => lax.foriLoop(0, 3, (_i: T, c: T) => S.mul(h0, c), S.sum(h0))).toThrow("foriLoop: the carry goes in as Tensor<[]> and comes out as Tensor<[64]>");
   });
+  it("a scan over constants inside a nested jit (folded while a trace is active)", () => {
+    const c0 = f32([1], []);
+    const f = jit((x: T) => S.mul(x, lax.scan((c: T) => [S.mul(c, 3), null], c0, null, { length: 4 })[0]));
+    expectClose(grad((x: T) => S.sum(f(x)))(f32([2], [])), [81]);
+  });
   it("foriLoop with static bounds", () => {
     // sum of i^2 for i in 3..9, and the loop index as an int32 scalar
     const r = lax.foriLoop(3, 10, (i: T, c: T) => S.add(c, S.square(S.astype(i, "float32"))), f32([0], []));
