@@ -148,6 +148,15 @@ describe("lax.scan derivatives (float64)", () => {
     const [, hv] = jvp(g, [xs[0]], [f64([1, -1, 0.5], [3])]);
     expectClose(hv, flat(grad(gg)(xs[0])), { rtol: 1e-8, atol: 1e-10 });
   });
+  it("the Hessian with respect to a closed-over tensor (reverse over reverse and forward over reverse)", () => {
+    float64OnWasm();
+    const xs = args();
+    const l = (a: T) => loss(xs[0]!, xs[1]!, a, b);
+    const H = S.hessian(l)(a);
+    const fdH = fdJacobian((a: T) => grad(l)(a), [a], 0, 1e-4);
+    expectClose(H, fdH, { rtol: 1e-5, atol: 1e-6 });
+    expectClose(S.jacrev(grad(l))(a), flat(H), { rtol: 1e-8, atol: 1e-10 });
+  });
   it("vmap over the xs and the init matches stacking", () => {
     float64OnWasm();
     const xs = args();
@@ -158,6 +167,10 @@ describe("lax.scan derivatives (float64)", () => {
     const bc = S.stack([xs[0], S.mul(xs[0], 3)], 0);
     const r2 = vmap((c0: T) => lax.scan(step(a, b), c0, xs[1])[1], { inAxes: [0] })(bc);
     expectClose(r2, S.stack([0, 1].map((i) => lax.scan(step(a, b), S.index(bc, i), xs[1])[1]), 0), { rtol: 1e-10 });
+    // a batched closed-over tensor (a scan operand) and an unbatched init
+    const ba = S.stack([a, S.mul(a, 0.5)], 0);
+    const r3 = vmap((a: T) => lax.scan(step(a, b), xs[0], xs[1])[0], { inAxes: [0] })(ba);
+    expectClose(r3, S.stack([0, 1].map((i) => lax.scan(step(S.index(ba, i), b), xs[0], xs[1])[0]), 0), { rtol: 1e-10 });
     // grad under vmap
     const gv = vmap(grad(f), { inAxes: [null, 0] })(xs[0], bx);
     expectClose(gv, S.stack([0, 1, 2].map((i) => grad(f)(xs[0], S.index(bx, i))), 0), { rtol: 1e-10 });
