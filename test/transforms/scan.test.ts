@@ -157,6 +157,22 @@ describe("lax.scan derivatives (float64)", () => {
     expectClose(H, fdH, { rtol: 1e-5, atol: 1e-6 });
     expectClose(S.jacrev(grad(l))(a), flat(H), { rtol: 1e-8, atol: 1e-10 });
   });
+  it("foriLoop and an int32 carry: grad, jvp and vmap", () => {
+    float64OnWasm();
+    // c <- c * (1 + 0.1 i) + sin(c), with an int32 counter carried alongside
+    const body = (i: T, [c, n]: T[]) => [S.add(S.mul(c, S.add(S.mul(S.astype(i, "float64"), 0.1), 1)), S.sin(c)), S.add(n, S.astype(i, "int32"))];
+    const f = (c0: T) => { const [c, n] = lax.foriLoop(1, 6, body, [c0, sg.tensor([0], [], "int32")]); return S.add(S.sum(c), S.astype(n, "float64")); };
+    const c0 = f64([0.3, -0.2], [2]);
+    let want = 0;
+    for (const v of [0.3, -0.2]) { let c = v; for (let i = 1; i < 6; i++) c = c * (1 + 0.1 * i) + Math.sin(c); want += c; }
+    expectClose(f(c0), [want + 15], { rtol: 1e-10 });
+    const fd = fdJacobian(f, [c0], 0);
+    expectClose(grad(f)(c0), fd, { rtol: 1e-6, atol: 1e-8 });
+    const [, t] = jvp(f, [c0], [f64([1, 0], [2])]);
+    expectClose(t, [flat(fd)[0]!], { rtol: 1e-6, atol: 1e-8 });
+    const bc = f64([0.3, -0.2, 0.5, 0.1], [2, 2]);
+    expectClose(vmap(f)(bc), [0, 1].map((i) => flat(f(S.index(bc, i)))[0]!), { rtol: 1e-10 });
+  });
   it("vmap over the xs and the init matches stacking", () => {
     float64OnWasm();
     const xs = args();
