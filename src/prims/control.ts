@@ -108,10 +108,11 @@ function cachedBody(g: Graph, key: string, make: () => Traced): Traced {
   return r;
 }
 const formalsOf = (g: Graph) => [...g.inputs, ...g.captures];
+const rolesKey = (p: ScanParams) => `${p.roles.join("")}:${p.outs.join("")}`;
 
 /** The body with each step's input carries as extra "y" outputs (the residuals of reverse mode). */
 const withResiduals = (p: ScanParams): Graph =>
-  cachedBody(p.body, "res", () => {
+  cachedBody(p.body, `res|${rolesKey(p)}`, () => {
     const carries = formalsOf(p.body).filter((_, i) => p.roles[i] === "c");
     return { graph: new Graph(p.body.inputs, p.body.captures, p.body.consts, p.body.eqns, [...p.body.outputs, ...carries]), captured: [] };
   }).graph;
@@ -134,7 +135,7 @@ function reverseBody(p: ScanParams, wanted: readonly boolean[]) {
   const allX = idx((r) => r === "x");
   const allK = idx((r) => r === "k");
   const fy = outs.flatMap((r, i) => (r === "y" && isFloat(body.outputs[i]!.aval.dtype) ? [i] : []));
-  const key = `rev|${wanted.map(Number).join("")}`;
+  const key = `rev|${rolesKey(p)}|${wanted.map(Number).join("")}`;
   const t = cachedBody(body, key, () => {
     const av = (i: number) => formals[i]!.aval;
     const avals = [...fc.map(av), ...wk.map(av), ...allC.map(av), ...allX.map(av), ...fy.map((i) => body.outputs[i]!.aval), ...allK.map(av)];
