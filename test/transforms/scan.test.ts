@@ -71,6 +71,11 @@ describe("lax.scan values", () => {
     expect(() => lax.scan(([p, q]: T[], x: T) => [[S.add(p, x), S.mul(q, x)], null], [h0, S.sum(h0)], xs)).toThrow("scan: the carry[1] goes in as Tensor<[]> and comes out as Tensor<[64]>");
     expect(() => lax.foriLoop(0, 3, (_i: T, c: T) => S.mul(h0, c), S.sum(h0))).toThrow("foriLoop: the carry goes in as Tensor<[]> and comes out as Tensor<[64]>");
   });
+  it("a length that disagrees with xs, and no xs without a length, are errors", () => {
+    const body = (c: T, x: T) => [S.add(c, x), null];
+    expect(() => lax.scan(body, f32([0], []), f32([1, 2, 3], [3]), { length: 4 })).toThrow("scan: every leaf of xs must have leading dim 4, got 3");
+    expect(() => lax.scan(body, f32([0], []), null)).toThrow("scan: give xs or the length option");
+  });
   it("a scan over constants inside a nested jit (folded while a trace is active)", () => {
     const c0 = f32([1], []);
     const f = jit((x: T) => S.mul(x, lax.scan((c: T) => [S.mul(c, 3), null], c0, null, { length: 4 })[0]));
