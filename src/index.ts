@@ -45,3 +45,6 @@ export { customJvp, customVjp, checkpoint, linearize, type CheckBwd, type Linear
 export { vjpWithAux, type JitOptions } from "./transforms/api.js";
 export { PLAN_CACHE_SIZE, RETRACE_WARNING } from "./transforms/jit.js";
 export type { GradAuxFn, ValueAndGradAuxFn, VjpAuxResult } from "./transforms/types.js";
+
+// issue 10: control flow (lax.scan, lax.foriLoop)
+export * as lax from "./lax/index.js";

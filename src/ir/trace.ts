@@ -196,3 +196,6 @@ export function replayGraph<T>(
   for (const e of graph.eqns) env.set(e.out, step(e, e.inputs.map(read)));
   return graph.outputs.map(read);
 }
+
+/** Runs a graph now on the default backend, whatever trace is active (a host step running a loop body). */
+export const runNow = (graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[] => rt().run(graph, inputs);
