@@ -193,6 +193,7 @@ export function simplify(g: Graph): Graph {
   return new Graph(g.inputs, g.captures, consts, eqns, g.outputs.map(r));
 }
 
-export function optimize(g: Graph): Graph {
-  return dce(cse(pushGathers(simplify(inlineCalls(g)))));
+/** The pipeline jit runs; `final` (the last compile, runtime/execute.ts) also inlines the custom-rule primitives that jit keeps whole. */
+export function optimize(g: Graph, final = false): Graph {
+  return dce(cse(pushGathers(simplify(inlineCalls(g, final)))));
 }

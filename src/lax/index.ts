@@ -3,7 +3,7 @@
  * camelCase). `scan` and `foriLoop` (static bounds) are here.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import type { ScanCarry, ScanCarryError, ScanLength, ScanSlice, ScanStack } from "../shape/scan.js";
+import type { ScanCarry, ScanCarryError, ScanLength, ScanSlice, ScanStack } from "./types.js";
 import { foriLoopImpl, scanImpl } from "./scan.js";
 
 export interface ScanOptions<L extends number = number> {

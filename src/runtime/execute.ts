@@ -12,7 +12,7 @@ import type { Program } from "../ir/kernel.js";
 import { installRuntime } from "../ir/trace.js";
 import { fuse } from "../compile/fusion.js";
 import { inlineCalls } from "../compile/inline.js";
-import { dce } from "../compile/passes.js";
+import { dce, optimize } from "../compile/passes.js";
 import { eqnGraph } from "./eager.js";
 import { defaultBackend, toBackend } from "./registry.js";
 
@@ -27,8 +27,11 @@ const programs = new WeakMap<Graph, Compiled>();
 function compiled(graph: Graph): Compiled {
   let c = programs.get(graph);
   if (!c) {
-    // an eager call equation stands for one output of its graph: the rest is dead code here
-    const flat = graph.eqns.some((e) => e.prim.subgraph) ? dce(inlineCalls(graph, true)) : graph;
+    // an eager call equation stands for one output of its graph: the rest is dead code here;
+    // custom-rule primitives (kept whole by jit's optimize) are inlined now and optimised with
+    // their surroundings, so what their bodies share with the rest is computed once
+    const custom = graph.eqns.some((e) => e.prim.customRules);
+    const flat = custom ? optimize(graph, true) : graph.eqns.some((e) => e.prim.subgraph) ? dce(inlineCalls(graph, true)) : graph;
     programs.set(graph, (c = { flat, program: fuse(flat) }));
   }
   return c;

@@ -163,8 +163,12 @@ export interface JitOptions<N = number | readonly number[], K = string | readonl
  *   jit warns once (console.warn), naming the argument (and pytree path) that keeps changing.
  * - `staticArgnums`: arguments at these positions are static whatever they hold (strings, config
  *   objects, class instances, functions): compared by value (primitives; arrays and plain objects
- *   by their contents) or by identity (anything else); a tensor there is an error. They are passed
- *   to f as they are, not as pytrees.
+ *   by their contents) or by identity (anything else). A tensor in a primitive, array or plain
+ *   object there is an error; one inside a class instance is not seen: it is baked into the plan
+ *   as a constant, and mutating the instance does not retrace (as JAX's hash-keyed static
+ *   arguments). They are passed to f as they are, not as pytrees; under an outer transformation
+ *   (grad of a jitted function) the argument is still a pytree of that transformation, so a class
+ *   instance cannot pass through one.
  * - `staticArgnames`: JavaScript functions have no parameter names at run time (minified or
  *   destructured code loses them), so the names are keys of an options object that f takes as its
  *   last argument, the JS form of keyword arguments: `jit(f, { staticArgnames: ["mode"] })` with

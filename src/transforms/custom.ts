@@ -4,7 +4,7 @@
  * graphs and binds one primitive per output (prims/custom.ts), which every transformation treats
  * as a unit; called with no transformation active, it just runs `f`.
  */
-import { flatten, unflatten, treeKey, showTree, type TreeDef } from "./tree.js";
+import { flatten, unflatten, treeKey, showTree, isPlainObject, type TreeDef } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { callGraph, currentBuilder, traceFlat } from "../ir/trace.js";
 import { showShape, type AbstractValue } from "../ir/aval.js";
@@ -77,7 +77,8 @@ type OutOf<F> = DeclaredOut<RecipeOf<F>>;
 
 /**
  * `f` with a custom forward-mode rule, as JAX's `custom_jvp`: `jvpRule(primals, tangents)` gets
- * the argument list and a tangent per argument (zeros where a tangent is absent) and returns
+ * the argument list and a tangent per argument (zeros where a tangent is absent, and 0 for a
+ * number argument, which is a constant) and returns
  * `[f(...primals), tangentOut]`; the tangent output must be linear in the tangents. Reverse mode
  * transposes that linear map (the vjp of the rule's tangent output with respect to the tangents),
  * so grad, vjp, jvp, hessian and derivatives of any order all use the rule (higher orders
@@ -100,7 +101,7 @@ export function customJvp<F extends Fn>(f: F, jvpRule: (primals: ParamsOf<F>, ta
       (ins, inDef, outDef, outAvals) => {
         const ps = ins.slice(0, n);
         const ts = ps.map((p, i) => (slots.includes(i) ? ins[n + slots.indexOf(i)]! : lax.zerosLike(p)));
-        const res = call(rule, [unflatten(inDef, ps), unflatten(inDef, ts)]);
+        const res = call(rule, [unflatten(inDef, ps), zeroStatics(unflatten(inDef, ts))]);
         if (!Array.isArray(res) || res.length !== 2) throw new Error(`customJvp: the jvp rule must return [primalOut, tangentOut], got ${showTree(res)}`);
         const po = leavesLike("customJvp: the jvp rule's primal output", res[0], outDef, outAvals);
         const to = leavesLike("customJvp: the jvp rule's tangent output", res[1], outDef, outAvals);
@@ -111,7 +112,15 @@ export function customJvp<F extends Fn>(f: F, jvpRule: (primals: ParamsOf<F>, ta
     const outs = s.graph.outputs.map((_, index) => apply(customJvpP, ins, { graph: s.graph, rule: s.rule, n, nPrimal: s.nPrimal, index, name }));
     return unflatten(s.outDef, outs);
   };
-  return g as unknown as F;
+  return named(g, name) as unknown as F;
+}
+
+/** A tangent tree: the tensors as they are, every static number 0 (a constant argument has a zero tangent). */
+function zeroStatics(t: unknown): unknown {
+  if (typeof t === "number") return 0;
+  if (Array.isArray(t)) return t.map(zeroStatics);
+  if (isPlainObject(t)) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, zeroStatics(v)]));
+  return t;
 }
 
 // ---------------------------------------------------------------- customVjp
@@ -170,7 +179,7 @@ export function customVjp<F extends Fn, R, C extends readonly unknown[] | []>(
     const outs = s.graph.outputs.map((_, index) => apply(customVjpP, ins, { graph: s.graph, bwd: s.rule, n, nPrimal: s.nPrimal, index, name }));
     return unflatten(s.outDef, outs);
   };
-  return g as unknown as F;
+  return named(g, name) as unknown as F;
 }
 
 // ---- bwd's type: its cotangents must be shaped like the primals
@@ -223,7 +232,7 @@ export function checkpoint<F extends Fn>(f: F): F {
     const outs = graph.outputs.map((_, index) => apply(rematP, [...leaves, ...captured], { graph, index, name }));
     return unflatten(outDef, outs);
   };
-  return g as unknown as F;
+  return named(g, name) as unknown as F;
 }
 
 // ---------------------------------------------------------------- linearize
@@ -260,3 +269,6 @@ export function linearize<F extends Fn, const P extends readonly unknown[]>(f: F
   };
   return [unflatten(t.outDef, outs), jvpFn] as unknown as LinearizeResult<F, P>;
 }
+
+/** The wrapper carries f's name, so messages about it (jit's, for one) name f. */
+const named = <G extends (...args: never[]) => unknown>(g: G, name: string): G => Object.defineProperty(g, "name", { value: name });

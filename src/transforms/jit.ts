@@ -129,8 +129,12 @@ interface Arity {
  * or bound function) or disagrees with f.length, only the minimum is checked.
  */
 function arityOf(f: TreeFn): Arity {
+  const src = Function.prototype.toString.call(f);
+  // a body that reads `arguments` or defaults parameters itself (ES5 output: `if (b === void 0)`)
+  // takes any number of arguments as far as its source shows
+  if (/\barguments\b|===\s*void 0|void 0\s*===/.test(src)) return { min: 0, max: Infinity };
   const min = f.length;
-  const list = paramList(Function.prototype.toString.call(f));
+  const list = paramList(src);
   if (!list) return { min, max: Infinity };
   if (list.rest) return { min, max: Infinity };
   if (list.defaults ? list.count < min : list.count !== min) return { min, max: Infinity };
@@ -216,6 +220,9 @@ function splitStatics(cache: JitCache, args: readonly unknown[]): { dynamic: unk
   const last = args.length - 1;
   if (names.length > 0 && last >= 0 && !nums.includes(last)) {
     const o = args[last];
+    // an options object left out (fewer arguments than f's parameters): no static options this call
+    const omitted = o === undefined || (!isPlainObject(o) && cache.arity.max !== Infinity && args.length < cache.arity.max);
+    if (omitted) return { dynamic, staticKey: keys.join(","), ...(put.length ? { fill: (dyn: unknown[]) => put.reduce((f, [i, v]) => ((f[i] = v), f), [...dyn]) } : {}) };
     if (!isPlainObject(o)) {
       throw new Error(`jit(${cache.name}): staticArgnames names keys of the options object ${cache.name} takes last, but its last argument is ${o === null ? "null" : o instanceof Tensor ? "a tensor" : typeof o}`);
     }
@@ -309,12 +316,14 @@ function noteRetrace(cache: JitCache, sig: SigPart[]): void {
   const why = !top
     ? "each call has a new signature"
     : top.part.where === "the arguments"
-      ? "the pytree structure of the arguments keeps changing; each new structure traces and compiles ${cache.name} again"
+      ? `the pytree structure of the arguments keeps changing; each new structure traces and compiles ${cache.name} again`
       : top.part.kind === "shape"
         ? `the shape of ${top.part.where} keeps changing (${top.was}, then ${top.part.show}); each new shape or dtype traces and compiles ${cache.name} again (pad to a few sizes)`
         : top.part.kind === "static"
           ? `${top.part.where}, static on purpose (staticArgnums/staticArgnames), keeps changing (${top.was}, then ${top.part.show}); each new value traces and compiles ${cache.name} again`
-          : `${top.part.where} is a static value that keeps changing (${top.was}, then ${top.part.show}); a JavaScript number is static, so each new value traces and compiles ${cache.name} again: pass it as a scalar tensor (tensor(x)) to trace once`;
+          : /^-?[\d.]|^NaN|Infinity/.test(top.part.show)
+            ? `${top.part.where} is a static value that keeps changing (${top.was}, then ${top.part.show}); a JavaScript number is static, so each new value traces and compiles ${cache.name} again: pass it as a scalar tensor (tensor(x)) to trace once`
+            : `${top.part.where} is a static value that keeps changing (${top.was}, then ${top.part.show}); each new value traces and compiles ${cache.name} again: keep it the same from call to call (hoist it out of the loop)`;
   console.warn(`${head}: ${why} (plans kept: ${PLAN_CACHE_SIZE}, least recently used first out)`);
 }
 

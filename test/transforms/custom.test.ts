@@ -323,3 +323,33 @@ describe("linearize", () => {
     expect(errorOf(() => jf(x))).toBe("linearize: the jvp function takes 2 tangents (one per primal), got 1");
   });
 });
+
+describe("customJvp with a number argument", () => {
+  float64Suite();
+  it("a number is a constant: its tangent in the rule is 0, so jvp, jacfwd and grad agree", () => {
+    const f = customJvp(
+      (a: T, k: number) => S.mul(a, k),
+      ([a, k]: [T, number], [ta, tk]: [T, number]) => [S.mul(a, k), S.add(S.mul(ta, k), S.mul(a, tk))],
+    );
+    const x = sg.tensor([1, 2, 3], "float64");
+    expect(Array.from(jvp((a: T) => f(a, 2), [x], [S.onesLike(x)])[1].dataSync())).toEqual([2, 2, 2]);
+    expect(S.jacfwd((a: T) => f(a, 2))(x).toArray()).toEqual([[2, 0, 0], [0, 2, 0], [0, 0, 2]]);
+    expect(Array.from(S.grad((a: T) => S.sum(f(a, 2)))(x).dataSync())).toEqual([2, 2, 2]);
+  });
+});
+
+describe("the final compile optimises custom functions with their surroundings", () => {
+  it("valueAndGrad of a customVjp computes the forward's exp once", async () => {
+    const { programOf } = await import("../../src/runtime/execute.js");
+    const { topo } = await import("../../src/ir/kernel.js");
+    const f = customVjp(
+      (x: T) => S.sin(S.exp(x)),
+      (x: T) => [S.sin(S.exp(x)), x],
+      (x: T, ct: T) => [S.mul(ct, S.mul(S.cos(S.exp(x)), S.exp(x)))],
+    );
+    const g = optimize(sg.makeGraph(sg.valueAndGrad((x: T) => S.sum(f(x))) as AnyFn)(sg.tensor([0.5, 1, 2])));
+    const exps = programOf(g).kernels.flatMap((k) => ("expr" in k ? topo(k.expr).filter((e) => e.op === "exp") : []));
+    // f's exp and bwd's exp of the same x: one value, computed in one kernel
+    expect(exps.length).toBe(1);
+  });
+});

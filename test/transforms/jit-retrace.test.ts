@@ -181,3 +181,31 @@ describe("jit: arity at the call", () => {
     expect(errorOf(() => (p as AnyFn)(x, { s: 1 }, 1, 1))).toBe("jit(f): f takes 1 to 3 arguments, got 4");
   });
 });
+
+describe("jit: review fixes", () => {
+  it("a changing string gets advice that can work, and the warning names the function (no raw template)", () => {
+    const f = jit(function tag(x: T, id: string) {
+      return S.mul(x, id.length);
+    });
+    const x = f64([1, 2], [2]);
+    for (let i = 0; i < 40; i++) f(x, `id${i}`);
+    const w = jitWarnings();
+    expect(w.length).toBe(1);
+    expect(w[0]).toContain("keep it the same from call to call");
+    expect(w[0]).not.toContain("tensor(x)");
+    expect(w[0]).not.toContain("${");
+  });
+  it("staticArgnames with the options object left out (a default parameter) runs", () => {
+    const f = jit((x: T, o: { mode: string } = { mode: "double" }) => S.mul(x, o.mode === "double" ? 2 : 3), { staticArgnames: ["mode"] } as never);
+    const x = f64([1, 2], [2]);
+    expect(flat(f(x))).toEqual([2, 4]);
+    expect(flat(f(x, { mode: "triple" }))).toEqual([3, 6]);
+  });
+  it("a function that reads `arguments` is not held to its declared parameters", () => {
+    const f = jit(function () {
+      // eslint-disable-next-line prefer-rest-params
+      return S.add(arguments[0], arguments[1]);
+    });
+    expect(flat(f(f64([1], [1]), f64([2], [1])))).toEqual([3]);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import type { DType } from "../ir/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { Shape, ShapeError, ShowShape } from "./core.js";
+import type { Shape, ShapeError, ShowShape } from "../shape/core.js";
 
 /** One step's x: each leaf of xs without its leading axis (null/undefined stay). */
 export type ScanSlice<X> = [X] extends [Tensor<infer S, infer D>]
