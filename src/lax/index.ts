@@ -44,10 +44,13 @@ export function scan<const C, const X, R extends readonly [unknown, unknown], co
 }
 
 /**
- * `body(i, carry)` for i = lower … upper-1 (jax.lax.fori_loop) with static (number) bounds: a scan
- * over the indices, so it is reverse-differentiable; `i` is an int32 scalar tensor. Loops with
- * traced bounds (a while loop) are not provided yet.
+ * `body(i, carry)` for i = lower … upper-1 (jax.lax.fori_loop); `i` is an int32 scalar tensor. With
+ * static (number) bounds it is a scan over the indices, so it is reverse-differentiable; a traced
+ * bound (an int32 scalar tensor) makes it a whileLoop (forward mode and vmap only, as in JAX).
  */
-export function foriLoop<const C, O>(lower: number, upper: number, body: (i: Tensor<[], "int32">, carry: C) => CheckBody<"foriLoop", C, O, O>, init: C): ScanCarry<C> {
+export function foriLoop<const C, O>(lower: number | Tensor<[], "int32">, upper: number | Tensor<[], "int32">, body: (i: Tensor<[], "int32">, carry: C) => CheckBody<"foriLoop", C, O, O>, init: C): ScanCarry<C> {
   return foriLoopImpl(lower, upper, body as (i: unknown, c: unknown) => unknown, init) as ScanCarry<C>;
 }
+
+// ---- whileLoop (lax/while.ts)
+export { whileLoop } from "./while.js";

@@ -12,6 +12,7 @@ import type { AnyTensor } from "../tensor/tensor.js";
 import { flatten, leafPaths, treeKey, unflatten, showTree, type TreeDef } from "../transforms/tree.js";
 import { traceTree } from "../transforms/trace-tree.js";
 import { scanCarryMessage } from "./messages.js";
+import { foriLoopWhile } from "./while.js";
 
 type T = AnyTensor;
 
@@ -67,7 +68,7 @@ export function scanImpl(f: (carry: unknown, x: unknown) => unknown, init: unkno
   return [unflatten(outCarryDef!, res.slice(0, nCarryOut)), unflatten(yDef!, res.slice(nCarryOut))];
 }
 
-function checkCarry(op: string, init: unknown, ins: readonly T[], inDef: TreeDef, out: unknown, outs: readonly T[], outDef: TreeDef): void {
+export function checkCarry(op: string, init: unknown, ins: readonly T[], inDef: TreeDef, out: unknown, outs: readonly T[], outDef: TreeDef): void {
   if (treeKey(inDef) !== treeKey(outDef)) {
     throw new Error(`${op}: the carry goes in as ${showTree(init)} and comes out as ${showTree(out)}`);
   }
@@ -80,8 +81,9 @@ function checkCarry(op: string, init: unknown, ins: readonly T[], inDef: TreeDef
 
 const fnName = (f: unknown): string => (f as { name?: string }).name || "scan";
 
-/** foriLoop with static bounds: a scan over the indices lower … upper-1 (int32 scalars). */
-export function foriLoopImpl(lower: number, upper: number, body: (i: unknown, carry: unknown) => unknown, init: unknown): unknown {
+/** foriLoop: with static bounds a scan over the indices lower … upper-1 (int32 scalars); a traced bound makes it a while loop. */
+export function foriLoopImpl(lower: number | T, upper: number | T, body: (i: unknown, carry: unknown) => unknown, init: unknown): unknown {
+  if (typeof lower !== "number" || typeof upper !== "number") return foriLoopWhile(lower, upper, body, init);
   if (!Number.isInteger(lower) || !Number.isInteger(upper)) throw new Error(`foriLoop: the bounds must be integers, got ${lower} and ${upper}`);
   const n = Math.max(0, upper - lower);
   const is = add(iota([n], 0, "int32"), full([n], lower, "int32"));
