@@ -133,5 +133,6 @@ describe("lax.foriLoop with traced bounds", () => {
     const r = vmap((n: T) => lax.foriLoop(0, n, body, f32([1], [])))(i32([0, 2, 5], [3]));
     expectClose(r, [0, 2, 5].map((n) => js(0, n, 1)));
     expect(() => grad((x: T) => lax.foriLoop(0, i32([3], []), body, x))(f32([1], []))).toThrow("Reverse-mode differentiation does not work for lax.while_loop");
+    expect(() => lax.foriLoop(0, i32([3], []), (_i: T, c: T) => S.sum(c), f32([1, 2], [2]))).toThrow("foriLoop: the carry goes in as Tensor<[2]> and comes out as Tensor<[]>");
   });
 });
