@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { float64OnWasm } from "../harness/backend.js";
-import { expectClose, fdJacobian, f64, flat, grad, jit, jvp, vmap, type T } from "./helpers.js";
+import { whileStats } from "../../src/prims/while.js";
+import { expectClose, fdJacobian, f64, flat, grad, jacfwd, jit, jvp, vmap, type T } from "./helpers.js";
 
 const S: any = sg;
 const lax: any = sg.lax;
@@ -114,6 +115,38 @@ describe("lax.whileLoop transforms", () => {
     expectClose(t1, flat(t2), { rtol: 1e-5 });
   });
 });
+
+describe("lax.whileLoop composition", () => {
+  it("the carries of one loop share one run; jit with a data-dependent trip count traces once", () => {
+    const before = whileStats.loops;
+    const [m, k] = collatz(f32([7], []));
+    expect(flat(k)).toEqual([jsCollatz(7)]);
+    expect(flat(m)).toEqual([1]);
+    expect(whileStats.loops - before).toBe(1);
+    const f = jit((n: T) => collatz(n)[1]);
+    for (const n of [3, 27, 1]) expect(flat(f(f32([n], [])))).toEqual([jsCollatz(n)]);
+    expect(f.traceCount).toBe(1);
+  });
+  it("vmap of vmap with batched predicates, and a second-order jvp", () => {
+    const ns = [6, 7, 1, 27, 3, 9];
+    const [, k] = vmap(vmap(collatz))(f32(ns, [2, 3]));
+    expect(flat(k)).toEqual(ns.map(jsCollatz));
+    float64OnWasm();
+    const a = f64([2], []);
+    const f = (x0: T) => cubeRoot3(a, x0);
+    const h = jacfwd(jacfwd(f))(f64([1.5], []));
+    const fd = fdJacobian((x: T) => jacfwd(f)(x), [f64([1.5], [])], 0, 1e-4);
+    expectClose(h, flat(fd), { rtol: 1e-5, atol: 1e-7 });
+  });
+});
+
+/** three Newton steps for x³ = a (few enough steps that the result still depends on x0) */
+const cubeRoot3 = (a: T, x0: T) =>
+  lax.whileLoop(
+    ([k]: [T, T]) => S.less(k, 3),
+    ([k, x]: [T, T]) => [S.add(k, 1), S.sub(x, S.div(S.sub(S.mul(S.mul(x, x), x), a), S.mul(S.mul(x, x), 3)))],
+    [sg.tensor(Int32Array.from([0]), [], "int32") as unknown as T, x0],
+  )[1];
 
 describe("lax.foriLoop with traced bounds", () => {
   const body = (i: T, c: T) => S.add(S.mul(c, 2), S.astype(i, "float32"));
