@@ -4,7 +4,8 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { ScanCarry, ScanCarryError, ScanLength, ScanSlice, ScanStack } from "./types.js";
-import { foriLoopImpl, scanImpl } from "./scan.js";
+import { scanImpl } from "./scan.js";
+import { foriLoopImpl } from "./fori.js";
 
 export interface ScanOptions<L extends number = number> {
   /** the number of steps: required when `xs` is null, else it must equal xs's leading dim */

@@ -2,17 +2,13 @@
  * lax.scan and lax.foriLoop (static bounds): the public side of the scan primitive
  * (prims/control.ts). The body is traced once into a closed graph, whatever the step count.
  */
-import { showShape } from "../ir/aval.js";
 import { callGraph, currentBuilder, traceFlat } from "../ir/trace.js";
 import { optimize } from "../compile/passes.js";
 import { scanApply, type ScanRole } from "../prims/control.js";
-import { add } from "../prims/elementwise.js";
-import { full, iota } from "../prims/broadcast.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import { flatten, leafPaths, treeKey, unflatten, showTree, type TreeDef } from "../transforms/tree.js";
+import { flatten, unflatten, showTree, type TreeDef } from "../transforms/tree.js";
 import { traceTree } from "../transforms/trace-tree.js";
-import { scanCarryMessage } from "./messages.js";
-import { foriLoopWhile } from "./while.js";
+import { checkCarry } from "./carry.js";
 
 type T = AnyTensor;
 
@@ -68,24 +64,6 @@ export function scanImpl(f: (carry: unknown, x: unknown) => unknown, init: unkno
   return [unflatten(outCarryDef!, res.slice(0, nCarryOut)), unflatten(yDef!, res.slice(nCarryOut))];
 }
 
-export function checkCarry(op: string, init: unknown, ins: readonly T[], inDef: TreeDef, out: unknown, outs: readonly T[], outDef: TreeDef): void {
-  if (treeKey(inDef) !== treeKey(outDef)) {
-    throw new Error(`${op}: the carry goes in as ${showTree(init)} and comes out as ${showTree(out)}`);
-  }
-  const paths = leafPaths(init);
-  ins.forEach((a, i) => {
-    const b = outs[i]!;
-    if (a.dtype !== b.dtype || showShape(a.shape) !== showShape(b.shape)) throw new Error(scanCarryMessage(op, paths[i]!, a.shape, a.dtype, b.shape, b.dtype));
-  });
-}
 
 const fnName = (f: unknown): string => (f as { name?: string }).name || "scan";
 
-/** foriLoop: with static bounds a scan over the indices lower … upper-1 (int32 scalars); a traced bound makes it a while loop. */
-export function foriLoopImpl(lower: number | T, upper: number | T, body: (i: unknown, carry: unknown) => unknown, init: unknown): unknown {
-  if (typeof lower !== "number" || typeof upper !== "number") return foriLoopWhile(lower, upper, body, init);
-  if (!Number.isInteger(lower) || !Number.isInteger(upper)) throw new Error(`foriLoop: the bounds must be integers, got ${lower} and ${upper}`);
-  const n = Math.max(0, upper - lower);
-  const is = add(iota([n], 0, "int32"), full([n], lower, "int32"));
-  return scanImpl((c, i) => [body(i, c), null], init, is, {}, "foriLoop")[0];
-}

@@ -11,7 +11,7 @@ import { Tensor, type AnyTensor } from "../tensor/tensor.js";
 import { flatten, unflatten, showTree } from "../transforms/tree.js";
 import { traceTree } from "../transforms/trace-tree.js";
 import { showTensorType } from "./messages.js";
-import { checkCarry } from "./scan.js";
+import { checkCarry } from "./carry.js";
 import type { ScanCarry, ScanCarryError } from "./types.js";
 
 type T = AnyTensor;
