@@ -51,3 +51,6 @@ export function scan<const C, const X, R extends readonly [unknown, unknown], co
 export function foriLoop<const C, O>(lower: number, upper: number, body: (i: Tensor<[], "int32">, carry: C) => CheckBody<"foriLoop", C, O, O>, init: C): ScanCarry<C> {
   return foriLoopImpl(lower, upper, body as (i: unknown, c: unknown) => unknown, init) as ScanCarry<C>;
 }
+
+// lax.cond / lax.switch (prims/cond.ts)
+export { cond, switch } from "./cond.js";
