@@ -25,7 +25,7 @@ type DimsMatch<A extends Shape, B extends Shape> = number extends A["length"] | 
     : false;
 type SameDType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : DType extends A | B ? true : false) : DType extends A | B ? true : false;
 
-type Mismatch<Op extends string, A, B, P extends string> = ShapeError<`${Op}: the branches return ${ShowValue<A>} and ${ShowValue<B>}${P extends "" ? "" : ` (at ${P})`}`>;
+type MismatchText<Op extends string, A, B, P extends string> = `${Op}: the branches return ${ShowValue<A>} and ${ShowValue<B>}${P extends "" ? "" : ` (at ${P})`}`;
 
 /**
  * never when two branch results have the same structure, shapes and dtypes; else the error for
@@ -36,29 +36,29 @@ export type BranchError<Op extends string, A, B, P extends string = ""> = [A] ex
     ? DimsMatch<S1, S2> extends true
       ? SameDType<D1, D2> extends true
         ? never
-        : Mismatch<Op, A, B, P>
-      : Mismatch<Op, A, B, P>
-    : Mismatch<Op, A, B, P>
+        : ShapeError<MismatchText<Op, A, B, P>>
+      : ShapeError<MismatchText<Op, A, B, P>>
+    : ShapeError<MismatchText<Op, A, B, P>>
   : [B] extends [Tensor<infer _S, infer _D>]
-    ? Mismatch<Op, A, B, P>
+    ? ShapeError<MismatchText<Op, A, B, P>>
     : A extends null | undefined
       ? B extends null | undefined
         ? never
-        : Mismatch<Op, A, B, P>
+        : ShapeError<MismatchText<Op, A, B, P>>
       : A extends readonly unknown[]
         ? B extends readonly unknown[]
           ? A["length"] extends B["length"]
             ? TupleError<Op, A, B, P>
-            : Mismatch<Op, A, B, P>
-          : Mismatch<Op, A, B, P>
+            : ShapeError<MismatchText<Op, A, B, P>>
+          : ShapeError<MismatchText<Op, A, B, P>>
         : A extends object
           ? B extends object
             ? [keyof A] extends [keyof B]
               ? [keyof B] extends [keyof A]
                 ? FirstError<{ [K in keyof A & string]: BranchError<Op, A[K], B[K & keyof B], `${P}.${K}`> }[keyof A & string]>
-                : Mismatch<Op, A, B, P>
-              : Mismatch<Op, A, B, P>
-            : Mismatch<Op, A, B, P>
+                : ShapeError<MismatchText<Op, A, B, P>>
+              : ShapeError<MismatchText<Op, A, B, P>>
+            : ShapeError<MismatchText<Op, A, B, P>>
           : never;
 
 type TupleError<Op extends string, A extends readonly unknown[], B extends readonly unknown[], P extends string, Acc extends unknown[] = []> = A extends readonly [infer H, ...infer T]
