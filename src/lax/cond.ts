@@ -11,8 +11,7 @@ import { condApply, unifyBranches } from "../prims/cond.js";
 import { convert, max, min, ne } from "../prims/elementwise.js";
 import { full } from "../prims/broadcast.js";
 import { Tensor, type AnyTensor } from "../tensor/tensor.js";
-import { flatten, isPlainObject, treeKey, unflatten } from "../transforms/tree.js";
-import { traceTree } from "../transforms/trace-tree.js";
+import { flatten, isPlainObject, treeKey, unflatten, type TreeDef } from "../transforms/tree.js";
 import { showTensorType } from "./messages.js";
 import type { BranchError, BranchesError, SelectorError } from "./cond-types.js";
 import type { Check } from "../shape/core.js";
@@ -79,25 +78,27 @@ export function switchImpl(op: string, selector: unknown, branches: readonly ((.
         ? full([], 0, "int32")
         : min(max(sel, full([], 0, "int32")), full([], n - 1, "int32"))
       : convert(sel.dtype === "bool" ? sel : ne(sel, full([], 0, "int32")), "int32");
-  const [leaves] = flatten(operands);
+  const [leaves, inDef] = flatten(operands);
   const results: unknown[] = [];
+  const outDefs: TreeDef[] = [];
   const traced = branches.map((f, k) =>
-    traceTree((...a: unknown[]) => {
-      const r = f(...a);
+    traceFlat((ins) => {
+      const r = f(...(unflatten(inDef, ins) as unknown[]));
+      const [outs, def] = flatten(r);
       results[k] = r;
-      // a branch may return nothing but must still give the tracer an output
-      return [r, full([], 0, "float32")];
-    }, operands as unknown[]),
+      outDefs[k] = def;
+      return outs;
+    }, leaves.map((l) => l.aval)),
   );
   // messages name the branches in the order the user wrote them (cond: true then false)
   const order = op === "switch" ? branches.map((_, k) => k) : [1, 0];
   for (const k of order.slice(1)) {
     const [a, b] = [order[0]!, k];
-    const d = branchDiff(op, results[a], results[b]) ?? (treeKey(traced[a]!.outDef) !== treeKey(traced[b]!.outDef) ? branchMessage(op, results[a], results[b], "") : null);
+    const d = branchDiff(op, results[a], results[b]) ?? (treeKey(outDefs[a]!) !== treeKey(outDefs[b]!) ? branchMessage(op, results[a], results[b], "") : null);
     if (d) throw new Error(d);
   }
   const u = unifyBranches(
-    traced.map((t) => ({ graph: optimize(t.graph), captured: t.captured })),
+    traced.map((t) => ({ graph: optimize(t.graph), captured: t.captured as readonly T[] })),
     leaves.length,
   );
   const p = { branches: u.branches, name: op };
@@ -106,8 +107,7 @@ export function switchImpl(op: string, selector: unknown, branches: readonly ((.
   const res = currentBuilder()
     ? condApply(index, args, p)
     : (callGraph(traceFlat((ins) => condApply(ins[0] as T, ins.slice(1) as T[], p), [index, ...args].map((o) => o.aval)).graph, [index, ...args]) as T[]);
-  const [out] = unflatten(traced[0]!.outDef, res) as [unknown, unknown];
-  return out;
+  return unflatten(outDefs[0]!, res);
 }
 
 /**

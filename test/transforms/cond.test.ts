@@ -59,6 +59,17 @@ describe("lax.cond derivatives (float64)", () => {
       expectClose(g[1], fdJacobian(f, xs(), 1), { rtol: 1e-6, atol: 1e-8, msg: `pred ${p} y` });
     }
   });
+  it("grad and vmap with respect to tensors the branches close over", () => {
+    float64OnWasm();
+    const x = f64(X, [3]);
+    for (const p of [true, false]) {
+      const f = (w: T) => S.sum(lax.cond(bool(p), (z: T) => S.mul(S.sin(z), w), (z: T) => S.add(z, S.mul(w, w)), x));
+      const w = f64([0.5, -1, 2], [3]);
+      expectClose(grad(f)(w), fdJacobian(f, [w], 0), { rtol: 1e-6, atol: 1e-8, msg: `pred ${p}` });
+      const bw = f64([0.5, -1, 2, 1, 2, 3], [2, 3]);
+      expectClose(vmap(f)(bw), [0, 1].map((i) => flat(f(S.index(bw, i)))[0]!), { rtol: 1e-12 });
+    }
+  });
   it("jvp and grad of grad", () => {
     float64OnWasm();
     for (const p of [true, false]) {
