@@ -107,6 +107,12 @@ describe("lax.cond under vmap and jit", () => {
     expectClose(f(bool(true), f32(X, [3]), f32(Y, [3])), jsT(X, Y), { rtol: 1e-5, atol: 1e-6 });
     expectClose(f(bool(false), f32(X, [3]), f32(Y, [3])), jsF(X, Y), { rtol: 1e-5, atol: 1e-6 });
     expect(f.traceCount).toBe(1);
+    const g = jit(grad((p: T, x: T) => S.sum(lax.cond(p, tb, fb, x, f32(Y, [3]))), { argnums: 1 }));
+    for (const p of [true, false]) {
+      const want = X.map((v, i) => (p ? Math.cos(v) * Y[i]! : 2 * v));
+      expectClose(g(bool(p), f32(X, [3])), want, { rtol: 1e-5, atol: 1e-6 });
+    }
+    expect(g.traceCount).toBe(1);
   });
 });
 

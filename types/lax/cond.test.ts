@@ -38,3 +38,11 @@ lax.switch(greater(sum(x), 0), [() => x, () => x]);
 // switch branches typed from the operands
 const s2 = lax.switch(pi, [(a) => a, (a) => sin(a)], x);
 expectType<TypeEqual<typeof s2, Tensor<[3]>>>(true);
+// the same check with annotated parameters
+// @ts-expect-error cond: the branches return Tensor<[3]> and Tensor<[3], int32>
+lax.cond(p, (a: Tensor<[3]>) => a, (a: Tensor<[3]>) => astype(a, "int32"), x);
+
+// dims typed number compile (checked at run time with the same text)
+declare const xd: Tensor<[number]>;
+const rd = lax.cond(p, () => xd, () => x);
+expectType<TypeEqual<typeof rd, Tensor<[number]>>>(true);
