@@ -67,7 +67,7 @@ export function unifyBranches(bs: readonly { graph: Graph; captured: readonly T[
 /** The outputs of the last run, keyed by its selector: sibling equations share one branch run. */
 const lastRun = new WeakMap<HostArray, { inputs: readonly HostArray[]; branches: readonly Graph[]; outs: HostArray[] }>();
 
-/** How many branch runs there have been, per branch position (tests check that only the chosen one runs). */
+/** How many branch runs there have been (tests check that the outputs of one cond share one). */
 export const condStats = { runs: 0 };
 
 function runBranch(inputs: readonly HostArray[], branches: readonly Graph[]): HostArray[] {
