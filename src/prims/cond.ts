@@ -22,6 +22,7 @@ import { broadcastInDim, full, zerosLike } from "./broadcast.js";
 import { eq, select } from "./elementwise.js";
 import { call } from "./call.js";
 import { jvpOfGraph, vjpOfGraph, vmapOfGraph } from "./interpreters.js";
+import { moveAxis } from "./structural.js";
 import { apply, type Prim } from "./util.js";
 
 type T = AnyTensor;
@@ -110,16 +111,19 @@ export const condP: Prim<CondParams> = {
   },
   batch(inputs, dims, p): [T, BatchDim] {
     const b = inputs[dims.findIndex((d) => d !== null)]!.shape[0]!;
-    const [sel, ...ops] = inputs;
-    const ms = p.branches.map((g) => vmapOfGraph(g, dims.slice(1), b));
+    const sel = inputs[0]!;
+    // the branches take batched operands at axis 0
+    const ops = inputs.slice(1).map((x, i) => (dims[i + 1] ? moveAxis(x, dims[i + 1]!, 0) : x));
+    const opDims = dims.slice(1).map((d) => (d === null ? null : 0));
+    const ms = p.branches.map((g) => vmapOfGraph(g, opDims, b));
     if (dims[0] === null) {
       const u = unifyBranches(ms, ops.length);
-      return [apply(condP, [sel!, ...ops, ...u.extra], { branches: u.branches, index: p.index, name: `vmap(${p.name})` }), 0];
+      return [apply(condP, [sel, ...ops, ...u.extra], { branches: u.branches, index: p.index, name: `vmap(${p.name})` }), 0];
     }
     // a batched selector: every branch runs, and each example takes its branch's result (as jax)
     const outs = ms.map((m) => call(m.graph, [...ops, ...m.captured], `vmap(${p.name})`)[p.index]!);
     const shape = outs[0]!.shape;
-    const s = broadcastInDim(sel!, shape, [0]);
+    const s = broadcastInDim(sel, shape, [0]);
     let r = outs[0]!;
     for (let k = 1; k < outs.length; k++) r = select(eq(s, full(shape, k, "int32")), outs[k]!, r);
     return [r, 0];

@@ -99,6 +99,12 @@ describe("lax.cond under vmap and jit", () => {
       const r2 = vmap((x: T) => lax.cond(bool(p), tb, fb, x, f32(Y, [3])))(bx);
       expectClose(r2, [0, 1, 2, 3].flatMap((i) => flat(lax.cond(p, tb, fb, S.index(bx, i), f32(Y, [3])))), { rtol: 1e-5, atol: 1e-6 });
     }
+    // operands mapped over axis 1
+    const bxT = S.transpose(bx);
+    const r3 = vmap(f, { inAxes: [0, 1] })(px, bxT);
+    expectClose(r3, want, { rtol: 1e-5, atol: 1e-6 });
+    const r4 = vmap((x: T) => lax.cond(bool(false), tb, fb, x, f32(Y, [3])), { inAxes: [1] })(bxT);
+    expectClose(r4, [0, 1, 2, 3].flatMap((i) => jsF(flat(S.index(bx, i)), Y)), { rtol: 1e-5, atol: 1e-6 });
     const g = makeGraph(vmap((x: T) => lax.cond(bool(true), tb, fb, x, f32(Y, [3]))))(bx);
     expect(String(g)).toContain("cond[");
   });
