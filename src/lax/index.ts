@@ -1,6 +1,6 @@
 /**
  * The `lax` namespace: control flow as compiled, differentiable primitives (jax.lax's names in
- * camelCase). `scan` and `foriLoop` (static bounds) are here.
+ * camelCase): `scan`, `foriLoop`, `whileLoop`, `cond` and `switch`.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { ScanCarry, ScanCarryError, ScanLength, ScanSlice, ScanStack } from "./types.js";
@@ -55,3 +55,5 @@ export function foriLoop<const C, O>(lower: number | Tensor<[], "int32">, upper:
 
 // ---- whileLoop (lax/while.ts)
 export { whileLoop } from "./while.js";
+// lax.cond / lax.switch (prims/cond.ts)
+export { cond, switch } from "./cond.js";
