@@ -4,26 +4,8 @@
  */
 import type { DType } from "../ir/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { Shape, ShapeError, ShowShape } from "../shape/core.js";
-
-type ShowDType<D> = [D] extends ["float32"] ? "" : `, ${D & string}`;
-/** How a branch result reads in messages (the twin of describeValue in lax/cond.ts). */
-type ShowValue<T> = [T] extends [Tensor<infer S, infer D>] ? `Tensor<${ShowShape<S>}${ShowDType<D>}>` : T extends null | undefined ? "nothing" : T extends object ? "a pytree" : "a non-tensor value";
-
-type DimsMatch<A extends Shape, B extends Shape> = number extends A["length"] | B["length"]
-  ? true
-  : A["length"] extends B["length"]
-    ? A extends readonly [infer HA extends number, ...infer TA extends Shape]
-      ? B extends readonly [infer HB extends number, ...infer TB extends Shape]
-        ? number extends HA | HB
-          ? DimsMatch<TA, TB>
-          : [HA] extends [HB]
-            ? DimsMatch<TA, TB>
-            : false
-        : false
-      : true
-    : false;
-type SameDType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : DType extends A | B ? true : false) : DType extends A | B ? true : false;
+import type { Shape, ShapeError } from "../shape/core.js";
+import type { DimsMatch, FirstError, SameDType, ShowTensor as ShowValue } from "./types.js";
 
 type MismatchText<Op extends string, A, B, P extends string> = `${Op}: the branches return ${ShowValue<A>} and ${ShowValue<B>}${P extends "" ? "" : ` (at ${P})`}`;
 
@@ -69,8 +51,6 @@ type TupleError<Op extends string, A extends readonly unknown[], B extends reado
     : never
   : never;
 
-/** One member of a union of errors. */
-type FirstError<U> = (U extends unknown ? (x: () => U) => void : never) extends (x: infer I) => void ? (I extends () => infer L ? L : never) : never;
 
 /** The first branch (after the first) whose result differs from the first branch's, as its error. */
 export type BranchesError<Op extends string, Rs extends readonly unknown[]> = Rs extends readonly [infer R0, ...infer Rest]

@@ -46,9 +46,9 @@ export type ScanStack<Y, N extends number> = [Y] extends [Tensor<infer S, infer 
       : Y;
 
 type ShowDType<D> = [D] extends ["float32"] ? "" : `, ${D & string}`;
-type ShowTensor<T> = [T] extends [Tensor<infer S, infer D>] ? `Tensor<${ShowShape<S>}${ShowDType<D>}>` : T extends null | undefined ? "nothing" : T extends object ? "a pytree" : "a non-tensor value";
+export type ShowTensor<T> = [T] extends [Tensor<infer S, infer D>] ? `Tensor<${ShowShape<S>}${ShowDType<D>}>` : T extends null | undefined ? "nothing" : T extends object ? "a pytree" : "a non-tensor value";
 
-type DimsMatch<A extends Shape, B extends Shape> = number extends A["length"] | B["length"]
+export type DimsMatch<A extends Shape, B extends Shape> = number extends A["length"] | B["length"]
   ? true
   : A["length"] extends B["length"]
     ? A extends readonly [infer HA extends number, ...infer TA extends Shape]
@@ -61,7 +61,7 @@ type DimsMatch<A extends Shape, B extends Shape> = number extends A["length"] | 
         : false
       : true
     : false;
-type SameDType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : DType extends A | B ? true : false) : DType extends A | B ? true : false;
+export type SameDType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : DType extends A | B ? true : false) : DType extends A | B ? true : false;
 
 
 /**
@@ -105,7 +105,7 @@ type TupleError<Op extends string, In extends readonly unknown[], Out extends re
   : never;
 
 /** One member of a union of errors (the last one TypeScript lists). */
-type FirstError<U> = (U extends unknown ? (x: () => U) => void : never) extends (x: infer I) => void ? (I extends () => infer L ? L : never) : never;
+export type FirstError<U> = (U extends unknown ? (x: () => U) => void : never) extends (x: infer I) => void ? (I extends () => infer L ? L : never) : never;
 
 /** The carry as it comes back: `init`'s type without the readonly that a `const` inference adds. */
 export type ScanCarry<C> = [C] extends [Tensor<infer _S, infer _D>] ? C : C extends object ? { -readonly [K in keyof C]: ScanCarry<C[K]> } : C;
