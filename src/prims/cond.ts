@@ -24,6 +24,7 @@ import { call } from "./call.js";
 import { jvpOfGraph, vjpOfGraph, vmapOfGraph } from "./interpreters.js";
 import { moveAxis } from "./structural.js";
 import { apply, type Prim } from "./util.js";
+import { sharedRun } from "./shared-run.js";
 
 type T = AnyTensor;
 
@@ -65,8 +66,6 @@ export function unifyBranches(bs: readonly { graph: Graph; captured: readonly T[
 }
 
 // ---------------------------------------------------------------- the host step
-/** The outputs of the last run, keyed by its selector: sibling equations share one branch run. */
-const lastRun = new WeakMap<HostArray, { inputs: readonly HostArray[]; branches: readonly Graph[]; outs: HostArray[] }>();
 
 /** How many branch runs there have been (tests check that the outputs of one cond share one). */
 export const condStats = { runs: 0 };
@@ -83,11 +82,8 @@ export const condP: Prim<CondParams> = {
   name: "cond",
   abstractEval: (_ins, { branches, index }) => branches[0]!.outputs[index]!.aval,
   impl(inputs, p) {
-    const prev = lastRun.get(inputs[0]!);
-    if (prev && prev.branches === p.branches && prev.inputs.length === inputs.length && prev.inputs.every((h, i) => h === inputs[i])) return prev.outs[p.index]!;
-    const outs = runBranch(inputs, p.branches);
-    lastRun.set(inputs[0]!, { inputs, branches: p.branches, outs });
-    return outs[p.index]!;
+    // sibling equations (one per output) share one branch run
+    return sharedRun(inputs, p.branches.map((g) => g.id).join(","), () => runBranch(inputs, p.branches))[p.index]!;
   },
   jvp(primals, tangents, p) {
     const [sel, ...ops] = primals;

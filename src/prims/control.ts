@@ -20,13 +20,14 @@ import { isFloat } from "../ir/dtype.js";
 import { Graph, type BatchDim } from "../ir/graph.js";
 import { HostArray } from "../ir/host-array.js";
 import type { DeviceArray } from "../ir/device.js";
-import { deviceFromHost, runNow, traceFlat, type Traced } from "../ir/trace.js";
+import { deviceFromHost, runNow, traceFlat } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, full, zerosLike } from "./broadcast.js";
 import { add } from "./elementwise.js";
 import { jvpOfGraph, vjpGraph, vmapOfGraph } from "./interpreters.js";
 import { moveAxis } from "./structural.js";
 import { apply, type Prim } from "./util.js";
+import { derivedGraph, sharedRun } from "./shared-run.js";
 
 type T = AnyTensor;
 export type ScanRole = "c" | "x" | "k";
@@ -54,9 +55,8 @@ const stackedAval = (a: AbstractValue, n: number): AbstractValue => ({ shape: [n
 
 // ---------------------------------------------------------------- the loop
 /** The outputs of the last run, keyed by its first operand: sibling equations share one loop. */
-const lastRun = new WeakMap<HostArray, { inputs: readonly HostArray[]; p: ScanParams; outs: HostArray[] }>();
-const sameRun = (a: ScanParams, b: ScanParams) =>
-  a.body === b.body && a.length === b.length && a.reverse === b.reverse && a.roles.join() === b.roles.join() && a.outs.join() === b.outs.join();
+/** What a scan computes, without the output index (its sibling equations share one loop). */
+const runKey = (p: ScanParams) => `${p.body.id}|${p.length}|${p.reverse}|${p.roles.join("")}|${p.outs.join("")}`;
 
 /** How many loops have run (tests check that the outputs of one scan share one). */
 export const scanStats = { loops: 0 };
@@ -99,20 +99,12 @@ function runLoop(inputs: readonly HostArray[], p: ScanParams): HostArray[] {
 }
 
 // ---------------------------------------------------------------- transformed bodies
-const bodies = new WeakMap<Graph, Map<string, Traced>>();
-function cachedBody(g: Graph, key: string, make: () => Traced): Traced {
-  let m = bodies.get(g);
-  if (!m) bodies.set(g, (m = new Map()));
-  let r = m.get(key);
-  if (!r || r.captured.length > 0) m.set(key, (r = make()));
-  return r;
-}
 const formalsOf = (g: Graph) => [...g.inputs, ...g.captures];
 const rolesKey = (p: ScanParams) => `${p.roles.join("")}:${p.outs.join("")}`;
 
 /** The body with each step's input carries as extra "y" outputs (the residuals of reverse mode). */
 const withResiduals = (p: ScanParams): Graph =>
-  cachedBody(p.body, `res|${rolesKey(p)}`, () => {
+  derivedGraph(p.body, `res|${rolesKey(p)}`, () => {
     const carries = formalsOf(p.body).filter((_, i) => p.roles[i] === "c");
     return { graph: new Graph(p.body.inputs, p.body.captures, p.body.consts, p.body.eqns, [...p.body.outputs, ...carries]), captured: [] };
   }).graph;
@@ -136,7 +128,7 @@ function reverseBody(p: ScanParams, wanted: readonly boolean[]) {
   const allK = idx((r) => r === "k");
   const fy = outs.flatMap((r, i) => (r === "y" && isFloat(body.outputs[i]!.aval.dtype) ? [i] : []));
   const key = `rev|${rolesKey(p)}|${wanted.map(Number).join("")}`;
-  const t = cachedBody(body, key, () => {
+  const t = derivedGraph(body, key, () => {
     const av = (i: number) => formals[i]!.aval;
     const avals = [...fc.map(av), ...wk.map(av), ...allC.map(av), ...allX.map(av), ...fy.map((i) => body.outputs[i]!.aval), ...allK.map(av)];
     return traceFlat((insV) => {
@@ -180,11 +172,7 @@ export const scanP: Prim<ScanParams> = {
     return outs[index] === "c" ? a : stackedAval(a, length);
   },
   impl(inputs, p) {
-    const prev = lastRun.get(inputs[0]!);
-    if (prev && sameRun(prev.p, p) && prev.inputs.every((h, i) => h === inputs[i])) return prev.outs[p.index]!;
-    const outs = runLoop(inputs, p);
-    if (inputs.length > 0) lastRun.set(inputs[0]!, { inputs, p, outs });
-    return outs[p.index]!;
+    return sharedRun(inputs, runKey(p), () => runLoop(inputs, p))[p.index]!;
   },
   jvp(primals, tangents, p) {
     // every carry gets a tangent (a zero one becomes nonzero after a step that reads a nonzero x)

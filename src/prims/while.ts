@@ -14,7 +14,6 @@ import { Graph, type BatchDim, type Var } from "../ir/graph.js";
 import { HostArray } from "../ir/host-array.js";
 import type { DeviceArray } from "../ir/device.js";
 import { deviceFromHost, runNow, traceFlat, type Traced } from "../ir/trace.js";
-import type { AbstractValue } from "../ir/aval.js";
 import { isFloat } from "../ir/dtype.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastInDim, broadcastLeading, scalar, zerosLike } from "./broadcast.js";
@@ -22,6 +21,7 @@ import { convert, gt, select } from "./elementwise.js";
 import { jvpOfGraph, vmapGraph } from "./interpreters.js";
 import { reduceMax } from "./reduce.js";
 import { apply, type Prim } from "./util.js";
+import { derivedGraph, sharedRun } from "./shared-run.js";
 
 type T = AnyTensor;
 
@@ -47,8 +47,8 @@ export const REVERSE_WHILE_MESSAGE =
   "whileLoop: Reverse-mode differentiation does not work for lax.while_loop (the number of steps is not known when it is traced); use lax.scan, or lax.foriLoop with static (number) bounds";
 
 // ---------------------------------------------------------------- the loop
-const lastRun = new WeakMap<HostArray, { inputs: readonly HostArray[]; p: WhileParams; outs: HostArray[] }>();
-const sameRun = (a: WhileParams, b: WhileParams) => a.cond === b.cond && a.body === b.body && a.n === b.n && a.condArgs.join() === b.condArgs.join() && a.bodyArgs.join() === b.bodyArgs.join();
+/** What a while loop computes, without the output index (its sibling equations share one loop). */
+const runKey = (p: WhileParams) => `${p.cond.id}|${p.body.id}|${p.n}|${p.condArgs.join()}|${p.bodyArgs.join()}`;
 
 /** How many loops have run (tests check that the carries of one loop share one). */
 export const whileStats = { loops: 0 };
@@ -67,14 +67,6 @@ function runLoop(inputs: readonly HostArray[], p: WhileParams): HostArray[] {
 }
 
 // ---------------------------------------------------------------- transformed graphs
-const graphs = new WeakMap<Graph, Map<string, Traced>>();
-function cached(g: Graph, key: string, make: () => Traced): Traced {
-  let m = graphs.get(g);
-  if (!m) graphs.set(g, (m = new Map()));
-  let r = m.get(key);
-  if (!r || r.captured.length > 0) m.set(key, (r = make()));
-  return r;
-}
 
 /** Which outputs of g depend on a batched formal (an equation none of whose inputs is batched stays unbatched). */
 function batchedOutputs(g: Graph, formals: readonly boolean[]): boolean[] {
@@ -84,7 +76,6 @@ function batchedOutputs(g: Graph, formals: readonly boolean[]): boolean[] {
   return g.outputs.map((v) => b.has(v));
 }
 
-const batchedAval = (a: AbstractValue, b: number, on: boolean): AbstractValue => (on ? { shape: [b, ...a.shape], dtype: a.dtype } : a);
 /** The operands batched where `on` (broadcast where they were not). */
 const batchTo = (x: T, d: BatchDim, on: boolean, b: number) => (on && d === null ? broadcastLeading(x, b) : x);
 
@@ -95,11 +86,7 @@ export const whileP: Prim<WhileParams> = {
     return body.outputs[index]!.aval;
   },
   impl(inputs, p) {
-    const prev = lastRun.get(inputs[0]!);
-    if (prev && sameRun(prev.p, p) && prev.inputs.every((h, i) => h === inputs[i])) return prev.outs[p.index]!;
-    const outs = runLoop(inputs, p);
-    lastRun.set(inputs[0]!, { inputs, p, outs });
-    return outs[p.index]!;
+    return sharedRun(inputs, runKey(p), () => runLoop(inputs, p))[p.index]!;
   },
   jvp(primals, tangents, p) {
     const { n } = p;
@@ -149,12 +136,12 @@ export const whileP: Prim<WhileParams> = {
     const all = avals.map((_, i) => i);
     let cond: Traced, body: Traced;
     if (!predB) {
-      cond = cached(p.body, `${key}|cond`, () => traceFlat((ins) => [predOf(ins as T[])], avals));
-      body = cached(p.body, `${key}|body`, () => traceFlat((ins) => stepOf(ins as T[]), avals));
+      cond = derivedGraph(p.body, `${key}|cond`, () => traceFlat((ins) => [predOf(ins as T[])], avals));
+      body = derivedGraph(p.body, `${key}|body`, () => traceFlat((ins) => stepOf(ins as T[]), avals));
     } else {
       // run while any lane's cond holds (any = max over float32 0/1, which gpu.js runs exactly); a finished lane keeps its carry
-      cond = cached(p.body, `${key}|anycond`, () => traceFlat((ins) => [gt(reduceMax(convert(predOf(ins as T[]), "float32"), [0]), scalar(0, "float32"))], avals));
-      body = cached(p.body, `${key}|masked`, () =>
+      cond = derivedGraph(p.body, `${key}|anycond`, () => traceFlat((ins) => [gt(reduceMax(convert(predOf(ins as T[]), "float32"), [0]), scalar(0, "float32"))], avals));
+      body = derivedGraph(p.body, `${key}|masked`, () =>
         traceFlat((insV) => {
           const ins = insV as T[];
           const pred = predOf(ins);

@@ -446,6 +446,9 @@ type RunHess<Res, Args extends readonly unknown[], A> =
  * `Tensor<[N, 2]>` no longer matches `infer S extends Shape`; the walk would then descend into
  * the Tensor class's own members until TS2589.
  */
+// `Tensor<any, any>` on purpose: with a generic dim (Tensor<[N, 2]>) both `Tensor<Shape, DType>`
+// and `infer` defer the check and vmap's recipe stops resolving (types/transforms/generic.test.ts);
+// it only decides which leaves to inspect and never reaches a result type.
 type Leaves<T> = T extends Tensor<any, any> ? T : T extends readonly unknown[] ? Leaves<T[number]> : T extends object ? Leaves<T[keyof T]> : never;
 
 /** Every leaf with axis A removed. */

@@ -196,14 +196,14 @@ describe("dynamicSlice and dynamicUpdateSlice", () => {
   const s = [4, 5];
   const x = seq(20, (i) => i * i - 30);
   /** JAX's start rule: negative from the end, then clamp so that the block fits. */
-  const fit = (st: number, n: number, z: number) => Math.min(Math.max(st < 0 ? st + n : st, 0), n - z);
+  const startFor = (st: number, n: number, z: number) => Math.min(Math.max(st < 0 ? st + n : st, 0), n - z);
   const sliceRef = (st: number[], z: number[]) => seq(sizeOf(z), (o) => {
     const m = unravel(o, z);
-    return x[ravel(m.map((v, k) => v + fit(st[k]!, s[k]!, z[k]!)), s)]!;
+    return x[ravel(m.map((v, k) => v + startFor(st[k]!, s[k]!, z[k]!)), s)]!;
   });
   const updateRef = (u: number[], us: number[], st: number[]) => {
     const out = [...x];
-    const at = st.map((v, k) => fit(v, s[k]!, us[k]!));
+    const at = st.map((v, k) => startFor(v, s[k]!, us[k]!));
     for (let o = 0; o < u.length; o++) {
       const m = unravel(o, us);
       out[ravel(m.map((v, k) => v + at[k]!), s)] = u[o]!;
