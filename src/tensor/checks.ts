@@ -95,3 +95,20 @@ export function tensorArg(op: string, x: unknown): AnyTensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a tensor, got ${x === null ? "null" : typeof x}`);
   return x as AnyTensor;
 }
+
+/**
+ * One output dim of a window op (convolution, pooling): the runtime twin of `WindowDim` in
+ * src/shape/window.ts, the same formula. 0 when the window does not fit, as XLA.
+ */
+export function windowDim(h: number, k: number, s = 1, lo = 0, hi = 0, d = 1, ld = 1): number {
+  const dilated = (n: number, r: number) => (n === 0 ? 0 : (n - 1) * r + 1);
+  const span = dilated(h, ld) + lo + hi - dilated(k, d);
+  return span < 0 ? 0 : Math.floor(span / s) + 1;
+}
+
+/** SAME's [lo, hi] pads for one dim, from the undilated size (as jax.lax.padtype_to_pads); twin of `SamePads`. */
+export function samePads(h: number, k: number, s = 1, d = 1): [number, number] {
+  const out = Math.ceil(h / s);
+  const total = Math.max(0, (out - 1) * s + (k === 0 ? 0 : (k - 1) * d + 1) - h);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
