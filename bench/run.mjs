@@ -15,7 +15,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, availableParallelism, totalmem, type, release, arch, loadavg } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TASKS, TASK5, QUICK, selectTasks, taskById } from "./lib/tasks.mjs";
 import { getReference, OUT_DIR } from "./lib/reference.mjs";
@@ -96,7 +96,7 @@ if (!existsSync(join(here, "node_modules"))) {
   log("bench/node_modules is missing: run `npm ci --prefix bench` first (the jax-js and TF.js peers will fail without it)");
 }
 const fullRun = !args.tasks && !args.peers && !args.quick;
-const outPath = args.out ? join(process.cwd(), args.out) : fullRun ? join(here, "RESULTS.md") : join(OUT_DIR, "RESULTS-partial.md");
+const outPath = args.out ? resolve(args.out) : fullRun ? join(here, "RESULTS.md") : join(OUT_DIR, "RESULTS-partial.md");
 
 const loadAtStart = loadavg()[0];
 
