@@ -16,6 +16,7 @@ export const SIZES = Object.freeze({
   D7: 128, // task 7 embedding width
   B7: 64, // task 7 batch
   T7: 256, // task 7 sequence length
+  N10: 64, // task 10 batch of 28×28×1 images
 });
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
@@ -135,6 +136,25 @@ export function makeInputs(task) {
         ids: embeddingIds(S.B7 * S.T7, S.V7, 702), // [B, T] int32, with duplicates
         w: uniform(S.B7 * S.T7 * S.D7, -1, 1, 703), // [B, T, D]: the cotangent of the lookup
       };
+    case "10": {
+      // a CNN on [64, 28, 28, 1] NHWC images, 10 classes; He-uniform conv kernels (HWIO),
+      // Glorot-uniform dense weights, small biases
+      const he = (n, fanIn, seed) => uniform(n, -Math.sqrt(6 / fanIn), Math.sqrt(6 / fanIn), seed);
+      const lim = Math.sqrt(6 / (784 + 10));
+      return {
+        batch: S.N10,
+        x: uniform(S.N10 * 28 * 28, 0, 1, 1001),
+        labels: randint(S.N10, 10, 1002),
+        params: {
+          K1: he(3 * 3 * 1 * 8, 9, 1003),
+          b1: uniform(8, -0.1, 0.1, 1004),
+          K2: he(3 * 3 * 8 * 16, 72, 1005),
+          b2: uniform(16, -0.1, 0.1, 1006),
+          W3: uniform(784 * 10, -lim, lim, 1007),
+          b3: uniform(10, -0.1, 0.1, 1008),
+        },
+      };
+    }
     default:
       throw new Error(`unknown task ${task}`);
   }

@@ -10,12 +10,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeAlgorithms } from "./algorithms.mjs";
+import { makeCnn } from "./cnn.mjs";
 import { makeInputs } from "./data.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(here, "..", ".out");
 
 const F64 = makeAlgorithms(Float64Array);
+const CNN64 = makeCnn(Float64Array);
 
 const f64 = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Float64Array.from(v)]));
 
@@ -37,6 +39,8 @@ export function computeReference(task) {
       return F64.softmaxCrossEntropy(Float64Array.from(inp.logits), inp.labels, inp.rows, inp.classes);
     case "7":
       return F64.embedding(Float64Array.from(inp.table), inp.ids, Float64Array.from(inp.w), inp.vocab, inp.dim);
+    case "10":
+      return CNN64.cnnStep(f64(inp.params), Float64Array.from(inp.x), inp.labels, inp.batch);
     default:
       throw new Error(`unknown task ${task}`);
   }
@@ -82,6 +86,31 @@ export function selfCheck(task) {
         throw new Error(`self-check: task 4 x[${r}] hand ${d2[r]} vs finite difference ${fd}`);
       }
     }
+  } else if (task === "10") {
+    // central differences of the loss at a few entries of every parameter (8 images keep it quick)
+    const inp = makeInputs("10");
+    const N = 8;
+    const p = f64(inp.params);
+    const x = Float64Array.from(inp.x).slice(0, N * 784);
+    const labels = inp.labels.slice(0, N);
+    const g = CNN64.cnnStep(p, x, labels, N);
+    const picks = { K1: [0, 40, 71], b1: [2, 7], K2: [0, 500, 1151], b2: [3, 15], W3: [0, 3333, 7839], b3: [0, 9] };
+    for (const [name, idxs] of Object.entries(picks)) {
+      const scale = Math.max(...g[name].map(Math.abs), 1e-12);
+      for (const i of idxs) {
+        const h = 1e-6;
+        const v = p[name][i];
+        p[name][i] = v + h;
+        const lp = CNN64.cnnLoss(p, x, labels, N);
+        p[name][i] = v - h;
+        const lm = CNN64.cnnLoss(p, x, labels, N);
+        p[name][i] = v;
+        const fd = (lp - lm) / (2 * h);
+        if (Math.abs(fd - g[name][i]) > 1e-6 * scale + 1e-9) {
+          throw new Error(`self-check: task 10 d/d${name}[${i}] hand ${g[name][i]} vs finite difference ${fd}`);
+        }
+      }
+    }
   } else if (task === "6" || task === "7") {
     // Central differences of the scalar objective at a few entries: for task 6 labelled and
     // unlabelled logits; for task 7 id 0 (about 70 duplicates), the last id, an unused row.
@@ -124,7 +153,7 @@ export function selfCheck(task) {
 
 function sourceHash() {
   const h = createHash("sha256");
-  for (const f of ["algorithms.mjs", "data.mjs", "reference.mjs"]) h.update(readFileSync(join(here, f)));
+  for (const f of ["algorithms.mjs", "cnn.mjs", "data.mjs", "reference.mjs"]) h.update(readFileSync(join(here, f)));
   return h.digest("hex").slice(0, 12);
 }
 

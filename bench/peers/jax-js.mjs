@@ -4,7 +4,7 @@
 // `.ref` keeps one alive. The inputs made in prepare() are passed as `.ref` on each
 // call, so they survive; `await out.data()` consumes the output.
 
-import { init, defaultDevice, numpy as np, nn, jit, grad, valueAndGrad, vmap } from "@jax-js/jax";
+import { init, defaultDevice, numpy as np, nn, lax, jit, grad, valueAndGrad, vmap } from "@jax-js/jax";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -105,6 +105,46 @@ export const tasks = {
     const g = maybeJit(grad((t, i, w) => np.sum(np.take(t, i, 0).mul(w))));
     return {
       run: async () => ({ out: await lookup(Tb.ref, I.ref).data(), dtable: await g(Tb.ref, I.ref, W.ref).data() }),
+    };
+  },
+  // Task 10: jax-js's lax.conv is NCHW / OIHW only (no dimension numbers), so the images and
+  // kernels are laid out that way in prepare (untimed); max-pool is lax.reduceWindow with np.max;
+  // the pooled [N, 16, 7, 7] goes back to NHWC before the dense layer (the same weights as the
+  // other peers), and the kernel gradients back to HWIO (part of the timed call, 1,224 numbers).
+  "10": ({ params: p, x, labels, batch }) => {
+    const hwioToOihw = (k, shape) => np.transpose(arr(k, shape), [3, 2, 0, 1]);
+    const P = {
+      K1: hwioToOihw(p.K1, [3, 3, 1, 8]),
+      b1: arr(p.b1, [8, 1, 1]),
+      K2: hwioToOihw(p.K2, [3, 3, 8, 16]),
+      b2: arr(p.b2, [16, 1, 1]),
+      W3: arr(p.W3, [784, 10]),
+      b3: arr(p.b3, [10]),
+    };
+    const X = np.transpose(arr(x, [batch, 28, 28, 1]), [0, 3, 1, 2]);
+    const Y = np.array(labels, { dtype: np.int32 });
+    const block = (h, K, b) =>
+      lax.reduceWindow(nn.relu(lax.conv(h, K, [1, 1], "SAME").add(b)), (w) => np.max(w), [2, 2], [2, 2]);
+    const loss = (p, x, y) => {
+      const h = block(block(x, p.K1, p.b1), p.K2, p.b2);
+      const logits = np.matmul(np.transpose(h, [0, 2, 3, 1]).reshape([batch, 784]), p.W3).add(p.b3);
+      return np.negative(np.mean(np.sum(nn.oneHot(y, 10).mul(nn.logSoftmax(logits, -1)), -1)));
+    };
+    const f = jit(valueAndGrad(loss));
+    const hwio = (k) => np.transpose(k, [2, 3, 1, 0]);
+    return {
+      run: async () => {
+        const [l, g] = f(refs(P), X.ref, Y.ref);
+        return {
+          loss: await l.data(),
+          K1: await hwio(g.K1).data(),
+          b1: await g.b1.data(),
+          K2: await hwio(g.K2).data(),
+          b2: await g.b2.data(),
+          W3: await g.W3.data(),
+          b3: await g.b3.data(),
+        };
+      },
     };
   },
 };

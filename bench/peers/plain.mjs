@@ -3,8 +3,10 @@
 // The same loops, run in float64, are the reference (lib/reference.mjs).
 
 import { makeAlgorithms } from "../lib/algorithms.mjs";
+import { makeCnn } from "../lib/cnn.mjs";
 
 const A = makeAlgorithms(Float32Array);
+const CNN = makeCnn(Float32Array);
 
 export const meta = { library: "plain JS", version: `node ${process.version}` };
 
@@ -16,4 +18,5 @@ export const tasks = {
   "4": ({ params, x, hidden }) => ({ run: () => A.mlpSecondDerivative(params, x, hidden) }),
   "6": ({ logits, labels, rows, classes }) => ({ run: () => A.softmaxCrossEntropy(logits, labels, rows, classes) }),
   "7": ({ table, ids, w, vocab, dim }) => ({ run: () => A.embedding(table, ids, w, vocab, dim) }),
+  "10": ({ params, x, labels, batch }) => ({ run: () => CNN.cnnStep(params, x, labels, batch) }),
 };

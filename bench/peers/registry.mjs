@@ -35,14 +35,14 @@ export const peers = [
     id: "plain",
     label: "plain JS loops (Float32Array)",
     module: "plain.mjs",
-    note: "single thread; float32 storage, arithmetic in JS numbers; hand-derived gradients (3, 6: the closed form (softmax - onehot)/R, 7: a scatter-add loop) and forward-mode second derivatives (4)",
+    note: "single thread; float32 storage, arithmetic in JS numbers; hand-derived gradients (3, 6: the closed form (softmax - onehot)/R, 7: a scatter-add loop, 10: the CNN's backward pass, lib/cnn.mjs) and forward-mode second derivatives (4)",
   },
   {
     id: "jax-js",
     label: "jax-js 0.1.25 wasm, jit",
     module: "jax-js.mjs",
     options: { jit: true, xent: "oneHot" },
-    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u)))), task 6 jit(valueAndGrad) of -mean(sum(nn.oneHot(labels) · nn.logSoftmax(logits))) (the takeAlongAxis form does not jit: row jax-js-takealong), task 7 jit(np.take(table, ids, 0)) and jit(grad(sum(take · w))) (a dense scatter-add)",
+    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u)))), task 6 jit(valueAndGrad) of -mean(sum(nn.oneHot(labels) · nn.logSoftmax(logits))) (the takeAlongAxis form does not jit: row jax-js-takealong), task 7 jit(np.take(table, ids, 0)) and jit(grad(sum(take · w))) (a dense scatter-add), task 10 jit(valueAndGrad) with lax.conv (NCHW/OIHW: its only layout, data transposed in prepare) and lax.reduceWindow(np.max) pooling",
   },
   {
     id: "jax-js-eager",
@@ -65,14 +65,14 @@ export const peers = [
     label: "TF.js 4.22 cpu",
     module: "tfjs.mjs",
     options: { backend: "cpu", tanh: "native" },
-    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here)",
+    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here), tf.valueAndGrads of tf.conv2d / tf.relu / tf.maxPool / tf.losses.softmaxCrossEntropy (10)",
   },
   {
     id: "tfjs-wasm",
     label: "TF.js 4.22 wasm",
     module: "tfjs.mjs",
     options: { backend: "wasm", tanh: "native" },
-    note: "@tensorflow/tfjs-backend-wasm, SIMD, 1 thread in Node (no multithread support detected); tasks 6 and 7 as on cpu (7: tf.customGrad + tf.scatterND, see tfjs-wasm-gathergrad)",
+    note: "@tensorflow/tfjs-backend-wasm, SIMD, 1 thread in Node (no multithread support detected); tasks 6, 7 and 10 as on cpu (7: tf.customGrad + tf.scatterND, see tfjs-wasm-gathergrad; 10 fails: the wasm backend registers no Conv2DBackpropFilter kernel)",
   },
   {
     id: "tfjs-wasm-gathergrad",

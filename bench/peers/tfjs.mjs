@@ -149,6 +149,28 @@ export const tasks = {
       dispose: () => tf.dispose([T, I, W, idx]),
     };
   },
+  // Task 10: tf.conv2d (NHWC, HWIO kernels), tf.relu, tf.maxPool, tf.matMul, and
+  // tf.losses.softmaxCrossEntropy of one-hot labels; tf.valueAndGrads w.r.t. the six parameters.
+  "10": ({ params: p, x, labels, batch }) => {
+    const P = params(p, { K1: [3, 3, 1, 8], b1: [8], K2: [3, 3, 8, 16], b2: [16], W3: [784, 10], b3: [10] });
+    const X = tf.tensor4d(x, [batch, 28, 28, 1], "float32");
+    const Y = tf.cast(tf.oneHot(tf.tensor1d(labels, "int32"), 10), "float32");
+    const names = ["K1", "b1", "K2", "b2", "W3", "b3"];
+    const block = (h, K, b) => tf.maxPool(tf.relu(tf.add(tf.conv2d(h, K, 1, "same"), b)), 2, 2, "valid");
+    const loss = (K1, b1, K2, b2, W3, b3) => {
+      const h = block(block(X, K1, b1), K2, b2);
+      return tf.losses.softmaxCrossEntropy(Y, tf.add(tf.matMul(tf.reshape(h, [batch, 784]), W3), b3));
+    };
+    const f = tf.valueAndGrads(loss);
+    return {
+      run: () =>
+        readBack(() => {
+          const { value, grads } = f(names.map((k) => P[k]));
+          return { loss: value, ...Object.fromEntries(names.map((k, i) => [k, grads[i]])) };
+        }),
+      dispose: () => tf.dispose([X, Y, ...Object.values(P)]),
+    };
+  },
 };
 
 function matmulTask({ a, b, m }) {
