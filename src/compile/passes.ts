@@ -13,6 +13,7 @@ import { deviceFromHost } from "../ir/trace.js";
 import { broadcastInDimP, reshapeP, type BroadcastParams, type ReshapeParams } from "../prims/broadcast.js";
 import { transposeP, type TransposeParams } from "../prims/structural.js";
 import { inlineCalls } from "./inline.js";
+import { mergeScans } from "./merge-scans.js";
 import { pushGathers } from "./push-gathers.js";
 
 /** Removes equations whose results nothing uses. */
@@ -195,5 +196,8 @@ export function simplify(g: Graph): Graph {
 
 /** The pipeline jit runs; `final` (the last compile, runtime/execute.ts) also inlines the custom-rule primitives that jit keeps whole. */
 export function optimize(g: Graph, final = false): Graph {
-  return dce(cse(pushGathers(simplify(inlineCalls(g, final)))));
+  const g1 = cse(pushGathers(simplify(inlineCalls(g, final))));
+  // merging needs the shared operands already merged (cse), and leaves sums with zeros (simplify)
+  const g2 = mergeScans(g1);
+  return dce(g2 === g1 ? g1 : cse(simplify(g2)));
 }

@@ -44,6 +44,11 @@ export interface ScanParams {
   readonly reverse: boolean;
   /** shown by the printer */
   readonly name: string;
+  /**
+   * Set on reverse-mode scans: the operands every output is jointly linear in (the cotangent
+   * seeds). Two such scans that differ only there can be added as one (compile/merge-scans.ts).
+   */
+  readonly linear?: readonly boolean[];
 }
 
 /** Applies a scan: one tensor per body output (final carries and stacked ys, in the body's order). */
@@ -102,8 +107,11 @@ function runLoop(inputs: readonly HostArray[], p: ScanParams): HostArray[] {
 const formalsOf = (g: Graph) => [...g.inputs, ...g.captures];
 const rolesKey = (p: ScanParams) => `${p.roles.join("")}:${p.outs.join("")}`;
 
-/** The body with each step's input carries as extra "y" outputs (the residuals of reverse mode). */
-const withResiduals = (p: ScanParams): Graph =>
+/**
+ * The body with each step's input carries as extra "y" outputs (the residuals of reverse mode);
+ * its first outputs are the body's own, which compile/merge-scans.ts relies on.
+ */
+export const withResiduals = (p: ScanParams): Graph =>
   derivedGraph(p.body, `res|${rolesKey(p)}`, () => {
     const carries = formalsOf(p.body).filter((_, i) => p.roles[i] === "c");
     return { graph: new Graph(p.body.inputs, p.body.captures, p.body.consts, p.body.eqns, [...p.body.outputs, ...carries]), captured: [] };
@@ -182,7 +190,8 @@ export const scanP: Prim<ScanParams> = {
     const roles = [...p.roles, ...p.roles.filter((_, i) => nonzero[i]), ...j.captured.map(() => "k" as const)];
     const outs = [...p.outs, ...p.outs];
     const index = p.outs.length + p.index;
-    return apply(scanP, [...primals, ...ts, ...j.captured], { ...p, body: j.graph, roles, outs, index, name: `jvp(${p.name})` });
+    const { linear: _linear, ...rest } = p; // the tangent scan is not linear in the seeds alone
+    return apply(scanP, [...primals, ...ts, ...j.captured], { ...rest, body: j.graph, roles, outs, index, name: `jvp(${p.name})` });
   },
   vjp(ct, primals, p, _out, wanted) {
     const { roles, outs, length } = p;
@@ -216,7 +225,16 @@ export const scanP: Prim<ScanParams> = {
       ...rb.allK.map(() => "k" as const),
       ...rb.captured.map(() => "k" as const),
     ];
-    const rp = { body: rb.graph, roles: rroles, outs: rb.outRoles, length, reverse: !p.reverse, name: `vjp(${p.name})` };
+    const linear = [
+      ...rb.fc.map(() => true),
+      ...rb.wk.map(() => true),
+      ...rb.allC.map(() => false),
+      ...rb.allX.map(() => false),
+      ...rb.fy.map(() => true),
+      ...rb.allK.map(() => false),
+      ...rb.captured.map(() => false),
+    ];
+    const rp = { body: rb.graph, roles: rroles, outs: rb.outRoles, length, reverse: !p.reverse, name: `vjp(${p.name})`, linear };
     const result: (T | null)[] = primals.map(() => null);
     const emit = (k: number) => apply(scanP, operands, { ...rp, index: k });
     rb.fc.forEach((i, k) => wanted[i] && (result[i] = emit(k)));
@@ -234,7 +252,9 @@ export const scanP: Prim<ScanParams> = {
     const bodyDims = p.roles.map((r, i) => (r === "c" ? 0 : dims[i] ?? null));
     const m = vmapOfGraph(p.body, bodyDims, b);
     const roles = [...p.roles, ...m.captured.map(() => "k" as const)];
-    const out = apply(scanP, [...ops, ...m.captured], { ...p, body: m.graph, roles, name: `vmap(${p.name})` });
+    // batching keeps a reverse scan linear in its (batched) seeds
+    const linear = p.linear && [...p.linear, ...m.captured.map(() => false)];
+    const out = apply(scanP, [...ops, ...m.captured], { ...p, body: m.graph, roles, name: `vmap(${p.name})`, ...(linear ? { linear } : {}) });
     return [out, p.outs[p.index] === "c" ? 0 : 1];
   },
   showParams: (p) =>

@@ -253,4 +253,22 @@ describe("one loop per evaluation", () => {
     j(c0, S.mul(xs, 2));
     expect(scanStats.loops - l0).toBe(1);
   });
+  it("a jitted gradient through the carry and the ys runs one reverse loop (float64 differences)", async () => {
+    float64OnWasm();
+    const { scanStats } = await import("../../src/prims/control.js");
+    const a = f64([0.5, -1.2, 0.8], [3]);
+    // the loss reads the final carry and every y: two outputs, whose reverse scans are added as one
+    const loss = (c: T, xs: T) => {
+      const [c1, ys] = lax.scan((c: T, x: T) => { const n = S.sin(S.add(S.mul(c, a), x)); return [n, S.mul(S.cos(n), n)]; }, c, xs);
+      return S.add(S.sum(S.mul(c1, c1)), S.sum(ys));
+    };
+    const c0 = f64([0.3, -0.4, 0.9], [3]);
+    const xs = f64(Array.from({ length: 30 }, (_, i) => Math.sin(i * 0.7) * 0.5), [10, 3]);
+    const g = jit(grad(loss, { argnums: [0, 1] }));
+    const l0 = scanStats.loops;
+    const [gc, gx] = g(c0, xs) as unknown as [T, T];
+    expect(scanStats.loops - l0).toBe(2); // the forward that saves each step's carry, one reverse
+    expectClose(gc, flat(fdJacobian(loss, [c0, xs], 0)), { rtol: 1e-7, atol: 1e-9 });
+    expectClose(gx, flat(fdJacobian(loss, [c0, xs], 1)), { rtol: 1e-7, atol: 1e-9 });
+  });
 });
