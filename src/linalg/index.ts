@@ -1,0 +1,4 @@
+/** The `linalg` namespace: jnp.linalg / jax.scipy.linalg's functions in camelCase. */
+
+// linalg part B: decompositions (qr, eigh, svd) and what is built on them
+export { qr, type QrMode, type QrResult } from "./qr.js";
