@@ -3,3 +3,4 @@
 // linalg part B: decompositions (qr, eigh, svd) and what is built on them
 export { qr, type QrMode, type QrResult } from "./qr.js";
 export { eigh, type EighResult } from "./eigh.js";
+export { svd, type SvdResult } from "./svd.js";

@@ -30,7 +30,7 @@ export interface EighParams {
 const MAX_SWEEPS = 64;
 
 /** Makes the entry of largest magnitude of column j of the n × n row-major `v` positive. */
-export function signColumn(v: Float64Array, rows: number, cols: number, j: number): void {
+function signColumn(v: Float64Array, rows: number, cols: number, j: number): void {
   let best = 0;
   for (let i = 1; i < rows; i++) if (Math.abs(v[i * cols + j]!) > Math.abs(v[best * cols + j]!)) best = i;
   if (v[best * cols + j]! < 0) for (let i = 0; i < rows; i++) v[i * cols + j] = -v[i * cols + j]!;

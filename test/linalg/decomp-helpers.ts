@@ -14,7 +14,7 @@ export function mats(t: T): M[] {
   const [r, c] = t.shape.slice(-2) as [number, number];
   const d = flat(t);
   const out: M[] = [];
-  for (let b = 0; b < d.length / (r * c) || (d.length === 0 && b === 0 && false); b++) {
+  for (let b = 0; b < d.length / (r * c); b++) {
     out.push(Array.from({ length: r }, (_, i) => d.slice(b * r * c + i * c, b * r * c + (i + 1) * c)));
   }
   return out;
