@@ -4,3 +4,6 @@
 export { qr, type QrMode, type QrResult } from "./qr.js";
 export { eigh, type EighResult } from "./eigh.js";
 export { svd, type SvdResult } from "./svd.js";
+export { pinv, lstsq, type LstsqResult } from "./pinv.js";
+export { matrixPower } from "./matrix-power.js";
+export { norm } from "../ops/reduce-extra.js";
