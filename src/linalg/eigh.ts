@@ -21,8 +21,8 @@ export type EighResult<S extends Shape, D extends DType> =
  * `UPLO` names is read ("L", the default, or "U"). Cyclic Jacobi in float64 (float32 rounds the
  * result). Each eigenvector is signed so that its entry of largest magnitude is positive (JAX
  * leaves the sign to LAPACK). Derivatives as JAX's eigh_jvp_rule, for distinct eigenvalues (a
- * repeated one gives infinities, as in JAX). NaN input gives NaN. A non-square shape is an error
- * (at compile time for static dims).
+ * repeated one gives infinities, as in JAX). NaN or infinite input gives NaN. A non-square shape
+ * is an error (at compile time for static dims).
  */
 export function eigh<S extends Shape, D extends DType>(
   a: Check<EighShapes<S>, Tensor<S, D>>,

@@ -50,8 +50,8 @@ function pinvJvp(a: T, da: T, p: T): T {
  * The Moore–Penrose pseudo-inverse of each matrix of a [..., m, n] (result [..., n, m]), as
  * jnp.linalg.pinv(a, rtol): singular values at or below rtol·s₀ (s₀ the largest) count as zero;
  * rtol defaults to 10·max(m, n)·eps of the dtype, as JAX. From the SVD, with JAX's custom
- * derivative (Golub and Pereyra's formula), which differentiates through rank changes' edges as
- * JAX does. Integers and bools compute in float32.
+ * derivative (Golub and Pereyra's formula, exact where the rank is locally constant). Integers and
+ * bools compute in float32.
  */
 export function pinv<S extends Shape, D extends DType>(a: Check<PinvShape<S>, Tensor<S, D>>, rtol?: number): Tensor<AsShape<PinvShape<S>>, FloatOf<D>> {
   const x = matrixArg("pinv", a);
@@ -76,8 +76,8 @@ export type LstsqResult<A extends Shape, B extends Shape, D extends DType> =
 /**
  * The least-squares solution of a·x = b, as jnp.linalg.lstsq(a, b, rcond): a [m, n], b [m] or
  * [m, k]; returns [x ([n] or [n, k]), residuals (the squared 2-norm of each column of b − a·x,
- * [1] or [k], always computed, as JAX's default numpy_resid=False), rank (int32, the singular
- * values ≥ rcond·s₀), s (the singular values of a)]. rcond defaults to eps·max(m, n) (a
+ * [1] or [k], always computed, as JAX's default numpy_resid=False), rank (int32, the number of
+ * singular values ≥ rcond·s₀), s (the singular values of a)]. rcond defaults to eps·max(m, n) (a
  * negative one means eps), as JAX. From the SVD, so it differentiates through it.
  */
 export function lstsq<A extends Shape, B extends Shape, D extends DType, D2 extends DType>(

@@ -23,8 +23,9 @@ export type QrResult<S extends Shape, D extends DType, M extends QrMode> =
  * k = min(m, n); "complete" gives Q [..., m, m] and R [..., m, n]; "r" gives R alone (reduced).
  * Householder reflections as LAPACK: R's diagonal entry j is minus the sign of the pivot
  * column's leading entry (kept when nothing lies below it), so it can be negative, as in JAX.
- * NaN input gives NaN. Derivatives as JAX's qr_jvp_rule: for m >= n only (and "complete" only
- * when square); elsewhere an error, as in JAX. Integers and bools compute in float32.
+ * NaN or infinite input gives NaN. Derivatives as JAX's qr_jvp_rule: for m >= n only (and
+ * "complete" only when square); elsewhere an error, as in JAX. Integers and bools compute in
+ * float32.
  */
 export function qr<S extends Shape, D extends DType, const M extends QrMode = "reduced">(
   a: Check<QrShapes<S, false>, Tensor<S, D>>,

@@ -23,7 +23,7 @@ export type SvdResult<S extends Shape, D extends DType, Full extends boolean, Uv
  * result). Each pair of singular vectors is signed so that u's column has its entry of largest
  * magnitude positive. Derivatives as JAX's _svd_jvp_rule: of s always; of u and vh for distinct
  * nonzero singular values and without fullMatrices (an error otherwise, as JAX, except for square
- * matrices, where full and reduced agree). NaN input gives NaN.
+ * matrices, where full and reduced agree). NaN or infinite input gives NaN.
  */
 export function svd<S extends Shape, D extends DType, const Full extends boolean = true, const Uv extends boolean = true>(
   a: Check<SvdShapes<S, Full>, Tensor<S, D>>,

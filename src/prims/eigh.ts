@@ -14,7 +14,7 @@ import { showShape, type AbstractValue } from "../ir/aval.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastInDim } from "./broadcast.js";
 import { add, integerPow, mul, sub } from "./elementwise.js";
-import { diagEmbed, diagPart, eyeT, hasNaN, mm, mT, perMatrix, type Mat } from "./matrix.js";
+import { diagEmbed, diagPart, eyeT, nonFinite, mm, mT, perMatrix, type Mat } from "./matrix.js";
 import { sharedRun } from "./shared-run.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
 
@@ -39,7 +39,6 @@ function signColumn(v: Float64Array, rows: number, cols: number, j: number): voi
 /** [w, V] of one symmetric matrix (the chosen triangle of `m`). */
 export function eighHost(m: Mat, lower: boolean): [Float64Array, Float64Array] {
   const n = m.rows;
-  if (hasNaN(m)) return [new Float64Array(n).fill(NaN), new Float64Array(n * n).fill(NaN)];
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -47,6 +46,8 @@ export function eighHost(m: Mat, lower: boolean): [Float64Array, Float64Array] {
       a[i * n + j] = m.data[r * n + c]!;
     }
   }
+  // only the triangle read counts
+  if (nonFinite({ rows: n, cols: n, data: a })) return [new Float64Array(n).fill(NaN), new Float64Array(n * n).fill(NaN)];
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {

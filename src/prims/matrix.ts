@@ -87,7 +87,6 @@ export interface Mat {
   readonly cols: number;
   readonly data: Float64Array;
 }
-export const matrix = (rows: number, cols: number): Mat => ({ rows, cols, data: new Float64Array(rows * cols) });
 
 /**
  * Runs `f` on each matrix of x ([...batch, m, n], read as float64) and gathers its results, one
@@ -110,5 +109,8 @@ export function perMatrix(inputs: readonly HostArray[], outs: readonly AbstractV
   return outs.map((o, i) => new HostArray(data[i]!, o.shape, o.dtype));
 }
 
-/** True when a matrix holds a NaN (the decompositions then return NaN, as LAPACK does in JAX). */
-export const hasNaN = (m: Mat): boolean => m.data.some((v) => Number.isNaN(v));
+/**
+ * True when a matrix holds a NaN or an infinity: the decompositions then return NaN throughout
+ * (LAPACK's results in JAX are NaN there too), which also spares Jacobi sweeps that cannot converge.
+ */
+export const nonFinite = (m: Mat): boolean => m.data.some((v) => !Number.isFinite(v));

@@ -13,7 +13,7 @@ import { sharedRun } from "../prims/shared-run.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, zerosLike } from "./broadcast.js";
 import { add, neg, sub } from "./elementwise.js";
-import { hasNaN, matrix, mm, mT, perMatrix, trilT, triuT, type Mat } from "./matrix.js";
+import { nonFinite, mm, mT, perMatrix, trilT, triuT, type Mat } from "./matrix.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
 
 type T = AnyTensor;
@@ -116,7 +116,7 @@ function qrHost(a: Mat, complete: boolean): [Float64Array, Float64Array] {
   const k = Math.min(m, n);
   const qc = complete ? m : k;
   const w = Float64Array.from(a.data);
-  if (hasNaN(a)) return [new Float64Array(m * qc).fill(NaN), new Float64Array(qc * n).fill(NaN)];
+  if (nonFinite(a)) return [new Float64Array(m * qc).fill(NaN), new Float64Array(qc * n).fill(NaN)];
   const vs: (Float64Array | null)[] = [];
   for (let j = 0; j < k; j++) {
     let below = 0;

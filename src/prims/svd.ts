@@ -15,7 +15,7 @@ import { showShape, type AbstractValue } from "../ir/aval.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastInDim } from "./broadcast.js";
 import { add, div, integerPow, mul, sub } from "./elementwise.js";
-import { diagEmbed, diagPart, eyeT, hasNaN, mm, mT, perMatrix, scaleCols, type Mat } from "./matrix.js";
+import { diagEmbed, diagPart, eyeT, nonFinite, mm, mT, perMatrix, scaleCols, type Mat } from "./matrix.js";
 import { sharedRun } from "./shared-run.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
 
@@ -77,7 +77,7 @@ function svdHost(a: Mat, full: boolean): [Float64Array, Float64Array, Float64Arr
   const k = Math.min(m, n);
   const uc = full ? m : k;
   const vr = full ? n : k;
-  if (hasNaN(a)) return [new Float64Array(k).fill(NaN), new Float64Array(m * uc).fill(NaN), new Float64Array(vr * n).fill(NaN)];
+  if (nonFinite(a)) return [new Float64Array(k).fill(NaN), new Float64Array(m * uc).fill(NaN), new Float64Array(vr * n).fill(NaN)];
   // rotate the columns of w (p × q, p >= q: A, or Aᵀ when m < n); z accumulates the rotations
   const tall = m >= n;
   const p = tall ? m : n;

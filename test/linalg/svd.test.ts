@@ -68,9 +68,10 @@ describe("linalg.svd", () => {
     checkSvd(mat([[1, 2, 3], [2, 4, 6], [1, 1, 1]]), false, 1e-13);
   });
 
-  it("NaN input gives NaN; rank error", () => {
+  it("NaN or infinite input gives NaN; rank error", () => {
     const [u, s, vh] = svd(mat([[1, NaN], [0, 1]], "float32"));
     for (const x of [u, s, vh]) expect(Array.from(x.dataSync()).every(Number.isNaN)).toBe(true);
+    expect(Array.from(svd(mat([[1, -Infinity], [0, 1]], "float32"), true, false).dataSync()).every(Number.isNaN)).toBe(true);
     expect(errorOf(() => svd(sg.zeros([3]) as unknown as T))).toBe("svd: needs rank >= 2, got shape [3]");
   });
 
