@@ -1,5 +1,5 @@
 /** linalg.pinv and linalg.lstsq (jnp.linalg's), compositions of the SVD (prims/svd.ts). */
-import type { DType, FloatDType } from "../ir/dtype.js";
+import type { DType, FloatDType, Promote } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { LstsqAError, LstsqShapes, PinvShape } from "../shape/linalg-decomp.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
@@ -84,7 +84,7 @@ export function lstsq<A extends Shape, B extends Shape, D extends DType, D2 exte
   a: Check<LstsqAError<A>, Tensor<A, D>>,
   b: Check<LstsqShapes<A, B>, Tensor<B, D2>>,
   rcond?: number,
-): LstsqResult<A, B, D | D2> {
+): LstsqResult<A, B, Promote<D, D2>> {
   const a0 = tensorArg("lstsq", a);
   const b0 = tensorArg("lstsq", b);
   if (a0.shape.length !== 2) shapeError(lstsqARankMsg(a0.shape));
@@ -114,5 +114,5 @@ export function lstsq<A extends Shape, B extends Shape, D extends DType, D2 exte
   }
   const r = lax.sub(b2, mm(x, sol));
   const resid = lax.reduceSum(lax.mul(r, r), [0]);
-  return [vec ? lax.reshape(sol, [n]) : sol, resid, rank, s] as LstsqResult<A, B, D | D2>;
+  return [vec ? lax.reshape(sol, [n]) : sol, resid, rank, s] as LstsqResult<A, B, Promote<D, D2>>;
 }

@@ -94,6 +94,7 @@ describe("linalg.lstsq", () => {
     expect(flat(rank)).toEqual([1]);
     const [x32] = L.lstsq(randn([5, 2], 6, "float32"), randn([5], 7, "float32"));
     expect(x32.dtype).toBe("float32");
+    expect(L.lstsq(randn([5, 2], 6), randn([5], 7, "float32"))[0].dtype).toBe("float64");
     expect(errorOf(() => L.lstsq(sg.zeros([2, 3, 4]) as unknown as T, sg.zeros([3]) as unknown as T))).toBe("lstsq: a must be 2-D, got shape [2, 3, 4]");
     expect(errorOf(() => L.lstsq(sg.zeros([3, 2]) as unknown as T, sg.zeros([4]) as unknown as T))).toBe("lstsq: leading dims differ, a [3, 2] and b [4] (3 vs 4)");
     expect(errorOf(() => L.lstsq(sg.zeros([3, 2]) as unknown as T, sg.zeros([]) as unknown as T))).toBe("lstsq: b must be 1-D or 2-D, got shape []");

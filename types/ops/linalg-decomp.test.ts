@@ -74,6 +74,10 @@ const l2 = linalg.lstsq(tall, b2);
 expectType<TypeEqual<typeof l2, [Tensor<[3, 2], "float64">, Tensor<[2], "float64">, Tensor<[], "int32">, Tensor<[3], "float64">]>>(true);
 const l3 = linalg.lstsq(rect, vec.reshape([5]) as unknown as Tensor<[3]>);
 expectType<TypeEqual<typeof l3, [Tensor<[4], "float32">, Tensor<[1], "float32">, Tensor<[], "int32">, Tensor<[3], "float32">]>>(true);
+// mixed dtypes promote, as matmul
+declare const b32: Tensor<[5]>;
+const l4 = linalg.lstsq(tall, b32);
+expectType<TypeEqual<(typeof l4)[0], Tensor<[3], "float64">>>(true);
 // @ts-expect-error lstsq: leading dims differ, a [3, 4] and b [5] (3 vs 5)
 linalg.lstsq(rect, vec);
 // @ts-expect-error lstsq: a must be 2-D, got shape [2, 3, 6]
