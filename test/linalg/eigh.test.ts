@@ -102,6 +102,17 @@ describe("linalg.eigh derivatives (float64, against central differences)", () =>
       }
     });
   }
+  it("float32 derivatives agree with float64 ones", () => {
+    float64OnWasm();
+    const a = randSym([], 4, 32);
+    const a32 = sg.astype(a as never, "float32") as unknown as T;
+    for (const f of [fw, fv2]) {
+      const j32 = jacrev(f)(a32) as T;
+      expect(j32.dtype).toBe("float32");
+      expectClose(j32, jacrev(f)(a) as T, { rtol: 1e-3, atol: 1e-4 });
+      expectClose(jacfwd(f)(a32), jacfwd(f)(a) as T, { rtol: 1e-3, atol: 1e-4 });
+    }
+  });
   it("second order: the Hessian of the largest eigenvalue", () => {
     float64OnWasm();
     const a = randSym([], 3, 9);

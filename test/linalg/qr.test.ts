@@ -119,6 +119,18 @@ describe("linalg.qr derivatives (float64, against central differences)", () => {
     const each = [0, 1, 2].map((i) => g(sg.index(a as never, i as never) as unknown as T));
     expectClose(v, sg.stack(each as never) as unknown as T, { rtol: 1e-12, atol: 1e-12 });
   });
+  it("float32 derivatives agree with float64 ones", () => {
+    float64OnWasm();
+    const a = randn([4, 3], 31);
+    const a32 = sg.astype(a as never, "float32") as unknown as T;
+    for (const out of [0, 1]) {
+      const f = (x: T) => qr(x)[out]!;
+      const j32 = jacrev(f)(a32) as T;
+      expect(j32.dtype).toBe("float32");
+      expectClose(j32, jacrev(f)(a) as T, { rtol: 1e-3, atol: 1e-4 });
+      expectClose(jacfwd(f)(a32), jacfwd(f)(a) as T, { rtol: 1e-3, atol: 1e-4 });
+    }
+  });
   it("m < n, and complete with m > n: an error, as in JAX", () => {
     float64OnWasm();
     expect(errorOf(() => jacrev((x: T) => qr(x)[1]!)(randn([2, 3], 1)))).toBe("qr: the derivative is not implemented for shape [2, 3] (m < n), as in JAX");

@@ -115,6 +115,17 @@ describe("linalg.svd derivatives (float64, against central differences)", () => 
       "svd: the derivative of u and vh is not implemented with fullMatrices for shape [3, 2] (not square), as in JAX; pass fullMatrices false",
     );
   });
+  it("float32 derivatives agree with float64 ones", () => {
+    float64OnWasm();
+    const a = randn([4, 3], 33);
+    const a32 = sg.astype(a as never, "float32") as unknown as T;
+    for (const f of [fs, fu2, fv2]) {
+      const j32 = jacrev(f)(a32) as T;
+      expect(j32.dtype).toBe("float32");
+      expectClose(j32, jacrev(f)(a) as T, { rtol: 1e-3, atol: 1e-4 });
+      expectClose(jacfwd(f)(a32), jacfwd(f)(a) as T, { rtol: 1e-3, atol: 1e-4 });
+    }
+  });
   it("second order: the Hessian of the nuclear norm", () => {
     float64OnWasm();
     const a = randn([3, 2], 12);
