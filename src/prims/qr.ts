@@ -111,7 +111,7 @@ export function qrAvals(x: AbstractValue, complete: boolean): [AbstractValue, Ab
 }
 
 /** Householder QR of one matrix: [Q (m × cols), R (cols × n)] with cols = m (complete) or min(m, n). */
-function qrHost(a: Mat, complete: boolean): [Float64Array, Float64Array] {
+export function qrHost(a: Mat, complete: boolean): [Float64Array, Float64Array] {
   const { rows: m, cols: n } = a;
   const k = Math.min(m, n);
   const qc = complete ? m : k;

@@ -3,7 +3,7 @@
  * float64 on the host (at most 64 sweeps): the columns of A (of Aᵀ when m < n) are rotated until
  * orthogonal, their norms are the singular values (descending), and U's columns are the
  * normalised columns. Columns for zero singular values, and the extra ones of full matrices, are
- * completed to an orthonormal basis. Each pair (u_i, v_i) is signed so that u_i's entry of
+ * completed to an orthonormal basis (from a Householder QR of the others). Each pair (u_i, v_i) is signed so that u_i's entry of
  * largest magnitude is positive. One equation per output (s, U, Vᴴ) sharing one host run.
  *
  * Derivatives as JAX's _svd_jvp_rule (reduced matrices; full ones only when square), with
@@ -17,6 +17,7 @@ import { broadcastInDim } from "./broadcast.js";
 import { add, div, integerPow, mul, sub } from "./elementwise.js";
 import { diagEmbed, diagPart, eyeT, nonFinite, mm, mT, perMatrix, scaleCols, type Mat } from "./matrix.js";
 import { sharedRun } from "./shared-run.js";
+import { qrHost } from "./qr.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
 
 type T = AnyTensor;
@@ -44,31 +45,20 @@ export function svdAvals(x: AbstractValue, full: boolean): AbstractValue[] {
 
 /**
  * Fills the columns `todo` of the rows × cols row-major `q` (its other columns orthonormal) with
- * an orthonormal completion: each time the unit vector with the largest residual against the
- * columns so far, orthogonalised twice.
+ * an orthonormal basis of the complement of the others: the trailing columns of the complete Q of
+ * their Householder QR (O(rows² · done), not a Gram–Schmidt search).
  */
 function complete(q: Float64Array, rows: number, cols: number, todo: readonly number[]): void {
-  const done = Array.from({ length: cols }, (_, j) => !todo.includes(j));
-  for (const j of todo) {
-    let best: Float64Array | null = null;
-    let bestNorm = -1;
-    for (let e = 0; e < rows; e++) {
-      const r = new Float64Array(rows);
-      r[e] = 1;
-      for (let pass = 0; pass < 2; pass++) {
-        for (let c = 0; c < cols; c++) {
-          if (!done[c]) continue;
-          let d = 0;
-          for (let i = 0; i < rows; i++) d += q[i * cols + c]! * r[i]!;
-          for (let i = 0; i < rows; i++) r[i]! -= d * q[i * cols + c]!;
-        }
-      }
-      const nr = Math.hypot(...r);
-      if (nr > bestNorm) [best, bestNorm] = [r, nr];
-    }
-    for (let i = 0; i < rows; i++) q[i * cols + j] = best![i]! / bestNorm;
-    done[j] = true;
-  }
+  if (todo.length === 0) return;
+  const done = Array.from({ length: cols }, (_, j) => j).filter((j) => !todo.includes(j));
+  const d = new Float64Array(rows * done.length);
+  done.forEach((c, j) => {
+    for (let i = 0; i < rows; i++) d[i * done.length + j] = q[i * cols + c]!;
+  });
+  const [full] = qrHost({ rows, cols: done.length, data: d }, true);
+  todo.forEach((c, t) => {
+    for (let i = 0; i < rows; i++) q[i * cols + c] = full[i * rows + done.length + t]!;
+  });
 }
 
 /** [s, U (m × uc), Vᵀ (vr × n)] of one matrix; uc = m and vr = n for full matrices, else k. */
