@@ -15,6 +15,7 @@ import { isFloat } from "../ir/dtype.js";
 import * as lax from "../prims/lax.js";
 import { cumulative, type ScanOp } from "../prims/scan.js";
 import { argsort as argsortP, permute } from "../prims/sort.js";
+import { svd as svdValues } from "../prims/svd.js";
 import { tensorArg, normAxes, normAxis, shapeError } from "../tensor/checks.js";
 import * as msg from "../tensor/messages.js";
 
@@ -157,8 +158,8 @@ export function std<S extends Shape, D extends DType, const Ax extends AxisArg =
 
 // ---------------------------------------------------------------- norm
 
-/** norm's `ord`: a number (vector p-norms, ±Infinity, 0; matrix 1, -1, ±Infinity), "fro", or null / undefined for the default. */
-export type NormOrd = number | "fro" | null | undefined;
+/** norm's `ord`: a number (vector p-norms, ±Infinity, 0; matrix 1, -1, 2, -2, ±Infinity), "fro", "nuc", or null / undefined for the default. */
+export type NormOrd = number | "fro" | "nuc" | null | undefined;
 
 function normImpl(x: T, ord: NormOrd, axis: AxisArg | null, keepdims: boolean | undefined): T {
   const t = toFloat(tensorArg("norm", x));
@@ -183,7 +184,7 @@ function normImpl(x: T, ord: NormOrd, axis: AxisArg | null, keepdims: boolean | 
   const minK = (v: T, a: number[]) => lax.reshape(lax.reduceMin(v, a), v.shape.map((d, i) => (a.includes(i) ? 1 : d)));
   if (axes.length === 1) {
     if (ord === undefined || ord === null || ord === 2) return done(lax.sqrt(sumK(sq(t), axes)));
-    if (ord === "fro") throw new Error(`norm: ord "fro" is a matrix norm; axis ${given[0]} asks for a vector norm`);
+    if (ord === "fro" || ord === "nuc") throw new Error(`norm: ord "${ord}" is a matrix norm; axis ${given[0]} asks for a vector norm`);
     if (ord === Infinity) return done(maxK(absX, axes));
     if (ord === -Infinity) return done(minK(absX, axes));
     if (ord === 0) return done(sumK(lax.convert(lax.ne(t, lax.zerosLike(t)), t.dtype), axes));
@@ -200,7 +201,15 @@ function normImpl(x: T, ord: NormOrd, axis: AxisArg | null, keepdims: boolean | 
     if (ord === -1) return done(minK(sumK(absX, [row]), [col]));
     if (ord === Infinity) return done(maxK(sumK(absX, [col]), [row]));
     if (ord === -Infinity) return done(minK(sumK(absX, [col]), [row]));
-    throw new Error(`norm: matrix ord ${ord} is not supported (1, -1, Infinity, -Infinity and "fro" are; 2, -2 and "nuc" need an SVD)`);
+    if (ord === 2 || ord === -2 || ord === "nuc") {
+      // from the singular values (prims/svd.ts) of the matrices, moved to the last two axes
+      const rest = t.shape.map((_, i) => i).filter((i) => i !== row && i !== col);
+      const s = svdValues(lax.transpose(t, [...rest, row, col]), false, 0);
+      const last = [s.shape.length - 1];
+      const v = ord === 2 ? lax.reduceMax(s, last) : ord === -2 ? lax.reduceMin(s, last) : lax.reduceSum(s, last);
+      return done(lax.reshape(v, t.shape.map((d, i) => (axes.includes(i) ? 1 : d))));
+    }
+    throw new Error(`norm: matrix ord ${ord} is not supported (1, -1, 2, -2, Infinity, -Infinity, "fro" and "nuc" are)`);
   }
   throw new Error(`norm: takes one axis (a vector norm) or two (a matrix norm), got [${given.join(", ")}]`);
 }
@@ -209,7 +218,9 @@ function normImpl(x: T, ord: NormOrd, axis: AxisArg | null, keepdims: boolean | 
  * The vector or matrix norm, as jnp.linalg.norm(x, ord, axis, keepdims). With no axis: the 2-norm
  * of the flattened tensor (Frobenius for a matrix), or for a 1-D / 2-D tensor the norm `ord`
  * names. One axis: vector norms (2 by default, 1, ±Infinity, 0 = the count of nonzeros, any p).
- * Two axes [row, col]: "fro" (default), 1 / -1 (max / min column sum of |x|), ±Infinity (row sums).
+ * Two axes [row, col]: "fro" (default), 1 / -1 (max / min column sum of |x|), ±Infinity (row sums),
+ * 2 / -2 (the largest / smallest singular value) and "nuc" (their sum), from linalg.svd (whose
+ * derivative needs distinct singular values, as JAX's).
  * Integers give float32. The gradient of the 2-norm at x = 0 is NaN, as in JAX (0 · 1/0).
  */
 export function norm<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(

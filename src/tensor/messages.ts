@@ -276,3 +276,21 @@ export const meshgridRankMsg = (s: Dims, i: number): string => `meshgrid: inputs
 /** A size past the int32 index range: `zeros: shape [1000000, 1000000] has 1e12 elements, more than a tensor can hold (2^31 - 1)`. */
 export const tooLargeMsg = (op: string, s: Dims, n: number): string =>
   `${op}: shape ${showShape(s)} has ${n} elements, more than a tensor can hold (2^31 - 1)`;
+
+// ---------------------------------------------------------------- linalg-decomp.ts (qr, eigh, svd, pinv, lstsq, matrixPower)
+
+/** LinalgRankMsg: `qr: needs rank >= 2, got shape [3]`. */
+export const linalgRankMsg = (op: string, s: Dims): string => `${op}: needs rank >= 2, got shape ${showShape(s)}`;
+
+/** LinalgSquareMsg: `eigh: needs square matrices, got shape [3, 4]`. */
+export const linalgSquareMsg = (op: string, s: Dims): string => `${op}: needs square matrices, got shape ${showShape(s)}`;
+
+/** LstsqARankMsg: `lstsq: a must be 2-D, got shape [2, 3, 4]`. */
+export const lstsqARankMsg = (a: Dims): string => `lstsq: a must be 2-D, got shape ${showShape(a)}`;
+
+/** LstsqBRankMsg: `lstsq: b must be 1-D or 2-D, got shape []`. */
+export const lstsqBRankMsg = (b: Dims): string => `lstsq: b must be 1-D or 2-D, got shape ${showShape(b)}`;
+
+/** LstsqRowsMsg: `lstsq: leading dims differ, a [3, 2] and b [4] (3 vs 4)`. */
+export const lstsqRowsMsg = (a: Dims, b: Dims): string =>
+  `lstsq: leading dims differ, a ${showShape(a)} and b ${showShape(b)} (${showDim(a[0])} vs ${showDim(b[0])})`;

@@ -123,6 +123,16 @@ const samples: [rule: string, call: string][] = [
   ["tril rank", "sg.tril($([3]))"],
   ["triu rank", "sg.triu($([]), 1)"],
   ["meshgrid rank", "sg.meshgrid($([3]), $([2, 3]))"],
+  // linalg part B: decompositions and what is built on them
+  ["qr rank", "sg.linalg.qr($([3]))"],
+  ["eigh square", "sg.linalg.eigh($([3, 4]))"],
+  ["eigh rank", "sg.linalg.eigh($([]))"],
+  ["svd rank", "sg.linalg.svd($([5]))"],
+  ["pinv rank", "sg.linalg.pinv($([5]))"],
+  ["matrixPower square", "sg.linalg.matrixPower($([2, 3, 4]), 2)"],
+  ["lstsq a rank", "sg.linalg.lstsq($([2, 3, 4]), $([3]))"],
+  ["lstsq b rank", "sg.linalg.lstsq($([3, 2]), $([3, 1, 1]))"],
+  ["lstsq rows", "sg.linalg.lstsq($([3, 2]), $([4]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -1,0 +1,211 @@
+/**
+ * QR by Householder reflections (as LAPACK's geqrf/orgqr, so R's diagonal has LAPACK's signs),
+ * one equation per output (Q, R) sharing one host run, and the triangular solve its derivative
+ * needs (X · op(R) = B with R upper triangular, op = identity or transpose). Both are host steps.
+ *
+ * Derivatives follow JAX's qr_jvp_rule (m >= n; complete mode only when square): with
+ * Y = dA R⁻¹, C = Qᵀ Y, Ω = tril(C, -1) − tril(C, -1)ᵀ: dQ = Q (Ω − C) + Y, dR = (C − Ω) R. The
+ * vjp is that map transposed: with M = Qᵀ Q̄ − R̄ Rᵀ, Ā = (Q̄ + Q (tril(M − Mᵀ, -1) − M)) R⁻ᵀ.
+ */
+import { showShape, type AbstractValue } from "../ir/aval.js";
+import type { BatchDim } from "../ir/graph.js";
+import { sharedRun } from "../prims/shared-run.js";
+import type { AnyTensor } from "../tensor/tensor.js";
+import { broadcastLeading, zerosLike } from "./broadcast.js";
+import { add, neg, sub } from "./elementwise.js";
+import { nonFinite, mm, mT, perMatrix, trilT, triuT, type Mat } from "./matrix.js";
+import { apply, fail, requireFloat, type Prim } from "./util.js";
+
+type T = AnyTensor;
+
+// ---------------------------------------------------------------- triangular solve (right side)
+
+export interface TriSolveParams {
+  /** solve X · Rᵀ = B instead of X · R = B */
+  readonly transposeR: boolean;
+}
+
+/** X with X · op(R) = B, R upper triangular (its strict lower part is not read). */
+function triSolveHost(r: Mat, b: Mat, transposeR: boolean): Float64Array {
+  const n = r.rows;
+  const m = b.rows;
+  const x = Float64Array.from(b.data);
+  const R = (i: number, j: number) => r.data[i * n + j]!;
+  // column j of X from the columns solved before it (left to right for R, right to left for Rᵀ)
+  for (let s = 0; s < n; s++) {
+    const j = transposeR ? n - 1 - s : s;
+    for (let i = 0; i < m; i++) {
+      let v = x[i * n + j]!;
+      if (transposeR) for (let k = j + 1; k < n; k++) v -= x[i * n + k]! * R(j, k);
+      else for (let k = 0; k < j; k++) v -= x[i * n + k]! * R(k, j);
+      x[i * n + j] = v / R(j, j);
+    }
+  }
+  return x;
+}
+
+export const triSolveP: Prim<TriSolveParams> = {
+  name: "tri_solve_right",
+  abstractEval([r, b]) {
+    requireFloat("tri_solve_right", r!);
+    const n = r!.shape.at(-1);
+    const rb = r!.shape.slice(0, -2);
+    const bb = b!.shape.slice(0, -2);
+    if (r!.dtype !== b!.dtype || r!.shape.length < 2 || r!.shape.at(-2) !== n || b!.shape.at(-1) !== n || showShape(rb) !== showShape(bb)) {
+      fail(`tri_solve_right of ${showShape(r!.shape)} and ${showShape(b!.shape)}`);
+    }
+    return b!;
+  },
+  impl(inputs, { transposeR }, out) {
+    return perMatrix(inputs, [out], ([r, b]) => [triSolveHost(r!, b!, transposeR)])[0]!;
+  },
+  jvp([r], [dr, db], p, x) {
+    // d(X op(R)) = dB: dX = (dB − X op(dR)) op(R)⁻¹
+    let rhs: T | null = db;
+    if (dr !== null) {
+      const dOp = triuT(dr);
+      const t = mm(x, p.transposeR ? mT(dOp) : dOp);
+      rhs = rhs === null ? neg(t) : sub(rhs, t);
+    }
+    return rhs === null ? null : triSolve(r!, rhs, p.transposeR);
+  },
+  vjp(ct, [r], p, x, wanted) {
+    // B̄ = X̄ op(R)⁻ᵀ; op(R)‾ = −Xᵀ B̄, then R̄ its upper triangle (transposed back for Rᵀ)
+    const bbar = triSolve(r!, ct, !p.transposeR);
+    let rbar: T | null = null;
+    if (wanted[0]) {
+      const g = neg(mm(mT(x), bbar));
+      rbar = triuT(p.transposeR ? mT(g) : g);
+    }
+    return [rbar, wanted[1] ? bbar : null];
+  },
+  batch([r, b], dims, p): [T, BatchDim] {
+    const n = (dims[0] !== null ? r! : b!).shape[0]!;
+    const rr = dims[0] === null ? broadcastLeading(r!, n) : r!;
+    const bb = dims[1] === null ? broadcastLeading(b!, n) : b!;
+    return [apply(triSolveP, [rr, bb], p), 0];
+  },
+  showParams: (p) => `transpose_r=${p.transposeR}`,
+};
+
+/** X with X · R = B (or X · Rᵀ = B), R [..., n, n] upper triangular, B [..., m, n] with the same batch dims. */
+export const triSolve = (r: T, b: T, transposeR = false): T => apply(triSolveP, [r, b], { transposeR });
+
+// ---------------------------------------------------------------- QR
+
+export interface QrParams {
+  /** Q is [m, m] and R [m, n] (complete) or Q [m, k] and R [k, n], k = min(m, n) (reduced) */
+  readonly complete: boolean;
+  /** 0: Q, 1: R */
+  readonly index: number;
+}
+
+export function qrAvals(x: AbstractValue, complete: boolean): [AbstractValue, AbstractValue] {
+  const [m, n] = x.shape.slice(-2) as [number, number];
+  const k = complete ? m : Math.min(m, n);
+  const batch = x.shape.slice(0, -2);
+  return [
+    { shape: [...batch, m, k], dtype: x.dtype },
+    { shape: [...batch, k, n], dtype: x.dtype },
+  ];
+}
+
+/** Householder QR of one matrix: [Q (m × cols), R (cols × n)] with cols = m (complete) or min(m, n). */
+export function qrHost(a: Mat, complete: boolean): [Float64Array, Float64Array] {
+  const { rows: m, cols: n } = a;
+  const k = Math.min(m, n);
+  const qc = complete ? m : k;
+  const w = Float64Array.from(a.data);
+  if (nonFinite(a)) return [new Float64Array(m * qc).fill(NaN), new Float64Array(qc * n).fill(NaN)];
+  const vs: (Float64Array | null)[] = [];
+  for (let j = 0; j < k; j++) {
+    let below = 0;
+    for (let i = j + 1; i < m; i++) below += w[i * n + j]! ** 2;
+    // nothing below the pivot: H = I (LAPACK's tau = 0), R keeps the pivot's sign
+    if (below === 0) {
+      vs.push(null);
+      continue;
+    }
+    const x0 = w[j * n + j]!;
+    const alpha = -(x0 >= 0 ? 1 : -1) * Math.sqrt(x0 * x0 + below);
+    const v = new Float64Array(m - j);
+    v[0] = x0 - alpha;
+    for (let i = j + 1; i < m; i++) v[i - j] = w[i * n + j]!;
+    const vv = v[0]! * v[0]! + below;
+    // w[j:, j:] -= 2 v (vᵀ w) / vᵀv
+    for (let c = j; c < n; c++) {
+      let d = 0;
+      for (let i = j; i < m; i++) d += v[i - j]! * w[i * n + c]!;
+      const f = (2 * d) / vv;
+      for (let i = j; i < m; i++) w[i * n + c]! -= f * v[i - j]!;
+    }
+    for (let i = j + 1; i < m; i++) w[i * n + j] = 0;
+    w[j * n + j] = alpha;
+    for (let i = 0; i < m - j; i++) v[i]! /= Math.sqrt(vv / 2); // now H = I − v vᵀ
+    vs.push(v);
+  }
+  // Q = H_0 ⋯ H_{k−1} applied to the first qc columns of the identity, last reflection first
+  const q = new Float64Array(m * qc);
+  for (let i = 0; i < Math.min(m, qc); i++) q[i * qc + i] = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    const v = vs[j];
+    if (!v) continue;
+    for (let c = 0; c < qc; c++) {
+      let d = 0;
+      for (let i = j; i < m; i++) d += v[i - j]! * q[i * qc + c]!;
+      for (let i = j; i < m; i++) q[i * qc + c]! -= d * v[i - j]!;
+    }
+  }
+  const r = new Float64Array(qc * n);
+  for (let i = 0; i < Math.min(qc, m); i++) for (let c = i; c < n; c++) r[i * n + c] = w[i * n + c]!;
+  return [q, r];
+}
+
+/** The derivative's preconditions, as JAX's qr_jvp_rule. */
+function checkDiff(x: T, complete: boolean): void {
+  const [m, n] = x.shape.slice(-2) as [number, number];
+  if (m < n || (complete && m !== n)) {
+    throw new Error(`qr: the derivative is not implemented for shape ${showShape(x.shape)}${m < n ? " (m < n)" : ' in mode "complete" (m > n)'}, as in JAX`);
+  }
+}
+
+/** Q and R of the reduced decomposition (what the derivative rules use; complete equals it when square). */
+const qrBoth = (x: T): [T, T] => [qr(x, false, 0), qr(x, false, 1)];
+
+export const qrP: Prim<QrParams> = {
+  name: "qr",
+  abstractEval([x], { complete, index }) {
+    requireFloat("qr", x!);
+    if (x!.shape.length < 2) fail(`qr of ${showShape(x!.shape)}`);
+    return qrAvals(x!, complete)[index]!;
+  },
+  impl(inputs, p) {
+    const avals = qrAvals(inputs[0]!, p.complete);
+    return sharedRun(inputs, `qr|${p.complete}`, () => perMatrix(inputs, avals, ([a]) => qrHost(a!, p.complete)))[p.index]!;
+  },
+  jvp([x], [dx], { complete, index }) {
+    if (dx === null) return null;
+    checkDiff(x!, complete);
+    const [q, r] = qrBoth(x!);
+    const y = triSolve(r, dx);
+    const c = mm(mT(q), y);
+    const low = trilT(c, -1);
+    const omega = sub(low, mT(low));
+    return index === 0 ? add(mm(q, sub(omega, c)), y) : mm(sub(c, omega), r);
+  },
+  vjp(ct, [x], { complete, index }, _out, wanted) {
+    if (!wanted[0]) return [null];
+    checkDiff(x!, complete);
+    const [q, r] = qrBoth(x!);
+    const qbar = index === 0 ? ct : zerosLike(q);
+    const rbar = index === 1 ? ct : zerosLike(r);
+    const mmat = sub(mm(mT(q), qbar), mm(rbar, mT(r)));
+    const g = sub(trilT(sub(mmat, mT(mmat)), -1), mmat);
+    return [triSolve(r, add(qbar, mm(q, g)), true)];
+  },
+  batch: ([x], _d, p) => [apply(qrP, [x!], p), 0],
+  showParams: (p) => `complete=${p.complete} out=${p.index === 0 ? "q" : "r"}`,
+};
+
+/** Q (index 0) or R (index 1) of x's QR decomposition. */
+export const qr = (x: T, complete: boolean, index: 0 | 1): T => apply(qrP, [x], { complete, index });
