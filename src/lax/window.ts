@@ -93,9 +93,11 @@ export function reduceWindowChecked(op: string, x: AnyTensor, init: unknown, com
  *
  * Derivatives: add's is a sum of pads (each tap's slice transposed); max's and min's go to ONE
  * element of each window, the first in row-major window order that equals the result, as JAX's
- * (XLA's select_and_scatter with ge / le; a window whose result is NaN passes none). Unlike JAX
- * this also holds with dilations. A composition of slices and elementwise ops: it fuses into one
- * kernel (plus a padded copy when there is padding) and vmaps over any axis.
+ * (XLA's select_and_scatter with ge / le; a window whose result is NaN passes none, and padding
+ * competes as the init value, where XLA never selects it: this only differs for windows whose
+ * maximum is -Infinity). Unlike JAX this also holds with dilations. The forward pass is one fused
+ * kernel reading the input through one masked view per tap (no padded copy); the max/min
+ * gradient is two (the chosen tap, then a gather of the cotangents); it vmaps over any axis.
  */
 export function reduceWindow<
   S extends Shape,

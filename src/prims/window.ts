@@ -1,86 +1,29 @@
 /**
- * reduce_window as a composition of existing primitives: the input is padded with the init value
- * (and base-dilated), each of the window's taps is a strided slice of it, and the taps are
- * combined elementwise, so the forward pass is one fused kernel, the sum's derivative is a sum of
- * pads (the slices' transposes) and vmap, jit and fusion need nothing new.
+ * reduce_window as a composition of existing primitives: each of the window's taps is a strided
+ * slice of the input, padded (in output coordinates) with the init value where the tap reads
+ * padding or base dilation, and the taps are combined elementwise. So the forward pass is one
+ * fused kernel reading the input through masked views (no padded copy), the sum's derivative is
+ * a sum of pads (each tap's transpose), and vmap and fusion need nothing new.
  *
- * The one primitive is `window_max` / `window_min`: the n-ary max (min) of the taps, whose
- * derivative goes to ONE operand, the first one (in window order) that equals the result, as
- * XLA's select_and_scatter with `ge` (`le`) does for JAX's max-pool gradient. The elementwise
- * max would share ties instead.
+ * Max and min are one primitive each, `reduce_window_max` / `reduce_window_min`, whose body is
+ * that composition (inlined by the final compile, so it fuses the same) and whose derivative
+ * goes to ONE element per window, the first tap (in row-major window order) equal to the
+ * result, as XLA's select_and_scatter with `ge` (`le`) does for JAX's max-pool gradient; the
+ * elementwise max would share ties instead. Its reverse rule reads the index of that tap and the
+ * cotangent through each tap's transposed view: two fused kernels, no scatter.
  */
-import { allocate, isFloat, type DType } from "../ir/dtype.js";
-import { HostArray } from "../ir/host-array.js";
-import { K } from "../ir/kernel.js";
-import type { BatchDim } from "../ir/graph.js";
+import { isFloat, type DType } from "../ir/dtype.js";
+import type { BatchDim, Graph } from "../ir/graph.js";
+import { evalGraphHost } from "../ir/interpret.js";
+import { cacheKey } from "../ir/key.js";
+import { traceFlat } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import { broadcastLeading, full, zerosLike } from "./broadcast.js";
-import { add, eq, mul, select } from "./elementwise.js";
+import { full, zerosLike } from "./broadcast.js";
+import { add, eq, max, min, mul, select } from "./elementwise.js";
 import { pad, slice } from "./structural.js";
-import { apply, sameAvals, type Prim } from "./util.js";
+import { apply, type Prim } from "./util.js";
 
 type T = AnyTensor;
-
-// ---------------------------------------------------------------- window_max / window_min
-
-export interface WindowChoiceParams {
-  readonly op: "max" | "min";
-}
-
-/**
- * For each operand, where it is the one the derivative goes to: equal to the result, and no
- * earlier operand is (a result no operand equals, NaN, routes nowhere).
- */
-function firstHits(xs: readonly T[], out: T): T[] {
-  const no = full(out.shape, 0, "bool");
-  const yes = full(out.shape, 1, "bool");
-  let taken: T | null = null;
-  return xs.map((x) => {
-    const hit = eq(x, out);
-    const m: T = taken === null ? hit : select(taken, no, hit);
-    taken = taken === null ? hit : select(taken, yes, hit);
-    return m;
-  });
-}
-
-export const windowChoiceP: Prim<WindowChoiceParams> = {
-  name: "window_choice",
-  abstractEval: (ins) => sameAvals("window_choice", ins),
-  impl(ins, { op }, out) {
-    const o = allocate(out.dtype, ins[0]!.size);
-    const f = op === "max" ? Math.max : Math.min;
-    for (let i = 0; i < o.length; i++) {
-      let v = ins[0]!.data[i]!;
-      for (let k = 1; k < ins.length; k++) v = f(v, ins[k]!.data[i]!);
-      o[i] = v;
-    }
-    return new HostArray(o, out.shape, out.dtype);
-  },
-  jvp(xs, ts, _p, out) {
-    if (!isFloat(out.dtype) || ts.every((t) => t === null)) return null;
-    // the tangent of the first operand equal to the result: selects from the last one back
-    let acc = zerosLike(out);
-    for (let k = xs.length - 1; k >= 0; k--) acc = select(eq(xs[k]!, out), ts[k] ?? zerosLike(out), acc);
-    return acc;
-  },
-  vjp(ct, xs, _p, out, wanted) {
-    if (!isFloat(out.dtype)) return xs.map(() => null);
-    const zero = zerosLike(ct);
-    return firstHits(xs, out).map((m, k) => (wanted[k] ? select(m, ct, zero) : null));
-  },
-  batch(ins, dims, p): [T, BatchDim] {
-    const b = ins[dims.findIndex((d) => d !== null)]!.shape[0]!;
-    return [apply(windowChoiceP, ins.map((x, i) => (dims[i] === null ? broadcastLeading(x, b) : x)), p), 0];
-  },
-  lower: {
-    kind: "elementwise",
-    expr: (args, { op }) => args.slice(1).reduce((a, b) => (op === "max" ? K.max(a, b) : K.min(a, b)), args[0]!),
-  },
-  showParams: (p) => `op=${p.op}`,
-};
-
-/** The max (min) of equal-shaped operands, its derivative routed to the first that attains it. */
-export const windowChoice = (xs: readonly T[], op: "max" | "min"): T => (xs.length === 1 ? xs[0]! : apply(windowChoiceP, xs, { op }));
 
 // ---------------------------------------------------------------- reduce_window
 
@@ -120,15 +63,11 @@ export function windowIdentity(op: WindowOp, dtype: DType): number {
   return op === "max" ? INT_LOWEST[dtype]! : INT_HIGHEST[dtype]!;
 }
 
-/** x padded with `v` (base-dilated with `v` between elements); negative pads crop. */
+/** x padded with `v` (also between elements, `interior`). */
 function padWith(x: T, v: number, lo: readonly number[], hi: readonly number[], interior: readonly number[]): T {
-  const pos = (a: readonly number[]) => a.map((p) => Math.max(0, p));
-  let y = pad(x, pos(lo), pos(hi), interior);
-  if (y !== x && v !== 0) y = select(pad(full(x.shape, 1, "bool"), pos(lo), pos(hi), interior), y, full(y.shape, v, x.dtype));
-  if (lo.some((p) => p < 0) || hi.some((p) => p < 0)) {
-    y = slice(y, lo.map((p) => Math.max(0, -p)), y.shape.map((d, i) => d - Math.max(0, -hi[i]!)));
-  }
-  return y;
+  const y = pad(x, lo, hi, interior);
+  if (y === x || v === 0) return y;
+  return select(pad(full(x.shape, 1, "bool"), lo, hi, interior), y, full(y.shape, v, x.dtype));
 }
 
 /** Taps past this many are reduced one window dim at a time (max, min and add are separable). */
@@ -160,63 +99,200 @@ export function reduceWindow(x: T, init: number, op: WindowOp, p: WindowParams):
   return reduceWindowOnce(x, init, op, p);
 }
 
-function reduceWindowOnce(x: T, init: number, op: WindowOp, p: WindowParams): T {
-  const { window, strides, padding, baseDilation: ld, windowDilation: wd } = p;
-  // windowDim on the padded, dilated input (an empty window spans nothing)
-  const outShape = x.shape.map((h, i) => {
-    const span = (h === 0 ? 0 : (h - 1) * ld[i]! + 1) + padding[i]![0] + padding[i]![1] - (window[i] === 0 ? 0 : (window[i]! - 1) * wd[i]! + 1);
-    return span < 0 ? 0 : Math.floor(span / strides[i]!) + 1;
+/** windowDim on the padded, base-dilated input (an empty window spans nothing). */
+function outShapeOf(shape: readonly number[], p: WindowParams): number[] {
+  return shape.map((h, i) => {
+    const span = (h === 0 ? 0 : (h - 1) * p.baseDilation[i]! + 1) + p.padding[i]![0] + p.padding[i]![1] - (p.window[i] === 0 ? 0 : (p.window[i]! - 1) * p.windowDilation[i]! + 1);
+    return span < 0 ? 0 : Math.floor(span / p.strides[i]!) + 1;
   });
-  if (outShape.some((d) => d === 0) || window.some((k) => k === 0)) return full(outShape, init, x.dtype);
-  // with base dilation the taps are slices of a padded, dilated copy; without, each tap reads x
-  // itself through a strided slice and a pad, so padding costs no copy (one fused kernel)
-  const dilated = ld.some((d) => d !== 1);
-  const xp = dilated
-    ? padWith(
-        x,
-        init,
-        padding.map(([lo]) => lo),
-        padding.map(([, hi]) => hi),
-        ld.map((d) => d - 1),
-      )
-    : x;
-  // the taps in row-major window order
-  const taps: T[] = [];
-  const n = window.reduce((a, b) => a * b, 1);
-  for (let t = 0; t < n; t++) {
-    // tap t's offset in the window, digit by digit (the last dim fastest)
-    const off = new Array<number>(window.length);
-    for (let i = window.length - 1, r = t; i >= 0; i--) {
-      off[i] = (r % window[i]!) * wd[i]!;
-      r = Math.floor(r / window[i]!);
-    }
-    taps.push(dilated ? slice(xp, off, off.map((s, i) => s + (outShape[i]! - 1) * strides[i]! + 1), strides) : tap(x, init, off, p, outShape));
-  }
+}
+
+function reduceWindowOnce(x: T, init: number, op: WindowOp, p: WindowParams): T {
+  const outShape = outShapeOf(x.shape, p);
+  if (outShape.some((d) => d === 0) || p.window.some((k) => k === 0)) return full(outShape, init, x.dtype);
+  if (op === "max" || op === "min") return chooser(op, x, init, p);
+  return combine(x, init, op, p, outShape);
+}
+
+/** The taps combined elementwise (init first when it is not the identity). */
+function combine(x: T, init: number, op: WindowOp, p: WindowParams, outShape: readonly number[]): T {
+  const taps = tapGeoms(x.shape, p, outShape).map((g) => (g === null ? full(outShape, init, x.dtype) : tap(x, init, g, outShape)));
   const all = isIdentity(op, init, x.dtype) ? taps : [full(outShape, init, x.dtype), ...taps];
-  if (op === "max" || op === "min") return windowChoice(all, op);
-  const f = op === "add" ? add : mul;
+  const f = op === "add" ? add : op === "mul" ? mul : op === "max" ? max : min;
   return all.slice(1).reduce((a, b) => f(a, b), all[0]!);
 }
 
+// ---------------------------------------------------------------- the taps as views
+
 /**
- * One tap of an undilated input: output o reads x at o·s + off - lo, which is in range for
- * o0 <= o <= o1 (a strided slice of x), and `init` elsewhere (a pad of that slice).
+ * Where one tap reads, per dim: outputs o = o0 + j·m (j < n) read input element h0 + j·r; the
+ * other outputs read padding or base dilation. null: the tap reads no element of the input.
  */
-function tap(x: T, init: number, off: readonly number[], p: WindowParams, outShape: readonly number[]): T {
-  const start: number[] = [];
-  const limit: number[] = [];
-  const low: number[] = [];
-  const high: number[] = [];
-  for (let i = 0; i < outShape.length; i++) {
-    const a = off[i]! - p.padding[i]![0];
-    const s = p.strides[i]!;
-    const o0 = a >= 0 ? 0 : Math.ceil(-a / s);
-    const o1 = Math.min(outShape[i]! - 1, Math.floor((x.shape[i]! - 1 - a) / s));
-    if (o1 < o0) return full(outShape, init, x.dtype); // the tap reads padding only
-    start.push(a + o0 * s);
-    limit.push(a + o1 * s + 1);
-    low.push(o0);
-    high.push(outShape[i]! - 1 - o1);
+interface TapDim {
+  readonly o0: number;
+  readonly m: number;
+  readonly h0: number;
+  readonly r: number;
+  readonly n: number;
+}
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Output o of the tap at window offset `off` (already times the window dilation) reads the
+ * padded, base-dilated input at q = o·s + off - lo, which is input element q / ld when ld
+ * divides q and 0 <= q / ld < H: o steps by m = ld / gcd(s, ld), the element by r = s / gcd.
+ */
+function tapDim(h: number, outN: number, s: number, ld: number, a: number): TapDim | null {
+  const g = gcd(s, ld);
+  const m = ld / g;
+  let o0 = a >= 0 ? 0 : Math.ceil(-a / s);
+  let k = 0;
+  while (k < m && (o0 * s + a) % ld !== 0) (o0++, k++);
+  if (k === m) return null;
+  const h0 = (o0 * s + a) / ld;
+  if (o0 > outN - 1 || h0 > h - 1) return null;
+  return { o0, m, h0, r: s / g, n: Math.min(Math.floor((outN - 1 - o0) / m), Math.floor((h - 1 - h0) / (s / g))) + 1 };
+}
+
+/** Every tap's geometry, in row-major window order (the last dim fastest). */
+function tapGeoms(shape: readonly number[], p: WindowParams, outShape: readonly number[]): (TapDim[] | null)[] {
+  const { window, windowDilation: wd } = p;
+  const total = window.reduce((a, b) => a * b, 1);
+  const taps: (TapDim[] | null)[] = [];
+  for (let t = 0; t < total; t++) {
+    const dims: TapDim[] = new Array(window.length);
+    let empty = false;
+    for (let i = window.length - 1, rest = t; i >= 0; i--) {
+      const off = (rest % window[i]!) * wd[i]!;
+      rest = Math.floor(rest / window[i]!);
+      const d = tapDim(shape[i]!, outShape[i]!, p.strides[i]!, p.baseDilation[i]!, off - p.padding[i]![0]);
+      if (d === null) empty = true;
+      else dims[i] = d;
+    }
+    taps.push(empty ? null : dims);
   }
-  return padWith(slice(x, start, limit, p.strides), init, low, high, low.map(() => 0));
+  return taps;
+}
+
+/** A tap: a strided slice of x, spread over the output with `init` where it reads no element. */
+function tap(x: T, init: number, g: readonly TapDim[], outShape: readonly number[]): T {
+  const v = slice(
+    x,
+    g.map((d) => d.h0),
+    g.map((d) => d.h0 + (d.n - 1) * d.r + 1),
+    g.map((d) => d.r),
+  );
+  return padWith(
+    v,
+    init,
+    g.map((d) => d.o0),
+    g.map((d, i) => outShape[i]! - 1 - (d.o0 + (d.n - 1) * d.m)),
+    g.map((d) => d.m - 1),
+  );
+}
+
+/** A tap's transpose: an output-shaped y back onto the input's positions (0 where the tap reads none). */
+function tapT(y: T, g: readonly TapDim[], shape: readonly number[]): T {
+  const v = slice(
+    y,
+    g.map((d) => d.o0),
+    g.map((d) => d.o0 + (d.n - 1) * d.m + 1),
+    g.map((d) => d.m),
+  );
+  return pad(
+    v,
+    g.map((d) => d.h0),
+    g.map((d, i) => shape[i]! - 1 - (d.h0 + (d.n - 1) * d.r)),
+    g.map((d) => d.r - 1),
+  );
+}
+
+// ---------------------------------------------------------------- reduce_window_max / reduce_window_min
+
+export interface ChooserParams {
+  /** the forward composition (x -> the window maxima), what the compiler inlines */
+  readonly graph: Graph;
+  readonly init: number;
+  readonly window: WindowParams;
+}
+
+/**
+ * Which candidate each window's result is: the index of the first tap equal to it (int32), -1
+ * for a non-identity init (the first candidate, as XLA folds it first: it takes no derivative),
+ * the tap count when none is equal (a NaN result: no derivative either).
+ */
+function firstHit(op: "max" | "min", x: T, out: T, init: number, geoms: readonly (TapDim[] | null)[]): T {
+  let acc = full(out.shape, geoms.length, "int32");
+  for (let k = geoms.length - 1; k >= 0; k--) {
+    const g = geoms[k]!;
+    const v = g === null ? full(out.shape, init, x.dtype) : tap(x, init, g, out.shape);
+    acc = select(eq(v, out), full(out.shape, k, "int32"), acc);
+  }
+  if (!isIdentity(op, init, x.dtype)) acc = select(eq(full(out.shape, init, x.dtype), out), full(out.shape, -1, "int32"), acc);
+  return acc;
+}
+
+function chooserPrim(op: "max" | "min"): Prim<ChooserParams> {
+  const name = `reduce_window_${op}`;
+  const self: Prim<ChooserParams> = {
+    name,
+    abstractEval: (_ins, { graph }) => graph.outputs[0]!.aval,
+    impl: ([x], { graph }) => evalGraphHost(graph, [x!, ...graph.consts.map((c) => c.value.backend.toHostSync(c.value))])[0]!,
+    jvp([x], [t], { init, window }, out) {
+      if (t === null || t === undefined || !isFloat(out.dtype)) return null;
+      const geoms = tapGeoms(x!.shape, window, out.shape);
+      const hit = firstHit(op, x!, out, init, geoms);
+      // the tangent of the chosen tap, gathered through the same views (padding has tangent 0)
+      let acc = zerosLike(out);
+      geoms.forEach((g, k) => {
+        if (g !== null) acc = select(eq(hit, full(out.shape, k, "int32")), tap(t, 0, g, out.shape), acc);
+      });
+      return acc;
+    },
+    vjp(ct, [x], { init, window }, out, wanted) {
+      if (!wanted[0] || !isFloat(out.dtype)) return [null];
+      const geoms = tapGeoms(x!.shape, window, out.shape);
+      const hit = firstHit(op, x!, out, init, geoms);
+      // each input element collects the cotangent of every window whose chosen tap it is: the
+      // chosen index and the cotangent read through each tap's transposed view (one kernel)
+      let acc: T | null = null;
+      geoms.forEach((g, k) => {
+        if (g === null) return;
+        const part = select(eq(tapT(hit, g, x!.shape), full(x!.shape, k, "int32")), tapT(ct, g, x!.shape), zerosLike(x!));
+        acc = acc === null ? part : add(acc, part);
+      });
+      return [acc ?? zerosLike(x!)];
+    },
+    batch([x], _dims, { init, window }): [T, BatchDim] {
+      const w: WindowParams = {
+        window: [1, ...window.window],
+        strides: [1, ...window.strides],
+        padding: [[0, 0], ...window.padding],
+        baseDilation: [1, ...window.baseDilation],
+        windowDilation: [1, ...window.windowDilation],
+      };
+      return [chooser(op, x!, init, w), 0];
+    },
+    subgraph: (p) => ({ graph: p.graph, output: 0 }),
+    customRules: true,
+    showParams: (p) => `window=[${p.window.window}] strides=[${p.window.strides}] padding=[${p.window.padding.map((q) => `(${q})`)}] init=${p.init}`,
+  };
+  return self;
+}
+export const reduceWindowMaxP = chooserPrim("max");
+export const reduceWindowMinP = chooserPrim("min");
+
+/** The traced forward compositions, per op, input aval, init and window (kept small). */
+const bodies = new Map<string, Graph>();
+
+function chooser(op: "max" | "min", x: T, init: number, p: WindowParams): T {
+  const key = cacheKey([op, x.dtype, x.shape, init, p]);
+  let graph = bodies.get(key);
+  if (!graph) {
+    const outShape = outShapeOf(x.shape, p);
+    graph = traceFlat(([v]) => [combine(v as T, init, op, p, outShape)], [{ shape: x.shape, dtype: x.dtype }]).graph;
+    if (bodies.size >= 512) bodies.clear();
+    bodies.set(key, graph);
+  }
+  return apply(op === "max" ? reduceWindowMaxP : reduceWindowMinP, [x], { graph, init, window: p });
 }
