@@ -26,7 +26,8 @@ const COMPUTATIONS: readonly string[] = ["add", "mul", "max", "min"];
 /** A list of integers of one length (a ShapeError naming the op and the list otherwise). */
 export function intList(op: string, what: string, v: unknown, min: number): number[] {
   if (!Array.isArray(v) || v.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < min)) {
-    shapeError(`${op}: ${what} must be a list of ${min === 0 ? "non-negative" : "positive"} integers, got ${JSON.stringify(v)}`);
+    const got = Array.isArray(v) && v.every((d) => typeof d === "number") ? showShape(v) : JSON.stringify(v);
+    shapeError(`${op}: ${what} must be a list of ${min === 0 ? "non-negative" : "positive"} integers, got ${got}`);
   }
   return v as number[];
 }
@@ -75,7 +76,7 @@ export function reduceWindowChecked(op: string, x: AnyTensor, init: unknown, com
   if (x.dtype === "bool") throw new TypeError(`${op}: expects a numeric tensor, got bool`);
   const padded = x.shape.map((h, i) => (h === 0 ? 0 : (h - 1) * p.baseDilation[i]! + 1) + p.padding[i]![0] + p.padding[i]![1]);
   padded.forEach((h, i) => {
-    if (h < 0) shapeError(`${op}: padding [${p.padding[i]}] crops more than axis ${i} has (size ${x.shape[i]}, shape [${x.shape.join(", ")}])`);
+    if (h < 0) shapeError(`${op}: padding ${showShape(p.padding[i]!)} crops more than axis ${i} has (size ${x.shape[i]}, shape ${showShape(x.shape)})`);
   });
   checkSize(op, padded);
   return reduceWindowOp(x, init, computation as WindowOp, p);

@@ -18,7 +18,7 @@ import { evalGraphHost } from "../ir/interpret.js";
 import { cacheKey } from "../ir/key.js";
 import { traceFlat } from "../ir/trace.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import { full, zerosLike } from "./broadcast.js";
+import { broadcastInDim, full, iota, reshape, zerosLike } from "./broadcast.js";
 import { add, eq, max, min, mul, select } from "./elementwise.js";
 import { pad, slice } from "./structural.js";
 import { apply, type Prim } from "./util.js";
@@ -217,18 +217,19 @@ export interface ChooserParams {
 }
 
 /**
- * Which candidate each window's result is: the index of the first tap equal to it (int32), -1
+ * Which candidate each window's result is: the index of the first tap equal to it (in x's float
+ * dtype, exact for any window, so the kernels stay float for the SIMD renderer), -1
  * for a non-identity init (the first candidate, as XLA folds it first: it takes no derivative),
  * the tap count when none is equal (a NaN result: no derivative either).
  */
 function firstHit(op: "max" | "min", x: T, out: T, init: number, geoms: readonly (TapDim[] | null)[]): T {
-  let acc = full(out.shape, geoms.length, "int32");
+  let acc = full(out.shape, geoms.length, x.dtype);
   for (let k = geoms.length - 1; k >= 0; k--) {
     const g = geoms[k]!;
     const v = g === null ? full(out.shape, init, x.dtype) : tap(x, init, g, out.shape);
-    acc = select(eq(v, out), full(out.shape, k, "int32"), acc);
+    acc = select(eq(v, out), full(out.shape, k, x.dtype), acc);
   }
-  if (!isIdentity(op, init, x.dtype)) acc = select(eq(full(out.shape, init, x.dtype), out), full(out.shape, -1, "int32"), acc);
+  if (!isIdentity(op, init, x.dtype)) acc = select(eq(full(out.shape, init, x.dtype), out), full(out.shape, -1, x.dtype), acc);
   return acc;
 }
 
@@ -245,7 +246,7 @@ function chooserPrim(op: "max" | "min"): Prim<ChooserParams> {
       // the tangent of the chosen tap, gathered through the same views (padding has tangent 0)
       let acc = zerosLike(out);
       geoms.forEach((g, k) => {
-        if (g !== null) acc = select(eq(hit, full(out.shape, k, "int32")), tap(t, 0, g, out.shape), acc);
+        if (g !== null) acc = select(eq(hit, full(out.shape, k, hit.dtype)), tap(t, 0, g, out.shape), acc);
       });
       return acc;
     },
@@ -253,12 +254,13 @@ function chooserPrim(op: "max" | "min"): Prim<ChooserParams> {
       if (!wanted[0] || !isFloat(out.dtype)) return [null];
       const geoms = tapGeoms(x!.shape, window, out.shape);
       const hit = firstHit(op, x!, out, init, geoms);
+      if (tiles(window)) return [tiledGrad(hit, ct, window.window, x!.shape)];
       // each input element collects the cotangent of every window whose chosen tap it is: the
       // chosen index and the cotangent read through each tap's transposed view (one kernel)
       let acc: T | null = null;
       geoms.forEach((g, k) => {
         if (g === null) return;
-        const part = select(eq(tapT(hit, g, x!.shape), full(x!.shape, k, "int32")), tapT(ct, g, x!.shape), zerosLike(x!));
+        const part = select(eq(tapT(hit, g, x!.shape), full(x!.shape, k, hit.dtype)), tapT(ct, g, x!.shape), zerosLike(x!));
         acc = acc === null ? part : add(acc, part);
       });
       return [acc ?? zerosLike(x!)];
@@ -279,6 +281,33 @@ function chooserPrim(op: "max" | "min"): Prim<ChooserParams> {
   };
   return self;
 }
+/** Windows that tile the input (stride = window, no padding or dilation): each element is in at most one. */
+const tiles = (p: WindowParams) =>
+  p.window.every((k, i) => p.strides[i] === k && p.baseDilation[i] === 1 && p.windowDilation[i] === 1 && p.padding[i]![0] === 0 && p.padding[i]![1] === 0);
+
+/**
+ * The gradient when windows tile the input: x seen as [..., O_i, K_i, ...] (a reshape), where an
+ * element gets its window's cotangent when its offset in the window is the chosen one. Plain
+ * broadcast views, no masks: one kernel, SIMD on wasm; dims past the last whole window get 0.
+ */
+function tiledGrad(hit: T, ct: T, window: readonly number[], shape: readonly number[]): T {
+  const split = hit.shape.flatMap((o, i) => [o, window[i]!]);
+  const outer = hit.shape.map((_, i) => 2 * i);
+  // the flat (row-major) window offset of every position of the split shape
+  let offset: T | null = null;
+  let stride = 1;
+  for (let i = window.length - 1; i >= 0; i--) {
+    if (window[i]! > 1) {
+      const term = mul(iota(split, 2 * i + 1, hit.dtype), full(split, stride, hit.dtype));
+      offset = offset === null ? term : add(offset, term);
+    }
+    stride *= window[i]!;
+  }
+  const chosen = eq(broadcastInDim(hit, split, outer), offset ?? full(split, 0, hit.dtype));
+  const g = reshape(select(chosen, broadcastInDim(ct, split, outer), full(split, 0, ct.dtype)), hit.shape.map((o, i) => o * window[i]!));
+  return pad(g, shape.map(() => 0), shape.map((h, i) => h - g.shape[i]!), shape.map(() => 0));
+}
+
 export const reduceWindowMaxP = chooserPrim("max");
 export const reduceWindowMinP = chooserPrim("min");
 

@@ -202,7 +202,8 @@ describe("nn.maxPool and nn.avgPool (flax's layout and defaults)", () => {
     expect(err(() => lax.reduceWindow(x, 0, "add", [2, 2], [1, 1], "VALID", { windowDilation: [1] }))).toBe(
       "reduceWindow: windowDilation [1] (length 1) does not match shape [28, 28] (rank 2)",
     );
-    expect(err(() => lax.reduceWindow(x, 0, "add", [2, 2], [0, 1], "VALID"))).toBe("reduceWindow: windowStrides must be a list of positive integers, got [0,1]");
+    expect(err(() => lax.reduceWindow(x, 0, "add", [2, 2], [0, 1], "VALID"))).toBe("reduceWindow: windowStrides must be a list of positive integers, got [0, 1]");
+    expect(err(() => lax.reduceWindow(x, 0, "add", [2, 2], [1, 1], [[0, 0], [-20, -9]]))).toBe("reduceWindow: padding [-20, -9] crops more than axis 1 has (size 28, shape [28, 28])");
     expect(() => lax.reduceWindow(x, 0, "pow", [2, 2], [1, 1], "VALID")).toThrow(/computation must be/);
   });
 });
@@ -214,6 +215,7 @@ describe("derivatives against float64 central differences", () => {
     ["reduceWindow min, window dilation", [7], (x: T) => lax.reduceWindow(x, Infinity, "min", [3], [1], "VALID", { windowDilation: [2] })],
     ["reduceWindow mul", [6], (x: T) => lax.reduceWindow(x, 1, "mul", [3], [1], [[1, 1]])],
     ["maxPool NHWC, overlapping", [2, 5, 5, 2], (x: T) => nn.maxPool(x, [3, 3], { strides: [2, 2], padding: "SAME" })],
+    ["maxPool, windows that tile the input (a remainder row and column)", [2, 7, 8, 2], (x: T) => nn.maxPool(x, [2, 3], { strides: [2, 3] })],
     ["maxPool 3-D, a big window", [1, 5, 6, 5, 1], (x: T) => nn.maxPool(x, [4, 4, 3], { strides: [1, 2, 2] })],
     ["avgPool, countIncludePad false", [1, 5, 4, 2], (x: T) => nn.avgPool(x, [2, 3], { padding: "SAME", countIncludePad: false })],
     ["avgPool 1-D", [2, 7, 1], (x: T) => nn.avgPool(x, [3], { strides: [2] })],
@@ -264,6 +266,7 @@ describe("max-pool ties: the first maximum in row-major window order gets the co
     ["3x3 overlapping SAME, plateaus", [5, 6], { window: [3, 3], strides: [1, 2], padding: "SAME" }],
     ["dilated, 1-D", [9], { window: [3], strides: [2], padding: "VALID", windowDilation: [2] }],
     ["a big window (separable)", [7, 8], { window: [6, 7], strides: [1, 1], padding: [[1, 1], [1, 0]] }],
+    ["windows that tile the input, with a remainder", [5, 7], { window: [2, 3], strides: [2, 3], padding: "VALID" }],
   ];
   TIES.forEach(([name, shape, c], n) => {
     it(name, () => {
@@ -283,6 +286,12 @@ describe("max-pool ties: the first maximum in row-major window order gets the co
       const [, dy] = jvp((v: T) => lax.reduceWindow(v, -Infinity, "max", c.window, c.strides, c.padding, opts(c)), [t32(x)], [t32({ shape, data: tan })]);
       expect(flat(dy)).toEqual(first.map((at) => (at >= 0 ? tan[at]! : 0)));
     });
+  });
+  it("NaN: the window's max is NaN and no element of it gets a gradient", () => {
+    const x = sg.tensor([1, NaN, 3, 2, 5, 4], [1, 6, 1]);
+    const f = (v: T) => nn.maxPool(v, [2], { strides: [2] });
+    expect(flat(f(x as unknown as T))).toEqual([NaN, 3, 5]);
+    expect(flat(grad((v: T) => sg.sum(f(v) as never))(x))).toEqual([0, 0, 1, 0, 1, 0]);
   });
   it("maxPool of a [1, 2, 2, 1] plateau: the top-left element", () => {
     const g = grad((v: T) => sg.sum(nn.maxPool(v, [2, 2]) as never))(sg.ones([1, 2, 2, 1])) as T;
@@ -323,6 +332,10 @@ describe("compiled kernels", () => {
     // cotangents of the windows that chose it (two kernels, no host step, no scatter)
     const g = (v: T) => grad((u: T) => sg.sum(nn.maxPool(u, [3, 3], { strides: [2, 2], padding: "SAME" }) as never))(v);
     expect(kinds(g, x)).toEqual(["elementwise", "elementwise"]);
+    // windows that tile the input: the chosen index, then one broadcast select in [..., O, K, ...]
+    // (plus the copy that returns that reshaped buffer as the graph's output)
+    const gt = (v: T) => grad((u: T) => sg.sum(nn.maxPool(u, [2, 2], { strides: [2, 2] }) as never))(v);
+    expect(kinds(gt, x)).toEqual(["elementwise", "elementwise", "elementwise"]);
     const ga = (v: T) => grad((u: T) => sg.sum(nn.avgPool(u, [2, 2], { strides: [2, 2] }) as never))(v);
     expect(kinds(ga, x).every((k) => k !== "opaque")).toBe(true);
   });
