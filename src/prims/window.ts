@@ -145,10 +145,9 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 function tapDim(h: number, outN: number, s: number, ld: number, a: number): TapDim | null {
   const g = gcd(s, ld);
   const m = ld / g;
+  // the first o whose position is in range and a multiple of ld (positions repeat mod ld every m steps)
   let o0 = a >= 0 ? 0 : Math.ceil(-a / s);
-  let k = 0;
-  while (k < m && (o0 * s + a) % ld !== 0) (o0++, k++);
-  if (k === m) return null;
+  for (let tries = 1; (o0 * s + a) % ld !== 0; tries++, o0++) if (tries === m) return null;
   const h0 = (o0 * s + a) / ld;
   if (o0 > outN - 1 || h0 > h - 1) return null;
   return { o0, m, h0, r: s / g, n: Math.min(Math.floor((outN - 1 - o0) / m), Math.floor((h - 1 - h0) / (s / g))) + 1 };

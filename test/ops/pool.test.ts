@@ -106,6 +106,8 @@ const CASES: [string, number[], Cfg][] = [
   ["1-D, explicit and negative pads", [8], { window: [2], strides: [3], padding: [[2, -1]] }],
   ["1-D, window dilation 2", [9], { window: [3], strides: [1], padding: "VALID", windowDilation: [2] }],
   ["1-D, base dilation 2, padded", [5], { window: [2], strides: [1], padding: [[1, 1]], baseDilation: [2] }],
+  ["1-D, stride 3 over base dilation 2", [7], { window: [3], strides: [3], padding: [[2, 1]], baseDilation: [2] }],
+  ["2-D, base dilation 3 with stride 2, window dilation 2", [4, 5], { window: [2, 3], strides: [2, 2], padding: [[1, 2], [3, 0]], baseDilation: [3, 2], windowDilation: [2, 1] }],
   ["2-D, 2x2 stride 2", [6, 4], { window: [2, 2], strides: [2, 2], padding: "VALID" }],
   ["2-D, 3x3 SAME, stride 2", [7, 6], { window: [3, 3], strides: [2, 2], padding: "SAME" }],
   ["2-D, 3x2 overlapping, explicit pads", [5, 5], { window: [3, 2], strides: [1, 2], padding: [[1, 2], [0, 1]] }],
@@ -212,6 +214,8 @@ describe("derivatives against float64 central differences", () => {
   const FNS: [string, number[], Fn][] = [
     ["reduceWindow add, dilations and pads", [5, 4], (x: T) => lax.reduceWindow(x, 0, "add", [2, 2], [1, 2], [[1, 0], [1, 1]], { baseDilation: [2, 1], windowDilation: [1, 2] })],
     ["reduceWindow max, SAME", [5, 6], (x: T) => lax.reduceWindow(x, -Infinity, "max", [3, 2], [2, 1], "SAME")],
+    // some windows read only padding and holes: a finite init keeps the loss finite (and is folded in)
+    ["reduceWindow max, base dilation 3 with stride 2", [4, 5], (x: T) => lax.reduceWindow(x, -50, "max", [2, 3], [2, 2], [[1, 2], [3, 0]], { baseDilation: [3, 2], windowDilation: [2, 1] })],
     ["reduceWindow min, window dilation", [7], (x: T) => lax.reduceWindow(x, Infinity, "min", [3], [1], "VALID", { windowDilation: [2] })],
     ["reduceWindow mul", [6], (x: T) => lax.reduceWindow(x, 1, "mul", [3], [1], [[1, 1]])],
     ["maxPool NHWC, overlapping", [2, 5, 5, 2], (x: T) => nn.maxPool(x, [3, 3], { strides: [2, 2], padding: "SAME" })],
