@@ -57,3 +57,5 @@ export function foriLoop<const C, O>(lower: number | Tensor<[], "int32">, upper:
 export { whileLoop } from "./while.js";
 // lax.cond / lax.switch (prims/cond.ts)
 export { cond, switch } from "./cond.js";
+// issue 11: lax.reduceWindow (lax/window.ts; the window_max/min primitive in prims/window.ts)
+export { reduceWindow, type WindowComputation, type WindowPadding, type ReduceWindowOptions } from "./window.js";

@@ -8,3 +8,5 @@ export { softmax, logSoftmax, standardize, type StandardizeOptions } from "./sof
 export { logsumexp } from "../ops/reduce-extra.js";
 export { gelu, silu, swish, elu, leakyRelu, logSigmoid, softsign, relu6, hardTanh, oneHot } from "./activations.js";
 export { relu, sigmoid, softplus } from "../ops/elementwise.js";
+// issue 11: pooling (flax's max_pool / avg_pool, on lax.reduceWindow)
+export { maxPool, avgPool, type PoolOptions, type AvgPoolOptions } from "./pool.js";

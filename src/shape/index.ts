@@ -35,3 +35,4 @@ export type * from "./onehot.js";
 export type * from "./gather.js";
 export type * from "./shape-utils.js";
 export type * from "./linalg-decomp.js";
+export type * from "./pool.js";

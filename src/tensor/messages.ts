@@ -294,3 +294,19 @@ export const lstsqBRankMsg = (b: Dims): string => `lstsq: b must be 1-D or 2-D, 
 /** LstsqRowsMsg: `lstsq: leading dims differ, a [3, 2] and b [4] (3 vs 4)`. */
 export const lstsqRowsMsg = (a: Dims, b: Dims): string =>
   `lstsq: leading dims differ, a ${showShape(a)} and b ${showShape(b)} (${showDim(a[0])} vs ${showDim(b[0])})`;
+// ---------------------------------------------------------------- pool.ts (reduceWindow, maxPool, avgPool)
+
+/** WindowLengthMsg: `reduceWindow: windowStrides [1, 1] (length 2) does not match shape [4, 4, 3] (rank 3)`. */
+export const windowLengthMsg = (op: string, what: string, l: Dims, s: Dims): string =>
+  `${op}: ${what} ${showShape(l)} (length ${l.length}) does not match shape ${showShape(s)} (rank ${s.length})`;
+
+/** WindowPadPairsMsg: `reduceWindow: padding has 2 pairs for shape [4, 4, 3] (rank 3)` (or `for window [2, 2] (length 2)`). */
+export const windowPadPairsMsg = (op: string, n: number, of: string): string => `${op}: padding has ${n} pairs for ${of}`;
+
+/** PoolRankMsg: `maxPool: a 2-D window [2, 2] needs an input of rank 3 or more ([...batch, ...spatial, features]), got [28, 28]`. */
+export const poolRankMsg = (op: string, w: Dims, s: Dims): string =>
+  `${op}: a ${w.length}-D window ${showShape(w)} needs an input of rank ${w.length + 1} or more ([...batch, ...spatial, features]), got ${showShape(s)}`;
+
+/** PoolStridesMsg: `maxPool: strides [2] (length 1) do not match window [2, 2] (length 2)`. */
+export const poolStridesMsg = (op: string, st: Dims, w: Dims): string =>
+  `${op}: strides ${showShape(st)} (length ${st.length}) do not match window ${showShape(w)} (length ${w.length})`;

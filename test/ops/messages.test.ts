@@ -133,6 +133,14 @@ const samples: [rule: string, call: string][] = [
   ["lstsq a rank", "sg.linalg.lstsq($([2, 3, 4]), $([3]))"],
   ["lstsq b rank", "sg.linalg.lstsq($([3, 2]), $([3, 1, 1]))"],
   ["lstsq rows", "sg.linalg.lstsq($([3, 2]), $([4]))"],
+  // issue 11: pooling (lax.reduceWindow, nn.maxPool, nn.avgPool)
+  ["maxPool rank", "sg.nn.maxPool($([5, 6]), [2, 2])"],
+  ["avgPool strides length", "sg.nn.avgPool($([1, 4, 4, 1]), [2, 2], { strides: [2] })"],
+  ["maxPool padding pairs", "sg.nn.maxPool($([1, 4, 4, 1]), [2, 2], { padding: [[1, 1]] })"],
+  ["reduceWindow window length", "sg.lax.reduceWindow($([4, 4, 3]), 0, 'add', [2, 2], [1, 1, 1], 'VALID')"],
+  ["reduceWindow strides length", "sg.lax.reduceWindow($([5, 6]), 0, 'max', [2, 2], [2, 2, 2], 'SAME')"],
+  ["reduceWindow padding pairs", "sg.lax.reduceWindow($([5, 6]), 0, 'add', [2, 2], [1, 1], [[1, 1]])"],
+  ["reduceWindow dilation length", "sg.lax.reduceWindow($([5, 6]), 0, 'min', [2, 2], [1, 1], 'VALID', { baseDilation: [2] })"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
