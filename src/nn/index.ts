@@ -8,3 +8,5 @@ export { softmax, logSoftmax, standardize, type StandardizeOptions } from "./sof
 export { logsumexp } from "../ops/reduce-extra.js";
 export { gelu, silu, swish, elu, leakyRelu, logSigmoid, softsign, relu6, hardTanh, oneHot } from "./activations.js";
 export { relu, sigmoid, softplus } from "../ops/elementwise.js";
+// losses (optax.losses): per-example values, no reduction
+export { softmaxCrossEntropy, softmaxCrossEntropyWithIntegerLabels, sigmoidBinaryCrossEntropy, klDivergence, squaredError, l2Loss, huberLoss, cosineSimilarity, cosineDistance, type LossAxes, type HuberOptions, type CosineOptions } from "./losses.js";

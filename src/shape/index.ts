@@ -34,3 +34,4 @@ export type * from "./random.js";
 export type * from "./onehot.js";
 export type * from "./gather.js";
 export type * from "./shape-utils.js";
+export type * from "./losses.js";

@@ -123,6 +123,15 @@ const samples: [rule: string, call: string][] = [
   ["tril rank", "sg.tril($([3]))"],
   ["triu rank", "sg.triu($([]), 1)"],
   ["meshgrid rank", "sg.meshgrid($([3]), $([2, 3]))"],
+  // losses
+  ["softmaxCrossEntropy shapes", "sg.nn.softmaxCrossEntropy($([2, 3]), $([2, 4]))"],
+  ["softmaxCrossEntropy axis", "sg.nn.softmaxCrossEntropy($([2, 3]), $([2, 3]), 2)"],
+  ["integer labels shape", 'sg.nn.softmaxCrossEntropyWithIntegerLabels($([2, 5]), $([3]).astype("int32"))'],
+  ["integer labels shape, class axis 1", 'sg.nn.softmaxCrossEntropyWithIntegerLabels($([2, 5, 4]), $([2, 5]).astype("int32"), 1)'],
+  ["integer labels axis", 'sg.nn.softmaxCrossEntropyWithIntegerLabels($([2, 5]), $([2]).astype("int32"), -3)'],
+  ["squaredError shapes", "sg.nn.squaredError($([4]), $([4, 1]))"],
+  ["cosineSimilarity shapes", "sg.nn.cosineSimilarity($([2, 3]), $([3, 2]))"],
+  ["klDivergence shapes", "sg.nn.klDivergence($([2, 3]), $([3]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
