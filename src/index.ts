@@ -48,3 +48,6 @@ export type { GradAuxFn, ValueAndGradAuxFn, VjpAuxResult } from "./transforms/ty
 
 // issue 10: control flow (lax.scan, lax.foriLoop)
 export * as lax from "./lax/index.js";
+
+// issue 12: checkpoints (safetensors); Node file helpers are in src/io/node.ts, outside this entry
+export { saveSafetensors, loadSafetensors, type SaveSafetensorsOptions } from "./io/safetensors.js";
