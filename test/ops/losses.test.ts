@@ -302,3 +302,26 @@ describe("losses: run-time checks (dims typed number) say what the compiler says
     expect(L.softmaxCrossEntropyWithIntegerLabels!(a, i32([0, 1, 0]), 0).shape).toEqual([3]);
   });
 });
+
+describe("losses fuse", () => {
+  it("each loss and its gradient compile to kernels only (no opaque host steps)", async () => {
+    const { programOf } = await import("../../src/runtime/execute.js");
+    const { optimize } = await import("../../src/compile/passes.js");
+    const x = f32([0.5, -1, 2, 0, 1, 3], [2, 3]);
+    const p = f32([0.2, 0.3, 0.5, 1, 0, 0], [2, 3]);
+    const fs: [string, (a: T) => T][] = [
+      ["softmaxCrossEntropy", (a) => L.softmaxCrossEntropy!(a, p)],
+      ["softmaxCrossEntropyWithIntegerLabels", (a) => L.softmaxCrossEntropyWithIntegerLabels!(a, i32([2, 0]))],
+      ["sigmoidBinaryCrossEntropy", (a) => L.sigmoidBinaryCrossEntropy!(a, p)],
+      ["klDivergence", (a) => L.klDivergence!(a, p)],
+      ["huberLoss", (a) => L.huberLoss!(a, p)],
+      ["cosineSimilarity", (a) => L.cosineSimilarity!(a, p)],
+    ];
+    for (const [name, f] of fs) {
+      const g = optimize(sg.makeGraph(sg.valueAndGrad((a: T) => sg.mean(f(a) as never) as never) as never)(x as never) as sg.Graph);
+      const kinds = programOf(g).kernels.map((k) => k.kind);
+      expect(kinds.length, name).toBeGreaterThan(0);
+      expect(kinds.filter((k) => k === "opaque"), name).toEqual([]);
+    }
+  });
+});
