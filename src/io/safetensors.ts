@@ -1,6 +1,6 @@
 /**
- * Checkpoints in the safetensors format (https://huggingface.co/docs/safetensors), the one
- * PyTorch, JAX/flax (the `safetensors` package) and jax-js read and write: an 8-byte
+ * Checkpoints in the safetensors format (https://huggingface.co/docs/safetensors), which
+ * PyTorch and JAX/flax read and write (the `safetensors` package) and jax-js's loaders read: an 8-byte
  * little-endian header length N, N bytes of JSON header
  * `{ name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__"?: { key: "value" } }`,
  * then the raw little-endian tensor data, each tensor's bytes at [begin, end) of that section.
