@@ -94,3 +94,9 @@ declare const intLogits: Tensor<[32, 10], "int32">;
 nn.softmaxCrossEntropy(intLogits, probs);
 // @ts-expect-error squaredError: predictions must be float32 or float64, got int32
 nn.squaredError(intLogits);
+
+// misuse: reduction axes of the other losses
+// @ts-expect-error cosineSimilarity: axis 2 is out of range for shape [16, 3] (rank 2)
+nn.cosineSimilarity(pred, target, { axis: 2 });
+// @ts-expect-error klDivergence: repeated axis -1 in [1, -1] for shape [32, 10]
+nn.klDivergence(logits, probs, [1, -1]);
