@@ -115,6 +115,18 @@ describe("losses: values against float64 loops (eager and jitted float64, jitted
     expect(mismatch(flat(L.l2Loss!(a, null)), x.map((v) => 0.5 * v * v), 1e-15)).toBeNull();
     expect(mismatch(flat(L.huberLoss!(a, undefined, { delta: 0.5 })), x.map((v) => refHuber(v, 0.5)), 1e-15)).toBeNull();
   });
+  it("labels of another dtype are cast to the logits' (int32 0/1 labels, float64 labels for float32 logits)", () => {
+    float64OnWasm();
+    const a = f32(x, [B, C]);
+    const bits = y.map((v) => (v > 0.2 ? 1 : 0));
+    const want = flat(L.sigmoidBinaryCrossEntropy!(a, f32(bits, [B, C])));
+    const got = L.sigmoidBinaryCrossEntropy!(a, i32(bits, [B, C]));
+    expect(got.dtype).toBe("float32");
+    expect(flat(got)).toEqual(want);
+    const ce = L.softmaxCrossEntropy!(a, f64(y, [B, C]));
+    expect(ce.dtype).toBe("float32");
+    expect(flat(ce)).toEqual(flat(L.softmaxCrossEntropy!(a, f32(y, [B, C]))));
+  });
   it("the class axis elsewhere: integer labels along axis 1 of [2, 3, 4], probabilities over axes [1, 2]", () => {
     float64OnWasm();
     const v = Array.from({ length: 24 }, () => -2 + 4 * r());
