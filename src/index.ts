@@ -51,3 +51,5 @@ export * as lax from "./lax/index.js";
 
 // issue 11: linear algebra (jnp.linalg)
 export * as linalg from "./linalg/index.js";
+// issue 12: checkpoints (safetensors); Node file helpers are in src/io/node.ts, outside this entry
+export { saveSafetensors, loadSafetensors, type SaveSafetensorsOptions } from "./io/safetensors.js";

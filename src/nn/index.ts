@@ -10,3 +10,5 @@ export { gelu, silu, swish, elu, leakyRelu, logSigmoid, softsign, relu6, hardTan
 export { relu, sigmoid, softplus } from "../ops/elementwise.js";
 // issue 11: pooling (flax's max_pool / avg_pool, on lax.reduceWindow)
 export { maxPool, avgPool, type PoolOptions, type AvgPoolOptions } from "./pool.js";
+// losses (optax.losses): per-example values, no reduction
+export { softmaxCrossEntropy, softmaxCrossEntropyWithIntegerLabels, sigmoidBinaryCrossEntropy, klDivergence, squaredError, l2Loss, huberLoss, cosineSimilarity, cosineDistance, type LossAxes, type HuberOptions, type CosineOptions } from "./losses.js";

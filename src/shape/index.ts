@@ -36,3 +36,4 @@ export type * from "./gather.js";
 export type * from "./shape-utils.js";
 export type * from "./linalg-decomp.js";
 export type * from "./pool.js";
+export type * from "./losses.js";

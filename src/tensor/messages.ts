@@ -310,3 +310,18 @@ export const poolRankMsg = (op: string, w: Dims, s: Dims): string =>
 /** PoolStridesMsg: `maxPool: strides [2] (length 1) do not match window [2, 2] (length 2)`. */
 export const poolStridesMsg = (op: string, st: Dims, w: Dims): string =>
   `${op}: strides ${showShape(st)} (length ${st.length}) do not match window ${showShape(w)} (length ${w.length})`;
+// ---------------------------------------------------------------- losses.ts (nn losses)
+
+/** LossPair: `softmaxCrossEntropy: logits [2, 3] and labels [2, 4] must have the same shape`. */
+export const lossShapesMsg = (op: string, na: string, a: Dims, nb: string, b: Dims): string =>
+  `${op}: ${na} ${showShape(a)} and ${nb} ${showShape(b)} must have the same shape`;
+
+/** IntLabels, the shape: `softmaxCrossEntropyWithIntegerLabels: labels [3] must have the shape of logits [2, 5] without axis -1, [2]`. */
+export const lossLabelsShapeMsg = (op: string, l: Dims, s: Dims, axis: unknown, expected: Dims): string =>
+  `${op}: labels ${showShape(l)} must have the shape of logits ${showShape(s)} without axis ${axis}, ${showShape(expected)}`;
+
+/** IntLabels, the dtype: `softmaxCrossEntropyWithIntegerLabels: labels must be int32, got float32`. */
+export const lossIntLabelsMsg = (op: string, dtype: unknown): string => `${op}: labels must be int32, got ${dtype}`;
+
+/** LossFloat: `softmaxCrossEntropy: logits must be float32 or float64, got int32`. */
+export const lossFloatMsg = (op: string, name: string, dtype: unknown): string => `${op}: ${name} must be float32 or float64, got ${dtype}`;

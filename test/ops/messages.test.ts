@@ -141,6 +141,15 @@ const samples: [rule: string, call: string][] = [
   ["reduceWindow strides length", "sg.lax.reduceWindow($([5, 6]), 0, 'max', [2, 2], [2, 2, 2], 'SAME')"],
   ["reduceWindow padding pairs", "sg.lax.reduceWindow($([5, 6]), 0, 'add', [2, 2], [1, 1], [[1, 1]])"],
   ["reduceWindow dilation length", "sg.lax.reduceWindow($([5, 6]), 0, 'min', [2, 2], [1, 1], 'VALID', { baseDilation: [2] })"],
+  // losses
+  ["softmaxCrossEntropy shapes", "sg.nn.softmaxCrossEntropy($([2, 3]), $([2, 4]))"],
+  ["softmaxCrossEntropy axis", "sg.nn.softmaxCrossEntropy($([2, 3]), $([2, 3]), 2)"],
+  ["integer labels shape", 'sg.nn.softmaxCrossEntropyWithIntegerLabels($([2, 5]), $([3]).astype("int32"))'],
+  ["integer labels shape, class axis 1", 'sg.nn.softmaxCrossEntropyWithIntegerLabels($([2, 5, 4]), $([2, 5]).astype("int32"), 1)'],
+  ["integer labels axis", 'sg.nn.softmaxCrossEntropyWithIntegerLabels($([2, 5]), $([2]).astype("int32"), -3)'],
+  ["squaredError shapes", "sg.nn.squaredError($([4]), $([4, 1]))"],
+  ["cosineSimilarity shapes", "sg.nn.cosineSimilarity($([2, 3]), $([3, 2]))"],
+  ["klDivergence shapes", "sg.nn.klDivergence($([2, 3]), $([3]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
