@@ -48,3 +48,7 @@ export type { GradAuxFn, ValueAndGradAuxFn, VjpAuxResult } from "./transforms/ty
 
 // issue 10: control flow (lax.scan, lax.foriLoop)
 export * as lax from "./lax/index.js";
+
+// issue 12: tree utilities (jax.tree_util's names; `tree` is jax.tree)
+export { treeLeaves, treeFlatten, treeUnflatten, treeStructure, treeReduce, PyTreeDef, type TreeLeaf } from "./transforms/tree.js";
+export * as tree from "./tree/index.js";
