@@ -37,7 +37,7 @@ export type StateOf<F extends StateFamily, P> = (F & { readonly params: P })["st
  */
 export interface GradientTransformation<F extends StateFamily = StateFamily> {
   init<P>(params: P): StateOf<F, P>;
-  update<P>(updates: P, state: StateOf<F, NoInfer<P>>, params?: NoInfer<P>): [P, StateOf<F, P>];
+  update<P>(updates: P, state: NoInfer<StateOf<F, P>>, params?: NoInfer<P>): [P, StateOf<F, P>];
   /** Type-level only (never set): the state family. */
   readonly "~family"?: F;
 }
