@@ -64,6 +64,7 @@ function transformation<F extends StateFamily>(init: (params: unknown) => unknow
 const stateless = (f: (u: unknown, p: unknown) => unknown): GradientTransformation<EmptyFamily> =>
   transformation(() => ({}), (u, s, p) => [f(u, p), s]);
 
+/** A fresh step count, 0 as int32. */
 export const zeroCount = (): Tensor<[], "int32"> => tensor(0, "int32");
 const increment = (c: Tensor<[], "int32">): Tensor<[], "int32"> => add(c, 1);
 
