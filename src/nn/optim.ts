@@ -12,7 +12,7 @@ import { treeMap } from "../transforms/tree.js";
 import { add, mul } from "../ops/elementwise.js";
 import type { ScalarOrSchedule } from "./schedules.js";
 import {
-  scaleByAdam, scaleByRms, scaleByStddev, scaleByRss, scaleByLion, trace, scaleAt, decayWeights, checkParams, zeroCount,
+  scaleByAdam, scaleByRms, scaleByStddev, scaleByRss, scaleByLion, trace, scaleAt, decayWeights, checkParams, checkDecay, zeroCount, transformation,
   type GradientTransformation, type StateFamily, type AdamFamily, type LionFamily, type AdamState, type ScaleByAdamOptions, type Mask,
 } from "./transform.js";
 
@@ -24,10 +24,6 @@ const map = treeMap;
 
 function checkLearningRate(name: string, lr: ScalarOrSchedule): void {
   if (typeof lr === "number" ? !(lr > 0) : typeof lr !== "function") throw new RangeError(`${name}: learningRate must be positive or a schedule, got ${String(lr)}`);
-}
-/** Builds an optimiser from untyped init/update (the types are checked at its signature). */
-function optimiser<F extends StateFamily>(init: (params: unknown) => object, update: (g: unknown, s: never, p: unknown) => [unknown, object]): GradientTransformation<F> {
-  return { init, update } as unknown as GradientTransformation<F>;
 }
 /** optax's scale_by_learning_rate at the count of updates so far. */
 const step = (u: unknown, lr: ScalarOrSchedule, count: Count): unknown => scaleAt(u, lr, count, -1);
@@ -59,7 +55,7 @@ export function sgd(opts: SgdOptions): Sgd {
   checkLearningRate("sgd", lr);
   if (!(mom >= 0 && mom < 1)) throw new RangeError(`sgd: momentum must be in [0, 1), got ${mom}`);
   const tr = trace(mom, opts.nesterov);
-  return optimiser(
+  return transformation(
     (params) => {
       checkParams("sgd.init", params);
       return { velocity: mom > 0 ? tr.init(params).trace : null, count: zeroCount() };
@@ -83,7 +79,7 @@ export type Adam = GradientTransformation<AdamFamily>;
 export function adam(opts: AdamOptions): Adam {
   checkLearningRate("adam", opts.learningRate);
   const inner = scaleByAdam(opts, "adam");
-  return optimiser(inner.init, (grads, s: AdamState<unknown>) => {
+  return transformation(inner.init, (grads, s: AdamState<unknown>) => {
     const [u, s2] = inner.update(grads, s);
     return [step(u, opts.learningRate, s.count), s2];
   });
@@ -106,7 +102,7 @@ export function adamw(opts: AdamWOptions): AdamW {
   checkLearningRate("adamw", opts.learningRate);
   const inner = scaleByAdam(opts, "adamw");
   const wd = opts.weightDecay ?? 1e-4;
-  return optimiser(inner.init, (grads, s: AdamState<unknown>, params) => {
+  return transformation(inner.init, (grads, s: AdamState<unknown>, params) => {
     const [u, s2] = inner.update(grads, s);
     return [step(decayWeights("adamw", wd, opts.mask, u, params), opts.learningRate, s.count), s2];
   });
@@ -151,10 +147,10 @@ export function rmsprop(opts: RmspropOptions): Rmsprop {
   const lr = opts.learningRate;
   const mom = opts.momentum ?? 0;
   checkLearningRate("rmsprop", lr);
-  checkDecayArg("rmsprop", "decay", opts.decay ?? 0.9);
+  checkDecay("rmsprop", "decay", opts.decay ?? 0.9);
   if (!(mom >= 0 && mom < 1)) throw new RangeError(`rmsprop: momentum must be in [0, 1), got ${mom}`);
   const rms = scaleByRms(opts), std = scaleByStddev(opts), tr = trace(mom, opts.nesterov);
-  return optimiser(
+  return transformation(
     (params) => {
       checkParams("rmsprop.init", params);
       const { mu, nu } = opts.centered ? std.init(params) : { mu: null, ...rms.init(params) };
@@ -169,9 +165,6 @@ export function rmsprop(opts: RmspropOptions): Rmsprop {
   );
 }
 const withMu = <U, N>([u, { nu }]: [U, { nu: N }]): [U, { mu: null; nu: N }] => [u, { mu: null, nu }];
-function checkDecayArg(name: string, what: string, b: number): void {
-  if (!(b >= 0 && b < 1)) throw new RangeError(`${name}: ${what} must be in [0, 1), got ${b}`);
-}
 
 // ------------------------------------------------------------------------------------ Adagrad
 
@@ -196,7 +189,7 @@ export type Adagrad = GradientTransformation<AdagradFamily>;
 export function adagrad(opts: AdagradOptions): Adagrad {
   checkLearningRate("adagrad", opts.learningRate);
   const rss = scaleByRss(opts);
-  return optimiser(
+  return transformation(
     (params) => {
       checkParams("adagrad.init", params);
       return { ...rss.init(params), count: zeroCount() };
@@ -232,9 +225,9 @@ export function lion(opts: LionOptions): Lion {
   checkLearningRate("lion", opts.learningRate);
   const inner = scaleByLion(opts, "lion");
   const wd = opts.weightDecay ?? 1e-3;
-  return optimiser(inner.init, (grads, s: { count: Count }, params) => {
+  return transformation(inner.init, (grads, s: { count: Count }, params) => {
     const [u, s2] = inner.update(grads, s as never);
-    return [step(decayWeights("lion", wd, opts.mask, u, params), opts.learningRate, s.count), s2 as object];
+    return [step(decayWeights("lion", wd, opts.mask, u, params), opts.learningRate, s.count), s2];
   });
 }
 

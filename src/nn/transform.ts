@@ -58,7 +58,7 @@ export interface CountFamily extends StateFamily {
 }
 
 /** Builds a transformation from untyped init/update (the types are checked at its signature). */
-function transformation<F extends StateFamily>(init: (params: unknown) => unknown, update: (u: unknown, s: unknown, p: unknown) => [unknown, unknown]): GradientTransformation<F> {
+export function transformation<F extends StateFamily>(init: (params: unknown) => unknown, update: (u: unknown, s: never, p: unknown) => [unknown, unknown]): GradientTransformation<F> {
   return { init, update } as unknown as GradientTransformation<F>;
 }
 const stateless = (f: (u: unknown, p: unknown) => unknown): GradientTransformation<EmptyFamily> =>
@@ -200,7 +200,8 @@ const moment2 = (g: T, m: T, decay: number): T => add(mul(m, decay), mul(square(
 /** m / (1 - decay^count), in m's precision. */
 const biasCorrected = (m: T, decay: number, count: Tensor<[], "int32">): T => div(m, sub(1, pow(decay, astype(count, m.dtype)))) as T;
 
-function checkDecay(name: string, what: string, b: number): void {
+/** A decay rate in [0, 1), or an error naming the option. */
+export function checkDecay(name: string, what: string, b: number): void {
   if (!(b >= 0 && b < 1)) throw new RangeError(`${name}: ${what} must be in [0, 1), got ${b}`);
 }
 
