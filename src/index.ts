@@ -53,3 +53,6 @@ export * as lax from "./lax/index.js";
 export * as linalg from "./linalg/index.js";
 // issue 12: checkpoints (safetensors); Node file helpers are in src/io/node.ts, outside this entry
 export { saveSafetensors, loadSafetensors, type SaveSafetensorsOptions } from "./io/safetensors.js";
+// issue 12: tree utilities (jax.tree_util's names; `tree` is jax.tree)
+export { treeLeaves, treeFlatten, treeUnflatten, treeStructure, treeReduce, PyTreeDef, type TreeLeaf } from "./transforms/tree.js";
+export * as tree from "./tree/index.js";

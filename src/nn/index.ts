@@ -12,3 +12,15 @@ export { relu, sigmoid, softplus } from "../ops/elementwise.js";
 export { maxPool, avgPool, type PoolOptions, type AvgPoolOptions } from "./pool.js";
 // losses (optax.losses): per-example values, no reduction
 export { softmaxCrossEntropy, softmaxCrossEntropyWithIntegerLabels, sigmoidBinaryCrossEntropy, klDivergence, squaredError, l2Loss, huberLoss, cosineSimilarity, cosineDistance, type LossAxes, type HuberOptions, type CosineOptions } from "./losses.js";
+// optimisers, gradient transformations and schedules (optax's)
+export { adamw, rmsprop, adagrad, lion, type AdamW, type AdamWOptions, type Rmsprop, type RmspropOptions, type RmspropState, type Adagrad, type AdagradOptions, type AdagradState, type Lion, type LionOptions, type SgdFamily, type RmspropFamily, type AdagradFamily } from "./optim.js";
+export {
+  chain, clip, clipByGlobalNorm, globalNorm, scale, scaleByLearningRate, scaleBySchedule, scaleByAdam, scaleByRms, scaleByStddev, scaleByRss, scaleByLion, trace, addDecayedWeights,
+  type GradientTransformation, type StateFamily, type StateOf, type OptState, type EmptyState, type EmptyFamily, type CountState, type CountFamily, type ChainFamily,
+  type AdamFamily, type ScaleByAdamOptions, type ScaleByRmsState, type ScaleByRmsFamily, type ScaleByStddevState, type ScaleByStddevFamily, type ScaleByRmsOptions,
+  type ScaleByRssState, type ScaleByRssFamily, type ScaleByRssOptions, type LionState, type LionFamily, type ScaleByLionOptions, type TraceState, type TraceFamily, type Mask, type MaskTree,
+} from "./transform.js";
+export {
+  constantSchedule, linearSchedule, polynomialSchedule, cosineDecaySchedule, warmupCosineDecaySchedule, exponentialDecay, joinSchedules,
+  type Schedule, type ScalarOrSchedule, type Count, type LinearScheduleOptions, type PolynomialScheduleOptions, type CosineDecayScheduleOptions, type WarmupCosineDecayScheduleOptions, type ExponentialDecayOptions,
+} from "./schedules.js";

@@ -3,103 +3,237 @@
  * `update(grads, state, params)` returns `[updates, newState]`; `applyUpdates(params, updates)`
  * adds them. Gradients, state and parameters are pytrees of the same structure and shapes: the
  * types say so, and a mismatch at run time is an error that names the structures. Every piece of
- * state is a tensor (the step count too), so a jitted training step traces once.
+ * state is a tensor (the step count too), so a jitted training step traces once, also with a
+ * schedule as the learning rate. Each optimiser is optax's chain of building blocks (see
+ * transform.ts) with one flat state: the learning-rate schedule reads the count of updates so far.
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
-import { treeMap, flatten } from "../transforms/tree.js";
-import { add, sub, mul, div, sqrt, pow, astype } from "../ops/elementwise.js";
-import { tensor } from "../tensor/create.js";
-import { zerosLike } from "../prims/lax.js";
+import { treeMap } from "../transforms/tree.js";
+import { add, mul } from "../ops/elementwise.js";
+import type { ScalarOrSchedule } from "./schedules.js";
+import {
+  scaleByAdam, scaleByRms, scaleByStddev, scaleByRss, scaleByLion, trace, scaleAt, decayWeights, checkParams, checkDecay, zeroCount, transformation,
+  type GradientTransformation, type StateFamily, type AdamFamily, type LionFamily, type AdamState, type ScaleByAdamOptions, type Mask,
+} from "./transform.js";
+
+export type { AdamState };
 
 type T = AnyTensor;
+type Count = Tensor<[], "int32">;
 const map = treeMap;
 
-function checkParams(name: string, params: unknown): void {
-  const [leaves] = flatten(params);
-  if (leaves.length === 0) throw new Error(`${name}: params must be a tensor or a pytree of tensors`);
+function checkLearningRate(name: string, lr: ScalarOrSchedule): void {
+  if (typeof lr === "number" ? !(lr > 0) : typeof lr !== "function") throw new RangeError(`${name}: learningRate must be positive or a schedule, got ${String(lr)}`);
 }
+/** optax's scale_by_learning_rate at the count of updates so far. */
+const step = (u: unknown, lr: ScalarOrSchedule, count: Count): unknown => scaleAt(u, lr, count, -1);
 
 // ------------------------------------------------------------------------------------ SGD
 
 export interface SgdState<P> {
   /** The velocity (null without momentum). */
   readonly velocity: P | null;
+  /** The number of updates so far (a schedule's argument). */
+  readonly count: Tensor<[], "int32">;
+}
+export interface SgdFamily extends StateFamily {
+  readonly state: SgdState<this["params"]>;
 }
 export interface SgdOptions {
-  readonly learningRate: number;
+  /** A positive number or a schedule (a function of the step count). */
+  readonly learningRate: ScalarOrSchedule;
   /** Heavy-ball momentum in [0, 1); 0 (the default) is plain SGD. */
   readonly momentum?: number;
   readonly nesterov?: boolean;
 }
-export interface Sgd {
-  init<P>(params: P): SgdState<P>;
-  update<P>(grads: P, state: SgdState<NoInfer<P>>, params?: NoInfer<P>): [P, SgdState<P>];
-}
+export type Sgd = GradientTransformation<SgdFamily>;
 
-/** Stochastic gradient descent, optionally with (Nesterov) momentum. */
+/** Stochastic gradient descent, optionally with (Nesterov) momentum, as optax.sgd. */
 export function sgd(opts: SgdOptions): Sgd {
   const lr = opts.learningRate;
   const mom = opts.momentum ?? 0;
-  if (!(lr > 0)) throw new RangeError(`sgd: learningRate must be positive, got ${lr}`);
+  checkLearningRate("sgd", lr);
   if (!(mom >= 0 && mom < 1)) throw new RangeError(`sgd: momentum must be in [0, 1), got ${mom}`);
-  return {
-    init(params) {
+  const tr = trace(mom, opts.nesterov);
+  return transformation(
+    (params) => {
       checkParams("sgd.init", params);
-      return { velocity: mom > 0 ? map(zerosLike, params) : null };
+      return { velocity: mom > 0 ? tr.init(params).trace : null, count: zeroCount() };
     },
-    update(grads, state) {
-      if (mom === 0) return [map((g: T) => mul(g, -lr), grads), state];
-      const v = map((vi: T, g: T) => add(mul(vi, mom), g), state.velocity as typeof grads, grads);
-      const dir = opts.nesterov ? map((vi: T, g: T) => add(mul(vi, mom), g), v, grads) : v;
-      return [map((d: T) => mul(d, -lr), dir), { velocity: v }];
+    (grads, s: SgdState<unknown>) => {
+      const [dir, ts] = mom > 0 ? tr.update(grads, { trace: s.velocity }) : [grads, null];
+      return [step(dir, lr, s.count), { velocity: ts === null ? null : ts.trace, count: add(s.count, 1) }];
     },
-  };
+  );
 }
 
-// ------------------------------------------------------------------------------------ Adam
+// ------------------------------------------------------------------------------------ Adam, AdamW
 
-export interface AdamState<P> {
-  readonly mu: P;
+export interface AdamOptions extends ScaleByAdamOptions {
+  /** A positive number or a schedule (a function of the step count). */
+  readonly learningRate: ScalarOrSchedule;
+}
+export type Adam = GradientTransformation<AdamFamily>;
+
+/** Adam (Kingma and Ba), with bias correction, as optax.adam: chain(scaleByAdam, scaleByLearningRate). */
+export function adam(opts: AdamOptions): Adam {
+  checkLearningRate("adam", opts.learningRate);
+  const inner = scaleByAdam(opts, "adam");
+  return transformation(inner.init, (grads, s: AdamState<unknown>) => {
+    const [u, s2] = inner.update(grads, s);
+    return [step(u, opts.learningRate, s.count), s2];
+  });
+}
+
+export interface AdamWOptions extends AdamOptions {
+  /** The decoupled weight decay (default 1e-4, as optax). */
+  readonly weightDecay?: number;
+  /** Which parameters decay: a tree of booleans (or a prefix of one), or a function of the params to one. */
+  readonly mask?: Mask;
+}
+export type AdamW = GradientTransformation<AdamFamily>;
+
+/**
+ * AdamW (Loshchilov and Hutter), as optax.adamw: chain(scaleByAdam, addDecayedWeights(weightDecay,
+ * mask), scaleByLearningRate): the decay weightDecay · params is added to Adam's direction (not to
+ * the gradient) and scaled by the learning rate. update needs the params.
+ */
+export function adamw(opts: AdamWOptions): AdamW {
+  checkLearningRate("adamw", opts.learningRate);
+  const inner = scaleByAdam(opts, "adamw");
+  const wd = opts.weightDecay ?? 1e-4;
+  return transformation(inner.init, (grads, s: AdamState<unknown>, params) => {
+    const [u, s2] = inner.update(grads, s);
+    return [step(decayWeights("adamw", wd, opts.mask, u, params), opts.learningRate, s.count), s2];
+  });
+}
+
+// ------------------------------------------------------------------------------------ RMSProp
+
+export interface RmspropState<P> {
+  /** The decaying mean of g². */
   readonly nu: P;
-  readonly count: Tensor<[]>;
+  /** The decaying mean of g (centered only, else null). */
+  readonly mu: P | null;
+  /** The momentum's velocity (with momentum only, else null). */
+  readonly trace: P | null;
+  /** The number of updates so far. */
+  readonly count: Tensor<[], "int32">;
 }
-export interface AdamOptions {
-  readonly learningRate: number;
-  readonly b1?: number;
-  readonly b2?: number;
+export interface RmspropFamily extends StateFamily {
+  readonly state: RmspropState<this["params"]>;
+}
+export interface RmspropOptions {
+  readonly learningRate: ScalarOrSchedule;
+  /** The decay of the moving averages (default 0.9). */
+  readonly decay?: number;
+  /** Added to the second moment inside the square root (default 1e-8). */
+  readonly eps?: number;
+  /** The second moment's initial value (default 0). */
+  readonly initialScale?: number;
+  /** Divide by the standard deviation (√(E[g²] - E[g]²)) rather than the RMS (default false). */
+  readonly centered?: boolean;
+  /** Momentum applied after the learning rate, as optax (default: none). */
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+}
+export type Rmsprop = GradientTransformation<RmspropFamily>;
+
+/**
+ * RMSProp, as optax.rmsprop: chain(scaleByRms (scaleByStddev when centered),
+ * scaleByLearningRate, trace(momentum, nesterov) when momentum is given).
+ */
+export function rmsprop(opts: RmspropOptions): Rmsprop {
+  const lr = opts.learningRate;
+  const mom = opts.momentum ?? 0;
+  checkLearningRate("rmsprop", lr);
+  checkDecay("rmsprop", "decay", opts.decay ?? 0.9);
+  if (!(mom >= 0 && mom < 1)) throw new RangeError(`rmsprop: momentum must be in [0, 1), got ${mom}`);
+  const rms = scaleByRms(opts), std = scaleByStddev(opts), tr = trace(mom, opts.nesterov);
+  return transformation(
+    (params) => {
+      checkParams("rmsprop.init", params);
+      const { mu, nu } = opts.centered ? std.init(params) : { mu: null, ...rms.init(params) };
+      return { nu, mu, trace: mom > 0 ? tr.init(params).trace : null, count: zeroCount() };
+    },
+    (grads, s: RmspropState<unknown>) => {
+      const [u, { mu, nu }] = opts.centered ? std.update(grads, { mu: s.mu, nu: s.nu }) : withMu(rms.update(grads, { nu: s.nu }));
+      const scaled = step(u, lr, s.count);
+      const [out, ts] = mom > 0 ? tr.update(scaled, { trace: s.trace }) : [scaled, { trace: null }];
+      return [out, { nu, mu, trace: ts.trace, count: add(s.count, 1) }];
+    },
+  );
+}
+const withMu = <U, N>([u, { nu }]: [U, { nu: N }]): [U, { mu: null; nu: N }] => [u, { mu: null, nu }];
+
+// ------------------------------------------------------------------------------------ Adagrad
+
+export interface AdagradState<P> {
+  /** The running sum of g². */
+  readonly sumOfSquares: P;
+  /** The number of updates so far. */
+  readonly count: Tensor<[], "int32">;
+}
+export interface AdagradFamily extends StateFamily {
+  readonly state: AdagradState<this["params"]>;
+}
+export interface AdagradOptions {
+  readonly learningRate: ScalarOrSchedule;
+  /** The sum's initial value (default 0.1, as optax). */
+  readonly initialAccumulatorValue?: number;
   readonly eps?: number;
 }
-export interface Adam {
-  init<P>(params: P): AdamState<P>;
-  update<P>(grads: P, state: AdamState<NoInfer<P>>, params?: NoInfer<P>): [P, AdamState<P>];
+export type Adagrad = GradientTransformation<AdagradFamily>;
+
+/** Adagrad, as optax.adagrad: chain(scaleByRss, scaleByLearningRate). */
+export function adagrad(opts: AdagradOptions): Adagrad {
+  checkLearningRate("adagrad", opts.learningRate);
+  const rss = scaleByRss(opts);
+  return transformation(
+    (params) => {
+      checkParams("adagrad.init", params);
+      return { ...rss.init(params), count: zeroCount() };
+    },
+    (grads, s: AdagradState<unknown>) => {
+      const [u, r] = rss.update(grads, { sumOfSquares: s.sumOfSquares });
+      return [step(u, opts.learningRate, s.count), { ...r, count: add(s.count, 1) }];
+    },
+  );
 }
 
-/** Adam (Kingma and Ba), with bias correction, as optax.adam. */
-export function adam(opts: AdamOptions): Adam {
-  const lr = opts.learningRate;
-  const b1 = opts.b1 ?? 0.9;
-  const b2 = opts.b2 ?? 0.999;
-  const eps = opts.eps ?? 1e-8;
-  if (!(lr > 0)) throw new RangeError(`adam: learningRate must be positive, got ${lr}`);
-  if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new RangeError(`adam: b1 and b2 must be in [0, 1), got ${b1} and ${b2}`);
-  return {
-    init(params) {
-      checkParams("adam.init", params);
-      return { mu: map(zerosLike, params), nu: map(zerosLike, params), count: tensor(0) };
-    },
-    update(grads, state) {
-      const mu = map((m: T, g: T) => add(mul(m, b1), mul(g, 1 - b1)), state.mu as typeof grads, grads);
-      const nu = map((n: T, g: T) => add(mul(n, b2), mul(mul(g, g), 1 - b2)), state.nu as typeof grads, grads);
-      const count = add(state.count, 1);
-      // bias corrections in each leaf's own precision (the count itself is a float32 scalar)
-      const corrected = (b: number, t: T) => sub(1, pow(b, astype(count, t.dtype))) as T;
-      const updates = map((m: T, n: T) => mul(div(div(m, corrected(b1, m)), add(sqrt(div(n, corrected(b2, n))), eps)), -lr), mu, nu);
-      return [updates, { mu, nu, count }];
-    },
-  };
+// ------------------------------------------------------------------------------------ Lion
+
+export interface LionOptions {
+  readonly learningRate: ScalarOrSchedule;
+  /** The interpolation of the update direction (default 0.9). */
+  readonly b1?: number;
+  /** The decay of the momentum (default 0.99). */
+  readonly b2?: number;
+  /** The decoupled weight decay (default 1e-3, as optax). */
+  readonly weightDecay?: number;
+  /** Which parameters decay, as adamw's mask. */
+  readonly mask?: Mask;
+}
+export type Lion = GradientTransformation<LionFamily>;
+
+/**
+ * Lion (Chen et al.), as optax.lion: chain(scaleByLion, addDecayedWeights(weightDecay, mask),
+ * scaleByLearningRate): the update is sign((1 - b1) · g + b1 · mu), plus the decay. update needs
+ * the params unless weightDecay is 0.
+ */
+export function lion(opts: LionOptions): Lion {
+  checkLearningRate("lion", opts.learningRate);
+  const inner = scaleByLion(opts, "lion");
+  const wd = opts.weightDecay ?? 1e-3;
+  return transformation(inner.init, (grads, s: { count: Count }, params) => {
+    const [u, s2] = inner.update(grads, s as never);
+    return [step(decayWeights("lion", wd, opts.mask, u, params), opts.learningRate, s.count), s2];
+  });
 }
 
-/** params + updates, leaf by leaf. */
+// ------------------------------------------------------------------------------------ helpers
+
+/** params + updates, leaf by leaf (optax.apply_updates). */
 export function applyUpdates<P>(params: P, updates: NoInfer<P>): P {
   return map((p: T, u: T) => add(p, u), params, updates);
 }

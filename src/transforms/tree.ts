@@ -162,3 +162,102 @@ export function leafPaths(tree: unknown): string[] {
   go(tree, "");
   return paths;
 }
+
+// ------------------------------------------------------------------------------------ public API
+
+/**
+ * The tensor types among a pytree's leaves: `TreeLeaf<{ w: Tensor<[2, 3]>; b: Tensor<[3]> }>` is
+ * `Tensor<[2, 3]> | Tensor<[3]>`. Numbers, strings and null are structure, not leaves.
+ */
+export type TreeLeaf<T> = T extends AnyTensor
+  ? T
+  : T extends readonly (infer E)[]
+    ? TreeLeaf<E>
+    : T extends (...args: never[]) => unknown
+      ? never
+      : T extends object
+        ? { [K in keyof T]-?: TreeLeaf<T[K]> }[keyof T]
+        : never;
+
+/**
+ * A pytree's structure without its leaves (jax's PyTreeDef): what treeFlatten and treeStructure
+ * return and treeUnflatten takes. Two trees have the same structure when their `key`s are equal.
+ */
+export class PyTreeDef<T = unknown> {
+  /** Type-level only: the tree type this structure rebuilds. */
+  declare readonly "~tree"?: T;
+  /** @internal */ readonly _def: TreeDef;
+  /** The number of leaves (tensors). */
+  readonly numLeaves: number;
+  /** @internal */
+  constructor(def: TreeDef) {
+    this._def = def;
+    this.numLeaves = leafCount(def);
+  }
+  /** A string equal for equal structures. */
+  get key(): string {
+    return treeKey(this._def);
+  }
+  /** The structure with `*` for each leaf: `PyTreeDef({ b: *, w: * })`. */
+  toString(): string {
+    const show = (d: TreeDef): string => {
+      switch (d.kind) {
+        case "leaf":
+          return "*";
+        case "static":
+          return typeof d.value === "string" ? JSON.stringify(d.value) : String(d.value);
+        case "array":
+          return `[${d.children.map(show).join(", ")}]`;
+        case "object":
+          return `{ ${d.keys.map((k, i) => `${k}: ${show(d.children[i]!)}`).join(", ")} }`;
+      }
+    };
+    return `PyTreeDef(${show(this._def)})`;
+  }
+}
+
+/**
+ * The leaves of a pytree in a fixed order (jax.tree_util.tree_leaves): arrays by index, objects by
+ * sorted key; the order treeFlatten and treeUnflatten use.
+ */
+export function treeLeaves<T>(tree: T): TreeLeaf<T>[] {
+  return flatten(tree)[0] as TreeLeaf<T>[];
+}
+
+/** The structure of a pytree (jax.tree_util.tree_structure). */
+export function treeStructure<T>(tree: T): PyTreeDef<T> {
+  return new PyTreeDef<T>(flatten(tree)[1]);
+}
+
+/**
+ * The leaves and the structure of a pytree (jax.tree_util.tree_flatten); treeUnflatten(def,
+ * leaves) rebuilds it.
+ */
+export function treeFlatten<T>(tree: T): [TreeLeaf<T>[], PyTreeDef<T>] {
+  const [leaves, def] = flatten(tree);
+  return [leaves as TreeLeaf<T>[], new PyTreeDef<T>(def)];
+}
+
+/**
+ * Rebuilds a tree of structure `def` from its leaves in flatten order (jax.tree_util.tree_unflatten).
+ * The number of leaves must be def.numLeaves; the leaves may be any tensors (the result is typed
+ * as the tree that was flattened).
+ */
+export function treeUnflatten<T>(def: PyTreeDef<T>, leaves: readonly AnyTensor[]): T {
+  if (!(def instanceof PyTreeDef)) throw new TypeError("treeUnflatten: the structure must come from treeFlatten or treeStructure");
+  if (leaves.length !== def.numLeaves) throw new Error(`treeUnflatten: ${def} has ${def.numLeaves} leaves, got ${leaves.length}`);
+  return unflatten(def._def, leaves) as T;
+}
+
+/**
+ * Folds f over the leaves in flatten order (jax.tree_util.tree_reduce): f(...f(f(initializer,
+ * l0), l1)..., ln). Without an initializer the first leaf starts the fold, and an empty tree is an error.
+ */
+export function treeReduce<T, A>(f: (acc: A, leaf: TreeLeaf<T>) => A, tree: T, initializer: A): A;
+export function treeReduce<T>(f: (acc: TreeLeaf<T>, leaf: TreeLeaf<T>) => TreeLeaf<T>, tree: T): TreeLeaf<T>;
+export function treeReduce(f: (acc: unknown, leaf: AnyTensor) => unknown, tree: unknown, ...init: unknown[]): unknown {
+  const leaves = flatten(tree)[0];
+  if (init.length > 0) return leaves.reduce((acc, l) => f(acc, l), init[0]);
+  if (leaves.length === 0) throw new Error("treeReduce: the tree has no leaves and there is no initializer");
+  return leaves.slice(1).reduce<unknown>((acc, l) => f(acc, l), leaves[0]);
+}
