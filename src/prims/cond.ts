@@ -83,7 +83,7 @@ export const condP: Prim<CondParams> = {
   abstractEval: (_ins, { branches, index }) => branches[0]!.outputs[index]!.aval,
   impl(inputs, p) {
     // sibling equations (one per output) share one branch run
-    return sharedRun(inputs, p.branches.map((g) => g.id).join(","), () => runBranch(inputs, p.branches))[p.index]!;
+    return sharedRun(inputs, p.branches.map((g) => g.id).join(","), p.index, () => runBranch(inputs, p.branches));
   },
   jvp(primals, tangents, p) {
     const [sel, ...ops] = primals;

@@ -180,7 +180,7 @@ export const scanP: Prim<ScanParams> = {
     return outs[index] === "c" ? a : stackedAval(a, length);
   },
   impl(inputs, p) {
-    return sharedRun(inputs, runKey(p), () => runLoop(inputs, p))[p.index]!;
+    return sharedRun(inputs, runKey(p), p.index, () => runLoop(inputs, p));
   },
   jvp(primals, tangents, p) {
     // every carry gets a tangent (a zero one becomes nonzero after a step that reads a nonzero x)

@@ -122,7 +122,7 @@ export const eighP: Prim<EighParams> = {
     return eighAvals(x!)[index]!;
   },
   impl(inputs, p) {
-    return sharedRun(inputs, `eigh|${p.lower}`, () => perMatrix(inputs, eighAvals(inputs[0]!), ([m]) => eighHost(m!, p.lower)))[p.index]!;
+    return sharedRun(inputs, `eigh|${p.lower}`, p.index, () => perMatrix(inputs, eighAvals(inputs[0]!), ([m]) => eighHost(m!, p.lower)));
   },
   jvp([x], [dx], { lower, index }) {
     if (dx === null) return null;

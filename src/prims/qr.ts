@@ -181,7 +181,7 @@ export const qrP: Prim<QrParams> = {
   },
   impl(inputs, p) {
     const avals = qrAvals(inputs[0]!, p.complete);
-    return sharedRun(inputs, `qr|${p.complete}`, () => perMatrix(inputs, avals, ([a]) => qrHost(a!, p.complete)))[p.index]!;
+    return sharedRun(inputs, `qr|${p.complete}`, p.index, () => perMatrix(inputs, avals, ([a]) => qrHost(a!, p.complete)));
   },
   jvp([x], [dx], { complete, index }) {
     if (dx === null) return null;

@@ -1,25 +1,31 @@
 /**
- * What the graph-holding primitives with several outputs share (scan, while, cond: one equation
- * per output, as the call primitive): a memo so that sibling equations run their loop or branch
- * once per program run, and a cache of the graphs their rules derive from a body.
+ * What the primitives with several outputs share (scan, while, cond, the decompositions: one
+ * equation per output, as the call primitive): a memo so that sibling equations run their loop,
+ * branch or factorisation once per program run, and a cache of the graphs their rules derive
+ * from a body.
  */
 import type { Graph } from "../ir/graph.js";
 import type { HostArray } from "../ir/host-array.js";
 import type { Traced } from "../ir/trace.js";
 
-const lastRun = new WeakMap<HostArray, { inputs: readonly HostArray[]; key: string; outs: HostArray[] }>();
+const lastRun = new WeakMap<HostArray, { inputs: readonly HostArray[]; key: string; outs: HostArray[]; served: Set<number> }>();
 
 /**
- * `run()`'s outputs, or those of the last run on the same input arrays with the same `key` (what
- * the params compute, the output index left out): the sibling equations of one run share it.
+ * Output `index` of `run()`: the sibling equations of one program run (same input arrays, same
+ * `key`, which says what the params compute with the output index left out) share one run. Each
+ * run serves each output once, so a later program run on the same arrays computes again (a
+ * benchmark, or a program whose host steps count, sees every run).
  */
-export function sharedRun(inputs: readonly HostArray[], key: string, run: () => HostArray[]): HostArray[] {
+export function sharedRun(inputs: readonly HostArray[], key: string, index: number, run: () => HostArray[]): HostArray {
   const first = inputs[0];
   const prev = first && lastRun.get(first);
-  if (prev && prev.key === key && prev.inputs.length === inputs.length && prev.inputs.every((h, i) => h === inputs[i])) return prev.outs;
+  if (prev && !prev.served.has(index) && prev.key === key && prev.inputs.length === inputs.length && prev.inputs.every((h, i) => h === inputs[i])) {
+    prev.served.add(index);
+    return prev.outs[index]!;
+  }
   const outs = run();
-  if (first) lastRun.set(first, { inputs, key, outs });
-  return outs;
+  if (first) lastRun.set(first, { inputs, key, outs, served: new Set([index]) });
+  return outs[index]!;
 }
 
 const derived = new WeakMap<Graph, Map<string, Traced>>();

@@ -178,7 +178,7 @@ export const svdP: Prim<SvdParams> = {
     return svdAvals(x!, fullMatrices)[index]!;
   },
   impl(inputs, p) {
-    return sharedRun(inputs, `svd|${p.fullMatrices}`, () => perMatrix(inputs, svdAvals(inputs[0]!, p.fullMatrices), ([a]) => svdHost(a!, p.fullMatrices)))[p.index]!;
+    return sharedRun(inputs, `svd|${p.fullMatrices}`, p.index, () => perMatrix(inputs, svdAvals(inputs[0]!, p.fullMatrices), ([a]) => svdHost(a!, p.fullMatrices)));
   },
   jvp([x], [dx], { fullMatrices, index }) {
     if (dx === null) return null;

@@ -86,7 +86,7 @@ export const whileP: Prim<WhileParams> = {
     return body.outputs[index]!.aval;
   },
   impl(inputs, p) {
-    return sharedRun(inputs, runKey(p), () => runLoop(inputs, p))[p.index]!;
+    return sharedRun(inputs, runKey(p), p.index, () => runLoop(inputs, p));
   },
   jvp(primals, tangents, p) {
     const { n } = p;

@@ -250,8 +250,12 @@ describe("one loop per evaluation", () => {
     expect(scanStats.loops - l0).toBe(1);
     const j = jit((c: T, xs: T) => { const [c1, ys] = f(c, xs); return S.add(S.sum(c1), S.sum(ys)); });
     l0 = scanStats.loops;
-    j(c0, S.mul(xs, 2));
+    const xs2 = S.mul(xs, 2);
+    j(c0, xs2);
     expect(scanStats.loops - l0).toBe(1);
+    // a second run on the same arrays runs the loop again (nothing is remembered across runs)
+    j(c0, xs2);
+    expect(scanStats.loops - l0).toBe(2);
   });
   it("a jitted gradient through the carry and the ys runs one reverse loop (float64 differences)", async () => {
     float64OnWasm();
