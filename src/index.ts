@@ -48,3 +48,6 @@ export type { GradAuxFn, ValueAndGradAuxFn, VjpAuxResult } from "./transforms/ty
 
 // issue 10: control flow (lax.scan, lax.foriLoop)
 export * as lax from "./lax/index.js";
+
+// issue 11: linear algebra (linalg.cholesky, linalg.solve, ...)
+export * as linalg from "./linalg/index.js";

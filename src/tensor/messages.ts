@@ -276,3 +276,15 @@ export const meshgridRankMsg = (s: Dims, i: number): string => `meshgrid: inputs
 /** A size past the int32 index range: `zeros: shape [1000000, 1000000] has 1e12 elements, more than a tensor can hold (2^31 - 1)`. */
 export const tooLargeMsg = (op: string, s: Dims, n: number): string =>
   `${op}: shape ${showShape(s)} has ${n} elements, more than a tensor can hold (2^31 - 1)`;
+
+// ---------------------------------------------------------------- linalg-solve.ts (issue 11: cholesky, lu, solve, ...)
+
+/** Square: `cholesky: expected a square matrix, got [3, 4]`. */
+export const squareMatrixMsg = (op: string, s: Dims): string => `${op}: expected a square matrix, got ${showShape(s)}`;
+
+/** Solve, RhsMsg: `solve: b of shape [4] does not match a of shape [3, 3]`. */
+export const rhsMismatchMsg = (op: string, a: Dims, b: Dims): string => `${op}: b of shape ${showShape(b)} does not match a of shape ${showShape(a)}`;
+
+/** Solve, BatchMsg: `solve: batch dims [2] and [5] do not broadcast, [2, 3, 3] and [5, 3, 1]`. */
+export const linalgBatchMsg = (op: string, ba: Dims, bb: Dims, a: Dims, b: Dims): string =>
+  `${op}: batch dims ${showShape(ba)} and ${showShape(bb)} do not broadcast, ${showShape(a)} and ${showShape(b)}`;

@@ -1,0 +1,298 @@
+/**
+ * The matrix decompositions behind linalg's solve family: cholesky, triangular_solve and lu
+ * (as jax.lax.linalg). Each works on a batch of matrices [..., m, n] and runs as a host step
+ * (JS loops over row-major float64 copies, contiguous inner loops); everything else (solve, inv,
+ * det, slogdet, cho_solve) is a composition of these and existing ops. Their derivative rules
+ * are JAX's: cholesky's forward rule L·Φ(L⁻¹ Ȧ L⁻ᵀ) and its transpose, triangular_solve's, and
+ * lu's forward rule with its transpose; all written with these primitives and dot_general, so
+ * they nest. Batching: the primitives are batched already (the mapped axis becomes a batch axis).
+ */
+import { showShape, type AbstractValue } from "../ir/aval.js";
+import type { HostArray } from "../ir/host-array.js";
+import type { AnyTensor } from "../tensor/tensor.js";
+import { broadcastLeading, full } from "./broadcast.js";
+import { add, mul, neg, sub } from "./elementwise.js";
+import { bmm, eyeLike, matrixBatch, mT, perMatrix, permuteRows, triangle, unpermuteRows } from "./matrix.js";
+import { sharedRun } from "./shared-run.js";
+import { apply, fail, type Prim } from "./util.js";
+
+type T = AnyTensor;
+
+const count = (batch: readonly number[]) => batch.reduce((p, d) => p * d, 1);
+
+function squareDim(name: string, a: AbstractValue): number {
+  const batch = matrixBatch(name, a);
+  const n = a.shape[batch.length]!;
+  if (a.shape[batch.length + 1] !== n) fail(`${name} of a non-square ${showShape(a.shape)}`);
+  return n;
+}
+
+// ---------------------------------------------------------------- host kernels
+
+/**
+ * Lower Cholesky factor of one n x n matrix (its lower triangle is read), row by row: each entry
+ * is a dot product of two contiguous rows of L. A matrix that is not positive definite (a pivot
+ * that is not > 0, NaN included) gives a matrix of NaNs, as JAX.
+ */
+function choleskyHost(a: Float64Array, l: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= l[ri + k]! * l[rj + k]!;
+      if (j < i) l[ri + j] = s / l[rj + j]!;
+      else if (s > 0) l[ri + i] = Math.sqrt(s);
+      else {
+        l.fill(NaN);
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * op(A) X = B for one m x m triangular A and m x k B, in place in x (holding B). op(A) is A or
+ * Aᵀ; the loops walk A along its rows either way (row-oriented substitution for A, column-
+ * oriented for Aᵀ), and the inner loop runs along a row of X.
+ */
+function trsmLeft(a: Float64Array, x: Float64Array, m: number, k: number, lower: boolean, trans: boolean, unit: boolean): void {
+  const axpy = (i: number, j: number, c: number) => {
+    // x[i, :] -= c * x[j, :]
+    const ri = i * k;
+    const rj = j * k;
+    for (let c2 = 0; c2 < k; c2++) x[ri + c2]! -= c * x[rj + c2]!;
+  };
+  const scale = (i: number) => {
+    if (unit) return;
+    const d = a[i * m + i]!;
+    const ri = i * k;
+    for (let c2 = 0; c2 < k; c2++) x[ri + c2]! /= d;
+  };
+  if (!trans && lower) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < i; j++) axpy(i, j, a[i * m + j]!);
+      scale(i);
+    }
+  } else if (!trans) {
+    for (let i = m - 1; i >= 0; i--) {
+      for (let j = i + 1; j < m; j++) axpy(i, j, a[i * m + j]!);
+      scale(i);
+    }
+  } else if (lower) {
+    // Aᵀ is upper: back substitution by columns of Aᵀ, which are rows of A
+    for (let j = m - 1; j >= 0; j--) {
+      scale(j);
+      for (let i = 0; i < j; i++) axpy(i, j, a[j * m + i]!);
+    }
+  } else {
+    for (let j = 0; j < m; j++) {
+      scale(j);
+      for (let i = j + 1; i < m; i++) axpy(i, j, a[j * m + i]!);
+    }
+  }
+}
+
+/**
+ * LU with partial pivoting of one n x n matrix, in place in `lu` (holding A): right-looking,
+ * the rank-1 update row by row. pivots[j] is the row swapped with row j at step j; perm is the
+ * permutation they compose (A[perm] = L U). A zero pivot column is left as it is (no division),
+ * as LAPACK's getrf: U then has a zero on its diagonal.
+ */
+function luHost(lu: Float64Array, piv: Float64Array, perm: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let j = 0; j < n; j++) {
+    let best = Math.abs(lu[j * n + j]!);
+    let p = j;
+    for (let i = j + 1; i < n; i++) {
+      const v = Math.abs(lu[i * n + j]!);
+      if (v > best) [best, p] = [v, i];
+    }
+    piv[j] = p;
+    if (p !== j) {
+      const rj = j * n;
+      const rp = p * n;
+      for (let c = 0; c < n; c++) [lu[rj + c], lu[rp + c]] = [lu[rp + c]!, lu[rj + c]!];
+      [perm[j], perm[p]] = [perm[p]!, perm[j]!];
+    }
+    const d = lu[j * n + j]!;
+    if (d === 0) continue;
+    const rj = j * n;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      const f = lu[ri + j]! / d;
+      lu[ri + j] = f;
+      for (let c = j + 1; c < n; c++) lu[ri + c]! -= f * lu[rj + c]!;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- cholesky
+
+/** Φ(X): the lower triangle of X with its diagonal halved (the forward rule's projection). */
+function phi(x: T): T {
+  const e = eyeLike(x);
+  return mul(triangle(x, true), sub(full(x.shape, 1, x.dtype), mul(e, full(x.shape, 0.5, x.dtype))));
+}
+
+/** The lower Cholesky factor L (A = L Lᵀ) of each [..., n, n] matrix, from its lower triangle; NaNs where A is not positive definite. */
+export const choleskyP: Prim = {
+  name: "cholesky",
+  abstractEval([a]) {
+    squareDim("cholesky", a!);
+    return a!;
+  },
+  impl([a], _p, out) {
+    const n = squareDim("cholesky", a!);
+    return perMatrix([a!], [n * n], [out], [n * n], count(a!.shape.slice(0, -2)), ([x], [l]) => choleskyHost(x!, l!, n))[0]!;
+  },
+  // L̇ = L Φ(L⁻¹ Ȧ L⁻ᵀ) (Murray 2016, as JAX)
+  jvp(_a, [t], _p, l) {
+    if (t === null) return null;
+    const tmp = triangularSolve(l, t!, { leftSide: false, lower: true, transposeA: true, unitDiagonal: false });
+    return bmm(l, phi(triangularSolve(l, tmp, { leftSide: true, lower: true, transposeA: false, unitDiagonal: false })));
+  },
+  // the transpose of the forward rule: Ā = L⁻ᵀ Φ(Lᵀ L̄) L⁻¹
+  vjp(ct, _a, _p, l) {
+    const x = triangularSolve(l, phi(bmm(mT(l), ct)), { leftSide: true, lower: true, transposeA: true, unitDiagonal: false });
+    return [triangularSolve(l, x, { leftSide: false, lower: true, transposeA: false, unitDiagonal: false })];
+  },
+  batch: ([a]) => [cholesky(a!), 0],
+};
+
+// ---------------------------------------------------------------- triangular_solve
+
+export interface TriangularSolveParams {
+  /** op(A) X = B when true, X op(A) = B when false */
+  readonly leftSide: boolean;
+  /** A's lower triangle is read (else its upper one) */
+  readonly lower: boolean;
+  /** op(A) = Aᵀ (else A) */
+  readonly transposeA: boolean;
+  /** A's diagonal is taken to be ones (and not read) */
+  readonly unitDiagonal: boolean;
+}
+
+/** The triangle of A that the solve reads, as a mask for A's cotangent and tangent. */
+const readTriangle = (x: T, p: TriangularSolveParams): T => triangle(x, p.lower, p.unitDiagonal ? (p.lower ? -1 : 1) : 0);
+
+/** X with op(A) X = B (leftSide) or X op(A) = B: a [..., m, m], b [..., m, k] or [..., k, m] with the same batch dims. */
+export const triangularSolveP: Prim<TriangularSolveParams> = {
+  name: "triangular_solve",
+  abstractEval([a, b], p) {
+    const m = squareDim("triangular_solve", a!);
+    const nb = a!.shape.length - 2;
+    const bm = b!.shape[p.leftSide ? nb : nb + 1];
+    if (b!.dtype !== a!.dtype || b!.shape.length !== nb + 2 || bm !== m || a!.shape.slice(0, nb).some((d, i) => d !== b!.shape[i])) {
+      fail(`triangular_solve of ${showShape(a!.shape)} and ${b!.dtype}${showShape(b!.shape)}`);
+    }
+    return b!;
+  },
+  impl([a, b], p, out) {
+    const nb = a!.shape.length - 2;
+    const m = a!.shape[nb]!;
+    const [r, c] = [b!.shape[nb]!, b!.shape[nb + 1]!];
+    return perMatrix([a!, b!], [m * m, r * c], [out], [r * c], count(a!.shape.slice(0, nb)), ([am, bm], [x]) => {
+      if (p.leftSide) {
+        x!.set(bm!);
+        trsmLeft(am!, x!, m, c, p.lower, p.transposeA, p.unitDiagonal);
+        return;
+      }
+      // X op(A) = B is op(A)ᵀ Xᵀ = Bᵀ: solve on the transposed right-hand side
+      const bt = new Float64Array(r * c);
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) bt[j * r + i] = bm![i * c + j]!;
+      trsmLeft(am!, bt, m, r, p.lower, !p.transposeA, p.unitDiagonal);
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) x![i * c + j] = bt[j * r + i]!;
+    })[0]!;
+  },
+  jvp([a], [ta, tb], p, x) {
+    let dx: T | null = tb && triangularSolve(a!, tb, p);
+    if (ta !== null) {
+      // d(op(A)⁻¹ B) = -op(A)⁻¹ op(dA) X (left), -X op(dA) op(A)⁻¹ (right)
+      const g = neg(readTriangle(ta, p));
+      const og = p.transposeA ? mT(g) : g;
+      const da = triangularSolve(a!, p.leftSide ? bmm(og, x) : bmm(x, og), p);
+      dx = dx === null ? da : add(dx, da);
+    }
+    return dx;
+  },
+  vjp(ct, [a], p, x, wanted) {
+    // B̄ = op(A)⁻ᵀ X̄ (left) or X̄ op(A)⁻ᵀ (right); op(A)'s cotangent is -B̄ Xᵀ or -Xᵀ B̄
+    const bbar = triangularSolve(a!, ct, { ...p, transposeA: !p.transposeA });
+    let abar: T | null = null;
+    if (wanted[0]) {
+      const g = neg(p.leftSide ? bmm(bbar, mT(x)) : bmm(mT(x), bbar));
+      abar = readTriangle(p.transposeA ? mT(g) : g, p);
+    }
+    return [abar, wanted[1] ? bbar : null];
+  },
+  batch([a, b], dims, p) {
+    const n = (dims[0] !== null ? a! : b!).shape[0]!;
+    const ab = dims[0] === null ? broadcastLeading(a!, n) : a!;
+    const bb = dims[1] === null ? broadcastLeading(b!, n) : b!;
+    return [triangularSolve(ab, bb, p), 0];
+  },
+  showParams: (p) => `left_side=${p.leftSide} lower=${p.lower} transpose_a=${p.transposeA} unit_diagonal=${p.unitDiagonal}`,
+};
+
+// ---------------------------------------------------------------- lu
+
+export interface LuParams {
+  /** 0: the packed factors (L below the diagonal, unit diagonal implied; U on and above), 1: pivots, 2: permutation */
+  readonly output: 0 | 1 | 2;
+}
+
+function luRun([a]: readonly HostArray[]): HostArray[] {
+  const nb = a!.shape.length - 2;
+  const n = a!.shape[nb]!;
+  const batch = a!.shape.slice(0, nb);
+  const ints: AbstractValue = { shape: [...batch, n], dtype: "int32" };
+  return perMatrix([a!], [n * n], [a!, ints, ints], [n * n, n, n], count(batch), ([x], [lu, piv, perm]) => {
+    lu!.set(x!);
+    luHost(lu!, piv!, perm!, n);
+  });
+}
+
+/** L and U of the packed factors of lu (L with its unit diagonal). */
+function luFactors(lu: T): [T, T] {
+  return [add(triangle(lu, true, -1), eyeLike(lu)), triangle(lu, false)];
+}
+
+/**
+ * LU decomposition with partial pivoting of square [..., n, n] matrices (jax.lax.linalg.lu): one
+ * primitive per output, the three sharing one factorisation per run. A[perm] = L U.
+ */
+export const luP: Prim<LuParams> = {
+  name: "lu",
+  abstractEval([a], { output }) {
+    const n = squareDim("lu", a!);
+    return output === 0 ? a! : { shape: [...a!.shape.slice(0, -2), n], dtype: "int32" };
+  },
+  impl: (inputs, { output }) => sharedRun(inputs, "lu", () => luRun(inputs))[output]!,
+  // JAX's rule: X = L⁻¹ P Ȧ U⁻¹, then L̇ U + L U̇ = L tril(X, -1) + triu(X) U
+  jvp([a], [t], { output }, lu) {
+    if (t === null || output !== 0) return null;
+    const [l, u] = luFactors(lu);
+    const la = triangularSolve(l, permuteRows(t, luPart(a!, 2)), { leftSide: true, lower: true, transposeA: false, unitDiagonal: true });
+    const x = triangularSolve(u, la, { leftSide: false, lower: false, transposeA: false, unitDiagonal: false });
+    return add(bmm(l, triangle(x, true, -1)), bmm(triangle(x, false), u));
+  },
+  // the transpose of the forward rule, step by step in reverse
+  vjp(ct, [a], { output }, lu) {
+    if (output !== 0) return [null];
+    const [l, u] = luFactors(lu);
+    const xbar = add(triangle(bmm(mT(l), ct), true, -1), triangle(bmm(ct, mT(u)), false));
+    const labar = triangularSolve(u, xbar, { leftSide: false, lower: false, transposeA: true, unitDiagonal: false });
+    const pbar = triangularSolve(l, labar, { leftSide: true, lower: true, transposeA: true, unitDiagonal: true });
+    return [unpermuteRows(pbar, luPart(a!, 2))];
+  },
+  batch: ([a], _d, p) => [apply(luP, [a!], p), 0],
+  showParams: (p) => `output=${p.output}`,
+};
+
+// ---------------------------------------------------------------- internal ops
+
+export const cholesky = (a: T): T => apply(choleskyP, [a], {});
+export const triangularSolve = (a: T, b: T, p: TriangularSolveParams): T => apply(triangularSolveP, [a, b], p);
+/** One output of lu(a): 0 the packed factors, 1 the pivots, 2 the permutation. */
+export const luPart = (a: T, output: LuParams["output"]): T => apply(luP, [a], { output });
