@@ -16,6 +16,7 @@
  * onehot     OneHot, OneHotClasses
  * gather     Take, TakeAlongAxis, DynamicSlice, DynamicUpdateSlice, AtRegion, IndexAt
  * shape-utils Pad, Tile, Repeat, Split, Meshgrid, TriCheck, RollCheck
+ * linalg-solve Square, MatrixBatch, LuVector, Solve, TriangularSolve (issue 11, linalg part A)
  */
 export type * from "./core.js";
 export type * from "./arith.js";
@@ -34,3 +35,5 @@ export type * from "./random.js";
 export type * from "./onehot.js";
 export type * from "./gather.js";
 export type * from "./shape-utils.js";
+// issue 11, linalg part A
+export type * from "./linalg-solve.js";
