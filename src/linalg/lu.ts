@@ -5,7 +5,7 @@ import type { LuVector, MatrixBatch, Solve, Square } from "../shape/linalg-solve
 import type { FloatOf } from "../tensor/types.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
-import { luPart, triangularSolve as trsm } from "../prims/decomp.js";
+import { lu as luPacked, luParts, triangularSolve as trsm } from "../prims/decomp.js";
 import { eyeLike, permuteRows } from "../prims/matrix.js";
 import { diag, solveOperands, squareArg } from "./common.js";
 
@@ -23,7 +23,7 @@ export function lu<S extends Shape, D extends DType>(
   a: Check<Square<S, "lu">, Tensor<S, D>>,
 ): [Tensor<AsShape<Square<S, "lu">>, FloatOf<D>>, Tensor<AsShape<LuVector<S>>, "int32">, Tensor<AsShape<LuVector<S>>, "int32">] {
   const x = squareArg("lu", a);
-  return [luPart(x, 0), luPart(x, 1), luPart(x, 2)] as [Tensor<AsShape<Square<S, "lu">>, FloatOf<D>>, Tensor<AsShape<LuVector<S>>, "int32">, Tensor<AsShape<LuVector<S>>, "int32">];
+  return luParts(luPacked(x)) as [Tensor<AsShape<Square<S, "lu">>, FloatOf<D>>, Tensor<AsShape<LuVector<S>>, "int32">, Tensor<AsShape<LuVector<S>>, "int32">];
 }
 
 /** X with A X = B from A's packed LU factors and permutation (B's rows permuted, then two triangular solves on the packed matrix). */
@@ -43,22 +43,24 @@ export function solve<A extends Shape, B extends Shape, D1 extends DType, D2 ext
   b: Check<RhsCheck<A, Solve<A, B, "solve">>, Tensor<B, D2>>,
 ): Tensor<AsShape<Solve<A, B, "solve">>, FloatOf<Promote<D1, D2>>> {
   const { a: m, b: rhs, vector } = solveOperands("solve", a, b, "1-D");
-  const x = luSolve(luPart(m, 0), luPart(m, 2), rhs);
+  const [f, , perm] = luParts(luPacked(m));
+  const x = luSolve(f, perm, rhs);
   return (vector ? lax.reshape(x, x.shape.slice(0, -1)) : x) as Tensor<AsShape<Solve<A, B, "solve">>, FloatOf<Promote<D1, D2>>>;
 }
 
 /** The inverse of each matrix of a [..., n, n] (jnp.linalg.inv): solve against the identity. A singular matrix gives infinities and NaNs, as JAX. */
 export function inv<S extends Shape, D extends DType>(a: Check<Square<S, "inv">, Tensor<S, D>>): Tensor<AsShape<Square<S, "inv">>, FloatOf<D>> {
   const x = squareArg("inv", a);
-  return luSolve(luPart(x, 0), luPart(x, 2), eyeLike(x)) as Tensor<AsShape<Square<S, "inv">>, FloatOf<D>>;
+  const [f, , perm] = luParts(luPacked(x));
+  return luSolve(f, perm, eyeLike(x)) as Tensor<AsShape<Square<S, "inv">>, FloatOf<D>>;
 }
 
 /** diag(U) and the permutation's sign (±1, from the pivots that moved a row) of the LU factors of x. */
 function luDiagSign(x: T): [T, T] {
-  const piv = luPart(x, 1);
+  const [f, piv] = luParts(luPacked(x));
   const moved = lax.ne(piv, lax.iota(piv.shape, piv.shape.length - 1));
   const flips = lax.select(moved, lax.full(piv.shape, -1, x.dtype), lax.full(piv.shape, 1, x.dtype));
-  return [diag(luPart(x, 0)), lax.reduceProd(flips, [piv.shape.length - 1])];
+  return [diag(f), lax.reduceProd(flips, [piv.shape.length - 1])];
 }
 
 /**

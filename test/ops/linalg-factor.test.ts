@@ -148,6 +148,18 @@ describe("lu", () => {
     });
   }
 
+  it("a 70 x 70 matrix (several blocks of the blocked factorisation, one partial): A[perm] = L·U, |L| <= 1, float64", () => {
+    const n = 70;
+    const a = randData(42, n * n);
+    const [f, , perm] = L.lu(f64(a, [n, n]));
+    const fm = flat(f);
+    const l = fm.map((v, i) => (i % n < Math.floor(i / n) ? v : i % n === Math.floor(i / n) ? 1 : 0));
+    const u = fm.map((v, i) => (i % n >= Math.floor(i / n) ? v : 0));
+    l.forEach((v) => expect(Math.abs(v)).toBeLessThanOrEqual(1));
+    const permuted = flat(perm).flatMap((r) => a.slice(r * n, (r + 1) * n));
+    close(mm(l, u, n, n, n), permuted, 1e-12);
+  });
+
   it("a singular matrix gives a zero on U's diagonal, no NaN", () => {
     const [f] = L.lu(f64([1, 2, 3, 2, 4, 6, 1, 0, 1], [3, 3]));
     const d = flat(f);
