@@ -37,6 +37,8 @@ export function computeReference(task) {
       return F64.softmaxCrossEntropy(Float64Array.from(inp.logits), inp.labels, inp.rows, inp.classes);
     case "7":
       return F64.embedding(Float64Array.from(inp.table), inp.ids, Float64Array.from(inp.w), inp.vocab, inp.dim);
+    case "11":
+      return F64.linalg(Float64Array.from(inp.a), Float64Array.from(inp.b), Float64Array.from(inp.spd), inp.n);
     default:
       throw new Error(`unknown task ${task}`);
   }

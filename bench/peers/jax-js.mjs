@@ -107,6 +107,14 @@ export const tasks = {
       run: async () => ({ out: await lookup(Tb.ref, I.ref).data(), dtable: await g(Tb.ref, I.ref, W.ref).data() }),
     };
   },
+  "11": ({ a, b, spd, n }) => {
+    const A = arr(a, [n, n]);
+    const B = np.array(b);
+    const S = arr(spd, [n, n]);
+    const solve = maybeJit((a, b) => np.linalg.solve(a, b));
+    const chol = maybeJit((s) => np.linalg.cholesky(s));
+    return { run: async () => ({ x: await solve(A.ref, B.ref).data(), L: await chol(S.ref).data() }) };
+  },
 };
 
 function matmulTask({ a, b, m }) {

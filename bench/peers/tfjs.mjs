@@ -149,6 +149,9 @@ export const tasks = {
       dispose: () => tf.dispose([T, I, W, idx]),
     };
   },
+  "11": () => {
+    throw new Error("not implemented: tf.linalg has no solve and no cholesky (only bandPart, gramSchmidt, qr)");
+  },
 };
 
 function matmulTask({ a, b, m }) {
