@@ -1,4 +1,4 @@
-/** cholesky, triangularSolve and choSolve (jnp.linalg.cholesky, jax.lax.linalg.triangular_solve, jax.scipy.linalg.cho_solve). */
+/** cholesky, triangularSolve, solveTriangular and choSolve (jnp.linalg.cholesky, jax.lax.linalg.triangular_solve, jax.scipy.linalg.solve_triangular and cho_solve). */
 import type { DType, Promote } from "../ir/dtype.js";
 import type { AsShape, Check, Shape, ShapeError } from "../shape/core.js";
 import type { Solve, Square, TriangularSolve } from "../shape/linalg-solve.js";
@@ -63,6 +63,32 @@ export function triangularSolve<A extends Shape, B extends Shape, D1 extends DTy
   const [x, y] = triangularOperands("triangularSolve", a, b, left);
   const p = { leftSide: left, lower: options?.lower ?? false, transposeA: options?.transposeA ?? false, unitDiagonal: options?.unitDiagonal ?? false };
   return trsm(x, y, p) as Tensor<AsShape<TriangularSolve<A, B, L>>, FloatOf<Promote<D1, D2>>>;
+}
+
+export interface SolveTriangularOptions {
+  /** 0 or "N": solve A x = b (default); 1 or "T", and 2 or "C" (the same for real input): Aᵀ x = b. */
+  readonly trans?: 0 | 1 | 2 | "N" | "T" | "C";
+  /** Read A's lower triangle (default false: the upper one). */
+  readonly lower?: boolean;
+  /** Take A's diagonal to be ones without reading it (default false). */
+  readonly unitDiagonal?: boolean;
+}
+
+/**
+ * Solves op(A) x = b for triangular A [..., n, n] (jax.scipy.linalg.solve_triangular): b is a
+ * vector when its rank is one less than a's ([..., n]), else matrices [..., n, k]; batch dims
+ * broadcast. A zero on the diagonal gives infinities and NaNs, as JAX.
+ */
+export function solveTriangular<A extends Shape, B extends Shape, D1 extends DType, D2 extends DType>(
+  a: Check<Square<A, "solveTriangular">, Tensor<A, D1>>,
+  b: Check<RhsCheck<A, Solve<A, B, "solveTriangular", "rank-1">>, Tensor<B, D2>>,
+  options?: SolveTriangularOptions,
+): Tensor<AsShape<Solve<A, B, "solveTriangular", "rank-1">>, FloatOf<Promote<D1, D2>>> {
+  const { a: m, b: y, vector } = solveOperands("solveTriangular", a, b, "rank-1");
+  const trans = options?.trans ?? 0;
+  const p = { leftSide: true, lower: options?.lower ?? false, transposeA: trans !== 0 && trans !== "N", unitDiagonal: options?.unitDiagonal ?? false };
+  const x = trsm(m, y, p);
+  return (vector ? lax.reshape(x, x.shape.slice(0, -1)) : x) as Tensor<AsShape<Solve<A, B, "solveTriangular", "rank-1">>, FloatOf<Promote<D1, D2>>>;
 }
 
 /**

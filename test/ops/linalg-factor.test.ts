@@ -121,6 +121,23 @@ describe("triangularSolve", () => {
   });
 });
 
+describe("solveTriangular (jax.scipy.linalg)", () => {
+  it("op(A)·x = b for batched vectors (rank one less than a) and matrices, trans 0 / 1 / \"T\", unit diagonal", () => {
+    const [B, n] = [2, 4];
+    for (const o of [{ lower: true }, { lower: false, trans: 1 }, { lower: true, trans: "T", unitDiagonal: true }, { lower: false, trans: "N" }] as const) {
+      const a = [0, 1].flatMap((b) => triangular(70 + b, n, o.lower));
+      const want = { lower: o.lower, transposeA: "trans" in o && o.trans !== "N", unitDiagonal: "unitDiagonal" in o };
+      const bv = randData(71, B * n);
+      const x = L.solveTriangular(f64(a, [B, n, n]), f64(bv, [B, n]), o);
+      expect(x.shape).toEqual([B, n]);
+      for (let i = 0; i < B; i++) close(mm(opA(mat(a, i, n, n), n, want), mat(x.dataSync(), i, n, 1), n, n, 1), mat(bv, i, n, 1), 1e-12, show(o));
+      const bm = randData(72, B * n * 3);
+      const xm = L.solveTriangular(f64(a, [B, n, n]), f64(bm, [B, n, 3]), o);
+      for (let i = 0; i < B; i++) close(mm(opA(mat(a, i, n, n), n, want), mat(xm.dataSync(), i, n, 3), n, n, 3), mat(bm, i, n, 3), 1e-12, show(o));
+    }
+  });
+});
+
 // ---------------------------------------------------------------- lu
 
 describe("lu", () => {

@@ -54,6 +54,17 @@ declare const bbad: Tensor<[3, 4, 2]>;
 // @ts-expect-error triangularSolve: batch dims [2, 5] and [3] do not broadcast, [2, 5, 4, 4] and [3, 4, 2]
 linalg.triangularSolve(ab, bbad, { leftSide: true });
 
+// --- solveTriangular (jax.scipy.linalg: b a vector when its rank is one less than a's) ----------
+const st1 = linalg.solveTriangular(a, v, { lower: true });
+expectType<TypeEqual<typeof st1, Tensor<[3]>>>(true);
+const st2 = linalg.solveTriangular(a64, bm, { trans: "T" });
+expectType<TypeEqual<typeof st2, Tensor<[3, 2], "float64">>>(true);
+declare const bvec: Tensor<[2, 5, 4]>;
+const st3 = linalg.solveTriangular(ab, bvec);
+expectType<TypeEqual<typeof st3, Tensor<[2, 5, 4]>>>(true);
+// @ts-expect-error solveTriangular: b of shape [4] does not match a of shape [3, 3]
+linalg.solveTriangular(a, v4);
+
 // --- lu ------------------------------------------------------------------------------------------
 const [lu1, piv1, perm1] = linalg.lu(ab);
 expectType<TypeEqual<typeof lu1, Tensor<[2, 5, 4, 4]>>>(true);
