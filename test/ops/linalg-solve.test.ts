@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { linalg } from "../../src/index.js";
 import { float64Suite } from "../harness/backend.js";
-import { expectClose, f64, flat, jit, stackAt, take, vmap, type T } from "../transforms/helpers.js";
+import { expectClose, f64, fdJacobian, flat, hessian, jit, stackAt, take, vmap, type T } from "../transforms/helpers.js";
 import { checkDerivatives, close, f32, mat, mm, randData, spd } from "./linalg-ref.js";
 
 // float64 cases throughout (float32 ones too): on gpu.js the float64 graphs run on wasm, by design
@@ -163,6 +163,15 @@ describe("derivatives against central differences (float64)", () => {
     checkDerivatives("inv", (x) => L.inv(x), [a]);
     checkDerivatives("det", (x) => L.det(x), [a]);
     checkDerivatives("slogdet", (x) => L.slogdet(x)[1], [a]);
+  });
+  it("second order through lu: the Hessian of logabsdet and of a weighted sum of solve(a, b)", () => {
+    const a0 = take(a, 0, 0);
+    const b0 = f64(randData(26, 3), [3]);
+    const w = f64(randData(27, 3), [3]);
+    for (const g of [(x: T) => L.slogdet(x)[1], (x: T) => sg.sum(sg.mul(L.solve(x, b0), w as never) as never) as unknown as T]) {
+      const gi = (x: T) => sg.grad(g as never)(x as never) as unknown as T;
+      expectClose(hessian(g)(a0), fdJacobian(gi, [a0], 0), { rtol: 1e-5, atol: 1e-6 });
+    }
   });
   it("choSolve, in the factor and in b", () => {
     const c = L.cholesky(f64(spd(23, 2, 3), [2, 3, 3]));
