@@ -173,6 +173,17 @@ describe("derivatives against central differences (float64)", () => {
       expectClose(hessian(g)(a0), fdJacobian(gi, [a0], 0), { rtol: 1e-5, atol: 1e-6 });
     }
   });
+  it("jit of grad and vmap of grad match eager grad (slogdet, solve, cholesky)", () => {
+    const b0 = f64(randData(28, 3), [3]);
+    const fs = [(x: T) => L.slogdet(x)[1], (x: T) => sg.sum(L.solve(x, b0) as never) as unknown as T, (x: T) => sg.sum(L.cholesky(sg.matmul(x as never, sg.transpose(x as never) as never)) as never) as unknown as T];
+    for (const f of fs) {
+      const g = sg.grad(f as never) as unknown as (x: T) => T;
+      const want = stackAt([0, 1].map((i) => g(take(a, i, 0))), 0);
+      expectClose(vmap(g)(a), want, { rtol: 1e-12, atol: 1e-12 });
+      expectClose(jit(vmap(g))(a), want, { rtol: 1e-12, atol: 1e-12 });
+      expectClose(jit(g)(take(a, 1, 0)), take(want, 1, 0), { rtol: 1e-12, atol: 1e-12 });
+    }
+  });
   it("choSolve, in the factor and in b", () => {
     const c = L.cholesky(f64(spd(23, 2, 3), [2, 3, 3]));
     checkDerivatives("choSolve", (x, y) => L.choSolve([x, true], y), [c, f64(randData(24, 6), [2, 3])]);
