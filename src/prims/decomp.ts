@@ -82,7 +82,17 @@ function trsmLeft(a: Float64Array, x: Float64Array, m: number, k: number, lower:
     const ri = i * k;
     for (let c2 = 0; c2 < k; c2++) x[ri + c2]! /= d;
   };
-  if (!trans && lower) {
+  if (k === 1 && !trans) {
+    // a vector: each x[i] is one dot product with a contiguous row of A
+    const [from, to, step] = lower ? [0, m, 1] : [m - 1, -1, -1];
+    for (let i = from; i !== to; i += step) {
+      const ri = i * m;
+      let s = x[i]!;
+      if (lower) for (let j = 0; j < i; j++) s -= a[ri + j]! * x[j]!;
+      else for (let j = i + 1; j < m; j++) s -= a[ri + j]! * x[j]!;
+      x[i] = unit ? s : s / a[ri + i]!;
+    }
+  } else if (!trans && lower) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < i; j++) axpy(i, j, a[i * m + j]!);
       scale(i);

@@ -87,20 +87,22 @@ function opA(a: readonly number[], n: number, o: { lower: boolean; transposeA: b
 
 describe("triangularSolve", () => {
   for (const o of FLAGS) {
-    it(`op(A)·X = B or X·op(A) = B, batched, float32 and float64: ${show(o)}`, () => {
-      const [B, n, k] = [2, 4, 3];
-      const a = [0, 1].flatMap((b) => triangular(10 + b, n, o.lower));
-      const bShape = o.leftSide ? [B, n, k] : [B, k, n];
-      const b = randData(20, B * n * k);
-      for (const dtype of ["float32", "float64"] as const) {
-        const mk = dtype === "float32" ? f32 : f64;
-        const x = L.triangularSolve(mk(a, [B, n, n]), mk(b, bShape), o);
-        expect(x.shape).toEqual(bShape);
-        for (let i = 0; i < B; i++) {
-          const op = opA(mat(a, i, n, n), n, o);
-          const xm = mat(x.dataSync(), i, bShape[1]!, bShape[2]!);
-          const got = o.leftSide ? mm(op, xm, n, n, k) : mm(xm, op, k, n, n);
-          close(got, mat(b, i, bShape[1]!, bShape[2]!), dtype === "float32" ? 2e-5 : 1e-12, `${dtype} batch ${i}`);
+    it(`op(A)·X = B or X·op(A) = B, batched, float32 and float64, one and three right-hand sides: ${show(o)}`, () => {
+      for (const k of [3, 1]) {
+        const [B, n] = [2, 4];
+        const a = [0, 1].flatMap((b) => triangular(10 + b, n, o.lower));
+        const bShape = o.leftSide ? [B, n, k] : [B, k, n];
+        const b = randData(20, B * n * k);
+        for (const dtype of ["float32", "float64"] as const) {
+          const mk = dtype === "float32" ? f32 : f64;
+          const x = L.triangularSolve(mk(a, [B, n, n]), mk(b, bShape), o);
+          expect(x.shape).toEqual(bShape);
+          for (let i = 0; i < B; i++) {
+            const op = opA(mat(a, i, n, n), n, o);
+            const xm = mat(x.dataSync(), i, bShape[1]!, bShape[2]!);
+            const got = o.leftSide ? mm(op, xm, n, n, k) : mm(xm, op, k, n, n);
+            close(got, mat(b, i, bShape[1]!, bShape[2]!), dtype === "float32" ? 2e-5 : 1e-12, `${dtype} batch ${i} k ${k}`);
+          }
         }
       }
     });
