@@ -60,7 +60,8 @@ describe("cholesky", () => {
     expect(l.slice(0, 4).every(Number.isNaN)).toBe(true);
     expect(l.slice(4).every(Number.isFinite)).toBe(true);
     // the failing pivot in the last row of an odd size, and in the second of a 2 x 2 block
-    for (const d of [[1, 0, 0, 0, 1, 0, 0, 0, -1], [4, 0, 0, 0, 1, 3, 0, 3, 1]]) expect(flat(L.cholesky(f64(d, [3, 3]))).every(Number.isNaN)).toBe(true);
+    expect(flat(L.cholesky(f64([1, 0, 0, 0, 1, 0, 0, 0, -1], [3, 3]))).every(Number.isNaN)).toBe(true);
+    expect(flat(L.cholesky(f64([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 0, 0, 2, 1], [4, 4]))).every(Number.isNaN)).toBe(true);
   });
 
   it("vmap matches stacked slices; jit matches eager", () => {
