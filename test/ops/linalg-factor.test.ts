@@ -170,8 +170,8 @@ describe("lu", () => {
     });
   }
 
-  it("a 70 x 70 matrix (several blocks of the blocked factorisation, one partial): A[perm] = L·U, |L| <= 1, float64", () => {
-    const n = 70;
+  it("71 x 71 matrices (blocks of the blocked factorisation, a partial last one, an odd row left in each update): A[perm] = L·U, |L| <= 1, float64", () => {
+    const n = 71;
     const a = randData(42, n * n);
     const [f, , perm] = L.lu(f64(a, [n, n]));
     const fm = flat(f);
