@@ -92,7 +92,7 @@ describe("triangularSolve", () => {
   for (const o of FLAGS) {
     it(`op(A)·X = B or X·op(A) = B, batched, float32 and float64, one and three right-hand sides: ${show(o)}`, () => {
       for (const k of [3, 1]) {
-        const [B, n] = [2, 4];
+        const [B, n] = [2, 7];
         const a = [0, 1].flatMap((b) => triangular(10 + b, n, o.lower));
         const bShape = o.leftSide ? [B, n, k] : [B, k, n];
         const b = randData(20, B * n * k);
