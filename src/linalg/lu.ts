@@ -6,7 +6,8 @@ import type { FloatOf } from "../tensor/types.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 import { lu as luPacked, luParts, triangularSolve as trsm } from "../prims/decomp.js";
-import { eyeLike, permuteRows } from "../prims/matrix.js";
+import { bmm, eyeLike, permuteRows } from "../prims/matrix.js";
+import { customJvp } from "../transforms/custom.js";
 import { diag, solveOperands, squareArg } from "./common.js";
 
 type T = AnyTensor;
@@ -32,10 +33,28 @@ function luSolve(f: T, perm: T, b: T): T {
   return trsm(f, y, { leftSide: true, lower: false, transposeA: false, unitDiagonal: false });
 }
 
+/** A X = B for a [..., n, n] and b [..., n, k] of the same batch dims, through LU. */
+function luSolveOf(a: T, b: T): T {
+  const [f, , perm] = luParts(luPacked(a));
+  return luSolve(f, perm, b);
+}
+
+/**
+ * luSolveOf with the derivative JAX gives solve (its custom linear solve): Ẋ = A⁻¹ (Ḃ - Ȧ X),
+ * solved with the same factors, so reverse mode is a transposed solve and an outer product
+ * (O(n²) per right-hand side) instead of the derivative of the factorisation (O(n³)). The rule
+ * is written with the plain composition, so higher orders differentiate that.
+ */
+const solveWithRule = customJvp(luSolveOf as (a: Tensor<Shape, DType>, b: Tensor<Shape, DType>) => Tensor<Shape, DType>, ([a, b], [ta, tb]) => {
+  const [f, , perm] = luParts(luPacked(a));
+  const x = luSolve(f, perm, b);
+  return [x, luSolve(f, perm, lax.sub(tb, bmm(ta, x)))] as const;
+}) as (a: T, b: T) => T;
+
 /**
  * Solves A x = b (jnp.linalg.solve) by LU with partial pivoting: a [..., n, n]; b a vector [n]
  * when it is 1-D (NumPy 2's rule, as current JAX), else matrices [..., n, k]; batch dims
- * broadcast. Derivatives flow through the LU and triangular-solve rules. A singular matrix gives
+ * broadcast. The derivative is JAX's (Ẋ = A⁻¹ (Ḃ - Ȧ X), with the same factors). A singular matrix gives
  * infinities and NaNs (no error), as JAX.
  */
 export function solve<A extends Shape, B extends Shape, D1 extends DType, D2 extends DType>(
@@ -43,16 +62,14 @@ export function solve<A extends Shape, B extends Shape, D1 extends DType, D2 ext
   b: Check<RhsCheck<A, Solve<A, B, "solve">>, Tensor<B, D2>>,
 ): Tensor<AsShape<Solve<A, B, "solve">>, FloatOf<Promote<D1, D2>>> {
   const { a: m, b: rhs, vector } = solveOperands("solve", a, b, "1-D");
-  const [f, , perm] = luParts(luPacked(m));
-  const x = luSolve(f, perm, rhs);
+  const x = solveWithRule(m, rhs);
   return (vector ? lax.reshape(x, x.shape.slice(0, -1)) : x) as Tensor<AsShape<Solve<A, B, "solve">>, FloatOf<Promote<D1, D2>>>;
 }
 
 /** The inverse of each matrix of a [..., n, n] (jnp.linalg.inv): solve against the identity. A singular matrix gives infinities and NaNs, as JAX. */
 export function inv<S extends Shape, D extends DType>(a: Check<Square<S, "inv">, Tensor<S, D>>): Tensor<AsShape<Square<S, "inv">>, FloatOf<D>> {
   const x = squareArg("inv", a);
-  const [f, , perm] = luParts(luPacked(x));
-  return luSolve(f, perm, eyeLike(x)) as Tensor<AsShape<Square<S, "inv">>, FloatOf<D>>;
+  return solveWithRule(x, eyeLike(x)) as Tensor<AsShape<Square<S, "inv">>, FloatOf<D>>;
 }
 
 /** diag(U) and the permutation's sign (±1, from the pivots that moved a row) of the LU factors of x. */
