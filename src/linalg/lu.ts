@@ -1,4 +1,7 @@
-/** lu, solve, inv, det and slogdet (jax.lax.linalg.lu, jnp.linalg.*): compositions of the lu and triangular_solve primitives. */
+/**
+ * lu, solve, inv, det and slogdet (jax.lax.linalg.lu, jnp.linalg.*): compositions of the lu and
+ * triangular_solve primitives; solve and inv carry JAX's derivative of a linear solve.
+ */
 import type { DType, Promote } from "../ir/dtype.js";
 import type { AsShape, Check, Shape, ShapeError } from "../shape/core.js";
 import type { LuVector, MatrixBatch, Solve, Square } from "../shape/linalg-solve.js";
@@ -54,8 +57,8 @@ const solveWithRule = customJvp(luSolveOf as (a: Tensor<Shape, DType>, b: Tensor
 /**
  * Solves A x = b (jnp.linalg.solve) by LU with partial pivoting: a [..., n, n]; b a vector [n]
  * when it is 1-D (NumPy 2's rule, as current JAX), else matrices [..., n, k]; batch dims
- * broadcast. The derivative is JAX's (Ẋ = A⁻¹ (Ḃ - Ȧ X), with the same factors). A singular matrix gives
- * infinities and NaNs (no error), as JAX.
+ * broadcast. The derivative is JAX's (Ẋ = A⁻¹ (Ḃ - Ȧ X), with the same factors). A singular
+ * matrix gives infinities and NaNs (no error), as JAX.
  */
 export function solve<A extends Shape, B extends Shape, D1 extends DType, D2 extends DType>(
   a: Check<Square<A, "solve">, Tensor<A, D1>>,
