@@ -232,6 +232,58 @@ export function makeAlgorithms(F) {
     return s;
   }
 
+  /**
+   * Task 11, solve: x with A x = b by LU with partial pivoting (row-major, right-looking: the
+   * rank-1 update runs along contiguous rows), then forward and back substitution.
+   */
+  function solve(a0, b0, n) {
+    const a = new F(a0);
+    const x = new F(b0);
+    for (let j = 0; j < n; j++) {
+      let p = j;
+      for (let i = j + 1; i < n; i++) if (Math.abs(a[i * n + j]) > Math.abs(a[p * n + j])) p = i;
+      if (p !== j) {
+        for (let c = 0; c < n; c++) [a[j * n + c], a[p * n + c]] = [a[p * n + c], a[j * n + c]];
+        [x[j], x[p]] = [x[p], x[j]];
+      }
+      const d = a[j * n + j];
+      for (let i = j + 1; i < n; i++) {
+        const f = a[i * n + j] / d;
+        a[i * n + j] = f;
+        for (let c = j + 1; c < n; c++) a[i * n + c] -= f * a[j * n + c];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      let s = x[i];
+      for (let k = 0; k < i; k++) s -= a[i * n + k] * x[k];
+      x[i] = s;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = x[i];
+      for (let k = i + 1; k < n; k++) s -= a[i * n + k] * x[k];
+      x[i] = s / a[i * n + i];
+    }
+    return x;
+  }
+
+  /** Task 11, cholesky: the lower factor L (A = L Lᵀ), each entry a dot product of two contiguous rows of L. */
+  function cholesky(a, n) {
+    const l = new F(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = a[i * n + j];
+        for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+        l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j];
+      }
+    }
+    return l;
+  }
+
+  /** Task 11: both outputs. */
+  function linalg(a, b, spd, n) {
+    return { x: solve(a, b, n), L: cholesky(spd, n) };
+  }
+
   return {
     elementwise,
     matmul,
@@ -243,5 +295,8 @@ export function makeAlgorithms(F) {
     softmaxCrossEntropyLoss,
     embedding,
     embeddingObjective,
+    solve,
+    cholesky,
+    linalg,
   };
 }

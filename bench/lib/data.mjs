@@ -17,6 +17,7 @@ export const SIZES = Object.freeze({
   B7: 64, // task 7 batch
   T7: 256, // task 7 sequence length
   N10: 64, // task 10 batch of 28×28×1 images
+  N11: 256, // task 11 matrix size (solve, cholesky)
 });
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
@@ -154,6 +155,23 @@ export function makeInputs(task) {
           b3: uniform(10, -0.1, 0.1, 1008),
         },
       };
+    }
+    case "11": {
+      // A: uniform ±1 plus 16 (= sqrt(n)) on the diagonal: well conditioned, yet rows still pivot;
+      // S = M Mᵀ / n + I (symmetric positive definite, condition number about 2), rounded to float32
+      const n = S.N11;
+      const a = uniform(n * n, -1, 1, 1101);
+      for (let i = 0; i < n; i++) a[i * n + i] += Math.sqrt(n);
+      const m = uniform(n * n, -1, 1, 1103);
+      const spd = new Float32Array(n * n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += m[i * n + k] * m[j * n + k];
+          spd[i * n + j] = spd[j * n + i] = s / n + (i === j ? 1 : 0);
+        }
+      }
+      return { n, a, b: uniform(n, -1, 1, 1102), spd };
     }
     default:
       throw new Error(`unknown task ${task}`);

@@ -41,6 +41,8 @@ export function computeReference(task) {
       return F64.embedding(Float64Array.from(inp.table), inp.ids, Float64Array.from(inp.w), inp.vocab, inp.dim);
     case "10":
       return CNN64.cnnStep(f64(inp.params), Float64Array.from(inp.x), inp.labels, inp.batch);
+    case "11":
+      return F64.linalg(Float64Array.from(inp.a), Float64Array.from(inp.b), Float64Array.from(inp.spd), inp.n);
     default:
       throw new Error(`unknown task ${task}`);
   }

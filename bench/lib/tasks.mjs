@@ -56,6 +56,13 @@ export const TASKS = [
     tol: 1e-4,
     full: { warmup: 2, reps: 10, minReps: 3, budgetMs: 4000 },
   },
+  // issue 11: linear algebra
+  {
+    id: "11",
+    title: "11. linalg: solve(A [256, 256], b [256]) and cholesky(S [256, 256]), S symmetric positive definite (float32)",
+    tol: 1e-4, // float32 LU / Cholesky of well-conditioned 256 x 256 matrices (condition numbers of a few)
+    full: { warmup: 3, reps: 20, minReps: 5, budgetMs: 3000 },
+  },
 ];
 
 /** Task 5 is not run on its own: it reads the first call and the steady median of the task 3 cells. */

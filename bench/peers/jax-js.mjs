@@ -147,6 +147,14 @@ export const tasks = {
       },
     };
   },
+  "11": ({ a, b, spd, n }) => {
+    const A = arr(a, [n, n]);
+    const B = np.array(b);
+    const S = arr(spd, [n, n]);
+    const solve = maybeJit((a, b) => np.linalg.solve(a, b));
+    const chol = maybeJit((s) => np.linalg.cholesky(s));
+    return { run: async () => ({ x: await solve(A.ref, B.ref).data(), L: await chol(S.ref).data() }) };
+  },
 };
 
 function matmulTask({ a, b, m }) {

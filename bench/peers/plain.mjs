@@ -19,4 +19,5 @@ export const tasks = {
   "6": ({ logits, labels, rows, classes }) => ({ run: () => A.softmaxCrossEntropy(logits, labels, rows, classes) }),
   "7": ({ table, ids, w, vocab, dim }) => ({ run: () => A.embedding(table, ids, w, vocab, dim) }),
   "10": ({ params, x, labels, batch }) => ({ run: () => CNN.cnnStep(params, x, labels, batch) }),
+  "11": ({ a, b, spd, n }) => ({ run: () => A.linalg(a, b, spd, n) }),
 };

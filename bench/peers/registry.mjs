@@ -49,7 +49,7 @@ export const peers = [
     label: "jax-js 0.1.25 wasm, no jit",
     module: "jax-js.mjs",
     options: { jit: false },
-    tasks: ["1", "3", "4", "6", "7"],
+    tasks: ["1", "3", "4", "6", "7", "11"],
     note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys; task 6 in the takeAlongAxis form (np.takeAlongAxis(nn.logSoftmax(logits), labels[:, None], 1)), which works without jit",
   },
   {

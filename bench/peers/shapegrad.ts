@@ -95,6 +95,14 @@ export const tasks: Record<string, Prepare> = {
       run: async () => ({ out: (await lookup(T, I).data()) as Float32Array, dtable: (await g(T, I, W).data()) as Float32Array }),
     };
   },
+  "11": ({ a, b, spd, n }) => {
+    const A = sg.tensor(Float32Array.from(a), [n, n] as [number, number]);
+    const B = sg.tensor(Float32Array.from(b), [n] as [number]);
+    const S = sg.tensor(Float32Array.from(spd), [n, n] as [number, number]);
+    const solve = maybeJit((a: typeof A, b: typeof B) => sg.linalg.solve(a, b));
+    const chol = maybeJit((s: typeof S) => sg.linalg.cholesky(s));
+    return { run: async () => ({ x: (await solve(A, B).data()) as Float32Array, L: (await chol(S).data()) as Float32Array }) };
+  },
 };
 
 function matmulTask({ a, b, m }: Inputs): Prepared {

@@ -171,6 +171,9 @@ export const tasks = {
       dispose: () => tf.dispose([X, Y, ...Object.values(P)]),
     };
   },
+  "11": () => {
+    throw new Error("not implemented: tf.linalg has no solve and no cholesky (only bandPart, gramSchmidt, qr)");
+  },
 };
 
 function matmulTask({ a, b, m }) {

@@ -14,7 +14,7 @@ import { showShape, type AbstractValue } from "../ir/aval.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastInDim } from "./broadcast.js";
 import { add, integerPow, mul, sub } from "./elementwise.js";
-import { diagEmbed, diagPart, eyeT, nonFinite, mm, mT, perMatrix, type Mat } from "./matrix.js";
+import { diagEmbed, diagPart, eyeT, nonFinite, mm, mT, perMatrixOf, type Mat } from "./matrix.js";
 import { sharedRun } from "./shared-run.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
 
@@ -122,7 +122,7 @@ export const eighP: Prim<EighParams> = {
     return eighAvals(x!)[index]!;
   },
   impl(inputs, p) {
-    return sharedRun(inputs, `eigh|${p.lower}`, p.index, () => perMatrix(inputs, eighAvals(inputs[0]!), ([m]) => eighHost(m!, p.lower)));
+    return sharedRun(inputs, `eigh|${p.lower}`, p.index, () => perMatrixOf(inputs, eighAvals(inputs[0]!), ([m]) => eighHost(m!, p.lower)));
   },
   jvp([x], [dx], { lower, index }) {
     if (dx === null) return null;

@@ -13,7 +13,7 @@ import { sharedRun } from "../prims/shared-run.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastLeading, zerosLike } from "./broadcast.js";
 import { add, neg, sub } from "./elementwise.js";
-import { nonFinite, mm, mT, perMatrix, trilT, triuT, type Mat } from "./matrix.js";
+import { nonFinite, mm, mT, perMatrixOf, trilT, triuT, type Mat } from "./matrix.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
 
 type T = AnyTensor;
@@ -57,7 +57,7 @@ export const triSolveP: Prim<TriSolveParams> = {
     return b!;
   },
   impl(inputs, { transposeR }, out) {
-    return perMatrix(inputs, [out], ([r, b]) => [triSolveHost(r!, b!, transposeR)])[0]!;
+    return perMatrixOf(inputs, [out], ([r, b]) => [triSolveHost(r!, b!, transposeR)])[0]!;
   },
   jvp([r], [dr, db], p, x) {
     // d(X op(R)) = dB: dX = (dB − X op(dR)) op(R)⁻¹
@@ -181,7 +181,7 @@ export const qrP: Prim<QrParams> = {
   },
   impl(inputs, p) {
     const avals = qrAvals(inputs[0]!, p.complete);
-    return sharedRun(inputs, `qr|${p.complete}`, p.index, () => perMatrix(inputs, avals, ([a]) => qrHost(a!, p.complete)));
+    return sharedRun(inputs, `qr|${p.complete}`, p.index, () => perMatrixOf(inputs, avals, ([a]) => qrHost(a!, p.complete)));
   },
   jvp([x], [dx], { complete, index }) {
     if (dx === null) return null;

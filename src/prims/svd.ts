@@ -15,7 +15,7 @@ import { showShape, type AbstractValue } from "../ir/aval.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import { broadcastInDim } from "./broadcast.js";
 import { add, div, integerPow, mul, sub } from "./elementwise.js";
-import { diagEmbed, diagPart, eyeT, nonFinite, mm, mT, perMatrix, scaleCols, type Mat } from "./matrix.js";
+import { diagEmbed, diagPart, eyeT, nonFinite, mm, mT, perMatrixOf, scaleCols, type Mat } from "./matrix.js";
 import { sharedRun } from "./shared-run.js";
 import { qrHost } from "./qr.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
@@ -178,7 +178,7 @@ export const svdP: Prim<SvdParams> = {
     return svdAvals(x!, fullMatrices)[index]!;
   },
   impl(inputs, p) {
-    return sharedRun(inputs, `svd|${p.fullMatrices}`, p.index, () => perMatrix(inputs, svdAvals(inputs[0]!, p.fullMatrices), ([a]) => svdHost(a!, p.fullMatrices)));
+    return sharedRun(inputs, `svd|${p.fullMatrices}`, p.index, () => perMatrixOf(inputs, svdAvals(inputs[0]!, p.fullMatrices), ([a]) => svdHost(a!, p.fullMatrices)));
   },
   jvp([x], [dx], { fullMatrices, index }) {
     if (dx === null) return null;

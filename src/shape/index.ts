@@ -16,6 +16,7 @@
  * onehot     OneHot, OneHotClasses
  * gather     Take, TakeAlongAxis, DynamicSlice, DynamicUpdateSlice, AtRegion, IndexAt
  * shape-utils Pad, Tile, Repeat, Split, Meshgrid, TriCheck, RollCheck
+ * linalg-solve Square, MatrixBatch, LuVector, Solve, TriangularSolve (issue 11, linalg part A)
  */
 export type * from "./core.js";
 export type * from "./arith.js";
@@ -37,3 +38,5 @@ export type * from "./shape-utils.js";
 export type * from "./linalg-decomp.js";
 export type * from "./pool.js";
 export type * from "./losses.js";
+// issue 11, linalg part A
+export type * from "./linalg-solve.js";

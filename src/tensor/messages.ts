@@ -325,3 +325,14 @@ export const lossIntLabelsMsg = (op: string, dtype: unknown): string => `${op}: 
 
 /** LossFloat: `softmaxCrossEntropy: logits must be float32 or float64, got int32`. */
 export const lossFloatMsg = (op: string, name: string, dtype: unknown): string => `${op}: ${name} must be float32 or float64, got ${dtype}`;
+// ---------------------------------------------------------------- linalg-solve.ts (issue 11: cholesky, lu, solve, ...)
+
+/** Square: `cholesky: expected a square matrix, got [3, 4]`. */
+export const squareMatrixMsg = (op: string, s: Dims): string => `${op}: expected a square matrix, got ${showShape(s)}`;
+
+/** Solve, RhsMsg: `solve: b of shape [4] does not match a of shape [3, 3]`. */
+export const rhsMismatchMsg = (op: string, a: Dims, b: Dims): string => `${op}: b of shape ${showShape(b)} does not match a of shape ${showShape(a)}`;
+
+/** Solve, BatchMsg: `solve: batch dims [2] and [5] do not broadcast, [2, 3, 3] and [5, 3, 1]`. */
+export const linalgBatchMsg = (op: string, ba: Dims, bb: Dims, a: Dims, b: Dims): string =>
+  `${op}: batch dims ${showShape(ba)} and ${showShape(bb)} do not broadcast, ${showShape(a)} and ${showShape(b)}`;

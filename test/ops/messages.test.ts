@@ -150,6 +150,15 @@ const samples: [rule: string, call: string][] = [
   ["squaredError shapes", "sg.nn.squaredError($([4]), $([4, 1]))"],
   ["cosineSimilarity shapes", "sg.nn.cosineSimilarity($([2, 3]), $([3, 2]))"],
   ["klDivergence shapes", "sg.nn.klDivergence($([2, 3]), $([3]))"],
+  // issue 11, linalg part A
+  ["cholesky square", "sg.linalg.cholesky($([3, 4]))"],
+  ["det rank", "sg.linalg.det($([3]))"],
+  ["solve right-hand side", "sg.linalg.solve($([3, 3]), $([4]))"],
+  ["solve right-hand side rows", "sg.linalg.solve($([3, 3]), $([4, 3]))"],
+  ["solve batch dims", "sg.linalg.solve($([2, 5, 4, 4]), $([7, 4, 1]))"],
+  ["triangularSolve right side", "sg.linalg.triangularSolve($([3, 3]), $([3, 2]))"],
+  ["triangularSolve batch dims", "sg.linalg.triangularSolve($([2, 4, 4]), $([3, 4, 2]), { leftSide: true })"],
+  ["choSolve right-hand side", "sg.linalg.choSolve([$([2, 3, 3]), true], $([2, 4]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
