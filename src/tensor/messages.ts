@@ -276,3 +276,14 @@ export const meshgridRankMsg = (s: Dims, i: number): string => `meshgrid: inputs
 /** A size past the int32 index range: `zeros: shape [1000000, 1000000] has 1e12 elements, more than a tensor can hold (2^31 - 1)`. */
 export const tooLargeMsg = (op: string, s: Dims, n: number): string =>
   `${op}: shape ${showShape(s)} has ${n} elements, more than a tensor can hold (2^31 - 1)`;
+
+// ---------------------------------------------------------------- nn layers (shape/layers.ts)
+
+/** FeatureCheck: `layerNorm: the input has shape [8, 3] but the layer takes 4 features`. */
+export const featuresMsg = (op: string, s: Dims, features: unknown): string => `${op}: the input has shape ${showShape(s)} but the layer takes ${features} features`;
+
+/** SequenceCheck: `multiHeadAttention: the input must be [..., length, features], got shape [4]`. */
+export const sequenceRankMsg = (op: string, s: Dims): string => `${op}: the input must be [..., length, features], got shape ${showShape(s)}`;
+
+/** HeadsCheck: `multiHeadAttention: numHeads 3 does not divide qkvFeatures 256`. */
+export const headsMsg = (heads: unknown, features: unknown): string => `multiHeadAttention: numHeads ${heads} does not divide qkvFeatures ${features}`;
