@@ -257,3 +257,187 @@ describe("dropout", () => {
     g.forEach((v, i) => expect(v).toBeCloseTo(a[i] === 0 ? 0 : 2, 12));
   });
 });
+
+describe("multiHeadAttention", () => {
+  const [B, Tq, Tk, D, H, Q, O] = [2, 4, 3, 6, 2, 8, 5];
+  const mha = nn.multiHeadAttention({ numHeads: H, qkvFeatures: Q, inFeatures: D, outFeatures: O });
+  const p = f64(mha.init(random.key(4)));
+  const Dh = Q / H;
+  const x = rand64([B, Tq, D], rng(21));
+  const kvx = rand64([B, Tk, D], rng(22));
+  /** flax's attention written with loops: mask(b, h, i, j) is true/false/an additive number */
+  function reference(xq: T, xkv: T, mask: (b: number, h: number, i: number, j: number) => boolean | number = () => true): number[] {
+    const P = (w: { kernel: T; bias: T }) => [flat(w.kernel), flat(w.bias)] as const;
+    const [wq, bq] = P(p.query as never), [wk, bk] = P(p.key as never), [wv, bv] = P(p.value as never), [wo, bo] = P(p.out as never);
+    const xa = flat(xq), xb = flat(xkv);
+    const tq = xq.shape[1]!, tk = xkv.shape[1]!;
+    const out: number[] = [];
+    for (let b = 0; b < B; b++) {
+      const head = Array.from({ length: tq }, () => new Array<number>(H * Dh).fill(0));
+      for (let h = 0; h < H; h++) {
+        const pr = (xs: Arr, t: number, pos: number, w: Arr, bias: Arr) =>
+          Array.from({ length: Dh }, (_, d) => {
+            let s = bias[h * Dh + d]!;
+            for (let i = 0; i < D; i++) s += xs[(b * t + pos) * D + i]! * w[(i * H + h) * Dh + d]!;
+            return s;
+          });
+        const qs = Array.from({ length: tq }, (_, i) => pr(xa, tq, i, wq, bq).map((v) => v / Math.sqrt(Dh)));
+        const ks = Array.from({ length: tk }, (_, j) => pr(xb, tk, j, wk, bk));
+        const vs = Array.from({ length: tk }, (_, j) => pr(xb, tk, j, wv, bv));
+        for (let i = 0; i < tq; i++) {
+          const logits = ks.map((k, j) => {
+            const l = k.reduce((s, kv, d) => s + kv * qs[i]![d]!, 0);
+            const m = mask(b, h, i, j);
+            return m === true ? l : m === false ? -3.4028234663852886e38 : l + m;
+          });
+          const mx = Math.max(...logits);
+          const e = logits.map((l) => Math.exp(l - mx));
+          const z = e.reduce((s, v) => s + v, 0);
+          for (let d = 0; d < Dh; d++) head[i]![h * Dh + d] = e.reduce((s, w, j) => s + (w / z) * vs[j]![d]!, 0);
+        }
+      }
+      for (let i = 0; i < tq; i++) out.push(...vecMat(head[i]!, wo, O).map((v, k) => v + bo[k]!));
+    }
+    return out;
+  }
+  it("has flax's parameter shapes", () => {
+    expect(mha.headFeatures).toBe(4);
+    expect([p.query.kernel.shape, p.query.bias.shape, p.key.kernel.shape, p.value.bias.shape, p.out.kernel.shape, p.out.bias.shape]).toEqual([[6, 2, 4], [2, 4], [6, 2, 4], [2, 4], [2, 4, 5], [5]]);
+  });
+  it("self-attention and cross-attention, against loops", () => {
+    close(flat(mha.apply(p, x as never) as T), reference(x, x), 1e-10, "self");
+    const y = mha.apply(p, x as never, { inputsKV: kvx as never });
+    expect(y.shape).toEqual([B, Tq, O]);
+    close(flat(y as T), reference(x, kvx), 1e-10, "cross");
+  });
+  it("a bool mask, an additive mask, causal, and causal with a mask", () => {
+    // a [B, 1, Tq, Tk] bool mask (broadcast over the heads), one query row fully masked (uniform, as flax)
+    const bm = (b: number, _h: number, i: number, j: number) => (i === 2 ? false : (b + i + j) % 3 !== 0);
+    const mask = tensor(Array.from({ length: B * Tq * Tk }, (_, k) => bm(Math.floor(k / (Tq * Tk)), 0, Math.floor(k / Tk) % Tq, k % Tk)).map(Number), [B, 1, Tq, Tk]);
+    const boolMask = astype(mask, "bool");
+    close(flat(mha.apply(p, x as never, { inputsKV: kvx as never, mask: boolMask }) as T), reference(x, kvx, bm), 1e-10, "bool");
+    // an additive [H, Tq, Tk] mask
+    const add = rand64([H, Tq, Tk], rng(30), 2);
+    const ad = flat(add);
+    close(flat(mha.apply(p, x as never, { inputsKV: kvx as never, mask: add as never }) as T), reference(x, kvx, (_b, h, i, j) => ad[(h * Tq + i) * Tk + j]!), 1e-10, "additive");
+    close(flat(mha.apply(p, x as never, { causal: true }) as T), reference(x, x, (_b, _h, i, j) => j <= i), 1e-10, "causal");
+    const bm2 = (b: number, _h: number, i: number, j: number) => (b + i + j) % 3 !== 0 || j === 0;
+    const m2 = astype(tensor(Array.from({ length: B * Tq * Tq }, (_, k) => bm2(Math.floor(k / (Tq * Tq)), 0, Math.floor(k / Tq) % Tq, k % Tq)).map(Number), [B, 1, Tq, Tq]), "bool");
+    close(flat(mha.apply(p, x as never, { causal: true, mask: m2 }) as T), reference(x, x, (b, h, i, j) => j <= i && bm2(b, h, i, j)), 1e-10, "causal and mask");
+    expect(() => mha.apply(p, x as never, { mask: astype(tensor([1, 0, 1], [3]), "bool") })).toThrow(
+      "multiHeadAttention: the mask has shape [3] but the attention weights have shape [2, 2, 4, 4]",
+    );
+  });
+  it("gradients (every projection and the input) equal finite differences, causal", () => {
+    gradcheck(((pp: never, xx: never) => weighted(mha.apply(pp, xx, { causal: true }) as T)) as never, [p, x], 2);
+  });
+  it("jit: the same values, one trace", () => {
+    const f = jit((pp: typeof p, xx: Tensor<[2, 4, 6], "float64">) => mha.apply(pp, xx, { causal: true }));
+    close(flat(f(p, x as never) as T), reference(x, x, (_b, _h, i, j) => j <= i), 1e-10);
+    f(p, rand64([B, Tq, D], rng(40)) as never);
+    expect(f.traceCount).toBe(1);
+  });
+  it("checks heads and shapes at run time with the compile-time texts", () => {
+    const n = (v: number) => v as number;
+    expect(() => nn.multiHeadAttention({ numHeads: n(3), qkvFeatures: n(8) })).toThrow("multiHeadAttention: numHeads 3 does not divide qkvFeatures 8");
+    expect(() => mha.apply(p, rand64([B, Tq, 5]) as never)).toThrow("multiHeadAttention: the input has shape [2, 4, 5] but the layer takes 6 features");
+    expect(() => mha.apply(p, rand64([6]) as never)).toThrow("multiHeadAttention: the input must be [..., length, features], got shape [6]");
+  });
+});
+
+describe("recurrent cells", () => {
+  const [I, Hd, Tn, B] = [3, 4, 5, 2];
+  const xs = rand64([Tn, B, I], rng(50));
+  it("lstmCell in lax.scan equals flax's gate equations step by step", () => {
+    const cell = nn.lstmCell(I, Hd);
+    const p = f64(cell.init(random.key(6)));
+    expect([p.wi.shape, p.wh.shape, p.bh.shape]).toEqual([[3, 16], [4, 16], [16]]);
+    const pb = { ...p, bh: rand64([16], rng(51)) };
+    const [[cT, hT], ys] = lax.scan((c, x) => cell.apply(pb, c, x), cell.initCarry([B], "float64"), xs as Tensor<[5, 2, 3], "float64">);
+    expect(ys.shape).toEqual([Tn, B, Hd]);
+    const wi = flat(pb.wi as T), wh = flat(pb.wh as T), bh = flat(pb.bh as T), xa = flat(xs);
+    const want: number[] = [];
+    const c = Array.from({ length: B }, () => new Array<number>(Hd).fill(0));
+    const h = Array.from({ length: B }, () => new Array<number>(Hd).fill(0));
+    for (let t = 0; t < Tn; t++) {
+      for (let b = 0; b < B; b++) {
+        const xv = xa.slice((t * B + b) * I, (t * B + b + 1) * I);
+        const z = vecMat(xv, wi, 16).map((v, j) => v + vecMat(h[b]!, wh, 16)[j]! + bh[j]!);
+        const gi = (k: number) => z[k]!, gf = (k: number) => z[Hd + k]!, gg = (k: number) => z[2 * Hd + k]!, go = (k: number) => z[3 * Hd + k]!;
+        for (let k = 0; k < Hd; k++) {
+          c[b]![k] = sigm(gf(k)) * c[b]![k]! + sigm(gi(k)) * Math.tanh(gg(k));
+          h[b]![k] = sigm(go(k)) * Math.tanh(c[b]![k]!);
+        }
+      }
+      want.push(...h.flat());
+    }
+    close(flat(ys as T), want, 1e-10, "ys");
+    close(flat(hT as T), h.flat(), 1e-10, "h");
+    close(flat(cT as T), c.flat(), 1e-10, "c");
+  });
+  it("gruCell in lax.scan equals flax's gate equations step by step", () => {
+    const cell = nn.gruCell(I, Hd);
+    const p0 = f64(cell.init(random.key(7)));
+    expect([p0.wi.shape, p0.bi.shape, p0.wh.shape, p0.bhn.shape]).toEqual([[3, 12], [12], [4, 12], [4]]);
+    const p = { ...p0, bi: rand64([12], rng(52)), bhn: rand64([4], rng(53)) };
+    const [hT, ys] = lax.scan((c, x) => cell.apply(p, c, x), cell.initCarry([B], "float64"), xs as Tensor<[5, 2, 3], "float64">);
+    const wi = flat(p.wi as T), bi = flat(p.bi as T), wh = flat(p.wh as T), bhn = flat(p.bhn as T), xa = flat(xs);
+    const want: number[] = [];
+    const h = Array.from({ length: B }, () => new Array<number>(Hd).fill(0));
+    for (let t = 0; t < Tn; t++) {
+      for (let b = 0; b < B; b++) {
+        const xv = xa.slice((t * B + b) * I, (t * B + b + 1) * I);
+        const zi = vecMat(xv, wi, 12).map((v, j) => v + bi[j]!);
+        const zh = vecMat(h[b]!, wh, 12);
+        h[b] = h[b]!.map((hv, k) => {
+          const r = sigm(zi[k]! + zh[k]!);
+          const z = sigm(zi[Hd + k]! + zh[Hd + k]!);
+          const n = Math.tanh(zi[2 * Hd + k]! + r * (zh[2 * Hd + k]! + bhn[k]!));
+          return (1 - z) * n + z * hv;
+        });
+      }
+      want.push(...h.flat());
+    }
+    close(flat(ys as T), want, 1e-10, "ys");
+    close(flat(hT as T), h.flat(), 1e-10, "h");
+  });
+  it("gradients through the scanned cells equal finite differences; jit gives the same and traces once", () => {
+    const lstm = nn.lstmCell(I, Hd), gru = nn.gruCell(I, Hd);
+    const pl = f64(lstm.init(random.key(8))), pg = f64(gru.init(random.key(9)));
+    const lossL = (p: typeof pl, x: Tensor<[5, 2, 3], "float64">) => weighted(lax.scan((c, xt) => lstm.apply(p, c, xt), lstm.initCarry([B], "float64"), x)[1] as T);
+    const lossG = (p: typeof pg, x: Tensor<[5, 2, 3], "float64">) => weighted(lax.scan((c, xt) => gru.apply(p, c, xt), gru.initCarry([B], "float64"), x)[1] as T);
+    gradcheck(lossL as never, [pl, xs], 2);
+    gradcheck(lossG as never, [pg, xs], 2);
+    const j = jit(lossL);
+    expect(j(pl, xs as never).item()).toBeCloseTo(lossL(pl, xs as never).item(), 10);
+    j(pl, rand64([Tn, B, I], rng(60)) as never);
+    expect(j.traceCount).toBe(1);
+  });
+  it("checks the input's features and the carry's shape", () => {
+    const cell = nn.lstmCell(I, Hd);
+    const p = cell.init(random.key(1));
+    expect(() => cell.apply(p, cell.initCarry([2]), random.normal(random.key(2), [2, 5]) as never)).toThrow("lstmCell: the input has shape [2, 5] but the layer takes 3 features");
+    expect(() => cell.apply(p, cell.initCarry([3]) as never, random.normal(random.key(2), [2, 3]))).toThrow(/lstmCell/);
+  });
+});
+
+describe("jit", () => {
+  it("layerNorm, batchNorm training steps and embed under jit equal eager", () => {
+    const ln = nn.layerNorm(6), bn = nn.batchNorm(6), e = nn.embed(9, 6);
+    const pe = e.init(random.key(1)), pl = ln.init(), pb = bn.init();
+    const step = jit((s: nn.BatchStats<6>, ids: Tensor<[2, 3], "int32">) => {
+      const h = ln.apply(pl, e.apply(pe, ids));
+      return bn.apply(pb, s, h, { useRunningAverage: false });
+    });
+    let s = bn.initState(), s2 = bn.initState();
+    for (let i = 0; i < 3; i++) {
+      const ids = random.randint(random.key(10 + i), [2, 3], 0, 9);
+      const [yj, nj] = step(s, ids);
+      const [ye, ne] = bn.apply(pb, s2, ln.apply(pl, e.apply(pe, ids)), { useRunningAverage: false });
+      close(flat(yj as T), flat(ye as T), 1e-5);
+      close(flat(nj.var as T), flat(ne.var as T), 1e-6);
+      [s, s2] = [nj, ne];
+    }
+    expect(step.traceCount).toBe(1);
+  });
+});
