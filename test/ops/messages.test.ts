@@ -123,6 +123,13 @@ const samples: [rule: string, call: string][] = [
   ["tril rank", "sg.tril($([3]))"],
   ["triu rank", "sg.triu($([]), 1)"],
   ["meshgrid rank", "sg.meshgrid($([3]), $([2, 3]))"],
+  // nn layers (issue 12)
+  ["layer features", "sg.nn.layerNorm(n(4)).apply(sg.nn.layerNorm(n(4)).init(), $([8, 3]))"],
+  ["layer features, a scalar", "sg.nn.rmsNorm(n(4)).apply(sg.nn.rmsNorm(n(4)).init(), $([]))"],
+  ["batchNorm features", "sg.nn.batchNorm(n(4)).apply(sg.nn.batchNorm(n(4)).init(), sg.nn.batchNorm(n(4)).initState(), $([8, 3]), { useRunningAverage: true })"],
+  ["attention heads divide features", "sg.nn.multiHeadAttention({ numHeads: n(3), qkvFeatures: n(8) })"],
+  ["attention input rank", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).init(sg.random.key(0)), $([8]))"],
+  ["lstmCell input features", "sg.nn.lstmCell(n(3), n(4)).apply(sg.nn.lstmCell(n(3), n(4)).init(sg.random.key(0)), sg.nn.lstmCell(n(3), n(4)).initCarry(dims([2])), $([2, 5]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
