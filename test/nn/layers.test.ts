@@ -1,10 +1,16 @@
 // The layers of src/nn against plain-loop float64 references written here, their gradients against
 // float64 central differences, batchNorm's running statistics over several steps, dropout's rate,
 // the recurrent cells inside lax.scan, and jit.
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { nn, grad, jit, lax, random, tensor, treeMap, astype, sum, mul, type AnyTensor, type Tensor } from "../../src/index.js";
 import { flatten, unflatten } from "../../src/transforms/tree.js";
 import { rng } from "../ops/ref.js";
+import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+
+// the references are float64 (gpu.js runs those graphs on wasm), and initialisers, dropout and
+// keys draw uint32 words (wasm too, on gpu.js); nothing else may fall back
+float64Suite();
+beforeEach(() => uint32OnWasm());
 
 type T = AnyTensor;
 type Arr = number[];
@@ -261,12 +267,15 @@ describe("dropout", () => {
 describe("multiHeadAttention", () => {
   const [B, Tq, Tk, D, H, Q, O] = [2, 4, 3, 6, 2, 8, 5];
   const mha = nn.multiHeadAttention({ numHeads: H, qkvFeatures: Q, inFeatures: D, outFeatures: O });
-  const p = f64(mha.init(random.key(4)));
+  let cached: ReturnType<typeof mha.init> | undefined;
+  // initialised in the first test that needs it (a draw outside a test would be unaccounted for on gpu.js)
+  const params = () => (cached ??= f64(mha.init(random.key(4))));
   const Dh = Q / H;
   const x = rand64([B, Tq, D], rng(21));
   const kvx = rand64([B, Tk, D], rng(22));
   /** flax's attention written with loops: mask(b, h, i, j) is true/false/an additive number */
   function reference(xq: T, xkv: T, mask: (b: number, h: number, i: number, j: number) => boolean | number = () => true): number[] {
+    const p = params();
     const P = (w: { kernel: T; bias: T }) => [flat(w.kernel), flat(w.bias)] as const;
     const [wq, bq] = P(p.query as never), [wk, bk] = P(p.key as never), [wv, bv] = P(p.value as never), [wo, bo] = P(p.out as never);
     const xa = flat(xq), xb = flat(xkv);
@@ -301,16 +310,19 @@ describe("multiHeadAttention", () => {
     return out;
   }
   it("has flax's parameter shapes", () => {
+    const p = params();
     expect(mha.headFeatures).toBe(4);
     expect([p.query.kernel.shape, p.query.bias.shape, p.key.kernel.shape, p.value.bias.shape, p.out.kernel.shape, p.out.bias.shape]).toEqual([[6, 2, 4], [2, 4], [6, 2, 4], [2, 4], [2, 4, 5], [5]]);
   });
   it("self-attention and cross-attention, against loops", () => {
+    const p = params();
     close(flat(mha.apply(p, x as never) as T), reference(x, x), 1e-10, "self");
     const y = mha.apply(p, x as never, { inputsKV: kvx as never });
     expect(y.shape).toEqual([B, Tq, O]);
     close(flat(y as T), reference(x, kvx), 1e-10, "cross");
   });
   it("a bool mask, an additive mask, causal, and causal with a mask", () => {
+    const p = params();
     // a [B, 1, Tq, Tk] bool mask (broadcast over the heads), one query row fully masked (uniform, as flax)
     const bm = (b: number, _h: number, i: number, j: number) => (i === 2 ? false : (b + i + j) % 3 !== 0);
     const mask = tensor(Array.from({ length: B * Tq * Tk }, (_, k) => bm(Math.floor(k / (Tq * Tk)), 0, Math.floor(k / Tk) % Tq, k % Tk)).map(Number), [B, 1, Tq, Tk]);
@@ -329,15 +341,18 @@ describe("multiHeadAttention", () => {
     );
   });
   it("gradients (every projection and the input) equal finite differences, causal", () => {
+    const p = params();
     gradcheck(((pp: never, xx: never) => weighted(mha.apply(pp, xx, { causal: true }) as T)) as never, [p, x], 2);
   });
   it("jit: the same values, one trace", () => {
+    const p = params();
     const f = jit((pp: typeof p, xx: Tensor<[2, 4, 6], "float64">) => mha.apply(pp, xx, { causal: true }));
     close(flat(f(p, x as never) as T), reference(x, x, (_b, _h, i, j) => j <= i), 1e-10);
     f(p, rand64([B, Tq, D], rng(40)) as never);
     expect(f.traceCount).toBe(1);
   });
   it("checks heads and shapes at run time with the compile-time texts", () => {
+    const p = params();
     const n = (v: number) => v as number;
     expect(() => nn.multiHeadAttention({ numHeads: n(3), qkvFeatures: n(8) })).toThrow("multiHeadAttention: numHeads 3 does not divide qkvFeatures 8");
     expect(() => mha.apply(p, rand64([B, Tq, 5]) as never)).toThrow("multiHeadAttention: the input has shape [2, 4, 5] but the layer takes 6 features");
@@ -439,5 +454,28 @@ describe("jit", () => {
       [s, s2] = [nj, ne];
     }
     expect(step.traceCount).toBe(1);
+  });
+});
+
+describe("float32 (the kernels every backend compiles, gpu.js's own included)", () => {
+  it("each layer in float32 agrees with its float64 run", () => {
+    const x32 = random.normal(random.key(70), [2, 4, 6]);
+    const x = astype(x32, "float64");
+    const near = (a: T, b: T) => close(flat(a), flat(b), 2e-4);
+    const ln = nn.layerNorm(6), rn = nn.rmsNorm(6), bn = nn.batchNorm(6);
+    near(ln.apply(ln.init(), x32) as T, ln.apply(f64(ln.init()), x as never) as T);
+    near(rn.apply(rn.init(), x32) as T, rn.apply(f64(rn.init()), x as never) as T);
+    near(bn.apply(bn.init(), bn.initState(), x32, { useRunningAverage: false })[0] as T, bn.apply(f64(bn.init()), f64(bn.initState()), x as never, { useRunningAverage: false })[0] as T);
+    const mha = nn.multiHeadAttention({ numHeads: 2, qkvFeatures: 6 });
+    const pm = mha.init(random.key(71));
+    near(mha.apply(pm, x32, { causal: true }) as T, mha.apply(f64(pm), x as never, { causal: true }) as T);
+    const cell = nn.lstmCell(6, 3);
+    const pc = cell.init(random.key(72));
+    const xs32 = random.normal(random.key(73), [5, 2, 6]);
+    const run = (p: typeof pc, xs: Tensor<[5, 2, 6]>, d: "float32" | "float64") => lax.scan((c, xt) => cell.apply(p, c, xt), cell.initCarry([2], d as "float32"), xs)[1] as T;
+    near(run(pc, xs32, "float32"), run(f64(pc), astype(xs32, "float64") as never, "float64"));
+    const e = nn.embed(9, 6);
+    const pe = e.init(random.key(74));
+    near(e.attend(pe, x32) as T, e.attend(f64(pe), x as never) as T);
   });
 });
