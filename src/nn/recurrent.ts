@@ -15,7 +15,7 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { concatenate, slice } from "../ops/shape.js";
 import { zeros } from "../tensor/create.js";
 import { shapeError } from "../tensor/checks.js";
-import { featuresMsg } from "../tensor/messages.js";
+import { showShape } from "../tensor/messages.js";
 import { lecunNormal, orthogonal, type Initializer } from "./init.js";
 import { checkFeatures, checkSize, o } from "./common.js";
 
@@ -90,7 +90,7 @@ function checkCarry(op: string, c: unknown, x: T, h: number): T {
   const t = c as T;
   const want = [...x.shape.slice(0, -1), h];
   if (!(t && Array.isArray(t.shape)) || t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
-    shapeError(featuresMsg(op, t?.shape ?? [], h));
+    shapeError(`${op}: the carry has shape ${showShape(t?.shape ?? [])} but an input of shape ${showShape(x.shape)} needs ${showShape(want)}`);
   }
   return t;
 }
