@@ -6,7 +6,7 @@
  * flax checkpoints map onto them.
  */
 import type { PRNGKey } from "../random/random.js";
-import { split } from "../random/random.js";
+import { bernoulli, split } from "../random/random.js";
 import type { FloatDType } from "../ir/dtype.js";
 import type { Check, Shape } from "../shape/core.js";
 import type { Div } from "../shape/arith.js";
@@ -32,6 +32,8 @@ export interface MultiHeadAttentionOptions<H extends number, Q extends number, I
   readonly outFeatures?: O;
   /** the kernels' initialiser (default lecunNormal, flax's, on the kernel flattened to [fanIn, fanOut]) */
   readonly kernelInit?: Initializer;
+  /** dropout on the attention weights in training (default 0), as flax's dropout_rate */
+  readonly dropoutRate?: number;
 }
 
 /** One projection of attention: flax's DenseGeneral kernel and bias. */
@@ -58,6 +60,10 @@ export interface AttentionApplyOptions<D extends FloatDType> {
   readonly mask?: Tensor<Shape, "bool" | FloatDType>;
   /** query i attends to keys j <= i only (combined with `mask`) */
   readonly causal?: boolean;
+  /** the attention-weight dropout's key (needed in training when dropoutRate > 0) */
+  readonly key?: PRNGKey;
+  /** no dropout (evaluation) */
+  readonly deterministic?: boolean;
 }
 
 type AttnCheck<S extends Shape, I extends number> = [SequenceCheck<"multiHeadAttention", S>] extends [never]
@@ -80,7 +86,8 @@ export interface MultiHeadAttention<I extends number, H extends number, Dh exten
 const LOWEST = { float32: -3.4028234663852886e38, float64: -Number.MAX_VALUE } as const;
 
 /**
- * Multi-head dot-product attention (flax's MultiHeadDotProductAttention, without dropout):
+ * Multi-head dot-product attention (flax's MultiHeadDotProductAttention; `dropoutRate` drops
+ * attention weights in training, given a `key` in apply's options, as flax's dropout_rng):
  * `multiHeadAttention({ numHeads: 4, qkvFeatures: 256 })` attends `[B, T, 256]` to `[B, T, 256]`.
  * numHeads must divide qkvFeatures (a compile-time error naming both otherwise). A fully masked
  * query row attends uniformly to every key, as in flax.
@@ -95,6 +102,8 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
   const inF = checkSize("multiHeadAttention", "inFeatures", op.inFeatures ?? q);
   const outF = checkSize("multiHeadAttention", "outFeatures", op.outFeatures ?? inF);
   const dh = q / h;
+  const rate = op.dropoutRate ?? 0;
+  if (!(rate >= 0 && rate < 1)) throw new RangeError(`multiHeadAttention: dropoutRate must be in [0, 1), got ${rate}`);
   const kinit = op.kernelInit ?? lecunNormal;
   const proj = (key: PRNGKey, rows: number, cols: number, shape: number[], bias: number[]) => ({
     kernel: o.reshape(kinit(key, [rows, cols]), shape),
@@ -141,7 +150,13 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
         keep = keep === undefined ? causal : o.logicalAnd(keep, causal);
       }
       if (keep !== undefined) logits = o.where(keep, logits, LOWEST[logits.dtype as FloatDType]);
-      const weights = o.softmax(logits, -1);
+      let weights = o.softmax(logits, -1);
+      if (rate > 0 && !aopts.deterministic) {
+        // flax: weights · bernoulli(key, 1 - rate) / (1 - rate)
+        if (aopts.key === undefined) throw new TypeError("multiHeadAttention: dropoutRate > 0 needs a key unless deterministic");
+        const keep = bernoulli(aopts.key, 1 - rate, weights.shape) as T;
+        weights = o.mul(weights, o.div(o.astype(keep, weights.dtype), 1 - rate));
+      }
       const attended = o.einsum("...hqk,...khd->...qhd", weights, vh);
       return o.add(o.einsum("...qhd,hdo->...qo", attended, p.out.kernel), p.out.bias) as never;
     },

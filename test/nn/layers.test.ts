@@ -274,7 +274,12 @@ describe("multiHeadAttention", () => {
   const x = rand64([B, Tq, D], rng(21));
   const kvx = rand64([B, Tk, D], rng(22));
   /** flax's attention written with loops: mask(b, h, i, j) is true/false/an additive number */
-  function reference(xq: T, xkv: T, mask: (b: number, h: number, i: number, j: number) => boolean | number = () => true): number[] {
+  function reference(
+    xq: T,
+    xkv: T,
+    mask: (b: number, h: number, i: number, j: number) => boolean | number = () => true,
+    factor: (b: number, h: number, i: number, j: number) => number = () => 1,
+  ): number[] {
     const p = params();
     const P = (w: { kernel: T; bias: T }) => [flat(w.kernel), flat(w.bias)] as const;
     const [wq, bq] = P(p.query as never), [wk, bk] = P(p.key as never), [wv, bv] = P(p.value as never), [wo, bo] = P(p.out as never);
@@ -302,7 +307,7 @@ describe("multiHeadAttention", () => {
           const mx = Math.max(...logits);
           const e = logits.map((l) => Math.exp(l - mx));
           const z = e.reduce((s, v) => s + v, 0);
-          for (let d = 0; d < Dh; d++) head[i]![h * Dh + d] = e.reduce((s, w, j) => s + (w / z) * vs[j]![d]!, 0);
+          for (let d = 0; d < Dh; d++) head[i]![h * Dh + d] = e.reduce((s, w, j) => s + (w / z) * factor(b, h, i, j) * vs[j]![d]!, 0);
         }
       }
       for (let i = 0; i < tq; i++) out.push(...vecMat(head[i]!, wo, O).map((v, k) => v + bo[k]!));
@@ -339,6 +344,17 @@ describe("multiHeadAttention", () => {
     expect(() => mha.apply(p, x as never, { mask: astype(tensor([1, 0, 1], [3]), "bool") })).toThrow(
       "multiHeadAttention: the mask has shape [3] but the attention weights have shape [2, 2, 4, 4]",
     );
+  });
+  it("dropoutRate drops attention weights with flax's mask (bernoulli of the key over [..., heads, q, k])", () => {
+    const p = params();
+    const drop = nn.multiHeadAttention({ numHeads: H, qkvFeatures: Q, inFeatures: D, outFeatures: O, dropoutRate: 0.4 });
+    const key = random.key(31);
+    const keep = flat(astype(random.bernoulli(key, 0.6, [B, H, Tq, Tq]), "float64") as T);
+    const y = flat(drop.apply(p, x as never, { key, causal: true }) as T);
+    close(y, reference(x, x, (_b, _h, i, j) => j <= i, (b, h, i, j) => keep[((b * H + h) * Tq + i) * Tq + j]! / 0.6), 1e-10, "dropped");
+    expect(keep.some((k) => k === 0)).toBe(true);
+    close(flat(drop.apply(p, x as never, { deterministic: true }) as T), reference(x, x), 1e-10, "deterministic");
+    expect(() => drop.apply(p, x as never)).toThrow("multiHeadAttention: dropoutRate > 0 needs a key unless deterministic");
   });
   it("gradients (every projection and the input) equal finite differences, causal", () => {
     const p = params();
