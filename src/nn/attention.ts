@@ -10,13 +10,13 @@ import { bernoulli, split } from "../random/random.js";
 import type { FloatDType } from "../ir/dtype.js";
 import type { Check, Shape } from "../shape/core.js";
 import type { Div } from "../shape/arith.js";
-import type { FeatureCheck, HeadsCheck, Lead, SequenceCheck } from "../shape/layers.js";
+import type { AttentionWeights, FeatureCheck, HeadsCheck, Lead, MaskCheck, SequenceCheck } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { zeros } from "../tensor/create.js";
 import { iota } from "../prims/broadcast.js";
 import { shapeError } from "../tensor/checks.js";
-import { headsMsg, showShape } from "../tensor/messages.js";
+import { headsMsg, maskMsg, showShape } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
 import { checkSequence, checkSize, o } from "./common.js";
 
@@ -50,14 +50,14 @@ export interface AttentionParams<I extends number, H extends number, Dh extends 
   readonly out: Projection<[H, Dh, O], [O]>;
 }
 
-export interface AttentionApplyOptions<D extends FloatDType> {
+export interface AttentionApplyOptions<D extends FloatDType, KV extends Shape = Shape, M extends Shape = Shape, W extends Shape = number[]> {
   /** the keys' and values' inputs `[..., kvLength, inFeatures]` (default: x itself, self-attention) */
-  readonly inputsKV?: Tensor<Shape, D>;
+  readonly inputsKV?: Tensor<KV, D>;
   /**
    * broadcastable to `[..., heads, qLength, kvLength]`: a bool mask (false: the key is not attended
    * to; its logit becomes the dtype's lowest value, as flax) or a float one added to the logits
    */
-  readonly mask?: Tensor<Shape, "bool" | FloatDType>;
+  readonly mask?: Check<MaskCheck<M, W>, Tensor<M, "bool" | FloatDType>>;
   /** query i attends to keys j <= i only (combined with `mask`) */
   readonly causal?: boolean;
   /** the attention-weight dropout's key (needed in training when dropoutRate > 0) */
@@ -76,10 +76,10 @@ export interface MultiHeadAttention<I extends number, H extends number, Dh exten
   /** Kernels from the initialiser, zero biases. */
   init(key: PRNGKey): AttentionParams<I, H, Dh, O>;
   /** Attention of x `[..., length, inFeatures]` over itself (or `inputsKV`): `[..., length, outFeatures]`. */
-  apply<S extends Shape, D extends FloatDType = "float32">(
+  apply<S extends Shape, D extends FloatDType = "float32", KV extends Shape = S, M extends Shape = []>(
     params: AttentionParams<I, H, Dh, O>,
     x: Check<AttnCheck<S, I>, Tensor<S, D>>,
-    opts?: AttentionApplyOptions<D>,
+    opts?: AttentionApplyOptions<D, KV, M, AttentionWeights<S, KV, H>>,
   ): Tensor<[...Lead<S>, O], D>;
 }
 
@@ -141,7 +141,7 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
         if (!(m instanceof TensorClass)) throw new TypeError("multiHeadAttention: mask must be a tensor");
         const mt = m as T;
         const fits = mt.shape.length <= wshape.length && mt.shape.every((d, i) => d === 1 || d === wshape[wshape.length - mt.shape.length + i]);
-        if (!fits) shapeError(`multiHeadAttention: the mask has shape ${showShape(mt.shape)} but the attention weights have shape ${showShape(wshape)}`);
+        if (!fits) shapeError(maskMsg(mt.shape, wshape));
         if (mt.dtype === "bool") keep = mt;
         else logits = o.add(logits, mt);
       }

@@ -36,3 +36,32 @@ export type HeadsCheck<H extends number, Q extends number> = number extends H | 
   : Mod<Q, H> extends 0
     ? never
     : ShapeError<`multiHeadAttention: numHeads ${H} does not divide qkvFeatures ${Q}`>;
+
+type Fits<M extends Shape, W extends Shape> = M extends readonly [...infer MH extends number[], infer ML extends number]
+  ? W extends readonly [...infer WH extends number[], infer WL extends number]
+    ? number extends ML | WL
+      ? Fits<MH, WH>
+      : ML extends 1
+        ? Fits<MH, WH>
+        : ML extends WL
+          ? Fits<MH, WH>
+          : false
+    : false
+  : true;
+
+/**
+ * The attention weights' shape `[..., heads, qLength, kvLength]` for queries S and keys KV, or
+ * `number[]` when a rank is unknown.
+ */
+export type AttentionWeights<S extends Shape, KV extends Shape, H extends number> = S extends readonly [...infer B extends number[], infer Tq extends number, number]
+  ? KV extends readonly [...number[], infer Tk extends number, number]
+    ? [...B, H, Tq, Tk]
+    : number[]
+  : number[];
+
+/** never when a mask of shape M broadcasts to the weights W, else `multiHeadAttention: the mask has shape [3] but the attention weights have shape [2, 2, 4, 4]` (maskMsg). */
+export type MaskCheck<M extends Shape, W extends Shape> = number extends M["length"] | W["length"]
+  ? never
+  : Fits<M, W> extends true
+    ? never
+    : ShapeError<`multiHeadAttention: the mask has shape ${ShowShape<M>} but the attention weights have shape ${ShowShape<W>}`>;

@@ -287,3 +287,6 @@ export const sequenceRankMsg = (op: string, s: Dims): string => `${op}: the inpu
 
 /** HeadsCheck: `multiHeadAttention: numHeads 3 does not divide qkvFeatures 256`. */
 export const headsMsg = (heads: unknown, features: unknown): string => `multiHeadAttention: numHeads ${heads} does not divide qkvFeatures ${features}`;
+
+/** MaskCheck: `multiHeadAttention: the mask has shape [3] but the attention weights have shape [2, 2, 4, 4]`. */
+export const maskMsg = (m: Dims, w: Dims): string => `multiHeadAttention: the mask has shape ${showShape(m)} but the attention weights have shape ${showShape(w)}`;

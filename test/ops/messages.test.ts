@@ -129,6 +129,7 @@ const samples: [rule: string, call: string][] = [
   ["batchNorm features", "sg.nn.batchNorm(n(4)).apply(sg.nn.batchNorm(n(4)).init(), sg.nn.batchNorm(n(4)).initState(), $([8, 3]), { useRunningAverage: true })"],
   ["attention heads divide features", "sg.nn.multiHeadAttention({ numHeads: n(3), qkvFeatures: n(8) })"],
   ["attention input rank", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).init(sg.random.key(0)), $([8]))"],
+  ["attention mask", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).init(sg.random.key(0)), $([2, 3, 4]), { mask: $([5]) })"],
   ["lstmCell input features", "sg.nn.lstmCell(n(3), n(4)).apply(sg.nn.lstmCell(n(3), n(4)).init(sg.random.key(0)), sg.nn.lstmCell(n(3), n(4)).initCarry(dims([2])), $([2, 5]))"],
 ];
 

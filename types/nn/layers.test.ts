@@ -132,3 +132,20 @@ gru.apply(gp, gru.initCarry([8]), x5);
 // @ts-expect-error (a carry of another batch)
 gru.apply(gp, gru.initCarry([4]), xs.index(0));
 void random;
+
+// ---- attention masks: broadcastable to [..., heads, qLength, kvLength]
+declare const causalMask: Tensor<[128, 128], "bool">;
+declare const padMask: Tensor<[8, 1, 1, 128], "bool">;
+declare const bias: Tensor<[4, 128, 128]>;
+void mha.apply(ap, seq, { mask: causalMask });
+void mha.apply(ap, seq, { mask: padMask, causal: true });
+void mha.apply(ap, seq, { mask: bias });
+declare const kv: Tensor<[8, 10, 256]>;
+declare const kvMask: Tensor<[8, 1, 128, 10], "bool">;
+const cross = mha.apply(ap, seq, { inputsKV: kv, mask: kvMask });
+expectType<TypeEqual<typeof cross, Tensor<[8, 128, 256]>>>(true);
+declare const badMask: Tensor<[128, 100], "bool">;
+// @ts-expect-error multiHeadAttention: the mask has shape [128, 100] but the attention weights have shape [8, 4, 128, 128]
+mha.apply(ap, seq, { mask: badMask });
+// @ts-expect-error multiHeadAttention: the mask has shape [8, 1, 1, 128] but the attention weights have shape [8, 4, 128, 10]
+mha.apply(ap, seq, { inputsKV: kv, mask: padMask });
