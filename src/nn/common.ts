@@ -33,6 +33,7 @@ export const o = {
   astype: u(el.astype),
   mean: u(red.mean),
   reshape: u(sh.reshape),
+  broadcastTo: u(sh.broadcastTo),
   matmul: u(matmul),
   softmax: u(softmax),
   einsum: u(einsum),

@@ -14,6 +14,6 @@ export { varianceScaling, computeFans, lecunNormal, lecunUniform, truncatedNorma
 export type { FanMode, Distribution, FanAxes } from "./init.js";
 export { embed, type Embed, type EmbedParams } from "./embed.js";
 export { layerNorm, rmsNorm, batchNorm, type Norm, type NormOptions, type NormParams, type BatchNorm, type BatchNormOptions, type BatchNormApplyOptions, type BatchStats } from "./norm.js";
-export { dropout, type Dropout, type DropoutOptions } from "./dropout.js";
+export { dropout, type Dropout, type DropoutOptions, type DropoutLayerOptions } from "./dropout.js";
 export { multiHeadAttention, type MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionParams, type AttentionApplyOptions, type Projection } from "./attention.js";
 export { lstmCell, gruCell, type LSTMCell, type LSTMParams, type LSTMCarry, type GRUCell, type GRUParams, type CellOptions } from "./recurrent.js";

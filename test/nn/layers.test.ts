@@ -251,6 +251,13 @@ describe("dropout", () => {
     expect(() => d.apply(x, {} as never)).toThrow("dropout: needs a key unless deterministic");
     expect(() => nn.dropout(1.5)).toThrow(/rate/);
   });
+  it("broadcastDims shares the mask along those axes", () => {
+    const x = tensor(Float32Array.from({ length: 40 * 30 }, (_, i) => 1 + (i % 5)), [40, 30]);
+    const y = rows(nn.dropout(0.5, { broadcastDims: [-1] }).apply(x, { key: random.key(3) }) as T);
+    const dropped = y.map((r) => r.every((v) => v === 0));
+    y.forEach((r, i) => expect(dropped[i] || r.every((v) => v !== 0)).toBe(true));
+    expect(dropped.some(Boolean) && !dropped.every(Boolean)).toBe(true);
+  });
   it("under jit a new key gives a new mask without retracing; its gradient is the mask over 1 - rate", () => {
     const d = nn.dropout(0.5);
     const x = rand64([50]);
