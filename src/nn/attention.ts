@@ -34,6 +34,8 @@ export interface MultiHeadAttentionOptions<H extends number, Q extends number, I
   readonly kernelInit?: Initializer;
   /** dropout on the attention weights in training (default 0), as flax's dropout_rate */
   readonly dropoutRate?: number;
+  /** one dropout mask `[qLength, kvLength]` shared by the batch and the heads (default true, flax's broadcast_dropout), else one per weight */
+  readonly broadcastDropout?: boolean;
 }
 
 /** One projection of attention: flax's DenseGeneral kernel and bias. */
@@ -103,6 +105,7 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
   const outF = checkSize("multiHeadAttention", "outFeatures", op.outFeatures ?? inF);
   const dh = q / h;
   const rate = op.dropoutRate ?? 0;
+  const broadcastDropout = op.broadcastDropout ?? true;
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`multiHeadAttention: dropoutRate must be in [0, 1), got ${rate}`);
   const kinit = op.kernelInit ?? lecunNormal;
   const proj = (key: PRNGKey, rows: number, cols: number, shape: number[], bias: number[]) => ({
@@ -152,9 +155,10 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
       if (keep !== undefined) logits = o.where(keep, logits, LOWEST[logits.dtype as FloatDType]);
       let weights = o.softmax(logits, -1);
       if (rate > 0 && !aopts.deterministic) {
-        // flax: weights · bernoulli(key, 1 - rate) / (1 - rate)
+        // flax: weights · bernoulli(key, 1 - rate, shape) / (1 - rate), shape [1, ..., 1, q, k] when broadcast
         if (aopts.key === undefined) throw new TypeError("multiHeadAttention: dropoutRate > 0 needs a key unless deterministic");
-        const keep = bernoulli(aopts.key, 1 - rate, weights.shape) as T;
+        const ws = weights.shape;
+        const keep = bernoulli(aopts.key, 1 - rate, broadcastDropout ? [...ws.slice(0, -2).map(() => 1), ...ws.slice(-2)] : ws) as T;
         weights = o.mul(weights, o.div(o.astype(keep, weights.dtype), 1 - rate));
       }
       const attended = o.einsum("...hqk,...khd->...qhd", weights, vh);

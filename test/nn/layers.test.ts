@@ -352,16 +352,19 @@ describe("multiHeadAttention", () => {
       "multiHeadAttention: the mask has shape [3] but the attention weights have shape [2, 2, 4, 4]",
     );
   });
-  it("dropoutRate drops attention weights with flax's mask (bernoulli of the key over [..., heads, q, k])", () => {
+  it("dropoutRate drops attention weights with flax's mask: one [q, k] mask for the batch and heads, or one per weight", () => {
     const p = params();
-    const drop = nn.multiHeadAttention({ numHeads: H, qkvFeatures: Q, inFeatures: D, outFeatures: O, dropoutRate: 0.4 });
     const key = random.key(31);
-    const keep = flat(astype(random.bernoulli(key, 0.6, [B, H, Tq, Tq]), "float64") as T);
-    const y = flat(drop.apply(p, x as never, { key, causal: true }) as T);
-    close(y, reference(x, x, (_b, _h, i, j) => j <= i, (b, h, i, j) => keep[((b * H + h) * Tq + i) * Tq + j]! / 0.6), 1e-10, "dropped");
-    expect(keep.some((k) => k === 0)).toBe(true);
-    close(flat(drop.apply(p, x as never, { deterministic: true }) as T), reference(x, x), 1e-10, "deterministic");
-    expect(() => drop.apply(p, x as never)).toThrow("multiHeadAttention: dropoutRate > 0 needs a key unless deterministic");
+    for (const broadcastDropout of [true, false]) {
+      const drop = nn.multiHeadAttention({ numHeads: H, qkvFeatures: Q, inFeatures: D, outFeatures: O, dropoutRate: 0.4, broadcastDropout });
+      const keep = flat(astype(random.bernoulli(key, 0.6, broadcastDropout ? [1, 1, Tq, Tq] : [B, H, Tq, Tq]), "float64") as T);
+      const at = (b: number, h: number, i: number, j: number) => (broadcastDropout ? keep[i * Tq + j]! : keep[((b * H + h) * Tq + i) * Tq + j]!);
+      const y = flat(drop.apply(p, x as never, { key, causal: true }) as T);
+      close(y, reference(x, x, (_b, _h, i, j) => j <= i, (b, h, i, j) => at(b, h, i, j) / 0.6), 1e-10, `dropped, broadcast ${broadcastDropout}`);
+      expect(keep.some((k) => k === 0)).toBe(true);
+      close(flat(drop.apply(p, x as never, { deterministic: true }) as T), reference(x, x), 1e-10, "deterministic");
+      expect(() => drop.apply(p, x as never)).toThrow("multiHeadAttention: dropoutRate > 0 needs a key unless deterministic");
+    }
   });
   it("gradients (every projection and the input) equal finite differences, causal", () => {
     const p = params();
