@@ -24,3 +24,12 @@ export {
   constantSchedule, linearSchedule, polynomialSchedule, cosineDecaySchedule, warmupCosineDecaySchedule, exponentialDecay, joinSchedules,
   type Schedule, type ScalarOrSchedule, type Count, type LinearScheduleOptions, type PolynomialScheduleOptions, type CosineDecayScheduleOptions, type WarmupCosineDecayScheduleOptions, type ExponentialDecayOptions,
 } from "./schedules.js";
+// issue 12: layers and initialisers
+export type { MLPOptions, HiddenActivations } from "./mlp.js";
+export { varianceScaling, computeFans, lecunNormal, lecunUniform, truncatedNormal, orthogonal } from "./init.js";
+export type { FanMode, Distribution, FanAxes } from "./init.js";
+export { embed, type Embed, type EmbedParams } from "./embed.js";
+export { layerNorm, rmsNorm, batchNorm, type Norm, type NormOptions, type NormParams, type BatchNorm, type BatchNormOptions, type BatchNormApplyOptions, type BatchStats } from "./norm.js";
+export { dropout, type Dropout, type DropoutOptions, type DropoutLayerOptions } from "./dropout.js";
+export { multiHeadAttention, type MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionParams, type AttentionApplyOptions, type Projection } from "./attention.js";
+export { lstmCell, gruCell, type LSTMCell, type LSTMParams, type LSTMCarry, type GRUCell, type GRUParams, type CellOptions } from "./recurrent.js";

@@ -336,3 +336,16 @@ export const rhsMismatchMsg = (op: string, a: Dims, b: Dims): string => `${op}: 
 /** Solve, BatchMsg: `solve: batch dims [2] and [5] do not broadcast, [2, 3, 3] and [5, 3, 1]`. */
 export const linalgBatchMsg = (op: string, ba: Dims, bb: Dims, a: Dims, b: Dims): string =>
   `${op}: batch dims ${showShape(ba)} and ${showShape(bb)} do not broadcast, ${showShape(a)} and ${showShape(b)}`;
+// ---------------------------------------------------------------- nn layers (shape/layers.ts)
+
+/** FeatureCheck: `layerNorm: the input has shape [8, 3] but the layer takes 4 features`. */
+export const featuresMsg = (op: string, s: Dims, features: unknown): string => `${op}: the input has shape ${showShape(s)} but the layer takes ${features} features`;
+
+/** SequenceCheck: `multiHeadAttention: the input must be [..., length, features], got shape [4]`. */
+export const sequenceRankMsg = (op: string, s: Dims): string => `${op}: the input must be [..., length, features], got shape ${showShape(s)}`;
+
+/** HeadsCheck: `multiHeadAttention: numHeads 3 does not divide qkvFeatures 256`. */
+export const headsMsg = (heads: unknown, features: unknown): string => `multiHeadAttention: numHeads ${heads} does not divide qkvFeatures ${features}`;
+
+/** MaskCheck: `multiHeadAttention: the mask has shape [3] but the attention weights have shape [2, 2, 4, 4]`. */
+export const maskMsg = (m: Dims, w: Dims): string => `multiHeadAttention: the mask has shape ${showShape(m)} but the attention weights have shape ${showShape(w)}`;

@@ -159,6 +159,14 @@ const samples: [rule: string, call: string][] = [
   ["triangularSolve right side", "sg.linalg.triangularSolve($([3, 3]), $([3, 2]))"],
   ["triangularSolve batch dims", "sg.linalg.triangularSolve($([2, 4, 4]), $([3, 4, 2]), { leftSide: true })"],
   ["choSolve right-hand side", "sg.linalg.choSolve([$([2, 3, 3]), true], $([2, 4]))"],
+  // nn layers (issue 12)
+  ["layer features", "sg.nn.layerNorm(n(4)).apply(sg.nn.layerNorm(n(4)).init(), $([8, 3]))"],
+  ["layer features, a scalar", "sg.nn.rmsNorm(n(4)).apply(sg.nn.rmsNorm(n(4)).init(), $([]))"],
+  ["batchNorm features", "sg.nn.batchNorm(n(4)).apply(sg.nn.batchNorm(n(4)).init(), sg.nn.batchNorm(n(4)).initState(), $([8, 3]), { useRunningAverage: true })"],
+  ["attention heads divide features", "sg.nn.multiHeadAttention({ numHeads: n(3), qkvFeatures: n(8) })"],
+  ["attention input rank", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).init(sg.random.key(0)), $([8]))"],
+  ["attention mask", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).init(sg.random.key(0)), $([2, 3, 4]), { mask: $([5]) })"],
+  ["lstmCell input features", "sg.nn.lstmCell(n(3), n(4)).apply(sg.nn.lstmCell(n(3), n(4)).init(sg.random.key(0)), sg.nn.lstmCell(n(3), n(4)).initCarry(dims([2])), $([2, 5]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
