@@ -4,7 +4,7 @@
  */
 import type { DType } from "../ir/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { Shape, ShapeError } from "../shape/core.js";
+import type { ShapeError } from "../shape/core.js";
 import type { DimsMatch, FirstError, SameDType, ShowTensor as ShowValue } from "./types.js";
 
 type MismatchText<Op extends string, A, B, P extends string> = `${Op}: the branches return ${ShowValue<A>} and ${ShowValue<B>}${P extends "" ? "" : ` (at ${P})`}`;

@@ -22,7 +22,7 @@ export interface ScanOptions {
 /** The untyped scan (the typed overloads are in lax/index.ts). */
 export function scanImpl(f: (carry: unknown, x: unknown) => unknown, init: unknown, xs: unknown, opts: ScanOptions = {}, op = "scan"): [unknown, unknown] {
   const [carry, carryDef] = flatten(init);
-  const [xl, xsDef] = flatten(xs ?? null);
+  const [xl] = flatten(xs ?? null);
   const lens = xl.map((x) => {
     if (x.shape.length === 0) throw new Error(`scan: xs must have a leading axis to scan over, got a scalar`);
     return x.shape[0]!;

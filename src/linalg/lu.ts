@@ -71,9 +71,11 @@ export function solve<A extends Shape, B extends Shape, D1 extends DType, D2 ext
 
 /** The inverse of each matrix of a [..., n, n] (jnp.linalg.inv): solve against the identity. A singular matrix gives infinities and NaNs, as JAX. */
 export function inv<S extends Shape, D extends DType>(a: Check<Square<S, "inv">, Tensor<S, D>>): Tensor<AsShape<Square<S, "inv">>, FloatOf<D>> {
-  const x = squareArg("inv", a);
-  return solveWithRule(x, eyeLike(x)) as Tensor<AsShape<Square<S, "inv">>, FloatOf<D>>;
+  return invFloat(squareArg("inv", a)) as Tensor<AsShape<Square<S, "inv">>, FloatOf<D>>;
 }
+
+/** inv on a checked float [..., n, n] tensor (matrixPower's negative powers use it too). */
+export const invFloat = (x: T): T => solveWithRule(x, eyeLike(x));
 
 /** diag(U) and the permutation's sign (±1, from the pivots that moved a row) of the LU factors of x. */
 function luDiagSign(x: T): [T, T] {

@@ -3,29 +3,18 @@ import type { DType } from "../ir/dtype.js";
 import type { Check, Shape } from "../shape/core.js";
 import type { SquareMatrices } from "../shape/linalg-decomp.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
-import * as lax from "../prims/lax.js";
-import { eyeT, mm, mT } from "../prims/matrix.js";
-import { qr, triSolve } from "../prims/qr.js";
+import { eyeT, mm } from "../prims/matrix.js";
+import { invFloat } from "./lu.js";
 import { tensorArg, shapeError } from "../tensor/checks.js";
 import { linalgRankMsg, linalgSquareMsg } from "../tensor/messages.js";
 
 type T = AnyTensor;
 
 /**
- * The inverse of square matrices through their QR decomposition, A⁻¹ = R⁻¹·Qᵀ (differentiable
- * through qr and the triangular solve). A singular matrix gives infinities or NaN.
- */
-export function invByQr(x: T): T {
-  const n = x.shape.at(-1)!;
-  const r = qr(x, false, 1);
-  return mm(triSolve(r, eyeT(x.shape.slice(0, -2), n, x.dtype)), mT(qr(x, false, 0)));
-}
-
-/**
  * a raised to the integer power n for each square matrix of a [..., m, m], as
  * jnp.linalg.matrix_power: n = 0 gives the identity, n > 0 repeated squaring (JAX's order of
- * products), n < 0 the power −n of the inverse (computed here from a QR decomposition,
- * A⁻¹ = R⁻¹Qᵀ, so a singular matrix gives infinities or NaN). Keeps a's dtype (integers too,
+ * products), n < 0 the power −n of the inverse (`linalg.inv`, so a singular matrix gives
+ * infinities or NaN). Keeps a's dtype (integers too,
  * for n >= 0, as JAX). n must be an integer.
  */
 export function matrixPower<S extends Shape, D extends DType>(a: Check<SquareMatrices<S, "matrixPower">, Tensor<S, D>>, n: number): Tensor<S, D> {
@@ -36,7 +25,7 @@ export function matrixPower<S extends Shape, D extends DType>(a: Check<SquareMat
   if (n === 0) return eyeT(x.shape.slice(0, -2), x.shape.at(-1)!, x.dtype) as Tensor<S, D>;
   if (n < 0) {
     if (x.dtype !== "float32" && x.dtype !== "float64") throw new TypeError(`matrixPower: a negative power needs a float tensor, got ${x.dtype}`);
-    x = invByQr(x);
+    x = invFloat(x);
     n = -n;
   }
   let z: T | null = null;

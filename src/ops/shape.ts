@@ -6,7 +6,7 @@ import type { Transpose } from "../shape/transpose.js";
 import type { BroadcastTo } from "../shape/broadcast.js";
 import type { MoveAxis, AxisInRange } from "../shape/axis.js";
 import type { AxisOutOfRangeMsg } from "../shape/reduce.js";
-import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
+import type { Slice, SliceEntry } from "../shape/indexing.js";
 import type { Concat, Stack } from "../shape/concat.js";
 import type { Diagonal, Trace } from "../shape/diagonal.js";
 import type { IndexAt } from "../shape/gather.js";

@@ -1,95 +1,26 @@
 /**
  * QR by Householder reflections (as LAPACK's geqrf/orgqr, so R's diagonal has LAPACK's signs),
- * one equation per output (Q, R) sharing one host run, and the triangular solve its derivative
- * needs (X · op(R) = B with R upper triangular, op = identity or transpose). Both are host steps.
+ * one equation per output (Q, R) sharing one host run (a host step); its derivative rules solve
+ * X · op(R) = B with the triangular solve of decomp.ts.
  *
  * Derivatives follow JAX's qr_jvp_rule (m >= n; complete mode only when square): with
  * Y = dA R⁻¹, C = Qᵀ Y, Ω = tril(C, -1) − tril(C, -1)ᵀ: dQ = Q (Ω − C) + Y, dR = (C − Ω) R. The
  * vjp is that map transposed: with M = Qᵀ Q̄ − R̄ Rᵀ, Ā = (Q̄ + Q (tril(M − Mᵀ, -1) − M)) R⁻ᵀ.
  */
 import { showShape, type AbstractValue } from "../ir/aval.js";
-import type { BatchDim } from "../ir/graph.js";
 import { sharedRun } from "../prims/shared-run.js";
 import type { AnyTensor } from "../tensor/tensor.js";
-import { broadcastLeading, zerosLike } from "./broadcast.js";
-import { add, neg, sub } from "./elementwise.js";
-import { nonFinite, mm, mT, perMatrixOf, trilT, triuT, type Mat } from "./matrix.js";
+import { zerosLike } from "./broadcast.js";
+import { add, sub } from "./elementwise.js";
+import { triangularSolve } from "./decomp.js";
+import { nonFinite, mm, mT, perMatrixOf, trilT, type Mat } from "./matrix.js";
 import { apply, fail, requireFloat, type Prim } from "./util.js";
 
 type T = AnyTensor;
 
-// ---------------------------------------------------------------- triangular solve (right side)
-
-export interface TriSolveParams {
-  /** solve X · Rᵀ = B instead of X · R = B */
-  readonly transposeR: boolean;
-}
-
-/** X with X · op(R) = B, R upper triangular (its strict lower part is not read). */
-function triSolveHost(r: Mat, b: Mat, transposeR: boolean): Float64Array {
-  const n = r.rows;
-  const m = b.rows;
-  const x = Float64Array.from(b.data);
-  const R = (i: number, j: number) => r.data[i * n + j]!;
-  // column j of X from the columns solved before it (left to right for R, right to left for Rᵀ)
-  for (let s = 0; s < n; s++) {
-    const j = transposeR ? n - 1 - s : s;
-    for (let i = 0; i < m; i++) {
-      let v = x[i * n + j]!;
-      if (transposeR) for (let k = j + 1; k < n; k++) v -= x[i * n + k]! * R(j, k);
-      else for (let k = 0; k < j; k++) v -= x[i * n + k]! * R(k, j);
-      x[i * n + j] = v / R(j, j);
-    }
-  }
-  return x;
-}
-
-export const triSolveP: Prim<TriSolveParams> = {
-  name: "tri_solve_right",
-  abstractEval([r, b]) {
-    requireFloat("tri_solve_right", r!);
-    const n = r!.shape.at(-1);
-    const rb = r!.shape.slice(0, -2);
-    const bb = b!.shape.slice(0, -2);
-    if (r!.dtype !== b!.dtype || r!.shape.length < 2 || r!.shape.at(-2) !== n || b!.shape.at(-1) !== n || showShape(rb) !== showShape(bb)) {
-      fail(`tri_solve_right of ${showShape(r!.shape)} and ${showShape(b!.shape)}`);
-    }
-    return b!;
-  },
-  impl(inputs, { transposeR }, out) {
-    return perMatrixOf(inputs, [out], ([r, b]) => [triSolveHost(r!, b!, transposeR)])[0]!;
-  },
-  jvp([r], [dr, db], p, x) {
-    // d(X op(R)) = dB: dX = (dB − X op(dR)) op(R)⁻¹
-    let rhs: T | null = db;
-    if (dr !== null) {
-      const dOp = triuT(dr);
-      const t = mm(x, p.transposeR ? mT(dOp) : dOp);
-      rhs = rhs === null ? neg(t) : sub(rhs, t);
-    }
-    return rhs === null ? null : triSolve(r!, rhs, p.transposeR);
-  },
-  vjp(ct, [r], p, x, wanted) {
-    // B̄ = X̄ op(R)⁻ᵀ; op(R)‾ = −Xᵀ B̄, then R̄ its upper triangle (transposed back for Rᵀ)
-    const bbar = triSolve(r!, ct, !p.transposeR);
-    let rbar: T | null = null;
-    if (wanted[0]) {
-      const g = neg(mm(mT(x), bbar));
-      rbar = triuT(p.transposeR ? mT(g) : g);
-    }
-    return [rbar, wanted[1] ? bbar : null];
-  },
-  batch([r, b], dims, p): [T, BatchDim] {
-    const n = (dims[0] !== null ? r! : b!).shape[0]!;
-    const rr = dims[0] === null ? broadcastLeading(r!, n) : r!;
-    const bb = dims[1] === null ? broadcastLeading(b!, n) : b!;
-    return [apply(triSolveP, [rr, bb], p), 0];
-  },
-  showParams: (p) => `transpose_r=${p.transposeR}`,
-};
-
-/** X with X · R = B (or X · Rᵀ = B), R [..., n, n] upper triangular, B [..., m, n] with the same batch dims. */
-export const triSolve = (r: T, b: T, transposeR = false): T => apply(triSolveP, [r, b], { transposeR });
+/** X with X · R = B (or X · Rᵀ = B), R [..., n, n] upper triangular: the solve the QR rules need. */
+const triSolve = (r: T, b: T, transposeR = false): T =>
+  triangularSolve(r, b, { leftSide: false, lower: false, transposeA: transposeR, unitDiagonal: false });
 
 // ---------------------------------------------------------------- QR
 

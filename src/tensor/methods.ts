@@ -11,7 +11,7 @@ import type { Reduce } from "../shape/reduce.js";
 import type { Reshape, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
 import type { Transpose } from "../shape/transpose.js";
 import type { BroadcastTo } from "../shape/broadcast.js";
-import type { Index, Slice, SliceEntry } from "../shape/indexing.js";
+import type { Slice, SliceEntry } from "../shape/indexing.js";
 import type { MatMul } from "../shape/matmul.js";
 import type { Diagonal } from "../shape/diagonal.js";
 import type { Repeat } from "../shape/shape-utils.js";

@@ -2,7 +2,6 @@
  * The public transformations. Each returns a function that traces its argument when called and
  * runs the transformed program (see interpreters.ts); their types live in ./types.ts.
  */
-import type { Graph } from "../ir/graph.js";
 import { valueAndGradImpl, vjpImpl, jvpImpl, type Argnums } from "./grad.js";
 import { vmapImpl, type InAxes, type OutAxes } from "./vmap.js";
 import { jacfwdImpl, jacrevImpl } from "./jacobian.js";
@@ -10,8 +9,6 @@ import { jitCall, newJitCache } from "./jit.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import type {
   Fn,
-  GradFn,
-  ValueAndGradFn,
   VmapFn,
   JacobianFn,
   HessianFn,

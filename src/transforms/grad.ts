@@ -3,7 +3,6 @@ import { traceTree, type TreeFn, type TracedTree } from "./trace-tree.js";
 import { vjpGraph, jvpGraph } from "../prims/interpreters.js";
 import { isFloat } from "../ir/dtype.js";
 import { showShape } from "../ir/aval.js";
-import type { AnyTensor } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
 
 export type Argnums = number | readonly number[];
