@@ -149,6 +149,7 @@ function runCell(c) {
   const spec = { module: c.peer.module, options: c.peer.options ?? {}, task: c.task, tol: task.tol, ...reps };
   const nodeArgs = [];
   if (c.peer.module.endsWith(".ts")) nodeArgs.push("--import", "tsx"); // resolved from the repository root
+  nodeArgs.push(...(c.peer.nodeArgs ?? [])); // e.g. a larger stack for one row
   nodeArgs.push(join(here, "cell.mjs"), JSON.stringify(spec));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });

@@ -7,6 +7,7 @@
 //   options  passed to setup(options) and to each task's prepare(inputs, options)
 //   tasks    optional: the task ids this row runs (default: every task)
 //   note     optional: one line for the "Peers" section of RESULTS.md
+//   nodeArgs optional: extra node flags for this row's cell processes (e.g. ["--stack-size=7000"])
 //
 // A peer module's contract (see bench/README.md):
 //   export const tasks = { "1": prepare, "2a": prepare, ... }
@@ -59,6 +60,23 @@ export const peers = [
     options: { jit: true, xent: "takeAlongAxis" },
     tasks: ["6"],
     note: "kept to show a failure: jit(valueAndGrad) of the takeAlongAxis loss throws \"jit: routine primitive scatter input is not imm\" (the transpose of the gather scatters a broadcast constant; jit(grad) of sum(take(x, i)) fails the same way, sum(take(x, i) · w) works)",
+  },
+  {
+    id: "jax-js-bigstack",
+    label: "jax-js 0.1.25 wasm, jit, node --stack-size=7000",
+    module: "jax-js.mjs",
+    options: { jit: true },
+    nodeArgs: ["--stack-size=7000"],
+    tasks: ["8a"],
+    note: "task 8 at 100 steps with a 7 MB JavaScript stack (under the 8 MB thread stack of Linux's default ulimit): with Node's default (~1 MB) jax-js's jit(valueAndGrad) of the unrolled RK4 loop throws \"Maximum call stack size exceeded\" from 50 steps on (PartialEvalTracer.dispose frees the linearized graph recursively, one frame chain per equation of the unrolled loop); 1,000 steps would need a stack ten times deeper",
+  },
+  {
+    id: "jax-js-stepjit",
+    label: "jax-js 0.1.25 wasm, jit per RK4 step, adjoint chained in JS",
+    module: "jax-js.mjs",
+    options: { jit: true, ode: "stepjit" },
+    tasks: ["8a", "8b"],
+    note: "task 8 without unrolling: jit of one RK4 step called `steps` times (every state kept), then jit of that step's gradient called backwards, the state cotangent chained and the params' accumulated in JavaScript: the discrete adjoint a scan derives, written by hand around jit",
   },
   {
     id: "tfjs-cpu",
