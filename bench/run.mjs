@@ -258,7 +258,7 @@ out("minimum. Ratio = median / the fastest correct peer's median. Check = max ov
 out("max |peer − ref| / max |ref|, where ref is the same hand-written loops run in float64 on the same");
 out("inputs (their derivatives checked against finite differences); a result over the task's");
 out("tolerance is WRONG and gets no ratio. Task 3 checks each of the six gradients, task 6 the loss");
-out("and the gradient, task 7 the lookup and the table gradient.");
+out("and the gradient, task 7 the lookup and the table gradient, task 8 yT and the six gradients.");
 out();
 
 function taskTable(task) {
@@ -328,13 +328,13 @@ if (task8) {
     const a = results.get(`${p.id}|8a`);
     const b = results.get(`${p.id}|8b`);
     if (!a && !b) continue;
-    const [ra, rb] = [a, b].map((rs) => (rs ? merge(rs) : { status: "n/a", reason: "not run" }));
+    const [ra, rb] = [a, b].map((rs) => (rs ? merge(rs) : { status: "not run", reason: "not in this row's tasks" }));
     const timed = (r) => r.status === "ok" || r.status === "wrong";
     const cell = (r, v, signed) => (timed(r) ? `${signed && v < 0 ? `−${fmt(-v)}` : fmt(v)}${r.status === "wrong" ? " (WRONG)" : ""}` : "—");
     const ratio = timed(ra) && timed(rb) ? `${(rb.firstMs / ra.firstMs).toFixed(1)}×` : "—";
-    const why = [[ra, "100"], [rb, "1,000"]].filter(([r]) => !timed(r)).map(([r, n]) => `${n} steps ${r.status === "n/a" ? "n/a" : "**FAILED**"} (${r.reason.replace(/\|/g, "\\|")})`);
+    const why = [[ra, "100"], [rb, "1,000"]].filter(([r]) => !timed(r)).map(([r, n]) => `${n} steps ${r.status === "failed" ? "**FAILED**" : r.status} (${r.reason.replace(/\|/g, "\\|")})`);
     const passes = perPass ? ` ${[ra, rb].map((r) => (r.passFirsts ?? []).map(fmt).join(" / ") || "—").join("; ")} |` : "";
-    out(`| ${p.label} | ${cell(ra, ra.firstMs)} | ${cell(rb, rb.firstMs)} | ${why.length ? `${ratio} ${why.join("; ")}`.trim() : ratio} | ${cell(ra, ra.firstMs - ra.median, true)} | ${cell(rb, rb.firstMs - rb.median, true)} | ${cell(ra, ra.median)} | ${cell(rb, rb.median)} |${passes}`);
+    out(`| ${p.label} | ${cell(ra, ra.firstMs)} | ${cell(rb, rb.firstMs)} | ${why.length ? why.join("; ") : ratio} | ${cell(ra, ra.firstMs - ra.median, true)} | ${cell(rb, rb.firstMs - rb.median, true)} | ${cell(ra, ra.median)} | ${cell(rb, rb.median)} |${passes}`);
   }
   out();
 }

@@ -2,7 +2,7 @@
 // Tolerance: for every output array, max |peer - reference| / max |reference|
 // must be <= tol (reference = float64 loops, lib/reference.mjs). Task 3 checks
 // each of the six gradients separately, task 6 the loss and the gradient, task 7
-// the lookup and the table gradient.
+// the lookup and the table gradient, task 8 yT and the six gradients.
 
 export const TASKS = [
   {
@@ -56,7 +56,7 @@ export const TASKS = [
   {
     id: "8b",
     title: "8b. neural ODE: the same over 1,000 steps (t = 10)",
-    tol: 1e-3, // float32 rounding compounded over 1,000 steps (plain JS float32 loops: 4e-5)
+    tol: 2e-4, // float32 rounding compounded over 1,000 steps (plain JS float32 loops: 2e-5)
     full: { warmup: 1, reps: 5, minReps: 2, budgetMs: 3000 }, // the slowest peers take 10-20 s a run
   },
 ];

@@ -28,7 +28,7 @@ const SHAPEGRAD_ROWS = [
   { mode: "eager", backend: "wasm", note: "op by op (each op a cached one-node kernel), no jit" },
   { mode: "jit", backend: "gpujs:webasm", note: "gpu.js 2.24.1 kernels in its webasm mode (what gpu.js picks on a machine without a GPU)" },
   { mode: "jit", backend: "gpujs:cpu", note: "gpu.js 2.24.1 kernels in its cpu mode" },
-  { mode: "jit", backend: "ref", tasks: ["1", "2a", "3", "4"], note: "the reference interpreter (exact per-op float32 rounding, no compilation)" },
+  { mode: "jit", backend: "ref", tasks: ["1", "2a", "3", "4", "8a"], note: "the reference interpreter (exact per-op float32 rounding, no compilation)" },
 ];
 
 export const peers = [
@@ -43,7 +43,7 @@ export const peers = [
     label: "jax-js 0.1.25 wasm, jit",
     module: "jax-js.mjs",
     options: { jit: true, xent: "oneHot" },
-    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u)))), task 6 jit(valueAndGrad) of -mean(sum(nn.oneHot(labels) · nn.logSoftmax(logits))) (the takeAlongAxis form does not jit: row jax-js-takealong), task 7 jit(np.take(table, ids, 0)) and jit(grad(sum(take · w))) (a dense scatter-add)",
+    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u)))), task 6 jit(valueAndGrad) of -mean(sum(nn.oneHot(labels) · nn.logSoftmax(logits))) (the takeAlongAxis form does not jit: row jax-js-takealong), task 7 jit(np.take(table, ids, 0)) and jit(grad(sum(take · w))) (a dense scatter-add), task 8 jit(valueAndGrad(loss, { hasAux: true })) of the RK4 loop in JavaScript, unrolled (see jax-js-bigstack, jax-js-stepjit)",
   },
   {
     id: "jax-js-eager",
@@ -51,7 +51,7 @@ export const peers = [
     module: "jax-js.mjs",
     options: { jit: false },
     tasks: ["1", "3", "4", "6", "7"],
-    note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys; task 6 in the takeAlongAxis form (np.takeAlongAxis(nn.logSoftmax(logits), labels[:, None], 1)), which works without jit",
+    note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys; not run on task 8 (valueAndGrad of the loop without jit took 2.2 s at 10 steps and 7.8 s at 20 here, quadratic in the steps, and overflows the stack at 100); task 6 in the takeAlongAxis form (np.takeAlongAxis(nn.logSoftmax(logits), labels[:, None], 1)), which works without jit",
   },
   {
     id: "jax-js-takealong",
@@ -75,15 +75,15 @@ export const peers = [
     label: "jax-js 0.1.25 wasm, jit per RK4 step, adjoint chained in JS",
     module: "jax-js.mjs",
     options: { jit: true, ode: "stepjit" },
-    tasks: ["8a", "8b"],
-    note: "task 8 without unrolling: jit of one RK4 step called `steps` times (every state kept), then jit of that step's gradient called backwards, the state cotangent chained and the params' accumulated in JavaScript: the discrete adjoint a scan derives, written by hand around jit",
+    tasks: ["8a"],
+    note: "task 8 without unrolling: jit of one RK4 step called `steps` times (every state kept), then jit of that step's gradient called backwards, the state cotangent chained and the params' accumulated in JavaScript: the discrete adjoint a scan derives, written by hand around jit; each function traces once (counted), yet the first call grows with the steps (2.9 s at 20 steps, 5.5 to 11.5 s at 100 here, with the load of the machine); run at 100 steps only (at 1,000 the cell had not finished after 240 s)",
   },
   {
     id: "tfjs-cpu",
     label: "TF.js 4.22 cpu",
     module: "tfjs.mjs",
     options: { backend: "cpu", tanh: "native" },
-    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here)",
+    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here), tf.valueAndGrads of the RK4 loop in JavaScript (8)",
   },
   {
     id: "tfjs-wasm",
