@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, availableParallelism, totalmem, type, release, arch, loadavg } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TASKS, TASK5, QUICK, selectTasks, taskById } from "./lib/tasks.mjs";
+import { TASKS, TASK5, TASK8, QUICK, selectTasks, taskById } from "./lib/tasks.mjs";
 import { getReference, OUT_DIR } from "./lib/reference.mjs";
 import { peers as registry } from "./peers/registry.mjs";
 
@@ -70,14 +70,15 @@ if (args.list) {
   console.log("tasks:");
   for (const t of TASKS) console.log(`  ${t.id.padEnd(4)} ${t.title}`);
   console.log(`  5    ${TASK5.title}`);
+  console.log(`  8    ${TASK8.title} (8a and 8b)`);
   console.log("peers (registry order):");
   for (const p of registry) console.log(`  ${p.id.padEnd(26)} ${p.label}${p.tasks ? `  [tasks ${p.tasks.join(",")}]` : ""}`);
   process.exit(0);
 }
 
-let taskIds, task5;
+let taskIds, task5, task8;
 try {
-  ({ ids: taskIds, task5 } = selectTasks(args.tasks));
+  ({ ids: taskIds, task5, task8 } = selectTasks(args.tasks));
 } catch (e) {
   die(e.message);
 }
@@ -148,6 +149,7 @@ function runCell(c) {
   const spec = { module: c.peer.module, options: c.peer.options ?? {}, task: c.task, tol: task.tol, ...reps };
   const nodeArgs = [];
   if (c.peer.module.endsWith(".ts")) nodeArgs.push("--import", "tsx"); // resolved from the repository root
+  nodeArgs.push(...(c.peer.nodeArgs ?? [])); // e.g. a larger stack for one row
   nodeArgs.push(join(here, "cell.mjs"), JSON.stringify(spec));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
@@ -256,7 +258,7 @@ out("minimum. Ratio = median / the fastest correct peer's median. Check = max ov
 out("max |peer − ref| / max |ref|, where ref is the same hand-written loops run in float64 on the same");
 out("inputs (their derivatives checked against finite differences); a result over the task's");
 out("tolerance is WRONG and gets no ratio. Task 3 checks each of the six gradients, task 6 the loss");
-out("and the gradient, task 7 the lookup and the table gradient.");
+out("and the gradient, task 7 the lookup and the table gradient, task 8 yT and the six gradients.");
 out();
 
 function taskTable(task) {
@@ -307,6 +309,32 @@ if (task5) {
     if (r.status === "ok") out(`| ${p.label} | ${fmt(r.firstMs)} | ${fmt(r.median)} | ${(r.firstMs / r.median).toFixed(1)}× |${passes}`);
     else if (r.status === "wrong") out(`| ${p.label} | ${fmt(r.firstMs)} | ${fmt(r.median)} | **WRONG** |${passes}`);
     else out(`| ${p.label} | — | — | ${r.status === "n/a" ? "n/a" : "**FAILED**"} (${r.reason.replace(/\|/g, "\\|")}) |${passes}`);
+  }
+  out();
+}
+
+if (task8) {
+  out(`## ${TASK8.title}`);
+  out();
+  out("First call = the first run() in a fresh process: trace + compile + run of the whole 100- or");
+  out("1,000-step integration with its gradient. A library that unrolls the JavaScript loop into its");
+  out("graph traces (and compiles) ten times more at 1,000 steps; a scan traces one step either way.");
+  out("first − median = what the first call costs beyond a steady run (tracing, compiling, warm-up).");
+  out();
+  const perPass = args.passes > 1;
+  out(`| peer | first call ms, 100 steps | first call ms, 1,000 steps | 1,000 / 100 | first − median ms, 100 | first − median ms, 1,000 | median ms, 100 | median ms, 1,000 |${perPass ? " first calls per pass (100; 1,000) |" : ""}`);
+  out(`|---|--:|--:|--:|--:|--:|--:|--:|${perPass ? "---|" : ""}`);
+  for (const p of selectedPeers) {
+    const a = results.get(`${p.id}|8a`);
+    const b = results.get(`${p.id}|8b`);
+    if (!a && !b) continue;
+    const [ra, rb] = [a, b].map((rs) => (rs ? merge(rs) : { status: "not run", reason: "not in this row's tasks" }));
+    const timed = (r) => r.status === "ok" || r.status === "wrong";
+    const cell = (r, v, signed) => (timed(r) ? `${signed && v < 0 ? `−${fmt(-v)}` : fmt(v)}${r.status === "wrong" ? " (WRONG)" : ""}` : "—");
+    const ratio = timed(ra) && timed(rb) ? `${(rb.firstMs / ra.firstMs).toFixed(1)}×` : "—";
+    const why = [[ra, "100"], [rb, "1,000"]].filter(([r]) => !timed(r)).map(([r, n]) => `${n} steps ${r.status === "failed" ? "**FAILED**" : r.status} (${r.reason.replace(/\|/g, "\\|")})`);
+    const passes = perPass ? ` ${[ra, rb].map((r) => (r.passFirsts ?? []).map(fmt).join(" / ") || "—").join("; ")} |` : "";
+    out(`| ${p.label} | ${cell(ra, ra.firstMs)} | ${cell(rb, rb.firstMs)} | ${why.length ? why.join("; ") : ratio} | ${cell(ra, ra.firstMs - ra.median, true)} | ${cell(rb, rb.firstMs - rb.median, true)} | ${cell(ra, ra.median)} | ${cell(rb, rb.median)} |${passes}`);
   }
   out();
 }

@@ -233,6 +233,152 @@ export function makeAlgorithms(F) {
   }
 
   /**
+   * Task 8: the neural ODE field f(y) = tanh(tanh(y·W1 + b1)·W2 + b2)·W3 + b3 for one state y
+   * (2 values), network 2-H-H-2. Writes f into out (2) and keeps h1, h2 (H each) for the vjp.
+   */
+  function odeField(p, y0, y1, H, h1, h2, out) {
+    for (let j = 0; j < H; j++) h1[j] = Math.tanh(y0 * p.W1[j] + y1 * p.W1[H + j] + p.b1[j]);
+    for (let k = 0; k < H; k++) {
+      let s = p.b2[k];
+      for (let j = 0; j < H; j++) s += h1[j] * p.W2[j * H + k];
+      h2[k] = Math.tanh(s);
+    }
+    let o0 = p.b3[0], o1 = p.b3[1];
+    for (let k = 0; k < H; k++) {
+      o0 += h2[k] * p.W3[2 * k];
+      o1 += h2[k] * p.W3[2 * k + 1];
+    }
+    out[0] = o0;
+    out[1] = o1;
+  }
+
+  /**
+   * Task 8 vjp of f at the state whose h1, h2 are given, for the cotangent (c0, c1) of f:
+   * accumulates the parameter gradients into g and writes the state's cotangent into zbar (2).
+   */
+  function odeFieldVjp(p, y0, y1, H, h1, h2, c0, c1, g, a2, zbar) {
+    g.b3[0] += c0;
+    g.b3[1] += c1;
+    for (let k = 0; k < H; k++) {
+      const h = h2[k];
+      g.W3[2 * k] += h * c0;
+      g.W3[2 * k + 1] += h * c1;
+      const a = (c0 * p.W3[2 * k] + c1 * p.W3[2 * k + 1]) * (1 - h * h); // tanh' = 1 - tanh²
+      a2[k] = a;
+      g.b2[k] += a;
+    }
+    let z0 = 0, z1 = 0;
+    for (let j = 0; j < H; j++) {
+      const h = h1[j];
+      const wj = j * H;
+      let s = 0;
+      for (let k = 0; k < H; k++) {
+        g.W2[wj + k] += h * a2[k];
+        s += p.W2[wj + k] * a2[k];
+      }
+      const a1 = s * (1 - h * h);
+      g.b1[j] += a1;
+      g.W1[j] += y0 * a1;
+      g.W1[H + j] += y1 * a1;
+      z0 += a1 * p.W1[j];
+      z1 += a1 * p.W1[H + j];
+    }
+    zbar[0] = z0;
+    zbar[1] = z1;
+  }
+
+  /**
+   * Task 8 forward: RK4 with step dt over `steps` steps from each row of y0 ([B, 2]); returns the
+   * final states yT ([B, 2]) and the states before every step (states[r][n] = y_n of row r, for
+   * the backward pass). The rows are independent ODEs sharing the parameters.
+   */
+  function odeForward(p, y0, B, H, dt, steps) {
+    const h1 = new F(H), h2 = new F(H), k = new F(2);
+    const yT = new F(B * 2);
+    const states = [];
+    for (let r = 0; r < B; r++) {
+      const ys = new F(2 * (steps + 1));
+      let a = y0[2 * r], b = y0[2 * r + 1];
+      for (let n = 0; n < steps; n++) {
+        ys[2 * n] = a;
+        ys[2 * n + 1] = b;
+        odeField(p, a, b, H, h1, h2, k);
+        const k10 = k[0], k11 = k[1];
+        odeField(p, a + (dt / 2) * k10, b + (dt / 2) * k11, H, h1, h2, k);
+        const k20 = k[0], k21 = k[1];
+        odeField(p, a + (dt / 2) * k20, b + (dt / 2) * k21, H, h1, h2, k);
+        const k30 = k[0], k31 = k[1];
+        odeField(p, a + dt * k30, b + dt * k31, H, h1, h2, k);
+        ys[2 * n + 2] = a + (dt / 6) * (k10 + 2 * k20 + 2 * k30 + k[0]);
+        ys[2 * n + 3] = b + (dt / 6) * (k11 + 2 * k21 + 2 * k31 + k[1]);
+        a = ys[2 * n + 2];
+        b = ys[2 * n + 3];
+      }
+      yT[2 * r] = a;
+      yT[2 * r + 1] = b;
+      states.push(ys);
+    }
+    let loss = 0;
+    for (let i = 0; i < 2 * B; i++) loss += yT[i] * yT[i];
+    return { yT, states, loss: loss / (2 * B) };
+  }
+
+  /**
+   * Task 8: yT and the gradient of loss = mean(yT²) w.r.t. W1,b1,W2,b2,W3,b3, by the discrete
+   * adjoint of RK4 (hand-derived backprop through each step: the stored state y_n, the four stages
+   * recomputed from it, their vjps in reverse order). Per step, with s = ȳ_{n+1}:
+   *   k̄4 = dt/6 s, k̄3 = dt/3 s + dt·z̄4, k̄2 = dt/3 s + dt/2·z̄3, k̄1 = dt/6 s + dt/2·z̄2,
+   *   ȳ_n = s + z̄1 + z̄2 + z̄3 + z̄4, where z̄i = vjp of f at stage i's input for k̄i.
+   */
+  function odeGrad(p, y0, B, H, dt, steps) {
+    const { yT, states } = odeForward(p, y0, B, H, dt, steps);
+    const g = { W1: new F(2 * H), b1: new F(H), W2: new F(H * H), b2: new F(H), W3: new F(H * 2), b3: new F(2) };
+    const st = [0, 1, 2, 3].map(() => ({ h1: new F(H), h2: new F(H), z: new F(2) })); // the four stages
+    const k = new F(2), a2 = new F(H), zb = new F(2);
+    for (let r = 0; r < B; r++) {
+      const ys = states[r];
+      let s0 = (2 * yT[2 * r]) / (2 * B), s1 = (2 * yT[2 * r + 1]) / (2 * B); // d mean(yT²) / d yT
+      for (let n = steps - 1; n >= 0; n--) {
+        const a = ys[2 * n], b = ys[2 * n + 1];
+        // recompute the four stages (inputs z and activations h1, h2)
+        st[0].z[0] = a;
+        st[0].z[1] = b;
+        for (let i = 0; i < 4; i++) {
+          const S = st[i];
+          odeField(p, S.z[0], S.z[1], H, S.h1, S.h2, k);
+          if (i < 3) {
+            const c = i < 2 ? dt / 2 : dt;
+            st[i + 1].z[0] = a + c * k[0];
+            st[i + 1].z[1] = b + c * k[1];
+          }
+        }
+        let n0 = s0, n1 = s1; // ȳ_n, accumulated
+        let c0 = (dt / 6) * s0, c1 = (dt / 6) * s1; // k̄4
+        for (let i = 3; i >= 0; i--) {
+          const S = st[i];
+          odeFieldVjp(p, S.z[0], S.z[1], H, S.h1, S.h2, c0, c1, g, a2, zb);
+          n0 += zb[0];
+          n1 += zb[1];
+          if (i > 0) {
+            const w = i === 1 ? dt / 6 : dt / 3; // the direct weight of k_{i} in the update
+            const c = i === 3 ? dt : dt / 2; // how stage i's input depends on k_{i}
+            c0 = w * s0 + c * zb[0];
+            c1 = w * s1 + c * zb[1];
+          }
+        }
+        s0 = n0;
+        s1 = n1;
+      }
+    }
+    return { yT, ...g };
+  }
+
+  /** Task 8's loss mean(yT²) (for the finite-difference self-check). */
+  function odeLoss(p, y0, B, H, dt, steps) {
+    return odeForward(p, y0, B, H, dt, steps).loss;
+  }
+
+  /**
    * Task 11, solve: x with A x = b by LU with partial pivoting (row-major, right-looking: the
    * rank-1 update runs along contiguous rows), then forward and back substitution.
    */
@@ -295,6 +441,9 @@ export function makeAlgorithms(F) {
     softmaxCrossEntropyLoss,
     embedding,
     embeddingObjective,
+    odeForward,
+    odeGrad,
+    odeLoss,
     solve,
     cholesky,
     linalg,

@@ -16,6 +16,10 @@ export const SIZES = Object.freeze({
   D7: 128, // task 7 embedding width
   B7: 64, // task 7 batch
   T7: 256, // task 7 sequence length
+  B8: 32, // task 8 batch of initial states
+  DT8: 0.01, // task 8 RK4 step
+  STEPS8A: 100, // task 8a steps
+  STEPS8B: 1000, // task 8b steps
   N10: 64, // task 10 batch of 28×28×1 images
   N11: 256, // task 11 matrix size (solve, cholesky)
 });
@@ -83,6 +87,14 @@ export function mlpParams(d0, h, seed) {
   return { W1: l1.W, b1: l1.b, W2: l2.W, b2: l2.b, W3: l3.W, b3: l3.b };
 }
 
+/** Task 8's neural ODE field params {W1,b1,W2,b2,W3,b3} for 2-h-h-2: W1 [2,h], W2 [h,h], W3 [h,2]. */
+export function odeParams(h, seed) {
+  const l1 = layer(2, h, seed + 1);
+  const l2 = layer(h, h, seed + 2);
+  const l3 = layer(h, 2, seed + 3);
+  return { W1: l1.W, b1: l1.b, W2: l2.W, b2: l2.b, W3: l3.W, b3: l3.b };
+}
+
 export const PARAM_NAMES = Object.freeze(["W1", "b1", "W2", "b2", "W3", "b3"]);
 
 /** Shapes of the MLP params, for libraries that need them. */
@@ -91,7 +103,7 @@ export function paramShapes(d0, h) {
 }
 
 /**
- * Inputs for a task id ("1", "2a", "2b", "3", "4", "6", "7"); task "5" reuses task 3.
+ * Inputs for a task id ("1", "2a", "2b", "3", "4", "6", "7", "8a", "8b"); task "5" reuses task 3.
  * Returned arrays are fresh copies each call, so a peer may keep or mutate them.
  */
 export function makeInputs(task) {
@@ -136,6 +148,17 @@ export function makeInputs(task) {
         table: uniform(S.V7 * S.D7, -1, 1, 701), // [V, D] row-major
         ids: embeddingIds(S.B7 * S.T7, S.V7, 702), // [B, T] int32, with duplicates
         w: uniform(S.B7 * S.T7 * S.D7, -1, 1, 703), // [B, T, D]: the cotangent of the lookup
+      };
+    case "8a":
+    case "8b":
+      // the same states and weights for both; only the step count differs
+      return {
+        batch: S.B8,
+        hidden: S.H,
+        dt: S.DT8,
+        steps: task === "8a" ? S.STEPS8A : S.STEPS8B,
+        y0: uniform(S.B8 * 2, -1, 1, 801), // [B, 2] row-major
+        params: odeParams(S.H, 810),
       };
     case "10": {
       // a CNN on [64, 28, 28, 1] NHWC images, 10 classes; He-uniform conv kernels (HWIO),

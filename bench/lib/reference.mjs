@@ -39,6 +39,9 @@ export function computeReference(task) {
       return F64.softmaxCrossEntropy(Float64Array.from(inp.logits), inp.labels, inp.rows, inp.classes);
     case "7":
       return F64.embedding(Float64Array.from(inp.table), inp.ids, Float64Array.from(inp.w), inp.vocab, inp.dim);
+    case "8a":
+    case "8b":
+      return F64.odeGrad(f64(inp.params), Float64Array.from(inp.y0), inp.batch, inp.hidden, inp.dt, inp.steps);
     case "10":
       return CNN64.cnnStep(f64(inp.params), Float64Array.from(inp.x), inp.labels, inp.batch);
     case "11":
@@ -48,7 +51,7 @@ export function computeReference(task) {
   }
 }
 
-/** Finite-difference check of the hand-derived derivatives (tasks 3, 4, 6, 7), float64. Throws on mismatch. */
+/** Finite-difference check of the hand-derived derivatives (tasks 3, 4, 6, 7, 8), float64. Throws on mismatch. */
 export function selfCheck(task) {
   if (task === "3" || task === "5") {
     const inp = makeInputs("3");
@@ -148,6 +151,33 @@ export function selfCheck(task) {
       const fd = (lp - lm) / (2 * h);
       if (Math.abs(fd - g[i]) > 1e-6 * scale) {
         throw new Error(`self-check: task ${task} entry ${i}: hand ${g[i]} vs finite difference ${fd}`);
+      }
+    }
+  } else if (task === "8a" || task === "8b") {
+    // The discrete adjoint of RK4 against central differences of the float64 loss, over the same
+    // step count (two entries of each parameter: each difference is two full integrations).
+    const inp = makeInputs(task);
+    const p = f64(inp.params);
+    const y0 = Float64Array.from(inp.y0);
+    const { batch: B, hidden: H, dt, steps } = inp;
+    const g = F64.odeGrad(p, y0, B, H, dt, steps);
+    const loss = () => F64.odeLoss(p, y0, B, H, dt, steps);
+    const picks = { W1: [0, 2 * H - 1], b1: [5], W2: [0, 2080], b2: [63], W3: [1, 100], b3: [0, 1] };
+    for (const [name, idxs] of Object.entries(picks)) {
+      let scale = 0;
+      for (const v of g[name]) scale = Math.max(scale, Math.abs(v));
+      for (const i of idxs) {
+        const h = 1e-5;
+        const v = p[name][i];
+        p[name][i] = v + h;
+        const lp = loss();
+        p[name][i] = v - h;
+        const lm = loss();
+        p[name][i] = v;
+        const fd = (lp - lm) / (2 * h);
+        if (Math.abs(fd - g[name][i]) > 1e-6 * scale) {
+          throw new Error(`self-check: task ${task} d/d${name}[${i}] hand ${g[name][i]} vs finite difference ${fd}`);
+        }
       }
     }
   }

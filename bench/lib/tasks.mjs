@@ -2,7 +2,7 @@
 // Tolerance: for every output array, max |peer - reference| / max |reference|
 // must be <= tol (reference = float64 loops, lib/reference.mjs). Task 3 checks
 // each of the six gradients separately, task 6 the loss and the gradient, task 7
-// the lookup and the table gradient.
+// the lookup and the table gradient, task 8 yT and the six gradients.
 
 export const TASKS = [
   {
@@ -48,6 +48,18 @@ export const TASKS = [
     full: { warmup: 3, reps: 20, minReps: 5, budgetMs: 3000 },
   },
   {
+    id: "8a",
+    title: "8a. neural ODE: RK4 of dy/dt = MLP 2-64-64-2 (tanh), 32 states, dt 0.01, 100 steps: yT and the gradient of mean(yT²) w.r.t. W1,b1,W2,b2,W3,b3",
+    tol: 1e-4, // float32 rounding compounded over 100 steps (plain JS float32 loops: 8e-6)
+    full: { warmup: 2, reps: 5, minReps: 3, budgetMs: 2000 },
+  },
+  {
+    id: "8b",
+    title: "8b. neural ODE: the same over 1,000 steps (t = 10)",
+    tol: 2e-4, // float32 rounding compounded over 1,000 steps (plain JS float32 loops: 2e-5)
+    full: { warmup: 1, reps: 5, minReps: 2, budgetMs: 3000 }, // the slowest peers take 10-20 s a run
+  },
+  {
     id: "10",
     title: "10. CNN training step: loss and gradients of conv 3×3 (1→8) · relu · max-pool 2×2, conv 3×3 (8→16) · relu · max-pool, dense 784→10, softmax cross-entropy; NHWC [64, 28, 28, 1], int32 labels",
     // float32 sums of 72 (conv) and 784 (dense) products and over the batch (a max-pool window
@@ -68,17 +80,20 @@ export const TASKS = [
 /** Task 5 is not run on its own: it reads the first call and the steady median of the task 3 cells. */
 export const TASK5 = { id: "5", title: "5. first call (trace + compile + run) against steady state, task 3" };
 
+/** Task 8's table: the first call (trace + compile + run) at 100 steps (8a) against 1,000 steps (8b). */
+export const TASK8 = { id: "8", title: "8. neural ODE first call (trace + compile + run) at 100 and 1,000 steps" };
+
 export const QUICK = { warmup: 1, reps: 3, minReps: 3, budgetMs: 0 };
 
 export const taskById = (id) => TASKS.find((t) => t.id === id);
 
 /**
- * Expand a --tasks filter ("1,3", "2", "5") into the runnable task ids, plus whether
- * the task 5 table is shown. "2" means 2a and 2b; "5" runs the task 3 cells.
+ * Expand a --tasks filter ("1,3", "2", "5", "8") into the runnable task ids, plus whether
+ * the task 5 and task 8 tables are shown. "2" means 2a and 2b, "8" 8a and 8b; "5" runs the task 3 cells.
  */
 export function selectTasks(filter) {
   const all = TASKS.map((t) => t.id);
-  if (!filter) return { ids: all, task5: true };
+  if (!filter) return { ids: all, task5: true, task8: true };
   const ids = new Set();
   for (const raw of filter.split(",").map((s) => s.trim()).filter(Boolean)) {
     if (raw === "5") {
@@ -86,12 +101,15 @@ export function selectTasks(filter) {
     } else if (raw === "2") {
       ids.add("2a");
       ids.add("2b");
+    } else if (raw === "8") {
+      ids.add("8a");
+      ids.add("8b");
     } else if (all.includes(raw)) {
       ids.add(raw);
     } else {
-      throw new Error(`unknown task "${raw}" (tasks: ${[...all, "2", "5"].join(", ")})`);
+      throw new Error(`unknown task "${raw}" (tasks: ${[...all, "2", "5", "8"].join(", ")})`);
     }
   }
-  // The task 5 table comes free with the task 3 cells.
-  return { ids: all.filter((id) => ids.has(id)), task5: ids.has("3") };
+  // The task 5 table comes free with the task 3 cells, the task 8 table with the 8a and 8b cells.
+  return { ids: all.filter((id) => ids.has(id)), task5: ids.has("3"), task8: ids.has("8a") && ids.has("8b") };
 }

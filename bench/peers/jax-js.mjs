@@ -107,6 +107,8 @@ export const tasks = {
       run: async () => ({ out: await lookup(Tb.ref, I.ref).data(), dtable: await g(Tb.ref, I.ref, W.ref).data() }),
     };
   },
+  "8a": odeTask,
+  "8b": odeTask,
   // Task 10: jax-js's lax.conv is NCHW / OIHW only (no dimension numbers), so the images and
   // kernels are laid out that way in prepare (untimed); max-pool is lax.reduceWindow with np.max;
   // the pooled [N, 16, 7, 7] goes back to NHWC before the dense layer (the same weights as the
@@ -156,6 +158,77 @@ export const tasks = {
     return { run: async () => ({ x: await solve(A.ref, B.ref).data(), L: await chol(S.ref).data() }) };
   },
 };
+
+/**
+ * Task 8: RK4 of the neural ODE with a JavaScript loop (jax-js has no scan). options.ode:
+ *   "unrolled" (default) valueAndGrad (hasAux: the loss mean(yT²) and yT) of the whole loop, under
+ *              jit when options.jit: the loop is unrolled into one traced program of 4 · steps
+ *              field evaluations
+ *   "stepjit"  what a user writes instead of a scan: one jitted RK4 step run `steps` times forward
+ *              (keeping every state), then one jitted step vjp run backwards, chaining the state's
+ *              cotangent and accumulating the params' (the adjoint written by hand around jit)
+ * Every use of a value but its last takes `.ref` (ops consume their inputs).
+ */
+function odeTask({ params: p, y0, batch, hidden: H, dt, steps }, options) {
+  const P = params(p, { W1: [2, H], b1: [H], W2: [H, H], b2: [H], W3: [H, 2], b3: [2] });
+  const Y0 = arr(y0, [batch, 2]);
+  // consumes y; borrows the params
+  const field = (p, y) =>
+    np.matmul(np.tanh(np.matmul(np.tanh(np.matmul(y, p.W1.ref).add(p.b1.ref)), p.W2.ref).add(p.b2.ref)), p.W3.ref).add(p.b3.ref);
+  const rk4 = (p, y) => {
+    const k1 = field(p, y.ref);
+    const k2 = field(p, y.ref.add(k1.ref.mul(dt / 2)));
+    const k3 = field(p, y.ref.add(k2.ref.mul(dt / 2)));
+    const k4 = field(p, y.ref.add(k3.ref.mul(dt)));
+    return y.add(k1.add(k2.add(k3).mul(2)).add(k4).mul(dt / 6));
+  };
+  const dispose = (p) => Object.values(p).forEach((v) => v.dispose());
+  const form = options.ode ?? "unrolled";
+  if (form === "unrolled") {
+    const loss = (p, y0) => {
+      let y = y0;
+      for (let n = 0; n < steps; n++) y = rk4(p, y);
+      dispose(p);
+      return [np.square(y.ref).mean(), y];
+    };
+    const f = maybeJit(valueAndGrad(loss, { hasAux: true }));
+    return {
+      run: async () => {
+        const [[l, yT], g] = f(refs(P), Y0.ref);
+        l.dispose();
+        return { yT: await yT.data(), ...(await readTree(g)) };
+      },
+    };
+  }
+  if (form !== "stepjit") throw new Error(`unknown ode form ${form}`);
+  const step = jit((p, y) => {
+    const out = rk4(p, y);
+    dispose(p);
+    return out;
+  });
+  // [acc + d<step(p, y) · ybar>/dp, d<step(p, y) · ybar>/dy]
+  const back = jit((p, y, ybar, acc) => {
+    const [gp, gy] = grad((p, y) => {
+      const out = rk4(p, y);
+      dispose(p);
+      return np.sum(out.mul(ybar.ref));
+    }, { argnums: [0, 1] })(p, y);
+    ybar.dispose();
+    return [Object.fromEntries(Object.entries(acc).map(([k, a]) => [k, a.add(gp[k])])), gy];
+  });
+  return {
+    run: async () => {
+      const ys = [Y0.ref];
+      for (let n = 0; n < steps; n++) ys.push(step(refs(P), ys[n].ref));
+      const yT = ys[steps];
+      let ybar = yT.ref.mul(1 / batch); // d mean(yT²) / d yT = 2 yT / (2B)
+      let acc = Object.fromEntries(Object.entries(P).map(([k, v]) => [k, np.zeros(v.shape)]));
+      for (let n = steps - 1; n >= 0; n--) [acc, ybar] = back(refs(P), ys[n], ybar, acc);
+      ybar.dispose();
+      return { yT: await yT.data(), ...(await readTree(acc)) };
+    },
+  };
+}
 
 function matmulTask({ a, b, m }) {
   const A = arr(a, [m, m]);

@@ -1,5 +1,5 @@
 // Peer: plain JavaScript loops, float32 storage (Float32Array), hand-derived
-// gradients (tasks 3, 6, 7) and hand-derived forward-mode second derivatives (task 4).
+// gradients (tasks 3, 6, 7, 8: the discrete adjoint of RK4) and hand-derived forward-mode second derivatives (task 4).
 // The same loops, run in float64, are the reference (lib/reference.mjs).
 
 import { makeAlgorithms } from "../lib/algorithms.mjs";
@@ -18,6 +18,13 @@ export const tasks = {
   "4": ({ params, x, hidden }) => ({ run: () => A.mlpSecondDerivative(params, x, hidden) }),
   "6": ({ logits, labels, rows, classes }) => ({ run: () => A.softmaxCrossEntropy(logits, labels, rows, classes) }),
   "7": ({ table, ids, w, vocab, dim }) => ({ run: () => A.embedding(table, ids, w, vocab, dim) }),
+  "8a": odeTask,
+  "8b": odeTask,
   "10": ({ params, x, labels, batch }) => ({ run: () => CNN.cnnStep(params, x, labels, batch) }),
   "11": ({ a, b, spd, n }) => ({ run: () => A.linalg(a, b, spd, n) }),
 };
+
+/** Task 8: RK4 forward storing each step's state, then the hand-derived discrete adjoint. */
+function odeTask({ params, y0, batch, hidden, dt, steps }) {
+  return { run: () => A.odeGrad(params, y0, batch, hidden, dt, steps) };
+}

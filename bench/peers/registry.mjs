@@ -7,6 +7,7 @@
 //   options  passed to setup(options) and to each task's prepare(inputs, options)
 //   tasks    optional: the task ids this row runs (default: every task)
 //   note     optional: one line for the "Peers" section of RESULTS.md
+//   nodeArgs optional: extra node flags for this row's cell processes (e.g. ["--stack-size=7000"])
 //
 // A peer module's contract (see bench/README.md):
 //   export const tasks = { "1": prepare, "2a": prepare, ... }
@@ -27,7 +28,7 @@ const SHAPEGRAD_ROWS = [
   { mode: "eager", backend: "wasm", note: "op by op (each op a cached one-node kernel), no jit" },
   { mode: "jit", backend: "gpujs:webasm", note: "gpu.js 2.24.1 kernels in its webasm mode (what gpu.js picks on a machine without a GPU)" },
   { mode: "jit", backend: "gpujs:cpu", note: "gpu.js 2.24.1 kernels in its cpu mode" },
-  { mode: "jit", backend: "ref", tasks: ["1", "2a", "3", "4"], note: "the reference interpreter (exact per-op float32 rounding, no compilation)" },
+  { mode: "jit", backend: "ref", tasks: ["1", "2a", "3", "4", "8a"], note: "the reference interpreter (exact per-op float32 rounding, no compilation)" },
 ];
 
 export const peers = [
@@ -42,7 +43,7 @@ export const peers = [
     label: "jax-js 0.1.25 wasm, jit",
     module: "jax-js.mjs",
     options: { jit: true, xent: "oneHot" },
-    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u)))), task 6 jit(valueAndGrad) of -mean(sum(nn.oneHot(labels) · nn.logSoftmax(logits))) (the takeAlongAxis form does not jit: row jax-js-takealong), task 7 jit(np.take(table, ids, 0)) and jit(grad(sum(take · w))) (a dense scatter-add), task 10 jit(valueAndGrad) with lax.conv (NCHW/OIHW: its only layout, data transposed in prepare) and lax.reduceWindow(np.max) pooling",
+    note: "init(\"wasm\"), single thread in Node; every task wrapped in jit; task 3 jit(grad(loss)), task 4 jit(vmap(grad(grad(u)))), task 6 jit(valueAndGrad) of -mean(sum(nn.oneHot(labels) · nn.logSoftmax(logits))) (the takeAlongAxis form does not jit: row jax-js-takealong), task 7 jit(np.take(table, ids, 0)) and jit(grad(sum(take · w))) (a dense scatter-add), task 8 jit(valueAndGrad(loss, { hasAux: true })) of the RK4 loop in JavaScript, unrolled (see jax-js-bigstack, jax-js-stepjit), task 10 jit(valueAndGrad) with lax.conv (NCHW/OIHW: its only layout, data transposed in prepare) and lax.reduceWindow(np.max) pooling",
   },
   {
     id: "jax-js-eager",
@@ -50,7 +51,7 @@ export const peers = [
     module: "jax-js.mjs",
     options: { jit: false },
     tasks: ["1", "3", "4", "6", "7", "11"],
-    note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys; task 6 in the takeAlongAxis form (np.takeAlongAxis(nn.logSoftmax(logits), labels[:, None], 1)), which works without jit",
+    note: "the same code without jit (jax-js still evaluates lazily), to show what jit buys; not run on task 8 (valueAndGrad of the loop without jit took 2.2 s at 10 steps and 7.8 s at 20 here, quadratic in the steps, and overflows the stack at 100); task 6 in the takeAlongAxis form (np.takeAlongAxis(nn.logSoftmax(logits), labels[:, None], 1)), which works without jit",
   },
   {
     id: "jax-js-takealong",
@@ -61,11 +62,28 @@ export const peers = [
     note: "kept to show a failure: jit(valueAndGrad) of the takeAlongAxis loss throws \"jit: routine primitive scatter input is not imm\" (the transpose of the gather scatters a broadcast constant; jit(grad) of sum(take(x, i)) fails the same way, sum(take(x, i) · w) works)",
   },
   {
+    id: "jax-js-bigstack",
+    label: "jax-js 0.1.25 wasm, jit, node --stack-size=7000",
+    module: "jax-js.mjs",
+    options: { jit: true },
+    nodeArgs: ["--stack-size=7000"],
+    tasks: ["8a"],
+    note: "task 8 at 100 steps with a 7 MB JavaScript stack (under the 8 MB thread stack of Linux's default ulimit): with Node's default (~1 MB) jax-js's jit(valueAndGrad) of the unrolled RK4 loop throws \"Maximum call stack size exceeded\" from 50 steps on (PartialEvalTracer.dispose frees the linearized graph recursively, one frame chain per equation of the unrolled loop); 1,000 steps would need a stack ten times deeper",
+  },
+  {
+    id: "jax-js-stepjit",
+    label: "jax-js 0.1.25 wasm, jit per RK4 step, adjoint chained in JS",
+    module: "jax-js.mjs",
+    options: { jit: true, ode: "stepjit" },
+    tasks: ["8a"],
+    note: "task 8 without unrolling: jit of one RK4 step called `steps` times (every state kept), then jit of that step's gradient called backwards, the state cotangent chained and the params' accumulated in JavaScript: the discrete adjoint a scan derives, written by hand around jit; each function traces once (counted), yet the first call grows with the steps (2.9 s at 20 steps, 5.5 to 11.5 s at 100 here, with the load of the machine); run at 100 steps only (at 1,000 the cell had not finished after 240 s)",
+  },
+  {
     id: "tfjs-cpu",
     label: "TF.js 4.22 cpu",
     module: "tfjs.mjs",
     options: { backend: "cpu", tanh: "native" },
-    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here), tf.valueAndGrads of tf.conv2d / tf.relu / tf.maxPool / tf.losses.softmaxCrossEntropy (10)",
+    note: "@tensorflow/tfjs union package, plain-JS kernels; eager ops, tf.grads (3), nested tf.grad through tf.tanh (4), tf.valueAndGrad of tf.losses.softmaxCrossEntropy(tf.oneHot(labels), logits) (6), tf.gather with a tf.customGrad whose gradient is tf.scatterND (7: tf.grad through tf.gather itself is UnsortedSegmentSum, which this backend runs as one mask-and-sum pass per table row: 50,000 passes, a first call had not finished after 10 minutes here), tf.valueAndGrads of the RK4 loop in JavaScript (8), tf.valueAndGrads of tf.conv2d / tf.relu / tf.maxPool / tf.losses.softmaxCrossEntropy (10)",
   },
   {
     id: "tfjs-wasm",

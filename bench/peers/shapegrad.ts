@@ -95,6 +95,8 @@ export const tasks: Record<string, Prepare> = {
       run: async () => ({ out: (await lookup(T, I).data()) as Float32Array, dtable: (await g(T, I, W).data()) as Float32Array }),
     };
   },
+  "8a": odeTask,
+  "8b": odeTask,
   "11": ({ a, b, spd, n }) => {
     const A = sg.tensor(Float32Array.from(a), [n, n] as [number, number]);
     const B = sg.tensor(Float32Array.from(b), [n] as [number]);
@@ -104,6 +106,42 @@ export const tasks: Record<string, Prepare> = {
     return { run: async () => ({ x: (await solve(A, B).data()) as Float32Array, L: (await chol(S).data()) as Float32Array }) };
   },
 };
+
+/**
+ * Task 8: RK4 of the neural ODE dy/dt = f(y) as one lax.scan over the steps (the body traced once,
+ * whatever the step count), under jit(valueAndGrad(loss, { hasAux: true })): loss = mean(yT²),
+ * aux = yT. Reverse mode goes back through the scan (a reverse scan over the saved carries).
+ */
+function odeTask({ params: p, y0, batch, hidden: H, dt, steps }: Inputs): Prepared {
+  const P = { W1: t(p.W1, [2, H]), b1: t(p.b1, [H]), W2: t(p.W2, [H, H]), b2: t(p.b2, [H]), W3: t(p.W3, [H, 2]), b3: t(p.b3, [2]) };
+  const Y0 = t(y0, [batch, 2]);
+  type Params = typeof P;
+  type State = typeof Y0;
+  const field = (p: Params, y: State): State =>
+    sg.add(sg.matmul(sg.tanh(sg.add(sg.matmul(sg.tanh(sg.add(sg.matmul(y, p.W1), p.b1)), p.W2), p.b2)), p.W3), p.b3);
+  const loss = (p: Params, y0: State) => {
+    const [yT] = sg.lax.scan(
+      (y: State) => {
+        const k1 = field(p, y);
+        const k2 = field(p, sg.add(y, sg.mul(k1, dt / 2)));
+        const k3 = field(p, sg.add(y, sg.mul(k2, dt / 2)));
+        const k4 = field(p, sg.add(y, sg.mul(k3, dt)));
+        return [sg.add(y, sg.mul(sg.add(sg.add(k1, sg.mul(sg.add(k2, k3), 2)), k4), dt / 6)), null] as const;
+      },
+      y0,
+      null,
+      { length: steps as number },
+    );
+    return [sg.mean(sg.square(yT)), yT] as const;
+  };
+  const f = maybeJit(sg.valueAndGrad(loss, { hasAux: true }));
+  return {
+    run: async () => {
+      const [[, yT], g] = f(P, Y0);
+      return { yT: (await yT.data()) as Float32Array, ...(await read(g)) };
+    },
+  };
+}
 
 function matmulTask({ a, b, m }: Inputs): Prepared {
   const A = t(a, [m, m]);

@@ -149,6 +149,8 @@ export const tasks = {
       dispose: () => tf.dispose([T, I, W, idx]),
     };
   },
+  "8a": odeTask,
+  "8b": odeTask,
   // Task 10: tf.conv2d (NHWC, HWIO kernels), tf.relu, tf.maxPool, tf.matMul, and
   // tf.losses.softmaxCrossEntropy of one-hot labels; tf.valueAndGrads w.r.t. the six parameters.
   "10": ({ params: p, x, labels, batch }) => {
@@ -175,6 +177,40 @@ export const tasks = {
     throw new Error("not implemented: tf.linalg has no solve and no cholesky (only bandPart, gramSchmidt, qr)");
   },
 };
+
+/**
+ * Task 8: RK4 of the neural ODE as a JavaScript loop of eager ops (TF.js has no scan or jit), under
+ * tf.valueAndGrads with respect to the six params (the tape records 4 · steps field evaluations).
+ * yT is kept out of the gradient's scope with tf.keep, and disposed with the other outputs.
+ */
+function odeTask({ params: p, y0, batch, hidden: H, dt, steps }) {
+  const names = ["W1", "b1", "W2", "b2", "W3", "b3"];
+  const P = params(p, { W1: [2, H], b1: [H], W2: [H, H], b2: [H], W3: [H, 2], b3: [2] });
+  const Y0 = tf.tensor2d(y0, [batch, 2], "float32");
+  let yT;
+  const loss = (W1, b1, W2, b2, W3, b3) => {
+    const field = (y) => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(y, W1), b1)), W2), b2)), W3), b3);
+    let y = Y0;
+    for (let n = 0; n < steps; n++) {
+      const k1 = field(y);
+      const k2 = field(tf.add(y, tf.mul(k1, dt / 2)));
+      const k3 = field(tf.add(y, tf.mul(k2, dt / 2)));
+      const k4 = field(tf.add(y, tf.mul(k3, dt)));
+      y = tf.add(y, tf.mul(tf.add(tf.add(k1, tf.mul(tf.add(k2, k3), 2)), k4), dt / 6));
+    }
+    yT = tf.keep(y);
+    return tf.mean(tf.square(y));
+  };
+  const vg = tf.valueAndGrads(loss);
+  return {
+    run: () =>
+      readBack(() => {
+        const { grads } = vg(names.map((k) => P[k]));
+        return { yT, ...Object.fromEntries(names.map((k, i) => [k, grads[i]])) };
+      }),
+    dispose: () => tf.dispose([Y0, ...Object.values(P)]),
+  };
+}
 
 function matmulTask({ a, b, m }) {
   const A = tf.tensor2d(a, [m, m], "float32");
