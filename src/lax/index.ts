@@ -57,3 +57,6 @@ export function foriLoop<const C, O>(lower: number | Tensor<[], "int32">, upper:
 export { whileLoop } from "./while.js";
 // lax.cond / lax.switch (prims/cond.ts)
 export { cond, switch } from "./cond.js";
+// convolutions (lax/conv.ts)
+export { convGeneralDilated, conv, convTranspose } from "./conv.js";
+export type { ConvGeneralDilatedOptions, ConvPadding, ConvTransposeOptions } from "./conv.js";
