@@ -123,6 +123,15 @@ const samples: [rule: string, call: string][] = [
   ["tril rank", "sg.tril($([3]))"],
   ["triu rank", "sg.triu($([]), 1)"],
   ["meshgrid rank", "sg.meshgrid($([3]), $([2, 3]))"],
+  // convolution (lax/conv.ts)
+  ["conv features", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 4, 3, 3]), [1, 1], \"VALID\")"],
+  ["conv features, groups", "sg.lax.convGeneralDilated($([8, 6, 28, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\", { featureGroupCount: 3 })"],
+  ["conv feature groups", "sg.lax.convGeneralDilated($([8, 6, 28, 28]), $([15, 3, 3, 3]), [1, 1], \"SAME\", { featureGroupCount: 2 })"],
+  ["conv batch groups, batch", "sg.lax.convGeneralDilated($([8, 3, 5, 5]), $([6, 3, 3, 3]), [1, 1], \"VALID\", { batchGroupCount: 3 })"],
+  ["conv batch groups, features", "sg.lax.convGeneralDilated($([8, 3, 5, 5]), $([6, 3, 3, 3]), [1, 1], \"VALID\", { batchGroupCount: 4 })"],
+  ["conv rank", "sg.lax.conv($([8, 3, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\")"],
+  ["conv NHWC features", "sg.lax.convGeneralDilated($([32, 32, 32, 8]), $([3, 3, 16, 32]), [1, 1], \"SAME\", { dimensionNumbers: [\"NHWC\", \"HWIO\", \"NHWC\"] })"],
+  ["convTranspose features", "sg.lax.convTranspose($([2, 14, 14, 16]), $([3, 3, 8, 16]), [2, 2], \"SAME\")"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
