@@ -47,6 +47,12 @@ export const TASKS = [
     tol: 1e-5, // the lookup is a copy (exact); the scatter-add sums up to 71 duplicate rows in float32
     full: { warmup: 3, reps: 20, minReps: 5, budgetMs: 3000 },
   },
+  {
+    id: "9",
+    title: "9. 2-D convolution forward + backward: NHWC [32, 32, 32, 16] * HWIO [3, 3, 16, 32], SAME, stride 1; out and the gradients of sum(out · W) w.r.t. input and kernel",
+    tol: 1e-4, // float32 sums of 144 products (out, dx) and of 32,768 (dkernel), in each library's own order
+    full: { warmup: 2, reps: 10, minReps: 3, budgetMs: 4000 },
+  },
 ];
 
 /** Task 5 is not run on its own: it reads the first call and the steady median of the task 3 cells. */

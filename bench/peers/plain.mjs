@@ -16,4 +16,5 @@ export const tasks = {
   "4": ({ params, x, hidden }) => ({ run: () => A.mlpSecondDerivative(params, x, hidden) }),
   "6": ({ logits, labels, rows, classes }) => ({ run: () => A.softmaxCrossEntropy(logits, labels, rows, classes) }),
   "7": ({ table, ids, w, vocab, dim }) => ({ run: () => A.embedding(table, ids, w, vocab, dim) }),
+  "9": ({ x, kernel, ct, n, h, w, c, o, k }) => ({ run: () => A.conv2d(x, kernel, ct, n, h, w, c, o, k) }),
 };

@@ -95,6 +95,24 @@ export const tasks: Record<string, Prepare> = {
       run: async () => ({ out: (await lookup(T, I).data()) as Float32Array, dtable: (await g(T, I, W).data()) as Float32Array }),
     };
   },
+  "9": ({ n, h, w, c, o, k, x, kernel, ct }) => {
+    const X = sg.tensor(Float32Array.from(x), [n, h, w, c] as [number, number, number, number]);
+    const Kn = sg.tensor(Float32Array.from(kernel), [k, k, c, o] as [number, number, number, number]);
+    const W = sg.tensor(Float32Array.from(ct), [n, h, w, o] as [number, number, number, number]);
+    const conv = (x: typeof X, k: typeof Kn) => sg.lax.convGeneralDilated(x, k, [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] });
+    // the output and its vjp at W: one forward, two transposed convolutions
+    const f = maybeJit((x: typeof X, k: typeof Kn, w: typeof W) => {
+      const [out, back] = sg.vjp(conv, x, k);
+      const [dx, dk] = back(w);
+      return [out, dx, dk] as const;
+    });
+    return {
+      run: async () => {
+        const [out, dx, dk] = f(X, Kn, W);
+        return { out: (await out.data()) as Float32Array, dx: (await dx.data()) as Float32Array, dkernel: (await dk.data()) as Float32Array };
+      },
+    };
+  },
 };
 
 function matmulTask({ a, b, m }: Inputs): Prepared {
