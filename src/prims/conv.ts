@@ -260,18 +260,38 @@ function convBody(lhs: T, rhs: T, p: ConvOptions): T {
   const s = p.strides.length;
   const [lb, lf, ...lsp] = p.dims.lhs;
   const [ro, ri, ...rsp] = p.dims.rhs;
-  let x = transpose(lhs, [lb!, ...lsp, lf!]);
+  const K = rsp.map((a) => rhs.shape[a]!);
   const lo = p.padding.map(([l]) => l);
   const hi = p.padding.map(([, h]) => h);
-  const z = [0];
-  x = pad(x, [...z, ...lo.map((l) => Math.max(0, l)), ...z], [...z, ...hi.map((h) => Math.max(0, h)), ...z], [...z, ...p.lhsDilation.map((d) => d - 1), ...z]);
-  if ([...lo, ...hi].some((v) => v < 0)) {
-    // negative padding crops
-    const start = x.shape.map((_, a) => (a === 0 || a > s ? 0 : Math.max(0, -lo[a - 1]!)));
-    const limit = x.shape.map((d, a) => (a === 0 || a > s ? d : d - Math.max(0, -hi[a - 1]!)));
-    x = slice(x, start, limit);
+  const out = lsp.map((a, i) => windowDim(lhs.shape[a]!, K[i]!, p.strides[i]!, lo[i]!, hi[i]!, p.rhsDilation[i]!, p.lhsDilation[i]!));
+  // A window larger than the output (the kernel gradient: the window is the image) reads the
+  // same patches as the forward convolution with the roles of window and output exchanged, so
+  // it builds exactly the forward's patch view (the compiler merges the two) and contracts it
+  // over the batch and positions instead
+  const padded = (x: T) => {
+    const z = [0];
+    let y = pad(x, [...z, ...lo.map((l) => Math.max(0, l)), ...z], [...z, ...hi.map((h) => Math.max(0, h)), ...z], [...z, ...p.lhsDilation.map((d) => d - 1), ...z]);
+    if ([...lo, ...hi].some((v) => v < 0)) {
+      // negative padding crops
+      const start = y.shape.map((_, a) => (a === 0 || a > s ? 0 : Math.max(0, -lo[a - 1]!)));
+      const limit = y.shape.map((d, a) => (a === 0 || a > s ? d : d - Math.max(0, -hi[a - 1]!)));
+      y = slice(y, start, limit);
+    }
+    return y;
+  };
+  const size = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+  if (p.featureGroupCount === 1 && p.batchGroupCount === 1 && size(K) > size(out) && size(out) > 0) {
+    const xs = padded(transpose(lhs, [lf!, ...lsp, lb!])); // [C, spatial..., N]
+    const fits = xs.shape.slice(1, s + 1).every((h, i) => windowDim(h, out[i]!, p.rhsDilation[i]!, 0, 0, p.strides[i]!) === K[i]);
+    if (fits) {
+      // P[c, k, o, n] = x[n, o·stride + k·dilation, c]; the kernel as [I, window..., O]
+      const P = apply(convPatchesP, [xs], { window: out, strides: p.rhsDilation, dilation: p.strides });
+      const w = transpose(rhs, [ri!, ...rsp, ro!]);
+      const r = dotGeneral(P, w, { contract: [range(s + 1), range(s + 1)], batch: [[], []] }); // [out..., N, O]
+      return toLayout(transpose(r, [s, ...range(s), s + 1]), p.dims.out);
+    }
   }
-  const K = rsp.map((a) => rhs.shape[a]!);
+  const x = padded(transpose(lhs, [lb!, ...lsp, lf!]));
   const O = x.shape.slice(1, s + 1).map((h, i) => windowDim(h, K[i]!, p.strides[i]!, 0, 0, p.rhsDilation[i]!));
   const N = x.shape[0]!;
   const C = x.shape[s + 1]!;
@@ -302,8 +322,13 @@ function convBody(lhs: T, rhs: T, p: ConvOptions): T {
       y = reshape(transpose(r, [1, ...range(s).map((i) => 2 + i), 0, s + 2]), [N / B, ...O, F]);
     }
   }
-  // [N, out..., F] -> the output layout
-  const [ob, of, ...osp] = p.dims.out;
+  return toLayout(y, p.dims.out);
+}
+
+/** [N, out..., F] -> the output layout. */
+function toLayout(y: T, dims: readonly number[]): T {
+  const s = dims.length - 2;
+  const [ob, of, ...osp] = dims;
   const from = new Array<number>(s + 2);
   from[ob!] = 0;
   from[of!] = s + 1;

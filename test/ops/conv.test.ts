@@ -149,6 +149,34 @@ describe("convGeneralDilated against the direct loop", () => {
     expectClose(out as unknown as T, ref.data, { rtol: 1e-5, atol: 1e-5 });
   });
 
+  it("float32 with 16 channels and its gradients (row copies of the padded input and of the windows)", () => {
+    const c: Case = { name: "f32-16", l: [2, 5, 6, 16], r: [3, 3, 16, 4], specs: ["NHWC", "HWIO", "NHWC"], strides: [1, 1], padding: "SAME" };
+    const r = rng(6);
+    const x = randData(r, size(c.l));
+    const w = randData(r, size(c.r));
+    const ref = reference(c, x, w);
+    const f = (a: T, b: T) => lax.convGeneralDilated(a as never, b as never, [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] }) as unknown as T;
+    const X = sg.tensor(Float32Array.from(x), c.l) as unknown as T;
+    const W = sg.tensor(Float32Array.from(w), c.r) as unknown as T;
+    expectClose(jit(f)(X, W) as T, ref.data, { rtol: 1e-5, atol: 1e-5 });
+    // the gradients of sum(conv): conv is linear, so a unit bump of one input changes the sum by exactly its gradient
+    const [gx, gw] = jit(grad((a: T, b: T) => sg.sum(f(a, b) as never) as unknown as T, { argnums: [0, 1] }))(X, W) as T[];
+    const dx = new Array<number>(size(c.l)).fill(0);
+    const dw = new Array<number>(size(c.r)).fill(0);
+    for (const i of [0, 17, 95, size(c.l) - 1]) {
+      const xp = [...x];
+      xp[i]! += 1;
+      dx[i] = reference(c, xp, w).data.reduce((a, v, j) => a + v - ref.data[j]!, 0);
+      expect(Math.abs(flat(gx!)[i]! - dx[i]!)).toBeLessThan(1e-3);
+    }
+    for (const i of [0, 33, size(c.r) - 1]) {
+      const wp = [...w];
+      wp[i]! += 1;
+      dw[i] = reference(c, x, wp).data.reduce((a, v, j) => a + v - ref.data[j]!, 0);
+      expect(Math.abs(flat(gw!)[i]! - dw[i]!)).toBeLessThan(1e-3);
+    }
+  });
+
   it("lax.conv is the default-layout convolution", () => {
     float64OnWasm();
     const c: Case = { name: "conv", l: [2, 2, 5, 4], r: [3, 2, 2, 2], strides: [2, 1], padding: "SAME" };
