@@ -11,7 +11,7 @@ import { conv as convPrim, type ConvDims } from "../prims/conv.js";
 import { convert, rev, transpose } from "../prims/lax.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { samePads, shapeError, tensorArg } from "../tensor/checks.js";
-import { convBatchGroupsMsg, convDefaultDimsMsg, convFeaturesMsg, convGroupsMsg, convRankMsg, convSpecMsg } from "../tensor/messages.js";
+import { convBatchGroupsMsg, convDefaultDimsMsg, convFeaturesMsg, convGroupsMsg, convLengthMsg, convRankMsg, convSpecMsg } from "../tensor/messages.js";
 
 export type { ConvGeneralDilatedOptions, ConvPadding, ConvTransposeOptions } from "../shape/conv.js";
 
@@ -50,9 +50,8 @@ const ones = (n: number) => new Array<number>(n).fill(1);
 
 function spatialList(op: string, name: string, v: readonly number[] | undefined, s: number, min: number): number[] {
   const list = v === undefined ? ones(s) : [...v];
-  if (list.length !== s || list.some((d) => !Number.isInteger(d) || d < min)) {
-    shapeError(`${op}: ${name} must be ${s} integers >= ${min} (one per spatial dim), got ${JSON.stringify(v)}`);
-  }
+  if (list.length !== s) shapeError(convLengthMsg(op, s, name, list.length));
+  if (list.some((d) => !Number.isInteger(d) || d < min)) shapeError(`${op}: ${name} must be integers >= ${min}, got ${JSON.stringify(v)}`);
   return list;
 }
 
@@ -83,7 +82,8 @@ function convImpl(op: string, lhs: unknown, rhs: unknown, windowStrides: readonl
   if (padding === "VALID") pads = strides.map(() => [0, 0]);
   else if (padding === "SAME") pads = strides.map((st, i) => samePads(l[dims.lhs[2 + i]!]!, r[dims.rhs[2 + i]!]!, st, rhsDilation[i]));
   else {
-    if (!Array.isArray(padding) || padding.length !== s || padding.some((p) => !Array.isArray(p) || p.length !== 2 || !p.every(Number.isInteger))) {
+    if (Array.isArray(padding) && padding.length !== s) shapeError(convLengthMsg(op, s, "padding", padding.length));
+    if (!Array.isArray(padding) || padding.some((p) => !Array.isArray(p) || p.length !== 2 || !p.every(Number.isInteger))) {
       shapeError(`${op}: padding must be "SAME", "VALID" or ${s} [lo, hi] integer pairs, got ${JSON.stringify(padding)}`);
     }
     pads = padding.map(([lo, hi]) => [lo, hi]);

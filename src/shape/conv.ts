@@ -77,7 +77,7 @@ export type ConvGeneralDilated<L extends Shape, R extends Shape, S, P, O, Op ext
   : L["length"] extends R["length"]
     ? DimsOf<L, O> extends [infer LS extends string, infer RS extends string, infer OS extends string]
       ? [Chars<LS>["length"], Chars<RS>["length"], Chars<OS>["length"]] extends [L["length"], L["length"], L["length"]]
-        ? CheckGroups<L, R, LS, RS, Opt<O, "featureGroupCount", 1>, Opt<O, "batchGroupCount", 1>, Op> extends infer E extends string
+        ? (CheckLength<S, Sub<L["length"], 2>, "windowStrides", Op> | CheckLength<P, Sub<L["length"], 2>, "padding", Op> | CheckGroups<L, R, LS, RS, Opt<O, "featureGroupCount", 1>, Opt<O, "batchGroupCount", 1>, Op>) extends infer E extends string
           ? [E] extends [never]
             ? OutShape<L, R, S, P, O, LS, RS, Chars<OS>, SpatialList<Chars<RS>>>
             : ShapeError<E>
@@ -85,6 +85,15 @@ export type ConvGeneralDilated<L extends Shape, R extends Shape, S, P, O, Op ext
         : ShapeError<`${Op}: dimension numbers ${LS}, ${RS}, ${OS} do not fit lhs ${ShowShape<L>} and rhs ${ShowShape<R>}`>
       : ShapeError<`${Op}: no default dimension numbers for lhs ${ShowShape<L>} (rank ${L["length"]})`>
     : ShapeError<`${Op}: lhs ${ShowShape<L>} and rhs ${ShowShape<R>} differ in rank (${L["length"]} vs ${R["length"]})`>;
+
+/** A per-spatial-dim list of the wrong length: `conv: 2 spatial dims but windowStrides has length 1`. */
+type CheckLength<X, N extends number, Name extends string, Op extends string> = X extends readonly unknown[]
+  ? number extends X["length"]
+    ? never
+    : X["length"] extends N
+      ? never
+      : `${Op}: ${N} spatial dims but ${Name} has length ${X["length"]}`
+  : never;
 
 type CheckGroups<L extends Shape, R extends Shape, LS extends string, RS extends string, G extends number, B extends number, Op extends string> =
   Agree<At<L, LS, "C">, Mul<At<R, RS, "I">, G>> extends false
@@ -159,18 +168,24 @@ type TPadsList<R extends Shape, RS extends string, SP extends string[], S, P, O>
  */
 export type ConvTranspose<L extends Shape, R extends Shape, S, P, O> = number extends L["length"] | R["length"]
   ? number[]
-  : TDimsOf<L, O> extends [infer LS extends string, infer RS0 extends string, infer OS extends string]
-    ? (O extends { readonly transposeKernel: true } ? SwapOI<RS0> : RS0) extends infer RS extends string
-      ? ConvGeneralDilated<
-          L,
-          R,
-          { [K in keyof SpatialList<Chars<RS>>]: 1 },
-          TPadsList<R, RS, SpatialList<Chars<RS>>, S, P, O>,
-          { dimensionNumbers: [LS, RS, OS]; lhsDilation: S; rhsDilation: O extends { readonly rhsDilation: infer D } ? D : [] },
-          "convTranspose"
-        >
-      : never
-    : ShapeError<`convTranspose: no default dimension numbers for lhs ${ShowShape<L>} (rank ${L["length"]})`>;
+  : CheckLength<S, Sub<L["length"], 2>, "strides", "convTranspose"> extends infer E extends string
+    ? [E] extends [never]
+      ? TransposeShape<L, R, S, P, O>
+      : ShapeError<E>
+    : never;
+
+type TransposeShape<L extends Shape, R extends Shape, S, P, O> = TDimsOf<L, O> extends [infer LS extends string, infer RS0 extends string, infer OS extends string]
+  ? (O extends { readonly transposeKernel: true } ? SwapOI<RS0> : RS0) extends infer RS extends string
+    ? ConvGeneralDilated<
+        L,
+        R,
+        { [K in keyof SpatialList<Chars<RS>>]: 1 },
+        TPadsList<R, RS, SpatialList<Chars<RS>>, S, P, O>,
+        { dimensionNumbers: [LS, RS, OS]; lhsDilation: S; rhsDilation: O extends { readonly rhsDilation: infer D } ? D : [] },
+        "convTranspose"
+      >
+    : never
+  : ShapeError<`convTranspose: no default dimension numbers for lhs ${ShowShape<L>} (rank ${L["length"]})`>;
 
 /** A layout with its O and I letters swapped (the kernel read transposed). */
 type SwapOI<S extends string> = S extends `${infer H}${infer T}` ? `${H extends "O" ? "I" : H extends "I" ? "O" : H}${SwapOI<T>}` : "";

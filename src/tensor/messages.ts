@@ -300,3 +300,6 @@ export const convGroupsMsg = (op: string, which: "featureGroupCount" | "batchGro
 /** CheckGroups, batch groups and the batch: `convGeneralDilated: batchGroupCount 3 does not divide the batch 8 of lhs [8, 3, 5, 5] (rhs [6, 3, 3, 3])`. */
 export const convBatchGroupsMsg = (op: string, g: number, n: unknown, l: Dims, r: Dims): string =>
   `${op}: batchGroupCount ${g} does not divide the batch ${showDim(n)} of lhs ${showShape(l)} (rhs ${showShape(r)})`;
+
+/** CheckLength: `conv: 2 spatial dims but windowStrides has length 1`. */
+export const convLengthMsg = (op: string, s: number, name: string, n: number): string => `${op}: ${s} spatial dims but ${name} has length ${n}`;

@@ -189,6 +189,71 @@ describe("convGeneralDilated against the direct loop", () => {
   });
 });
 
+describe("random configurations against the direct loop", () => {
+  // every combination drawn at random: rank, strides, padding kind, both dilations, groups of
+  // either kind, and a random layout for each operand (checked with their gradients for some)
+  const r = rng(2024);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const shuffle = <X>(xs: X[]): X[] => {
+    const a = [...xs];
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [a[i], a[j]] = [a[j]!, a[i]!];
+    }
+    return a;
+  };
+  const random: Case[] = Array.from({ length: 40 }, (_, t) => {
+    const s = int(1, 3);
+    const sp = "HWD".slice(0, s).split("");
+    const mode = int(0, 2); // 0 none, 1 feature groups, 2 batch groups
+    const G = mode === 1 ? int(2, 3) : 1;
+    const B = mode === 2 ? 2 : 1;
+    const N = B * int(1, 2);
+    const Cg = int(1, 2);
+    const O = (mode === 1 ? G : B) * int(1, 2);
+    const H = sp.map(() => int(1, s === 3 ? 4 : 6));
+    const Kd = sp.map(() => int(1, 3));
+    const kind = int(0, 2);
+    const padding: Pads = kind === 0 ? "SAME" : kind === 1 ? "VALID" : sp.map(() => [int(-1, 2), int(-1, 2)] as [number, number]);
+    const specs: [string, string, string] = [shuffle(["N", "C", ...sp]).join(""), shuffle(["O", "I", ...sp]).join(""), shuffle(["N", "C", ...sp]).join("")];
+    const dims: Record<string, number> = { N, C: G * Cg, O, I: Cg };
+    sp.forEach((ch, i) => (dims[ch] = H[i]!));
+    const l = [...specs[0]].map((ch) => dims[ch]!);
+    const rr = [...specs[1]].map((ch) => (ch === "O" || ch === "I" ? dims[ch]! : Kd[sp.indexOf(ch)]!));
+    return {
+      name: `#${t}: ${specs.join(" ")} l=[${l}] r=[${rr}] G=${G} B=${B}`,
+      l,
+      r: rr,
+      specs,
+      strides: sp.map(() => int(1, 2)),
+      padding,
+      ld: sp.map(() => int(1, 2)),
+      rd: sp.map(() => int(1, 2)),
+      G,
+      B,
+    };
+  });
+  for (const [i, c] of random.entries()) {
+    it(c.name, () => {
+      float64OnWasm();
+      const rr = rng(i + 1);
+      const x = randData(rr, size(c.l));
+      const w = randData(rr, size(c.r));
+      const ref = reference(c, x, w);
+      const X = f64(x, c.l);
+      const W = f64(w, c.r);
+      expectClose(convOf(c)(X, W), f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
+      if (i % 4 === 0 && size(ref.shape) > 0) {
+        const ct = f64(randData(rr, size(ref.shape)), ref.shape);
+        const f = scalarize(convOf(c), ct);
+        const [gx, gw] = grad(f, { argnums: [0, 1] })(X, W) as T[];
+        expectClose(gx!, flat(fdJacobian(f, [X, W], 0)), { rtol: 1e-6, atol: 1e-8 });
+        expectClose(gw!, flat(fdJacobian(f, [X, W], 1)), { rtol: 1e-6, atol: 1e-8 });
+      }
+    });
+  }
+});
+
 describe("convTranspose", () => {
   // the transpose of a strided convolution: <convT(y, k), x> = <y, conv(x, k)> for the same kernel
   for (const padding of ["SAME", "VALID"] as const) {

@@ -100,3 +100,9 @@ lax.convGeneralDilated(zeros([32, 32, 32, 16]), zeros([3, 3, 16, 32]), [1, 1], "
 lax.conv(x, zeros([16, 4, 3, 3]), [1, 1], "VALID");
 // @ts-expect-error convTranspose: lhs [2, 14, 14, 16] has 16 input features, rhs [3, 3, 8, 16] expects 8 × 1 feature groups
 lax.convTranspose(zeros([2, 14, 14, 16]), zeros([3, 3, 8, 16]), [2, 2], "SAME");
+// @ts-expect-error convGeneralDilated: 2 spatial dims but windowStrides has length 1
+lax.convGeneralDilated(x, k, [1], "VALID");
+// @ts-expect-error conv: 2 spatial dims but padding has length 3
+lax.conv(x, k, [1, 1], [[0, 0], [1, 1], [1, 1]]);
+// @ts-expect-error convTranspose: 2 spatial dims but strides has length 3
+lax.convTranspose(zeros([2, 14, 14, 16]), zeros([3, 3, 16, 8]), [2, 2, 2], "SAME");
