@@ -63,7 +63,8 @@ type OutSpatial<H extends number, K extends number, S extends number, P, D exten
       : number;
 
 type Agree<X extends number, Y extends number> = number extends X ? true : number extends Y ? true : X extends Y ? true : false;
-type Divides<G extends number, N extends number> = number extends G | N ? true : Mod<N, G> extends 0 ? true : false;
+// (one group first: it divides everything, a generic dim included)
+type Divides<G extends number, N extends number> = G extends 1 ? true : number extends G | N ? true : Mod<N, G> extends 0 ? true : false;
 
 type DimsOf<L extends Shape, O> = O extends { readonly dimensionNumbers: readonly [infer A extends string, infer B extends string, infer C extends string] } ? [A, B, C] : DefaultConvDims<L["length"]>;
 
@@ -108,7 +109,9 @@ type CheckGroups<L extends Shape, R extends Shape, LS extends string, RS extends
 
 type OutShape<L extends Shape, R extends Shape, S, P, O, LS extends string, RS extends string, OC extends readonly string[], SP extends string[]> = {
   [K in keyof OC]: OC[K] extends "N"
-    ? Div<At<L, LS, "N">, Opt<O, "batchGroupCount", 1>>
+    ? Opt<O, "batchGroupCount", 1> extends 1
+      ? At<L, LS, "N">
+      : Div<At<L, LS, "N">, Opt<O, "batchGroupCount", 1>>
     : OC[K] extends "C"
       ? At<R, RS, "O">
       : OC[K] extends infer Ch extends string

@@ -106,3 +106,12 @@ lax.convGeneralDilated(x, k, [1], "VALID");
 lax.conv(x, k, [1, 1], [[0, 0], [1, 1], [1, 1]]);
 // @ts-expect-error convTranspose: 2 spatial dims but strides has length 3
 lax.convTranspose(zeros([2, 14, 14, 16]), zeros([3, 3, 16, 8]), [2, 2, 2], "SAME");
+
+// --- a generic batch dim stays generic ---------------------------------------------------------------------
+export function genericBatch<B extends number>(xb: Tensor<[B, 3, 28, 28]>, xh: Tensor<[B, 28, 28, 3]>) {
+  const y1 = lax.convGeneralDilated(xb, k, [2, 2], "VALID");
+  expectType<TypeEqual<typeof y1, Tensor<[B, 16, 13, 13]>>>(true);
+  const y2 = lax.convGeneralDilated(xh, zeros([3, 3, 3, 8]), [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] });
+  expectType<TypeEqual<typeof y2, Tensor<[B, 28, 28, 8]>>>(true);
+  return [y1, y2];
+}
