@@ -33,6 +33,7 @@ interface GemmModule {
   readonly kc: number;
   readonly heap: WasmHeap;
   readonly pack: (src: number, dst: number, rows: number, cols: number, sr: number, sc: number, w: number) => void;
+  readonly packRows: (src: number, dst: number, k: number, panels: number, ldBytes: number) => void;
   readonly gemm: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number) => void;
 }
 
@@ -75,6 +76,51 @@ function emitPack(m: ModuleBuilder): void {
   f.br(0);
   f.end().end();
   f.get(pc0).get(W).op(OP.i32Add).set(pc0);
+  f.br(0);
+  f.end().end();
+}
+
+/**
+ * packRows(src, dst, K, P, ldBytes): the first P full MR-row panels of a row-major A (rows ldBytes
+ * apart), packed as pack() does (dst[(p*K + k)*MR + r] = A[p*MR + r][k]), four k at a time: one
+ * v128 load per row, its lanes stored across the panel (the scalar pack does one strided load
+ * per element). The last K % 4 columns are copied one by one.
+ */
+function emitPackRows(m: ModuleBuilder, mr: number): void {
+  const f = m.func("packRows", ["i32", "i32", "i32", "i32", "i32"], []);
+  const [src, dst, K, P, ld] = [0, 1, 2, 3, 4];
+  const rows: number[] = [];
+  for (let r = 0; r < mr; r++) rows.push(f.local("i32"));
+  const vs: number[] = [];
+  for (let r = 0; r < mr; r++) vs.push(f.local("v128"));
+  const p = f.local("i32");
+  const k = f.local("i32");
+  f.i32(0).set(p);
+  f.block().loop();
+  f.get(p).get(P).op(OP.i32GeS).brIf(1);
+  // row pointers of this panel: src + (p*MR + r)*ld
+  for (let r = 0; r < mr; r++) f.get(src).get(p).i32(mr).op(OP.i32Mul).i32(r).op(OP.i32Add).get(ld).op(OP.i32Mul).op(OP.i32Add).set(rows[r]!);
+  f.i32(0).set(k);
+  // four columns at a time
+  f.block().loop();
+  f.get(k).i32(4).op(OP.i32Add).get(K).op(OP.i32GtS).brIf(1);
+  for (let r = 0; r < mr; r++) f.get(rows[r]!).v128Load().set(vs[r]!);
+  for (let j = 0; j < 4; j++) for (let r = 0; r < mr; r++) f.get(dst).get(vs[r]!).lane(SIMD.f32x4ExtractLane, j).mem(OP.f32Store, (j * mr + r) * 4);
+  for (let r = 0; r < mr; r++) f.get(rows[r]!).i32(16).op(OP.i32Add).set(rows[r]!);
+  f.get(dst).i32(16 * mr).op(OP.i32Add).set(dst);
+  f.get(k).i32(4).op(OP.i32Add).set(k);
+  f.br(0);
+  f.end().end();
+  // the rest one at a time
+  f.block().loop();
+  f.get(k).get(K).op(OP.i32GeS).brIf(1);
+  for (let r = 0; r < mr; r++) f.get(dst).get(rows[r]!).mem(OP.f32Load).mem(OP.f32Store, r * 4);
+  for (let r = 0; r < mr; r++) f.get(rows[r]!).i32(4).op(OP.i32Add).set(rows[r]!);
+  f.get(dst).i32(4 * mr).op(OP.i32Add).set(dst);
+  f.get(k).i32(1).op(OP.i32Add).set(k);
+  f.br(0);
+  f.end().end();
+  f.get(p).i32(1).op(OP.i32Add).set(p);
   f.br(0);
   f.end().end();
 }
@@ -173,12 +219,13 @@ export function buildGemmModule(mr = 5, nr = 8, kc = 256): GemmModule {
   const m = new ModuleBuilder();
   m.importMemory({ module: "env", name: "memory", initial: 64, maximum: heap.maximumPages });
   emitPack(m);
+  emitPackRows(m, mr);
   const micro = emitMicro(m, mr, nr);
   emitGemm(m, micro, mr, nr, kc);
   const mod = new WebAssembly.Module(m.toBytes() as BufferSource);
   const inst = new WebAssembly.Instance(mod, { env: { memory: heap.memory } });
-  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "gemm">;
-  return { mr, nr, kc, heap, pack: ex.pack, gemm: ex.gemm };
+  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "gemm">;
+  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, gemm: ex.gemm };
 }
 
 let defaultModule: GemmModule | null | undefined;
@@ -267,7 +314,12 @@ function gemmWasm(
   f32.set(b.subarray(bOff, bOff + k * n), bRaw >> 2);
   // A as X[p][i]: A[i][p] at i*k + p (or transA: A stored [k,m] at p*m + i)
   if (opts.transA) mod.pack(aRaw, apOff, k, m, m, 1, mr);
-  else mod.pack(aRaw, apOff, k, m, 1, k, mr);
+  else {
+    // full panels with SIMD loads along the rows, the last partial panel by the scalar pack
+    const full = Math.floor(m / mr);
+    mod.packRows(aRaw, apOff, k, full, k * 4);
+    if (full * mr < m) mod.pack(aRaw + full * mr * k * 4, apOff + full * mr * k * 4, k, m - full * mr, 1, k, mr);
+  }
   // B as X[p][j]: B[p][j] at p*n + j (or transB: stored [n,k] at j*k + p)
   if (opts.transB) mod.pack(bRaw, bpOff, k, n, 1, k, nr);
   else mod.pack(bRaw, bpOff, k, n, n, 1, nr);
