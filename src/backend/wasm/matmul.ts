@@ -34,6 +34,8 @@ interface GemmModule {
   readonly heap: WasmHeap;
   readonly pack: (src: number, dst: number, rows: number, cols: number, sr: number, sc: number, w: number) => void;
   readonly packRows: (src: number, dst: number, k: number, panels: number, ldBytes: number) => void;
+  readonly packContigA: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
+  readonly packContigB: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
   readonly gemm: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number) => void;
 }
 
@@ -118,6 +120,36 @@ function emitPackRows(m: ModuleBuilder, mr: number): void {
   for (let r = 0; r < mr; r++) f.get(rows[r]!).i32(4).op(OP.i32Add).set(rows[r]!);
   f.get(dst).i32(4 * mr).op(OP.i32Add).set(dst);
   f.get(k).i32(1).op(OP.i32Add).set(k);
+  f.br(0);
+  f.end().end();
+  f.get(p).i32(1).op(OP.i32Add).set(p);
+  f.br(0);
+  f.end().end();
+}
+
+/**
+ * `name`(src, dst, R, P, srBytes): the first P full W-column panels of X (rows srBytes apart,
+ * columns contiguous: B as stored, or A stored transposed), packed as pack() does: each panel row
+ * is W contiguous floats, copied by v128 loads and stores (and single floats past a multiple of 4).
+ */
+function emitPackContig(m: ModuleBuilder, name: string, w: number): void {
+  const f = m.func(name, ["i32", "i32", "i32", "i32", "i32"], []);
+  const [src, dst, R, P, sr] = [0, 1, 2, 3, 4];
+  const p = f.local("i32");
+  const r = f.local("i32");
+  const row = f.local("i32");
+  f.i32(0).set(p);
+  f.block().loop();
+  f.get(p).get(P).op(OP.i32GeS).brIf(1);
+  f.get(src).get(p).i32(w * 4).op(OP.i32Mul).op(OP.i32Add).set(row);
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).get(R).op(OP.i32GeS).brIf(1);
+  for (let c = 0; c + 4 <= w; c += 4) f.get(dst).get(row).v128Load(c * 4).v128Store(c * 4);
+  for (let c = w - (w % 4); c < w; c++) f.get(dst).get(row).mem(OP.f32Load, c * 4).mem(OP.f32Store, c * 4);
+  f.get(row).get(sr).op(OP.i32Add).set(row);
+  f.get(dst).i32(w * 4).op(OP.i32Add).set(dst);
+  f.get(r).i32(1).op(OP.i32Add).set(r);
   f.br(0);
   f.end().end();
   f.get(p).i32(1).op(OP.i32Add).set(p);
@@ -220,12 +252,14 @@ export function buildGemmModule(mr = 5, nr = 8, kc = 256): GemmModule {
   m.importMemory({ module: "env", name: "memory", initial: 64, maximum: heap.maximumPages });
   emitPack(m);
   emitPackRows(m, mr);
+  emitPackContig(m, "packContigA", mr);
+  emitPackContig(m, "packContigB", nr);
   const micro = emitMicro(m, mr, nr);
   emitGemm(m, micro, mr, nr, kc);
   const mod = new WebAssembly.Module(m.toBytes() as BufferSource);
   const inst = new WebAssembly.Instance(mod, { env: { memory: heap.memory } });
-  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "gemm">;
-  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, gemm: ex.gemm };
+  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "packContigA" | "packContigB" | "gemm">;
+  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, packContigA: ex.packContigA, packContigB: ex.packContigB, gemm: ex.gemm };
 }
 
 let defaultModule: GemmModule | null | undefined;
@@ -313,7 +347,7 @@ function gemmWasm(
   f32.set(a.subarray(aOff, aOff + m * k), aRaw >> 2);
   f32.set(b.subarray(bOff, bOff + k * n), bRaw >> 2);
   // A as X[p][i]: A[i][p] at i*k + p (or transA: A stored [k,m] at p*m + i)
-  if (opts.transA) mod.pack(aRaw, apOff, k, m, m, 1, mr);
+  if (opts.transA) packContig(mod.packContigA, mod.pack, aRaw, apOff, k, m, mr);
   else {
     // full panels with SIMD loads along the rows, the last partial panel by the scalar pack
     const full = Math.floor(m / mr);
@@ -322,7 +356,7 @@ function gemmWasm(
   }
   // B as X[p][j]: B[p][j] at p*n + j (or transB: stored [n,k] at j*k + p)
   if (opts.transB) mod.pack(bRaw, bpOff, k, n, 1, k, nr);
-  else mod.pack(bRaw, bpOff, k, n, n, 1, nr);
+  else packContig(mod.packContigB, mod.pack, bRaw, bpOff, k, n, nr);
   const cpIdx = cpOff >> 2;
   f32.fill(0, cpIdx, cpIdx + mp * mr * ldc);
   mod.gemm(apOff, bpOff, cpOff, mp, np, k, ldc * 4);
@@ -337,6 +371,13 @@ function gemmWasm(
   } else {
     for (let i = 0; i < m; i++) out.set(f32.subarray(cpIdx + i * ldc, cpIdx + i * ldc + n), oOff + i * n);
   }
+}
+
+/** Packs a row-major [rows, cols] X into W-column panels: full panels by `contig`, the last partial one by the scalar pack. */
+function packContig(contig: GemmModule["packContigA"], pack: GemmModule["pack"], src: number, dst: number, rows: number, cols: number, w: number): void {
+  const full = Math.floor(cols / w);
+  contig(src, dst, rows, full, cols * 4);
+  if (full * w < cols) pack(src + full * w * 4, dst + full * w * rows * 4, rows, cols - full * w, cols, 1, w);
 }
 
 type FloatArray = Float32Array | Float64Array;
