@@ -36,7 +36,8 @@ interface GemmModule {
   readonly packRows: (src: number, dst: number, k: number, panels: number, ldBytes: number) => void;
   readonly packContigA: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
   readonly packContigB: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
-  readonly gemm: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number) => void;
+  readonly gemm: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number, kc: number) => void;
+  readonly gemmRows: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number, kc: number) => void;
 }
 
 /** pack(src, dst, R, C, sr, sc, W): dst[(pc*R + r)*W + c] = X[r][pc*W + c] (0 past C), X[r][c] = f32 at src + 4*(r*sr + c*sc). */
@@ -204,10 +205,15 @@ function emitMicro(m: ModuleBuilder, mr: number, nr: number): FuncBuilder {
   return f;
 }
 
-/** gemm(ap, bp, cp, mp, np, k, ldcBytes) over KC slices: for kb, for jp, for ip: micro. */
-function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, kc: number): void {
-  const f = m.func("gemm", ["i32", "i32", "i32", "i32", "i32", "i32", "i32"], []);
-  const [ap, bp, cp, mp, np, k, ldc] = [0, 1, 2, 3, 4, 5, 6];
+/**
+ * gemm(ap, bp, cp, mp, np, k, ldcBytes) over KC slices: for kb, for jp, for ip: micro (a B panel
+ * stays in L1 while A streams past). gemmRows loops for kb, for ip, for jp: for a tall A and a
+ * narrow B (a convolution's im2col times its kernel) the few B panels of a slice fit in L1 and
+ * each A panel is read once per slice instead of once per B panel.
+ */
+function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, rowsOuter = false): void {
+  const f = m.func(rowsOuter ? "gemmRows" : "gemm", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], []);
+  const [ap, bp, cp, mp, np, k, ldc, kcP] = [0, 1, 2, 3, 4, 5, 6, 7];
   const kb = f.local("i32");
   const kl = f.local("i32");
   const jp = f.local("i32");
@@ -216,16 +222,17 @@ function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, 
   f.i32(0).set(kb);
   f.block().loop();
   f.get(kb).get(k).op(OP.i32GeS).brIf(1);
-  // kl = min(kc, k - kb)
-  f.get(k).get(kb).op(OP.i32Sub).tee(kl).i32(kc).op(OP.i32GtS).if_();
-  f.i32(kc).set(kl);
+  // kl = min(kc, k - kb), kc the slice depth given (at most the module's kc)
+  f.get(k).get(kb).op(OP.i32Sub).tee(kl).get(kcP).op(OP.i32GtS).if_();
+  f.get(kcP).set(kl);
   f.end();
-  f.i32(0).set(jp);
+  const [outer, outerN, inner, innerN] = rowsOuter ? [ip, mp, jp, np] : [jp, np, ip, mp];
+  f.i32(0).set(outer);
   f.block().loop();
-  f.get(jp).get(np).op(OP.i32GeS).brIf(1);
-  f.i32(0).set(ip);
+  f.get(outer).get(outerN).op(OP.i32GeS).brIf(1);
+  f.i32(0).set(inner);
   f.block().loop();
-  f.get(ip).get(mp).op(OP.i32GeS).brIf(1);
+  f.get(inner).get(innerN).op(OP.i32GeS).brIf(1);
   // a = ap + (ip*k + kb)*mr*4
   f.get(ap).get(ip).get(k).op(OP.i32Mul).get(kb).op(OP.i32Add).i32(mr * 4).op(OP.i32Mul).op(OP.i32Add);
   // b = bp + (jp*k + kb)*nr*4
@@ -233,10 +240,10 @@ function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, 
   // c = cp + ip*mr*ldc + jp*nr*4
   f.get(cp).get(ip).i32(mr).op(OP.i32Mul).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(jp).i32(nr * 4).op(OP.i32Mul).op(OP.i32Add);
   f.get(kl).get(ldc).call(microIdx);
-  f.get(ip).i32(1).op(OP.i32Add).set(ip);
+  f.get(inner).i32(1).op(OP.i32Add).set(inner);
   f.br(0);
   f.end().end();
-  f.get(jp).i32(1).op(OP.i32Add).set(jp);
+  f.get(outer).i32(1).op(OP.i32Add).set(outer);
   f.br(0);
   f.end().end();
   f.get(kb).get(kl).op(OP.i32Add).set(kb);
@@ -245,7 +252,7 @@ function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, 
 }
 
 /** Builds a GEMM module with the given register block; exported for benchmarking variants. */
-export function buildGemmModule(mr = 5, nr = 8, kc = 256): GemmModule {
+export function buildGemmModule(mr = 5, nr = 8, kc = 512): GemmModule {
   if (nr % 4 !== 0) throw new Error("nr must be a multiple of 4");
   const heap = new WasmHeap(64);
   const m = new ModuleBuilder();
@@ -255,11 +262,12 @@ export function buildGemmModule(mr = 5, nr = 8, kc = 256): GemmModule {
   emitPackContig(m, "packContigA", mr);
   emitPackContig(m, "packContigB", nr);
   const micro = emitMicro(m, mr, nr);
-  emitGemm(m, micro, mr, nr, kc);
+  emitGemm(m, micro, mr, nr);
+  emitGemm(m, micro, mr, nr, true);
   const mod = new WebAssembly.Module(m.toBytes() as BufferSource);
   const inst = new WebAssembly.Instance(mod, { env: { memory: heap.memory } });
-  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "packContigA" | "packContigB" | "gemm">;
-  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, packContigA: ex.packContigA, packContigB: ex.packContigB, gemm: ex.gemm };
+  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "packContigA" | "packContigB" | "gemm" | "gemmRows">;
+  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, packContigA: ex.packContigA, packContigB: ex.packContigB, gemm: ex.gemm, gemmRows: ex.gemmRows };
 }
 
 let defaultModule: GemmModule | null | undefined;
@@ -269,6 +277,11 @@ function getModule(): GemmModule | null {
   }
   return defaultModule;
 }
+
+/** The most bytes of B slice (its depth × all its panels) gemmRows keeps in L1. */
+const NARROW_B = 48 * 1024;
+/** The slice depth of the B-panel-outer order (a B panel slice of KC × NR floats in L1). */
+const KC = 256;
 
 /** Below this many multiply-adds the packing overhead is not worth it. */
 const SMALL = 16 * 16 * 16;
@@ -359,7 +372,12 @@ function gemmWasm(
   else packContig(mod.packContigB, mod.pack, bRaw, bpOff, k, n, nr);
   const cpIdx = cpOff >> 2;
   f32.fill(0, cpIdx, cpIdx + mp * mr * ldc);
-  mod.gemm(apOff, bpOff, cpOff, mp, np, k, ldc * 4);
+  // a narrow B under a tall A (im2col times a kernel): A panels outermost, and slices as deep as
+  // the module allows while the B slice stays in L1 (every slice streams all of A once more)
+  const deep = Math.min(k, mod.kc);
+  const rows = mp > np && np * nr * deep * 4 <= NARROW_B;
+  const kc = rows ? deep : Math.min(k, KC);
+  (rows ? mod.gemmRows : mod.gemm)(apOff, bpOff, cpOff, mp, np, k, ldc * 4, kc);
   if (opts.accumulate) {
     for (let i = 0; i < m; i++) {
       const src = cpIdx + i * ldc;
