@@ -11,7 +11,7 @@ import { conv as convPrim, type ConvDims } from "../prims/conv.js";
 import { convert, rev, transpose } from "../prims/lax.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { samePads, shapeError, tensorArg } from "../tensor/checks.js";
-import { convBatchGroupsMsg, convDefaultDimsMsg, convFeaturesMsg, convGroupsMsg, convLengthMsg, convRankMsg, convSpecMsg } from "../tensor/messages.js";
+import { convBatchGroupsMsg, convDefaultDimsMsg, convFeaturesMsg, convGroupsMsg, convLengthMsg, convRankMsg, convSpecMsg, convStringPadMsg } from "../tensor/messages.js";
 
 export type { ConvGeneralDilatedOptions, ConvPadding, ConvTransposeOptions } from "../shape/conv.js";
 
@@ -78,6 +78,7 @@ function convImpl(op: string, lhs: unknown, rhs: unknown, windowStrides: readonl
   const strides = spatialList(op, "windowStrides", windowStrides, s, 1);
   const lhsDilation = spatialList(op, "lhsDilation", o.lhsDilation, s, 1);
   const rhsDilation = spatialList(op, "rhsDilation", o.rhsDilation, s, 1);
+  if (typeof padding === "string" && lhsDilation.some((d) => d !== 1)) shapeError(convStringPadMsg(op, padding, lhsDilation));
   let pads: [number, number][];
   if (padding === "VALID") pads = strides.map(() => [0, 0]);
   else if (padding === "SAME") pads = strides.map((st, i) => samePads(l[dims.lhs[2 + i]!]!, r[dims.rhs[2 + i]!]!, st, rhsDilation[i]));
@@ -99,7 +100,8 @@ function convImpl(op: string, lhs: unknown, rhs: unknown, windowStrides: readonl
  * default) or ["NHWC", "HWIO", "NHWC"], spatial letters matched by name; `featureGroupCount`
  * splits the features into groups (depthwise: as many groups as input features);
  * `batchGroupCount` splits the batch (lhs batch index g · N/B + n feeds output features of group
- * g, as XLA). "SAME" pads are computed from the undilated input, as JAX. Like jax.lax, it is a
+ * g, as XLA). "SAME" pads are computed from the input and the dilated window, as JAX, which
+ * refuses string padding with `lhsDilation` (so does this: give pads, or use convTranspose). Like jax.lax, it is a
  * cross-correlation (the kernel is not flipped). Float operands, promoted to a common dtype.
  */
 export function convGeneralDilated<

@@ -276,8 +276,9 @@ function convBody(lhs: T, rhs: T, p: ConvOptions): T {
     let y = pad(x, [...z, ...lo.map((l) => Math.max(0, l)), ...z], [...z, ...hi.map((h) => Math.max(0, h)), ...z], [...z, ...p.lhsDilation.map((d) => d - 1), ...z]);
     if ([...lo, ...hi].some((v) => v < 0)) {
       // negative padding crops
-      const start = y.shape.map((_, a) => (a === 0 || a > s ? 0 : Math.max(0, -lo[a - 1]!)));
-      const limit = y.shape.map((d, a) => (a === 0 || a > s ? d : d - Math.max(0, -hi[a - 1]!)));
+      // (a crop past the whole extent leaves it empty)
+      const start = y.shape.map((d, a) => (a === 0 || a > s ? 0 : Math.min(d, Math.max(0, -lo[a - 1]!))));
+      const limit = y.shape.map((d, a) => (a === 0 || a > s ? d : Math.max(start[a]!, d - Math.max(0, -hi[a - 1]!))));
       y = slice(y, start, limit);
     }
     return y;

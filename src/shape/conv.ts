@@ -78,7 +78,7 @@ export type ConvGeneralDilated<L extends Shape, R extends Shape, S, P, O, Op ext
   : L["length"] extends R["length"]
     ? DimsOf<L, O> extends [infer LS extends string, infer RS extends string, infer OS extends string]
       ? [Chars<LS>["length"], Chars<RS>["length"], Chars<OS>["length"]] extends [L["length"], L["length"], L["length"]]
-        ? (CheckLength<S, Sub<L["length"], 2>, "windowStrides", Op> | CheckLength<P, Sub<L["length"], 2>, "padding", Op> | CheckGroups<L, R, LS, RS, Opt<O, "featureGroupCount", 1>, Opt<O, "batchGroupCount", 1>, Op>) extends infer E extends string
+        ? (CheckLength<S, Sub<L["length"], 2>, "windowStrides", Op> | CheckLength<P, Sub<L["length"], 2>, "padding", Op> | CheckStringPad<P, O, Op> | CheckGroups<L, R, LS, RS, Opt<O, "featureGroupCount", 1>, Opt<O, "batchGroupCount", 1>, Op>) extends infer E extends string
           ? [E] extends [never]
             ? OutShape<L, R, S, P, O, LS, RS, Chars<OS>, SpatialList<Chars<RS>>>
             : ShapeError<E>
@@ -94,6 +94,20 @@ type CheckLength<X, N extends number, Name extends string, Op extends string> = 
     : X["length"] extends N
       ? never
       : `${Op}: ${N} spatial dims but ${Name} has length ${X["length"]}`
+  : never;
+
+/**
+ * String padding with input dilation, which JAX refuses (the pads of a transposed convolution are
+ * not SAME's): `conv: string padding "SAME" needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)`.
+ */
+type CheckStringPad<P, O, Op extends string> = P extends string
+  ? O extends { readonly lhsDilation: infer LD extends readonly number[] }
+    ? number extends LD[number]
+      ? never
+      : [Exclude<LD[number], 1>] extends [never]
+        ? never
+        : `${Op}: string padding "${P}" needs lhsDilation 1, got ${ShowShape<LD>} (give explicit pads, or use convTranspose)`
+    : never
   : never;
 
 type CheckGroups<L extends Shape, R extends Shape, LS extends string, RS extends string, G extends number, B extends number, Op extends string> =

@@ -20,7 +20,7 @@ const c4 = lax.convGeneralDilated(x, k, [1, 3], [[1, 1], [2, 0]]);
 expectType<TypeEqual<typeof c4, Tensor<[8, 16, 28, 10]>>>(true);
 const c5 = lax.convGeneralDilated(x64, k64, [1, 1], "VALID", { rhsDilation: [2, 2] });
 expectType<TypeEqual<typeof c5, Tensor<[8, 16, 24, 24], "float64">>>(true);
-const c6 = lax.convGeneralDilated(x, k, [1, 1], "VALID", { lhsDilation: [2, 2] });
+const c6 = lax.convGeneralDilated(x, k, [1, 1], [[0, 0], [0, 0]], { lhsDilation: [2, 2] });
 expectType<TypeEqual<typeof c6, Tensor<[8, 16, 53, 53]>>>(true);
 const c7 = lax.conv(x, k, [2, 2], "VALID");
 expectType<TypeEqual<typeof c7, Tensor<[8, 16, 13, 13]>>>(true);
@@ -58,7 +58,7 @@ const big3 = lax.convGeneralDilated(zeros([2, 512, 512, 3]), zeros([3, 3, 3, 32]
 expectType<TypeEqual<typeof big3, Tensor<[2, 255, 255, 32]>>>(true);
 const big4 = lax.convGeneralDilated(zeros([1, 1, 1024, 1024]), zeros([1, 1, 5, 5]), [3, 3], "SAME", { rhsDilation: [4, 4] });
 expectType<TypeEqual<typeof big4, Tensor<[1, 1, 342, 342]>>>(true);
-const big5 = lax.convGeneralDilated(zeros([1, 1, 1024, 1024]), zeros([1, 1, 5, 5]), [1, 1], "VALID", { lhsDilation: [2, 2], rhsDilation: [3, 3] });
+const big5 = lax.convGeneralDilated(zeros([1, 1, 1024, 1024]), zeros([1, 1, 5, 5]), [1, 1], [[0, 0], [0, 0]], { lhsDilation: [2, 2], rhsDilation: [3, 3] });
 expectType<TypeEqual<typeof big5, Tensor<[1, 1, 2035, 2035]>>>(true);
 
 // --- dynamic dims give number, checked at run time -----------------------------------------------------
@@ -115,3 +115,5 @@ export function genericBatch<B extends number>(xb: Tensor<[B, 3, 28, 28]>, xh: T
   expectType<TypeEqual<typeof y2, Tensor<[B, 28, 28, 8]>>>(true);
   return [y1, y2];
 }
+// @ts-expect-error convGeneralDilated: string padding "SAME" needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)
+lax.convGeneralDilated(x, k, [1, 1], "SAME", { lhsDilation: [2, 1] });
