@@ -101,8 +101,9 @@ function convImpl(op: string, lhs: unknown, rhs: unknown, windowStrides: readonl
  * splits the features into groups (depthwise: as many groups as input features);
  * `batchGroupCount` splits the batch (lhs batch index g · N/B + n feeds output features of group
  * g, as XLA). "SAME" pads are computed from the input and the dilated window, as JAX, which
- * refuses string padding with `lhsDilation` (so does this: give pads, or use convTranspose). Like jax.lax, it is a
- * cross-correlation (the kernel is not flipped). Float operands, promoted to a common dtype.
+ * refuses string padding with `lhsDilation` (so does this: give pads, or use convTranspose).
+ * Like jax.lax, it is a cross-correlation (the kernel is not flipped). Float operands, promoted
+ * to a common dtype.
  */
 export function convGeneralDilated<
   L extends Shape,

@@ -98,7 +98,7 @@ type CheckLength<X, N extends number, Name extends string, Op extends string> = 
 
 /**
  * String padding with input dilation, which JAX refuses (the pads of a transposed convolution are
- * not SAME's): `conv: string padding "SAME" needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)`.
+ * not SAME's): `conv: string padding SAME needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)`.
  */
 type CheckStringPad<P, O, Op extends string> = P extends string
   ? O extends { readonly lhsDilation: infer LD extends readonly number[] }
@@ -106,7 +106,7 @@ type CheckStringPad<P, O, Op extends string> = P extends string
       ? never
       : [Exclude<LD[number], 1>] extends [never]
         ? never
-        : `${Op}: string padding "${P}" needs lhsDilation 1, got ${ShowShape<LD>} (give explicit pads, or use convTranspose)`
+        : `${Op}: string padding ${P} needs lhsDilation 1, got ${ShowShape<LD>} (give explicit pads, or use convTranspose)`
     : never
   : never;
 

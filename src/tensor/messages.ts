@@ -304,6 +304,6 @@ export const convBatchGroupsMsg = (op: string, g: number, n: unknown, l: Dims, r
 /** CheckLength: `conv: 2 spatial dims but windowStrides has length 1`. */
 export const convLengthMsg = (op: string, s: number, name: string, n: number): string => `${op}: ${s} spatial dims but ${name} has length ${n}`;
 
-/** CheckStringPad: `conv: string padding "SAME" needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)`. */
+/** CheckStringPad: `conv: string padding SAME needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)`. */
 export const convStringPadMsg = (op: string, padding: string, ld: Dims): string =>
-  `${op}: string padding "${padding}" needs lhsDilation 1, got ${showShape(ld)} (give explicit pads, or use convTranspose)`;
+  `${op}: string padding ${padding} needs lhsDilation 1, got ${showShape(ld)} (give explicit pads, or use convTranspose)`;

@@ -424,7 +424,7 @@ describe("run-time checks (dims typed number)", () => {
     expect(err(() => lax.conv($([8, 3, 28]), $([16, 3, 3, 3]), [1, 1], "VALID"))).toBe("conv: lhs [8, 3, 28] and rhs [16, 3, 3, 3] differ in rank (3 vs 4)");
     // as JAX: string padding is refused with input dilation
     expect(err(() => lax.convGeneralDilated($([1, 2, 5, 5]), $([2, 2, 3, 3]), [1, 1], "SAME", { lhsDilation: [2, 2] }))).toBe(
-      'convGeneralDilated: string padding "SAME" needs lhsDilation 1, got [2, 2] (give explicit pads, or use convTranspose)',
+      "convGeneralDilated: string padding SAME needs lhsDilation 1, got [2, 2] (give explicit pads, or use convTranspose)",
     );
   });
 });

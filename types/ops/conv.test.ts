@@ -115,5 +115,5 @@ export function genericBatch<B extends number>(xb: Tensor<[B, 3, 28, 28]>, xh: T
   expectType<TypeEqual<typeof y2, Tensor<[B, 28, 28, 8]>>>(true);
   return [y1, y2];
 }
-// @ts-expect-error convGeneralDilated: string padding "SAME" needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)
+// @ts-expect-error convGeneralDilated: string padding SAME needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)
 lax.convGeneralDilated(x, k, [1, 1], "SAME", { lhsDilation: [2, 1] });
