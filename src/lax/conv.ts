@@ -81,11 +81,14 @@ function convImpl(op: string, lhs: unknown, rhs: unknown, windowStrides: readonl
   if (typeof padding === "string" && lhsDilation.some((d) => d !== 1)) shapeError(convStringPadMsg(op, padding, lhsDilation));
   let pads: [number, number][];
   if (padding === "VALID") pads = strides.map(() => [0, 0]);
-  else if (padding === "SAME") pads = strides.map((st, i) => samePads(l[dims.lhs[2 + i]!]!, r[dims.rhs[2 + i]!]!, st, rhsDilation[i]));
+  else if (padding === "SAME" || padding === "SAME_LOWER") {
+    pads = strides.map((st, i) => samePads(l[dims.lhs[2 + i]!]!, r[dims.rhs[2 + i]!]!, st, rhsDilation[i]));
+    if (padding === "SAME_LOWER") pads = pads.map(([lo, hi]) => [hi, lo]);
+  }
   else {
     if (Array.isArray(padding) && padding.length !== s) shapeError(convLengthMsg(op, s, "padding", padding.length));
     if (!Array.isArray(padding) || padding.some((p) => !Array.isArray(p) || p.length !== 2 || !p.every(Number.isInteger))) {
-      shapeError(`${op}: padding must be "SAME", "VALID" or ${s} [lo, hi] integer pairs, got ${JSON.stringify(padding)}`);
+      shapeError(`${op}: padding must be "SAME", "SAME_LOWER", "VALID" or ${s} [lo, hi] integer pairs, got ${JSON.stringify(padding)}`);
     }
     pads = padding.map(([lo, hi]) => [lo, hi]);
   }
@@ -94,7 +97,8 @@ function convImpl(op: string, lhs: unknown, rhs: unknown, windowStrides: readonl
 
 /**
  * A general N-d convolution (jax.lax.conv_general_dilated), 1-D, 2-D or 3-D: `windowStrides` and
- * `padding` ("SAME", "VALID" or one [lo, hi] pair per spatial dim; negative pads crop) per spatial
+ * `padding` ("SAME", "SAME_LOWER", "VALID" or one [lo, hi] pair per spatial dim; SAME puts an odd
+ * unit of padding at the end, SAME_LOWER at the start; negative pads crop) per spatial
  * dim; `lhsDilation` dilates the input (a transposed convolution), `rhsDilation` the window
  * (atrous); `dimensionNumbers` [lhs, rhs, out] layouts such as ["NCHW", "OIHW", "NCHW"] (the
  * default) or ["NHWC", "HWIO", "NHWC"], spatial letters matched by name; `featureGroupCount`
@@ -152,7 +156,7 @@ export function convTranspose<
   R extends Shape,
   D extends FloatDType,
   const S extends readonly number[],
-  const P extends ConvPadding,
+  const P extends Exclude<ConvPadding, "SAME_LOWER">,
   const O extends ConvTransposeOptions = {},
 >(
   lhs: Tensor<L, D>,
@@ -170,6 +174,7 @@ export function convTranspose<
   const s = x.shape.length - 2;
   const st = spatialList(op, "strides", strides, s, 1);
   const rd = spatialList(op, "rhsDilation", o.rhsDilation, s, 1);
+  if (typeof padding === "string" && padding !== "SAME" && padding !== "VALID") shapeError(`${op}: padding must be "SAME", "VALID" or [lo, hi] pairs, got ${JSON.stringify(padding)}`);
   const pads =
     padding === "SAME" || padding === "VALID"
       ? st.map((v, i) => {

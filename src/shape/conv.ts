@@ -10,8 +10,8 @@ import type { Shape, ShapeError, ShowShape, ShowDim } from "./core.js";
 import type { Add, CeilDiv, Div, Lt, Max0, Mod, Mul, Sub } from "./arith.js";
 import type { Dilated, SamePads, WindowDim } from "./window.js";
 
-/** Padding: "SAME", "VALID" or one [lo, hi] pair per spatial dim. */
-export type ConvPadding = "SAME" | "VALID" | readonly (readonly [number, number])[];
+/** Padding: "SAME" (the odd unit at the end), "SAME_LOWER" (at the start), "VALID" or one [lo, hi] pair per spatial dim. */
+export type ConvPadding = "SAME" | "SAME_LOWER" | "VALID" | readonly (readonly [number, number])[];
 
 /** lax.convGeneralDilated's options. */
 export interface ConvGeneralDilatedOptions {
@@ -52,7 +52,7 @@ type Nth<L, I extends number> = L extends readonly number[] ? (L[I] extends infe
 /** One output spatial dim: the window arithmetic with the padding named by P. */
 type OutSpatial<H extends number, K extends number, S extends number, P, D extends number, LD extends number, I extends number> = P extends "VALID"
   ? WindowDim<H, K, S, 0, 0, D, LD>
-  : P extends "SAME"
+  : P extends "SAME" | "SAME_LOWER"
     ? SamePads<H, K, S, D> extends [infer Lo extends number, infer Hi extends number]
       ? WindowDim<H, K, S, Lo, Hi, D, LD>
       : number

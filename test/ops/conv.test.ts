@@ -7,7 +7,7 @@ import { lax } from "../../src/index.js";
 import { float64OnWasm } from "../harness/backend.js";
 import { expectClose, f64, fdJacobian, flat, grad, jit, rng, scalarize, size, stackAt, take, vmap, type T } from "../transforms/helpers.js";
 
-type Pads = "SAME" | "VALID" | [number, number][];
+type Pads = "SAME" | "SAME_LOWER" | "VALID" | [number, number][];
 interface Case {
   name: string;
   l: number[];
@@ -37,12 +37,13 @@ function reference(c: Case, x: number[], w: number[]): { shape: number[]; data: 
   const rd = c.rd ?? sp.map(() => 1);
   const pads = sp.map((ch, i): [number, number] => {
     if (c.padding === "VALID") return [0, 0];
-    if (c.padding === "SAME") {
+    if (c.padding === "SAME" || c.padding === "SAME_LOWER") {
       const h = L(ch);
       const k = (R(ch) - 1) * rd[i]! + 1;
       const out = Math.ceil(h / c.strides[i]!);
       const total = Math.max(0, (out - 1) * c.strides[i]! + k - h);
-      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      const small = Math.floor(total / 2);
+      return c.padding === "SAME" ? [small, total - small] : [total - small, small];
     }
     return c.padding[i]!;
   });
@@ -107,6 +108,7 @@ const cases: Case[] = [
   { name: "2-D NCHW, VALID", l: [2, 3, 6, 5], r: [4, 3, 3, 2], strides: [1, 1], padding: "VALID" },
   { name: "2-D NCHW, stride 2, SAME", l: [2, 3, 7, 6], r: [4, 3, 3, 3], strides: [2, 2], padding: "SAME" },
   { name: "2-D NHWC / HWIO, SAME", l: [2, 5, 6, 3], r: [3, 3, 3, 4], specs: ["NHWC", "HWIO", "NHWC"], strides: [1, 1], padding: "SAME" },
+  { name: "2-D NHWC / HWIO, SAME_LOWER, even window", l: [1, 5, 6, 2], r: [2, 4, 2, 3], specs: ["NHWC", "HWIO", "NHWC"], strides: [1, 2], padding: "SAME_LOWER" },
   { name: "2-D NHWC / HWIO, stride [2, 1], explicit pads", l: [1, 7, 6, 2], r: [3, 2, 2, 3], specs: ["NHWC", "HWIO", "NHWC"], strides: [2, 1], padding: [[1, 2], [0, 1]] },
   { name: "2-D, negative pads crop", l: [1, 2, 7, 7], r: [2, 2, 2, 2], strides: [1, 2], padding: [[-1, 0], [1, -2]] },
   { name: "2-D, rhs dilation (atrous), SAME", l: [1, 2, 8, 7], r: [3, 2, 3, 2], strides: [1, 1], padding: "SAME", rd: [2, 3] },
@@ -216,7 +218,7 @@ describe("random configurations against the direct loop", () => {
     const ld = sp.map(() => int(1, 2));
     // string padding only without input dilation (JAX refuses it)
     const kind = ld.some((d) => d > 1) ? 2 : int(0, 2);
-    const padding: Pads = kind === 0 ? "SAME" : kind === 1 ? "VALID" : sp.map(() => [int(-1, 2), int(-1, 2)] as [number, number]);
+    const padding: Pads = kind === 0 ? (r() < 0.5 ? "SAME" : "SAME_LOWER") : kind === 1 ? "VALID" : sp.map(() => [int(-1, 2), int(-1, 2)] as [number, number]);
     const specs: [string, string, string] = [shuffle(["N", "C", ...sp]).join(""), shuffle(["O", "I", ...sp]).join(""), shuffle(["N", "C", ...sp]).join("")];
     const dims: Record<string, number> = { N, C: G * Cg, O, I: Cg };
     sp.forEach((ch, i) => (dims[ch] = H[i]!));

@@ -16,6 +16,8 @@ const c2 = lax.convGeneralDilated(x, k, [1, 1], "SAME");
 expectType<TypeEqual<typeof c2, Tensor<[8, 16, 28, 28]>>>(true);
 const c3 = lax.convGeneralDilated(x, k, [2, 2], "SAME");
 expectType<TypeEqual<typeof c3, Tensor<[8, 16, 14, 14]>>>(true);
+const c3b = lax.convGeneralDilated(x, zeros([16, 3, 4, 4]), [2, 2], "SAME_LOWER");
+expectType<TypeEqual<typeof c3b, Tensor<[8, 16, 14, 14]>>>(true);
 const c4 = lax.convGeneralDilated(x, k, [1, 3], [[1, 1], [2, 0]]);
 expectType<TypeEqual<typeof c4, Tensor<[8, 16, 28, 10]>>>(true);
 const c5 = lax.convGeneralDilated(x64, k64, [1, 1], "VALID", { rhsDilation: [2, 2] });
