@@ -275,8 +275,7 @@ function convBody(lhs: T, rhs: T, p: ConvOptions): T {
     const z = [0];
     let y = pad(x, [...z, ...lo.map((l) => Math.max(0, l)), ...z], [...z, ...hi.map((h) => Math.max(0, h)), ...z], [...z, ...p.lhsDilation.map((d) => d - 1), ...z]);
     if ([...lo, ...hi].some((v) => v < 0)) {
-      // negative padding crops
-      // (a crop past the whole extent leaves it empty)
+      // negative padding crops (a crop past the whole extent leaves it empty)
       const start = y.shape.map((d, a) => (a === 0 || a > s ? 0 : Math.min(d, Math.max(0, -lo[a - 1]!))));
       const limit = y.shape.map((d, a) => (a === 0 || a > s ? d : Math.max(start[a]!, d - Math.max(0, -hi[a - 1]!))));
       y = slice(y, start, limit);
