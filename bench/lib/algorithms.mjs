@@ -430,6 +430,53 @@ export function makeAlgorithms(F) {
     return { x: solve(a, b, n), L: cholesky(spd, n) };
   }
 
+  /**
+   * Task 9: a 2-D convolution, NHWC input [N, H, W, C], HWIO kernel [K, K, C, O], SAME padding
+   * (lo = (K - 1) / 2 rounded down, as JAX), stride 1: out[n, h, w, o] = Σ x[n, h + i - lo,
+   * w + j - lo, c] · kernel[i, j, c, o]; and the gradients of sum(out · ct) with respect to x and
+   * the kernel, accumulated in the same loop (each product x · kernel feeds dx and dkernel).
+   */
+  function conv2d(x, kernel, ct, N, H, W, C, O, K) {
+    const out = new F(N * H * W * O);
+    const dx = new F(N * H * W * C);
+    const dkernel = new F(K * K * C * O);
+    const lo = Math.floor((K - 1) / 2);
+    for (let n = 0; n < N; n++)
+      for (let h = 0; h < H; h++)
+        for (let w = 0; w < W; w++) {
+          const ob = ((n * H + h) * W + w) * O;
+          for (let i = 0; i < K; i++) {
+            const ih = h + i - lo;
+            if (ih < 0 || ih >= H) continue;
+            for (let j = 0; j < K; j++) {
+              const iw = w + j - lo;
+              if (iw < 0 || iw >= W) continue;
+              const xb = ((n * H + ih) * W + iw) * C;
+              for (let c = 0; c < C; c++) {
+                const kb = ((i * K + j) * C + c) * O;
+                const xv = x[xb + c];
+                let g = 0;
+                for (let o = 0; o < O; o++) {
+                  out[ob + o] += xv * kernel[kb + o];
+                  g += ct[ob + o] * kernel[kb + o];
+                  dkernel[kb + o] += xv * ct[ob + o];
+                }
+                dx[xb + c] += g;
+              }
+            }
+          }
+        }
+    return { out, dx, dkernel };
+  }
+
+  /** Task 9's scalar sum(conv(x, kernel) · ct) (for the finite-difference self-check). */
+  function conv2dObjective(x, kernel, ct, N, H, W, C, O, K) {
+    const { out } = conv2d(x, kernel, new F(ct.length), N, H, W, C, O, K);
+    let s = 0;
+    for (let i = 0; i < out.length; i++) s += out[i] * ct[i];
+    return s;
+  }
+
   return {
     elementwise,
     matmul,
@@ -447,5 +494,7 @@ export function makeAlgorithms(F) {
     solve,
     cholesky,
     linalg,
+    conv2d,
+    conv2dObjective,
   };
 }

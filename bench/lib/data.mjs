@@ -22,6 +22,12 @@ export const SIZES = Object.freeze({
   STEPS8B: 1000, // task 8b steps
   N10: 64, // task 10 batch of 28×28×1 images
   N11: 256, // task 11 matrix size (solve, cholesky)
+  // task 9: 2-D convolution, NHWC input [N9, H9, H9, C9], HWIO kernel [K9, K9, C9, O9], SAME, stride 1
+  N9: 32,
+  H9: 32,
+  C9: 16,
+  O9: 32,
+  K9: 3,
 });
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
@@ -104,6 +110,7 @@ export function paramShapes(d0, h) {
 
 /**
  * Inputs for a task id ("1", "2a", "2b", "3", "4", "6", "7", "8a", "8b"); task "5" reuses task 3.
+ * Inputs for a task id ("1", "2a", "2b", "3", "4", "6", "7", "9"); task "5" reuses task 3.
  * Returned arrays are fresh copies each call, so a peer may keep or mutate them.
  */
 export function makeInputs(task) {
@@ -195,6 +202,21 @@ export function makeInputs(task) {
         }
       }
       return { n, a, b: uniform(n, -1, 1, 1102), spd };
+    }
+    case "9": {
+      const { N9: n, H9: h, C9: c, O9: o, K9: k } = S;
+      const lim = Math.sqrt(6 / (k * k * (c + o)));
+      return {
+        n,
+        h,
+        w: h,
+        c,
+        o,
+        k,
+        x: uniform(n * h * h * c, -1, 1, 901), // [N, H, W, C]
+        kernel: uniform(k * k * c * o, -lim, lim, 902), // [K, K, C, O] (HWIO), Glorot
+        ct: uniform(n * h * h * o, -1, 1, 903), // [N, H, W, O]: the cotangent W of sum(out · W)
+      };
     }
     default:
       throw new Error(`unknown task ${task}`);

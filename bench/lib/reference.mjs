@@ -46,6 +46,8 @@ export function computeReference(task) {
       return CNN64.cnnStep(f64(inp.params), Float64Array.from(inp.x), inp.labels, inp.batch);
     case "11":
       return F64.linalg(Float64Array.from(inp.a), Float64Array.from(inp.b), Float64Array.from(inp.spd), inp.n);
+    case "9":
+      return F64.conv2d(Float64Array.from(inp.x), Float64Array.from(inp.kernel), Float64Array.from(inp.ct), inp.n, inp.h, inp.w, inp.c, inp.o, inp.k);
     default:
       throw new Error(`unknown task ${task}`);
   }
@@ -178,6 +180,36 @@ export function selfCheck(task) {
         if (Math.abs(fd - g[name][i]) > 1e-6 * scale) {
           throw new Error(`self-check: task ${task} d/d${name}[${i}] hand ${g[name][i]} vs finite difference ${fd}`);
         }
+      }
+    }
+  } else if (task === "9") {
+    // Central differences of sum(conv(x, kernel) · ct) at a corner, an interior and the last
+    // input element (padding touches the corners) and at a few kernel entries. Its objective is
+    // linear in each operand, so the differences are exact up to rounding.
+    const inp = makeInputs("9");
+    const { n: N, h: H, w: W, c: C, o: O, k: K } = inp;
+    const x = Float64Array.from(inp.x);
+    const kernel = Float64Array.from(inp.kernel);
+    const ct = Float64Array.from(inp.ct);
+    const g = F64.conv2d(x, kernel, ct, N, H, W, C, O, K);
+    const objective = () => F64.conv2dObjective(x, kernel, ct, N, H, W, C, O, K);
+    const picks = [
+      [x, g.dx, [0, ((3 * H + 5) * W + 7) * C + 2, x.length - 1]],
+      [kernel, g.dkernel, [0, kernel.length - 1]],
+    ];
+    for (const [arr, grad, idxs] of picks) {
+      let scale = 0;
+      for (const v of grad) scale = Math.max(scale, Math.abs(v));
+      for (const i of idxs) {
+        const h = 1e-3;
+        const v = arr[i];
+        arr[i] = v + h;
+        const lp = objective();
+        arr[i] = v - h;
+        const lm = objective();
+        arr[i] = v;
+        const fd = (lp - lm) / (2 * h);
+        if (Math.abs(fd - grad[i]) > 1e-8 * scale) throw new Error(`self-check: task 9 entry ${i}: hand ${grad[i]} vs finite difference ${fd}`);
       }
     }
   }

@@ -60,6 +60,13 @@ export const TASKS = [
     full: { warmup: 1, reps: 5, minReps: 2, budgetMs: 3000 }, // the slowest peers take 10-20 s a run
   },
   {
+    id: "9",
+    title: "9. 2-D convolution forward + backward: NHWC [32, 32, 32, 16] * HWIO [3, 3, 16, 32], SAME, stride 1; out and the gradients of sum(out · W) w.r.t. input and kernel",
+    tol: 1e-4, // float32 sums of 144 products (out, dx) and of 32,768 (dkernel), in each library's own order
+    // one warm-up call: TF.js cpu takes about 40 s a call, and a cell has 240 s
+    full: { warmup: 1, reps: 10, minReps: 3, budgetMs: 4000 },
+  },
+  {
     id: "10",
     title: "10. CNN training step: loss and gradients of conv 3×3 (1→8) · relu · max-pool 2×2, conv 3×3 (8→16) · relu · max-pool, dense 784→10, softmax cross-entropy; NHWC [64, 28, 28, 1], int32 labels",
     // float32 sums of 72 (conv) and 784 (dense) products and over the batch (a max-pool window

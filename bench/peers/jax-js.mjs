@@ -157,6 +157,23 @@ export const tasks = {
     const chol = maybeJit((s) => np.linalg.cholesky(s));
     return { run: async () => ({ x: await solve(A.ref, B.ref).data(), L: await chol(S.ref).data() }) };
   },
+  // task 9: jax-js's lax.convGeneralDilated takes NCHW / OIHW only (no dimension numbers), so the
+  // NHWC input and HWIO kernel are transposed inside the jitted function, and the results back
+  "9": ({ n, h, w, c, o, k, x, kernel, ct }) => {
+    const X = arr(x, [n, h, w, c]);
+    const K = arr(kernel, [k, k, c, o]);
+    const W = arr(ct, [n, h, w, o]);
+    const conv = (x, k) => np.transpose(lax.convGeneralDilated(np.transpose(x, [0, 3, 1, 2]), np.transpose(k, [3, 2, 0, 1]), [1, 1], "SAME"), [0, 2, 3, 1]);
+    const fwd = maybeJit(conv);
+    const g = maybeJit(grad((x, k, w) => np.sum(conv(x, k).mul(w)), { argnums: [0, 1] }));
+    return {
+      run: async () => {
+        const out = await fwd(X.ref, K.ref).data();
+        const [dx, dk] = g(X.ref, K.ref, W.ref);
+        return { out, dx: await dx.data(), dkernel: await dk.data() };
+      },
+    };
+  },
 };
 
 /**

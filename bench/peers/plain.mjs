@@ -22,6 +22,7 @@ export const tasks = {
   "8b": odeTask,
   "10": ({ params, x, labels, batch }) => ({ run: () => CNN.cnnStep(params, x, labels, batch) }),
   "11": ({ a, b, spd, n }) => ({ run: () => A.linalg(a, b, spd, n) }),
+  "9": ({ x, kernel, ct, n, h, w, c, o, k }) => ({ run: () => A.conv2d(x, kernel, ct, n, h, w, c, o, k) }),
 };
 
 /** Task 8: RK4 forward storing each step's state, then the hand-derived discrete adjoint. */

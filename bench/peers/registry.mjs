@@ -125,6 +125,15 @@ export const peers = [
     tasks: ["4"],
     note: "kept to show a silently wrong result: exp's gradient uses its saved output, which the second tf.grad treats as a constant",
   },
+  // task 9 (convolution): TF.js wasm has no Conv2DBackpropFilter, so a row with the backward by hand
+  {
+    id: "tfjs-wasm-convgrad",
+    label: "TF.js 4.22 wasm, conv backward by hand",
+    module: "tfjs.mjs",
+    options: { backend: "wasm", convGrad: "conv2d" },
+    tasks: ["9"],
+    note: "tf.grads through tf.conv2d needs Conv2DBackpropFilter, which the wasm backend does not register (row tfjs-wasm fails on task 9); here the input gradient is tf.conv2dTranspose and the filter gradient a tf.conv2d of the transposed input and cotangent",
+  },
   ...SHAPEGRAD_ROWS.map(({ mode, backend, tasks, note }) => ({
     id: `shapegrad-${mode}-${backend.replace(":", "-")}`,
     label: `shapegrad ${mode}, ${backend}`,

@@ -97,6 +97,38 @@ export const tasks: Record<string, Prepare> = {
   },
   "8a": odeTask,
   "8b": odeTask,
+  "10": ({ params: p, x, labels, batch }) => {
+    const N = batch as 64;
+    const P = {
+      K1: t(p.K1, [3, 3, 1, 8]) as Tensor<[3, 3, 1, 8]>,
+      b1: t(p.b1, [8]) as Tensor<[8]>,
+      K2: t(p.K2, [3, 3, 8, 16]) as Tensor<[3, 3, 8, 16]>,
+      b2: t(p.b2, [16]) as Tensor<[16]>,
+      W3: t(p.W3, [784, 10]) as Tensor<[784, 10]>,
+      b3: t(p.b3, [10]) as Tensor<[10]>,
+    };
+    const X = t(x, [N, 28, 28, 1]) as Tensor<[64, 28, 28, 1]>;
+    const Y = sg.tensor(Int32Array.from(labels), [N] as [64]);
+    type Params = typeof P;
+    const dn = { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] } as const;
+    // conv 3×3 SAME + bias, relu, max-pool 2×2 stride 2 (flax's nn.max_pool, NHWC)
+    const pool = (h: Tensor<[64, number, number, number]>) => sg.nn.maxPool(sg.nn.relu(h), [2, 2], { strides: [2, 2] });
+    const loss = (p: Params, x: typeof X, y: typeof Y) => {
+      const h1 = pool(sg.add(sg.lax.convGeneralDilated(x, p.K1, [1, 1], "SAME", dn), p.b1));
+      const h2 = pool(sg.add(sg.lax.convGeneralDilated(h1, p.K2, [1, 1], "SAME", dn), p.b2));
+      const logits = sg.add(sg.matmul(sg.reshape(h2, [N, 784]), p.W3), p.b3);
+      return sg.mean(sg.nn.softmaxCrossEntropyWithIntegerLabels(logits, y));
+    };
+    const f = maybeJit(sg.valueAndGrad(loss));
+    return {
+      run: async () => {
+        const [l, g] = f(P, X, Y);
+        const out: Record<string, Float32Array> = { loss: (await l.data()) as Float32Array };
+        for (const [k, v] of Object.entries(g)) out[k] = (await (v as sg.AnyTensor).data()) as Float32Array;
+        return out;
+      },
+    };
+  },
   "11": ({ a, b, spd, n }) => {
     const A = sg.tensor(Float32Array.from(a), [n, n] as [number, number]);
     const B = sg.tensor(Float32Array.from(b), [n] as [number]);
@@ -104,6 +136,24 @@ export const tasks: Record<string, Prepare> = {
     const solve = maybeJit((a: typeof A, b: typeof B) => sg.linalg.solve(a, b));
     const chol = maybeJit((s: typeof S) => sg.linalg.cholesky(s));
     return { run: async () => ({ x: (await solve(A, B).data()) as Float32Array, L: (await chol(S).data()) as Float32Array }) };
+  },
+  "9": ({ n, h, w, c, o, k, x, kernel, ct }) => {
+    const X = sg.tensor(Float32Array.from(x), [n, h, w, c] as [number, number, number, number]);
+    const Kn = sg.tensor(Float32Array.from(kernel), [k, k, c, o] as [number, number, number, number]);
+    const W = sg.tensor(Float32Array.from(ct), [n, h, w, o] as [number, number, number, number]);
+    const conv = (x: typeof X, k: typeof Kn) => sg.lax.convGeneralDilated(x, k, [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] });
+    // the output and its vjp at W: one forward, two transposed convolutions
+    const f = maybeJit((x: typeof X, k: typeof Kn, w: typeof W) => {
+      const [out, back] = sg.vjp(conv, x, k);
+      const [dx, dk] = back(w);
+      return [out, dx, dk] as const;
+    });
+    return {
+      run: async () => {
+        const [out, dx, dk] = f(X, Kn, W);
+        return { out: (await out.data()) as Float32Array, dx: (await dx.data()) as Float32Array, dkernel: (await dk.data()) as Float32Array };
+      },
+    };
   },
 };
 

@@ -176,6 +176,42 @@ export const tasks = {
   "11": () => {
     throw new Error("not implemented: tf.linalg has no solve and no cholesky (only bandPart, gramSchmidt, qr)");
   },
+  // task 9: tf.conv2d (NHWC input, [fh, fw, in, out] filter: HWIO) and its output; options.convGrad:
+  //   "tf.grads" (default) tf.grads of sum(conv2d · W) with respect to the input and the filter
+  //                (the filter's gradient is Conv2DBackpropFilter, which the wasm backend does
+  //                not register: it throws there)
+  //   "conv2d"     the backward written by hand with kernels wasm has: dx = tf.conv2dTranspose(W,
+  //                filter) (Conv2DBackpropInput), dfilter = a conv2d of the input read as
+  //                [C, H, W, N] with W read as a [H, W, N, O] filter, padded by the SAME pads
+  "9": ({ n, h, w, c, o, k, x, kernel, ct }, options) => {
+    const X = tf.tensor4d(x, [n, h, w, c], "float32");
+    const K = tf.tensor4d(kernel, [k, k, c, o], "float32");
+    const W = tf.tensor4d(ct, [n, h, w, o], "float32");
+    const conv = (x, k) => tf.conv2d(x, k, 1, "same");
+    const lo = Math.floor((k - 1) / 2);
+    const pads = [[0, 0], [lo, k - 1 - lo], [lo, k - 1 - lo], [0, 0]];
+    const forms = {
+      "tf.grads": () => {
+        const g = tf.grads((x, k) => tf.sum(tf.mul(conv(x, k), W)));
+        return () => g([X, K]);
+      },
+      conv2d: () => () => [
+        tf.conv2dTranspose(W, K, [n, h, w, c], 1, "same"),
+        tf.transpose(tf.conv2d(tf.transpose(X, [3, 1, 2, 0]), tf.transpose(W, [1, 2, 0, 3]), 1, pads), [1, 2, 0, 3]),
+      ],
+    };
+    const form = forms[options.convGrad ?? "tf.grads"];
+    if (!form) throw new Error(`unknown convGrad form ${options.convGrad}`);
+    const back = form();
+    return {
+      run: () =>
+        readBack(() => {
+          const [dx, dkernel] = back();
+          return { out: conv(X, K), dx, dkernel };
+        }),
+      dispose: () => tf.dispose([X, K, W]),
+    };
+  },
 };
 
 /**

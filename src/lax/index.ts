@@ -59,3 +59,6 @@ export { whileLoop } from "./while.js";
 export { cond, switch } from "./cond.js";
 // issue 11: lax.reduceWindow (lax/window.ts; the window_max/min primitive in prims/window.ts)
 export { reduceWindow, type WindowComputation, type WindowPadding, type ReduceWindowOptions } from "./window.js";
+// convolutions (lax/conv.ts)
+export { convGeneralDilated, conv, convTranspose } from "./conv.js";
+export type { ConvGeneralDilatedOptions, ConvPadding, ConvTransposeOptions } from "./conv.js";

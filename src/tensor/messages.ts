@@ -349,3 +349,33 @@ export const headsMsg = (heads: unknown, features: unknown): string => `multiHea
 
 /** MaskCheck: `multiHeadAttention: the mask has shape [3] but the attention weights have shape [2, 2, 4, 4]`. */
 export const maskMsg = (m: Dims, w: Dims): string => `multiHeadAttention: the mask has shape ${showShape(m)} but the attention weights have shape ${showShape(w)}`;
+// ---------------------------------------------------------------- conv.ts (convolution)
+
+/** ConvGeneralDilated, ranks: `convGeneralDilated: lhs [8, 3, 28] and rhs [16, 3, 3, 3] differ in rank (3 vs 4)`. */
+export const convRankMsg = (op: string, l: Dims, r: Dims): string => `${op}: lhs ${showShape(l)} and rhs ${showShape(r)} differ in rank (${l.length} vs ${r.length})`;
+
+/** ConvGeneralDilated, layouts: `convGeneralDilated: dimension numbers NCHW, OIHW, NCHW do not fit lhs [8, 3, 28] and rhs [16, 3, 3]`. */
+export const convSpecMsg = (op: string, specs: readonly string[], l: Dims, r: Dims): string =>
+  `${op}: dimension numbers ${specs.join(", ")} do not fit lhs ${showShape(l)} and rhs ${showShape(r)}`;
+
+/** ConvGeneralDilated, default layouts: `convGeneralDilated: no default dimension numbers for lhs [3, 4] (rank 2)`. */
+export const convDefaultDimsMsg = (op: string, l: Dims): string => `${op}: no default dimension numbers for lhs ${showShape(l)} (rank ${l.length})`;
+
+/** CheckGroups, features: `convGeneralDilated: lhs [8, 3, 28, 28] has 3 input features, rhs [16, 4, 3, 3] expects 4 × 1 feature groups`. */
+export const convFeaturesMsg = (op: string, l: Dims, r: Dims, c: unknown, i: unknown, g: number): string =>
+  `${op}: lhs ${showShape(l)} has ${showDim(c)} input features, rhs ${showShape(r)} expects ${showDim(i)} × ${g} feature groups`;
+
+/** CheckGroups, groups and out-features: `convGeneralDilated: featureGroupCount 2 does not divide the 15 output features of rhs [15, 3, 3, 3] (lhs [8, 6, 28, 28])`. */
+export const convGroupsMsg = (op: string, which: "featureGroupCount" | "batchGroupCount", g: number, o: unknown, l: Dims, r: Dims): string =>
+  `${op}: ${which} ${g} does not divide the ${showDim(o)} output features of rhs ${showShape(r)} (lhs ${showShape(l)})`;
+
+/** CheckGroups, batch groups and the batch: `convGeneralDilated: batchGroupCount 3 does not divide the batch 8 of lhs [8, 3, 5, 5] (rhs [6, 3, 3, 3])`. */
+export const convBatchGroupsMsg = (op: string, g: number, n: unknown, l: Dims, r: Dims): string =>
+  `${op}: batchGroupCount ${g} does not divide the batch ${showDim(n)} of lhs ${showShape(l)} (rhs ${showShape(r)})`;
+
+/** CheckLength: `conv: 2 spatial dims but windowStrides has length 1`. */
+export const convLengthMsg = (op: string, s: number, name: string, n: number): string => `${op}: ${s} spatial dims but ${name} has length ${n}`;
+
+/** CheckStringPad: `conv: string padding SAME needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)`. */
+export const convStringPadMsg = (op: string, padding: string, ld: Dims): string =>
+  `${op}: string padding ${padding} needs lhsDilation 1, got ${showShape(ld)} (give explicit pads, or use convTranspose)`;

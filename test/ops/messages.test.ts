@@ -167,6 +167,18 @@ const samples: [rule: string, call: string][] = [
   ["attention input rank", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).init(sg.random.key(0)), $([8]))"],
   ["attention mask", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).init(sg.random.key(0)), $([2, 3, 4]), { mask: $([5]) })"],
   ["lstmCell input features", "sg.nn.lstmCell(n(3), n(4)).apply(sg.nn.lstmCell(n(3), n(4)).init(sg.random.key(0)), sg.nn.lstmCell(n(3), n(4)).initCarry(dims([2])), $([2, 5]))"],
+  // convolution (lax/conv.ts)
+  ["conv features", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 4, 3, 3]), [1, 1], \"VALID\")"],
+  ["conv features, groups", "sg.lax.convGeneralDilated($([8, 6, 28, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\", { featureGroupCount: 3 })"],
+  ["conv feature groups", "sg.lax.convGeneralDilated($([8, 6, 28, 28]), $([15, 3, 3, 3]), [1, 1], \"SAME\", { featureGroupCount: 2 })"],
+  ["conv batch groups, batch", "sg.lax.convGeneralDilated($([8, 3, 5, 5]), $([6, 3, 3, 3]), [1, 1], \"VALID\", { batchGroupCount: 3 })"],
+  ["conv batch groups, features", "sg.lax.convGeneralDilated($([8, 3, 5, 5]), $([6, 3, 3, 3]), [1, 1], \"VALID\", { batchGroupCount: 4 })"],
+  ["conv rank", "sg.lax.conv($([8, 3, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\")"],
+  ["conv NHWC features", "sg.lax.convGeneralDilated($([32, 32, 32, 8]), $([3, 3, 16, 32]), [1, 1], \"SAME\", { dimensionNumbers: [\"NHWC\", \"HWIO\", \"NHWC\"] })"],
+  ["convTranspose features", "sg.lax.convTranspose($([2, 14, 14, 16]), $([3, 3, 8, 16]), [2, 2], \"SAME\")"],
+  ["conv strides length", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1], \"VALID\")"],
+  ["conv padding length", "sg.lax.conv($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1, 1], [[0, 0], [1, 1], [1, 1]])"],
+  ["conv string padding with lhs dilation", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\", { lhsDilation: [2, 1] })"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -5,12 +5,12 @@
  * JS loop for integers), reductions as strided loops that evaluate their fused producer. Arrays
  * live in host memory, so "device" buffers need no transfer.
  */
-import { sizeOf, stridesOf, type AbstractValue } from "../../ir/aval.js";
+import { sizeOf, stridedOffsets, stridesOf, type AbstractValue } from "../../ir/aval.js";
 import { cacheKey } from "../../ir/key.js";
 import { allocate, type AnyTypedArray } from "../../ir/dtype.js";
 import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray, affineGather } from "../../ir/host-array.js";
-import { contractionAsReduce, exprKey, freeAxes, isContiguous, type Kernel, type Operand, type Program } from "../../ir/kernel.js";
+import { contractionAsReduce, exprKey, freeAxes, isContiguous, mergeDims, type Kernel, type MaskDim, type Operand, type Program } from "../../ir/kernel.js";
 import { HostBackedArray, hostOf, hostStorage } from "../host.js";
 import { compileElementwise, compileElementwiseJs, type ElementwiseKernel } from "./elementwise.js";
 import { matmulF32, matmulF64 } from "./matmul.js";
@@ -50,6 +50,17 @@ function compileKernel(k: Kernel, p: Program): Runner {
           env[k.out] = new HostArray(env[only.buffer]!.data, out.shape, out.dtype);
         };
       }
+      if (k.expr.op === "load" && only && k.inputs.length === 1 && p.buffers[only.buffer]!.dtype === out.dtype) {
+        const v = only.view;
+        const copy = v.mask ? paddedRowCopy(v.shape, v.strides, v.offset, v.mask) : rowCopy(v.shape, v.strides, v.offset);
+        if (copy) {
+          return (env, alloc) => {
+            const o = alloc(k.out);
+            copy(env[only.buffer]!.data, o);
+            env[k.out] = new HostArray(o, out.shape, out.dtype);
+          };
+        }
+      }
       const kernel = elementwiseKernel(k, out, p.buffers);
       const n = sizeOf(out.shape);
       return (env, alloc) => {
@@ -68,6 +79,40 @@ function compileKernel(k: Kernel, p: Program): Runner {
         env[k.out] = k.run(k.inputs.map((i) => env[i]!));
       };
   }
+}
+
+/**
+ * A view copy whose innermost (merged) axis is contiguous and at least ROW long, such as the
+ * windows of a convolution's im2col: one block copy (TypedArray.set) per row.
+ */
+const ROW = 16;
+function rowCopy(shape: readonly number[], strides: readonly number[], offset: number): ((src: AnyTypedArray, dst: AnyTypedArray) => void) | null {
+  const m = mergeDims(shape, [strides, stridesOf(shape)]);
+  const r = m.shape.length;
+  const len = m.shape[r - 1] ?? 0;
+  if (r < 1 || m.strides[0]![r - 1] !== 1 || len < ROW) return null;
+  const rows = stridedOffsets(m.shape.slice(0, -1), m.strides[0]!.slice(0, -1), offset);
+  return (src, dst) => {
+    for (let i = 0; i < rows.length; i++) dst.set(src.subarray(rows[i]!, rows[i]! + len), i * len);
+  };
+}
+
+/**
+ * A padded copy (a masked view with unit steps whose last axis is contiguous, such as the padded
+ * input of a convolution): zeros, then one block copy per row of the unmasked box.
+ */
+function paddedRowCopy(shape: readonly number[], strides: readonly number[], offset: number, mask: readonly MaskDim[]): ((src: AnyTypedArray, dst: AnyTypedArray) => void) | null {
+  const r = shape.length;
+  const last = mask[r - 1];
+  if (r < 1 || !last || strides[r - 1] !== 1 || mask.some((m) => m.step !== 1 || m.hi <= m.lo) || last.hi - last.lo < ROW) return null;
+  const len = last.hi - last.lo;
+  const box = mask.slice(0, -1).map((m) => m.hi - m.lo);
+  const src = stridedOffsets(box, strides.slice(0, -1), offset);
+  const dst = stridedOffsets(box, stridesOf(shape).slice(0, -1), mask.reduce((a, m, i) => a + m.lo * stridesOf(shape)[i]!, 0));
+  return (x, o) => {
+    o.fill(0);
+    for (let i = 0; i < src.length; i++) o.set(x.subarray(src[i]!, src[i]! + len), dst[i]!);
+  };
 }
 
 const aliases = (o: Operand, p: Program, out: AbstractValue) =>

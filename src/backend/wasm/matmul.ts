@@ -33,7 +33,11 @@ interface GemmModule {
   readonly kc: number;
   readonly heap: WasmHeap;
   readonly pack: (src: number, dst: number, rows: number, cols: number, sr: number, sc: number, w: number) => void;
-  readonly gemm: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number) => void;
+  readonly packRows: (src: number, dst: number, k: number, panels: number, ldBytes: number) => void;
+  readonly packContigA: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
+  readonly packContigB: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
+  readonly gemm: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number, kc: number) => void;
+  readonly gemmRows: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number, kc: number) => void;
 }
 
 /** pack(src, dst, R, C, sr, sc, W): dst[(pc*R + r)*W + c] = X[r][pc*W + c] (0 past C), X[r][c] = f32 at src + 4*(r*sr + c*sc). */
@@ -75,6 +79,81 @@ function emitPack(m: ModuleBuilder): void {
   f.br(0);
   f.end().end();
   f.get(pc0).get(W).op(OP.i32Add).set(pc0);
+  f.br(0);
+  f.end().end();
+}
+
+/**
+ * packRows(src, dst, K, P, ldBytes): the first P full MR-row panels of a row-major A (rows ldBytes
+ * apart), packed as pack() does (dst[(p*K + k)*MR + r] = A[p*MR + r][k]), four k at a time: one
+ * v128 load per row, its lanes stored across the panel (the scalar pack does one strided load
+ * per element). The last K % 4 columns are copied one by one.
+ */
+function emitPackRows(m: ModuleBuilder, mr: number): void {
+  const f = m.func("packRows", ["i32", "i32", "i32", "i32", "i32"], []);
+  const [src, dst, K, P, ld] = [0, 1, 2, 3, 4];
+  const rows: number[] = [];
+  for (let r = 0; r < mr; r++) rows.push(f.local("i32"));
+  const vs: number[] = [];
+  for (let r = 0; r < mr; r++) vs.push(f.local("v128"));
+  const p = f.local("i32");
+  const k = f.local("i32");
+  f.i32(0).set(p);
+  f.block().loop();
+  f.get(p).get(P).op(OP.i32GeS).brIf(1);
+  // row pointers of this panel: src + (p*MR + r)*ld
+  for (let r = 0; r < mr; r++) f.get(src).get(p).i32(mr).op(OP.i32Mul).i32(r).op(OP.i32Add).get(ld).op(OP.i32Mul).op(OP.i32Add).set(rows[r]!);
+  f.i32(0).set(k);
+  // four columns at a time
+  f.block().loop();
+  f.get(k).i32(4).op(OP.i32Add).get(K).op(OP.i32GtS).brIf(1);
+  for (let r = 0; r < mr; r++) f.get(rows[r]!).v128Load().set(vs[r]!);
+  for (let j = 0; j < 4; j++) for (let r = 0; r < mr; r++) f.get(dst).get(vs[r]!).lane(SIMD.f32x4ExtractLane, j).mem(OP.f32Store, (j * mr + r) * 4);
+  for (let r = 0; r < mr; r++) f.get(rows[r]!).i32(16).op(OP.i32Add).set(rows[r]!);
+  f.get(dst).i32(16 * mr).op(OP.i32Add).set(dst);
+  f.get(k).i32(4).op(OP.i32Add).set(k);
+  f.br(0);
+  f.end().end();
+  // the rest one at a time
+  f.block().loop();
+  f.get(k).get(K).op(OP.i32GeS).brIf(1);
+  for (let r = 0; r < mr; r++) f.get(dst).get(rows[r]!).mem(OP.f32Load).mem(OP.f32Store, r * 4);
+  for (let r = 0; r < mr; r++) f.get(rows[r]!).i32(4).op(OP.i32Add).set(rows[r]!);
+  f.get(dst).i32(4 * mr).op(OP.i32Add).set(dst);
+  f.get(k).i32(1).op(OP.i32Add).set(k);
+  f.br(0);
+  f.end().end();
+  f.get(p).i32(1).op(OP.i32Add).set(p);
+  f.br(0);
+  f.end().end();
+}
+
+/**
+ * `name`(src, dst, R, P, srBytes): the first P full W-column panels of X (rows srBytes apart,
+ * columns contiguous: B as stored, or A stored transposed), packed as pack() does: each panel row
+ * is W contiguous floats, copied by v128 loads and stores (and single floats past a multiple of 4).
+ */
+function emitPackContig(m: ModuleBuilder, name: string, w: number): void {
+  const f = m.func(name, ["i32", "i32", "i32", "i32", "i32"], []);
+  const [src, dst, R, P, sr] = [0, 1, 2, 3, 4];
+  const p = f.local("i32");
+  const r = f.local("i32");
+  const row = f.local("i32");
+  f.i32(0).set(p);
+  f.block().loop();
+  f.get(p).get(P).op(OP.i32GeS).brIf(1);
+  f.get(src).get(p).i32(w * 4).op(OP.i32Mul).op(OP.i32Add).set(row);
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).get(R).op(OP.i32GeS).brIf(1);
+  for (let c = 0; c + 4 <= w; c += 4) f.get(dst).get(row).v128Load(c * 4).v128Store(c * 4);
+  for (let c = w - (w % 4); c < w; c++) f.get(dst).get(row).mem(OP.f32Load, c * 4).mem(OP.f32Store, c * 4);
+  f.get(row).get(sr).op(OP.i32Add).set(row);
+  f.get(dst).i32(w * 4).op(OP.i32Add).set(dst);
+  f.get(r).i32(1).op(OP.i32Add).set(r);
+  f.br(0);
+  f.end().end();
+  f.get(p).i32(1).op(OP.i32Add).set(p);
   f.br(0);
   f.end().end();
 }
@@ -126,10 +205,15 @@ function emitMicro(m: ModuleBuilder, mr: number, nr: number): FuncBuilder {
   return f;
 }
 
-/** gemm(ap, bp, cp, mp, np, k, ldcBytes) over KC slices: for kb, for jp, for ip: micro. */
-function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, kc: number): void {
-  const f = m.func("gemm", ["i32", "i32", "i32", "i32", "i32", "i32", "i32"], []);
-  const [ap, bp, cp, mp, np, k, ldc] = [0, 1, 2, 3, 4, 5, 6];
+/**
+ * gemm(ap, bp, cp, mp, np, k, ldcBytes) over KC slices: for kb, for jp, for ip: micro (a B panel
+ * stays in L1 while A streams past). gemmRows loops for kb, for ip, for jp: for a tall A and a
+ * narrow B (a convolution's im2col times its kernel) the few B panels of a slice fit in L1 and
+ * each A panel is read once per slice instead of once per B panel.
+ */
+function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, rowsOuter = false): void {
+  const f = m.func(rowsOuter ? "gemmRows" : "gemm", ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"], []);
+  const [ap, bp, cp, mp, np, k, ldc, kcP] = [0, 1, 2, 3, 4, 5, 6, 7];
   const kb = f.local("i32");
   const kl = f.local("i32");
   const jp = f.local("i32");
@@ -138,16 +222,17 @@ function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, 
   f.i32(0).set(kb);
   f.block().loop();
   f.get(kb).get(k).op(OP.i32GeS).brIf(1);
-  // kl = min(kc, k - kb)
-  f.get(k).get(kb).op(OP.i32Sub).tee(kl).i32(kc).op(OP.i32GtS).if_();
-  f.i32(kc).set(kl);
+  // kl = min(kc, k - kb), kc the slice depth given (at most the module's kc)
+  f.get(k).get(kb).op(OP.i32Sub).tee(kl).get(kcP).op(OP.i32GtS).if_();
+  f.get(kcP).set(kl);
   f.end();
-  f.i32(0).set(jp);
+  const [outer, outerN, inner, innerN] = rowsOuter ? [ip, mp, jp, np] : [jp, np, ip, mp];
+  f.i32(0).set(outer);
   f.block().loop();
-  f.get(jp).get(np).op(OP.i32GeS).brIf(1);
-  f.i32(0).set(ip);
+  f.get(outer).get(outerN).op(OP.i32GeS).brIf(1);
+  f.i32(0).set(inner);
   f.block().loop();
-  f.get(ip).get(mp).op(OP.i32GeS).brIf(1);
+  f.get(inner).get(innerN).op(OP.i32GeS).brIf(1);
   // a = ap + (ip*k + kb)*mr*4
   f.get(ap).get(ip).get(k).op(OP.i32Mul).get(kb).op(OP.i32Add).i32(mr * 4).op(OP.i32Mul).op(OP.i32Add);
   // b = bp + (jp*k + kb)*nr*4
@@ -155,10 +240,10 @@ function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, 
   // c = cp + ip*mr*ldc + jp*nr*4
   f.get(cp).get(ip).i32(mr).op(OP.i32Mul).get(ldc).op(OP.i32Mul).op(OP.i32Add).get(jp).i32(nr * 4).op(OP.i32Mul).op(OP.i32Add);
   f.get(kl).get(ldc).call(microIdx);
-  f.get(ip).i32(1).op(OP.i32Add).set(ip);
+  f.get(inner).i32(1).op(OP.i32Add).set(inner);
   f.br(0);
   f.end().end();
-  f.get(jp).i32(1).op(OP.i32Add).set(jp);
+  f.get(outer).i32(1).op(OP.i32Add).set(outer);
   f.br(0);
   f.end().end();
   f.get(kb).get(kl).op(OP.i32Add).set(kb);
@@ -167,18 +252,22 @@ function emitGemm(m: ModuleBuilder, micro: FuncBuilder, mr: number, nr: number, 
 }
 
 /** Builds a GEMM module with the given register block; exported for benchmarking variants. */
-export function buildGemmModule(mr = 5, nr = 8, kc = 256): GemmModule {
+export function buildGemmModule(mr = 5, nr = 8, kc = 512): GemmModule {
   if (nr % 4 !== 0) throw new Error("nr must be a multiple of 4");
   const heap = new WasmHeap(64);
   const m = new ModuleBuilder();
   m.importMemory({ module: "env", name: "memory", initial: 64, maximum: heap.maximumPages });
   emitPack(m);
+  emitPackRows(m, mr);
+  emitPackContig(m, "packContigA", mr);
+  emitPackContig(m, "packContigB", nr);
   const micro = emitMicro(m, mr, nr);
-  emitGemm(m, micro, mr, nr, kc);
+  emitGemm(m, micro, mr, nr);
+  emitGemm(m, micro, mr, nr, true);
   const mod = new WebAssembly.Module(m.toBytes() as BufferSource);
   const inst = new WebAssembly.Instance(mod, { env: { memory: heap.memory } });
-  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "gemm">;
-  return { mr, nr, kc, heap, pack: ex.pack, gemm: ex.gemm };
+  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "packContigA" | "packContigB" | "gemm" | "gemmRows">;
+  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, packContigA: ex.packContigA, packContigB: ex.packContigB, gemm: ex.gemm, gemmRows: ex.gemmRows };
 }
 
 let defaultModule: GemmModule | null | undefined;
@@ -188,6 +277,11 @@ function getModule(): GemmModule | null {
   }
   return defaultModule;
 }
+
+/** The most bytes of B slice (its depth × all its panels) gemmRows keeps in L1. */
+const NARROW_B = 48 * 1024;
+/** The slice depth of the B-panel-outer order (a B panel slice of KC × NR floats in L1). */
+const KC = 256;
 
 /** Below this many multiply-adds the packing overhead is not worth it. */
 const SMALL = 16 * 16 * 16;
@@ -266,14 +360,24 @@ function gemmWasm(
   f32.set(a.subarray(aOff, aOff + m * k), aRaw >> 2);
   f32.set(b.subarray(bOff, bOff + k * n), bRaw >> 2);
   // A as X[p][i]: A[i][p] at i*k + p (or transA: A stored [k,m] at p*m + i)
-  if (opts.transA) mod.pack(aRaw, apOff, k, m, m, 1, mr);
-  else mod.pack(aRaw, apOff, k, m, 1, k, mr);
+  if (opts.transA) packContig(mod.packContigA, mod.pack, aRaw, apOff, k, m, mr);
+  else {
+    // full panels with SIMD loads along the rows, the last partial panel by the scalar pack
+    const full = Math.floor(m / mr);
+    mod.packRows(aRaw, apOff, k, full, k * 4);
+    if (full * mr < m) mod.pack(aRaw + full * mr * k * 4, apOff + full * mr * k * 4, k, m - full * mr, 1, k, mr);
+  }
   // B as X[p][j]: B[p][j] at p*n + j (or transB: stored [n,k] at j*k + p)
   if (opts.transB) mod.pack(bRaw, bpOff, k, n, 1, k, nr);
-  else mod.pack(bRaw, bpOff, k, n, n, 1, nr);
+  else packContig(mod.packContigB, mod.pack, bRaw, bpOff, k, n, nr);
   const cpIdx = cpOff >> 2;
   f32.fill(0, cpIdx, cpIdx + mp * mr * ldc);
-  mod.gemm(apOff, bpOff, cpOff, mp, np, k, ldc * 4);
+  // a narrow B under a tall A (im2col times a kernel): A panels outermost, and slices as deep as
+  // the module allows while the B slice stays in L1 (every slice streams all of A once more)
+  const deep = Math.min(k, mod.kc);
+  const rows = mp > np && np * nr * deep * 4 <= NARROW_B;
+  const kc = rows ? deep : Math.min(k, KC);
+  (rows ? mod.gemmRows : mod.gemm)(apOff, bpOff, cpOff, mp, np, k, ldc * 4, kc);
   if (opts.accumulate) {
     for (let i = 0; i < m; i++) {
       const src = cpIdx + i * ldc;
@@ -285,6 +389,13 @@ function gemmWasm(
   } else {
     for (let i = 0; i < m; i++) out.set(f32.subarray(cpIdx + i * ldc, cpIdx + i * ldc + n), oOff + i * n);
   }
+}
+
+/** Packs a row-major [rows, cols] X into W-column panels: full panels by `contig`, the last partial one by the scalar pack. */
+function packContig(contig: GemmModule["packContigA"], pack: GemmModule["pack"], src: number, dst: number, rows: number, cols: number, w: number): void {
+  const full = Math.floor(cols / w);
+  contig(src, dst, rows, full, cols * 4);
+  if (full * w < cols) pack(src + full * w * 4, dst + full * w * rows * 4, rows, cols - full * w, cols, 1, w);
 }
 
 type FloatArray = Float32Array | Float64Array;
