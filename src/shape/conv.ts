@@ -8,7 +8,7 @@
  */
 import type { Shape, ShapeError, ShowShape, ShowDim } from "./core.js";
 import type { Add, CeilDiv, Div, Lt, Max0, Mod, Mul, Sub } from "./arith.js";
-import type { Dilated, SamePads, WindowDim } from "./window.js";
+import type { Dilated, PaddedWindowDim } from "./window.js";
 
 /** Padding: "SAME" (the odd unit at the end), "SAME_LOWER" (at the start), "VALID" or one [lo, hi] pair per spatial dim. */
 export type ConvPadding = "SAME" | "SAME_LOWER" | "VALID" | readonly (readonly [number, number])[];
@@ -50,17 +50,7 @@ type Opt<O, K extends string, Dflt extends number> = O extends { readonly [P in 
 type Nth<L, I extends number> = L extends readonly number[] ? (L[I] extends infer V extends number ? ([V] extends [undefined] ? 1 : V) : 1) : 1;
 
 /** One output spatial dim: the window arithmetic with the padding named by P. */
-type OutSpatial<H extends number, K extends number, S extends number, P, D extends number, LD extends number, I extends number> = P extends "VALID"
-  ? WindowDim<H, K, S, 0, 0, D, LD>
-  : P extends "SAME" | "SAME_LOWER"
-    ? SamePads<H, K, S, D> extends [infer Lo extends number, infer Hi extends number]
-      ? WindowDim<H, K, S, Lo, Hi, D, LD>
-      : number
-    : P extends readonly (readonly [number, number])[]
-      ? P[I] extends readonly [infer Lo extends number, infer Hi extends number]
-        ? WindowDim<H, K, S, Lo, Hi, D, LD>
-        : number
-      : number;
+type OutSpatial<H extends number, K extends number, S extends number, P, D extends number, LD extends number, I extends number> = PaddedWindowDim<H, K, S, P, I, D, LD>;
 
 type Agree<X extends number, Y extends number> = number extends X ? true : number extends Y ? true : X extends Y ? true : false;
 // (one group first: it divides everything, a generic dim included)

@@ -5,7 +5,7 @@
  */
 import type { Add } from "./arith.js";
 import type { Dynamic, Shape, ShapeError, ShowShape } from "./core.js";
-import type { SamePads, WindowDim } from "./window.js";
+import type { PaddedWindowDim } from "./window.js";
 
 /** Padding of a window op: "SAME", "VALID", or one [lo, hi] pair per windowed dim. */
 export type WindowPadding = "SAME" | "VALID" | readonly (readonly [number, number])[];
@@ -14,17 +14,7 @@ export type WindowPadding = "SAME" | "VALID" | readonly (readonly [number, numbe
 type At<L, I extends number> = L extends readonly number[] ? (L[I] extends infer X extends number ? X : number) : 1;
 
 /** One output dim: input H, window K, stride St, dilations BD (input) and WD (window). */
-type OutDim<H extends number, K extends number, St extends number, P, I extends number, BD extends number, WD extends number> = P extends "VALID"
-  ? WindowDim<H, K, St, 0, 0, WD, BD>
-  : P extends "SAME"
-    ? SamePads<H, K, St, WD> extends [infer Lo extends number, infer Hi extends number]
-      ? WindowDim<H, K, St, Lo, Hi, WD, BD>
-      : number
-    : P extends readonly (readonly [number, number])[]
-      ? P[I] extends readonly [infer Lo extends number, infer Hi extends number]
-        ? WindowDim<H, K, St, Lo, Hi, WD, BD>
-        : number
-      : number;
+type OutDim<H extends number, K extends number, St extends number, P, I extends number, BD extends number, WD extends number> = PaddedWindowDim<H, K, St, P, I, WD, BD>;
 
 /** The output dims of windowed dims S (lists W, St, P, BD, WD line up with S). */
 type WindowDims<S extends Shape, W, St, P, BD, WD, Acc extends number[] = []> = Acc["length"] extends S["length"]

@@ -46,3 +46,19 @@ export type SamePads<H extends number, K extends number, S extends number = 1, D
       ? [number, number]
       : [Div<P, 2>, Sub<P, Div<P, 2>>]
     : never;
+
+/**
+ * One output dim for a padding spec, the I-th spatial dim: "VALID", "SAME" (or "SAME_LOWER",
+ * the same size with the odd unit at the start), or the I-th [lo, hi] pair of a list.
+ */
+export type PaddedWindowDim<H extends number, K extends number, S extends number, P, I extends number, D extends number = 1, LD extends number = 1> = P extends "VALID"
+  ? WindowDim<H, K, S, 0, 0, D, LD>
+  : P extends "SAME" | "SAME_LOWER"
+    ? SamePads<H, K, S, D> extends [infer Lo extends number, infer Hi extends number]
+      ? WindowDim<H, K, S, Lo, Hi, D, LD>
+      : number
+    : P extends readonly (readonly [number, number])[]
+      ? P[I] extends readonly [infer Lo extends number, infer Hi extends number]
+        ? WindowDim<H, K, S, Lo, Hi, D, LD>
+        : number
+      : number;
