@@ -23,7 +23,8 @@ type Count = Tensor<[], "int32">;
 const map = treeMap;
 
 function checkLearningRate(name: string, lr: ScalarOrSchedule): void {
-  if (typeof lr === "number" ? !(lr > 0) : typeof lr !== "function") throw new RangeError(`${name}: learningRate must be positive or a schedule, got ${String(lr)}`);
+  // 0 is allowed (frozen parameters, a dry run), as optax allows it
+  if (typeof lr === "number" ? !(lr >= 0 && Number.isFinite(lr)) : typeof lr !== "function") throw new RangeError(`${name}: learningRate must be a finite number >= 0 or a schedule, got ${String(lr)}`);
 }
 /** optax's scale_by_learning_rate at the count of updates so far. */
 const step = (u: unknown, lr: ScalarOrSchedule, count: Count): unknown => scaleAt(u, lr, count, -1);

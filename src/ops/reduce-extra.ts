@@ -219,8 +219,8 @@ function normImpl(x: T, ord: NormOrd, axis: AxisArg | null, keepdims: boolean | 
  * of the flattened tensor (Frobenius for a matrix), or for a 1-D / 2-D tensor the norm `ord`
  * names. One axis: vector norms (2 by default, 1, ±Infinity, 0 = the count of nonzeros, any p).
  * Two axes [row, col]: "fro" (default), 1 / -1 (max / min column sum of |x|), ±Infinity (row sums),
- * 2 / -2 (the largest / smallest singular value) and "nuc" (their sum), from linalg.svd (whose
- * derivative needs distinct singular values, as JAX's).
+ * 2 / -2 (the largest / smallest singular value) and "nuc" (their sum), from linalg.svd's
+ * singular values (whose derivative, as JAX's, is defined for repeated values too).
  * Integers give float32. The gradient of the 2-norm at x = 0 is NaN, as in JAX (0 · 1/0).
  */
 export function norm<S extends Shape, D extends DType, const Ax extends AxisArg = undefined, K extends boolean = false>(

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { linalg } from "../../src/index.js";
 import { float64Suite } from "../harness/backend.js";
+import { optimize } from "../../src/compile/passes.js";
 import { expectClose, f64, fdJacobian, flat, hessian, jit, stackAt, take, vmap, type T } from "../transforms/helpers.js";
 import { checkDerivatives, close, f32, mat, mm, randData, spd, tr, triangular } from "./linalg-ref.js";
 
@@ -44,6 +45,33 @@ describe("cholesky", () => {
     const a = spd(7, 1, n);
     const lm = flat(L.cholesky(f64(a, [n, n])));
     close(mm(lm, tr(lm, n, n), n, n, n), a, 1e-12);
+  });
+
+  it("above 512 the factor is blocked (a GEMM for the trailing update): 600 x 600, and a batch of 530 x 530", () => {
+    for (const [B, n] of [[1, 600], [2, 530]] as const) {
+      const a = spd(11, B, n);
+      const l = flat(L.cholesky(f64(a, [B, n, n])));
+      for (let b = 0; b < B; b++) {
+        const lm = mat(l, b, n, n);
+        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(lm[i * n + j]).toBe(0);
+        close(mm(lm, tr(lm, n, n), n, n, n), mat(a, b, n, n), 1e-12, `batch ${b} of ${n} x ${n}`);
+      }
+    }
+    // compiled, the 600 x 600 factor is a 256 block on the host, a solve, a matrix product, the rest on the host
+    const compiled = optimize(sg.makeGraph((a: T) => L.cholesky(a))(f64(spd(13, 1, 600), [600, 600])), true).eqns.map((e) => e.prim.name);
+    expect(compiled.filter((n) => n === "cholesky_host")).toHaveLength(2);
+    expect(compiled).toContain("dot_general");
+    expect(compiled).not.toContain("cholesky");
+    // float32 (the GEMM in float32): within float32 rounding of the float64 factor
+    const a = spd(12, 1, 600);
+    close(flat(L.cholesky(f32(a, [600, 600]))), flat(L.cholesky(f64(a, [600, 600]))), 1e-4);
+  });
+
+  it("blocked: a trailing block that is not positive definite gives NaNs throughout, as unblocked", () => {
+    const n = 600;
+    const a = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+    a[n * n - 1] = -1; // the last pivot fails, in the trailing block
+    expect(flat(L.cholesky(f64(a, [n, n]))).every(Number.isNaN)).toBe(true);
   });
 
   it("symmetrizes its input by default; symmetrizeInput: false reads the lower triangle", () => {

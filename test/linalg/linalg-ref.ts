@@ -30,7 +30,7 @@ export function spd(seed: number, batch: number, n: number): number[] {
     const m = randData(seed + b, n * n);
     const a = mm(m, tr(m, n, n), n, n, n);
     for (let i = 0; i < n; i++) a[i * n + i]! += n;
-    out.push(...a);
+    for (const v of a) out.push(v);
   }
   return out;
 }

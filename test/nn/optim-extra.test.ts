@@ -165,8 +165,16 @@ describe("optimisers equal optax's formulas in float64", () => {
     run(nn.adam({ learningRate: () => 0.02 })).forEach((got, k) => expectClose(got, adamConst[k]!, 14));
   });
 
+  it("a learning rate of 0 leaves the parameters as they are (as optax)", () => {
+    const p = tree(p0);
+    const opt = nn.adamw({ learningRate: 0 });
+    const [u] = opt.update(tree(grads[0]!), opt.init(p), p);
+    expect(values(nn.applyUpdates(p, u))).toEqual(values(p));
+  });
+
   it("rejects bad settings", () => {
-    expect(() => nn.adamw({ learningRate: 0 })).toThrow("adamw: learningRate must be positive or a schedule, got 0");
+    expect(() => nn.adamw({ learningRate: -1 })).toThrow("adamw: learningRate must be a finite number >= 0 or a schedule, got -1");
+    expect(() => nn.adamw({ learningRate: NaN })).toThrow("adamw: learningRate must be a finite number >= 0 or a schedule, got NaN");
     expect(() => nn.lion({ learningRate: 1, b1: 1 })).toThrow("lion: b1 must be in [0, 1), got 1");
     expect(() => nn.rmsprop({ learningRate: 1, momentum: 1 })).toThrow("rmsprop: momentum must be in [0, 1), got 1");
     expect(() => nn.clipByGlobalNorm(0)).toThrow("clipByGlobalNorm: maxNorm must be positive, got 0");

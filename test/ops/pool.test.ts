@@ -11,7 +11,6 @@ import { ShapeMismatchError } from "../../src/index.js";
 import { optimize } from "../../src/compile/passes.js";
 import { fuse } from "../../src/compile/fusion.js";
 import type { Graph } from "../../src/ir/graph.js";
-import { samePads } from "../../src/tensor/checks.js";
 import { float64OnWasm, int32RangeOnWasm } from "../harness/backend.js";
 import { sizeOf, unravel, type Ref } from "./ref.js";
 import { distinctT, expectClose, f64, fdJacobian, flat, rng, scalarize, stackAt, take, type T } from "../transforms/helpers.js";
@@ -34,6 +33,12 @@ interface Cfg {
   padding: "SAME" | "VALID" | [number, number][];
   baseDilation?: number[];
   windowDilation?: number[];
+}
+
+/** SAME's [lo, hi] for one dim, written out from jax.lax.padtype_to_pads (not the library's samePads). */
+function samePads(h: number, k: number, s: number, d: number): [number, number] {
+  const total = Math.max(0, (Math.ceil(h / s) - 1) * s + (k - 1) * d + 1 - h);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
 /** The [lo, hi] pairs of a config, SAME as jax.lax.padtype_to_pads (undilated input, dilated window). */
