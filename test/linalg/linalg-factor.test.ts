@@ -210,6 +210,38 @@ describe("lu", () => {
     close(mm(l, u, n, n, n), permuted, 1e-12);
   });
 
+  it("above 512 the factorisation is blocked (a GEMM for the trailing update): A[perm] = L·U, |L| <= 1, pivots that compose to perm, batched", () => {
+    for (const [B, n] of [[1, 700], [2, 530]] as const) {
+      const a = randData(43 + n, B * n * n);
+      const [f, piv, perm] = L.lu(f64(a, [B, n, n]));
+      for (let b = 0; b < B; b++) {
+        const fm = mat(flat(f), b, n, n);
+        const l = fm.map((v, i) => (i % n < Math.floor(i / n) ? v : i % n === Math.floor(i / n) ? 1 : 0));
+        const u = fm.map((v, i) => (i % n >= Math.floor(i / n) ? v : 0));
+        l.forEach((v) => expect(Math.abs(v)).toBeLessThanOrEqual(1));
+        const ab = mat(a, b, n, n);
+        const pm = mat(flat(perm), b, n, 1);
+        close(mm(l, u, n, n, n), pm.flatMap((r) => ab.slice(r * n, (r + 1) * n)), 1e-11, `batch ${b} of ${n} x ${n}`);
+        // the pivots, applied as row swaps in order, give the permutation
+        const rows = Array.from({ length: n }, (_, i) => i);
+        mat(flat(piv), b, n, 1).forEach((p, i) => ([rows[i], rows[p]] = [rows[p]!, rows[i]!]));
+        expect(rows).toEqual(pm);
+      }
+    }
+    // compiled, the 700 x 700 factorisation is 128-column panels, a solve, a matrix product, the rest on the host
+    const compiled = optimize(sg.makeGraph((a: T) => L.lu(a)[0])(f64(randData(1, 700 * 700), [700, 700])), true).eqns.map((e) => e.prim.name);
+    expect(compiled).toContain("lu_panel");
+    expect(compiled).toContain("lu_host");
+    expect(compiled).toContain("dot_general");
+    expect(compiled).not.toContain("lu");
+    // solve through the blocked factors: a residual within float64 rounding
+    const n = 600;
+    const a = randData(5, n * n).map((v, i) => v + (i % (n + 1) === 0 ? 8 : 0));
+    const rhs = randData(6, n);
+    const x = flat(L.solve(f64(a, [n, n]), f64(rhs, [n])));
+    close(mm(a, x, n, n, 1), rhs, 1e-10);
+  });
+
   it("a singular matrix gives a zero on U's diagonal, no NaN", () => {
     const [f] = L.lu(f64([1, 2, 3, 2, 4, 6, 1, 0, 1], [3, 3]));
     const d = flat(f);
