@@ -1,0 +1,122 @@
+/**
+ * flax.linen.Conv: a 1-, 2- or 3-D convolution layer over channels-last inputs
+ * [...batch, ...spatial, features] (NHWC for 2-D) with an HWIO kernel, on lax.convGeneralDilated.
+ */
+import type { PRNGKey } from "../random/random.js";
+import type { FloatDType } from "../ir/dtype.js";
+import type { AsShape, Check, Shape } from "../shape/core.js";
+import type { ConvPadding } from "../shape/conv.js";
+import type { ConvKernel, ConvLayerCheck, ConvLayerShape } from "../shape/conv-layer.js";
+import type { AnyTensor, Tensor } from "../tensor/tensor.js";
+import { convGeneralDilated } from "../lax/conv.js";
+import { zeros } from "../tensor/create.js";
+import { shapeError } from "../tensor/checks.js";
+import { convLayerRankMsg, featuresMsg } from "../tensor/messages.js";
+import { lecunNormal, type Initializer } from "./init.js";
+import { checkSize, floatInput, o } from "./common.js";
+
+export interface ConvOptions {
+  /** the step per spatial dim (default 1s) */
+  readonly strides?: readonly number[];
+  /** "SAME" (default, as flax), "SAME_LOWER", "VALID" or one [lo, hi] pair per spatial dim */
+  readonly padding?: ConvPadding;
+  /** input dilation per spatial dim (flax's input_dilation; needs explicit pads, as JAX) */
+  readonly inputDilation?: readonly number[];
+  /** kernel (atrous) dilation per spatial dim (flax's kernel_dilation) */
+  readonly kernelDilation?: readonly number[];
+  /** split the features into groups (depthwise: as many groups as inFeatures); default 1 */
+  readonly featureGroupCount?: number;
+  /** learn a bias (default true) */
+  readonly useBias?: boolean;
+  /** the kernel's initialiser (default lecunNormal, flax's; fans as variance_scaling's for a conv kernel) */
+  readonly kernelInit?: Initializer;
+}
+
+type Flat<X> = { [K in keyof X]: X[K] };
+type Get<Op, K extends string, Dflt> = Op extends { readonly [P in K]: infer V } ? V : Dflt;
+type Groups<Op> = Get<Op, "featureGroupCount", 1> extends infer G extends number ? G : 1;
+
+/** The parameters of a conv layer: the HWIO kernel and, unless `useBias: false`, the bias. */
+export type ConvParams<K extends readonly number[], I extends number, O extends number, Op = {}> = Flat<
+  { readonly kernel: Tensor<ConvKernel<K, I, O, Groups<Op>>> } & (Op extends { readonly useBias: false } ? unknown : { readonly bias: Tensor<[O]> })
+>;
+
+/** A conv layer of I input and O output features with a kernel of spatial size K. */
+export interface Conv<I extends number, O extends number, K extends readonly number[], Op = {}> {
+  readonly inFeatures: I;
+  readonly outFeatures: O;
+  readonly kernelSize: K;
+  /** The kernel from the initialiser, the bias zeros. */
+  init(key: PRNGKey): ConvParams<K, I, O, Op>;
+  /**
+   * The convolution of x ([...batch, ...spatial, I]; no batch dims works too) plus the bias:
+   * `[...batch, ...outSpatial, O]`, the spatial dims as lax.convGeneralDilated computes them.
+   */
+  apply<S extends Shape, D extends FloatDType = "float32">(
+    params: ConvParams<K, I, O, Op>,
+    x: Check<[ConvLayerCheck<S, K, I>] extends [never] ? ConvOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I>, Tensor<S, D>>,
+  ): Tensor<AsShape<ConvOut<S, K, I, O, Op>>, D>;
+}
+
+/** The output shape of a conv layer with options Op (ConvLayerShape with the options' defaults). */
+export type ConvOut<S extends Shape, K extends readonly number[], I extends number, O extends number, Op> = ConvLayerShape<
+  S, K, I, O, Groups<Op>, Get<Op, "strides", undefined>, Get<Op, "padding", "SAME">, Get<Op, "inputDilation", undefined>, Get<Op, "kernelDilation", undefined>
+>;
+
+const LAYOUTS: Record<number, readonly [string, string, string]> = {
+  1: ["NHC", "HIO", "NHC"],
+  2: ["NHWC", "HWIO", "NHWC"],
+  3: ["NDHWC", "DHWIO", "NDHWC"],
+};
+
+/**
+ * A convolution layer (flax.linen.Conv): `conv(inFeatures, outFeatures, kernelSize, options)`, 1-D,
+ * 2-D or 3-D by kernelSize's length. The kernel is [...kernelSize, inFeatures / featureGroupCount,
+ * outFeatures], initialised lecunNormal, the bias zeros; padding defaults to "SAME" (output
+ * ceil(H / stride), the odd unit at the end, as flax). Like flax (and lax), a cross-correlation:
+ * the kernel is not flipped.
+ */
+export function conv<const I extends number, const O extends number, const K extends readonly number[], const Op extends ConvOptions = {}>(
+  inFeatures: I,
+  outFeatures: O,
+  kernelSize: K,
+  opts?: Op,
+): Conv<I, O, K, Op> {
+  checkSize("conv", "inFeatures", inFeatures);
+  checkSize("conv", "outFeatures", outFeatures);
+  const n = kernelSize.length;
+  const layout = LAYOUTS[n];
+  if (!layout) throw new RangeError(`conv: kernelSize must have 1, 2 or 3 dims, got ${JSON.stringify(kernelSize)}`);
+  kernelSize.forEach((k) => checkSize("conv", "kernelSize", k));
+  const g = checkSize("conv", "featureGroupCount", opts?.featureGroupCount ?? 1);
+  if (inFeatures % g !== 0 || outFeatures % g !== 0) throw new RangeError(`conv: featureGroupCount ${g} must divide inFeatures ${inFeatures} and outFeatures ${outFeatures}`);
+  const useBias = opts?.useBias ?? true;
+  const kinit = opts?.kernelInit ?? lecunNormal;
+  return {
+    inFeatures,
+    outFeatures,
+    kernelSize,
+    init(key) {
+      const kernel = kinit(key, [...kernelSize, inFeatures / g, outFeatures]);
+      return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
+    },
+    apply(params, x) {
+      const t = floatInput("conv", x);
+      const s = t.shape;
+      if (s.length < n + 1) shapeError(convLayerRankMsg(n, s));
+      if (s[s.length - 1] !== inFeatures) shapeError(featuresMsg("conv", s, inFeatures));
+      const batch = s.slice(0, s.length - n - 1);
+      const img = o.reshape(t, [batch.reduce((a, b) => a * b, 1), ...s.slice(batch.length)]);
+      const p = params as { kernel: AnyTensor; bias?: AnyTensor };
+      const conv4 = convGeneralDilated as unknown as (l: AnyTensor, r: AnyTensor, st: readonly number[], pd: ConvPadding, op: object) => AnyTensor;
+      let y = conv4(img, p.kernel, opts?.strides ?? kernelSize.map(() => 1), opts?.padding ?? "SAME", {
+        dimensionNumbers: layout,
+        lhsDilation: opts?.inputDilation,
+        rhsDilation: opts?.kernelDilation,
+        featureGroupCount: g,
+      });
+      if (p.bias) y = o.add(y, p.bias);
+      return o.reshape(y, [...batch, ...y.shape.slice(1)]) as never;
+    },
+  };
+}
