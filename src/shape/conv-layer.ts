@@ -5,23 +5,15 @@
  * the messages are featuresMsg and convLayerRankMsg in tensor/messages.ts.
  */
 import type { Shape, ShapeError, ShowShape } from "./core.js";
-import type { Div } from "./arith.js";
+import type { Add, Div, Lt, Sub } from "./arith.js";
 import type { ConvGeneralDilated } from "./conv.js";
-import type { FeatureCheck } from "./layers.js";
 
-/** Whether S has at least N's length. */
-type AtLeast<S extends readonly number[], N extends readonly unknown[]> = N extends readonly [unknown, ...infer R] ? (S extends readonly [number, ...infer T extends number[]] ? AtLeast<T, R> : false) : true;
-type TakeLast<S extends readonly number[], N extends number, Acc extends number[] = []> = Acc["length"] extends N
+// Only lengths and indexed access below (no `S extends [...infer H, infer L]`), so that a shape with
+// a generic dim ([N, 16, 16, 1] inside `<N extends number>` code) resolves instead of being deferred.
+/** S[From], S[From + 1], ... up to N elements. */
+type Take<S extends readonly number[], N extends number, From extends number = 0, Acc extends number[] = []> = Acc["length"] extends N
   ? Acc
-  : S extends readonly [...infer H extends number[], infer L extends number]
-    ? TakeLast<H, N, [L, ...Acc]>
-    : Acc;
-type DropLast<S extends readonly number[], N extends number, Acc extends unknown[] = []> = Acc["length"] extends N
-  ? S
-  : S extends readonly [...infer H extends number[], number]
-    ? DropLast<H, N, [...Acc, 0]>
-    : S;
-type Init<S extends Shape> = S extends readonly [...infer H extends number[], number] ? H : number[];
+  : Take<S, N, From, [...Acc, S[Add<From, Acc["length"]>]]>;
 
 /** The layouts of an n-d channels-last convolution: NHC / NHWC / NDHWC with HIO / HWIO / DHWIO. */
 export type ChannelsLast<N extends number> = N extends 1
@@ -42,9 +34,15 @@ export type ConvKernel<K extends readonly number[], I extends number, O extends 
  */
 export type ConvLayerCheck<S extends Shape, K extends readonly number[], I extends number> = number extends S["length"] | K["length"]
   ? never
-  : AtLeast<S, [0, ...K]> extends false
+  : Lt<S["length"], Add<K["length"], 1>> extends true
     ? ShapeError<`conv: the input must be [...batch, ...spatial, features] with ${K["length"]} spatial dims, got shape ${ShowShape<S>}`>
-    : FeatureCheck<"conv", S, I>;
+    : S[Sub<S["length"], 1>] extends infer D extends number
+      ? number extends D | I
+        ? never
+        : D extends I
+          ? never
+          : ShapeError<`conv: the input has shape ${ShowShape<S>} but the layer takes ${I} features`>
+      : never;
 
 /**
  * nn.conv's output shape: x's batch dims, the spatial dims of convGeneralDilated over one
@@ -55,14 +53,18 @@ export type ConvLayerShape<S extends Shape, K extends readonly number[], I exten
   | S["length"]
   | K["length"]
   ? number[]
-  : ConvGeneralDilated<
-        [1, ...TakeLast<Init<S>, K["length"]>, I],
-        ConvKernel<K, I, O, G>,
-        St,
-        P,
-        { dimensionNumbers: ChannelsLast<K["length"]>; lhsDilation: LD; rhsDilation: KD; featureGroupCount: G }
-      > extends infer R
-    ? R extends readonly [number, ...infer Out extends number[]]
-      ? [...DropLast<Init<S>, K["length"]>, ...Out]
-      : R
+  : Lt<S["length"], Add<K["length"], 1>> extends true
+    ? number[]
+    : [Sub<S["length"], Add<K["length"], 1>>, Take<S, K["length"], Sub<S["length"], Add<K["length"], 1>>>] extends [infer BR extends number, infer Sp extends number[]]
+    ? ConvGeneralDilated<
+          [1, ...Sp, I],
+          ConvKernel<K, I, O, G>,
+          St,
+          P,
+          { dimensionNumbers: ChannelsLast<K["length"]>; lhsDilation: LD; rhsDilation: KD; featureGroupCount: G }
+        > extends infer R
+      ? R extends readonly [number, ...infer Out extends number[]]
+        ? [...Take<S, BR>, ...Out]
+        : R
+      : never
     : never;

@@ -45,6 +45,13 @@ declare const dyn: Tensor<[number, number, number, 1]>;
 const yd = c1.apply(p1, dyn);
 expectType<TypeEqual<typeof yd, Tensor<[number, number, number, 16]>>>(true);
 
+// a generic batch dim resolves (no deferred conditional types in the result)
+export function generic<N extends number>(x: Tensor<[N, 28, 28, 1]>) {
+  const y = c1.apply(p1, x);
+  expectType<TypeEqual<typeof y, Tensor<[N, 28, 28, 16]>>>(true);
+  return y;
+}
+
 // misuse
 declare const rgb: Tensor<[8, 28, 28, 3]>;
 // @ts-expect-error conv: the input has shape [8, 28, 28, 3] but the layer takes 1 features
