@@ -8,8 +8,9 @@
  *
  * It trains with nn.adam on batches of 64 under one jitted step (nn.conv, nn.maxPool,
  * nn.softmaxCrossEntropyWithIntegerLabels), on the CPU default (wasm), and prints the accuracy on
- * 2,000 held-out images. Target: at least 95% test accuracy in under 60 s (the full run reaches
- * about 98%; see the README for the measured numbers). It plots the training loss and the
+ * 2,000 held-out images. Target: at least 95% test accuracy in under 60 s (the default run
+ * reaches 96.8% in 19 to 27 s on a shared 2-core machine; chance is 10%, and the training loss
+ * falls below 0.01 while the held-out images stay harder). It plots the training loss and the
  * test accuracy as an SVG, saves the parameters with saveSafetensors, loads them back with
  * loadSafetensors and checks that the reloaded model gives the same predictions.
  */
