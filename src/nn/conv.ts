@@ -1,14 +1,15 @@
 /**
- * flax.linen.Conv: a 1-, 2- or 3-D convolution layer over channels-last inputs
- * [...batch, ...spatial, features] (NHWC for 2-D) with an HWIO kernel, on lax.convGeneralDilated.
+ * flax.linen.Conv and ConvTranspose: 1-, 2- or 3-D convolution layers over channels-last inputs
+ * [...batch, ...spatial, features] (NHWC for 2-D) with an HWIO kernel, on lax.convGeneralDilated
+ * and lax.convTranspose.
  */
 import type { PRNGKey } from "../random/random.js";
 import type { FloatDType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { ConvPadding } from "../shape/conv.js";
-import type { ConvKernel, ConvLayerCheck, ConvLayerShape } from "../shape/conv-layer.js";
+import type { ConvKernel, ConvLayerCheck, ConvLayerShape, ConvTransposeLayerShape } from "../shape/conv-layer.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
-import { convGeneralDilated } from "../lax/conv.js";
+import { convGeneralDilated, convTranspose as laxConvTranspose } from "../lax/conv.js";
 import { zeros } from "../tensor/create.js";
 import { shapeError } from "../tensor/checks.js";
 import { convLayerRankMsg, featuresMsg } from "../tensor/messages.js";
@@ -114,6 +115,97 @@ export function conv<const I extends number, const O extends number, const K ext
         lhsDilation: opts?.inputDilation,
         rhsDilation: opts?.kernelDilation,
         featureGroupCount: g,
+      });
+      if (p.bias) y = o.add(y, p.bias);
+      return o.reshape(y, [...batch, ...y.shape.slice(1)]) as never;
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------ convTranspose
+
+export interface ConvTransposeOptions {
+  /** the input dilation per spatial dim (the upsampling factor; default 1s) */
+  readonly strides?: readonly number[];
+  /** "SAME" (default, as flax: output H · stride), "VALID" (H · stride + max(k - stride, 0)) or [lo, hi] pairs */
+  readonly padding?: Exclude<ConvPadding, "SAME_LOWER">;
+  /** kernel dilation per spatial dim */
+  readonly kernelDilation?: readonly number[];
+  /** flip the kernel's spatial axes and read it as [...kernelSize, outFeatures, inFeatures] (the gradient of a conv; flax's transpose_kernel) */
+  readonly transposeKernel?: boolean;
+  /** learn a bias (default true) */
+  readonly useBias?: boolean;
+  /** the kernel's initialiser (default lecunNormal, flax's) */
+  readonly kernelInit?: Initializer;
+}
+
+/** The parameters of a convTranspose layer: the kernel ([...K, I, O], or [...K, O, I] with transposeKernel) and, unless `useBias: false`, the bias. */
+export type ConvTransposeParams<K extends readonly number[], I extends number, O extends number, Op = {}> = Flat<
+  { readonly kernel: Tensor<Op extends { readonly transposeKernel: true } ? [...K, O, I] : [...K, I, O]> } & (Op extends { readonly useBias: false } ? unknown : { readonly bias: Tensor<[O]> })
+>;
+
+/** The output shape of a convTranspose layer with options Op. */
+export type ConvTransposeOut<S extends Shape, K extends readonly number[], I extends number, O extends number, Op> = ConvTransposeLayerShape<
+  S, K, I, O, Get<Op, "strides", undefined>, Get<Op, "padding", "SAME">, Get<Op, "kernelDilation", undefined>, Get<Op, "transposeKernel", false>
+>;
+
+/** A transposed-convolution layer of I input and O output features with a kernel of spatial size K. */
+export interface ConvTransposeLayer<I extends number, O extends number, K extends readonly number[], Op = {}> {
+  readonly inFeatures: I;
+  readonly outFeatures: O;
+  readonly kernelSize: K;
+  /** The kernel from the initialiser, the bias zeros. */
+  init(key: PRNGKey): ConvTransposeParams<K, I, O, Op>;
+  /** lax.convTranspose of x ([...batch, ...spatial, I]) plus the bias: `[...batch, ...outSpatial, O]`. */
+  apply<S extends Shape, D extends FloatDType = "float32">(
+    params: ConvTransposeParams<K, I, O, Op>,
+    x: Check<[ConvLayerCheck<S, K, I, "convTranspose">] extends [never] ? ConvTransposeOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I, "convTranspose">, Tensor<S, D>>,
+  ): Tensor<AsShape<ConvTransposeOut<S, K, I, O, Op>>, D>;
+}
+
+/**
+ * A transposed-convolution layer (flax.linen.ConvTranspose) on lax.convTranspose, channels last:
+ * `convTranspose(inFeatures, outFeatures, kernelSize, options)`, 1-, 2- or 3-D. The kernel is
+ * [...kernelSize, inFeatures, outFeatures] ([..., outFeatures, inFeatures] with transposeKernel),
+ * lecunNormal, the bias zeros; padding "SAME" by default, which gives H · stride.
+ */
+export function convTranspose<const I extends number, const O extends number, const K extends readonly number[], const Op extends ConvTransposeOptions = {}>(
+  inFeatures: I,
+  outFeatures: O,
+  kernelSize: K,
+  opts?: Op,
+): ConvTransposeLayer<I, O, K, Op> {
+  const op = "convTranspose";
+  checkSize(op, "inFeatures", inFeatures);
+  checkSize(op, "outFeatures", outFeatures);
+  const n = kernelSize.length;
+  const layout = LAYOUTS[n];
+  if (!layout) throw new RangeError(`${op}: kernelSize must have 1, 2 or 3 dims, got ${JSON.stringify(kernelSize)}`);
+  kernelSize.forEach((k) => checkSize(op, "kernelSize", k));
+  const useBias = opts?.useBias ?? true;
+  const tk = opts?.transposeKernel ?? false;
+  const kinit = opts?.kernelInit ?? lecunNormal;
+  return {
+    inFeatures,
+    outFeatures,
+    kernelSize,
+    init(key) {
+      const kernel = kinit(key, tk ? [...kernelSize, outFeatures, inFeatures] : [...kernelSize, inFeatures, outFeatures]);
+      return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
+    },
+    apply(params, x) {
+      const t = floatInput(op, x);
+      const s = t.shape;
+      if (s.length < n + 1) shapeError(convLayerRankMsg(n, s, op));
+      if (s[s.length - 1] !== inFeatures) shapeError(featuresMsg(op, s, inFeatures));
+      const batch = s.slice(0, s.length - n - 1);
+      const img = o.reshape(t, [batch.reduce((a, b) => a * b, 1), ...s.slice(batch.length)]);
+      const p = params as { kernel: AnyTensor; bias?: AnyTensor };
+      const ct = laxConvTranspose as unknown as (l: AnyTensor, r: AnyTensor, st: readonly number[], pd: ConvPadding, op: object) => AnyTensor;
+      let y = ct(img, p.kernel, opts?.strides ?? kernelSize.map(() => 1), opts?.padding ?? "SAME", {
+        dimensionNumbers: layout,
+        rhsDilation: opts?.kernelDilation,
+        transposeKernel: tk,
       });
       if (p.bias) y = o.add(y, p.bias);
       return o.reshape(y, [...batch, ...y.shape.slice(1)]) as never;

@@ -33,5 +33,5 @@ export { layerNorm, rmsNorm, batchNorm, type Norm, type NormOptions, type NormPa
 export { dropout, type Dropout, type DropoutOptions, type DropoutLayerOptions } from "./dropout.js";
 export { multiHeadAttention, type MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionParams, type AttentionApplyOptions, type Projection } from "./attention.js";
 export { lstmCell, gruCell, type LSTMCell, type LSTMParams, type LSTMCarry, type GRUCell, type GRUParams, type CellOptions } from "./recurrent.js";
-// issue 12: the conv layer (flax.linen.Conv)
-export { conv, type Conv, type ConvOptions, type ConvParams } from "./conv.js";
+// issue 12: the conv layers (flax.linen.Conv, ConvTranspose)
+export { conv, convTranspose, type Conv, type ConvOptions, type ConvParams, type ConvOut, type ConvTransposeLayer, type ConvTransposeOptions, type ConvTransposeParams, type ConvTransposeOut } from "./conv.js";

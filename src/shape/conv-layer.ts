@@ -6,7 +6,7 @@
  */
 import type { Shape, ShapeError, ShowShape } from "./core.js";
 import type { Add, Div, Lt, Sub } from "./arith.js";
-import type { ConvGeneralDilated } from "./conv.js";
+import type { ConvGeneralDilated, ConvTranspose } from "./conv.js";
 
 // Only lengths and indexed access below (no `S extends [...infer H, infer L]`), so that a shape with
 // a generic dim ([N, 16, 16, 1] inside `<N extends number>` code) resolves instead of being deferred.
@@ -32,16 +32,16 @@ export type ConvKernel<K extends readonly number[], I extends number, O extends 
  * `conv: the input must be [...batch, ...spatial, features] with 2 spatial dims, got shape [4, 3]`
  * or featuresMsg's `conv: the input has shape [8, 28, 28, 3] but the layer takes 1 features`.
  */
-export type ConvLayerCheck<S extends Shape, K extends readonly number[], I extends number> = number extends S["length"] | K["length"]
+export type ConvLayerCheck<S extends Shape, K extends readonly number[], I extends number, Op extends string = "conv"> = number extends S["length"] | K["length"]
   ? never
   : Lt<S["length"], Add<K["length"], 1>> extends true
-    ? ShapeError<`conv: the input must be [...batch, ...spatial, features] with ${K["length"]} spatial dims, got shape ${ShowShape<S>}`>
+    ? ShapeError<`${Op}: the input must be [...batch, ...spatial, features] with ${K["length"]} spatial dims, got shape ${ShowShape<S>}`>
     : S[Sub<S["length"], 1>] extends infer D extends number
       ? number extends D | I
         ? never
         : D extends I
           ? never
-          : ShapeError<`conv: the input has shape ${ShowShape<S>} but the layer takes ${I} features`>
+          : ShapeError<`${Op}: the input has shape ${ShowShape<S>} but the layer takes ${I} features`>
       : never;
 
 /**
@@ -68,3 +68,28 @@ export type ConvLayerShape<S extends Shape, K extends readonly number[], I exten
         : R
       : never
     : never;
+
+/**
+ * nn.convTranspose's output shape: x's batch dims, the spatial dims of lax.convTranspose over one
+ * [1, ...spatial, I] image with a [...K, I, O] kernel ([...K, O, I] with transposeKernel, as
+ * flax), then O features; or convTranspose's error.
+ */
+export type ConvTransposeLayerShape<S extends Shape, K extends readonly number[], I extends number, O extends number, St, P, KD, TK> = number extends
+  | S["length"]
+  | K["length"]
+  ? number[]
+  : Lt<S["length"], Add<K["length"], 1>> extends true
+    ? number[]
+    : [Sub<S["length"], Add<K["length"], 1>>, Take<S, K["length"], Sub<S["length"], Add<K["length"], 1>>>] extends [infer BR extends number, infer Sp extends number[]]
+      ? ConvTranspose<
+            [1, ...Sp, I],
+            TK extends true ? [...K, O, I] : [...K, I, O],
+            St,
+            P,
+            { dimensionNumbers: ChannelsLast<K["length"]>; rhsDilation: KD; transposeKernel: TK extends true ? true : false }
+          > extends infer R
+        ? R extends readonly [number, ...infer Out extends number[]]
+          ? [...Take<S, BR>, ...Out]
+          : R
+        : never
+      : never;

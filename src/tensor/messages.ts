@@ -382,4 +382,4 @@ export const convStringPadMsg = (op: string, padding: string, ld: Dims): string 
 
 // ---- nn.conv (issue 12): the twins of shape/conv-layer.ts
 /** ConvLayerCheck: `conv: the input must be [...batch, ...spatial, features] with 2 spatial dims, got shape [4, 3]`. */
-export const convLayerRankMsg = (n: number, s: Dims): string => `conv: the input must be [...batch, ...spatial, features] with ${n} spatial dims, got shape ${showShape(s)}`;
+export const convLayerRankMsg = (n: number, s: Dims, op = "conv"): string => `${op}: the input must be [...batch, ...spatial, features] with ${n} spatial dims, got shape ${showShape(s)}`;

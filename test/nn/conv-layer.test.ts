@@ -182,3 +182,85 @@ describe("nn.conv: parameters, gradient, jit, checks", () => {
     expect(() => apply(nn.conv(1, 1, [3, 3], { strides: [2] as number[] }), p, rand64([1, 5, 5, 1]))).toThrow("convGeneralDilated: 2 spatial dims but windowStrides has length 1");
   });
 });
+
+// JAX's _conv_transpose_padding, written out: pads of the dilated input for a dilated window k
+const tPads = (k: number, s: number, padding: "SAME" | "VALID"): [number, number] => {
+  if (padding === "SAME") {
+    const pad = k + s - 2;
+    const lo = s > k - 1 ? k - 1 : Math.ceil(pad / 2);
+    return [lo, pad - lo];
+  }
+  return [k - 1, k - 1 + s - 1 + Math.max(k - s, 0) - (k - 1)];
+};
+/** a kernel flipped in its spatial axes and with its last two axes swapped */
+function flipSwap(w: T): T {
+  const ws = w.shape, n = ws.length - 2;
+  const A = ws[n]!, B = ws[n + 1]!;
+  const ks = ws.slice(0, n);
+  const d = flat(w), st = strides(ws);
+  const out = new Float64Array(d.length);
+  const outStr = strides([...ks, B, A]);
+  const iter = (dims: number[]): number[][] => dims.reduce<number[][]>((acc, dd) => acc.flatMap((p) => Array.from({ length: dd }, (_, i) => [...p, i])), [[]]);
+  for (const k of iter(ks))
+    for (let a = 0; a < A; a++)
+      for (let b = 0; b < B; b++) {
+        const src = k.reduce((s, kk, i) => s + kk * st[i]!, 0) + a * st[n]! + b;
+        const dst = k.reduce((s, kk, i) => s + (ks[i]! - 1 - kk) * outStr[i]!, 0) + b * outStr[n]! + a;
+        out[dst] = d[src]!;
+      }
+  return tensor(out, [...ks, B, A], "float64") as T;
+}
+
+describe("nn.convTranspose against a plain-loop reference", () => {
+  it("2-D SAME with strides 2: H · stride, a cross-correlation of the input dilated by the strides", () => {
+    const c = nn.convTranspose(3, 2, [3, 3], { strides: [2, 2] });
+    const x = rand64([2, 4, 5, 3]);
+    const p = f64Params([3, 3, 3, 2], 2);
+    const y = apply(c, p, x);
+    expect(y.shape).toEqual([2, 8, 10, 2]);
+    const want = refConv(x, p.kernel, p.bias!, { st: [1, 1], pads: [tPads(3, 2, "SAME"), tPads(3, 2, "SAME")], ld: [2, 2], kd: [1, 1], g: 1 });
+    expect(want.shape).toEqual(y.shape);
+    close(flat(y), want.data);
+  });
+
+  it("1-D VALID with kernel dilation; transposeKernel reads [k, out, in] flipped; an unbatched input", () => {
+    const c = nn.convTranspose(2, 3, [3], { strides: [2], padding: "VALID", kernelDilation: [2], useBias: false });
+    const x = rand64([3, 5, 2]);
+    const p = f64Params([3, 2, 3], 3, false);
+    const y = apply(c, p, x);
+    // dilated window 5: 5 · 2 + max(5 - 2, 0) = 13
+    expect(y.shape).toEqual([3, 13, 3]);
+    close(flat(y), refConv(x, p.kernel, null, { st: [1], pads: [tPads(5, 2, "VALID")], ld: [2], kd: [2], g: 1 }).data);
+    const ct = nn.convTranspose(2, 3, [3], { strides: [2], transposeKernel: true });
+    expect(ct.init(random.key(2)).kernel.shape).toEqual([3, 3, 2]);
+    const pt = f64Params([3, 3, 2], 3);
+    const x1 = rand64([5, 2]);
+    const yt = apply(ct, pt, x1);
+    const want = refConv(tensor(x1.dataSync() as Float64Array, [1, 5, 2], "float64") as T, flipSwap(pt.kernel), pt.bias!, { st: [1], pads: [tPads(3, 2, "SAME")], ld: [2], kd: [1], g: 1 });
+    expect(yt.shape).toEqual([10, 3]);
+    close(flat(yt), want.data);
+  });
+
+  it("its gradient matches float64 central differences, and it checks its input", () => {
+    const c = nn.convTranspose(2, 2, [2, 3], { strides: [2, 1] });
+    const x = rand64([1, 3, 4, 2]);
+    const p = f64Params([2, 3, 2, 2], 2);
+    const wy = rand64([1, 6, 4, 2]);
+    const loss = (pp: typeof p, xx: T) => sum(mul(apply(c, pp, xx), wy)) as T;
+    const [gp, gx] = (grad as unknown as (f: unknown, o: unknown) => (...a: unknown[]) => [typeof p, T])(loss, { argnums: [0, 1] })(p, x);
+    const r = rng(9);
+    const check = (leaf: T, g: T, set: (t: T) => number) => {
+      const d = flat(leaf), gd = flat(g);
+      for (let q = 0; q < 4; q++) {
+        const k = Math.floor(r() * d.length);
+        const at = (dv: number) => set(tensor(Float64Array.from(d, (v, i) => (i === k ? v + dv : v)), [...leaf.shape], "float64") as T);
+        const fd = (at(1e-5) - at(-1e-5)) / 2e-5;
+        expect(Math.abs(gd[k]! - fd)).toBeLessThan(1e-6 * (1 + Math.abs(fd)));
+      }
+    };
+    check(p.kernel, gp.kernel, (t) => loss({ ...p, kernel: t }, x).item());
+    check(x, gx, (t) => loss(p, t).item());
+    expect(() => apply(c, p, rand64([1, 3, 4, 3]))).toThrow("convTranspose: the input has shape [1, 3, 4, 3] but the layer takes 2 features");
+    expect(() => apply(c, p, rand64([4, 2]))).toThrow("convTranspose: the input must be [...batch, ...spatial, features] with 2 spatial dims, got shape [4, 2]");
+  });
+});

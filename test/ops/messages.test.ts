@@ -181,6 +181,7 @@ const samples: [rule: string, call: string][] = [
   ["conv string padding with lhs dilation", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\", { lhsDilation: [2, 1] })"],  // issue 12: the conv layer (nn.conv)
   ["conv layer features", "sg.nn.conv(n(1), n(4), [3, 3]).apply(sg.nn.conv(n(1), n(4), [3, 3]).init(sg.random.key(0)), $([8, 5, 5, 3]))"],
   ["conv layer rank", "sg.nn.conv(n(1), n(4), [3, 3]).apply(sg.nn.conv(n(1), n(4), [3, 3]).init(sg.random.key(0)), $([5, 1]))"],
+  ["convTranspose layer features", "sg.nn.convTranspose(n(2), n(4), [3, 3]).apply(sg.nn.convTranspose(n(2), n(4), [3, 3]).init(sg.random.key(0)), $([1, 5, 5, 3]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

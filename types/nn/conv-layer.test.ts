@@ -62,3 +62,23 @@ c1.apply(p1, flat);
 const c7 = nn.conv(1, 4, [3, 3], { strides: [2] });
 // @ts-expect-error convGeneralDilated: 2 spatial dims but windowStrides has length 1
 c7.apply(c7.init(key), img);
+
+// ---- nn.convTranspose: H · stride with SAME (the default), H · stride + max(k - stride, 0) with VALID
+declare const small: Tensor<[4, 7, 7, 16]>;
+const t1 = nn.convTranspose(16, 8, [3, 3], { strides: [2, 2] });
+const tp1 = t1.init(key);
+expectType<TypeEqual<typeof tp1, { readonly kernel: Tensor<[3, 3, 16, 8]>; readonly bias: Tensor<[8]> }>>(true);
+const ty1 = t1.apply(tp1, small);
+expectType<TypeEqual<typeof ty1, Tensor<[4, 14, 14, 8]>>>(true);
+const t2 = nn.convTranspose(16, 8, [3, 3], { strides: [2, 2], padding: "VALID", transposeKernel: true, useBias: false });
+const tp2 = t2.init(key);
+expectType<TypeEqual<typeof tp2, { readonly kernel: Tensor<[3, 3, 8, 16]> }>>(true);
+const ty2 = t2.apply(tp2, small);
+expectType<TypeEqual<typeof ty2, Tensor<[4, 15, 15, 8]>>>(true);
+const t3 = nn.convTranspose(2, 3, [4], { strides: [3] });
+declare const sig: Tensor<[5, 2]>;
+const ty3 = t3.apply(t3.init(key), sig);
+expectType<TypeEqual<typeof ty3, Tensor<[15, 3]>>>(true);
+declare const small3: Tensor<[4, 7, 7, 3]>;
+// @ts-expect-error convTranspose: the input has shape [4, 7, 7, 3] but the layer takes 16 features
+t1.apply(tp1, small3);
