@@ -1,7 +1,8 @@
 /**
- * Types of nn.conv (flax.linen.Conv): x is [...batch, ...spatial, features] with one spatial dim
- * per kernel dim; the spatial output dims are lax.convGeneralDilated's (shape/conv.ts) in the
- * NHWC / HWIO layouts, so the window arithmetic has one home. Pure types; the run-time twins of
+ * Types of nn.conv and nn.convTranspose (flax.linen.Conv, ConvTranspose): x is
+ * [...batch, ...spatial, features] with one spatial dim per kernel dim; the spatial output dims
+ * are lax.convGeneralDilated's or lax.convTranspose's (shape/conv.ts) in the NHWC / HWIO layouts,
+ * so the window arithmetic has one home. Pure types; the run-time twins of
  * the messages are featuresMsg and convLayerRankMsg in tensor/messages.ts.
  */
 import type { Shape, ShapeError, ShowShape } from "./core.js";

@@ -380,6 +380,6 @@ export const convLengthMsg = (op: string, s: number, name: string, n: number): s
 export const convStringPadMsg = (op: string, padding: string, ld: Dims): string =>
   `${op}: string padding ${padding} needs lhsDilation 1, got ${showShape(ld)} (give explicit pads, or use convTranspose)`;
 
-// ---- nn.conv (issue 12): the twins of shape/conv-layer.ts
+// ---- nn.conv, nn.convTranspose (issue 12): the twins of shape/conv-layer.ts
 /** ConvLayerCheck: `conv: the input must be [...batch, ...spatial, features] with 2 spatial dims, got shape [4, 3]`. */
 export const convLayerRankMsg = (n: number, s: Dims, op = "conv"): string => `${op}: the input must be [...batch, ...spatial, features] with ${n} spatial dims, got shape ${showShape(s)}`;
