@@ -379,3 +379,9 @@ export const convLengthMsg = (op: string, s: number, name: string, n: number): s
 /** CheckStringPad: `conv: string padding SAME needs lhsDilation 1, got [2, 1] (give explicit pads, or use convTranspose)`. */
 export const convStringPadMsg = (op: string, padding: string, ld: Dims): string =>
   `${op}: string padding ${padding} needs lhsDilation 1, got ${showShape(ld)} (give explicit pads, or use convTranspose)`;
+
+// ---------------------------------------------------------------- nn.sequential (nn/sequential.ts, shape/layers.ts's SequentialMsg)
+
+/** `sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]` (layer 0: "but the input gives"). */
+export const sequentialMsg = (layer: number, takes: unknown, gives: unknown): string =>
+  `sequential: layer ${layer} takes [..., ${takes}] but ${layer === 0 ? "the input" : `layer ${layer - 1}`} gives [..., ${gives}]`;
