@@ -179,6 +179,10 @@ const samples: [rule: string, call: string][] = [
   ["conv strides length", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1], \"VALID\")"],
   ["conv padding length", "sg.lax.conv($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1, 1], [[0, 0], [1, 1], [1, 1]])"],
   ["conv string padding with lhs dilation", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\", { lhsDilation: [2, 1] })"],
+  // nn.sequential (issue 12)
+  ["sequential chain", "sg.nn.sequential([sg.nn.mlp(dims([8, 32])), sg.nn.layerNorm(n(64))])"],
+  ["sequential chain through a function", "sg.nn.sequential([sg.nn.mlp(dims([8, 32])), sg.nn.gelu, sg.nn.layerNorm(n(64))]).apply(sg.nn.sequential([sg.nn.mlp(dims([8, 32])), sg.nn.gelu, sg.nn.layerNorm(n(64))]).init(sg.random.key(0)), $([2, 8]))"],
+  ["sequential input", "sg.nn.sequential([sg.nn.mlp(dims([8, 32]))]).apply(sg.nn.sequential([sg.nn.mlp(dims([8, 32]))]).init(sg.random.key(0)), $([2, 5]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
