@@ -6,7 +6,8 @@
  *   - a layer `{ init(key): P, apply(params: P, x) }` (mlp, layerNorm, rmsNorm, embed,
  *     multiHeadAttention without options, or any other layer with this shape, such as a conv), or
  *   - a function `x => y` (nn.relu, nn.gelu, or a closure such as `(x) => nn.maxPool(x, [2, 2])`),
- *     whose parameters are `[]`.
+ *     whose parameters are `[]`, or
+ *   - another sequential (a block), whose parameters are its own tuple.
  * Refused (a compile-time error naming the layer, and a TypeError at run time): layers whose apply
  * needs more than (params, x) — batchNorm (its running statistics are state) — and layers without
  * init — dropout (it needs a fresh key per call). Apply those between stacks, where the key and
@@ -35,6 +36,8 @@ type LastDim<S> = S extends readonly [...number[], infer D extends number] ? D :
 type LastOf<T> = T extends Tensor<infer S, DType> ? LastDim<S> : number;
 type Idx<K extends unknown[]> = K["length"];
 type Probe<C extends number> = Tensor<[7, C], "float32">;
+/** A nested stack (a Sequential, told apart by its `layers`). */
+type Nested<L2 extends readonly unknown[]> = { readonly layers: L2; init(key: PRNGKey): unknown };
 
 /** Why step L (at index K) cannot be in a sequential, or never. */
 type Refused<L, K extends number> = L extends Fn
@@ -50,6 +53,8 @@ type Refused<L, K extends number> = L extends Fn
 /** The features (last dim) step L takes, number when not known from its type. */
 type Takes<L> = L extends Fn
   ? LastOf<Parameters<L>[0]>
+  : L extends Nested<readonly unknown[]>
+    ? number
   : L extends { readonly sizes: infer Sz extends readonly number[] }
     ? Sz[0]
     : L extends { readonly numEmbeddings: number }
@@ -60,11 +65,15 @@ type Takes<L> = L extends Fn
           ? F
           : number;
 
+type GivesAll<L extends readonly unknown[], C extends number> = L extends readonly [infer A, ...infer R] ? GivesAll<R, Gives<A, C>> : C;
+
 /** The features step L gives when it is given C (number: not known from its type). */
 type Gives<L, C extends number> = L extends Fn
   ? L extends (x: Probe<C>) => Probe<C>
     ? C
     : LastOf<ReturnType<L>>
+  : L extends Nested<infer L2>
+    ? GivesAll<L2, C>
   : L extends { readonly sizes: readonly [...number[], infer O extends number] }
     ? O
     : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
@@ -77,15 +86,20 @@ type Gives<L, C extends number> = L extends Fn
 
 /**
  * never when the steps chain (each one's features are what the one before gives, where both are
- * known), else the first misfit's error; C is what comes in (number: unknown).
+ * known), else the first misfit's error; C is what comes in (number: unknown). A nested stack is
+ * checked with its own indices, as its apply checks at run time.
  */
 export type SequentialCheck<L extends readonly unknown[], C extends number = number, K extends unknown[] = []> = L extends readonly [infer A, ...infer R]
   ? [Refused<A, Idx<K>>] extends [never]
-    ? number extends C | Takes<A>
-      ? SequentialCheck<R, Gives<A, C>, [...K, 0]>
-      : C extends Takes<A>
+    ? A extends Nested<infer L2>
+      ? [SequentialCheck<L2, C>] extends [never]
         ? SequentialCheck<R, Gives<A, C>, [...K, 0]>
-        : ShapeError<SequentialMsg<Idx<K>, Takes<A>, C>>
+        : SequentialCheck<L2, C>
+      : number extends C | Takes<A>
+        ? SequentialCheck<R, Gives<A, C>, [...K, 0]>
+        : C extends Takes<A>
+          ? SequentialCheck<R, Gives<A, C>, [...K, 0]>
+          : ShapeError<SequentialMsg<Idx<K>, Takes<A>, C>>
     : Refused<A, Idx<K>>
   : never;
 
@@ -96,6 +110,8 @@ type Step<L, X> = L extends Fn
   ? L extends (x: X) => X
     ? X
     : ReturnType<L>
+  : L extends Nested<infer L2>
+    ? SequentialOut<L2, X>
   : L extends { readonly sizes: infer Sz extends readonly number[] }
     ? X extends Tensor<infer S, DType>
       ? Tensor<[...Lead<S>, Sz extends readonly [...number[], infer O extends number] ? O : number]>

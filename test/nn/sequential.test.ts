@@ -94,6 +94,17 @@ describe("nn.sequential", () => {
     close(flat(applyOf(model)(p, x)), ref, 1e-12);
   });
 
+  it("stacks nest: a block is one step, with its own params tuple", () => {
+    const block = nn.sequential([nn.layerNorm(6), nn.mlp([6, 6]), nn.relu]);
+    const model = nn.sequential([nn.mlp([4, 6]), block, nn.mlp([6, 2])]);
+    const p = f64(model.init(random.key(5)));
+    expect(p[1].length).toBe(3);
+    const x = rand64([3, 4], rng(4));
+    const [a, , c] = model.layers;
+    const want = applyOf(c)(p[2], applyOf(block)(p[1], applyOf(a)(p[0], x)));
+    close(flat(applyOf(model)(p, x)), flat(want), 0);
+  });
+
   it("grad through apply: parameters and input against float64 central differences", () => {
     const model = nn.sequential([nn.mlp([3, 5]), nn.gelu, nn.layerNorm(5), nn.mlp([5, 2])]);
     const p = f64(model.init(random.key(4)));
@@ -151,6 +162,10 @@ describe("nn.sequential", () => {
     // attention: what it takes is read from its params
     const att = nn.sequential([nn.layerNorm(n(8)), nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) })]);
     err(() => att.apply(att.init(random.key(0)), tensor(new Float32Array(16), [2, 8]) as never), "sequential: layer 1 takes [..., 4] but layer 0 gives [..., 8]");
+    // a nested stack checks with its own indices
+    const inner = nn.sequential([nn.layerNorm(n(8))]);
+    const outer = nn.sequential([nn.mlp([n(4), n(6)]), inner]);
+    err(() => outer.apply(outer.init(random.key(0)), tensor(new Float32Array(8), [2, 4]) as never), "sequential: layer 0 takes [..., 8] but the input gives [..., 6]");
     const un = nn.sequential as unknown as (l: unknown[]) => unknown;
     expect(() => un([nn.mlp([4, 6]), nn.batchNorm(6)])).toThrow("sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack");
     expect(() => un([nn.dropout(0.5)])).toThrow("sequential: layer 0 has no init, as dropout (it needs a key per call): apply it outside the stack");

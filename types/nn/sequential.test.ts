@@ -45,6 +45,14 @@ expectType<TypeEqual<ReturnType<typeof g.init>, [{ w: Tensor<[3]> }, { w: Tensor
 const yg = g.apply(g.init(key), null! as Tensor<[8, 5]>);
 expectType<TypeEqual<typeof yg, Tensor<[...Shape, 2]>>>(true);
 
+// ---- stacks nest: a block is a step; its params are its own tuple
+const block = nn.sequential([nn.layerNorm(128), nn.mlp([128, 128]), nn.gelu]);
+const deep = nn.sequential([nn.mlp([784, 128]), block, block, nn.mlp([128, 10])]);
+const dp = deep.init(key);
+expectType<TypeEqual<typeof dp[1], [nn.NormParams<128, {}>, [nn.Dense<128, 128>], []]>>(true);
+const yb = deep.apply(dp, x);
+expectType<TypeEqual<typeof yb, Tensor<[8, 10]>>>(true);
+
 // ---- misfits: the layers' positions and both feature sizes
 // @ts-expect-error sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]
 nn.sequential([nn.mlp([784, 32]), nn.gelu, nn.layerNorm(64)]);
@@ -54,6 +62,9 @@ nn.sequential([nn.mlp([784, 32]), nn.mlp([16, 10])]);
 nn.sequential([nn.embed(100, 16), nn.multiHeadAttention({ numHeads: 2, qkvFeatures: 16 }), nn.rmsNorm(8)]);
 // @ts-expect-error sequential: layer 0 takes [..., 784] but the input gives [..., 780]
 model.apply(params, null! as Tensor<[8, 780]>);
+// inside a nested stack, with the stack's own indices (as its apply says at run time)
+// @ts-expect-error sequential: layer 0 takes [..., 128] but the input gives [..., 64]
+nn.sequential([nn.mlp([784, 64]), block]);
 
 // ---- refused: layers that need more than (params, x)
 // @ts-expect-error sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack
