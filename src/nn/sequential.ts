@@ -24,7 +24,7 @@
 import type { PRNGKey } from "../random/random.js";
 import { split } from "../random/random.js";
 import type { DType } from "../ir/dtype.js";
-import type { Check, Shape, ShapeError } from "../shape/core.js";
+import type { Check, Shape, ShapeError, ShowShape } from "../shape/core.js";
 import type { Lead, SequentialMsg } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { shapeError } from "../tensor/checks.js";
@@ -103,6 +103,43 @@ export type SequentialCheck<L extends readonly unknown[], C extends number = num
     : Refused<A, Idx<K>>
   : never;
 
+/** false when shapes A and B cannot be the same (known ranks differ, or two known dims differ) */
+type Fits<A extends Shape, B extends Shape> = number extends A["length"] | B["length"]
+  ? true
+  : A extends readonly [infer a extends number, ...infer AR extends number[]]
+    ? B extends readonly [infer b extends number, ...infer BR extends number[]]
+      ? number extends a | b
+        ? Fits<AR, BR>
+        : a extends b
+          ? Fits<AR, BR>
+          : false
+      : false
+    : B extends readonly []
+      ? true
+      : false;
+type Who<K extends unknown[]> = K extends [unknown, ...infer R] ? `layer ${R["length"]}` : "the input";
+
+/**
+ * never when each function step with a concrete parameter type can take what comes to it (X,
+ * threaded through the steps), else `sequential: layer 1 takes [8, 30, 30, 16] but layer 0 gives
+ * [8, 28, 28, 16]`. Compile time only: a function's parameter type does not exist at run time.
+ */
+export type SequentialInputCheck<L extends readonly unknown[], X, K extends unknown[] = []> = L extends readonly [infer A, ...infer R]
+  ? A extends Nested<infer L2>
+    ? [SequentialInputCheck<L2, X>] extends [never]
+      ? SequentialInputCheck<R, Step<A, X>, [...K, 0]>
+      : SequentialInputCheck<L2, X>
+    : A extends Fn
+      ? Parameters<A>[0] extends Tensor<infer P, DType>
+        ? X extends Tensor<infer XS, DType>
+          ? Fits<XS, P> extends true
+            ? SequentialInputCheck<R, Step<A, X>, [...K, 0]>
+            : ShapeError<`sequential: layer ${Idx<K>} takes ${ShowShape<P>} but ${Who<K>} gives ${ShowShape<XS>}`>
+          : SequentialInputCheck<R, Step<A, X>, [...K, 0]>
+        : SequentialInputCheck<R, Step<A, X>, [...K, 0]>
+      : SequentialInputCheck<R, Step<A, X>, [...K, 0]>
+  : never;
+
 /** The parameters of each step: its init's result, `[]` for a function. */
 export type SequentialParams<L extends readonly unknown[]> = { -readonly [K in keyof L]: L[K] extends Fn ? [] : L[K] extends { init(key: PRNGKey): infer P } ? P : never };
 
@@ -139,9 +176,14 @@ export interface Sequential<L extends readonly unknown[]> {
   init(key: PRNGKey): SequentialParams<L>;
   /**
    * x through each step in turn; the result's type is computed step by step. x's features must
-   * be what the first layer takes (`sequential: layer 0 takes [..., 3] but the input gives [..., 4]`).
+   * be what the first layer takes (`sequential: layer 0 takes [..., 3] but the input gives [..., 4]`),
+   * and a function step with a concrete parameter type must take what comes to it (checked at
+   * compile time only).
    */
-  apply<S extends Shape, D extends DType = "float32">(params: SequentialParams<L>, x: Check<SequentialCheck<L, LastDim<S>>, Tensor<S, D>>): SequentialOut<L, Tensor<S, D>>;
+  apply<S extends Shape, D extends DType = "float32">(
+    params: SequentialParams<L>,
+    x: Check<[SequentialCheck<L, LastDim<S>>] extends [never] ? SequentialInputCheck<L, Tensor<S, D>> : SequentialCheck<L, LastDim<S>>, Tensor<S, D>>,
+  ): SequentialOut<L, Tensor<S, D>>;
 }
 
 type Untyped = { init?(key: PRNGKey): unknown; apply?(...a: unknown[]): unknown; initState?: unknown } & Record<string, unknown>;

@@ -62,6 +62,14 @@ nn.sequential([nn.mlp([784, 32]), nn.mlp([16, 10])]);
 nn.sequential([nn.embed(100, 16), nn.multiHeadAttention({ numHeads: 2, qkvFeatures: 16 }), nn.rmsNorm(8)]);
 // @ts-expect-error sequential: layer 0 takes [..., 784] but the input gives [..., 780]
 model.apply(params, null! as Tensor<[8, 780]>);
+// a function step with concrete types must take what comes to it (compile time only: its parameter type does not exist at run time)
+// @ts-expect-error sequential: layer 0 takes [8, 28, 28, 16] but the input gives [8, 30, 30, 16]
+cnn.apply(cnn.init(key), null! as Tensor<[8, 30, 30, 16]>);
+const pooled = nn.sequential([nn.layerNorm(16), (x: Tensor<[8, 30, 30, 16]>) => nn.maxPool(x, [2, 2], { strides: [2, 2] })]);
+// @ts-expect-error sequential: layer 1 takes [8, 30, 30, 16] but layer 0 gives [8, 28, 28, 16]
+pooled.apply(pooled.init(key), null! as Tensor<[8, 28, 28, 16]>);
+// dims typed number compile
+void pooled.apply(pooled.init(key), null! as Tensor<[number, 30, 30, 16]>);
 // inside a nested stack, with the stack's own indices (as its apply says at run time)
 // @ts-expect-error sequential: layer 0 takes [..., 128] but the input gives [..., 64]
 nn.sequential([nn.mlp([784, 64]), block]);
