@@ -7,11 +7,14 @@
  *     multiHeadAttention without options, or any other layer with this shape, such as a conv), or
  *   - a function `x => y` (nn.relu, nn.gelu, or a closure such as `(x) => nn.maxPool(x, [2, 2])`),
  *     whose parameters are `[]`, or
- *   - another sequential (a block), whose parameters are its own tuple.
+ *   - another sequential (a block), whose parameters are its own tuple, or
+ *   - nn.dropout (parameters `[]`): the stack's `apply(params, x, { key })` splits the key over its
+ *     dropout, multiHeadAttention and nested-stack steps (training); `{ deterministic: true }` turns
+ *     all their dropout off.
  * Refused (a compile-time error naming the layer, and a TypeError at run time): layers whose apply
- * needs more than (params, x) — batchNorm (its running statistics are state) — and layers without
- * init — dropout (it needs a fresh key per call). Apply those between stacks, where the key and
- * the state are in plain sight.
+ * needs more than (params, x), such as batchNorm (its running statistics are state, which a stack
+ * would have to thread in and out), and other layers without init. Apply those between stacks,
+ * where the state is in plain sight.
  *
  * Types. TypeScript cannot apply a generic `apply<S>` signature to a type inside a type (it reads
  * such a signature with S at its constraint), so the result of each step is computed from what the
@@ -32,6 +35,8 @@ import { sequentialMsg } from "../tensor/messages.js";
 import type { AttentionParams } from "./attention.js";
 
 type Fn = (x: never) => unknown;
+/** nn.dropout: no parameters, a key per call (from the stack's apply options) */
+type DropoutStep = { readonly rate: number; readonly broadcastDims: readonly number[] };
 type LastDim<S> = S extends readonly [...number[], infer D extends number] ? D : number;
 type LastOf<T> = T extends Tensor<infer S, DType> ? LastDim<S> : number;
 type Idx<K extends unknown[]> = K["length"];
@@ -40,14 +45,14 @@ type Probe<C extends number> = Tensor<[7, C], "float32">;
 type Nested<L2 extends readonly unknown[]> = { readonly layers: L2; init(key: PRNGKey): unknown };
 
 /** Why step L (at index K) cannot be in a sequential, or never. */
-type Refused<L, K extends number> = L extends Fn
+type Refused<L, K extends number> = L extends Fn | DropoutStep
   ? never
   : L extends { apply: unknown; init: unknown }
     ? L extends { apply: (params: never, x: never) => unknown }
       ? never
       : ShapeError<`sequential: layer ${K}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`>
     : L extends { apply: unknown }
-      ? ShapeError<`sequential: layer ${K} has no init, as dropout (it needs a key per call): apply it outside the stack`>
+      ? ShapeError<`sequential: layer ${K} has no init: a layer in a stack needs init and apply(params, x)`>
       : ShapeError<`sequential: layer ${K} is neither a layer (init and apply) nor a function`>;
 
 /** The features (last dim) step L takes, number when not known from its type. */
@@ -68,7 +73,9 @@ type Takes<L> = L extends Fn
 type GivesAll<L extends readonly unknown[], C extends number> = L extends readonly [infer A, ...infer R] ? GivesAll<R, Gives<A, C>> : C;
 
 /** The features step L gives when it is given C (number: not known from its type). */
-type Gives<L, C extends number> = L extends Fn
+type Gives<L, C extends number> = L extends DropoutStep
+  ? C
+  : L extends Fn
   ? L extends (x: Probe<C>) => Probe<C>
     ? C
     : LastOf<ReturnType<L>>
@@ -141,9 +148,11 @@ export type SequentialInputCheck<L extends readonly unknown[], X, K extends unkn
   : never;
 
 /** The parameters of each step: its init's result, `[]` for a function. */
-export type SequentialParams<L extends readonly unknown[]> = { -readonly [K in keyof L]: L[K] extends Fn ? [] : L[K] extends { init(key: PRNGKey): infer P } ? P : never };
+export type SequentialParams<L extends readonly unknown[]> = { -readonly [K in keyof L]: L[K] extends Fn | DropoutStep ? [] : L[K] extends { init(key: PRNGKey): infer P } ? P : never };
 
-type Step<L, X> = L extends Fn
+type Step<L, X> = L extends DropoutStep
+  ? X
+  : L extends Fn
   ? L extends (x: X) => X
     ? X
     : ReturnType<L>
@@ -170,6 +179,14 @@ type Step<L, X> = L extends Fn
 /** The result of the steps on X, step by step. */
 export type SequentialOut<L extends readonly unknown[], X> = L extends readonly [infer A, ...infer R] ? SequentialOut<R, Step<A, X>> : X;
 
+/** The stack's apply options, for its dropout steps (and multiHeadAttention's attention dropout). */
+export interface SequentialApplyOptions {
+  /** training: split over the dropout and attention steps, one key each */
+  readonly key?: PRNGKey;
+  /** evaluation: every dropout step is the identity */
+  readonly deterministic?: boolean;
+}
+
 export interface Sequential<L extends readonly unknown[]> {
   readonly layers: L;
   /** One key per step (split from key); `[]` for the functions. */
@@ -178,13 +195,17 @@ export interface Sequential<L extends readonly unknown[]> {
    * x through each step in turn; the result's type is computed step by step. x's features must
    * be what the first layer takes (`sequential: layer 0 takes [..., 3] but the input gives [..., 4]`),
    * and a function step with a concrete parameter type must take what comes to it (checked at
-   * compile time only).
+   * compile time only). `opts` feeds the dropout steps: `{ key }` in training (split over them),
+   * `{ deterministic: true }` in evaluation; a stack with dropout and neither is a TypeError.
    */
   apply<S extends Shape, D extends DType = "float32">(
     params: SequentialParams<L>,
     x: Check<[SequentialCheck<L, LastDim<S>>] extends [never] ? SequentialInputCheck<L, Tensor<S, D>> : SequentialCheck<L, LastDim<S>>, Tensor<S, D>>,
+    opts?: SequentialApplyOptions,
   ): SequentialOut<L, Tensor<S, D>>;
 }
+
+const isDropout = (l: Untyped): boolean => typeof l.rate === "number" && Array.isArray(l.broadcastDims) && typeof l.init !== "function";
 
 type Untyped = { init?(key: PRNGKey): unknown; apply?(...a: unknown[]): unknown; initState?: unknown } & Record<string, unknown>;
 
@@ -214,8 +235,9 @@ export function sequential<const L extends readonly unknown[]>(layers: Check<Seq
   ls.forEach((l, k) => {
     if (typeof l === "function") return void (c = undefined);
     if (l === null || typeof l !== "object" || typeof l.apply !== "function") throw new TypeError(`sequential: layer ${k} is neither a layer (init and apply) nor a function`);
-    if (typeof l.init !== "function") throw new TypeError(`sequential: layer ${k} has no init, as dropout (it needs a key per call): apply it outside the stack`);
-    if ("initState" in l || l.apply.length > 2) throw new TypeError(`sequential: layer ${k}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`);
+    if (isDropout(l)) return;
+    if (typeof l.init !== "function") throw new TypeError(`sequential: layer ${k} has no init: a layer in a stack needs init and apply(params, x)`);
+    if ("initState" in l || (l.apply.length > 2 && !("layers" in l))) throw new TypeError(`sequential: layer ${k}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`);
     const t = takesOf(l, undefined);
     if (c !== undefined && t !== undefined && c !== t) shapeError(sequentialMsg(k, t, c));
     c = givesOf(l);
@@ -224,18 +246,29 @@ export function sequential<const L extends readonly unknown[]>(layers: Check<Seq
     layers: layers as L,
     init(key) {
       const keys = split(key, ls.length);
-      return ls.map((l, k) => (typeof l === "function" ? [] : l.init!(keys[k]!))) as SequentialParams<L>;
+      return ls.map((l, k) => (typeof l === "function" || isDropout(l) ? [] : l.init!(keys[k]!))) as SequentialParams<L>;
     },
-    apply(params, x) {
+    apply(params, x, opts) {
       const ps = params as readonly unknown[];
       if (!Array.isArray(ps) || ps.length !== ls.length) throw new TypeError(`sequential: params must be a list of ${ls.length} entries, one per layer (from init)`);
+      // one key for each dropout, attention or nested-stack step, in order
+      const keyed = ls.filter((l) => typeof l !== "function" && (isDropout(l) || "numHeads" in l || "layers" in l)).length;
+      const deterministic = opts?.deterministic === true;
+      if (ls.some((l) => typeof l !== "function" && isDropout(l)) && !deterministic && opts?.key === undefined) {
+        throw new TypeError("sequential: a stack with dropout needs apply(params, x, { key }) in training, or { deterministic: true }");
+      }
+      const keys = opts?.key !== undefined && !deterministic && keyed > 0 ? split(opts.key, keyed) : [];
+      let used = 0;
+      const stepOpts = () => (deterministic ? { deterministic: true } : keys.length ? { key: keys[used++]! } : {});
       let h = x as AnyTensor;
       ls.forEach((l, k) => {
         if (typeof l === "function") return void (h = l(h));
+        if (isDropout(l)) return void (h = l.apply!(h, stepOpts()) as AnyTensor);
         const t = takesOf(l, ps[k]);
         const d = h.shape[h.shape.length - 1];
         if (t !== undefined && d !== undefined && d !== t) shapeError(sequentialMsg(k, t, d));
-        h = l.apply!(ps[k], h) as AnyTensor;
+        // attention and nested stacks take the key (or deterministic) for their own dropout
+        h = ("numHeads" in l || "layers" in l ? l.apply!(ps[k], h, stepOpts()) : l.apply!(ps[k], h)) as AnyTensor;
       });
       return h as never;
     },

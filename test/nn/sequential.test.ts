@@ -105,6 +105,23 @@ describe("nn.sequential", () => {
     close(flat(applyOf(model)(p, x)), flat(want), 0);
   });
 
+  it("dropout: the stack's key split over its dropout steps in order; deterministic is the identity", () => {
+    const [d1, d2] = [nn.dropout(0.5), nn.dropout(0.25)];
+    const [l0, l2] = [nn.mlp([4, 6]), nn.layerNorm(6)];
+    const model = nn.sequential([l0, d1, l2, d2]);
+    const p = f64(model.init(random.key(6)));
+    expect(p[1]).toEqual([]);
+    const x = rand64([16, 4], rng(3));
+    const key = random.key(9);
+    const [k1, k2] = random.split(key, 2);
+    const want = d2.apply(applyOf(l2)(p[2], d1.apply(applyOf(l0)(p[0], x) as never, { key: k1 }) as T) as never, { key: k2 }) as T;
+    const got = applyOf(model)(p, x, { key } as never);
+    close(flat(got), flat(want), 0);
+    expect(flat(got).filter((v) => v === 0).length).toBeGreaterThan(0);
+    const evalWant = applyOf(l2)(p[2], applyOf(l0)(p[0], x));
+    close(flat((model.apply as (p: unknown, x: T, o: unknown) => T)(p, x, { deterministic: true })), flat(evalWant), 0);
+  });
+
   it("grad through apply: parameters and input against float64 central differences", () => {
     const model = nn.sequential([nn.mlp([3, 5]), nn.gelu, nn.layerNorm(5), nn.mlp([5, 2])]);
     const p = f64(model.init(random.key(4)));
@@ -168,7 +185,9 @@ describe("nn.sequential", () => {
     err(() => outer.apply(outer.init(random.key(0)), tensor(new Float32Array(8), [2, 4]) as never), "sequential: layer 0 takes [..., 8] but the input gives [..., 6]");
     const un = nn.sequential as unknown as (l: unknown[]) => unknown;
     expect(() => un([nn.mlp([4, 6]), nn.batchNorm(6)])).toThrow("sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack");
-    expect(() => un([nn.dropout(0.5)])).toThrow("sequential: layer 0 has no init, as dropout (it needs a key per call): apply it outside the stack");
+    expect(() => un([{ apply: (p: unknown, x: T) => x }])).toThrow("sequential: layer 0 has no init: a layer in a stack needs init and apply(params, x)");
+    const drop = nn.sequential([nn.mlp([4, 6]), nn.dropout(0.5)]);
+    expect(() => drop.apply(drop.init(random.key(0)), tensor(new Float32Array(8), [2, 4]) as never)).toThrow("sequential: a stack with dropout needs apply(params, x, { key }) in training, or { deterministic: true }");
     expect(() => un([])).toThrow("sequential: needs a list of at least one layer");
     expect(() => un([3])).toThrow("sequential: layer 0 is neither a layer (init and apply) nor a function");
   });

@@ -74,8 +74,18 @@ void pooled.apply(pooled.init(key), null! as Tensor<[number, 30, 30, 16]>);
 // @ts-expect-error sequential: layer 0 takes [..., 128] but the input gives [..., 64]
 nn.sequential([nn.mlp([784, 64]), block]);
 
-// ---- refused: layers that need more than (params, x)
+// ---- refused: layers that need more than (params, x), or have no init (but dropout)
 // @ts-expect-error sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack
 nn.sequential([nn.mlp([784, 32]), nn.batchNorm(32)]);
-// @ts-expect-error sequential: layer 1 has no init, as dropout (it needs a key per call): apply it outside the stack
-nn.sequential([nn.mlp([784, 32]), nn.dropout(0.1)]);
+// @ts-expect-error sequential: layer 1 has no init: a layer in a stack needs init and apply(params, x)
+nn.sequential([nn.mlp([784, 32]), { apply: (p: unknown, x: Tensor<[8, 32]>) => x }]);
+
+// ---- dropout: no parameters, a key from the stack's apply options (or deterministic)
+const drop = nn.sequential([nn.mlp([784, 32]), nn.dropout(0.1), nn.layerNorm(32)]);
+const dpp = drop.init(key);
+expectType<TypeEqual<typeof dpp[1], []>>(true);
+const ydr = drop.apply(dpp, x, { key });
+expectType<TypeEqual<typeof ydr, Tensor<[8, 32]>>>(true);
+void drop.apply(dpp, x, { deterministic: true });
+// @ts-expect-error sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]
+nn.sequential([nn.mlp([784, 32]), nn.dropout(0.1), nn.layerNorm(64)]);
