@@ -4,7 +4,7 @@
  *
  * The contract. A step is either
  *   - a layer `{ init(key): P, apply(params: P, x) }` (mlp, layerNorm, rmsNorm, embed,
- *     multiHeadAttention without options, or any other layer with this shape, such as a conv), or
+ *     multiHeadAttention without a mask, or any other layer with this shape, such as a conv), or
  *   - a function `x => y` (nn.relu, nn.gelu, or a closure such as `(x) => nn.maxPool(x, [2, 2])`),
  *     whose parameters are `[]`, or
  *   - another sequential (a block), whose parameters are its own tuple, or
@@ -58,14 +58,12 @@ type Refused<L, K extends number> = L extends Fn | DropoutStep
 /** The features (last dim) step L takes, number when not known from its type. */
 type Takes<L> = L extends Fn
   ? LastOf<Parameters<L>[0]>
-  : L extends Nested<readonly unknown[]>
-    ? number
   : L extends { readonly sizes: infer Sz extends readonly number[] }
     ? Sz[0]
-    : L extends { readonly numEmbeddings: number }
-      ? number
-      : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<infer I, number, number, number> }
-        ? I
+    : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<infer I, number, number, number> }
+      ? I
+      : L extends { readonly numEmbeddings: number } | Nested<readonly unknown[]>
+        ? number
         : L extends { readonly features: infer F extends number }
           ? F
           : number;
@@ -76,20 +74,20 @@ type GivesAll<L extends readonly unknown[], C extends number> = L extends readon
 type Gives<L, C extends number> = L extends DropoutStep
   ? C
   : L extends Fn
-  ? L extends (x: Probe<C>) => Probe<C>
-    ? C
-    : LastOf<ReturnType<L>>
-  : L extends Nested<infer L2>
-    ? GivesAll<L2, C>
-  : L extends { readonly sizes: readonly [...number[], infer O extends number] }
-    ? O
-    : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
-      ? O
-      : L extends { readonly features: infer F extends number }
-        ? F
-        : L extends { apply: (p: never, x: Probe<C>) => Probe<C> }
-          ? C
-          : number;
+    ? L extends (x: Probe<C>) => Probe<C>
+      ? C
+      : LastOf<ReturnType<L>>
+    : L extends Nested<infer L2>
+      ? GivesAll<L2, C>
+      : L extends { readonly sizes: readonly [...number[], infer O extends number] }
+        ? O
+        : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
+          ? O
+          : L extends { readonly features: infer F extends number }
+            ? F
+            : L extends { apply: (p: never, x: Probe<C>) => Probe<C> }
+              ? C
+              : number;
 
 /**
  * never when the steps chain (each one's features are what the one before gives, where both are
@@ -147,41 +145,41 @@ export type SequentialInputCheck<L extends readonly unknown[], X, K extends unkn
       : SequentialInputCheck<R, Step<A, X>, [...K, 0]>
   : never;
 
-/** The parameters of each step: its init's result, `[]` for a function. */
+/** The parameters of each step: its init's result, `[]` for a function or dropout. */
 export type SequentialParams<L extends readonly unknown[]> = { -readonly [K in keyof L]: L[K] extends Fn | DropoutStep ? [] : L[K] extends { init(key: PRNGKey): infer P } ? P : never };
 
 type Step<L, X> = L extends DropoutStep
   ? X
   : L extends Fn
-  ? L extends (x: X) => X
-    ? X
-    : ReturnType<L>
-  : L extends Nested<infer L2>
-    ? SequentialOut<L2, X>
-  : L extends { readonly sizes: infer Sz extends readonly number[] }
-    ? X extends Tensor<infer S, DType>
-      ? Tensor<[...Lead<S>, Sz extends readonly [...number[], infer O extends number] ? O : number]>
-      : never
-    : L extends { readonly numEmbeddings: number; readonly features: infer F extends number }
-      ? X extends Tensor<infer S, DType>
-        ? Tensor<[...S, F]>
-        : never
-      : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
-        ? X extends Tensor<infer S, infer D>
-          ? Tensor<[...Lead<S>, O], D>
+    ? L extends (x: X) => X
+      ? X
+      : ReturnType<L>
+    : L extends Nested<infer L2>
+      ? SequentialOut<L2, X>
+      : L extends { readonly sizes: infer Sz extends readonly number[] }
+        ? X extends Tensor<infer S, DType>
+          ? Tensor<[...Lead<S>, Sz extends readonly [...number[], infer O extends number] ? O : number]>
           : never
-        : L extends { apply: (p: never, x: X) => X }
-          ? X
-          : L extends { apply: (...a: never) => infer Y }
-            ? Y
-            : never;
+        : L extends { readonly numEmbeddings: number; readonly features: infer F extends number }
+          ? X extends Tensor<infer S, DType>
+            ? Tensor<[...S, F]>
+            : never
+          : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
+            ? X extends Tensor<infer S, infer D>
+              ? Tensor<[...Lead<S>, O], D>
+              : never
+            : L extends { apply: (p: never, x: X) => X }
+              ? X
+              : L extends { apply: (...a: never) => infer Y }
+                ? Y
+                : never;
 
 /** The result of the steps on X, step by step. */
 export type SequentialOut<L extends readonly unknown[], X> = L extends readonly [infer A, ...infer R] ? SequentialOut<R, Step<A, X>> : X;
 
-/** The stack's apply options, for its dropout steps (and multiHeadAttention's attention dropout). */
+/** The stack's apply options, for its dropout steps (and those of its attention steps and nested stacks). */
 export interface SequentialApplyOptions {
-  /** training: split over the dropout and attention steps, one key each */
+  /** training: split over the dropout, attention and nested-stack steps, one key each in order */
   readonly key?: PRNGKey;
   /** evaluation: every dropout step is the identity */
   readonly deterministic?: boolean;
@@ -189,7 +187,7 @@ export interface SequentialApplyOptions {
 
 export interface Sequential<L extends readonly unknown[]> {
   readonly layers: L;
-  /** One key per step (split from key); `[]` for the functions. */
+  /** One key per step (split from key); `[]` for the functions and dropout. */
   init(key: PRNGKey): SequentialParams<L>;
   /**
    * x through each step in turn; the result's type is computed step by step. x's features must
