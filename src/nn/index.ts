@@ -34,4 +34,4 @@ export { dropout, type Dropout, type DropoutOptions, type DropoutLayerOptions } 
 export { multiHeadAttention, type MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionParams, type AttentionApplyOptions, type Projection } from "./attention.js";
 export { lstmCell, gruCell, type LSTMCell, type LSTMParams, type LSTMCarry, type GRUCell, type GRUParams, type CellOptions } from "./recurrent.js";
 // issue 12: sequential stacks
-export { sequential, type Sequential, type SequentialParams, type SequentialCheck, type SequentialOut } from "./sequential.js";
+export { sequential, type Sequential, type SequentialParams, type SequentialCheck, type SequentialInputCheck, type SequentialOut, type SequentialApplyOptions } from "./sequential.js";
