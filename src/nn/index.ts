@@ -35,3 +35,5 @@ export { multiHeadAttention, type MultiHeadAttention, type MultiHeadAttentionOpt
 export { lstmCell, gruCell, type LSTMCell, type LSTMParams, type LSTMCarry, type GRUCell, type GRUParams, type CellOptions } from "./recurrent.js";
 // issue 12: the conv layers (flax.linen.Conv, ConvTranspose)
 export { conv, convTranspose, type Conv, type ConvOptions, type ConvParams, type ConvOut, type ConvTransposeLayer, type ConvTransposeOptions, type ConvTransposeParams, type ConvTransposeOut } from "./conv.js";
+// issue 12: sequential stacks
+export { sequential, type Sequential, type SequentialParams, type SequentialCheck, type SequentialInputCheck, type SequentialOut, type SequentialApplyOptions } from "./sequential.js";

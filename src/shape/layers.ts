@@ -65,3 +65,7 @@ export type MaskCheck<M extends Shape, W extends Shape> = number extends M["leng
   : Fits<M, W> extends true
     ? never
     : ShapeError<`multiHeadAttention: the mask has shape ${ShowShape<M>} but the attention weights have shape ${ShowShape<W>}`>;
+
+/** sequential's chain error's text (sequentialMsg): `sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]`. */
+export type SequentialMsg<K extends number, T extends number, G extends number> = `sequential: layer ${K} takes [..., ${T}] but ${K extends 0 ? "the input" : `layer ${Prev<K>}`} gives [..., ${G}]`;
+type Prev<K extends number, C extends unknown[] = []> = [...C, 0]["length"] extends K ? C["length"] : Prev<K, [...C, 0]>;

@@ -383,3 +383,8 @@ export const convStringPadMsg = (op: string, padding: string, ld: Dims): string 
 // ---- nn.conv, nn.convTranspose (issue 12): the twins of shape/conv-layer.ts
 /** ConvLayerCheck: `conv: the input must be [...batch, ...spatial, features] with 2 spatial dims, got shape [4, 3]`. */
 export const convLayerRankMsg = (n: number, s: Dims, op = "conv"): string => `${op}: the input must be [...batch, ...spatial, features] with ${n} spatial dims, got shape ${showShape(s)}`;
+// ---------------------------------------------------------------- nn.sequential (nn/sequential.ts, shape/layers.ts's SequentialMsg)
+
+/** `sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]` (layer 0: "but the input gives"). */
+export const sequentialMsg = (layer: number, takes: unknown, gives: unknown): string =>
+  `sequential: layer ${layer} takes [..., ${takes}] but ${layer === 0 ? "the input" : `layer ${layer - 1}`} gives [..., ${gives}]`;

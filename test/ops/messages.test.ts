@@ -182,6 +182,11 @@ const samples: [rule: string, call: string][] = [
   ["conv layer features", "sg.nn.conv(n(1), n(4), [3, 3]).apply(sg.nn.conv(n(1), n(4), [3, 3]).init(sg.random.key(0)), $([8, 5, 5, 3]))"],
   ["conv layer rank", "sg.nn.conv(n(1), n(4), [3, 3]).apply(sg.nn.conv(n(1), n(4), [3, 3]).init(sg.random.key(0)), $([5, 1]))"],
   ["convTranspose layer features", "sg.nn.convTranspose(n(2), n(4), [3, 3]).apply(sg.nn.convTranspose(n(2), n(4), [3, 3]).init(sg.random.key(0)), $([1, 5, 5, 3]))"],
+  ["conv string padding with lhs dilation", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\", { lhsDilation: [2, 1] })"],
+  // nn.sequential (issue 12)
+  ["sequential chain", "sg.nn.sequential([sg.nn.mlp(dims([8, 32])), sg.nn.layerNorm(n(64))])"],
+  ["sequential chain through a function", "sg.nn.sequential([sg.nn.mlp(dims([8, 32])), sg.nn.gelu, sg.nn.layerNorm(n(64))]).apply(sg.nn.sequential([sg.nn.mlp(dims([8, 32])), sg.nn.gelu, sg.nn.layerNorm(n(64))]).init(sg.random.key(0)), $([2, 8]))"],
+  ["sequential input", "sg.nn.sequential([sg.nn.mlp(dims([8, 32]))]).apply(sg.nn.sequential([sg.nn.mlp(dims([8, 32]))]).init(sg.random.key(0)), $([2, 5]))"],
 ];
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
