@@ -4,7 +4,7 @@
  *
  * The contract. A step is either
  *   - a layer `{ init(key): P, apply(params: P, x) }` (mlp, layerNorm, rmsNorm, embed,
- *     multiHeadAttention without a mask, or any other layer with this shape, such as a conv), or
+ *     multiHeadAttention without a mask, conv, or any other layer with this shape), or
  *   - a function `x => y` (nn.relu, nn.gelu, or a closure such as `(x) => nn.maxPool(x, [2, 2])`),
  *     whose parameters are `[]`, or
  *   - another sequential (a block), whose parameters are its own tuple, or
@@ -19,7 +19,8 @@
  * Types. TypeScript cannot apply a generic `apply<S>` signature to a type inside a type (it reads
  * such a signature with S at its constraint), so the result of each step is computed from what the
  * step's type says: mlp gives `[...batch, last size]`, the norms keep x, multiHeadAttention gives
- * `[...batch, length, outFeatures]`, embed `[...ids, features]`; a function or other layer that
+ * `[...batch, length, outFeatures]`, embed `[...ids, features]`, conv its convolution's shape (the
+ * window arithmetic of shape/conv.ts, features checked as the others'); a function or other layer that
  * keeps x's shape (checked on the actual input type) keeps it; a function with concrete parameter
  * and result types gives its result; anything else gives its apply's declared result with the
  * shape at its constraint (e.g. `Tensor<number[]>`, still checked at run time).
@@ -27,7 +28,8 @@
 import type { PRNGKey } from "../random/random.js";
 import { split } from "../random/random.js";
 import type { DType } from "../ir/dtype.js";
-import type { Check, Shape, ShapeError, ShowShape } from "../shape/core.js";
+import type { Conv, ConvOut } from "./conv.js";
+import type { AsShape, Check, Shape, ShapeError, ShowShape } from "../shape/core.js";
 import type { Lead, SequentialMsg } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { shapeError } from "../tensor/checks.js";
@@ -62,6 +64,8 @@ type Takes<L> = L extends Fn
     ? Sz[0]
     : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<infer I, number, number, number> }
       ? I
+      : L extends Conv<infer I, number, readonly number[], unknown>
+        ? I
       : L extends { readonly numEmbeddings: number } | Nested<readonly unknown[]>
         ? number
         : L extends { readonly features: infer F extends number }
@@ -83,6 +87,8 @@ type Gives<L, C extends number> = L extends DropoutStep
         ? O
         : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
           ? O
+          : L extends Conv<number, infer O, readonly number[], unknown>
+            ? O
           : L extends { readonly features: infer F extends number }
             ? F
             : L extends { apply: (p: never, x: Probe<C>) => Probe<C> }
@@ -168,6 +174,10 @@ type Step<L, X> = L extends DropoutStep
             ? X extends Tensor<infer S, infer D>
               ? Tensor<[...Lead<S>, O], D>
               : never
+            : L extends Conv<infer I, infer O, infer K, infer Op>
+              ? X extends Tensor<infer S, infer D>
+                ? Tensor<AsShape<ConvOut<S, K, I, O, Op>>, D>
+                : never
             : L extends { apply: (p: never, x: X) => X }
               ? X
               : L extends { apply: (...a: never) => infer Y }

@@ -69,6 +69,18 @@ describe("nn.sequential", () => {
     close(flat(applyOf(front)([p[0], p[1], p[2]], x)), ref, 1e-12, "dense-relu-layerNorm");
   });
 
+  it("conv layers: the stack equals the convolutions applied by hand", () => {
+    const c0 = nn.conv(2, 3, [3, 3]);
+    const c1 = nn.conv(3, 2, [3, 3], { strides: [2, 2], padding: "VALID" });
+    const model = nn.sequential([c0, nn.relu, c1]);
+    const p = f64(model.init(random.key(5)));
+    const x = rand64([2, 9, 9, 2]);
+    const y = model.apply(p, x as never) as unknown as T;
+    const want = c1.apply(p[2], nn.relu(c0.apply(p[0], x as never)) as never) as unknown as T;
+    expect(y.shape).toEqual([2, 4, 4, 2]);
+    expect(flat(y)).toEqual(flat(want));
+  });
+
   it("closures with concrete types: pooling and a flatten, then a dense", () => {
     const model = nn.sequential([
       (x: ReturnType<typeof rand64>) => nn.maxPool(x, [2, 2], { strides: [2, 2] }) as T,

@@ -89,3 +89,11 @@ expectType<TypeEqual<typeof ydr, Tensor<[8, 32]>>>(true);
 void drop.apply(dpp, x, { deterministic: true });
 // @ts-expect-error sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]
 nn.sequential([nn.mlp([784, 32]), nn.dropout(0.1), nn.layerNorm(64)]);
+
+// ---- conv layers: exact output shapes through the stack, and their features checked
+declare const img: Tensor<[2, 28, 28, 1]>;
+const convs = nn.sequential([nn.conv(1, 8, [3, 3]), nn.relu, nn.conv(8, 4, [3, 3], { strides: [2, 2], padding: "VALID" })]);
+const ycnn = convs.apply(convs.init(key), img);
+expectType<TypeEqual<typeof ycnn, Tensor<[2, 13, 13, 4]>>>(true);
+// @ts-expect-error sequential: layer 1 takes [..., 4] but layer 0 gives [..., 8]
+nn.sequential([nn.conv(1, 8, [3, 3]), nn.conv(4, 2, [3, 3])]);
