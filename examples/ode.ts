@@ -79,7 +79,11 @@ export function runOde(out: string | null): number {
   const bad = g.some((v, i) => Math.abs(v - want[i]!) > 1e-5 * (1 + Math.abs(want[i]!)));
   if (out) {
     const pts = xs.map((y, i) => `${((i / STEPS) * 600).toFixed(1)},${(100 - y * 90).toFixed(1)}`).join(" ");
-    writeFileSync(out, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 200"><line x1="0" y1="100" x2="600" y2="100" stroke="#ccc"/><polyline fill="none" stroke="#36c" points="${pts}"/></svg>\n`);
+    const label = `x(t) of the damped oscillator (ω = 2, ζ = 0.1), ${STEPS} RK4 steps, t from 0 to ${T}`;
+    writeFileSync(
+      out,
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 200"><rect width="600" height="200" fill="#fff"/><line x1="0" y1="100" x2="600" y2="100" stroke="#ccc"/><text x="6" y="16" font-size="11" font-family="sans-serif">${label}</text><polyline fill="none" stroke="#36c" points="${pts}"/></svg>\n`,
+    );
     console.log(`ode: trajectory written to ${out}`);
   }
   return bad ? 1 : 0;
