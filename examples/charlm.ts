@@ -144,7 +144,7 @@ function plot(losses: number[], entropy: number): string {
     `<rect width="620" height="200" fill="#fff"/>`,
     `<path d="M40 30V170H580" fill="none" stroke="#999"/>`,
     `<path d="M40 ${y(entropy)}H580" stroke="#c63" stroke-dasharray="3 3"/>`,
-    label(40, 20, `character-level training loss (nats, 10-step mean): ${smooth[0]!.toFixed(2)} to ${smooth[smooth.length - 1]!.toFixed(2)}; dashed: unigram entropy ${entropy.toFixed(2)}`),
+    label(40, 20, `training loss (nats, 10-step mean), ${smooth[0]!.toFixed(2)} to ${smooth[smooth.length - 1]!.toFixed(2)}; dashed: unigram entropy ${entropy.toFixed(2)}`),
     label(580, 185, `${losses.length} steps`, "end"),
     `<polyline fill="none" stroke="#36c" stroke-width="1.5" points="${pts.join(" ")}"/>`,
     `</svg>`,
