@@ -34,7 +34,7 @@
  * reference written with a computed argument (`Ok<InsertLeafAxis<...>>`, `Tensor<RemoveAxis<...>>`)
  * is re-evaluated there, where `[N, 2]` is no longer a Shape: the result stays a deferred
  * conditional. So results are computed first (`X<...> extends infer R ? Ok<R> : never`) and only
- * then wrapped, and Leaves tests tensors with `Tensor<any, any>`.
+ * then wrapped, and Leaves tests tensors by a member that has no type parameter in it.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Graph } from "../ir/graph.js";
@@ -440,16 +440,17 @@ type RunHess<Res, Args extends readonly unknown[], A> =
 // ---- vmap
 
 /**
- * The leaves (tensors) of a pytree, as a union. The tensor test is `Tensor<any, any>`, not
- * `Tensor<infer S, infer D>`: TypeScript also evaluates these types with a user's type parameters
- * stripped of their constraints (its "restrictive" instantiation, in generic code), where
- * `Tensor<[N, 2]>` no longer matches `infer S extends Shape`; the walk would then descend into
- * the Tensor class's own members until TS2589.
+ * The leaves (tensors) of a pytree, as a union. The tensor test is a member every Tensor has
+ * whatever its shape and dtype (`_trace`), not `Tensor<infer S, infer D>` or `Tensor<Shape, DType>`:
+ * TypeScript also evaluates these types with a user's type parameters stripped of their
+ * constraints (its "restrictive" instantiation, in generic code), where `Tensor<[N, 2]>` no longer
+ * matches `infer S extends Shape` and the check defers (vmap's recipe stops resolving,
+ * types/transforms/generic.test.ts) or the walk descends into the Tensor class's own members
+ * until TS2589. It only decides which leaves to inspect and never reaches a result type.
  */
-// `Tensor<any, any>` on purpose: with a generic dim (Tensor<[N, 2]>) both `Tensor<Shape, DType>`
-// and `infer` defer the check and vmap's recipe stops resolving (types/transforms/generic.test.ts);
-// it only decides which leaves to inspect and never reaches a result type.
-type Leaves<T> = T extends Tensor<any, any> ? T : T extends readonly unknown[] ? Leaves<T[number]> : T extends object ? Leaves<T[keyof T]> : never;
+type Leaves<T> = T extends TensorMark ? T : T extends readonly unknown[] ? Leaves<T[number]> : T extends object ? Leaves<T[keyof T]> : never;
+/** What every Tensor has whatever its shape and dtype (no type parameter in it, so nothing defers). */
+type TensorMark = Pick<Tensor, "_trace">;
 
 /** Every leaf with axis A removed. */
 export type RemoveLeafAxis<T, A extends number> =
