@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { nn, jit, valueAndGrad, random, tensor, add, matmul, mean, type Tensor, type PRNGKey } from "../src/index.js";
+import { progress } from "./progress.js";
 
 const CTX = 64; // context length
 const D = 64; // model width
@@ -118,15 +119,6 @@ const lossOf = (p: Params, x: Tensor<[number, 64], "int32">, y: Tensor<[number, 
 
 // ---------------------------------------------------------------------------- training
 
-/** A progress line: redrawn in place on a terminal; otherwise a line each time a quarter is passed. */
-function progress(done: number, total: number, loss: number): void {
-  const width = 30;
-  const bar = "#".repeat(Math.round((done / total) * width)).padEnd(width, ".");
-  const line = `charlm: [${bar}] ${done}/${total} steps, loss ${loss.toFixed(3)}`;
-  if (process.stdout.isTTY) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`);
-  else if (Math.floor((done * 4) / total) > Math.floor(((done - 1) * 4) / total)) console.log(line);
-}
-
 /** The training loss (10-step mean) against the step, with the unigram entropy dashed. */
 function plot(losses: number[], entropy: number): string {
   const smooth = losses.map((_, i) => {
@@ -225,7 +217,7 @@ export function runCharlm(opts: CharlmOptions = {}): CharlmResult {
     params = p2;
     state = s2;
     losses.push(l.item());
-    if (!opts.quiet) progress(i, steps, losses[i - 1]!);
+    if (!opts.quiet) progress("charlm", i, steps, { note: `loss ${losses[i - 1]!.toFixed(3)}` });
   }
   const trainSeconds = (performance.now() - started) / 1000;
   const tail = losses.slice(-Math.max(10, Math.round(steps / 10)));

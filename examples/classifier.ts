@@ -15,6 +15,7 @@
  * loadSafetensors and checks that the reloaded model gives the same predictions.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { progress } from "./progress.js";
 import {
   nn, jit, valueAndGrad, random, tensor, reshape, matmul, add, mean, argmax, saveSafetensors, loadSafetensors,
   type Tensor, type PRNGKey,
@@ -125,15 +126,6 @@ const lossOf = (p: Params, x: Tensor<[64, 16, 16, 1]>, y: Tensor<[64], "int32">)
 
 // ---------------------------------------------------------------------------- training
 
-/** A progress line: redrawn in place on a terminal; otherwise a line each time a quarter is passed. */
-function progress(done: number, total: number, loss: number): void {
-  const width = 30;
-  const bar = "#".repeat(Math.round((done / total) * width)).padEnd(width, ".");
-  const line = `classifier: [${bar}] ${done}/${total} steps, loss ${loss.toFixed(3)}`;
-  if (process.stdout.isTTY) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`);
-  else if (Math.floor((done * 4) / total) > Math.floor(((done - 1) * 4) / total)) console.log(line);
-}
-
 /** The loss (per step, smoothed) and the test accuracy (at evaluation points) as a two-panel SVG. */
 function plot(losses: number[], accs: [number, number][], steps: number): string {
   const smooth = losses.map((_, i) => {
@@ -226,7 +218,7 @@ export function runClassifier(opts: ClassifierOptions = {}): ClassifierResult {
     params = p2;
     state = s2;
     losses.push(l.item());
-    progress(i, steps, losses[i - 1]!);
+    progress("classifier", i, steps, { note: `loss ${losses[i - 1]!.toFixed(3)}` });
     if (i % evalEvery === 0 || i === steps) accuracies.push([i, accuracy(params)]);
   }
   const testAccuracy = accuracies[accuracies.length - 1]![1];

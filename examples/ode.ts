@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { add, mul, neg, stack, index, tensor, jit, grad, lax, type Tensor } from "../src/index.js";
+import { progress } from "./progress.js";
 
 const DT = 0.01;
 type V2 = Tensor<[2], "float64">;
@@ -45,15 +46,6 @@ function exact(w: number, z: number, x0: number, v0: number, t: number): number 
   return Math.exp(-z * w * t) * (x0 * Math.cos(wd * t) + ((v0 + z * w * x0) / wd) * Math.sin(wd * t));
 }
 
-/** A progress line: redrawn in place on a terminal; otherwise a line each time a quarter is passed. */
-function progress(done: number, total: number, step: number): void {
-  const width = 30;
-  const bar = "#".repeat(Math.round((done / total) * width)).padEnd(width, ".");
-  const line = `ode: [${bar}] ${done}/${total} steps`;
-  if (process.stdout.isTTY) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`);
-  else if (Math.floor((done * 4) / total) > Math.floor(((done - step) * 4) / total)) console.log(line);
-}
-
 export function runOde(out: string | null): number {
   const p = tensor([2, 0.1], [2], "float64");
   const s0 = tensor([1, 0], [2], "float64");
@@ -66,7 +58,7 @@ export function runOde(out: string | null): number {
     const [s, x] = chunk(p, sT);
     sT = s;
     xs.push(...x.dataSync());
-    progress((done += CHUNK), STEPS, CHUNK);
+    progress("ode", (done += CHUNK), STEPS, { step: CHUNK });
   }
   const g = jit(grad(finalX))(p).dataSync();
   const ms = performance.now() - started;
