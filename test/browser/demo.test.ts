@@ -8,8 +8,10 @@
  *
  * Chromium: Debian's package at /usr/bin/chromium (or $CHROMIUM). On a machine without it the
  * test prints that it did not run; under CI=true it fails. On a machine without a GPU, Chromium's
- * WebGPU and WebGL2 are SwiftShader (a CPU implementation): no flag beyond --enable-unsafe-webgpu
- * is needed, but the page must come from a secure origin (http://127.0.0.1) for navigator.gpu.
+ * WebGPU and WebGL2 are SwiftShader (a CPU implementation, slow): WebGPU needs only
+ * --enable-unsafe-webgpu and a secure origin (the page is served from http://127.0.0.1; about:blank
+ * has no navigator.gpu), WebGL2 works without a flag but Chromium 156 warns that its automatic
+ * fallback to SwiftShader is deprecated unless --enable-unsafe-swiftshader is given.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -59,7 +61,10 @@ if (!existsSync(CHROMIUM)) {
         headless: true,
         args: [
           "--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", `--user-data-dir=${profile}`,
+          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+          // WebGL on SwiftShader: Chromium warns that the automatic fallback to it is deprecated without this
+          "--enable-unsafe-swiftshader",
+          `--user-data-dir=${profile}`,
         ],
       });
     }, 60_000);
