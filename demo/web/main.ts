@@ -292,10 +292,11 @@ async function activate(name: Name): Promise<boolean> {
   const a = demo.availability[name];
   if (!a?.ok) return false;
   const opts = { prefer: name as sg.BackendName, allowSoftwareAdapter: true }; // the person asked for it
+  const before = demo.messages.length;
   const b = await sg.initBackend(opts);
   demo.active = b.name;
   if (b.name !== name) {
-    const said = demo.messages.at(-1);
+    const said = demo.messages.slice(before).join("; ");
     demo.availability[name] = { ok: false, detail: `shapegrad chose ${b.name} instead${said ? `: ${said}` : ""}` };
     refreshPicker();
     return false;

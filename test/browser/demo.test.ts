@@ -53,20 +53,24 @@ if (!existsSync(CHROMIUM)) {
     let server: { url: string; close(): Promise<void> };
     let profile: string;
 
-    beforeAll(async () => {
-      server = await serveDemo({ port: 0 });
-      profile = mkdtempSync(join(tmpdir(), "shapegrad-chromium-"));
-      browser = await puppeteer.launch({
+    /** Chromium with the flags the test needs (`gpu`: the WebGPU flag, or none to have no adapter). */
+    const launch = (dir: string, gpu: string[]) =>
+      puppeteer.launch({
         executablePath: CHROMIUM,
         headless: true,
         args: [
-          "--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--disable-background-networking",
+          "--headless=new", "--no-sandbox", ...gpu, "--disable-background-networking",
           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
           // WebGL on SwiftShader: Chromium warns that the automatic fallback to it is deprecated without this
           "--enable-unsafe-swiftshader",
-          `--user-data-dir=${profile}`,
+          `--user-data-dir=${dir}`,
         ],
       });
+
+    beforeAll(async () => {
+      server = await serveDemo({ port: 0 });
+      profile = mkdtempSync(join(tmpdir(), "shapegrad-chromium-"));
+      browser = await launch(profile, ["--enable-unsafe-webgpu"]);
     }, 60_000);
 
     afterAll(async () => {
@@ -75,8 +79,8 @@ if (!existsSync(CHROMIUM)) {
       if (profile) rmSync(profile, { recursive: true, force: true });
     });
 
-    async function open(backend: string, steps = STEPS): Promise<{ page: Page; errors: string[] }> {
-      const page = await browser.newPage();
+    async function open(backend: string, steps = STEPS, from = browser): Promise<{ page: Page; errors: string[] }> {
+      const page = await from.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String((e as Error).message ?? e)));
       await page.goto(`${server.url}?backend=${encodeURIComponent(backend)}&steps=${steps}`);
@@ -153,5 +157,34 @@ if (!existsSync(CHROMIUM)) {
         await page.close();
       }
     }, 180_000);
+
+    test("a backend the browser cannot give is shown as unavailable, with the reason", async () => {
+      // with --disable-gpu and without --enable-unsafe-webgpu, Chromium 156 has navigator.gpu but no adapter
+      const dir = mkdtempSync(join(tmpdir(), "shapegrad-chromium-"));
+      const plain = await launch(dir, ["--disable-gpu"]);
+      try {
+        const { page } = await open("gpujs:webgpu", STEPS, plain);
+        const d = await state(page);
+        const webgpu = d.availability["gpujs:webgpu"]!;
+        expect(webgpu.ok).toBe(false);
+        expect(webgpu.detail).toMatch(/^(navigator\.gpu\.requestAdapter\(\) returned no adapter|this browser has no WebGPU)/);
+        expect(d.status).toBe("unavailable");
+        expect(d.availability["wasm"]!.ok).toBe(true);
+        const ui = await page.evaluate(() => ({
+          start: (document.getElementById("start") as HTMLButtonElement).disabled,
+          option: (document.getElementById("backend") as HTMLSelectElement).selectedOptions[0]!.textContent,
+          note: document.getElementById("backend-note")!.textContent,
+        }));
+        expect(ui).toEqual({ start: true, option: "WebGPU (unavailable)", note: `unavailable: ${webgpu.detail}` });
+        // and wasm, picked instead by the person, trains
+        await page.select("#backend", "wasm");
+        await page.click("#start");
+        await settled(page);
+        expect(await state(page)).toMatchObject({ status: "done", active: "wasm", step: STEPS });
+      } finally {
+        await plain.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
   });
 }
