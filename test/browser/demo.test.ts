@@ -108,7 +108,7 @@ if (!existsSync(CHROMIUM)) {
           d = await state(page);
           const said = d.messages.length ? `\nshapegrad said:\n${d.messages.join("\n")}` : "";
           expect(d.error, `the page failed${said}`).toBe("");
-          expect(d.status, `training did not finish${said}`).toBe("done");
+          expect(d.status, `training did not finish (${backend}: ${d.availability[backend]?.detail})${said}`).toBe("done");
           expect(d.active, `asked for ${backend}, shapegrad ran on ${d.active}${said}`).toBe(backend);
           expect(d.hostGraphs, `${d.hostGraphs} graph(s) of the training ran on wasm instead of ${backend}${said}`).toBe(0);
           expect(d.step).toBe(STEPS);
