@@ -121,14 +121,14 @@ interface DemoState {
   messages: string[];
   error: string;
 }
-const params = new URLSearchParams(location.search);
+const query = new URLSearchParams(location.search);
 const demo: DemoState = {
   status: "probing",
   backend: "wasm",
   active: "",
   availability: {},
   step: 0,
-  totalSteps: Math.max(1, Number(params.get("steps")) || 3000),
+  totalSteps: Math.max(1, Number(query.get("steps")) || 3000),
   losses: [],
   loss: NaN,
   stepsPerSecond: 0,
@@ -316,6 +316,7 @@ async function start(): Promise<void> {
       training = makeTraining();
       await updatePlot(training);
     }
+    if (run !== mine) return; // stopped while starting
     const t = training;
     const graphsBefore = hostGraphs() - demo.hostGraphs; // what ran on wasm before this run (the PRNG's uint32 init)
     setStatus("running");
@@ -412,7 +413,7 @@ async function main(): Promise<void> {
   drawSolution();
   drawLoss();
   for (const n of NAMES) demo.availability[n] = await probe(n);
-  const wanted = params.get("backend") as Name | null;
+  const wanted = query.get("backend") as Name | null;
   demo.backend = wanted && NAMES.includes(wanted) ? wanted : "wasm";
   refreshPicker();
   pick();
