@@ -149,8 +149,9 @@ export class GpuJsBackend implements KernelBackend {
   ready(timeoutMs = 4000): Promise<string | null> {
     if (this.readiness) return this.readiness;
     if (this.mode !== "webgpu") return (this.readiness = Promise.resolve(this.syncUnusable()));
-    this.readiness = probeWebGPU(timeoutMs).then((r) => {
+    this.readiness = probeWebGPU(timeoutMs).then(async (r) => {
       this.unusable = r.ok ? null : r.reason;
+      if (r.ok) await acquireDevice();
       return this.unusable;
     });
     return this.readiness;
@@ -343,7 +344,10 @@ export class GpuJsBackend implements KernelBackend {
     const res: Promise<GpuJsArray[]> = this.ready().then((unusable) => {
       if (unusable) return onHost(`${unusable}; computing on the wasm backend`);
       if (c.host) return onHost(c.host);
-      return this.runPlan(c, ins);
+      const r = this.runPlan(c, ins);
+      // int32 bounds are known when the plan is queued: a later call's plan (queued after this one) reads them
+      r.forEach((a, i) => (outs[i]!.bound = a.bound));
+      return r;
     });
     outs.forEach((o, i) => {
       const failed = (e: unknown) => {
@@ -394,6 +398,9 @@ export class GpuJsBackend implements KernelBackend {
     const env: GpuJsArray[] = new Array<GpuJsArray>(p.buffers.length);
     p.inputs.forEach((b, i) => (env[b] = inputs[i]!));
     for (const k of c.consts) env[k.buffer] = k.array ??= this.fromHost(k.value) as GpuJsArray;
+    // webgpu: per buffer, the launches of the steps that read it. Steps launch once their inputs
+    // are ready, not in program order, so a buffer is freed only after all of its readers launched.
+    const readers: MaybeP<unknown>[][] = [];
     c.steps.forEach((s, i) => {
       const aval = p.buffers[s.out]!;
       const out = new GpuJsArray(aval, this);
@@ -420,16 +427,54 @@ export class GpuJsBackend implements KernelBackend {
         done = out.host;
       }
       env[s.out] = out;
-      // webgpu: intermediates whose last reader is this step give their buffers back once it is queued
+      // webgpu: intermediates whose last reader (in program order) is this step give their buffers
+      // back once every step that reads them is queued
       if (this.asyncOnly) {
+        for (const b of s.kind === "kernel" ? s.src.args : s.ins) (readers[b] ??= []).push(done);
         for (const b of c.dies[i]!) {
           const a = env[b]!;
-          if (a.dev) Promise.all([done, a.dev]).then(([, d]) => !(d instanceof Float32Array) && d.delete(), () => {});
+          if (a.dev) Promise.all([a.dev, ...readers[b]!]).then(([d]) => !(d instanceof Float32Array) && (d as Exclude<DevBuf, Float32Array>).delete(), () => {});
         }
       }
     });
     return p.outputs.map((b) => env[b]!);
   }
+}
+
+type Adapter = { limits: Record<string, number>; requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown> };
+
+/**
+ * gpu.js makes its one WebGPU device on the first `WebGPUContext.acquire()` with the default
+ * limits, whose 8 storage buffers per shader stage a fused kernel passes (each input, the result
+ * and each of gpu.js's constant buffers takes one; an Adam step has kernels of 9). So acquire it
+ * here, first, with the adapter's own maxStorageBuffersPerShaderStage: gpu.js asks navigator.gpu
+ * for the adapter synchronously inside acquire(), so navigator.gpu is wrapped only for that call.
+ * A kernel past the adapter's limit still fails to build and its graph runs on wasm, saying so.
+ */
+async function acquireDevice(): Promise<void> {
+  const ctx = (gpujs as unknown as { WebGPUContext?: { acquire(): Promise<unknown> } }).WebGPUContext;
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(o?: object): Promise<Adapter | null> } } }).navigator?.gpu;
+  if (!ctx || !gpu) return;
+  const own = Object.prototype.hasOwnProperty.call(gpu, "requestAdapter");
+  const requestAdapter = gpu.requestAdapter;
+  gpu.requestAdapter = async (o?: object) => {
+    const a = await requestAdapter.call(gpu, o);
+    if (a) {
+      const requestDevice = a.requestDevice;
+      const limit = a.limits["maxStorageBuffersPerShaderStage"];
+      a.requestDevice = (d = {}) => requestDevice.call(a, { ...d, requiredLimits: { ...d.requiredLimits, ...(limit ? { maxStorageBuffersPerShaderStage: limit } : {}) } });
+    }
+    return a;
+  };
+  let acquired: Promise<unknown>;
+  try {
+    acquired = ctx.acquire();
+  } finally {
+    if (own) gpu.requestAdapter = requestAdapter;
+    else delete (gpu as { requestAdapter?: unknown }).requestAdapter;
+  }
+  // a failure here is gpu.js's to report when a kernel runs (it retries the acquisition then)
+  await acquired.catch(() => {});
 }
 
 /** uint32 values and bitwise ops (random keys and bits) need 32-bit words, which a float32 does not hold. */

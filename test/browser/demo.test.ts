@@ -1,0 +1,190 @@
+/**
+ * The web demo (demo/web, `npm run demo:web`) in headless Chromium: the page is built and served
+ * as `npm run demo:web` does, then trained for a few steps on each backend, reading the loss from
+ * the page (`window.__demo`). A backend the test asks for and does not get fails the test: the
+ * page must report it available, shapegrad must make it the active backend, and no graph of the
+ * training may run on wasm instead. `gpujs:webgl2` is asked for once the library has a backend of
+ * that name (until then the page says so and this test prints it).
+ *
+ * Chromium: Debian's package at /usr/bin/chromium (or $CHROMIUM). On a machine without it the
+ * test prints that it did not run; under CI=true it fails. On a machine without a GPU, Chromium's
+ * WebGPU and WebGL2 are SwiftShader (a CPU implementation, slow): WebGPU needs only
+ * --enable-unsafe-webgpu and a secure origin (the page is served from http://127.0.0.1; about:blank
+ * has no navigator.gpu), WebGL2 works without a flag but Chromium 156 warns that its automatic
+ * fallback to SwiftShader is deprecated unless --enable-unsafe-swiftshader is given.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { serveDemo } from "../../scripts/demo-web.mjs";
+
+const CHROMIUM = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
+const STEPS = 40;
+const BACKENDS = ["wasm", "gpujs:webgpu", "gpujs:webgl2"] as const;
+
+interface Demo {
+  status: string;
+  backend: string;
+  active: string;
+  availability: Record<string, { ok: boolean; detail: string }>;
+  step: number;
+  losses: [number, number][];
+  loss: number;
+  stepsPerSecond: number;
+  firstStepSeconds: number;
+  maxError: number;
+  hostGraphs: number;
+  messages: string[];
+  error: string;
+}
+declare const window: { __demo?: Demo };
+
+if (!existsSync(CHROMIUM)) {
+  test("web demo in headless Chromium", () => {
+    const msg = `NOT RUN: the web demo's browser test needs Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`;
+    console.warn(`\n*** ${msg} ***\n`);
+    if (process.env["CI"] === "true") expect.fail(`${msg}; under CI=true this is a failure`);
+  });
+} else {
+  describe("web demo in headless Chromium", () => {
+    let browser: Browser;
+    let server: { url: string; close(): Promise<void> };
+    let profile: string;
+
+    /** Chromium with the flags the test needs (`gpu`: the WebGPU flag, or none to have no adapter). */
+    const launch = (dir: string, gpu: string[]) =>
+      puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          "--headless=new", "--no-sandbox", ...gpu, "--disable-background-networking",
+          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+          // WebGL on SwiftShader: Chromium warns that the automatic fallback to it is deprecated without this
+          "--enable-unsafe-swiftshader",
+          `--user-data-dir=${dir}`,
+        ],
+      });
+
+    beforeAll(async () => {
+      server = await serveDemo({ port: 0 });
+      profile = mkdtempSync(join(tmpdir(), "shapegrad-chromium-"));
+      browser = await launch(profile, ["--enable-unsafe-webgpu"]);
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      if (profile) rmSync(profile, { recursive: true, force: true });
+    });
+
+    async function open(backend: string, steps = STEPS, from = browser): Promise<{ page: Page; errors: string[] }> {
+      const page = await from.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String((e as Error).message ?? e)));
+      await page.goto(`${server.url}?backend=${encodeURIComponent(backend)}&steps=${steps}`);
+      await page.waitForFunction(() => window.__demo !== undefined && window.__demo.status !== "probing", { timeout: 60_000 });
+      return { page, errors };
+    }
+    const state = (page: Page) => page.evaluate(() => window.__demo!);
+    const settled = (page: Page) =>
+      page.waitForFunction(() => ["done", "stopped", "error", "unavailable"].includes(window.__demo!.status), { timeout: 240_000, polling: 200 });
+
+    for (const backend of BACKENDS) {
+      test(`trains on ${backend}`, async () => {
+        const { page, errors } = await open(backend);
+        try {
+          let d = await state(page);
+          const a = d.availability[backend]!;
+          if (backend === "gpujs:webgl2" && !a.ok && a.detail.startsWith("this build of shapegrad has no")) {
+            console.warn(`\n*** web demo: ${backend} not tested: ${a.detail} ***\n`);
+            return;
+          }
+          expect(a.ok, `the page reports ${backend} unavailable: ${a.detail}`).toBe(true);
+          expect(d.status).toBe("idle");
+          await page.click("#start");
+          await settled(page);
+          d = await state(page);
+          const said = d.messages.length ? `\nshapegrad said:\n${d.messages.join("\n")}` : "";
+          expect(d.error, `the page failed${said}`).toBe("");
+          expect(d.status, `training did not finish (${backend}: ${d.availability[backend]?.detail})${said}`).toBe("done");
+          expect(d.active, `asked for ${backend}, shapegrad ran on ${d.active}${said}`).toBe(backend);
+          expect(d.hostGraphs, `${d.hostGraphs} graph(s) of the training ran on wasm instead of ${backend}${said}`).toBe(0);
+          expect(d.step).toBe(STEPS);
+          expect(d.losses.map(([s]) => s)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
+          const first = d.losses[0]![1];
+          const last = d.losses.at(-1)![1];
+          expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
+          expect(last, `the loss did not fall: ${first} -> ${last}`).toBeLessThan(0.9 * first);
+          // the page shows the same numbers
+          const shown = await page.$eval("#progress", (e) => ({ step: e.getAttribute("data-step"), loss: e.getAttribute("data-loss") }));
+          expect(shown).toEqual({ step: String(STEPS), loss: String(last) });
+          expect(errors).toEqual([]);
+          console.log(
+            `web demo on ${backend} (${a.detail}): loss ${first.toExponential(3)} -> ${last.toExponential(3)} in ${STEPS} steps, ` +
+              `${d.stepsPerSecond.toFixed(1)} steps/s after a first step of ${d.firstStepSeconds.toFixed(2)} s`,
+          );
+        } finally {
+          await page.close();
+        }
+      }, 300_000);
+    }
+
+    test("stops and resumes (wasm)", async () => {
+      const long = 20_000; // not done before Stop is clicked
+      const { page } = await open("wasm", long);
+      try {
+        await page.click("#start");
+        await page.waitForFunction(() => window.__demo!.step >= 5, { timeout: 60_000, polling: 20 });
+        await page.click("#start"); // the button reads Stop while training
+        await settled(page);
+        const stopped = await state(page);
+        expect(stopped.status).toBe("stopped");
+        expect(stopped.step).toBeLessThan(long);
+        await new Promise((r) => setTimeout(r, 300));
+        expect((await state(page)).step, "training went on after Stop").toBe(stopped.step);
+        expect(await page.$eval("#start", (b) => b.textContent)).toBe("Resume");
+        await page.click("#start");
+        await page.waitForFunction((n) => window.__demo!.step >= n, { timeout: 120_000, polling: 50 }, stopped.step + 5);
+        await page.click("#start");
+        await settled(page);
+        const d = await state(page);
+        expect(d.status).toBe("stopped");
+        // every step once, in order, across the pause
+        expect(d.losses.map(([s]) => s)).toEqual(Array.from({ length: d.step }, (_, i) => i + 1));
+      } finally {
+        await page.close();
+      }
+    }, 180_000);
+
+    test("a backend the browser cannot give is shown as unavailable, with the reason", async () => {
+      // with --disable-gpu and without --enable-unsafe-webgpu, Chromium 156 has navigator.gpu but no adapter
+      const dir = mkdtempSync(join(tmpdir(), "shapegrad-chromium-"));
+      const plain = await launch(dir, ["--disable-gpu"]);
+      try {
+        const { page } = await open("gpujs:webgpu", STEPS, plain);
+        const d = await state(page);
+        const webgpu = d.availability["gpujs:webgpu"]!;
+        expect(webgpu.ok).toBe(false);
+        expect(webgpu.detail).toMatch(/^(navigator\.gpu\.requestAdapter\(\) returned no adapter|this browser has no WebGPU)/);
+        expect(d.status).toBe("unavailable");
+        expect(d.availability["wasm"]!.ok).toBe(true);
+        const ui = await page.evaluate(() => ({
+          start: (document.getElementById("start") as HTMLButtonElement).disabled,
+          option: (document.getElementById("backend") as HTMLSelectElement).selectedOptions[0]!.textContent,
+          note: document.getElementById("backend-note")!.textContent,
+        }));
+        expect(ui).toEqual({ start: true, option: "WebGPU (unavailable)", note: `unavailable: ${webgpu.detail}` });
+        // and wasm, picked instead by the person, trains
+        await page.select("#backend", "wasm");
+        await page.click("#start");
+        await settled(page);
+        expect(await state(page)).toMatchObject({ status: "done", active: "wasm", step: STEPS });
+      } finally {
+        await plain.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  });
+}
