@@ -19,7 +19,7 @@
 import { sizeOf } from "../../ir/aval.js";
 import { contractionAsReduce, isBinary, isUnary, mergeDims, topo, type AluOp, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
-export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl";
+export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl" | "webgl2" | "webgl";
 
 /**
  * One operand access: argument index, base offset, stride per output dim and per reduced dim, and
