@@ -173,19 +173,34 @@ try {
     if (said.length) console.log(`  [${name}] the page said (${said.length} distinct):\n    ${said.slice(0, 8).map((w) => w.split("\n")[0].slice(0, 200)).join("\n    ")}`);
     await page.close();
   }
-  // initBackend in a browser: WebGPU, then WebGL2, then wasm, told in one line
-  {
+  // initBackend in a browser: WebGPU, then WebGL2, then wasm, told in one line (a fresh page
+  // each; WebGPU and then WebGL2 taken away before anything loads, to see it skip them)
+  const scenarios = [
+    { hide: [], want: ["gpujs:webgpu", "gpujs:webgl2"], line: /^shapegrad: using gpujs:(webgpu|webgl2)/ },
+    { hide: ["gpu"], want: ["gpujs:webgl2"], line: /^shapegrad: using gpujs:webgl2; skipped gpujs:webgpu: navigator\.gpu is missing \(this browser has no WebGPU\)$/ },
+    { hide: ["gpu", "webgl2"], want: ["wasm"], line: /^shapegrad: gpujs:webgpu: navigator\.gpu is missing \(this browser has no WebGPU\); gpujs:webgl2: this browser has no WebGL2; using wasm$/ },
+  ];
+  for (const { hide, want, line } of scenarios) {
     const page = await browser.newPage();
     const lines = [];
     page.on("console", (m) => lines.push(m.text()));
+    await page.evaluateOnNewDocument((hide) => {
+      if (hide.includes("gpu")) Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined, configurable: true });
+      if (hide.includes("webgl2")) {
+        const get = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+          return kind === "webgl2" ? null : get.call(this, kind, ...rest);
+        };
+      }
+    }, hide);
     await page.goto(url);
     await page.waitForFunction(() => typeof window.__init === "function");
     const chose = await page.evaluate(() => window.__init());
     const told = lines.filter((l) => l.startsWith("shapegrad:"));
     allSaid.push(...lines);
-    console.log(`  initBackend() in Chromium chose ${chose}: ${JSON.stringify(told)}`);
-    if (!["gpujs:webgpu", "gpujs:webgl2"].includes(chose)) (failed = true), console.log(`  FAIL initBackend() chose ${chose}, with WebGPU and WebGL2 both here`);
-    if (told.length !== 1) (failed = true), console.log(`  FAIL initBackend() said ${told.length} lines, not one`);
+    const ok = want.includes(chose) && told.length === 1 && line.test(told[0]);
+    if (!ok) failed = true;
+    console.log(`  ${ok ? "ok  " : "FAIL"} initBackend() without ${hide.join(", ") || "nothing"} chose ${chose} and said ${JSON.stringify(told)}`);
     await page.close();
   }
   const nodeAdvice = allSaid.filter((l) => /`gl`|install gl|headless GL is not|`webgpu` package/.test(l));
