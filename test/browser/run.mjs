@@ -154,7 +154,7 @@ try {
     }
     const syncReads = results.filter((r) => !r.ok && r.syncRead);
     const real = results.filter((r) => !r.ok && !r.syncRead);
-    if (arg("--write-failures")) failuresOut[name] = Object.fromEntries(real.map((r) => [r.name, r.error.split("\n")[0].slice(0, 160)]));
+    if (arg("--write-failures") || process.argv.includes("--update-expected")) failuresOut[name] = Object.fromEntries(real.map((r) => [r.name, r.error.split("\n")[0].slice(0, 160)]));
     const expected = EXPECTED_FAILURES[name] ?? {};
     const bad = real.filter((r) => !expected[r.name]);
     const xfail = real.filter((r) => expected[r.name]);
@@ -213,6 +213,18 @@ try {
 }
 
 if (arg("--write-failures")) writeFileSync(resolve(arg("--write-failures")), `${JSON.stringify(failuresOut, null, 2)}\n`);
+if (process.argv.includes("--update-expected")) {
+  if (only) throw new Error("--update-expected needs a full run (no --files)");
+  const file = join(root, "test/browser/expected.json");
+  const old = JSON.parse(readFileSync(file, "utf8"));
+  for (const s of summary) {
+    if (s.fatal) continue;
+    old.failures[s.name] = failuresOut[s.name];
+    if (s.syncReads || old.syncReads[s.name] !== undefined) old.syncReads[s.name] = s.syncReads;
+  }
+  writeFileSync(file, `${JSON.stringify(old, null, 2)}\n`);
+  console.log(`test:browser: wrote ${relative(root, file)}; review the diff`);
+}
 console.log(`test:browser: ${files.length} suite files in Chromium (left out: ${Object.keys(LEFT_OUT).length}, see test/browser/suites.mjs)`);
 for (const s of summary) {
   console.log(`  ${s.name.padEnd(13)} ${s.fatal ? "NOT OBTAINED" : `${s.passed} passed, ${s.failed} failed${s.expected ? `, ${s.expected} known failures` : ""}${s.syncReads ? `, ${s.syncReads} stopped at a synchronous read` : ""}`} (${s.s.toFixed(1)} s)`);
