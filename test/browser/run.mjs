@@ -159,12 +159,12 @@ try {
     const bad = real.filter((r) => !expected[r.name]);
     const xfail = real.filter((r) => expected[r.name]);
     const fixed = results.filter((r) => (r.ok || r.syncRead) && expected[r.name]);
-    for (const r of fixed) console.log(`  FIXED [${name}] ${r.name}: it no longer fails so; remove it from EXPECTED_FAILURES in test/browser/suites.mjs`);
+    for (const r of fixed) console.log(`  FIXED [${name}] ${r.name}: it no longer fails so; remove it from test/browser/expected.json (--update-expected)`);
     const missing = Object.keys(expected).filter((k) => !results.some((r) => r.name === k));
     if (!only) for (const k of missing) console.log(`  GONE [${name}] ${k}: listed in EXPECTED_FAILURES but not run`);
     const allowed = SYNC_READS[name] ?? 0;
-    if (syncReads.length > allowed) console.log(`  [${name}] ${syncReads.length} tests stopped at a synchronous read (dataSync/toArray/item), more than the ${allowed} allowed (SYNC_READS in test/browser/suites.mjs)`);
-    else if (syncReads.length < allowed && !only) console.log(`  [${name}] ${syncReads.length} tests stopped at a synchronous read: lower SYNC_READS["${name}"] in test/browser/suites.mjs from ${allowed} to ${syncReads.length}`);
+    if (syncReads.length > allowed) console.log(`  [${name}] ${syncReads.length} tests stopped at a synchronous read (dataSync/toArray/item), more than the ${allowed} allowed (syncReads in test/browser/expected.json)`);
+    else if (syncReads.length < allowed && !only) console.log(`  [${name}] ${syncReads.length} tests stopped at a synchronous read: lower syncReads["${name}"] in test/browser/expected.json from ${allowed} to ${syncReads.length}`);
     // a listed test that passes now is told (so the list shrinks), not failed
     if (bad.length || (!only && missing.length) || syncReads.length > allowed) failed = true;
     summary.push({ name, passed: results.filter((r) => r.ok).length, failed: bad.length, expected: xfail.length, syncReads: syncReads.length, s: (performance.now() - t0) / 1000 });

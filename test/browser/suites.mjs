@@ -46,9 +46,10 @@ export const LEFT_OUT = {
  * - `failures`: per backend, the tests known to fail (with the property tests' seed fixed by
  *   run.mjs), each with the first line of its failure. The job fails on any other failure and
  *   tells of a listed test that passes now (the list only shrinks). On gpujs:webgl2 (GLSL on
- *   ANGLE/SwiftShader): NaN, -0 and ±Infinity are not kept through the GL modes (codegen.ts
- *   guards NaN on webgpu only), the GLSL builtins (sin, cos, tan, exp, log, pow, atan) are less
- *   accurate than 2 ulp, and atan/asin(0) come out as π. On gpujs:webgpu: int32 kernels fall back
+ *   ANGLE/SwiftShader): -0 and ±Infinity are lost (log(0) is -88, sign(-0) is +0), NaN is lost
+ *   by the ops that do not pass it through explicitly (expm1, cosh, atanh; max/min/sign/tanh do),
+ *   the GLSL builtins (sin, cos, tan, exp, log, pow) are less accurate than the suites' 2 ulp, and
+ *   atan2's signed zeros go wrong (atan and asin of 0 come out as π). On gpujs:webgpu: int32 kernels fall back
  *   because the bounds of inputs still being read are unknown (int-bounds.ts), loop counters are
  *   read before the asynchronous launches, and a float64 fallback is recorded after its test ended.
  * - `syncReads`: per asynchronous backend, how many tests may stop at a synchronous read
