@@ -1,6 +1,5 @@
 import type { Backend } from "../ir/backend.js";
 import type { DeviceArray } from "../ir/device.js";
-import type { AbstractValue } from "../ir/aval.js";
 import type { HostArray } from "../ir/host-array.js";
 import { refBackend } from "../backend/ref/backend.js";
 import { wasmBackend } from "../backend/wasm/backend.js";
@@ -101,27 +100,23 @@ export async function useBackend(b: BackendName | Backend): Promise<Backend> {
   return backend;
 }
 
-/** What a backend that reads asynchronously (gpujs:webgpu) offers for moving arrays (backend/gpujs/backend.ts). */
-interface AsyncMoves {
+/** What a backend that reads asynchronously (gpujs:webgpu) offers for moving its arrays (backend/gpujs/backend.ts). */
+interface AsyncReads {
   readonly asyncOnly: boolean;
   hostIfReady(a: DeviceArray): HostArray | null;
-  fromHostLater(aval: AbstractValue, h: Promise<HostArray>): DeviceArray;
 }
 
 /**
  * Moves an array to `backend` (through host memory) when it lives elsewhere. An array computed on
- * an asynchronous backend (gpujs:webgpu) moves at once when it has been read, to another
- * asynchronous backend in any case; otherwise the error says what happened and what to do (it
- * is not a dataSync() the caller never wrote).
+ * an asynchronous backend (gpujs:webgpu) moves once it has been read; before that the error says
+ * what happened and what to do (it is not a dataSync() the caller never wrote).
  */
 export function toBackend(a: DeviceArray, backend: Backend): DeviceArray {
   if (a.backend === backend) return a;
-  const from = a.backend as Partial<AsyncMoves>;
+  const from = a.backend as Partial<AsyncReads>;
   if (from.asyncOnly && from.hostIfReady) {
     const h = from.hostIfReady(a);
     if (h) return backend.fromHost(h);
-    const to = backend as Partial<AsyncMoves>;
-    if (to.asyncOnly && to.fromHostLater) return to.fromHostLater(a.aval, a.backend.toHost(a));
     throw new Error(
       `shapegrad: an array computed on ${a.backend.name}, which reads results asynchronously, was used on ${backend.name}: \`await t.data()\` on it first (then it moves), or compute it on ${backend.name}`,
     );

@@ -229,14 +229,6 @@ export class GpuJsBackend implements KernelBackend {
     return h && !isPromise(h) ? h : null;
   }
 
-  /** webgpu: an array whose host data arrives later (an array moved from another asynchronous backend). */
-  fromHostLater(aval: AbstractValue, h: Promise<HostArray>): DeviceArray {
-    const a = new GpuJsArray(aval, this);
-    a.host = h;
-    h.then((v) => (a.host = v), () => {});
-    return a;
-  }
-
   private own(a: DeviceArray): GpuJsArray {
     if (a instanceof GpuJsArray && a.backend === this) return a;
     const g = new GpuJsArray(a.aval, this);
