@@ -114,6 +114,9 @@ const browser = await puppeteer.launch({
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
     "--disable-background-networking",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
@@ -127,7 +130,8 @@ const allSaid = [];
 const failuresOut = {};
 let failed = false;
 try {
-  for (const name of backends) {
+  // the backends run side by side, each in a page of its own (--serial: one after the other)
+  async function runBackend(name) {
     const t0 = performance.now();
     const page = await browser.newPage();
     const warnings = [];
@@ -150,7 +154,7 @@ try {
       summary.push({ name, passed: 0, failed: 1, expected: 0, s: (performance.now() - t0) / 1000, fatal: true });
       failed = true;
       await page.close();
-      continue;
+      return;
     }
     const syncReads = results.filter((r) => !r.ok && r.syncRead);
     const real = results.filter((r) => !r.ok && !r.syncRead);
@@ -173,6 +177,9 @@ try {
     if (said.length) console.log(`  [${name}] the page said (${said.length} distinct):\n    ${said.slice(0, 8).map((w) => w.split("\n")[0].slice(0, 200)).join("\n    ")}`);
     await page.close();
   }
+  if (process.argv.includes("--serial")) for (const name of backends) await runBackend(name);
+  else await Promise.all(backends.map(runBackend));
+  summary.sort((x, y) => backends.indexOf(x.name) - backends.indexOf(y.name));
   // initBackend in a browser: WebGPU, then WebGL2, then wasm, told in one line (a fresh page
   // each; WebGPU and then WebGL2 taken away before anything loads, to see it skip them)
   const scenarios = [
