@@ -56,3 +56,5 @@ export { saveSafetensors, loadSafetensors, type SaveSafetensorsOptions } from ".
 // issue 12: tree utilities (jax.tree_util's names; `tree` is jax.tree)
 export { treeLeaves, treeFlatten, treeUnflatten, treeStructure, treeReduce, PyTreeDef, type TreeLeaf } from "./transforms/tree.js";
 export * as tree from "./tree/index.js";
+// loading gpu.js on demand (browsers): the async twin of setBackend, and the backend names by kind
+export { useBackend, type CpuBackendName, type GpuBackendName } from "./runtime/registry.js";

@@ -14,7 +14,8 @@ export const meta = { library: "shapegrad", version: "" };
 let useJit = true;
 
 export async function setup(options: Options): Promise<void> {
-  sg.setBackend((options.backend ?? "wasm") as sg.BackendName);
+  // useBackend: loads gpu.js for a gpu.js name, and refuses one that cannot run here (no numbers from a fallback)
+  await sg.useBackend((options.backend ?? "wasm") as sg.BackendName);
   useJit = options.mode !== "eager";
   meta.version = `${sg.defaultBackend().name} ${useJit ? "jit" : "eager"}`;
 }

@@ -1,24 +1,51 @@
 import type { Backend } from "../ir/backend.js";
 import type { DeviceArray } from "../ir/device.js";
+import type { HostArray } from "../ir/host-array.js";
 import { refBackend } from "../backend/ref/backend.js";
 import { wasmBackend } from "../backend/wasm/backend.js";
-import { gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "../backend/gpujs/backend.js";
+import { loadedGpuJs, type GpuJsTable } from "../backend/gpujs/loaded.js";
+
+/** The backends that are part of every bundle: the exact interpreter and the compiled CPU backend. */
+export type CpuBackendName = "ref" | "wasm";
+/**
+ * The gpu.js backends, one per gpu.js mode (float32; see backend/gpujs/backend.ts): `webgpu`,
+ * `webgl2` and `webgl` (browsers), `headlessgl` (Node, with the optional `gl` package), `webasm`
+ * and `cpu` (everywhere; mostly for testing). gpu.js is loaded on demand, the first time one of
+ * them is asked for (`await useBackend(name)` or `await initBackend()`), so an app that computes
+ * only on the CPU never downloads it. `gpujs:webgpu` reads only asynchronously (`await t.data()`).
+ */
+export type GpuBackendName = "gpujs:webgpu" | "gpujs:webgl2" | "gpujs:webgl" | "gpujs:headlessgl" | "gpujs:webasm" | "gpujs:cpu";
+export type BackendName = CpuBackendName | GpuBackendName;
+
+const CPU: Readonly<Record<CpuBackendName, Backend>> = { ref: refBackend, wasm: wasmBackend };
+const GPU_NAMES: readonly GpuBackendName[] = ["gpujs:webgpu", "gpujs:webgl2", "gpujs:webgl", "gpujs:headlessgl", "gpujs:webasm", "gpujs:cpu"];
+const NAMES: readonly BackendName[] = ["ref", "wasm", ...GPU_NAMES];
+
+const isCpuName = (s: string): s is CpuBackendName => s === "ref" || s === "wasm";
+export const isGpuBackendName = (s: string): s is GpuBackendName => (GPU_NAMES as readonly string[]).includes(s);
 
 /**
- * Backends by name. `ref` is the exact interpreter; `wasm` the compiled CPU backend; `gpujs:*` the
- * gpu.js kernels in each gpu.js mode (float32; see backend/gpujs/backend.ts). `gpujs:webgpu` reads
- * only asynchronously (`await t.data()`).
+ * Loads the gpu.js backends (once). The literal specifier is what lets bundlers (vite, rollup,
+ * webpack; esbuild with `--splitting`) put gpu.js and its kernels in a chunk of their own that
+ * is fetched only here. In Node the package's entry (src/node.ts) loads them up front instead.
  */
-const BACKENDS: Record<string, () => Backend> = {
-  ref: () => refBackend,
-  wasm: () => wasmBackend,
-  "gpujs:webgpu": () => gpujsWebgpu,
-  "gpujs:headlessgl": () => gpujsHeadlessgl,
-  "gpujs:webasm": () => gpujsWebasm,
-  "gpujs:cpu": () => gpujsCpu,
-};
+export async function loadGpuJs(): Promise<GpuJsTable> {
+  const loaded = loadedGpuJs();
+  if (loaded) return loaded;
+  await import("../backend/gpujs/backend.js");
+  return loadedGpuJs()!;
+}
 
-export type BackendName = "ref" | "wasm" | "gpujs:webgpu" | "gpujs:headlessgl" | "gpujs:webasm" | "gpujs:cpu";
+const notLoaded = (name: string) =>
+  `${name}: gpu.js is loaded on demand and is not loaded yet: \`await useBackend(${JSON.stringify(name)})\` or \`await initBackend()\` first`;
+
+function byName(name: string, who: string): Backend {
+  if (isCpuName(name)) return CPU[name];
+  if (!isGpuBackendName(name)) throw new Error(`${who}: unknown backend ${JSON.stringify(name)} (available: ${NAMES.join(", ")})`);
+  const table = loadedGpuJs();
+  if (!table) throw new Error(`${who}: ${notLoaded(name)}`);
+  return table[name]!;
+}
 
 let active: Backend | null = null;
 
@@ -31,9 +58,11 @@ let active: Backend | null = null;
 function choose(): Backend {
   const env = typeof process !== "undefined" ? process.env?.["SHAPEGRAD_BACKEND"] : undefined;
   if (env) {
-    const make = BACKENDS[env];
-    if (make) return make();
-    console.warn(`shapegrad: SHAPEGRAD_BACKEND=${env} is not a backend (${Object.keys(BACKENDS).join(", ")}); using the default`);
+    try {
+      return byName(env, `SHAPEGRAD_BACKEND=${env}`);
+    } catch (e) {
+      console.warn(`shapegrad: ${(e as Error).message}; using the default`);
+    }
   }
   if (typeof WebAssembly === "object") return wasmBackend;
   console.warn("shapegrad: WebAssembly is not available here; using the reference interpreter (slow)");
@@ -45,17 +74,52 @@ export function defaultBackend(): Backend {
   return (active ??= choose());
 }
 
-/** Forces a backend, by name or object. */
+/**
+ * Forces a backend, by name or object, at once. A gpu.js name needs gpu.js loaded: always so in
+ * Node; in a browser after the first `await useBackend(name)` or `await initBackend()` (else
+ * this throws, saying so).
+ */
 export function setBackend(b: BackendName | Backend): void {
-  if (typeof b === "string") {
-    const make = BACKENDS[b];
-    if (!make) throw new Error(`setBackend: unknown backend ${JSON.stringify(b)} (available: ${Object.keys(BACKENDS).join(", ")})`);
-    active = make();
-  } else active = b;
+  active = typeof b === "string" ? byName(b, "setBackend") : b;
 }
 
-/** Moves an array to `backend` (through host memory) when it lives elsewhere. */
+/**
+ * Makes a backend the default once it can run here, loading gpu.js first for a gpu.js name;
+ * resolves to it. Rejects with the reason in one line, leaving the default as it was, when the
+ * backend cannot run here (no WebGPU adapter, no WebGL2, no `gl` package in Node).
+ */
+export async function useBackend(b: BackendName | Backend): Promise<Backend> {
+  if (typeof b !== "string" || !isGpuBackendName(b)) {
+    setBackend(b);
+    return defaultBackend();
+  }
+  const backend = (await loadGpuJs())[b]!;
+  const unusable = await backend.ready();
+  if (unusable) throw new Error(`useBackend: ${b} cannot run here: ${unusable}`);
+  active = backend;
+  return backend;
+}
+
+/** What a backend that reads asynchronously (gpujs:webgpu) offers for moving its arrays (backend/gpujs/backend.ts). */
+interface AsyncReads {
+  readonly asyncOnly: boolean;
+  hostIfReady(a: DeviceArray): HostArray | null;
+}
+
+/**
+ * Moves an array to `backend` (through host memory) when it lives elsewhere. An array computed on
+ * an asynchronous backend (gpujs:webgpu) moves once it has been read; before that the error says
+ * what happened and what to do (it is not a dataSync() the caller never wrote).
+ */
 export function toBackend(a: DeviceArray, backend: Backend): DeviceArray {
   if (a.backend === backend) return a;
+  const from = a.backend as Partial<AsyncReads>;
+  if (from.asyncOnly && from.hostIfReady) {
+    const h = from.hostIfReady(a);
+    if (h) return backend.fromHost(h);
+    throw new Error(
+      `shapegrad: an array computed on ${a.backend.name}, which reads results asynchronously, was used on ${backend.name}: \`await t.data()\` on it first (then it moves), or compute it on ${backend.name}`,
+    );
+  }
   return backend.fromHost(a.backend.toHostSync(a));
 }

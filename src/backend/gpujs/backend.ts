@@ -37,6 +37,7 @@ import { generate, type GpuMode, type KernelSource } from "./codegen.js";
 import { hasInt32, resultBound } from "./int-bounds.js";
 import { hoistSpecials } from "./specials.js";
 import { probeWebGPU } from "./webgpu-node.js";
+import { provideGpuJs } from "./loaded.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
 
@@ -168,7 +169,19 @@ export class GpuJsBackend implements KernelBackend {
         this.unusable = G["isWebAssemblySupported"] ? null : "WebAssembly is not available";
         break;
       case "headlessgl":
-        this.unusable = G["isHeadlessGLSupported"] ? null : "headless GL is not available (the optional `gl` package is not installed or does not load)";
+        this.unusable = G["isHeadlessGLSupported"]
+          ? null
+          : inNode()
+            ? "headless GL is not available (the optional `gl` package is not installed or does not load)"
+            : "headless GL is for Node; in a browser, WebGL is gpujs:webgl2 or gpujs:webgl";
+        break;
+      case "webgl2":
+      case "webgl":
+        this.unusable = G[this.mode === "webgl2" ? "isWebGL2Supported" : "isWebGLSupported"]
+          ? null
+          : inNode()
+            ? `${this.name} runs in a browser; in Node, WebGL is gpujs:headlessgl (the optional \`gl\` package)`
+            : `this browser has no ${this.mode === "webgl2" ? "WebGL2" : "WebGL"}`;
         break;
       case "webgpu":
         this.unusable = "call `await ready()` first";
@@ -208,6 +221,13 @@ export class GpuJsBackend implements KernelBackend {
       );
     }
     return h;
+  }
+
+  /** The host copy of one of this backend's arrays if it can be had synchronously (read, or never computed on the device), else null. */
+  hostIfReady(a: DeviceArray): HostArray | null {
+    if (!(a instanceof GpuJsArray)) return null;
+    const h = a.host ?? (a.fwd || !a.dev ? null : this.hostOf(a));
+    return h && !isPromise(h) ? h : null;
   }
 
   private own(a: DeviceArray): GpuJsArray {
@@ -522,3 +542,17 @@ export const gpujsCpu = new GpuJsBackend("cpu");
 export const gpujsWebasm = new GpuJsBackend("webasm");
 export const gpujsWebgpu = new GpuJsBackend("webgpu");
 export const gpujsHeadlessgl = new GpuJsBackend("headlessgl");
+export const gpujsWebgl2 = new GpuJsBackend("webgl2");
+export const gpujsWebgl = new GpuJsBackend("webgl");
+
+const inNode = (): boolean => typeof process !== "undefined" && !!process.versions?.node;
+
+// the registry finds these here once this module has loaded (it loads it on demand: loaded.ts)
+provideGpuJs({
+  "gpujs:webgpu": gpujsWebgpu,
+  "gpujs:webgl2": gpujsWebgl2,
+  "gpujs:webgl": gpujsWebgl,
+  "gpujs:headlessgl": gpujsHeadlessgl,
+  "gpujs:webasm": gpujsWebasm,
+  "gpujs:cpu": gpujsCpu,
+});

@@ -19,7 +19,7 @@
 import { sizeOf } from "../../ir/aval.js";
 import { contractionAsReduce, isBinary, isUnary, mergeDims, topo, type AluOp, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
-export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl";
+export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl" | "webgl2" | "webgl";
 
 /**
  * One operand access: argument index, base offset, stride per output dim and per reduced dim, and
@@ -311,12 +311,15 @@ const ZERO = "(0.5 - 0.5)";
 const fnum = (v: number) => (Object.is(v, -0) ? `(-${ZERO})` : Number.isInteger(v) ? `(${lit(v)} + 0.5 - 0.5)` : lit(v));
 const cmp = (op: string) => (_e: Expr, [a, b]: readonly string[]) => `(${a} ${op} ${b} ? ${ONE} : ${ZERO})`;
 const math = (fn: string) => (_e: Expr, [x]: readonly string[]) => `Math.${fn}(${x})`;
+/** The modes whose kernels are shaders (WGSL, GLSL): a NaN operand is passed through explicitly there. */
+const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webgl", "headlessgl"]);
 /**
  * WGSL may assume no NaNs: its max/min return the other operand of a NaN, sign(NaN) is 0 and `!=` is
  * an ordered compare (false for NaN) on SwiftShader. `x === x` (false only for NaN) does hold, so
  * on webgpu a NaN operand is passed through explicitly, as JavaScript (and the wasm backend) do.
+ * GLSL (the GL modes) loses NaN the same way and keeps `x == x` too.
  */
-const keepNaN = (mode: GpuMode, x: string, value: string) => (mode === "webgpu" ? `(${x} === ${x} ? ${value} : ${x})` : value);
+const keepNaN = (mode: GpuMode, x: string, value: string) => (SHADER.has(mode) ? `(${x} === ${x} ? ${value} : ${x})` : value);
 /** max/min that propagate NaN on every mode. */
 const minMaxCode = (fn: "max" | "min", a: string, b: string, mode: GpuMode) => keepNaN(mode, a, keepNaN(mode, b, `Math.${fn}(${a}, ${b})`));
 const minMax = (fn: "max" | "min") => (_e: Expr, [a, b]: readonly string[], c: GpuCtx) => minMaxCode(fn, a!, b!, c.mode);
@@ -376,7 +379,7 @@ const GPU_ALU = {
     return `(${u} === 1 ? ${x} : ${u} - 1 === ${u} ? Math.log(${u}) : Math.log(${u}) * (${x} / (${u} - 1)))`;
   },
   // WGSL's tanh overflows to NaN past |x| ~ 45 on some drivers; tanh(±15) is ±1 in float32
-  tanh: (_e, [x], c) => (c.mode === "webgpu" ? keepNaN(c.mode, x!, `Math.tanh(Math.min(Math.max(${x}, -15), 15))`) : `Math.tanh(${x})`),
+  tanh: (_e, [x], c) => (SHADER.has(c.mode) ? keepNaN(c.mode, x!, `Math.tanh(Math.min(Math.max(${x}, -15), 15))`) : `Math.tanh(${x})`),
   abs: math("abs"),
   sign: (_e, [x], c) => keepNaN(c.mode, x!, `Math.sign(${x})`),
   floor: math("floor"),

@@ -21,7 +21,8 @@ async function ensureNavigatorGpu(): Promise<string | null> {
   if (typeof process === "undefined" || !process.versions?.node) return "navigator.gpu is missing (this browser has no WebGPU)";
   let mod: { create(flags: string[]): unknown; globals: object };
   try {
-    const spec = "webgpu";
+    // computed, so that no bundler follows it into a browser bundle (nor folds it into a literal)
+    const spec = ["web", "gpu"].join("");
     mod = (await import(/* @vite-ignore */ spec)) as typeof mod;
     if (typeof mod.create !== "function" && (mod as { default?: typeof mod }).default) mod = (mod as unknown as { default: typeof mod }).default;
   } catch (e) {

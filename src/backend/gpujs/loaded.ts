@@ -1,0 +1,23 @@
+/**
+ * Where the gpu.js backends announce themselves once their module has loaded. The registry
+ * (runtime/registry.ts) imports backend.ts only on demand, by a dynamic import that bundlers split
+ * into its own chunk (gpu.js is most of a browser bundle's weight), and reads the backends here;
+ * anything that imports backend.ts directly (the Node entry src/node.ts, tests, benchmarks)
+ * makes them available synchronously. This module has no dependencies, so importing it costs nothing.
+ */
+import type { GpuJsBackend } from "./backend.js";
+
+/** The gpu.js backends by name (the registry's `GpuBackendName`s, checked there). */
+export type GpuJsTable = Readonly<Record<`gpujs:${string}`, GpuJsBackend>>;
+
+let table: GpuJsTable | null = null;
+
+/** Called once by backend.ts as it loads. */
+export function provideGpuJs(t: GpuJsTable): void {
+  table = t;
+}
+
+/** The gpu.js backends, or null while their module has not been loaded. */
+export function loadedGpuJs(): GpuJsTable | null {
+  return table;
+}
