@@ -155,6 +155,36 @@ describe("the blocked form", () => {
   });
 });
 
+describe("planning", () => {
+  // a matmul [4,3]@[3,4] followed by an elementwise kernel over its result and `extra` other inputs
+  const plan = (extra: number) => {
+    const buffers: Program["buffers"][number][] = [
+      { shape: [4, 3], dtype: "float32" },
+      { shape: [3, 4], dtype: "float32" },
+      { shape: [4, 4], dtype: "float32" },
+    ];
+    const ins = Array.from({ length: extra }, () => buffers.push({ shape: [4], dtype: "float32" }) - 1);
+    const out = buffers.push({ shape: [4, 4], dtype: "float32" }) - 1;
+    let expr: Expr = K.input(0);
+    ins.forEach((_, i) => (expr = K.add(expr, K.input(i + 1))));
+    const p: Program = {
+      buffers,
+      inputs: [0, 1, ...ins],
+      kernels: [
+        { kind: "contraction", out: 2, lhs: 0, rhs: 1, dims: MM },
+        { kind: "elementwise", out, expr, inputs: [{ buffer: 2, view: { shape: [4, 4], strides: [4, 1], offset: 0 } }, ...ins.map((b) => ({ buffer: b, view: { shape: [4, 4], strides: [0, 1], offset: 0 } }))] },
+      ],
+      outputs: [out],
+    };
+    return planContractions(p).map((s) => s.kind);
+  };
+
+  it("fuses an epilogue while the kernel reads at most 7 buffers (WebGPU's 8 per stage, one written)", () => {
+    expect(plan(5)).toEqual(["contraction"]);
+    expect(plan(6)).toEqual(["kernel", "kernel"]);
+  });
+});
+
 for (const [name, b] of modes) {
   describe(`${name}: blocked contractions against a float64 loop`, () => {
     for (const c of cases) {

@@ -224,6 +224,9 @@ export function blockedContraction(k: Contraction, p: Program, emitExpr: EmitExp
  */
 export type PlanStep = { readonly kind: "kernel"; readonly kernel: Kernel } | { readonly kind: "contraction"; readonly kernel: Contraction; readonly parts: ContractionParts; readonly out: number; readonly kernels: readonly Kernel[] };
 
+/** Buffers a fused kernel may read: WebGPU's default of 8 storage buffers per stage, less the output. */
+const MAX_READS = 7;
+
 const reads = (k: Kernel): readonly number[] =>
   k.kind === "contraction" ? [k.lhs, k.rhs] : k.kind === "opaque" ? k.inputs : k.inputs.map((o) => o.buffer);
 
@@ -283,7 +286,9 @@ export function planContractions(p: Program): PlanStep[] {
         sv!.strides.every((s, a) => sv!.shape[a] === 1 || s === contiguousStride(sv!.shape, a)) &&
         // every other input exists before the contraction runs
         e.inputs.every((o, at) => at === self || (!o.view.mask && (producer.get(o.buffer) ?? -1) < i));
-      if (ok) {
+      // WebGPU guarantees 8 storage buffers per shader stage: 7 read, 1 written
+      const bound = new Set([lhs?.buffer ?? c.lhs, rhs?.buffer ?? c.rhs, ...e.inputs.filter((_, at) => at !== self).map((o) => o.buffer)]);
+      if (ok && bound.size <= MAX_READS) {
         // the epilogue's views, over the contraction's output dims
         const inputs = e.inputs.map((o) => ({ buffer: o.buffer, view: { shape: p.buffers[c.out]!.shape, strides: onto!(o.view.strides), offset: o.view.offset } }));
         epilogue = { expr: e.expr, self, inputs };
