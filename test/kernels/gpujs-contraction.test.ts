@@ -71,7 +71,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-  // inner output dim n = 8, 6, 5 (4, 2 and 1 outputs per thread); contracted length 7, 9, 3
+  // inner output dim n = 8, 6, 5 (4, 2 and 1 outputs per thread); contracted length 7, 9, 3 (below, past and below the unroll of 8)
   { name: "[5,7]@[7,8]", xs: [5, 7], ys: [7, 8], dims: MM },
   { name: "[3,9]@[9,6]", xs: [3, 9], ys: [9, 6], dims: MM },
   { name: "[4,3]@[3,5]", xs: [4, 3], ys: [3, 5], dims: MM },

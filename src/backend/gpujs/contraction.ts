@@ -11,7 +11,8 @@
  *   returns them as `Array(B)`: gpu.js stores thread t's components at t·B + c, so the result
  *   is the row-major output itself (the backend reads it as a flat array); an operand that does
  *   not vary along that dim (the lhs of a matmul) is loaded once for all B outputs;
- * - the innermost contracted loop is unrolled by 4, with the remainder written out after it.
+ * - the innermost contracted loop is unrolled by 8, the remainder written out after it (on
+ *   SwiftShader 8 ran matmul 256 and the MLP gradient about 1.2-1.5x faster than 4; 16 did not).
  *
  * The gpu.js backend also folds into it (`planContractions`) the copies that made its operands (a
  * transpose or a unit-dim reshape is read through its view instead) and an epilogue (bias,
@@ -81,7 +82,7 @@ export interface BlockedSource {
 }
 
 /** Unroll factor of the innermost contracted loop. */
-const UNROLL = 4;
+const UNROLL = 8;
 
 /** `offset + Σ name·stride` over integer names and literals (kept integral for gpu.js). */
 function intAffine(offset: number, terms: readonly (readonly [string, number])[]): string {
