@@ -3,8 +3,9 @@
  * `gpujs:cpu`). The backend gets the same kernel program (ir/kernel.ts) as the wasm backend, and
  * each kernel — elementwise (views and masked views included), reduction, contraction — becomes
  * one generated gpu.js kernel (gpujs/codegen.ts), cached by its source (which spells out the
- * shapes, strides and offsets). Plans are cached per program; eager ops are one-equation
- * programs, so they reuse kernels too.
+ * shapes, strides and offsets); a contraction takes in the copies before it and the elementwise
+ * kernel after it where it can (gpujs/contraction.ts). Plans are cached per program; eager ops
+ * are one-equation programs, so they reuse kernels too.
  *
  * Residency: an array lives on the device between kernels and is read back only when asked
  * (toHost / toHostSync). Every kernel runs with `pipeline: true, immutable: true`: on webgpu its
@@ -33,7 +34,8 @@ import { HostArray } from "../../ir/host-array.js";
 import { isBitwise, topo, type Kernel, type Program } from "../../ir/kernel.js";
 import { wasmBackend } from "../wasm/backend.js";
 import { LruCache } from "../cache.js";
-import { generate, type GpuMode, type KernelSource } from "./codegen.js";
+import { generate, generateContraction, type GpuMode, type KernelSource } from "./codegen.js";
+import { BLOCKED_MODES, planContractions, type PlanStep } from "./contraction.js";
 import { hasInt32, resultBound } from "./int-bounds.js";
 import { hoistSpecials } from "./specials.js";
 import { probeWebGPU } from "./webgpu-node.js";
@@ -291,13 +293,14 @@ export class GpuJsBackend implements KernelBackend {
     const steps: CStep[] = [];
     let host: string | null = program.buffers.some((b) => b.dtype === "float64") ? "gpu.js computes in float32; float64 graphs run on the wasm backend" : null;
     host ??= hasUint32(program) ? UINT32_REASON : null;
-    for (const k of host ? [] : program.kernels) {
-      const r = this.compileKernel(k, program);
+    const plan: PlanStep[] = host ? [] : BLOCKED_MODES.has(this.mode) ? planContractions(program) : program.kernels.map((kernel) => ({ kind: "kernel", kernel }));
+    for (const u of plan) {
+      const r = this.compilePlanStep(u, program);
       if (typeof r === "string") {
         host = r;
         break;
       }
-      steps.push(r);
+      steps.push(...r);
     }
     if (host) steps.length = 0;
     // last uses, for freeing intermediates between kernels
@@ -309,6 +312,24 @@ export class GpuJsBackend implements KernelBackend {
     c = { program, consts: consts.map((k) => ({ ...k })), host, steps, dies };
     this.plans.set(original, c);
     return c;
+  }
+
+  /**
+   * A contraction with its operands' copies and its epilogue folded in (contraction.ts) is one
+   * kernel; where that kernel has no blocked form, the kernels it replaces run one by one.
+   */
+  private compilePlanStep(u: PlanStep, program: Program): CStep[] | string {
+    if (u.kind === "contraction") {
+      const g = generateContraction(u.kernel, u.parts, u.out, program, this.mode);
+      if (g.ok) return [{ kind: "kernel", out: u.out, src: g.kernel, fn: null, int32: null }];
+    }
+    const steps: CStep[] = [];
+    for (const k of u.kind === "kernel" ? [u.kernel] : u.kernels) {
+      const r = this.compileKernel(k, program);
+      if (typeof r === "string") return r;
+      steps.push(r);
+    }
+    return steps;
   }
 
   /** A compiled step, or the reason the program cannot run on this backend. */
@@ -324,7 +345,7 @@ export class GpuJsBackend implements KernelBackend {
     if (!k) {
       const fn = new Function(...src.params, src.body) as (...a: unknown[]) => number;
       k = this.instance().createKernel(fn, {
-        output: [src.size],
+        output: src.output ?? [src.size],
         pipeline: true,
         immutable: true,
         loopMaxIterations: src.loopMax,
@@ -437,6 +458,7 @@ export class GpuJsBackend implements KernelBackend {
         else {
           this.stats.launches++;
           out.dev = then(all(s.src.args.map((b) => this.devOf(env[b]!))), (ds) => fn(...ds) as MaybeP<DevBuf>);
+          if (s.src.output) out.dev = then(out.dev, (d) => flatResult(d as unknown as BlockedResult, n));
           if (!this.asyncOnly) out.dev = fixLength(out.dev as DevBuf, n);
           else if (finalizer) finalizer.register(out, out.dev);
         }
@@ -512,6 +534,47 @@ class Int32RangeError extends Error {}
  */
 function deviceData(h: HostArray): Float32Array {
   return h.dtype === "float32" ? (h.data as Float32Array) : Float32Array.from(h.data);
+}
+
+// ---------------------------------------------------------------------------------------------
+// results of blocked kernels (codegen.ts `output`/`components`): read back as one flat array
+
+/** What gpu.js returns for a kernel with a multi-dim output or Array(n) components. */
+type BlockedResult = Float32Array | BlockedResult[] | WebGpuHandle;
+interface WebGpuHandle {
+  buffer: unknown;
+  output: number[];
+  componentCount: number;
+  context: unknown;
+  kernel: unknown;
+  delete(): void;
+  toArray(): Promise<Float32Array>;
+}
+
+/**
+ * The row-major result as the flat array every other kernel reads: on webgpu the same device
+ * buffer under a one-component, one-dim handle (thread t's components lie at t·n + c, so the
+ * buffer already is the flat result); on webasm and cpu, the nested arrays copied into one.
+ */
+function flatResult(d: BlockedResult, n: number): DevBuf {
+  if (d instanceof Float32Array) return d;
+  if (!Array.isArray(d)) {
+    const Handle = d.constructor as new (settings: object) => WebGpuHandle;
+    const flat = new Handle({ buffer: d.buffer, output: [n], componentCount: 1, context: d.context, kernel: d.kernel });
+    d.delete();
+    return flat;
+  }
+  const out = new Float32Array(n);
+  let at = 0;
+  const walk = (x: BlockedResult): void => {
+    if (x instanceof Float32Array) {
+      out.set(x, at);
+      at += x.length;
+    } else if (Array.isArray(x)) for (const y of x) walk(y);
+  };
+  walk(d);
+  if (at !== n) throw new Error(`internal: a blocked gpu.js kernel returned ${at} elements, expected ${n}`);
+  return out;
 }
 
 function fixLength(d: DevBuf, n: number): DevBuf {

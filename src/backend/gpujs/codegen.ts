@@ -17,6 +17,7 @@
  *   division at all.
  */
 import { sizeOf } from "../../ir/aval.js";
+import { BLOCKED_MODES, blockedContraction, type BlockedSource, type ContractionParts } from "./contraction.js";
 import { contractionAsReduce, isBinary, isUnary, mergeDims, topo, type AluOp, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
 export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl" | "webgl2" | "webgl";
@@ -60,6 +61,10 @@ export interface KernelSource {
   readonly loopMax: number;
   /** cache key: mode-independent source plus sizes */
   readonly key: string;
+  /** gpu.js output dims (x, y, z) where not the flat [size] (blocked contractions) */
+  readonly output?: readonly number[];
+  /** outputs per thread, stored at t·components + c (the flat row-major result) */
+  readonly components?: number;
 }
 
 export type Generated = { readonly ok: true; readonly kernel: KernelSource } | { readonly ok: false; readonly reason: string };
@@ -87,6 +92,10 @@ export function generate(kernel: Kernel, program: Program, mode: GpuMode): Gener
     return { ok: false, reason: `an array of ${biggest} elements is over gpu.js ${mode}'s exact index range (${limit})` };
   }
   try {
+    if (kernel.kind === "contraction" && BLOCKED_MODES.has(mode)) {
+      const b = blockedContraction(kernel, program, epilogueEmitter(mode));
+      if (b) return { ok: true, kernel: blockedSource(b, program, n) };
+    }
     return { ok: true, kernel: emit(collapse(spec), program, mode) };
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, reason: e.message };
@@ -469,4 +478,34 @@ function emitExpr(root: Expr, io: GpuAccess, mode: GpuMode, prefix: string): str
   }
   lines.push(`return ${names.get(root)!};`);
   return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// blocked contractions (contraction.ts) and their epilogues
+
+/** emitExpr for an epilogue: its loads are given, and it reads no masked view. */
+const epilogueEmitter = (mode: GpuMode) => (root: Expr, load: (j: number) => string, prefix: string) => emitExpr(root, { load, valid: () => ONE }, mode, prefix);
+
+function blockedSource(b: BlockedSource, program: Program, n: number): KernelSource {
+  const sizes = b.args.map((a) => sizeOf(program.buffers[a]!.shape)).join(",");
+  return { ...b, size: n, key: `${n}|${sizes}|${b.output.join("x")}|${b.components}|${b.body}` };
+}
+
+/**
+ * The blocked kernel for a contraction built from parts (operands read through views, an
+ * epilogue: see contraction.ts) whose result is buffer `out`, or why there is none.
+ */
+export function generateContraction(contraction: Extract<Kernel, { kind: "contraction" }>, parts: ContractionParts, out: number, program: Program, mode: GpuMode): Generated {
+  if (!BLOCKED_MODES.has(mode)) return { ok: false, reason: `no blocked contractions on gpu.js ${mode}` };
+  const n = sizeOf(program.buffers[out]!.shape);
+  const limit = mode === "cpu" ? CPU_MAX_INDEX : F32_MAX_INDEX;
+  const bufs = [parts.lhs?.buffer ?? contraction.lhs, parts.rhs?.buffer ?? contraction.rhs, ...(parts.epilogue?.inputs.map((o) => o.buffer) ?? [])];
+  if (Math.max(n, ...bufs.map((b) => sizeOf(program.buffers[b]!.shape))) > limit) return { ok: false, reason: `an array is over gpu.js ${mode}'s exact index range (${limit})` };
+  try {
+    const b = blockedContraction(contraction, program, epilogueEmitter(mode), parts);
+    return b ? { ok: true, kernel: blockedSource(b, program, n) } : { ok: false, reason: "the contraction has no blocked form" };
+  } catch (e) {
+    if (e instanceof Unsupported) return { ok: false, reason: e.message };
+    throw e;
+  }
 }

@@ -1,0 +1,272 @@
+// The gpu.js blocked contraction kernel (src/backend/gpujs/contraction.ts) on its edges: inner
+// output dims that are not a multiple of the block (4, 2, 1 outputs per thread), contractions
+// shorter than the unroll or with a remainder, none at all, batch dims, transposed operands, one
+// buffer on both sides, a shape left to the plain kernel, copies folded into operands and
+// epilogues fused; each against a float64 loop over dot_general's definition, on gpu.js's cpu
+// and webasm modes, and on WebGPU where an adapter answers (SwiftShader: see bench/gpu-check.ts).
+import { describe, expect, it } from "vitest";
+import { gpujsCpu, gpujsWebasm, gpujsWebgpu, type GpuJsBackend } from "../../src/backend/gpujs/backend.js";
+import { generate } from "../../src/backend/gpujs/codegen.js";
+import { planContractions } from "../../src/backend/gpujs/contraction.js";
+import { HostArray } from "../../src/ir/host-array.js";
+import { stridesOf } from "../../src/ir/aval.js";
+import { K, freeAxes, type ContractionDims, type Expr, type Kernel, type Operand, type Program } from "../../src/ir/kernel.js";
+
+function rand(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    a[i] = s / 2 ** 32 - 0.5;
+  }
+  return a;
+}
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** dot_general by its definition: output [batch, lhs free, rhs free], summed over the contracted pairs. */
+function dotGeneral(x: Float32Array, xs: readonly number[], y: Float32Array, ys: readonly number[], d: ContractionDims): { data: Float64Array; shape: number[] } {
+  const [lc, rc] = d.contract;
+  const [lb, rb] = d.batch;
+  const lf = freeAxes(xs.length, lc, lb);
+  const rf = freeAxes(ys.length, rc, rb);
+  const shape = [...lb.map((i) => xs[i]!), ...lf.map((i) => xs[i]!), ...rf.map((i) => ys[i]!)];
+  const cshape = lc.map((i) => xs[i]!);
+  const xst = stridesOf(xs);
+  const yst = stridesOf(ys);
+  const out = new Float64Array(size(shape));
+  const unflat = (f: number, s: readonly number[]) => {
+    const idx = new Array<number>(s.length);
+    for (let a = s.length - 1; a >= 0; a--) {
+      idx[a] = f % s[a]!;
+      f = Math.floor(f / s[a]!);
+    }
+    return idx;
+  };
+  for (let o = 0; o < out.length; o++) {
+    const oi = unflat(o, shape);
+    let acc = 0;
+    for (let c = 0; c < size(cshape); c++) {
+      const ci = unflat(c, cshape);
+      const xi = new Array<number>(xs.length).fill(0);
+      const yi = new Array<number>(ys.length).fill(0);
+      lb.forEach((a, t) => ((xi[a] = oi[t]!), (yi[rb[t]!] = oi[t]!)));
+      lf.forEach((a, t) => (xi[a] = oi[lb.length + t]!));
+      rf.forEach((a, t) => (yi[a] = oi[lb.length + lf.length + t]!));
+      lc.forEach((a, t) => ((xi[a] = ci[t]!), (yi[rc[t]!] = ci[t]!)));
+      acc += x[xi.reduce((s, v, a) => s + v * xst[a]!, 0)]! * y[yi.reduce((s, v, a) => s + v * yst[a]!, 0)]!;
+    }
+    out[o] = acc;
+  }
+  return { data: out, shape };
+}
+
+const MM: ContractionDims = { contract: [[1], [0]], batch: [[], []] };
+
+interface Case {
+  readonly name: string;
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+  readonly dims: ContractionDims;
+}
+
+const cases: Case[] = [
+  // inner output dim n = 8, 6, 5 (4, 2 and 1 outputs per thread); contracted length 7, 9, 3 (below, past and below the unroll of 8)
+  { name: "[5,7]@[7,8]", xs: [5, 7], ys: [7, 8], dims: MM },
+  { name: "[3,9]@[9,6]", xs: [3, 9], ys: [9, 6], dims: MM },
+  { name: "[4,3]@[3,5]", xs: [4, 3], ys: [3, 5], dims: MM },
+  { name: "[2,16]@[16,12] (no remainder)", xs: [2, 16], ys: [16, 12], dims: MM },
+  { name: "[1,1]@[1,1]", xs: [1, 1], ys: [1, 1], dims: MM },
+  { name: "outer product [7,1]@[1,4] (nothing left to contract)", xs: [7, 1], ys: [1, 4], dims: MM },
+  { name: "empty contraction [3,0]@[0,4]", xs: [3, 0], ys: [0, 4], dims: MM },
+  { name: "matrix-vector [6,5]@[5]", xs: [6, 5], ys: [5], dims: MM },
+  { name: "vector dot [11]·[11] (rank-0 output)", xs: [11], ys: [11], dims: { contract: [[0], [0]], batch: [[], []] } },
+  { name: "batched [2,3,5]@[2,5,4]", xs: [2, 3, 5], ys: [2, 5, 4], dims: { contract: [[2], [1]], batch: [[0], [0]] } },
+  { name: "transposed lhs [5,3]ᵀ@[5,6]", xs: [5, 3], ys: [5, 6], dims: { contract: [[0], [0]], batch: [[], []] } },
+  { name: "transposed rhs [3,5]@[10,5]ᵀ", xs: [3, 5], ys: [10, 5], dims: { contract: [[1], [1]], batch: [[], []] } },
+  { name: "two contracted dims [3,4,5]·[4,5,6]", xs: [3, 4, 5], ys: [4, 5, 6], dims: { contract: [[1, 2], [0, 1]], batch: [[], []] } },
+  { name: "contracted dims that do not merge [4,3,5]·[5,3,2]", xs: [4, 3, 5], ys: [5, 3, 2], dims: { contract: [[1, 2], [1, 0]], batch: [[], []] } },
+  { name: "batch in the middle [3,2,5]·[2,5,4]", xs: [3, 2, 5], ys: [2, 5, 4], dims: { contract: [[2], [1]], batch: [[1], [0]] } },
+  // four output dims that do not merge: left to the plain kernel
+  { name: "four output dims [2,3,5,4]·[2,5,6]", xs: [2, 3, 5, 4], ys: [2, 5, 6], dims: { contract: [[2], [1]], batch: [[0], [0]] } },
+];
+
+/** One contraction, as a program over buffers 0 (lhs), 1 (rhs), 2 (out). */
+function contractionProgram(c: Case, outShape: readonly number[]): Program {
+  return {
+    buffers: [
+      { shape: c.xs, dtype: "float32" },
+      { shape: c.ys, dtype: "float32" },
+      { shape: outShape, dtype: "float32" },
+    ],
+    inputs: [0, 1],
+    kernels: [{ kind: "contraction", out: 2, lhs: 0, rhs: 1, dims: c.dims }],
+    outputs: [2],
+  };
+}
+
+async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number }> {
+  const before = { ...b.stats };
+  const ins = inputs.map((d, i) => b.fromHost(new HostArray(d, p.buffers[p.inputs[i]!]!.shape, "float32")));
+  const outs = await Promise.all(b.run(p, ins).map(async (o) => (await b.toHost(o)).data as Float32Array));
+  return { outs, launches: b.stats.launches - before.launches, hostGraphs: b.stats.hostGraphs - before.hostGraphs };
+}
+
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, k: number, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  const tol = 2e-6 * Math.sqrt(Math.max(k, 1));
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i]! - want[i]!) <= tol)) throw new Error(`${what}: element ${i}: got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+const webgpu = (await gpujsWebgpu.ready(4000)) === null;
+const modes: [string, GpuJsBackend][] = [
+  ["gpujs:cpu", gpujsCpu],
+  ["gpujs:webasm", gpujsWebasm],
+  ...(webgpu ? [["gpujs:webgpu", gpujsWebgpu] as [string, GpuJsBackend]] : []),
+];
+
+describe("the blocked form", () => {
+  it("takes 4, 2 or 1 outputs per thread by the inner output dim, with integer index math", () => {
+    for (const [c, blocks] of [
+      [cases[0]!, 4],
+      [cases[1]!, 2],
+      [cases[2]!, 1],
+    ] as const) {
+      const { shape } = dotGeneral(new Float32Array(size(c.xs)), c.xs, new Float32Array(size(c.ys)), c.ys, c.dims);
+      const p = contractionProgram(c, shape);
+      const g = generate(p.kernels[0]!, p, "webgpu");
+      expect(g.ok).toBe(true);
+      if (!g.ok) continue;
+      expect(g.kernel.components, c.name).toBe(blocks);
+      // no float index: every index is built from thread ids, loop counters and integer literals
+      expect(g.kernel.body).not.toMatch(/\//);
+      expect(g.kernel.body).toMatch(/this\.thread\.y/);
+    }
+  });
+
+  it("leaves a contraction with four unmergeable output dims to the plain kernel", () => {
+    const c = cases.find((x) => x.name.startsWith("four output dims"))!;
+    const { shape } = dotGeneral(new Float32Array(size(c.xs)), c.xs, new Float32Array(size(c.ys)), c.ys, c.dims);
+    const p = contractionProgram(c, shape);
+    const g = generate(p.kernels[0]!, p, "webgpu");
+    expect(g.ok && g.kernel.output).toBe(undefined);
+  });
+});
+
+describe("planning", () => {
+  // a matmul [4,3]@[3,4] followed by an elementwise kernel over its result and `extra` other inputs
+  const plan = (extra: number) => {
+    const buffers: Program["buffers"][number][] = [
+      { shape: [4, 3], dtype: "float32" },
+      { shape: [3, 4], dtype: "float32" },
+      { shape: [4, 4], dtype: "float32" },
+    ];
+    const ins = Array.from({ length: extra }, () => buffers.push({ shape: [4], dtype: "float32" }) - 1);
+    const out = buffers.push({ shape: [4, 4], dtype: "float32" }) - 1;
+    let expr: Expr = K.input(0);
+    ins.forEach((_, i) => (expr = K.add(expr, K.input(i + 1))));
+    const p: Program = {
+      buffers,
+      inputs: [0, 1, ...ins],
+      kernels: [
+        { kind: "contraction", out: 2, lhs: 0, rhs: 1, dims: MM },
+        { kind: "elementwise", out, expr, inputs: [{ buffer: 2, view: { shape: [4, 4], strides: [4, 1], offset: 0 } }, ...ins.map((b) => ({ buffer: b, view: { shape: [4, 4], strides: [0, 1], offset: 0 } }))] },
+      ],
+      outputs: [out],
+    };
+    return planContractions(p).map((s) => s.kind);
+  };
+
+  it("fuses an epilogue while the kernel reads at most 7 buffers (WebGPU's 8 per stage, one written)", () => {
+    expect(plan(5)).toEqual(["contraction"]);
+    expect(plan(6)).toEqual(["kernel", "kernel"]);
+  });
+});
+
+for (const [name, b] of modes) {
+  describe(`${name}: blocked contractions against a float64 loop`, () => {
+    for (const c of cases) {
+      it(c.name, async () => {
+        const x = rand(size(c.xs), 3 + size(c.xs));
+        const y = rand(size(c.ys), 7 + size(c.ys));
+        const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+        const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
+        const r = await run(b, contractionProgram(c, want.shape), [x, y]);
+        expect(r.hostGraphs).toBe(0);
+        if (want.data.length) expect(r.launches).toBe(1);
+        expectClose(r.outs[0]!, want.data, k, `${name} ${c.name}`);
+      });
+    }
+
+    it("one buffer on both sides: x @ xᵀ", async () => {
+      const x = rand(6 * 9, 5);
+      const p: Program = {
+        buffers: [
+          { shape: [6, 9], dtype: "float32" },
+          { shape: [6, 6], dtype: "float32" },
+        ],
+        inputs: [0],
+        kernels: [{ kind: "contraction", out: 1, lhs: 0, rhs: 0, dims: { contract: [[1], [1]], batch: [[], []] } }],
+        outputs: [1],
+      };
+      const want = dotGeneral(x, [6, 9], x, [6, 9], { contract: [[1], [1]], batch: [[], []] });
+      expectClose((await run(b, p, [x])).outs[0]!, want.data, 9, `${name} x @ xᵀ`);
+    });
+
+    // bias + tanh after a matmul whose operands are a transposed copy and a unit-dim reshape copy
+    const m = 6;
+    const kk = 5;
+    const n = 8;
+    const viewT: Operand = { buffer: 0, view: { shape: [m, kk], strides: [1, m], offset: 0 } };
+    const bias: Operand = { buffer: 2, view: { shape: [m, n], strides: [0, 1], offset: 0 } };
+    const self = (buffer: number): Operand => ({ buffer, view: { shape: [m, n], strides: [n, 1], offset: 0 } });
+    const epi: Expr = K.tanh(K.add(K.input(0), K.input(1)));
+    const program = (outputs: number[]): Program => ({
+      buffers: [
+        { shape: [kk, m], dtype: "float32" }, // 0: lhs, transposed
+        { shape: [kk, n], dtype: "float32" }, // 1: rhs
+        { shape: [n], dtype: "float32" }, // 2: bias
+        { shape: [m, kk], dtype: "float32" }, // 3: lhs copy
+        { shape: [1, kk, n], dtype: "float32" }, // 4: rhs copy with a unit dim
+        { shape: [m, 1, n], dtype: "float32" }, // 5: product (the rhs copy's unit dim stays)
+        { shape: [m, n], dtype: "float32" }, // 6: tanh(product + bias)
+      ],
+      inputs: [0, 1, 2],
+      kernels: [
+        { kind: "elementwise", out: 3, expr: K.input(0), inputs: [viewT] },
+        { kind: "elementwise", out: 4, expr: K.input(0), inputs: [{ buffer: 1, view: { shape: [1, kk, n], strides: [0, n, 1], offset: 0 } }] },
+        { kind: "contraction", out: 5, lhs: 3, rhs: 4, dims: { contract: [[1], [1]], batch: [[], []] } },
+        { kind: "elementwise", out: 6, expr: epi, inputs: [self(5), bias] },
+      ] as Kernel[],
+      outputs,
+    });
+    const xT = rand(kk * m, 11);
+    const w = rand(kk * n, 12);
+    const bv = rand(n, 13);
+    const want = () => {
+      const x = new Float32Array(m * kk);
+      for (let i = 0; i < m; i++) for (let p = 0; p < kk; p++) x[i * kk + p] = xT[p * m + i]!;
+      const prod = dotGeneral(x, [m, kk], w, [kk, n], MM).data;
+      return { prod, act: prod.map((v, i) => Math.tanh(v + bv[i % n]!)) };
+    };
+
+    it("folds operand copies and a bias + tanh epilogue into one kernel", async () => {
+      const p = program([6]);
+      expect(planContractions(p).length).toBe(1);
+      const r = await run(b, p, [xT, w, bv]);
+      expect(r.launches).toBe(1);
+      expectClose(r.outs[0]!, want().act, kk, `${name} fused`);
+    });
+
+    it("keeps the product when it is also an output (no epilogue), still folding the copies", async () => {
+      const p = program([5, 6]);
+      expect(planContractions(p).map((s) => s.kind)).toEqual(["contraction", "kernel"]);
+      const r = await run(b, p, [xT, w, bv]);
+      expect(r.launches).toBe(2);
+      expectClose(r.outs[0]!, want().prod, kk, `${name} product`);
+      expectClose(r.outs[1]!, want().act, kk, `${name} activation`);
+    });
+  });
+}
