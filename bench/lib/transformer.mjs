@@ -2,11 +2,12 @@
 // parameterised by the storage type F (Float32Array for the plain peer, Float64Array for the
 // reference). Sizes are arguments so the reference can be checked against finite differences on
 // a small instance. Per sequence x [T, D]:
-//   a  = layerNorm(x) · s1 + c1                       (epsilon 1e-6, flax's; centred variance)
+//   a  = layerNorm(x) · s1 + c1                       (epsilon 1e-6, flax's; centred variance;
+//                                                      s1, c1, s2, c2 are ln1s, ln1b, ln2s, ln2b)
 //   q, k, v = a Wq + bq, a Wk + bk, a Wv + bv          (W [D, D]; column h·Dh + d is head h's d)
 //   P_h = softmax(q_h k_hᵀ / sqrt(Dh)), causal (key j > query i dropped)
 //   x1 = x + (P_h v_h for every head, concatenated) Wo + bo
-//   out = x1 + gelu(layerNorm(x1) · s2 + c2 ... W1 + b1) W2 + b2   (gelu: the tanh approximation)
+//   out = x1 + gelu((layerNorm(x1) · s2 + c2) W1 + b1) W2 + b2   (gelu: the tanh approximation)
 //   loss = mean(out²) over all B · T · D entries.
 // Outputs: the loss, the gradients of the 16 parameters and of x.
 
@@ -160,9 +161,9 @@ export function makeTransformer(F) {
       dg[i] *= 0.5 * (1 + t) + 0.5 * u * (1 - t * t) * GC * (1 + 3 * 0.044715 * u * u);
     }
     const g1 = wgrad(f.l2.y, dg, M, D, Dff);
-    const b2 = lnBack(f.l2, p.ln2s, mmT(dg, p.W1, M, D, Dff), M, D);
+    const n2 = lnBack(f.l2, p.ln2s, mmT(dg, p.W1, M, D, Dff), M, D);
     const dx1 = new F(M * D);
-    for (let i = 0; i < M * D; i++) dx1[i] = dout[i] + b2.dx[i];
+    for (let i = 0; i < M * D; i++) dx1[i] = dout[i] + n2.dx[i];
     // attention
     const go = wgrad(f.att, dx1, M, D, D);
     const datt = mmT(dx1, p.Wo, M, D, D);
@@ -199,15 +200,15 @@ export function makeTransformer(F) {
     const da = mmT(dq, p.Wq, M, D, D);
     const dak = mmT(dk, p.Wk, M, D, D), dav = mmT(dv, p.Wv, M, D, D);
     for (let i = 0; i < M * D; i++) da[i] += dak[i] + dav[i];
-    const b1 = lnBack(f.l1, p.ln1s, da, M, D);
+    const n1 = lnBack(f.l1, p.ln1s, da, M, D);
     const dx = new F(M * D);
-    for (let i = 0; i < M * D; i++) dx[i] = dx1[i] + b1.dx[i];
+    for (let i = 0; i < M * D; i++) dx[i] = dx1[i] + n1.dx[i];
     const loss = new F(1);
     loss[0] = f.loss;
     return {
       loss,
-      ln1s: b1.ds, ln1b: b1.dc, Wq: gq.dW, bq: gq.db, Wk: gk.dW, bk: gk.db, Wv: gv.dW, bv: gv.db, Wo: go.dW, bo: go.db,
-      ln2s: b2.ds, ln2b: b2.dc, W1: g1.dW, b1: g1.db, W2: g2.dW, b2: g2.db,
+      ln1s: n1.ds, ln1b: n1.dc, Wq: gq.dW, bq: gq.db, Wk: gk.dW, bk: gk.db, Wv: gv.dW, bv: gv.db, Wo: go.dW, bo: go.db,
+      ln2s: n2.ds, ln2b: n2.dc, W1: g1.dW, b1: g1.db, W2: g2.dW, b2: g2.db,
       x: dx,
     };
   }
