@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 // Each project names its backend in SHAPEGRAD_BACKEND, the library's default; no suite picks
 // another. test/harness/setup.ts checks after every test that the backend is still that one and,
 // on gpu.js, that nothing ran on wasm except float64 graphs the test declares (float64OnWasm).
-const everywhere = ["test/ops/**/*.test.ts", "test/transforms/**/*.test.ts", "test/backend/memory.test.ts", "test/linalg/**/*.test.ts"];
+const everywhere = ["test/ops/**/*.test.ts", "test/transforms/**/*.test.ts", "test/backend/memory.test.ts", "test/linalg/**/*.test.ts", "test/nn/**/*.test.ts"];
 
 export default defineConfig({
   test: {

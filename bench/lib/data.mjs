@@ -28,6 +28,12 @@ export const SIZES = Object.freeze({
   C9: 16,
   O9: 32,
   K9: 3,
+  // task 12: a transformer block on [B12, T12, D12], H12 heads, MLP D12-F12-D12
+  B12: 8,
+  T12: 128,
+  D12: 256,
+  H12: 4,
+  F12: 1024,
 });
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
@@ -106,6 +112,22 @@ export const PARAM_NAMES = Object.freeze(["W1", "b1", "W2", "b2", "W3", "b3"]);
 /** Shapes of the MLP params, for libraries that need them. */
 export function paramShapes(d0, h) {
   return { W1: [d0, h], b1: [h], W2: [h, h], b2: [h], W3: [h, 1], b3: [1] };
+}
+
+/**
+ * Task 12's block parameters for width D and MLP width Dff (names: lib/transformer.mjs): Glorot-uniform
+ * [D, D], [D, Dff] and [Dff, D] weights, biases uniform in ±0.1, layerNorm scales 1 ± 0.1 and
+ * biases ±0.1 (not the init's ones and zeros, so that their gradients are tested).
+ */
+export function blockParams(D, Dff, seed) {
+  const w = (r, c, s) => uniform(r * c, -Math.sqrt(6 / (r + c)), Math.sqrt(6 / (r + c)), seed + s);
+  const b = (n, s) => uniform(n, -0.1, 0.1, seed + s);
+  return {
+    ln1s: uniform(D, 0.9, 1.1, seed + 1), ln1b: b(D, 2),
+    Wq: w(D, D, 3), bq: b(D, 4), Wk: w(D, D, 5), bk: b(D, 6), Wv: w(D, D, 7), bv: b(D, 8), Wo: w(D, D, 9), bo: b(D, 10),
+    ln2s: uniform(D, 0.9, 1.1, seed + 11), ln2b: b(D, 12),
+    W1: w(D, Dff, 13), b1: b(Dff, 14), W2: w(Dff, D, 15), b2: b(D, 16),
+  };
 }
 
 /**
@@ -217,6 +239,10 @@ export function makeInputs(task) {
         kernel: uniform(k * k * c * o, -lim, lim, 902), // [K, K, C, O] (HWIO), Glorot
         ct: uniform(n * h * h * o, -1, 1, 903), // [N, H, W, O]: the cotangent W of sum(out · W)
       };
+    }
+    case "12": {
+      const { B12: batch, T12: seq, D12: dim, H12: heads, F12: ff } = S;
+      return { batch, seq, dim, heads, ff, x: uniform(batch * seq * dim, -1, 1, 1201), params: blockParams(dim, ff, 1210) };
     }
     default:
       throw new Error(`unknown task ${task}`);

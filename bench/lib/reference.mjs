@@ -11,13 +11,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeAlgorithms } from "./algorithms.mjs";
 import { makeCnn } from "./cnn.mjs";
-import { makeInputs } from "./data.mjs";
+import { makeInputs, blockParams, uniform } from "./data.mjs";
+import { makeTransformer } from "./transformer.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(here, "..", ".out");
 
 const F64 = makeAlgorithms(Float64Array);
 const CNN64 = makeCnn(Float64Array);
+const BLOCK64 = makeTransformer(Float64Array);
 
 const f64 = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Float64Array.from(v)]));
 
@@ -48,6 +50,13 @@ export function computeReference(task) {
       return F64.linalg(Float64Array.from(inp.a), Float64Array.from(inp.b), Float64Array.from(inp.spd), inp.n);
     case "9":
       return F64.conv2d(Float64Array.from(inp.x), Float64Array.from(inp.kernel), Float64Array.from(inp.ct), inp.n, inp.h, inp.w, inp.c, inp.o, inp.k);
+    case "12": {
+      const g = BLOCK64.blockStep(f64(inp.params), Float64Array.from(inp.x), inp.batch, inp.seq, inp.dim, inp.heads, inp.ff);
+      // d loss / d bk is exactly zero (a key bias adds q·bk to every logit of a query's row, which
+      // softmax ignores; the self-check's differences agree): zeros, so its check is absolute
+      // (max |peer| <= tol) rather than relative to float64 rounding noise of 1e-19
+      return { ...g, bk: new Float64Array(g.bk.length) };
+    }
     default:
       throw new Error(`unknown task ${task}`);
   }
@@ -182,6 +191,31 @@ export function selfCheck(task) {
         }
       }
     }
+  } else if (task === "12") {
+    // central differences of the loss at a few entries of every parameter and of x, on a small
+    // block (2 sequences of 6, width 8, 2 heads, MLP 8-16-8): the same code, smaller sizes
+    const [B, T, D, H, Dff] = [2, 6, 8, 2, 16];
+    const p = f64(blockParams(D, Dff, 1290));
+    p.x = Float64Array.from(uniform(B * T * D, -1, 1, 1291));
+    const { x, ...params } = p;
+    const g = BLOCK64.blockStep(params, x, B, T, D, H, Dff);
+    const loss = () => BLOCK64.blockLoss(params, x, B, T, D, H, Dff);
+    for (const [name, arr] of Object.entries(p)) {
+      const scale = Math.max(...g[name].map(Math.abs), 1e-12);
+      for (const i of [0, (arr.length >> 1) + 1, arr.length - 1]) {
+        const h = 1e-5;
+        const v = arr[i];
+        arr[i] = v + h;
+        const lp = loss();
+        arr[i] = v - h;
+        const lm = loss();
+        arr[i] = v;
+        const fd = (lp - lm) / (2 * h);
+        if (Math.abs(fd - g[name][i]) > 1e-6 * scale + 1e-10) {
+          throw new Error(`self-check: task 12 d/d${name}[${i}] hand ${g[name][i]} vs finite difference ${fd}`);
+        }
+      }
+    }
   } else if (task === "9") {
     // Central differences of sum(conv(x, kernel) · ct) at a corner, an interior and the last
     // input element (padding touches the corners) and at a few kernel entries. Its objective is
@@ -217,7 +251,7 @@ export function selfCheck(task) {
 
 function sourceHash() {
   const h = createHash("sha256");
-  for (const f of ["algorithms.mjs", "cnn.mjs", "data.mjs", "reference.mjs"]) h.update(readFileSync(join(here, f)));
+  for (const f of ["algorithms.mjs", "cnn.mjs", "data.mjs", "reference.mjs", "transformer.mjs"]) h.update(readFileSync(join(here, f)));
   return h.digest("hex").slice(0, 12);
 }
 

@@ -82,6 +82,14 @@ export const TASKS = [
     tol: 1e-4, // float32 LU / Cholesky of well-conditioned 256 x 256 matrices (condition numbers of a few)
     full: { warmup: 3, reps: 20, minReps: 5, budgetMs: 3000 },
   },
+  // issue 12: a transformer block
+  {
+    id: "12",
+    title: "12. transformer block forward + backward: pre-norm x + MHA(layerNorm(x)) (4 causal heads of 64, q/k/v/out projections with bias), + MLP 256-1024-256 (gelu, tanh form) of layerNorm; x [8, 128, 256]; loss mean(out²) and its gradients w.r.t. the 16 parameters and x",
+    tol: 1e-4, // float32 sums of 256 and 1024 products, over 1,024 rows for the weight gradients, through two layerNorms
+    // the plain JS loops take about 3 s a run
+    full: { warmup: 2, reps: 10, minReps: 3, budgetMs: 4000 },
+  },
 ];
 
 /** Task 5 is not run on its own: it reads the first call and the steady median of the task 3 cells. */

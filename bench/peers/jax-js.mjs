@@ -174,6 +174,39 @@ export const tasks = {
       },
     };
   },
+  // Task 12: the transformer block in jax.numpy style: nn.standardize for the layerNorms (jax's
+  // variance mean(x²) - mean²), attention by matmuls on [B, H, T, Dh] with a causal additive mask
+  // (0 / -1e9, an argument: nn.dotProductAttention throws "expr.split(...)[0].matchAll(...).map is
+  // not a function" on Node 20, its einsum uses iterator helpers), nn.softmax, nn.gelu (its default
+  // tanh form); jit(valueAndGrad(loss, { argnums: [0, 1] })). A value used twice is passed as
+  // `.ref` the first time (ops consume their inputs, traced ones too).
+  "12": ({ params: p, x, batch: B, seq: T, dim: D, heads: H, ff }) => {
+    const Dh = D / H;
+    const v1 = [D], m = [D, D];
+    const P = params(p, { ln1s: v1, ln1b: v1, Wq: m, bq: v1, Wk: m, bk: v1, Wv: m, bv: v1, Wo: m, bo: v1, ln2s: v1, ln2b: v1, W1: [D, ff], b1: [ff], W2: [ff, D], b2: v1 });
+    const X = arr(x, [B, T, D]);
+    const maskData = new Float32Array(T * T);
+    for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) maskData[i * T + j] = -1e9;
+    const mask = arr(maskData, [T, T]);
+    const ln = (h, s, b) => nn.standardize(h, -1, { epsilon: 1e-6 }).mul(s).add(b);
+    const heads = (a, W, b) => np.transpose(np.matmul(a, W).add(b).reshape([B, T, H, Dh]), [0, 2, 1, 3]);
+    const loss = (p, x, mask) => {
+      const a = ln(x.ref, p.ln1s, p.ln1b);
+      const q = heads(a.ref, p.Wq, p.bq), k = heads(a.ref, p.Wk, p.bk), v = heads(a, p.Wv, p.bv);
+      const w = nn.softmax(np.matmul(q, np.transpose(k, [0, 1, 3, 2])).mul(1 / Math.sqrt(Dh)).add(mask), -1);
+      const att = np.transpose(np.matmul(w, v), [0, 2, 1, 3]).reshape([B, T, D]);
+      const x1 = x.add(np.matmul(att, p.Wo).add(p.bo));
+      const h = nn.gelu(np.matmul(ln(x1.ref, p.ln2s, p.ln2b), p.W1).add(p.b1));
+      return np.square(x1.add(np.matmul(h, p.W2).add(p.b2))).mean();
+    };
+    const f = jit(valueAndGrad(loss, { argnums: [0, 1] }));
+    return {
+      run: async () => {
+        const [l, [g, dx]] = f(refs(P), X.ref, mask.ref);
+        return { loss: await l.data(), ...(await readTree(g)), x: await dx.data() };
+      },
+    };
+  },
 };
 
 /**

@@ -4,9 +4,11 @@
 
 import { makeAlgorithms } from "../lib/algorithms.mjs";
 import { makeCnn } from "../lib/cnn.mjs";
+import { makeTransformer } from "../lib/transformer.mjs";
 
 const A = makeAlgorithms(Float32Array);
 const CNN = makeCnn(Float32Array);
+const BLOCK = makeTransformer(Float32Array);
 
 export const meta = { library: "plain JS", version: `node ${process.version}` };
 
@@ -23,6 +25,7 @@ export const tasks = {
   "10": ({ params, x, labels, batch }) => ({ run: () => CNN.cnnStep(params, x, labels, batch) }),
   "11": ({ a, b, spd, n }) => ({ run: () => A.linalg(a, b, spd, n) }),
   "9": ({ x, kernel, ct, n, h, w, c, o, k }) => ({ run: () => A.conv2d(x, kernel, ct, n, h, w, c, o, k) }),
+  "12": ({ params, x, batch, seq, dim, heads, ff }) => ({ run: () => BLOCK.blockStep(params, x, batch, seq, dim, heads, ff) }),
 };
 
 /** Task 8: RK4 forward storing each step's state, then the hand-derived discrete adjoint. */

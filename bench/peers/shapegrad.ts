@@ -156,6 +156,54 @@ export const tasks: Record<string, Prepare> = {
       },
     };
   },
+  // Task 12: a pre-norm transformer block with the nn layers (nn.layerNorm, nn.multiHeadAttention
+  // with causal: true, nn.gelu: its default tanh form) and matmuls for the MLP, under
+  // jit(valueAndGrad(loss, { argnums: [0, 1] })): the gradients of the params tree and of x.
+  // The flat [D, D] weights of the other peers are flax's [D, H, Dh] / [H, Dh, D] kernels reshaped.
+  "12": ({ params: p, x, batch, seq, dim, heads, ff }) => {
+    type D = 256;
+    const [B, T, Dm, H, F] = [batch as 8, seq as 128, dim as D, heads as 4, ff as 1024];
+    const Dh = (Dm / H) as 64;
+    const ln1 = sg.nn.layerNorm(Dm);
+    const ln2 = sg.nn.layerNorm(Dm);
+    const mha = sg.nn.multiHeadAttention({ numHeads: H, qkvFeatures: Dm });
+    const proj = (w: Float32Array, b: Float32Array) => ({ kernel: t(w, [Dm, H, Dh]) as Tensor<[D, 4, 64]>, bias: t(b, [H, Dh]) as Tensor<[4, 64]> });
+    const P = {
+      ln1: { scale: t(p.ln1s, [Dm]) as Tensor<[D]>, bias: t(p.ln1b, [Dm]) as Tensor<[D]> },
+      attn: {
+        query: proj(p.Wq, p.bq),
+        key: proj(p.Wk, p.bk),
+        value: proj(p.Wv, p.bv),
+        out: { kernel: t(p.Wo, [H, Dh, Dm]) as Tensor<[4, 64, D]>, bias: t(p.bo, [Dm]) as Tensor<[D]> },
+      },
+      ln2: { scale: t(p.ln2s, [Dm]) as Tensor<[D]>, bias: t(p.ln2b, [Dm]) as Tensor<[D]> },
+      mlp: { w1: t(p.W1, [Dm, F]) as Tensor<[D, 1024]>, b1: t(p.b1, [F]) as Tensor<[1024]>, w2: t(p.W2, [F, Dm]) as Tensor<[1024, D]>, b2: t(p.b2, [Dm]) as Tensor<[D]> },
+    };
+    const X = t(x, [B, T, Dm]) as Tensor<[8, 128, D]>;
+    type Params = typeof P;
+    const loss = (p: Params, x: typeof X) => {
+      const x1 = sg.add(x, mha.apply(p.attn, ln1.apply(p.ln1, x), { causal: true }));
+      const h = sg.nn.gelu(sg.add(sg.matmul(ln2.apply(p.ln2, x1), p.mlp.w1), p.mlp.b1));
+      const out = sg.add(x1, sg.add(sg.matmul(h, p.mlp.w2), p.mlp.b2));
+      return sg.mean(sg.square(out));
+    };
+    const f = maybeJit(sg.valueAndGrad(loss, { argnums: [0, 1] }));
+    return {
+      run: async () => {
+        const [l, [g, dx]] = f(P, X);
+        const a = g.attn;
+        const pairs: [string, sg.AnyTensor][] = [
+          ["loss", l], ["ln1s", g.ln1.scale], ["ln1b", g.ln1.bias],
+          ["Wq", a.query.kernel], ["bq", a.query.bias], ["Wk", a.key.kernel], ["bk", a.key.bias],
+          ["Wv", a.value.kernel], ["bv", a.value.bias], ["Wo", a.out.kernel], ["bo", a.out.bias],
+          ["ln2s", g.ln2.scale], ["ln2b", g.ln2.bias], ["W1", g.mlp.w1], ["b1", g.mlp.b1], ["W2", g.mlp.w2], ["b2", g.mlp.b2], ["x", dx],
+        ];
+        const out: Record<string, Float32Array> = {};
+        for (const [k, v] of pairs) out[k] = (await v.data()) as Float32Array;
+        return out;
+      },
+    };
+  },
 };
 
 /**

@@ -212,6 +212,42 @@ export const tasks = {
       dispose: () => tf.dispose([X, K, W]),
     };
   },
+  // Task 12: the transformer block from eager ops (TF.js has no layerNorm, attention or gelu op):
+  // tf.moments for the layerNorms, heads as [B, H, T, Dh] (reshape + transpose), tf.matMul with
+  // transposeB for the logits, an additive causal mask (0 / -1e9) before tf.softmax, gelu written
+  // in its tanh form; tf.valueAndGrads with respect to x and the 16 parameters.
+  "12": ({ params: p, x, batch: B, seq: T, dim: D, heads: H, ff }) => {
+    const Dh = D / H;
+    const names = ["ln1s", "ln1b", "Wq", "bq", "Wk", "bk", "Wv", "bv", "Wo", "bo", "ln2s", "ln2b", "W1", "b1", "W2", "b2"];
+    const v1 = [D], m = [D, D];
+    const P = params(p, { ln1s: v1, ln1b: v1, Wq: m, bq: v1, Wk: m, bk: v1, Wv: m, bv: v1, Wo: m, bo: v1, ln2s: v1, ln2b: v1, W1: [D, ff], b1: [ff], W2: [ff, D], b2: v1 });
+    const X = tf.tensor2d(x, [B * T, D], "float32"); // rows of the [B, T, D] input
+    const mask = tf.tidy(() => tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)), -1e9));
+    const c = Math.sqrt(2 / Math.PI);
+    const ln = (h, s, b) => {
+      const { mean, variance } = tf.moments(h, -1, true);
+      return tf.add(tf.mul(tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, 1e-6))), s), b);
+    };
+    const heads = (a, W, b) => tf.transpose(tf.reshape(tf.add(tf.matMul(a, W), b), [B, T, H, Dh]), [0, 2, 1, 3]);
+    const loss = (x, ln1s, ln1b, Wq, bq, Wk, bk, Wv, bv, Wo, bo, ln2s, ln2b, W1, b1, W2, b2) => {
+      const a = ln(x, ln1s, ln1b);
+      const logits = tf.add(tf.mul(tf.matMul(heads(a, Wq, bq), heads(a, Wk, bk), false, true), 1 / Math.sqrt(Dh)), mask);
+      const att = tf.reshape(tf.transpose(tf.matMul(tf.softmax(logits), heads(a, Wv, bv)), [0, 2, 1, 3]), [B * T, D]);
+      const x1 = tf.add(x, tf.add(tf.matMul(att, Wo), bo));
+      const z = tf.add(tf.matMul(ln(x1, ln2s, ln2b), W1), b1);
+      const g = tf.mul(tf.mul(z, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(z, tf.mul(tf.mul(tf.mul(z, z), z), 0.044715)), c))));
+      return tf.mean(tf.square(tf.add(x1, tf.add(tf.matMul(g, W2), b2))));
+    };
+    const vg = tf.valueAndGrads(loss);
+    return {
+      run: () =>
+        readBack(() => {
+          const { value, grads } = vg([X, ...names.map((k) => P[k])]);
+          return { loss: value, x: grads[0], ...Object.fromEntries(names.map((k, i) => [k, grads[i + 1]])) };
+        }),
+      dispose: () => tf.dispose([X, mask, ...Object.values(P)]),
+    };
+  },
 };
 
 /**

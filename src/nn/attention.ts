@@ -13,7 +13,7 @@ import type { Div } from "../shape/arith.js";
 import type { AttentionWeights, FeatureCheck, HeadsCheck, Lead, MaskCheck, SequenceCheck } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
-import { zeros } from "../tensor/create.js";
+import { fromHost, zeros } from "../tensor/create.js";
 import { iota } from "../prims/broadcast.js";
 import { shapeError } from "../tensor/checks.js";
 import { headsMsg, maskMsg, showShape } from "../tensor/messages.js";
@@ -149,8 +149,19 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
         else logits = o.add(logits, mt);
       }
       if (aopts.causal) {
-        const causal = o.greaterEqual(iota([tq, tk], 0), iota([tq, tk], 1));
-        keep = keep === undefined ? causal : o.logicalAnd(keep, causal);
+        if (m === undefined) {
+          // causal alone: the same logits as the select below (a finite logit plus the lowest
+          // value rounds to the lowest value; every row keeps its diagonal) as a float mask added
+          // to them, built on the host (a constant of the trace, not a kernel per call): the add
+          // fuses as float arithmetic, and its backward is the identity
+          const dt = logits.dtype as FloatDType;
+          const add = dt === "float64" ? new Float64Array(tq * tk) : new Float32Array(tq * tk);
+          for (let i = 0; i < tq; i++) add.fill(LOWEST[dt], i * tk + i + 1, (i + 1) * tk);
+          logits = o.add(logits, fromHost(add, [tq, tk], dt));
+        } else {
+          const causal = o.greaterEqual(iota([tq, tk], 0), iota([tq, tk], 1));
+          keep = keep === undefined ? causal : o.logicalAnd(keep, causal);
+        }
       }
       if (keep !== undefined) logits = o.where(keep, logits, LOWEST[logits.dtype as FloatDType]);
       let weights = o.softmax(logits, -1);

@@ -7,12 +7,12 @@ import type { PRNGKey } from "../random/random.js";
 import type { FloatDType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { ConvPadding } from "../shape/conv.js";
-import type { ConvKernel, ConvLayerCheck, ConvLayerShape, ConvTransposeLayerShape } from "../shape/conv-layer.js";
+import type { ConvGroupsCheck, ConvKernel, ConvLayerCheck, ConvLayerShape, ConvTransposeLayerShape } from "../shape/conv-layer.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { convGeneralDilated, convTranspose as laxConvTranspose } from "../lax/conv.js";
 import { zeros } from "../tensor/create.js";
 import { shapeError } from "../tensor/checks.js";
-import { convLayerRankMsg, featuresMsg } from "../tensor/messages.js";
+import { convLayerGroupsMsg, convLayerRankMsg, featuresMsg } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
 import { checkSize, floatInput, o } from "./common.js";
 
@@ -33,14 +33,16 @@ export interface ConvOptions {
   readonly kernelInit?: Initializer;
 }
 
-type Flat<X> = { [K in keyof X]: X[K] };
 type Get<Op, K extends string, Dflt> = Op extends { readonly [P in K]: infer V } ? V : Dflt;
 type Groups<Op> = Get<Op, "featureGroupCount", 1> extends infer G extends number ? G : 1;
 
-/** The parameters of a conv layer: the HWIO kernel and, unless `useBias: false`, the bias. */
-export type ConvParams<K extends readonly number[], I extends number, O extends number, Op = {}> = Flat<
-  { readonly kernel: Tensor<ConvKernel<K, I, O, Groups<Op>>> } & (Op extends { readonly useBias: false } ? unknown : { readonly bias: Tensor<[O]> })
->;
+/**
+ * The parameters of a conv layer: the HWIO kernel and, unless `useBias: false`, the bias (both
+ * cases written out, so that hovers show the object, not a helper alias).
+ */
+export type ConvParams<K extends readonly number[], I extends number, O extends number, Op = {}> = Op extends { readonly useBias: false }
+  ? { readonly kernel: Tensor<ConvKernel<K, I, O, Groups<Op>>> }
+  : { readonly kernel: Tensor<ConvKernel<K, I, O, Groups<Op>>>; readonly bias: Tensor<[O]> };
 
 /** A conv layer of I input and O output features with a kernel of spatial size K. */
 export interface Conv<I extends number, O extends number, K extends readonly number[], Op = {}> {
@@ -81,7 +83,7 @@ export function conv<const I extends number, const O extends number, const K ext
   inFeatures: I,
   outFeatures: O,
   kernelSize: K,
-  opts?: Op,
+  opts?: Check<ConvGroupsCheck<I, O, Get<Op, "featureGroupCount", 1>>, Op>,
 ): Conv<I, O, K, Op> {
   checkSize("conv", "inFeatures", inFeatures);
   checkSize("conv", "outFeatures", outFeatures);
@@ -89,10 +91,11 @@ export function conv<const I extends number, const O extends number, const K ext
   const layout = LAYOUTS[n];
   if (!layout) throw new RangeError(`conv: kernelSize must have 1, 2 or 3 dims, got ${JSON.stringify(kernelSize)}`);
   kernelSize.forEach((k) => checkSize("conv", "kernelSize", k));
-  const g = checkSize("conv", "featureGroupCount", opts?.featureGroupCount ?? 1);
-  if (inFeatures % g !== 0 || outFeatures % g !== 0) throw new RangeError(`conv: featureGroupCount ${g} must divide inFeatures ${inFeatures} and outFeatures ${outFeatures}`);
-  const useBias = opts?.useBias ?? true;
-  const kinit = opts?.kernelInit ?? lecunNormal;
+  const op = opts as ConvOptions | undefined;
+  const g = checkSize("conv", "featureGroupCount", op?.featureGroupCount ?? 1);
+  if (inFeatures % g !== 0 || outFeatures % g !== 0) shapeError(convLayerGroupsMsg(g, inFeatures, outFeatures));
+  const useBias = op?.useBias ?? true;
+  const kinit = op?.kernelInit ?? lecunNormal;
   return {
     inFeatures,
     outFeatures,
@@ -110,10 +113,10 @@ export function conv<const I extends number, const O extends number, const K ext
       const img = o.reshape(t, [batch.reduce((a, b) => a * b, 1), ...s.slice(batch.length)]);
       const p = params as { kernel: AnyTensor; bias?: AnyTensor };
       const conv4 = convGeneralDilated as unknown as (l: AnyTensor, r: AnyTensor, st: readonly number[], pd: ConvPadding, op: object) => AnyTensor;
-      let y = conv4(img, p.kernel, opts?.strides ?? kernelSize.map(() => 1), opts?.padding ?? "SAME", {
+      let y = conv4(img, p.kernel, op?.strides ?? kernelSize.map(() => 1), op?.padding ?? "SAME", {
         dimensionNumbers: layout,
-        lhsDilation: opts?.inputDilation,
-        rhsDilation: opts?.kernelDilation,
+        lhsDilation: op?.inputDilation,
+        rhsDilation: op?.kernelDilation,
         featureGroupCount: g,
       });
       if (p.bias) y = o.add(y, p.bias);
@@ -140,9 +143,9 @@ export interface ConvTransposeOptions {
 }
 
 /** The parameters of a convTranspose layer: the kernel ([...K, I, O], or [...K, O, I] with transposeKernel) and, unless `useBias: false`, the bias. */
-export type ConvTransposeParams<K extends readonly number[], I extends number, O extends number, Op = {}> = Flat<
-  { readonly kernel: Tensor<Op extends { readonly transposeKernel: true } ? [...K, O, I] : [...K, I, O]> } & (Op extends { readonly useBias: false } ? unknown : { readonly bias: Tensor<[O]> })
->;
+export type ConvTransposeParams<K extends readonly number[], I extends number, O extends number, Op = {}> = Op extends { readonly useBias: false }
+  ? { readonly kernel: Tensor<Op extends { readonly transposeKernel: true } ? [...K, O, I] : [...K, I, O]> }
+  : { readonly kernel: Tensor<Op extends { readonly transposeKernel: true } ? [...K, O, I] : [...K, I, O]>; readonly bias: Tensor<[O]> };
 
 /** The output shape of a convTranspose layer with options Op. */
 export type ConvTransposeOut<S extends Shape, K extends readonly number[], I extends number, O extends number, Op> = ConvTransposeLayerShape<

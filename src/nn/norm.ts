@@ -23,10 +23,18 @@ export interface NormOptions {
   readonly useScale?: boolean;
 }
 
-type Flat<X> = { [K in keyof X]: X[K] };
-/** The parameters of a norm layer of F features: `scale` and `bias` unless the options turn them off. */
-export type NormParams<F extends number, O> = Flat<(O extends { readonly useScale: false } ? unknown : { readonly scale: Tensor<[F]> }) &
-  (O extends { readonly useBias: false } ? unknown : { readonly bias: Tensor<[F]> })>;
+/**
+ * The parameters of a norm layer of F features: `scale` and `bias` unless the options turn them off.
+ * (Each case is written out, so that hovers show `{ readonly scale: Tensor<[16]>; ... }`, not a
+ * helper alias around an intersection.)
+ */
+export type NormParams<F extends number, O> = O extends { readonly useScale: false }
+  ? O extends { readonly useBias: false }
+    ? {}
+    : { readonly bias: Tensor<[F]> }
+  : O extends { readonly useBias: false }
+    ? { readonly scale: Tensor<[F]> }
+    : { readonly scale: Tensor<[F]>; readonly bias: Tensor<[F]> };
 
 /** A normalisation layer of F features whose apply keeps x's shape and dtype. */
 export interface Norm<Op extends string, F extends number, P> {

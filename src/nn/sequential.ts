@@ -12,9 +12,12 @@
  *     dropout, multiHeadAttention and nested-stack steps (training); `{ deterministic: true }` turns
  *     all their dropout off.
  * Refused (a compile-time error naming the layer, and a TypeError at run time): layers whose apply
- * needs more than (params, x), such as batchNorm (its running statistics are state, which a stack
- * would have to thread in and out), and other layers without init. Apply those between stacks,
- * where the state is in plain sight.
+ * needs more than (params, x), and layers without init. batchNorm is refused by name: its running
+ * statistics are state, and a stack that threaded them would have to take a state and return
+ * `[y, state]` from apply (flax's Sequential does not thread them either: it leans on flax's
+ * mutable collections, which shapegrad does not have). Split the stack at the batchNorm and call
+ * its `apply(params, state, x, { useRunningAverage })` between the two stacks, where the state is
+ * in plain sight.
  *
  * Types. TypeScript cannot apply a generic `apply<S>` signature to a type inside a type (it reads
  * such a signature with S at its constraint), so the result of each step is computed from what the
@@ -46,13 +49,21 @@ type Probe<C extends number> = Tensor<[7, C], "float32">;
 /** A nested stack (a Sequential, told apart by its `layers`). */
 type Nested<L2 extends readonly unknown[]> = { readonly layers: L2; init(key: PRNGKey): unknown };
 
+/** batchNorm in a stack: its running statistics are state that apply(params, x) cannot thread. */
+type BatchNormRefusal<K extends number> =
+  `sequential: layer ${K} is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks`;
+const batchNormRefusal = (k: number) =>
+  `sequential: layer ${k} is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks`;
+
 /** Why step L (at index K) cannot be in a sequential, or never. */
 type Refused<L, K extends number> = L extends Fn | DropoutStep
   ? never
   : L extends { apply: unknown; init: unknown }
     ? L extends { apply: (params: never, x: never) => unknown }
       ? never
-      : ShapeError<`sequential: layer ${K}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`>
+      : L extends { initState(): unknown }
+        ? ShapeError<BatchNormRefusal<K>>
+        : ShapeError<`sequential: layer ${K}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`>
     : L extends { apply: unknown }
       ? ShapeError<`sequential: layer ${K} has no init: a layer in a stack needs init and apply(params, x)`>
       : ShapeError<`sequential: layer ${K} is neither a layer (init and apply) nor a function`>;
@@ -87,7 +98,7 @@ type Gives<L, C extends number> = L extends DropoutStep
         ? O
         : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
           ? O
-          : L extends Conv<number, infer O, readonly number[], unknown>
+          : L extends Conv<infer _I, infer O, readonly number[], unknown>
             ? O
           : L extends { readonly features: infer F extends number }
             ? F
@@ -245,7 +256,8 @@ export function sequential<const L extends readonly unknown[]>(layers: Check<Seq
     if (l === null || typeof l !== "object" || typeof l.apply !== "function") throw new TypeError(`sequential: layer ${k} is neither a layer (init and apply) nor a function`);
     if (isDropout(l)) return;
     if (typeof l.init !== "function") throw new TypeError(`sequential: layer ${k} has no init: a layer in a stack needs init and apply(params, x)`);
-    if ("initState" in l || (l.apply.length > 2 && !("layers" in l))) throw new TypeError(`sequential: layer ${k}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`);
+    if ("initState" in l) throw new TypeError(batchNormRefusal(k));
+    if (l.apply.length > 2 && !("layers" in l)) throw new TypeError(`sequential: layer ${k}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`);
     const t = takesOf(l, undefined);
     if (c !== undefined && t !== undefined && c !== t) shapeError(sequentialMsg(k, t, c));
     c = givesOf(l);

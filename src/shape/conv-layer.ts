@@ -6,7 +6,7 @@
  * the messages are featuresMsg and convLayerRankMsg in tensor/messages.ts.
  */
 import type { Shape, ShapeError, ShowShape } from "./core.js";
-import type { Add, Div, Lt, Sub } from "./arith.js";
+import type { Add, Div, Lt, Mod, Sub } from "./arith.js";
 import type { ConvGeneralDilated, ConvTranspose } from "./conv.js";
 
 // Only lengths and indexed access below (no `S extends [...infer H, infer L]`), so that a shape with
@@ -27,6 +27,20 @@ export type ChannelsLast<N extends number> = N extends 1
 
 /** The kernel of nn.conv: [...kernelSize, inFeatures / featureGroupCount, outFeatures] (HWIO). */
 export type ConvKernel<K extends readonly number[], I extends number, O extends number, G extends number> = [...K, G extends 1 ? I : Div<I, G>, O];
+
+/**
+ * never when featureGroupCount G divides both I and O (or one of them is not known), else
+ * `conv: featureGroupCount 4 must divide inFeatures 4 and outFeatures 6` (convLayerGroupsMsg's twin).
+ */
+export type ConvGroupsCheck<I extends number, O extends number, G> = G extends number
+  ? number extends I | O | G
+    ? never
+    : G extends 0
+      ? never
+      : [Mod<I, G>, Mod<O, G>] extends [0, 0]
+        ? never
+        : ShapeError<`conv: featureGroupCount ${G} must divide inFeatures ${I} and outFeatures ${O}`>
+  : never;
 
 /**
  * never when x fits a conv layer of I features with K's spatial rank, else the error:

@@ -388,3 +388,8 @@ export const convLayerRankMsg = (n: number, s: Dims, op = "conv"): string => `${
 /** `sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]` (layer 0: "but the input gives"). */
 export const sequentialMsg = (layer: number, takes: unknown, gives: unknown): string =>
   `sequential: layer ${layer} takes [..., ${takes}] but ${layer === 0 ? "the input" : `layer ${layer - 1}`} gives [..., ${gives}]`;
+// ---------------------------------------------------------------- nn.conv feature groups (nn/conv.ts, shape/conv-layer.ts's ConvGroupsCheck)
+
+/** `conv: featureGroupCount 4 must divide inFeatures 4 and outFeatures 6`. */
+export const convLayerGroupsMsg = (groups: unknown, inFeatures: unknown, outFeatures: unknown): string =>
+  `conv: featureGroupCount ${groups} must divide inFeatures ${inFeatures} and outFeatures ${outFeatures}`;

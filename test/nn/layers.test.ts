@@ -345,6 +345,8 @@ describe("multiHeadAttention", () => {
     const ad = flat(add);
     close(flat(mha.apply(p, x as never, { inputsKV: kvx as never, mask: add as never }) as T), reference(x, kvx, (_b, h, i, j) => ad[(h * Tq + i) * Tk + j]!), 1e-10, "additive");
     close(flat(mha.apply(p, x as never, { causal: true }) as T), reference(x, x, (_b, _h, i, j) => j <= i), 1e-10, "causal");
+    // causal over keys of another length (query i sees keys j <= i)
+    close(flat(mha.apply(p, x as never, { inputsKV: kvx as never, causal: true }) as T), reference(x, kvx, (_b, _h, i, j) => j <= i), 1e-10, "causal, cross");
     const bm2 = (b: number, _h: number, i: number, j: number) => (b + i + j) % 3 !== 0 || j === 0;
     const m2 = astype(tensor(Array.from({ length: B * Tq * Tq }, (_, k) => bm2(Math.floor(k / (Tq * Tq)), 0, Math.floor(k / Tq) % Tq, k % Tq)).map(Number), [B, 1, Tq, Tq]), "bool");
     close(flat(mha.apply(p, x as never, { causal: true, mask: m2 }) as T), reference(x, x, (b, h, i, j) => j <= i && bm2(b, h, i, j)), 1e-10, "causal and mask");

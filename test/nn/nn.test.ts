@@ -1,5 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { nn, grad, jit, vmap, mean, square, sub, tensor, random, astype, treeMap, index, reshape, sin, type Tensor, type AnyTensor } from "../../src/index.js";
+import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+
+// the optimiser and derivative checks are float64, and init draws uint32 words (gpu.js runs both on wasm)
+float64Suite();
+beforeEach(() => uint32OnWasm());
 
 const f64 = <P>(p: P): P => treeMap((t: AnyTensor) => astype(t, "float64") as AnyTensor, p);
 
@@ -127,8 +132,10 @@ describe("optimisers equal hand computations", () => {
 
 describe("input derivatives equal float64 finite differences", () => {
   const model = nn.mlp([2, 8, 8, 1]);
-  const p = f64(model.init(random.key(11)));
-  const u = (x: Tensor<[2], "float64">) => index(model.apply(p, x), 0);
+  // drawn before the first test (a random draw outside a test would be an unexplained fallback on gpu.js)
+  let p: ReturnType<typeof model.init> | undefined;
+  beforeEach(() => void (p ??= f64(model.init(random.key(11)))));
+  const u = (x: Tensor<[2], "float64">) => index(model.apply(p!, x), 0);
   const x0 = [0.3, -0.7];
   const at = (v: number[]) => u(tensor(v, [2], "float64")).item();
   const h = 1e-4;

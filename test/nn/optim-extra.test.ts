@@ -2,6 +2,10 @@
 // implement optax's formulas, and a jitted step with a schedule that traces once.
 import { describe, expect, it } from "vitest";
 import { nn, grad, jit, sum, square, add, mul, tensor, type Tensor } from "../../src/index.js";
+import { float64Suite } from "../harness/backend.js";
+
+// every value is float64 (gpu.js runs those graphs on wasm)
+float64Suite();
 
 type P = { w: Tensor<[3], "float64">; b: Tensor<[2], "float64"> };
 const T3 = (v: number[]) => tensor(v, [3], "float64");

@@ -2,7 +2,7 @@
 // against plain float64 loops), its params tuple from split keys, gradients through apply against
 // float64 central differences, jit, and the run-time twins of its compile-time errors.
 import { beforeEach, describe, expect, it } from "vitest";
-import { nn, grad, jit, random, tensor, treeMap, astype, sum, mul, reshape, ShapeMismatchError, type AnyTensor } from "../../src/index.js";
+import { nn, grad, jit, valueAndGrad, random, tensor, treeMap, astype, sum, mul, reshape, ShapeMismatchError, type AnyTensor } from "../../src/index.js";
 import { flatten, unflatten } from "../../src/transforms/tree.js";
 import { rng } from "../ops/ref.js";
 import { float64Suite, uint32OnWasm } from "../harness/backend.js";
@@ -25,6 +25,8 @@ function close(got: Arr, want: Arr, tol = 1e-12, msg = ""): void {
 }
 // untyped views of the typed API, for float64 parameters built in the test
 const applyOf = (m: unknown) => (m as { apply: (p: unknown, x: T) => T }).apply;
+const valueAndGradAux = <F extends (...a: never[]) => readonly [T, unknown]>(f: F) =>
+  valueAndGrad(f as never, { hasAux: true }) as unknown as (...a: Parameters<F>) => [[T, ReturnType<F>[1]], Parameters<F>[0]];
 
 const layers = () => [nn.mlp([4, 6]), nn.relu, nn.layerNorm(6), nn.mlp([6, 3])] as const;
 
@@ -196,11 +198,65 @@ describe("nn.sequential", () => {
     const outer = nn.sequential([nn.mlp([n(4), n(6)]), inner]);
     err(() => outer.apply(outer.init(random.key(0)), tensor(new Float32Array(8), [2, 4]) as never), "sequential: layer 0 takes [..., 8] but the input gives [..., 6]");
     const un = nn.sequential as unknown as (l: unknown[]) => unknown;
-    expect(() => un([nn.mlp([4, 6]), nn.batchNorm(6)])).toThrow("sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack");
+    expect(() => un([nn.mlp([4, 6]), nn.batchNorm(6)])).toThrow(
+      "sequential: layer 1 is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks",
+    );
+    expect(() => un([nn.mlp([4, 6]), { init: () => [], apply: (p: unknown, s: unknown, x: T) => x }])).toThrow("sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack");
     expect(() => un([{ apply: (p: unknown, x: T) => x }])).toThrow("sequential: layer 0 has no init: a layer in a stack needs init and apply(params, x)");
     const drop = nn.sequential([nn.mlp([4, 6]), nn.dropout(0.5)]);
     expect(() => drop.apply(drop.init(random.key(0)), tensor(new Float32Array(8), [2, 4]) as never)).toThrow("sequential: a stack with dropout needs apply(params, x, { key }) in training, or { deterministic: true }");
     expect(() => un([])).toThrow("sequential: needs a list of at least one layer");
     expect(() => un([3])).toThrow("sequential: layer 0 is neither a layer (init and apply) nor a function");
+  });
+});
+
+describe("batchNorm between two stacks (what the refusal asks for)", () => {
+  it("trains with the state threaded by hand (jit, valueAndGrad with aux) and evaluates with the running statistics", () => {
+    const front = nn.sequential([nn.mlp([3, 4]), nn.relu]);
+    const bn = nn.batchNorm(4, { momentum: 0.9 });
+    const back = nn.sequential([nn.mlp([4, 2])]);
+    const params = f64({ front: front.init(random.key(0)), bn: bn.init(), back: back.init(random.key(1)) });
+    const state0 = f64(bn.initState());
+    const x = rand64([8, 3]);
+    type P = typeof params;
+    type S = typeof state0;
+    const forward = (p: P, s: S, x: T, useRunningAverage: boolean) => {
+      const [h, s2] = (bn.apply as unknown as (p: unknown, s: S, x: T, o: object) => [T, S])(p.bn, s, applyOf(front)(p.front, x), { useRunningAverage });
+      return [applyOf(back)(p.back, h), s2] as const;
+    };
+    const step = jit(
+      valueAndGradAux((p: P, s: S, x: T) => {
+        const [y, s2] = forward(p, s, x, false);
+        return [sum(mul(y, y)) as T, s2] as const;
+      }),
+    );
+    const [[, s1], g] = step(params, state0, x);
+    // plain loops: the front's output, its batch statistics, the running ones after one step
+    const [w, b] = [flat(params.front[0][0].w), flat(params.front[0][0].b)];
+    const xs = flat(x);
+    const h = Array.from({ length: 32 }, (_, k) => {
+      const [r, j] = [Math.floor(k / 4), k % 4];
+      let v = b[j]!;
+      for (let i = 0; i < 3; i++) v += xs[r * 3 + i]! * w[i * 4 + j]!;
+      return Math.max(v, 0);
+    });
+    const mean = [0, 1, 2, 3].map((j) => h.filter((_, k) => k % 4 === j).reduce((a, v) => a + v, 0) / 8);
+    const vari = [0, 1, 2, 3].map((j) => h.filter((_, k) => k % 4 === j).reduce((a, v) => a + (v - mean[j]!) ** 2, 0) / 8);
+    close(flat(s1.mean), mean.map((m) => 0.1 * m), 1e-12, "running mean");
+    close(flat(s1.var), vari.map((v) => 0.9 + 0.1 * v), 1e-12, "running var");
+    // the gradient reaches the parameters on both sides of the batchNorm
+    expect(flat(g.front[0][0].w).some((v) => v !== 0)).toBe(true);
+    expect(flat(g.bn.scale).some((v) => v !== 0)).toBe(true);
+    // evaluation normalises with the running statistics and leaves them as they are
+    const [yEval, sEval] = forward(params, s1, x, true);
+    expect(sEval).toBe(s1);
+    const [w2, b2] = [flat(params.back[0][0].w), flat(params.back[0][0].b)];
+    const want = Array.from({ length: 16 }, (_, k) => {
+      const [r, o] = [Math.floor(k / 2), k % 2];
+      let v = b2[o]!;
+      for (let j = 0; j < 4; j++) v += ((h[r * 4 + j]! - 0.1 * mean[j]!) / Math.sqrt(0.9 + 0.1 * vari[j]! + 1e-5)) * w2[j * 2 + o]!;
+      return v;
+    });
+    close(flat(yEval), want, 1e-12, "evaluation");
   });
 });

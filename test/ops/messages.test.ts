@@ -167,6 +167,8 @@ const samples: [rule: string, call: string][] = [
   ["attention input rank", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(8) }).init(sg.random.key(0)), $([8]))"],
   ["attention mask", "sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).apply(sg.nn.multiHeadAttention({ numHeads: n(2), qkvFeatures: n(4) }).init(sg.random.key(0)), $([2, 3, 4]), { mask: $([5]) })"],
   ["lstmCell input features", "sg.nn.lstmCell(n(3), n(4)).apply(sg.nn.lstmCell(n(3), n(4)).init(sg.random.key(0)), sg.nn.lstmCell(n(3), n(4)).initCarry(dims([2])), $([2, 5]))"],
+  // nn.conv's feature groups (issue 12)
+  ["conv layer feature groups", "sg.nn.conv(n(4), n(6), dims([3, 3]), { featureGroupCount: n(4) })"],
   // convolution (lax/conv.ts)
   ["conv features", "sg.lax.convGeneralDilated($([8, 3, 28, 28]), $([16, 4, 3, 3]), [1, 1], \"VALID\")"],
   ["conv features, groups", "sg.lax.convGeneralDilated($([8, 6, 28, 28]), $([16, 3, 3, 3]), [1, 1], \"VALID\", { featureGroupCount: 3 })"],

@@ -39,6 +39,15 @@ expectType<TypeEqual<typeof y5, Tensor<[2, 9, 5, 5, 8]>>>(true);
 const c6 = nn.conv(8, 8, [3, 3], { featureGroupCount: 4 });
 const p6 = c6.init(key);
 expectType<TypeEqual<typeof p6["kernel"], Tensor<[3, 3, 2, 8]>>>(true);
+// featureGroupCount must divide both feature counts (the run-time message, at compile time)
+// @ts-expect-error conv: featureGroupCount 4 must divide inFeatures 4 and outFeatures 6
+nn.conv(4, 6, [3, 3], { featureGroupCount: 4 });
+// @ts-expect-error conv: featureGroupCount 3 must divide inFeatures 6 and outFeatures 8
+nn.conv(6, 8, [3], { featureGroupCount: 3, useBias: false });
+// depthwise (as many groups as inputs) compiles, and a count typed number is checked at run time
+const dw = nn.conv(8, 16, [3, 3], { featureGroupCount: 8 });
+expectType<TypeEqual<ReturnType<typeof dw.init>["kernel"], Tensor<[3, 3, 1, 16]>>>(true);
+void nn.conv(8, 16, [3, 3], { featureGroupCount: 3 as number });
 
 // dims typed number compile (checked at run time)
 declare const dyn: Tensor<[number, number, number, 1]>;

@@ -75,8 +75,22 @@ void pooled.apply(pooled.init(key), null! as Tensor<[number, 30, 30, 16]>);
 nn.sequential([nn.mlp([784, 64]), block]);
 
 // ---- refused: layers that need more than (params, x), or have no init (but dropout)
-// @ts-expect-error sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack
+// @ts-expect-error sequential: layer 1 is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks
 nn.sequential([nn.mlp([784, 32]), nn.batchNorm(32)]);
+// @ts-expect-error sequential: layer 2 is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks
+nn.sequential([nn.conv(1, 8, [3, 3]), nn.relu, nn.batchNorm(8, { momentum: 0.9 })]);
+// another layer whose apply takes more than (params, x)
+// @ts-expect-error sequential: layer 1's apply needs more than (params, x), as batchNorm's state: apply it outside the stack
+nn.sequential([nn.mlp([784, 32]), { init: () => [], apply: (p: [], s: [], x: Tensor<[8, 32]>) => x }]);
+// what to do instead: two stacks with the batchNorm between them, its state in plain sight
+const front = nn.sequential([nn.conv(1, 8, [3, 3]), nn.relu]);
+const bn = nn.batchNorm(8);
+const back = nn.sequential([nn.relu, (x: Tensor<[2, 28, 28, 8]>) => nn.maxPool(x, [2, 2], { strides: [2, 2] })]);
+declare const imgs: Tensor<[2, 28, 28, 1]>;
+const [hbn, statsBn] = bn.apply(bn.init(), bn.initState(), front.apply(front.init(key), imgs), { useRunningAverage: false });
+const ybn = back.apply(back.init(key), hbn);
+expectType<TypeEqual<typeof ybn, Tensor<[2, 14, 14, 8]>>>(true);
+expectType<TypeEqual<typeof statsBn, nn.BatchStats<8>>>(true);
 // @ts-expect-error sequential: layer 1 has no init: a layer in a stack needs init and apply(params, x)
 nn.sequential([nn.mlp([784, 32]), { apply: (p: unknown, x: Tensor<[8, 32]>) => x }]);
 

@@ -9,7 +9,7 @@ import { sizeOf, stridedOffsets, stridesOf, type AbstractValue } from "../../ir/
 import { cacheKey } from "../../ir/key.js";
 import { allocate, type AnyTypedArray } from "../../ir/dtype.js";
 import type { KernelBackend } from "../../ir/backend.js";
-import { HostArray, affineGather } from "../../ir/host-array.js";
+import { HostArray } from "../../ir/host-array.js";
 import { contractionAsReduce, exprKey, freeAxes, isContiguous, mergeDims, type Kernel, type MaskDim, type Operand, type Program } from "../../ir/kernel.js";
 import { HostBackedArray, hostOf, hostStorage } from "../host.js";
 import { compileElementwise, compileElementwiseJs, type ElementwiseKernel } from "./elementwise.js";
@@ -196,11 +196,8 @@ function dotRunner(k: Extract<Kernel, { kind: "contraction" }>, p: Program): Run
   const rTrans = [...rb, ...rf, ...rc];
   const transB = !ident(rNormal) && ident(rTrans);
   const rPerm = transB || ident(rNormal) ? null : rNormal;
-  const gather = (h: HostArray, perm: readonly number[] | null): AnyTypedArray => {
-    if (!perm) return h.data;
-    const st = stridesOf(h.shape);
-    return affineGather(h.data, h.dtype, perm.map((a) => h.shape[a]!), 0, perm.map((a) => st[a]!));
-  };
+  const lGather = lPerm ? permuter(la, lPerm) : null;
+  const rGather = rPerm ? permuter(ra, rPerm) : null;
   const aval = p.buffers[out]!;
   const f64 = aval.dtype === "float64";
   // a matrix times a vector (a layer of width 1, a bias's cotangent): a GEMM would pad it to a
@@ -212,8 +209,8 @@ function dotRunner(k: Extract<Kernel, { kind: "contraction" }>, p: Program): Run
     else gemv = transB ? (a, b, o) => gemvF32(b, a, o, N, K) : (a, b, o) => gemvTF32(b, a, o, K, N);
   }
   return (env, alloc) => {
-    const a = gather(env[lhs]!, lPerm);
-    const b = gather(env[rhs]!, rPerm);
+    const a = lGather ? lGather(env[lhs]!.data) : env[lhs]!.data;
+    const b = rGather ? rGather(env[rhs]!.data) : env[rhs]!.data;
     const o = alloc(out);
     if (B * M * N > 0) {
       if (gemv) gemv(a as Float32Array, b as Float32Array, o as Float32Array);
@@ -221,6 +218,32 @@ function dotRunner(k: Extract<Kernel, { kind: "contraction" }>, p: Program): Run
       else matmulF32(a as Float32Array, b as Float32Array, o as Float32Array, M, K, N, { transA, transB, batch: B });
     }
     env[out] = new HostArray(o, aval.shape, aval.dtype);
+  };
+}
+
+/**
+ * The transposing copy of a GEMM operand into `perm`'s axis order, planned once per kernel: block
+ * copies of rows where the last axis stays contiguous (attention's heads, [b, t, h, d] read as
+ * [b, h, t, d]), else an index table built once; into one scratch buffer per kernel, which the
+ * GEMM reads at once (runs never overlap).
+ */
+function permuter(a: AbstractValue, perm: readonly number[]): (src: AnyTypedArray) => AnyTypedArray {
+  const st = stridesOf(a.shape);
+  const shape = perm.map((i) => a.shape[i]!);
+  const strides = perm.map((i) => st[i]!);
+  const n = sizeOf(shape);
+  const out = allocate(a.dtype, n);
+  const rows = rowCopy(shape, strides, 0);
+  if (rows) {
+    return (src) => {
+      rows(src, out);
+      return out;
+    };
+  }
+  const offs = stridedOffsets(shape, strides, 0);
+  return (src) => {
+    for (let i = 0; i < n; i++) out[i] = src[offs[i]!]!;
+    return out;
   };
 }
 
