@@ -56,3 +56,5 @@ export { saveSafetensors, loadSafetensors, type SaveSafetensorsOptions } from ".
 // issue 12: tree utilities (jax.tree_util's names; `tree` is jax.tree)
 export { treeLeaves, treeFlatten, treeUnflatten, treeStructure, treeReduce, PyTreeDef, type TreeLeaf } from "./transforms/tree.js";
 export * as tree from "./tree/index.js";
+// issue 15: Taylor mode (jax.experimental.jet)
+export { jet, type JetResult, type SeriesOut } from "./transforms/jet.js";
