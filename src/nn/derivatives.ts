@@ -24,7 +24,7 @@ import { eye } from "../tensor/create.js";
 import * as lax from "../prims/lax.js";
 import { showShape } from "../ir/aval.js";
 import { traceTree } from "../transforms/trace-tree.js";
-import { jetImpl } from "../transforms/jet.js";
+import { jetCoeffs } from "../transforms/jet.js";
 import { forwardLaplacianGraph } from "../prims/taylor.js";
 
 type ScalarFn<S extends Shape, D extends FloatDType> = (x: Tensor<S, D>) => Tensor<[], D>;
@@ -119,8 +119,8 @@ export function laplacian<S extends Shape, D extends FloatDType>(f: ScalarFn<S, 
 export function higherDerivative<S extends Shape, D extends FloatDType, O extends AnyTensor>(f: (x: Tensor<S, D>) => O, k: number): (x: Tensor<S, D>, v: Tensor<S, D>) => O {
   if (!Number.isInteger(k) || k < 1) throw new Error(`higherDerivative: the order k must be a positive integer, got ${k}`);
   return (x, v) => {
-    const z = lax.zerosLike(v as AnyTensor);
-    const [, terms] = jetImpl(f as never, [x], [[v, ...Array.from({ length: k - 1 }, () => z)]]);
+    // the curve x + t·v: its terms past the first are known zeros, which the Taylor rules skip
+    const [, terms] = jetCoeffs(f as never, [x], [[v as AnyTensor, ...Array.from({ length: k - 1 }, () => null)]], k);
     return (terms as AnyTensor[])[k - 1] as O;
   };
 }

@@ -37,7 +37,14 @@ export function jetImpl(f: TreeFn, primals: readonly unknown[], series: readonly
     // integer leaves (indices) are constant along the curve
     pl.forEach((l, j) => coeffs.push(per.map((leaves, k) => (isFloat(l.dtype) ? mulScalar(leaves[j]!, 1 / factorial(k + 1)) : null))));
   });
-  const order = K ?? 0;
+  return jetCoeffs(f, primals, coeffs, K ?? 0);
+}
+
+/**
+ * jet with the input coefficients given directly (normalized, one list per primal leaf, null = a
+ * term known to be zero, which the rules then skip): the output and its K terms (JAX's convention).
+ */
+export function jetCoeffs(f: TreeFn, primals: readonly unknown[], coeffs: readonly Coeffs[], order: number): [unknown, unknown] {
   const t = traceTree(f, primals);
   const leaves = flatten(primals)[0];
   const [outs, oc] = jetGraph(t.graph, [...leaves, ...t.captured], [...coeffs, ...t.captured.map(() => Array.from({ length: order }, () => null))], order);
