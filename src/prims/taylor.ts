@@ -168,7 +168,9 @@ function lapRule(prim: Primitive, ins: readonly LapValue[], params: object, out:
   const li = ins.flatMap((x, i) => (x.l ? [i] : []));
   // the tangents of the inputs that have them, from the mapped ones
   const spread = (idx: number[], xs: readonly T[]) => ins.map((_, i) => (idx.includes(i) ? xs[idx.indexOf(i)]! : null));
-  const jvpAlong = (idx: number[], xs: readonly T[]) => p.jvp(vs, spread(idx, xs), params, out);
+  // the first-order term along the given tangents: the order-1 Taylor rule (the jvp, or for a
+  // customVjp function the jvp of the function itself)
+  const jvpAlong = (idx: number[], xs: readonly T[]) => jetRule(prim, vs, spread(idx, xs).map((t) => [t]), params, out, 1)[0] ?? null;
   const mapJvp = (idx: number[], xs: readonly T[]) => (idx.length ? mapLeading((ys) => [jvpAlong(idx, ys)], xs)[0]! : null);
   const gsOf = gi.map((i) => ins[i]!.g!);
   const lsOf = li.map((i) => ins[i]!.l!);

@@ -64,6 +64,15 @@ describe("forward Laplacian = trace of the Hessian (float64)", () => {
     }
   });
 
+  it("a customVjp function is expanded (as by jet; hessian of it is an error, so the reference is the plain function)", () => {
+    const sinV = sg.customVjp((v: any) => S.sin(v), (v: any) => [S.sin(v), S.cos(v)], (c: any, g: any) => [S.mul(g, c)]);
+    const x = randT(rng(6), [3]);
+    const H = hessian((v: T) => S.sum(S.mul(S.sin(v), v)))(x);
+    const u = (v: T) => S.sum(S.mul(sinV(v as never) as never, v));
+    expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+    expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+  });
+
   it("a function linear in x has Laplacian 0", () => {
     const x = f64([1, 2], [2]);
     expectClose(nn.laplacian((v: T) => S.sum(S.mul(v, 3)))(x), [0]);
