@@ -5,15 +5,13 @@
  * Costs, for f: R^n -> R whose gradient costs G (about 2-3 evaluations of f):
  * - `hessian(f)(x)`: forward-over-reverse, n Hessian-vector products batched by vmap: time n·G,
  *   an n×n result, and n copies of the gradient program's intermediates while it runs.
- * - `hessianDiagonal(f)(x)`: the same n products, each reduced to e_iᵀ H e_i as it is formed, so
- *   the result is n numbers; time n·G and, since the n products run as one vmapped program, the
- *   same n copies of intermediates (and the n×n basis). For n = 1 it is just grad(grad(f)).
- * - `laplacian(f)(x)`: the sum of that diagonal.
- * What they save over `hessian` is the n×n result and its extraction, not time; that is the
- *   `{ method: "hvp" }` form. By default both are one forward pass instead (Taylor mode, sharing
- *   the forward computation between directions): the forward Laplacian carries the n first
- *   derivatives and the summed second derivative, about half the work of n Hessian-vector products
- *   for a dense network.
+ * - `{ method: "hvp" }`: `hessianDiagonal` is the same n products, each reduced to e_iᵀ H e_i as
+ *   it is formed (n numbers: it saves the n×n result, not time), `laplacian` their sum.
+ * - the default, one forward pass in Taylor mode (src/prims/taylor.ts): `laplacian` carries the
+ *   value, its n first derivatives and the summed second derivative through f (the forward
+ *   Laplacian: for a dense layer of width W, n·W² + W² multiply-adds against about 2·n·W² for the
+ *   n products, so about half the time); `hessianDiagonal` keeps the n second derivatives
+ *   apart (about the work of the hvp form, with no reverse pass).
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import type { Shape } from "../shape/core.js";
