@@ -58,3 +58,5 @@ export { treeLeaves, treeFlatten, treeUnflatten, treeStructure, treeReduce, PyTr
 export * as tree from "./tree/index.js";
 // loading gpu.js on demand (browsers): the async twin of setBackend, and the backend names by kind
 export { useBackend, type CpuBackendName, type GpuBackendName } from "./runtime/registry.js";
+// issue 15: Taylor mode (jax.experimental.jet)
+export { jet, type JetResult, type SeriesOut } from "./transforms/jet.js";

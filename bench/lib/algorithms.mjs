@@ -477,7 +477,132 @@ export function makeAlgorithms(F) {
     return s;
   }
 
+  /** Task 13: u(x) = W3 · tanh(tanh(x·W1 + b1)·W2 + b2) + b3 for one point x [d] (W3 [H], b3 [1]). */
+  function mlpPoint(p, x, d, H) {
+    const h1 = new Float64Array(H);
+    for (let j = 0; j < H; j++) {
+      let z = p.b1[j];
+      for (let i = 0; i < d; i++) z += x[i] * p.W1[i * H + j];
+      h1[j] = Math.tanh(z);
+    }
+    let u = p.b3[0];
+    for (let k = 0; k < H; k++) {
+      let z = p.b2[k];
+      for (let j = 0; j < H; j++) z += h1[j] * p.W2[j * H + k];
+      u += Math.tanh(z) * p.W3[k];
+    }
+    return u;
+  }
+
+  /**
+   * Task 13a-c: the Laplacian of u at each of n points, by the forward Laplacian: every layer
+   * carries its value, its d derivatives ∂_i and its Laplacian Δ. A linear layer maps all three;
+   * tanh gives ∂_i t = s·∂_i z and Δt = s·Δz - 2·t·s·Σ_i (∂_i z)², s = 1 - t².
+   */
+  function mlpLaplacian(p, xs, n, d, H) {
+    const out = new F(n);
+    // layer 1: ∂_i z1 = W1[i, :], Δz1 = 0, so Σ_i (∂_i z1)² is the column norm of W1
+    const col = new F(H);
+    for (let j = 0; j < H; j++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += p.W1[i * H + j] ** 2;
+      col[j] = s;
+    }
+    const t1 = new F(H), g1 = new F(d * H), l1 = new F(H);
+    const z2 = new F(H), g2 = new F(d * H), l2 = new F(H);
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < H; j++) {
+        let z = p.b1[j];
+        for (let i = 0; i < d; i++) z += xs[r * d + i] * p.W1[i * H + j];
+        const t = Math.tanh(z);
+        const s = 1 - t * t;
+        t1[j] = t;
+        for (let i = 0; i < d; i++) g1[i * H + j] = s * p.W1[i * H + j];
+        l1[j] = -2 * t * s * col[j];
+      }
+      z2.set(p.b2);
+      l2.fill(0);
+      g2.fill(0);
+      for (let j = 0; j < H; j++) {
+        const a = t1[j], c = l1[j], wj = j * H;
+        for (let k = 0; k < H; k++) {
+          z2[k] += a * p.W2[wj + k];
+          l2[k] += c * p.W2[wj + k];
+        }
+        for (let i = 0; i < d; i++) {
+          const b = g1[i * H + j], gi = i * H;
+          for (let k = 0; k < H; k++) g2[gi + k] += b * p.W2[wj + k];
+        }
+      }
+      let lap = 0;
+      for (let k = 0; k < H; k++) {
+        const t = Math.tanh(z2[k]);
+        const s = 1 - t * t;
+        let sq = 0;
+        for (let i = 0; i < d; i++) sq += g2[i * H + k] ** 2;
+        lap += (s * l2[k] - 2 * t * s * sq) * p.W3[k];
+      }
+      out[r] = lap;
+    }
+    return out;
+  }
+
+  /** Taylor coefficients y_0..y_K of tanh(z(t)) from z's (normalized): y' = (1 - y²)·z'. */
+  function tanhSeries(z, K) {
+    const y = [Math.tanh(z[0])];
+    const g = [];
+    for (let k = 1; k <= K; k++) {
+      let sq = 0;
+      for (let i = 0; i < k; i++) sq += y[i] * y[k - 1 - i];
+      g.push((k === 1 ? 1 : 0) - sq);
+      let s = 0;
+      for (let j = 1; j <= k; j++) s += j * z[j] * g[k - j];
+      y.push(s / k);
+    }
+    return y;
+  }
+
+  /**
+   * Task 13d: ∂⁴u(x)[v, v, v, v] at each of n points: the Taylor coefficients of u(x + t·v) to
+   * order 4 through the layers (tanh by its recurrence), times 4!.
+   */
+  function mlpFourthDerivative(p, xs, v, n, d, H) {
+    const K = 4;
+    const out = new F(n);
+    const y1 = Array.from({ length: K + 1 }, () => new F(H));
+    const z2 = Array.from({ length: K + 1 }, () => new F(H));
+    const dv = new F(H);
+    for (let j = 0; j < H; j++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += v[i] * p.W1[i * H + j];
+      dv[j] = s;
+    }
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < H; j++) {
+        let z = p.b1[j];
+        for (let i = 0; i < d; i++) z += xs[r * d + i] * p.W1[i * H + j];
+        const y = tanhSeries([z, dv[j], 0, 0, 0], K);
+        for (let k = 0; k <= K; k++) y1[k][j] = y[k];
+      }
+      for (let k = 0; k <= K; k++) (k === 0 ? z2[k].set(p.b2) : z2[k].fill(0));
+      for (let j = 0; j < H; j++) {
+        const wj = j * H;
+        for (let k = 0; k <= K; k++) {
+          const a = y1[k][j], zk = z2[k];
+          for (let m = 0; m < H; m++) zk[m] += a * p.W2[wj + m];
+        }
+      }
+      let u4 = 0;
+      for (let m = 0; m < H; m++) u4 += tanhSeries([z2[0][m], z2[1][m], z2[2][m], z2[3][m], z2[4][m]], K)[K] * p.W3[m];
+      out[r] = 24 * u4;
+    }
+    return out;
+  }
+
   return {
+    mlpPoint,
+    mlpLaplacian,
+    mlpFourthDerivative,
     elementwise,
     matmul,
     mlpForward,

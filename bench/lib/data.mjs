@@ -34,6 +34,10 @@ export const SIZES = Object.freeze({
   D12: 256,
   H12: 4,
   F12: 1024,
+  // task 13: Laplacian (13a-c, d = 2, 8, 32) and 4th directional derivative (13d, d = 32) of an MLP d-H13-H13-1 (tanh)
+  N13: 1024,
+  H13: 128,
+  D13: Object.freeze({ "13a": 2, "13b": 8, "13c": 32, "13d": 32 }),
 });
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
@@ -243,6 +247,14 @@ export function makeInputs(task) {
     case "12": {
       const { B12: batch, T12: seq, D12: dim, H12: heads, F12: ff } = S;
       return { batch, seq, dim, heads, ff, x: uniform(batch * seq * dim, -1, 1, 1201), params: blockParams(dim, ff, 1210) };
+    }
+    case "13a":
+    case "13b":
+    case "13c":
+    case "13d": {
+      // u(x) = W3 · tanh(tanh(x·W1 + b1)·W2 + b2) + b3 at n points x in [-1, 1]^d; 13d's direction v in [-1, 1]^d
+      const d = S.D13[task];
+      return { n: S.N13, d, hidden: S.H13, x: uniform(S.N13 * d, -1, 1, 1301 + d), v: uniform(d, -1, 1, 1302), params: mlpParams(d, S.H13, 1310 + d) };
     }
     default:
       throw new Error(`unknown task ${task}`);

@@ -57,6 +57,12 @@ export function computeReference(task) {
       // (max |peer| <= tol) rather than relative to float64 rounding noise of 1e-19
       return { ...g, bk: new Float64Array(g.bk.length) };
     }
+    case "13a":
+    case "13b":
+    case "13c":
+      return { out: F64.mlpLaplacian(f64(inp.params), Float64Array.from(inp.x), inp.n, inp.d, inp.hidden) };
+    case "13d":
+      return { out: F64.mlpFourthDerivative(f64(inp.params), Float64Array.from(inp.x), Float64Array.from(inp.v), inp.n, inp.d, inp.hidden) };
     default:
       throw new Error(`unknown task ${task}`);
   }
@@ -245,6 +251,31 @@ export function selfCheck(task) {
         const fd = (lp - lm) / (2 * h);
         if (Math.abs(fd - grad[i]) > 1e-8 * scale) throw new Error(`self-check: task 9 entry ${i}: hand ${grad[i]} vs finite difference ${fd}`);
       }
+    }
+  } else if (task.startsWith("13")) {
+    // 13a-c: Σ_i central second differences along e_i; 13d: the five-point 4th difference along v
+    const inp = makeInputs(task);
+    const p = f64(inp.params);
+    const { d, hidden: H } = inp;
+    const xs = Float64Array.from(inp.x).slice(0, 4 * d);
+    const v = Float64Array.from(inp.v);
+    const got = task === "13d" ? F64.mlpFourthDerivative(p, xs, v, 4, d, H) : F64.mlpLaplacian(p, xs, 4, d, H);
+    for (let r = 0; r < 4; r++) {
+      const x = xs.slice(r * d, (r + 1) * d);
+      const at = (dir, h) => F64.mlpPoint(p, x.map((xi, i) => xi + h * dir[i]), d, H);
+      let fd = 0;
+      if (task === "13d") {
+        const h = 2e-2;
+        fd = (at(v, 2 * h) - 4 * at(v, h) + 6 * at(v, 0) - 4 * at(v, -h) + at(v, -2 * h)) / h ** 4;
+      } else {
+        const h = 1e-4;
+        for (let i = 0; i < d; i++) {
+          const e = new Float64Array(d);
+          e[i] = 1;
+          fd += (at(e, h) - 2 * at(e, 0) + at(e, -h)) / (h * h);
+        }
+      }
+      if (Math.abs(fd - got[r]) > 2e-3 * Math.max(1, Math.abs(got[r]))) throw new Error(`self-check: task ${task} point ${r}: hand ${got[r]} vs finite difference ${fd}`);
     }
   }
 }

@@ -90,6 +90,24 @@ export const TASKS = [
     // the plain JS loops take about 3 s a run
     full: { warmup: 2, reps: 10, minReps: 3, budgetMs: 4000 },
   },
+  // issue 15: Taylor mode (forward Laplacian, jet)
+  ...[
+    ["13a", 2],
+    ["13b", 8],
+    ["13c", 32],
+  ].map(([id, d]) => ({
+    id,
+    title: `${id}. Laplacian Σ_i ∂²u/∂x_i² of an MLP ${d}-128-128-1 (tanh) at 1,024 points`,
+    tol: 1e-3, // float32 second derivatives: sums of d·128 products of first derivatives (a few 1e-7 relative here)
+    // one warm-up call: jax-js's hessian takes about 25 s a call at d = 32, and a cell has 240 s
+    full: { warmup: 1, reps: 10, minReps: 3, budgetMs: 4000 },
+  })),
+  {
+    id: "13d",
+    title: "13d. 4th derivative ∂⁴u(x)[v, v, v, v] along a direction v of an MLP 32-128-128-1 (tanh) at 1,024 points",
+    tol: 1e-3, // float32 Taylor coefficients to order 4
+    full: { warmup: 2, reps: 10, minReps: 3, budgetMs: 4000 },
+  },
 ];
 
 /** Task 5 is not run on its own: it reads the first call and the steady median of the task 3 cells. */
@@ -119,10 +137,12 @@ export function selectTasks(filter) {
     } else if (raw === "8") {
       ids.add("8a");
       ids.add("8b");
+    } else if (raw === "13") {
+      for (const id of ["13a", "13b", "13c", "13d"]) ids.add(id);
     } else if (all.includes(raw)) {
       ids.add(raw);
     } else {
-      throw new Error(`unknown task "${raw}" (tasks: ${[...all, "2", "5", "8"].join(", ")})`);
+      throw new Error(`unknown task "${raw}" (tasks: ${[...all, "2", "5", "8", "13"].join(", ")})`);
     }
   }
   // The task 5 table comes free with the task 3 cells, the task 8 table with the 8a and 8b cells.

@@ -4,7 +4,7 @@
 // `.ref` keeps one alive. The inputs made in prepare() are passed as `.ref` on each
 // call, so they survive; `await out.data()` consumes the output.
 
-import { init, defaultDevice, numpy as np, nn, lax, jit, grad, valueAndGrad, vmap } from "@jax-js/jax";
+import { init, defaultDevice, numpy as np, nn, lax, jit, grad, valueAndGrad, vmap, jvp, hessian } from "@jax-js/jax";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -207,6 +207,26 @@ export const tasks = {
       },
     };
   },
+  // Task 13: jax-js has no Taylor mode: the Laplacian as the trace of hessian (forward over
+  // reverse), the 4th derivative as four nested jvps
+  "13a": laplacianTask,
+  "13b": laplacianTask,
+  "13c": laplacianTask,
+  "13d": ({ params: p, x, v, n, d, hidden: H }) => {
+    const P = params(p, { W1: [d, H], b1: [H], W2: [H, H], b2: [H], W3: [H], b3: [] });
+    const X = arr(x, [n, d]);
+    const V = arr(v, [d]);
+    const d4 = (p, x, v) => {
+      let g = (y) => mlp13(p, y);
+      for (let k = 0; k < 4; k++) {
+        const inner = g;
+        g = (y) => jvp(inner, [y], [v.ref])[1];
+      }
+      return g(x);
+    };
+    const f = maybeJit(vmap(d4, [null, 0, null]));
+    return { run: () => readTree(f(refs(P), X.ref, V.ref)) };
+  },
 };
 
 /**
@@ -285,4 +305,16 @@ function matmulTask({ a, b, m }) {
   const B = arr(b, [m, m]);
   const f = maybeJit((a, b) => np.matmul(a, b));
   return { run: () => readTree(f(A.ref, B.ref)) };
+}
+
+/** Task 13's MLP d-H-H-1 (tanh) on one point x [d]. */
+const mlp13 = (p, x) => np.dot(np.tanh(np.matmul(np.tanh(np.matmul(x, p.W1).add(p.b1)), p.W2).add(p.b2)), p.W3).add(p.b3);
+
+/** Task 13a-c: jit(vmap(x => trace(hessian(u)(x)))), jax-js's hessian (jacfwd of grad). */
+function laplacianTask({ params: p, x, n, d, hidden: H }) {
+  const P = params(p, { W1: [d, H], b1: [H], W2: [H, H], b2: [H], W3: [H], b3: [] });
+  const X = arr(x, [n, d]);
+  const lap = (p, x) => np.trace(hessian((y) => mlp13(p, y))(x));
+  const f = maybeJit(vmap(lap, [null, 0]));
+  return { run: () => readTree(f(refs(P), X.ref)) };
 }

@@ -26,7 +26,16 @@ export const tasks = {
   "11": ({ a, b, spd, n }) => ({ run: () => A.linalg(a, b, spd, n) }),
   "9": ({ x, kernel, ct, n, h, w, c, o, k }) => ({ run: () => A.conv2d(x, kernel, ct, n, h, w, c, o, k) }),
   "12": ({ params, x, batch, seq, dim, heads, ff }) => ({ run: () => BLOCK.blockStep(params, x, batch, seq, dim, heads, ff) }),
+  // task 13: the hand-derived forward Laplacian and order-4 Taylor coefficients (lib/algorithms.mjs)
+  "13a": laplacianTask,
+  "13b": laplacianTask,
+  "13c": laplacianTask,
+  "13d": ({ params, x, v, n, d, hidden }) => ({ run: () => A.mlpFourthDerivative(params, x, v, n, d, hidden) }),
 };
+
+function laplacianTask({ params, x, n, d, hidden }) {
+  return { run: () => A.mlpLaplacian(params, x, n, d, hidden) };
+}
 
 /** Task 8: RK4 forward storing each step's state, then the hand-derived discrete adjoint. */
 function odeTask({ params, y0, batch, hidden, dt, steps }) {

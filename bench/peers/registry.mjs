@@ -149,4 +149,29 @@ export const peers = [
     ...(tasks ? { tasks } : {}),
     note: `this repository's library (src/), run under tsx; ${note}`,
   })),
+  // issue 15, task 13: the other ways shapegrad computes the same derivatives
+  {
+    id: "shapegrad-jit-wasm-hvp",
+    label: "shapegrad jit, wasm, Laplacian by hvp",
+    module: "shapegrad.ts",
+    options: { mode: "jit", backend: "wasm", laplacian: "hvp" },
+    tasks: ["13a", "13b", "13c"],
+    note: "nn.laplacian(u, { method: \"hvp\" }): d Hessian-vector products (forward over reverse) sharing one vmapped program, against the default forward-Laplacian pass",
+  },
+  {
+    id: "shapegrad-jit-wasm-hessian",
+    label: "shapegrad jit, wasm, sum(diagonal(hessian(u)))",
+    module: "shapegrad.ts",
+    options: { mode: "jit", backend: "wasm", laplacian: "hessian" },
+    tasks: ["13a", "13b", "13c"],
+    note: "the full Hessian (jacfwd of grad), then its trace",
+  },
+  {
+    id: "shapegrad-jit-wasm-nestedjvp",
+    label: "shapegrad jit, wasm, four nested jvps",
+    module: "shapegrad.ts",
+    options: { mode: "jit", backend: "wasm", deriv4: "nested" },
+    tasks: ["13d"],
+    note: "the 4th directional derivative as jvp(jvp(jvp(jvp(u)))), against nn.higherDerivative (jet)",
+  },
 ];

@@ -4,7 +4,7 @@
 import * as sg from "../../src/index.js";
 import type { Tensor } from "../../src/index.js";
 
-type Options = { mode?: "jit" | "eager"; backend?: string };
+type Options = { mode?: "jit" | "eager"; backend?: string; laplacian?: "forward" | "hvp" | "hessian"; deriv4?: "jet" | "nested" };
 type Result = Float32Array | Record<string, Float32Array>; // tasks 3, 6, 7: named outputs
 type Prepared = { run: () => Result | Promise<Result> };
 type Inputs = Record<string, any>;
@@ -204,7 +204,51 @@ export const tasks: Record<string, Prepare> = {
       },
     };
   },
+  "13a": laplacianTask,
+  "13b": laplacianTask,
+  "13c": laplacianTask,
+  "13d": ({ params: p, x, v, n, d, hidden: H }, options) => {
+    const { P, X, u } = mlp13(p, x, n, d, H);
+    const V = t(v, [d]);
+    type Point = Tensor<[number]>;
+    // options.deriv4: "jet" (default, nn.higherDerivative: one Taylor pass) or "nested" (four nested jvps)
+    const nested = (p: typeof P, x: Point, v: Point) => {
+      let g = (y: Point) => u(p, y);
+      for (let k = 0; k < 4; k++) {
+        const inner = g;
+        g = (y: Point) => sg.jvp(inner, [y], [v])[1];
+      }
+      return g(x);
+    };
+    const d4 = options.deriv4 === "nested" ? nested : (p: typeof P, x: Point, v: Point) => sg.nn.higherDerivative((y: Point) => u(p, y), 4)(x, v);
+    const f = maybeJit(sg.vmap(d4, { inAxes: [null, 0, null] }));
+    return { run: () => read(f(P, X, V)) };
+  },
 };
+
+/** Task 13's MLP d-H-H-1 (tanh) on one point x [d]: W3 a vector [H], b3 a scalar. */
+function mlp13(p: Inputs, x: number[] | Float32Array, n: number, d: number, H: number) {
+  const P = { W1: t(p.W1, [d, H]), b1: t(p.b1, [H]), W2: t(p.W2, [H, H]), b2: t(p.b2, [H]), W3: t(p.W3, [H]), b3: t(p.b3, []) };
+  const X = t(x, [n, d]) as Tensor<[number, number]>;
+  const u = (p: typeof P, x: Tensor<[number]>) => sg.add(sg.dot(sg.tanh(sg.add(sg.matmul(sg.tanh(sg.add(sg.matmul(x, p.W1), p.b1)), p.W2), p.b2)), p.W3), p.b3);
+  return { P, X, u };
+}
+
+/**
+ * Task 13a-c: the Laplacian of u at each point. options.laplacian: "forward" (default,
+ * nn.laplacian: the forward-Laplacian pass), "hvp" (nn.laplacian(u, { method: "hvp" }): d
+ * Hessian-vector products) or "hessian" (sum(diagonal(hessian(u)))).
+ */
+function laplacianTask({ params: p, x, n, d, hidden: H }: Inputs, options: Options): Prepared {
+  const { P, X, u } = mlp13(p, x, n, d, H);
+  type Point = Tensor<[number]>;
+  const lap =
+    options.laplacian === "hessian"
+      ? (p: typeof P, x: Point) => sg.sum(sg.diagonal(sg.hessian((y: Point) => u(p, y))(x)))
+      : (p: typeof P, x: Point) => sg.nn.laplacian((y: Point) => u(p, y), { method: options.laplacian === "hvp" ? "hvp" : "forward" })(x);
+  const f = maybeJit(sg.vmap(lap, { inAxes: [null, 0] }));
+  return { run: () => read(f(P, X)) };
+}
 
 /**
  * Task 8: RK4 of the neural ODE dy/dt = f(y) as one lax.scan over the steps (the body traced once,

@@ -145,6 +145,16 @@ export interface Primitive<P extends object = object, T = unknown> {
    * front before calling). Returns the output and where its mapped axis is.
    */
   batch(inputs: readonly T[], dims: readonly BatchDim[], params: P): [T, BatchDim];
+  /**
+   * Taylor mode (jet, src/prims/taylor.ts). Coefficients here are normalized, x(t) = Σ_k x_k t^k
+   * (x_k is the k-th derivative over k!; the public `jet` converts from JAX's derivative
+   * convention). `"linear"`: linear, or locally linear (piecewise linear: max, abs, select, gather),
+   * in its float inputs, so coefficient k maps through `jvp` at the primal point; `"bilinear"`:
+   * linear in each of two operands (mul, dot_general, conv), a Cauchy product; a function: the
+   * coefficients 1..K of the output given each input's (null = zero). Without one, the rule is
+   * derived from `jvp` (y' = jvp(x, x'), whose series is jet one order lower).
+   */
+  readonly jet?: "linear" | "bilinear" | JetRule<P, T>;
   /** How it compiles (ir/kernel.ts); without one it runs `impl` on the host. */
   readonly lower?: Lowering<P>;
   /** For call-like primitives: the graph its params carry (a nested jit) and which output this is. */
@@ -158,5 +168,11 @@ export interface Primitive<P extends object = object, T = unknown> {
   /** Parameters as shown by the graph printer. */
   showParams?(params: P): string;
 }
+
+/** A Taylor rule: `series[i][k-1]` is coefficient k of input i (null = zero); returns the output's K coefficients. */
+export type JetRule<P, T> = {
+  // method syntax: checked bivariantly, like the other rules (which are methods of Primitive)
+  rule(primals: readonly T[], series: readonly (readonly (T | null)[])[], params: P, out: T): (T | null)[];
+}["rule"];
 
 export type AnyPrimitive = Primitive<never> | Primitive<object>;

@@ -5,12 +5,13 @@
  * Costs, for f: R^n -> R whose gradient costs G (about 2-3 evaluations of f):
  * - `hessian(f)(x)`: forward-over-reverse, n Hessian-vector products batched by vmap: time n·G,
  *   an n×n result, and n copies of the gradient program's intermediates while it runs.
- * - `hessianDiagonal(f)(x)`: the same n products, each reduced to e_iᵀ H e_i as it is formed, so
- *   the result is n numbers; time n·G and, since the n products run as one vmapped program, the
- *   same n copies of intermediates (and the n×n basis). For n = 1 it is just grad(grad(f)).
- * - `laplacian(f)(x)`: the sum of that diagonal.
- * What they save over `hessian` is the n×n result and its extraction, not time. A Taylor-mode
- * (jet) form would share the forward pass between directions; it is not implemented.
+ * - `{ method: "hvp" }`: `hessianDiagonal` is the same n products, each reduced to e_iᵀ H e_i as
+ *   it is formed (n numbers: it saves the n×n result, not time), `laplacian` their sum.
+ * - the default, one forward pass in Taylor mode (src/prims/taylor.ts): `laplacian` carries the
+ *   value, its n first derivatives and the summed second derivative through f (the forward
+ *   Laplacian: for a dense layer of width W, n·W² + W² multiply-adds against about 2·n·W² for the
+ *   n products, so about half the time); `hessianDiagonal` keeps the n second derivatives
+ *   apart (about the work of the hvp form, with no reverse pass).
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import type { Shape } from "../shape/core.js";
@@ -20,6 +21,9 @@ import { vmapImpl } from "../transforms/vmap.js";
 import { eye } from "../tensor/create.js";
 import * as lax from "../prims/lax.js";
 import { showShape } from "../ir/aval.js";
+import { traceTree } from "../transforms/trace-tree.js";
+import { jetCoeffs } from "../transforms/jet.js";
+import { forwardLaplacianGraph } from "../prims/taylor.js";
 
 type ScalarFn<S extends Shape, D extends FloatDType> = (x: Tensor<S, D>) => Tensor<[], D>;
 
@@ -38,8 +42,46 @@ export function hvp<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>, x:
   return jvpImpl(gradOf(f as never, "hvp") as never, [x], [v])[1] as Tensor<S, D>;
 }
 
-/** The diagonal of the Hessian of f at x (same shape as x), one Hessian-vector product per input. */
-export function hessianDiagonal<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>): (x: Tensor<S, D>) => Tensor<S, D> {
+/** How `hessianDiagonal` and `laplacian` compute: the forward-Laplacian pass (default) or n Hessian-vector products. */
+export interface SecondDerivativeOptions {
+  readonly method?: "forward" | "hvp";
+}
+
+function checkMethod(name: string, opts: SecondDerivativeOptions | undefined): "forward" | "hvp" {
+  const m = opts?.method ?? "forward";
+  if (m !== "forward" && m !== "hvp") throw new Error(`${name}: method must be "forward" or "hvp", got ${JSON.stringify(m)}`);
+  return m;
+}
+
+/**
+ * The forward-Laplacian pass of f at x along the n coordinate directions: the Laplacian (a scalar),
+ * or with `diag` the n second derivatives ∂²f/∂x_i².
+ */
+function forwardPass(f: (x: AnyTensor) => AnyTensor, name: string, x: AnyTensor, diag: boolean): AnyTensor {
+  const t = traceTree(f as never, [x]);
+  const o = t.graph.outputs[0]!.aval;
+  if (t.graph.outputs.length !== 1 || o.shape.length !== 0) throw new Error(`${name}: the function must return a scalar, got shape ${showShape(o.shape)}`);
+  const n = x.size;
+  const basis = lax.reshape(lax.convert(eye(n) as AnyTensor, x.dtype), [n, ...x.shape]);
+  const args = [{ v: x, g: basis, l: null }, ...t.captured.map((c) => ({ v: c, g: null, l: null }))];
+  const [r] = forwardLaplacianGraph(t.graph, args, diag);
+  // f linear in x: no second derivative reached the output
+  return r!.l ?? lax.full(diag ? [n] : [], 0, x.dtype);
+}
+
+/**
+ * The diagonal of the Hessian of f at x (same shape as x). By default one forward pass carries the
+ * value, its n first derivatives and n second derivatives along the coordinate directions (Taylor
+ * mode, sharing the forward computation); `{ method: "hvp" }` forms n Hessian-vector products
+ * (forward over reverse) instead.
+ */
+export function hessianDiagonal<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>, opts?: SecondDerivativeOptions): (x: Tensor<S, D>) => Tensor<S, D> {
+  if (checkMethod("hessianDiagonal", opts) === "forward") {
+    return (x) => {
+      const xt = x as AnyTensor;
+      return lax.reshape(forwardPass(f as never, "hessianDiagonal", xt, true), xt.shape) as Tensor<S, D>;
+    };
+  }
   const g = gradOf(f as never, "hessianDiagonal");
   return (x) => {
     const xt = x as AnyTensor;
@@ -52,11 +94,31 @@ export function hessianDiagonal<S extends Shape, D extends FloatDType>(f: Scalar
   };
 }
 
-/** The Laplacian Σ_i ∂²f/∂x_i² of f at x. */
-export function laplacian<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>): (x: Tensor<S, D>) => Tensor<[], D> {
-  const diag = hessianDiagonal(f);
+/**
+ * The Laplacian Σ_i ∂²f/∂x_i² of f at x. By default by the forward Laplacian (Li et al. 2023,
+ * microsoft's folx): one pass carries the value, its gradient along the n coordinates and the
+ * Laplacian itself, so a dense layer costs n·W² + W² multiply-adds against about 2·n·W² for n
+ * Hessian-vector products; `{ method: "hvp" }` is the forward-over-reverse form.
+ */
+export function laplacian<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>, opts?: SecondDerivativeOptions): (x: Tensor<S, D>) => Tensor<[], D> {
+  if (checkMethod("laplacian", opts) === "forward") return (x) => forwardPass(f as never, "laplacian", x as AnyTensor, false) as Tensor<[], D>;
+  const diag = hessianDiagonal(f, { method: "hvp" });
   return (x) => {
     const d = diag(x) as AnyTensor;
     return lax.reduceSum(d, d.shape.map((_, i) => i)) as Tensor<[], D>;
+  };
+}
+
+/**
+ * The k-th derivative of f at x along v, ∂^k f(x)[v, ..., v] = d^k/dt^k f(x + t·v) at t = 0, by
+ * Taylor mode (`jet` with series [v, 0, ..., 0]): O(k) passes through f's linear layers, against
+ * O(2^k) for k nested jvps. Shaped like f's output.
+ */
+export function higherDerivative<S extends Shape, D extends FloatDType, O extends AnyTensor>(f: (x: Tensor<S, D>) => O, k: number): (x: Tensor<S, D>, v: Tensor<S, D>) => O {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`higherDerivative: the order k must be a positive integer, got ${k}`);
+  return (x, v) => {
+    // the curve x + t·v: its terms past the first are known zeros, which the Taylor rules skip
+    const [, terms] = jetCoeffs(f as never, [x], [[v as AnyTensor, ...Array.from({ length: k - 1 }, () => null)]], k);
+    return (terms as AnyTensor[])[k - 1] as O;
   };
 }

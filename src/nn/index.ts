@@ -2,7 +2,7 @@
 export { dense, mlp, applyLayers, type Dense, type Layers, type MLP, type Activation, type ChainCheck, type InputCheck, type ApplyOut } from "./mlp.js";
 export { glorotUniform, glorotNormal, heNormal, heUniform, type Initializer } from "./init.js";
 export { sgd, adam, applyUpdates, treeScale, type Sgd, type SgdState, type SgdOptions, type Adam, type AdamState, type AdamOptions } from "./optim.js";
-export { hvp, hessianDiagonal, laplacian } from "./derivatives.js";
+export { hvp, hessianDiagonal, laplacian, higherDerivative, type SecondDerivativeOptions } from "./derivatives.js";
 // the softmax family
 export { softmax, logSoftmax, standardize, type StandardizeOptions } from "./softmax.js";
 export { logsumexp } from "../ops/reduce-extra.js";

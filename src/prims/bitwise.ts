@@ -25,6 +25,7 @@ const HOST: Record<BitwiseOp, (a: number, b: number, unsigned: boolean) => numbe
 function bitwise(op: BitwiseOp, name: string): Prim {
   const prim: Prim = {
     name,
+    jet: "linear",
     abstractEval(ins) {
       const a = sameAvals(name, ins);
       if (a.dtype !== "int32" && a.dtype !== "uint32") throw new Error(`internal: ${name} of ${a.dtype} (integer words only)`);

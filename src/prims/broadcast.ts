@@ -22,6 +22,7 @@ export interface BroadcastParams {
 }
 export const broadcastInDimP: Prim<BroadcastParams> = {
   name: "broadcast_in_dim",
+  jet: "linear",
   abstractEval([x], { shape, dims }) {
     if (dims.length !== x!.shape.length) fail(`broadcast_in_dim dims ${dims} for rank ${x!.shape.length}`);
     dims.forEach((d, i) => {
@@ -68,6 +69,7 @@ export interface ReshapeParams {
 }
 export const reshapeP: Prim<ReshapeParams> = {
   name: "reshape",
+  jet: "linear",
   abstractEval([x], { shape }) {
     if (sizeOf(shape) !== sizeOf(x!.shape)) fail(`reshape ${showShape(x!.shape)} to ${showShape(shape)}`);
     return { shape, dtype: x!.dtype };
@@ -164,6 +166,7 @@ export const showAxes = (p: ReduceParams) => `axes=[${p.axes.join(",")}]`;
 
 export const reduceSumP: Prim<ReduceParams> = {
   name: "reduce_sum",
+  jet: "linear",
   abstractEval: ([x], p) => reducedAval("reduce_sum", x!, p.axes),
   impl: ([x], p, out) => reduceImpl(x!, p.axes, out, 0, (a, v) => a + v),
   jvp: (_x, [t], p) => (t === null ? null : reduceSum(t, p.axes)),

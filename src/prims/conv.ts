@@ -358,6 +358,7 @@ function bodyOf(p: ConvParams): Graph {
 
 export const convGeneralDilatedP: Prim<ConvParams> = {
   name: "conv_general_dilated",
+  jet: "bilinear",
   abstractEval: ([x, y], p) => convAval(x!, y!, p),
   impl: ([x, y], p, out) => convImpl(x!, y!, p, out),
   jvp: ([x, w], [tx, tw], p) => addAny(tx && conv(tx, w!, p), tw && conv(x!, tw, p)),
@@ -412,6 +413,7 @@ const patchStrides = (st: readonly number[], p: PatchesParams) => {
  */
 const convPatchesP: Prim<PatchesParams> = {
   name: "conv_patches",
+  jet: "linear",
   abstractEval: ([x], p) => ({ shape: patchShape(x!.shape, p), dtype: x!.dtype }),
   impl([x], p, out) {
     return new HostArray(affineGather(x!.data, out.dtype, out.shape, 0, patchStrides(stridesOf(x!.shape), p)), out.shape, out.dtype);

@@ -19,6 +19,7 @@ import { broadcastLeading, full, reduceSum, zerosLike } from "./broadcast.js";
 import { add } from "./elementwise.js";
 import { jvpOfGraph, vjpGraph, vjpOfGraph, vmapGraph, vmapOfGraph } from "./interpreters.js";
 import { apply, type Prim } from "./util.js";
+import { jetGraph } from "./taylor.js";
 
 type T = AnyTensor;
 
@@ -172,6 +173,11 @@ export const customVjpP: Prim<CustomVjpParams> = {
     const params: CustomVjpParams = { ...p, graph: g.graph, bwd: bw.graph, nPrimal: p.nPrimal + g.captured.length, name: `vmap(${p.name})` };
     return [apply(customVjpP, args, params), 0];
   },
+  // Taylor mode expands the function itself, its custom reverse rule aside (as JAX's jet)
+  jet(primals, series, p) {
+    const n = p.graph.inputs.length + p.graph.captures.length;
+    return jetGraph(p.graph, primals.slice(0, n), series.slice(0, n).map((c) => [...c]), series[0]!.length)[1][p.index]!;
+  },
   subgraph: (p) => ({ graph: p.graph, output: p.index }),
   customRules: true,
   showParams: (p) => `name=${p.name} out=${p.index} eqns=${p.graph.eqns.length} bwd_eqns=${p.bwd.eqns.length}`,
@@ -186,6 +192,7 @@ export const customVjpP: Prim<CustomVjpParams> = {
  */
 export const optimizationBarrierP: Prim = {
   name: "optimization_barrier",
+  jet: "linear",
   abstractEval: ([x]) => x!,
   impl: ([x]) => x!,
   jvp: (_x, [t]) => t ?? null,

@@ -478,6 +478,7 @@ function columns(x: T, from: number, to: number): T {
  */
 export const luIndicesP: Prim<{ readonly column: 0 | 1 }> = {
   name: "lu_indices",
+  jet: "linear",
   abstractEval([x]) {
     matrixBatch("lu_indices", x!);
     return { shape: x!.shape.slice(0, -1), dtype: "int32" };

@@ -100,6 +100,7 @@ function transposeRhs(ct: T, x: T, y: T, p: DotGeneralParams): T {
 
 export const dotGeneralP: Prim<DotGeneralParams> = {
   name: "dot_general",
+  jet: "bilinear",
   abstractEval: ([x, y], p) => dotAval(x!, y!, p),
   impl: ([x, y], p, out) => dotImpl(x!, y!, p, out),
   jvp: ([x, y], [tx, ty], p) => addAny(tx && dotGeneral(tx, y!, p), ty && dotGeneral(x!, ty, p)),

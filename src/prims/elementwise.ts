@@ -79,6 +79,8 @@ interface UnarySpec {
   /** Rules that replace the deriv-based ones (on the same object, so batching keeps them). */
   jvp?: Primitive["jvp"];
   vjp?: Primitive["vjp"];
+  /** Its Taylor rule (a function of x's full series, see `Ser`); zero-derivative ones are "linear" (all zero). */
+  jet?: ((u: Ser, out: T, K: number) => Ser) | "linear";
   /** The kernel expression of f. */
   lower: (x: Expr) => Expr;
 }
@@ -106,6 +108,7 @@ function unary(spec: UnarySpec): Primitive {
         return [mul(ct, spec.deriv(x!, out))];
       }),
     batch: (ins, dims) => [apply(prim, [ins[0]!], {}), dims[0]!],
+    jet: spec.jet === "linear" || (!spec.jet && !spec.deriv) ? "linear" : spec.jet ? unaryJet(spec.jet) : undefined,
     lower: ew(([x]) => spec.lower(x!)),
   };
   return prim;
@@ -116,25 +119,28 @@ const c = (x: Expr, v: number): Expr => K.c(v, x.dtype);
 // one object: a spread copy with replaced rules would batch into the original (zero-derivative) neg
 export const negP: Primitive = unary({
   name: "neg",
+  jet: "linear",
   f: (x) => -x,
   deriv: null,
   jvp: (_x, [t]) => (t === null ? null : neg(t)),
   vjp: (ct) => [neg(ct)],
   lower: K.neg,
 });
-export const expP = unary({ name: "exp", f: Math.exp, deriv: (_x, out) => out, floatOnly: true, lower: K.exp });
-export const logP = unary({ name: "log", f: Math.log, deriv: (x) => div(onesLike(x), x), floatOnly: true, lower: K.log });
+export const expP = unary({ name: "exp", jet: (u, out, K) => ode(u, out, K, (y, m) => y[m]!), f: Math.exp, deriv: (_x, out) => out, floatOnly: true, lower: K.exp });
+export const logP = unary({ name: "log", jet: (u, out, K) => ode(u, out, K, logDeriv(u, K)), f: Math.log, deriv: (x) => div(onesLike(x), x), floatOnly: true, lower: K.log });
 export const log1pP = unary({
   name: "log1p",
+  jet: (u, out, K) => ode(u, out, K, logDeriv([add(u[0]!, one(u[0]!)), ...u.slice(1)], K)),
   f: Math.log1p,
   deriv: (x) => div(onesLike(x), add(x, onesLike(x))),
   floatOnly: true,
   lower: K.log1p,
 });
-export const sinP = unary({ name: "sin", f: Math.sin, deriv: (x) => cos(x), floatOnly: true, lower: K.sin });
-export const cosP = unary({ name: "cos", f: Math.cos, deriv: (x) => neg(sin(x)), floatOnly: true, lower: K.cos });
+export const sinP = unary({ name: "sin", jet: (u, out, K) => odePair(u, out, cos(u[0]!), K, -1)[0], f: Math.sin, deriv: (x) => cos(x), floatOnly: true, lower: K.sin });
+export const cosP = unary({ name: "cos", jet: (u, out, K) => odePair(u, sin(u[0]!), out, K, -1)[1], f: Math.cos, deriv: (x) => neg(sin(x)), floatOnly: true, lower: K.cos });
 export const tanP = unary({
   name: "tan",
+  jet: (u, out, K) => ode(u, out, K, (y, m) => addAny(m === 0 ? one(out) : null, cauchy(y, y, m))),
   f: Math.tan,
   deriv: (_x, out) => add(onesLike(out), integerPow(out, 2)),
   floatOnly: true,
@@ -142,6 +148,7 @@ export const tanP = unary({
 });
 export const tanhP = unary({
   name: "tanh",
+  jet: (u, out, K) => ode(u, out, K, (y, m) => subAny(m === 0 ? one(out) : null, cauchy(y, y, m))),
   f: Math.tanh,
   deriv: (_x, out) => sub(onesLike(out), integerPow(out, 2)),
   floatOnly: true,
@@ -149,6 +156,7 @@ export const tanhP = unary({
 });
 export const sqrtP = unary({
   name: "sqrt",
+  jet: sqrtJet,
   f: Math.sqrt,
   deriv: (_x, out) => div(full(out.shape, 0.5, out.dtype), out),
   floatOnly: true,
@@ -156,6 +164,7 @@ export const sqrtP = unary({
 });
 export const logisticP = unary({
   name: "logistic",
+  jet: (u, out, K) => ode(u, out, K, (y, m) => subAny(y[m]!, cauchy(y, y, m))),
   f: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   deriv: (_x, out) => mul(out, sub(onesLike(out), out)),
   floatOnly: true,
@@ -169,6 +178,7 @@ export const logisticP = unary({
  */
 export const cbrtP = unary({
   name: "cbrt",
+  jet: (u, out, K) => powSeries(u, out, 1 / 3, K),
   f: Math.cbrt,
   deriv: (_x, out) => div(onesLike(out), mulScalar(integerPow(out, 2), 3)),
   floatOnly: true,
@@ -182,7 +192,7 @@ export const cbrtP = unary({
   },
 });
 // d|x|/dx = 1 at x = 0 (and -0), as JAX's select(x >= 0, 1, -1)
-export const absP = unary({ name: "abs", f: Math.abs, deriv: (x) => select(ge(x, zerosLike(x)), onesLike(x), neg(onesLike(x))), lower: K.abs });
+export const absP = unary({ name: "abs", jet: "linear", f: Math.abs, deriv: (x) => select(ge(x, zerosLike(x)), onesLike(x), neg(onesLike(x))), lower: K.abs });
 export const signP = unary({ name: "sign", f: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), deriv: null, lower: K.sign });
 
 /** Blocks differentiation: the identity whose derivative is zero. */
@@ -193,6 +203,7 @@ export interface IntegerPowParams {
 }
 export const integerPowP: Primitive<IntegerPowParams> = {
   name: "integer_pow",
+  jet: integerPowJet,
   abstractEval: ([x]) => x!,
   impl: ([x], { y }, out) => map1(x!, out.dtype, (a) => intPow(out.dtype, a, y)),
   jvp: ([x], [t], { y }) => (t === null ? null : mul(t, powDeriv(x!, y))),
@@ -219,6 +230,7 @@ export interface ConvertParams {
 }
 export const convertP: Primitive<ConvertParams> = {
   name: "convert_element_type",
+  jet: "linear",
   abstractEval: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
   // integers wrap between int32 and uint32 (-1 is 2^32 - 1 and back), as XLA; floats saturate (castScalar)
   impl: ([x], { dtype }) =>
@@ -238,6 +250,8 @@ interface BinarySpec {
   jvp: (x: T, y: T, tx: T | null, ty: T | null, out: T) => T | null;
   vjp: (ct: T, x: T, y: T, out: T, wanted: readonly boolean[]) => (T | null)[];
   outDtype?: DType;
+  /** the Taylor rule (absent: derived from jvp) */
+  jet?: Primitive["jet"];
   /** the int32 version, where `f` in double would lose bits */
   fInt?: (a: number, b: number) => number;
   lower: (a: Expr, b: Expr) => Expr;
@@ -257,6 +271,7 @@ function binary(spec: BinarySpec): Primitive {
     jvp: ([x, y], [tx, ty], _p, out) => (tx === null && ty === null ? null : spec.jvp(x!, y!, tx!, ty!, out)),
     vjp: (ct, [x, y], _p, out, wanted) => spec.vjp(ct, x!, y!, out, wanted),
     batch: (ins, dims) => batchElementwise(prim, {})(ins, dims),
+    ...(spec.jet ? { jet: spec.jet } : {}),
     lower: ew(([a, b]) => spec.lower(a!, b!)),
   };
   return prim;
@@ -266,6 +281,7 @@ const when = <R>(w: boolean, f: () => R): R | null => (w ? f() : null);
 
 export const addP = binary({
   name: "add",
+  jet: "linear",
   lower: K.add,
   f: (a, b) => a + b,
   jvp: (_x, _y, tx, ty) => addAny(tx, ty),
@@ -273,6 +289,7 @@ export const addP = binary({
 });
 export const subP = binary({
   name: "sub",
+  jet: "linear",
   lower: K.sub,
   f: (a, b) => a - b,
   jvp: (_x, _y, tx, ty) => (ty === null ? tx : tx === null ? neg(ty) : sub(tx, ty)),
@@ -280,6 +297,7 @@ export const subP = binary({
 });
 export const mulP = binary({
   name: "mul",
+  jet: "bilinear",
   lower: K.mul,
   f: (a, b) => a * b,
   fInt: Math.imul,
@@ -288,6 +306,7 @@ export const mulP = binary({
 });
 export const divP = binary({
   name: "div",
+  jet: divJet,
   lower: K.div,
   f: (a, b) => a / b,
   // d(x/y) = dx/y - out*dy/y
@@ -335,6 +354,8 @@ function chooser(name: string, f: (a: number, b: number) => number, pick: (x: T,
     name,
     f,
     lower,
+    // locally linear: each coefficient goes where the primal choice sends the tangent
+    jet: "linear",
     jvp: (x, y, tx, ty) => {
       const [wx, wy] = chooserWeights(x, y, pick);
       return addAny(tx && mul(tx, wx), ty && mul(ty, wy));
@@ -355,6 +376,7 @@ function compare(name: string, f: (a: number, b: number) => boolean, lower: (a: 
     lower,
     f: (a, b) => (f(a, b) ? 1 : 0),
     jvp: () => null,
+    jet: "linear",
     vjp: () => [null, null],
     outDtype: "bool",
   });
@@ -371,6 +393,7 @@ export const neP = compare("ne", (a, b) => a !== b, K.ne);
 /** select(pred, x, y): x where pred, else y. */
 export const selectP: Primitive = {
   name: "select",
+  jet: "linear",
   abstractEval([p, x, y]) {
     const a = sameAvals("select", [x!, y!]);
     if (p!.dtype !== "bool" || p!.shape.length !== a.shape.length || p!.shape.some((d, i) => d !== a.shape[i])) {
@@ -579,10 +602,10 @@ export const truncP = unary({
   floatOnly: true,
   lower: (x) => K.where(K.lt(x, c(x, 0)), K.neg(K.floor(K.neg(x))), K.floor(x)),
 });
-export const expm1P = unary({ name: "expm1", f: Math.expm1, deriv: (_x, out) => add(out, one(out)), floatOnly: true, lower: expm1Expr });
+export const expm1P = unary({ name: "expm1", jet: (u, out, K) => ode(u, out, K, (y, m) => (m === 0 ? add(y[0]!, one(out)) : y[m]!)), f: Math.expm1, deriv: (_x, out) => add(out, one(out)), floatOnly: true, lower: expm1Expr });
 // log(x) / log(b) in the dtype, as JAX computes them (on the host too, so every backend agrees)
-export const log2P = unary({ name: "log2", f: (v) => Math.log(v) / Math.LN2, deriv: (x) => recipT(mulScalar(x, Math.LN2)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN2)) });
-export const log10P = unary({ name: "log10", f: (v) => Math.log(v) / Math.LN10, deriv: (x) => recipT(mulScalar(x, Math.LN10)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN10)) });
+export const log2P = unary({ name: "log2", jet: (u, out, K) => ode(u, out, K, logDeriv(u, K, 1 / Math.LN2)), f: (v) => Math.log(v) / Math.LN2, deriv: (x) => recipT(mulScalar(x, Math.LN2)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN2)) });
+export const log10P = unary({ name: "log10", jet: (u, out, K) => ode(u, out, K, logDeriv(u, K, 1 / Math.LN10)), f: (v) => Math.log(v) / Math.LN10, deriv: (x) => recipT(mulScalar(x, Math.LN10)), floatOnly: true, lower: (x) => K.div(K.log(x), c(x, Math.LN10)) });
 
 /** The threshold past which e^|x| overflows the dtype (fdlibm's sinh/cosh switch to e^{|x|/2}²). */
 const expLimit = (x: Expr) => c(x, x.dtype === "float32" ? 88 : 709);
@@ -593,6 +616,7 @@ const halfExp = (a: Expr) => {
 };
 export const sinhP: Primitive = unary({
   name: "sinh",
+  jet: (u, out, K) => odePair(u, out, cosh(u[0]!), K, 1)[0],
   f: Math.sinh,
   deriv: (x) => cosh(x),
   floatOnly: true,
@@ -608,6 +632,7 @@ export const sinhP: Primitive = unary({
 });
 export const coshP: Primitive = unary({
   name: "cosh",
+  jet: (u, out, K) => odePair(u, sinh(u[0]!), out, K, 1)[1],
   f: Math.cosh,
   deriv: (x) => sinh(x),
   floatOnly: true,
@@ -623,6 +648,7 @@ export const coshP: Primitive = unary({
 });
 export const asinhP = unary({
   name: "asinh",
+  jet: (u, out, K) => ode(u, out, K, powSeries(onePlusSquare(u, 1, K), recipT(sqrt(add(integerPow(u[0]!, 2), one(out)))), -0.5, K - 1)),
   f: Math.asinh,
   // 1 / sqrt(x² + 1)
   deriv: (x) => recipT(sqrt(add(integerPow(x, 2), one(x)))),
@@ -639,6 +665,7 @@ export const asinhP = unary({
 });
 export const acoshP = unary({
   name: "acosh",
+  jet: (u, out, K) => { const w = onePlusSquare(u, -1, K, true); return ode(u, out, K, powSeries(w, recipT(sqrt(mul(sub(u[0]!, one(out)), add(u[0]!, one(out))))), -0.5, K - 1)); },
   f: Math.acosh,
   // 1 / sqrt((x - 1)(x + 1))
   deriv: (x) => recipT(sqrt(mul(sub(x, one(x)), add(x, one(x))))),
@@ -655,6 +682,7 @@ export const acoshP = unary({
 });
 export const atanhP = unary({
   name: "atanh",
+  jet: (u, out, K) => ode(u, out, K, recipSeries(onePlusSquare(u, -1, K), K - 1)),
   f: Math.atanh,
   // 1 / ((1 - x)(1 + x))
   deriv: (x) => recipT(mul(sub(one(x), x), add(one(x), x))),
@@ -672,11 +700,11 @@ export const atanhP = unary({
 /** sqrt((1 - x)(1 + x)): sqrt(1 - x²) without the cancellation near |x| = 1. */
 const cosOfAsin = (x: Expr) => K.sqrt(K.mul(K.sub(c(x, 1), x), K.add(c(x, 1), x)));
 const cosOfAsinT = (x: T) => sqrt(mul(sub(one(x), x), add(one(x), x)));
-export const asinP = unary({ name: "asin", f: Math.asin, deriv: (x) => recipT(cosOfAsinT(x)), floatOnly: true, lower: (x) => K.atan2(x, cosOfAsin(x)) });
-export const acosP = unary({ name: "acos", f: Math.acos, deriv: (x) => neg(recipT(cosOfAsinT(x))), floatOnly: true, lower: (x) => K.atan2(cosOfAsin(x), x) });
-export const atanP = unary({ name: "atan", f: Math.atan, deriv: (x) => recipT(add(one(x), integerPow(x, 2))), floatOnly: true, lower: (x) => K.atan2(x, c(x, 1)) });
-export const erfP = unary({ name: "erf", f: erfHost, deriv: erfDeriv, floatOnly: true, lower: erfLower("erf") });
-export const erfcP = unary({ name: "erfc", f: erfcHost, deriv: (x) => neg(erfDeriv(x)), floatOnly: true, lower: erfLower("erfc") });
+export const asinP = unary({ name: "asin", jet: (u, out, K) => ode(u, out, K, asinDeriv(u, K, 1)), f: Math.asin, deriv: (x) => recipT(cosOfAsinT(x)), floatOnly: true, lower: (x) => K.atan2(x, cosOfAsin(x)) });
+export const acosP = unary({ name: "acos", jet: (u, out, K) => ode(u, out, K, asinDeriv(u, K, -1)), f: Math.acos, deriv: (x) => neg(recipT(cosOfAsinT(x))), floatOnly: true, lower: (x) => K.atan2(cosOfAsin(x), x) });
+export const atanP = unary({ name: "atan", jet: (u, out, K) => ode(u, out, K, recipSeries(onePlusSquare(u, 1, K), K - 1)), f: Math.atan, deriv: (x) => recipT(add(one(x), integerPow(x, 2))), floatOnly: true, lower: (x) => K.atan2(x, c(x, 1)) });
+export const erfP = unary({ name: "erf", jet: (u, out, K) => ode(u, out, K, erfDerivSeries(u, K, 1)), f: erfHost, deriv: erfDeriv, floatOnly: true, lower: erfLower("erf") });
+export const erfcP = unary({ name: "erfc", jet: (u, out, K) => ode(u, out, K, erfDerivSeries(u, K, -1)), f: erfcHost, deriv: (x) => neg(erfDeriv(x)), floatOnly: true, lower: erfLower("erfc") });
 
 /** atan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²). */
 export const atan2P = binary({
@@ -746,3 +774,148 @@ export const erfc = (x: T) => apply(erfcP, [x], {});
 export const atan2 = (y: T, x: T) => apply(atan2P, [y, x], {});
 export const rem = (x: T, y: T) => apply(remP, [x, y], {});
 export const hypot = (x: T, y: T) => apply(hypotP, [x, y], {});
+
+// ---------------------------------------------------------------- Taylor rules (jet)
+//
+// Series of normalized coefficients, x(t) = Σ_k x_k t^k: `Ser` is [x_0, x_1, ..., x_K] with the
+// primal first and null for a zero coefficient. The functions follow their differential equations
+// (y' = g(x, y)·x', solved order by order), so each coefficient costs O(k) products: the standard
+// recurrences of Taylor-mode AD (Griewank & Walther, ch. 13).
+
+/** A series: the primal first, then coefficients 1..K (null = zero). */
+export type Ser = (T | null)[];
+
+const tmul = (a: T | null, b: T | null): T | null => (a === null || b === null ? null : mul(a, b));
+const tscale = (a: T | null, c: number): T | null => (a === null ? null : mulScalar(a, c));
+function subAny(a: T | null, b: T | null): T | null {
+  if (b === null) return a;
+  return a === null ? neg(b) : sub(a, b);
+}
+function tsum(ts: readonly (T | null)[]): T | null {
+  let acc: T | null = null;
+  for (const t of ts) acc = addAny(acc, t);
+  return acc;
+}
+/** Coefficient m of the product of two series. */
+export function cauchy(a: Ser, b: Ser, m: number): T | null {
+  const ts: (T | null)[] = [];
+  for (let j = 0; j <= m; j++) ts.push(tmul(a[j] ?? null, b[m - j] ?? null));
+  return tsum(ts);
+}
+const seriesMul = (a: Ser, b: Ser, K: number): Ser => Array.from({ length: K + 1 }, (_, m) => cauchy(a, b, m));
+
+/**
+ * y' = g·x', y_0 given: k·y_k = Σ_{j=1..k} j·x_j·g_{k-j}. `g` is a series, or a function giving
+ * g_m from y_0..y_m (tanh: g = 1 - y²).
+ */
+function ode(u: Ser, y0: T, K: number, g: Ser | ((y: Ser, m: number) => T | null)): Ser {
+  const y: Ser = [y0];
+  const gs: Ser = [];
+  for (let k = 1; k <= K; k++) {
+    gs.push(typeof g === "function" ? g(y, k - 1) : (g[k - 1] ?? null));
+    const ts: (T | null)[] = [];
+    for (let j = 1; j <= k; j++) ts.push(tscale(tmul(u[j] ?? null, gs[k - j]!), j / k));
+    y.push(tsum(ts));
+  }
+  return y;
+}
+/** s' = c·x' and c' = sign·s·x' together (sin/cos: sign -1; sinh/cosh: +1). */
+function odePair(u: Ser, s0: T, c0: T, K: number, sign: 1 | -1): [Ser, Ser] {
+  const s: Ser = [s0];
+  const c: Ser = [c0];
+  for (let k = 1; k <= K; k++) {
+    const ts: (T | null)[] = [];
+    const tc: (T | null)[] = [];
+    for (let j = 1; j <= k; j++) {
+      ts.push(tscale(tmul(u[j] ?? null, c[k - j]!), j / k));
+      tc.push(tscale(tmul(u[j] ?? null, s[k - j]!), (sign * j) / k));
+    }
+    s.push(tsum(ts));
+    c.push(tsum(tc));
+  }
+  return [s, c];
+}
+/** 1/w to order K (w_0 ≠ 0): r_m = -r_0 · Σ_{j=1..m} w_j r_{m-j}. */
+function recipSeries(w: Ser, K: number): Ser {
+  const r: Ser = [recipT(w[0]!)];
+  for (let m = 1; m <= K; m++) {
+    const ts: (T | null)[] = [];
+    for (let j = 1; j <= m; j++) ts.push(tmul(w[j] ?? null, r[m - j]!));
+    const acc = tsum(ts);
+    r.push(acc && neg(mul(acc, r[0]!)));
+  }
+  return r;
+}
+/** w^α to order K from y_0 = w_0^α (w_0 ≠ 0): k·w_0·y_k = Σ_{j=1..k} (α·j - (k - j))·w_j·y_{k-j}. */
+function powSeries(w: Ser, y0: T, alpha: number, K: number): Ser {
+  const y: Ser = [y0];
+  for (let k = 1; k <= K; k++) {
+    const ts: (T | null)[] = [];
+    for (let j = 1; j <= k; j++) ts.push(tscale(tmul(w[j] ?? null, y[k - j]!), (alpha * j - (k - j)) / k));
+    const acc = tsum(ts);
+    y.push(acc && div(acc, w[0]!));
+  }
+  return y;
+}
+/** 1 + sign·x² as a series (acosh: x² - 1, flip). Order K-1 is all a derivative needs. */
+function onePlusSquare(u: Ser, sign: 1 | -1, K: number, flip = false): Ser {
+  const x0 = u[0]!;
+  const sq = seriesMul(u, u, K - 1);
+  // the primal in the cancellation-free form (1 - x)(1 + x), (x - 1)(x + 1)
+  const w0 = flip ? mul(sub(x0, one(x0)), add(x0, one(x0))) : sign === 1 ? add(one(x0), integerPow(x0, 2)) : mul(sub(one(x0), x0), add(one(x0), x0));
+  const s = flip || sign === 1 ? 1 : -1;
+  return [w0, ...sq.slice(1).map((t) => tscale(t, s))];
+}
+/** The series of 1/x (times c): log's derivative. */
+const logDeriv = (w: Ser, K: number, c = 1): Ser => recipSeries(w, K - 1).map((t) => tscale(t, c));
+/** sign / sqrt(1 - x²): asin's (sign 1) and acos's (-1) derivative. */
+function asinDeriv(u: Ser, K: number, sign: 1 | -1): Ser {
+  const w = onePlusSquare(u, -1, K);
+  return powSeries(w, recipT(sqrt(w[0]!)), -0.5, K - 1).map((t) => tscale(t, sign));
+}
+/** sign · 2/√π · exp(-x²): erf's derivative as a series. */
+function erfDerivSeries(u: Ser, K: number, sign: 1 | -1): Ser {
+  const w = seriesMul(u, u, K - 1).map((t) => t && neg(t));
+  return ode(w, exp(w[0]!), K - 1, (y, m) => y[m]!).map((t) => tscale(t, (sign * 2) / Math.sqrt(Math.PI)));
+}
+function sqrtJet(u: Ser, out: T, K: number): Ser {
+  // y² = x: 2·y_0·y_k = x_k - Σ_{j=1..k-1} y_j y_{k-j}
+  const y: Ser = [out];
+  const twice = mulScalar(out, 2);
+  for (let k = 1; k <= K; k++) {
+    const ts: (T | null)[] = [];
+    for (let j = 1; j < k; j++) ts.push(tmul(y[j]!, y[k - j]!));
+    const r = subAny(u[k] ?? null, tsum(ts));
+    y.push(r && div(r, twice));
+  }
+  return y;
+}
+/** A unary function's series rule as a primitive's jet rule. */
+function unaryJet(f: (u: Ser, out: T, K: number) => Ser): Prim["jet"] {
+  return ([x], [s], _p, out) => f([x!, ...s!], out, s!.length).slice(1);
+}
+/** x^n: products of series by repeated squaring (exact at x = 0); 1/x first for n < 0. */
+function integerPowJet([x]: readonly T[], [s]: readonly (readonly (T | null)[])[], { y: n }: IntegerPowParams): (T | null)[] {
+  const K = s!.length;
+  if (n === 0) return s!.map(() => null);
+  const u: Ser = [x!, ...s!];
+  const go = (b: Ser, k: number): Ser => {
+    if (k === 1) return b;
+    const h = go(b, Math.floor(k / 2));
+    const sq = seriesMul(h, h, K);
+    return k % 2 === 0 ? sq : seriesMul(sq, b, K);
+  };
+  return go(n < 0 ? recipSeries(u, K) : u, Math.abs(n)).slice(1);
+}
+/** x / y: y·q = x, so q_k = (x_k - Σ_{j=1..k} y_j q_{k-j}) / y_0. */
+function divJet([, y]: readonly T[], [sx, sy]: readonly (readonly (T | null)[])[], _p: object, out: T): (T | null)[] {
+  const K = sx!.length;
+  const q: Ser = [out];
+  for (let k = 1; k <= K; k++) {
+    const ts: (T | null)[] = [];
+    for (let j = 1; j <= k; j++) ts.push(tmul(sy![j - 1] ?? null, q[k - j]!));
+    const r = subAny(sx![k - 1] ?? null, tsum(ts));
+    q.push(r && div(r, y!));
+  }
+  return q.slice(1);
+}

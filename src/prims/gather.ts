@@ -83,6 +83,7 @@ const normIndex = (k: number, n: number, oob: OutOfBounds): number => {
 
 export const gatherP: Prim<GatherParams> = {
   name: "gather",
+  jet: "linear",
   abstractEval: ([x, idx], p) => ({ shape: gatherShape("gather", x!, idx!, p), dtype: x!.dtype }),
   impl([x, idx], p, out) {
     const o = allocate(out.dtype, sizeOf(out.shape));
@@ -232,6 +233,7 @@ export interface ScatterAddZerosParams extends GatherParams {
  */
 export const scatterAddZerosP: Prim<ScatterAddZerosParams> = {
   name: "scatter_add_zeros",
+  jet: "linear",
   abstractEval([idx, upd], p) {
     const x = { shape: p.shape, dtype: upd!.dtype };
     return scatterP.abstractEval([x, idx!, upd!], { ...p, mode: "add" });

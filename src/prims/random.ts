@@ -72,6 +72,7 @@ const pick = (word: ThreefryWord, x0: number, x1: number) => (word === 0 ? x0 : 
  */
 export const threefry2x32P: Prim<ThreefryParams> = {
   name: "threefry2x32",
+  jet: "linear",
   abstractEval(ins) {
     const a = sameAvals("threefry2x32", ins);
     if (a.dtype !== "uint32") fail(`threefry2x32 of ${a.dtype}`);
@@ -119,6 +120,7 @@ export interface SortKeyValParams {
  */
 export const sortKeyValP: Prim<SortKeyValParams> = {
   name: "sort_key_val",
+  jet: "linear",
   abstractEval([k, v]) {
     if (k!.shape.length === 0 || v!.shape.length < k!.shape.length || k!.shape.some((d, i) => d !== v!.shape[i])) {
       fail(`sort_key_val keys [${k!.shape}] for values [${v!.shape}]`);

@@ -51,6 +51,7 @@ function compareKeys(a: number, b: number): number {
 
 export const argsortP: Prim<ArgsortParams> = {
   name: "argsort",
+  jet: "linear",
   abstractEval([x], { axis }) {
     checkAxis("argsort", x!, axis);
     return { shape: x!.shape, dtype: "int32" };
@@ -76,6 +77,7 @@ export const argsortP: Prim<ArgsortParams> = {
 /** out[..., i, ...] = x[..., perm[..., i, ...], ...] along `axis`; perm holds a permutation of each line. */
 export const permuteP: Prim<AxisParams> = {
   name: "permute",
+  jet: "linear",
   abstractEval([x, perm], { axis }) {
     checkAxis("permute", x!, axis);
     if (perm!.dtype !== "int32" || !sameShape(x!.shape, perm!.shape)) fail(`permute of ${showShape(x!.shape)} by ${perm!.dtype}${showShape(perm!.shape)}`);

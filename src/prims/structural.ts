@@ -22,6 +22,7 @@ export interface TransposeParams {
 }
 export const transposeP: Primitive<TransposeParams> = {
   name: "transpose",
+  jet: "linear",
   abstractEval([x], { perm }) {
     const r = x!.shape.length;
     if (perm.length !== r || new Set(perm).size !== r || perm.some((p) => p < 0 || p >= r)) fail(`transpose perm [${perm}] for rank ${r}`);
@@ -58,6 +59,7 @@ const sliceLen = (start: number, limit: number, stride: number) => Math.max(0, M
 
 export const sliceP: Primitive<SliceParams> = {
   name: "slice",
+  jet: "linear",
   abstractEval([x], { start, limit, strides }) {
     const s = x!.shape;
     if (start.length !== s.length || limit.length !== s.length || strides.length !== s.length) fail("slice params rank");
@@ -103,6 +105,7 @@ export interface PadParams {
 }
 export const padP: Primitive<PadParams> = {
   name: "pad",
+  jet: "linear",
   abstractEval([x], { low, high, interior }) {
     const s = x!.shape;
     if ([...low, ...high, ...interior].some((v) => v < 0)) fail("pad with negative widths");
@@ -152,6 +155,7 @@ export interface ConcatParams {
 }
 export const concatenateP: Primitive<ConcatParams> = {
   name: "concatenate",
+  jet: "linear",
   abstractEval(xs, { axis }) {
     const a = xs[0]!;
     let total = 0;
@@ -229,6 +233,7 @@ export interface RevParams {
  */
 export const revP: Primitive<RevParams> = {
   name: "rev",
+  jet: "linear",
   abstractEval([x], { axes }) {
     if (axes.some((a) => a < 0 || a >= x!.shape.length)) fail(`rev axes [${axes}] for rank ${x!.shape.length}`);
     return x!;

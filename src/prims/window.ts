@@ -236,6 +236,7 @@ function chooserPrim(op: "max" | "min"): Prim<ChooserParams> {
   const name = `reduce_window_${op}`;
   const self: Prim<ChooserParams> = {
     name,
+    jet: "linear",
     abstractEval: (_ins, { graph }) => graph.outputs[0]!.aval,
     impl: ([x], { graph }) => evalGraphHost(graph, [x!, ...graph.consts.map((c) => c.value.backend.toHostSync(c.value))])[0]!,
     jvp([x], [t], { init, window }, out) {

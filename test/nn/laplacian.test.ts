@@ -1,0 +1,127 @@
+/**
+ * The forward Laplacian and the forward Hessian diagonal (nn.laplacian, nn.hessianDiagonal) against
+ * the trace and diagonal of `hessian` (forward over reverse), for MLPs with tanh, sin and gelu in
+ * d = 1..32, under vmap over a batch and inside jit; nn.higherDerivative against nested jvp.
+ */
+import { describe, expect, it } from "vitest";
+import * as sg from "../../src/index.js";
+import { expectClose, randT, rng, jvp, vmap, jit, hessian, scalar64, f64, type Rnd, type T } from "../transforms/helpers.js";
+import { float64Suite } from "../harness/backend.js";
+
+float64Suite();
+
+const S: any = sg;
+const nn: any = sg.nn;
+type Act = "tanh" | "sin" | "gelu";
+const act = (a: Act, x: T): T => (a === "gelu" ? nn.gelu(x) : S[a](x));
+
+/** u(x) = w3 · act(act(x W1 + b1) W2 + b2), a scalar of x: [d]. */
+function mlp(r: Rnd, d: number, a: Act, w = 8): (x: T) => T {
+  const W1 = S.mul(randT(r, [d, w]), 1 / Math.sqrt(d));
+  const b1 = randT(r, [w]);
+  const W2 = S.mul(randT(r, [w, w]), 1 / Math.sqrt(w));
+  const b2 = randT(r, [w]);
+  const w3 = randT(r, [w]);
+  return (x) => S.sum(S.mul(act(a, S.add(S.matmul(act(a, S.add(S.matmul(x, W1), b1)), W2), b2)), w3));
+}
+const trace = (h: T): T => S.trace(h);
+const diagonal = (h: T): T => S.diagonal(h);
+
+describe("forward Laplacian = trace of the Hessian (float64)", () => {
+  for (const a of ["tanh", "sin", "gelu"] as const) {
+    for (const d of [1, 3, 8, 32]) {
+      it(`${a}, d = ${d}`, () => {
+        const r = rng(d * 7 + a.length);
+        const u = mlp(r, d, a);
+        const x = randT(r, [d]);
+        const H = hessian(u)(x);
+        expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+        expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+        if (d <= 8) {
+          expectClose(nn.laplacian(u, { method: "hvp" })(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+          expectClose(nn.hessianDiagonal(u, { method: "hvp" })(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+        }
+      });
+    }
+  }
+
+  it("functions beyond an MLP: products of x-dependent values, div, pow, max, a reduction, a nested jit", () => {
+    const r = rng(5);
+    const A = randT(r, [4, 4]);
+    const inner = jit((v: T) => S.sin(S.mul(v, v)));
+    const fns: [string, (x: T) => T][] = [
+      ["x·x and x ⊗ x (bilinear cross terms)", (x) => S.add(S.sum(S.mul(S.tanh(x), S.exp(x))), S.sum(S.matmul(S.matmul(x, A), x)))],
+      ["div and pow", (x) => S.sum(S.div(S.sin(x), S.pow(S.add(S.mul(x, x), 1.5), S.add(S.cos(x), 2))))],
+      ["max and logsumexp", (x) => S.add(S.max(S.mul(x, x)), S.logsumexp(S.tanh(S.matmul(A, x))))],
+      ["a nested jit", (x) => S.sum(S.mul(inner(x), S.sqrt(S.add(S.mul(x, x), 1))))],
+      ["prod", (x) => S.prod(S.add(S.tanh(x), 2))],
+    ];
+    const x = randT(r, [4]);
+    for (const [name, u] of fns) {
+      const H = hessian(u)(x);
+      expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-9, atol: 1e-11, msg: name });
+      expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-9, atol: 1e-11, msg: name });
+    }
+  });
+
+  it("a customVjp function is expanded (as by jet; hessian of it is an error, so the reference is the plain function)", () => {
+    const sinV = sg.customVjp((v: any) => S.sin(v), (v: any) => [S.sin(v), S.cos(v)], (c: any, g: any) => [S.mul(g, c)]);
+    const x = randT(rng(6), [3]);
+    const H = hessian((v: T) => S.sum(S.mul(S.sin(v), v)))(x);
+    const u = (v: T) => S.sum(S.mul(sinV(v as never) as never, v));
+    expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+    expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+  });
+
+  it("a function linear in x has Laplacian 0", () => {
+    const x = f64([1, 2], [2]);
+    expectClose(nn.laplacian((v: T) => S.sum(S.mul(v, 3)))(x), [0]);
+    expectClose(nn.hessianDiagonal((v: T) => S.sum(S.mul(v, 3)))(x), [0, 0]);
+  });
+
+  it("under vmap over a batch, and inside jit", () => {
+    const r = rng(9);
+    const u = mlp(r, 3, "tanh");
+    const xs = randT(r, [5, 3]);
+    const want = [0, 1, 2, 3, 4].map((i) => trace(hessian(u)(S.index(xs, i, 0))).item());
+    expectClose(vmap(nn.laplacian(u))(xs), want, { rtol: 1e-10 });
+    const j = jit(vmap(nn.laplacian(u)));
+    expectClose(j(xs), want, { rtol: 1e-10 });
+    expectClose(j(S.add(xs, 0)), want, { rtol: 1e-10 });
+    expect(j.traceCount).toBe(1);
+    const wantDiag = S.stack([0, 1, 2, 3, 4].map((i) => diagonal(hessian(u)(S.index(xs, i, 0)))), 0);
+    expectClose(jit(vmap(nn.hessianDiagonal(u)))(xs), wantDiag, { rtol: 1e-10 });
+  });
+
+  it("grad of the forward Laplacian (a PINN's loss) equals grad of the hvp form", () => {
+    const r = rng(10);
+    const W = randT(r, [2, 6]);
+    const w2 = randT(r, [6]);
+    const x = randT(r, [2]);
+    const loss = (method: string) => (w: T) => nn.laplacian((v: T) => S.sum(S.mul(S.tanh(S.matmul(v, w)), w2)), { method })(x);
+    expectClose(sg.grad(loss("forward") as never)(W as never) as unknown as T, sg.grad(loss("hvp") as never)(W as never) as unknown as T, { rtol: 1e-10 });
+  });
+
+  it("checks its method", () => {
+    expect(() => nn.laplacian(S.sum, { method: "jet" })).toThrow('laplacian: method must be "forward" or "hvp", got "jet"');
+    expect(() => nn.laplacian((x: T) => x)(f64([1, 2], [2]))).toThrow("laplacian: the function must return a scalar, got shape [2]");
+  });
+});
+
+describe("higherDerivative: the k-th derivative along a direction by jet", () => {
+  it("equals k nested jvps, k = 1..4", () => {
+    const r = rng(12);
+    const u = mlp(r, 3, "tanh");
+    const x = randT(r, [3]);
+    const v = randT(r, [3]);
+    for (let k = 1; k <= 4; k++) {
+      let h = (t: T) => u(S.add(x, S.mul(t, v)));
+      for (let i = 0; i < k; i++) {
+        const inner = h;
+        h = (t: T) => jvp(inner, [t], [scalar64(1)])[1];
+      }
+      expectClose(nn.higherDerivative(u, k)(x, v), h(scalar64(0)), { rtol: 1e-10, atol: 1e-12, msg: `k = ${k}` });
+    }
+    expect(() => nn.higherDerivative(u, 0)).toThrow("higherDerivative: the order k must be a positive integer, got 0");
+  });
+});

@@ -1,0 +1,23 @@
+// nn.laplacian, nn.hessianDiagonal (both methods) and nn.higherDerivative: results typed exactly.
+import { expectType, type TypeEqual } from "ts-expect";
+import { nn, sum, tanh, mul, type Tensor } from "../../src/index.js";
+
+declare const x: Tensor<[3]>;
+declare const x64: Tensor<[5], "float64">;
+const u = (v: Tensor<[3]>) => sum(tanh(v));
+const u64 = (v: Tensor<[5], "float64">) => sum(mul(v, v));
+
+const l = nn.laplacian(u)(x);
+expectType<TypeEqual<typeof l, Tensor<[]>>>(true);
+const lh = nn.laplacian(u, { method: "hvp" })(x);
+expectType<TypeEqual<typeof lh, Tensor<[]>>>(true);
+const l64 = nn.laplacian(u64, { method: "forward" })(x64);
+expectType<TypeEqual<typeof l64, Tensor<[], "float64">>>(true);
+const d = nn.hessianDiagonal(u)(x);
+expectType<TypeEqual<typeof d, Tensor<[3]>>>(true);
+const d64 = nn.hessianDiagonal(u64, { method: "hvp" })(x64);
+expectType<TypeEqual<typeof d64, Tensor<[5], "float64">>>(true);
+const k4 = nn.higherDerivative(u, 4)(x, x);
+expectType<TypeEqual<typeof k4, Tensor<[]>>>(true);
+const kv = nn.higherDerivative((v: Tensor<[3]>) => tanh(v), 2)(x, x);
+expectType<TypeEqual<typeof kv, Tensor<[3]>>>(true);
