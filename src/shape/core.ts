@@ -9,16 +9,19 @@ export type Dim = number;
 /** A shape: a (usually readonly) tuple of dims. `number[]` is a shape of unknown rank. */
 export type Shape = readonly Dim[];
 
+declare const shapeError: unique symbol;
+
 /**
  * A shape error. Op signatures use it as the type of the offending parameter (through `Check`),
- * so a bad call fails at the call with the message in the first line of the diagnostic.
+ * so a bad call fails at the call with the message in the first line of the diagnostic. The
+ * message is the one property's NAME: TypeScript 7 reports a Tensor, tuple or pytree passed there
+ * as ``Property '"<message>"' is missing in type …`` (the message first), TypeScript 5.9 as
+ * ``Argument of type … is not assignable to parameter of type 'ShapeError<"<message>">'``.
  */
-export interface ShapeError<M extends string> {
-  readonly "shape error": M;
-}
+export type ShapeError<M extends string> = { readonly [K in M]: typeof shapeError };
 
-/** True if T is a ShapeError (false for `never`). */
-export type IsShapeError<T> = [T] extends [never] ? false : [T] extends [ShapeError<string>] ? true : false;
+/** True if T is a ShapeError (false for `never`, and for `{}`, which has no message). */
+export type IsShapeError<T> = [T] extends [never] ? false : [T] extends [ShapeError<infer M>] ? ([M] extends [never] ? false : true) : false;
 
 /**
  * The parameter type of the offending argument: R (the result of a shape function) when it is a
