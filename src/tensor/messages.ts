@@ -388,3 +388,11 @@ export const convLayerRankMsg = (n: number, s: Dims, op = "conv"): string => `${
 /** `sequential: layer 2 takes [..., 64] but layer 1 gives [..., 32]` (layer 0: "but the input gives"). */
 export const sequentialMsg = (layer: number, takes: unknown, gives: unknown): string =>
   `sequential: layer ${layer} takes [..., ${takes}] but ${layer === 0 ? "the input" : `layer ${layer - 1}`} gives [..., ${gives}]`;
+
+// ---- what is differentiated (issue 14; transforms/types.ts's DiffDTypeMessage, DiffNoTensorMessage)
+/** `grad: argument 0.k has dtype uint32; grad requires float inputs (convert it with astype, or leave it out of argnums)`. */
+export const diffDTypeMsg = (op: string, at: string, dtype: string): string =>
+  `${op}: argument ${at} has dtype ${dtype}; ${op} requires float inputs (convert it with astype, or leave it out of argnums)`;
+/** `grad: argument 0 holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)`. */
+export const diffNoTensorMsg = (op: string, argnum: number): string =>
+  `${op}: argument ${argnum} holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)`;
