@@ -61,9 +61,9 @@ export type ShowDim<D> = D extends number ? (number extends D ? "number" : `${D}
 /** A shape as text: "[2, 3]"; a dynamic dim shows as "number"; rank 0 shows "[]"; unknown rank "number[]". */
 export type ShowShape<S extends Shape> = number extends S["length"] ? "number[]" : `[${JoinDims<S>}]`;
 
-type JoinDims<S extends Shape, Acc extends string = ""> = S extends readonly [infer H, ...infer T extends Shape]
-  ? JoinDims<T, Acc extends "" ? ShowDim<H> : `${Acc}, ${ShowDim<H>}`>
-  : Acc;
+// no test on the text built so far: a generic dim (`ShowDim<B>`) would defer it, and the message
+// would print as a page of conditional types instead of `[${ShowDim<B>}, 3, 4]`
+type JoinDims<S extends Shape, Sep extends string = ""> = S extends readonly [infer H, ...infer T extends Shape] ? `${Sep}${ShowDim<H>}${JoinDims<T, ", ">}` : "";
 
 /** A tuple of N `number`s (N a small literal; `number[]` if N is `number`). */
 export type Dynamic<N extends number, Acc extends number[] = []> = number extends N
