@@ -861,7 +861,27 @@ export type CheckOutAxes<F, I, O> = [O] extends [number] // not distributive: ke
         ? O
         : ShapeError<`vmap: outAxes ${O} is out of range: the function returns ${BadOutShape<BadOutLeaves<Leaves<Out>, O>>}`>
     : O
-  : O;
+  : O extends readonly unknown[]
+    ? number extends O["length"]
+      ? O
+      : DeclaredOut<RecipeOf<F>> extends infer Out
+        ? OutAxesLength<Out, O>
+        : O
+    : O;
+/** A list of outAxes (one per output) when its length fits the declared output, else the error the call would give. */
+type OutAxesLength<Out, O extends readonly unknown[]> = [unknown] extends [Out]
+  ? O
+  : [Out] extends [TensorMark]
+    ? O["length"] extends 1
+      ? O
+      : ShapeError<`vmap: outAxes has ${Plural<O["length"], "entry", "entries">} but the function returns 1 tensor`>
+    : Out extends readonly unknown[]
+      ? number extends Out["length"]
+        ? O
+        : O["length"] extends Out["length"]
+          ? O
+          : ShapeError<`vmap: outAxes has ${Plural<O["length"], "entry", "entries">} but the function returns ${Plural<Out["length"], "output">}`>
+      : O;
 
 // ------------------------------------------------------------------------------------ options and results
 

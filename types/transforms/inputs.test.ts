@@ -72,3 +72,12 @@ hessian(fi)(i3);
 export function anyFloat<D extends "float32" | "float64">(x: Tensor<[3], D>) {
   return grad((a: Tensor<[3], D>) => sum(astype(a, "float32")))(x);
 }
+
+// ---- outAxes with the wrong number of entries: caught at vmap, before any call
+const pair = (a: Tensor<[3]>) => [mul(a, 2), sum(a)] as const;
+// @ts-expect-error vmap: outAxes has 3 entries but the function returns 2 outputs
+vmap(pair, { outAxes: [0, 0, 0] });
+// @ts-expect-error vmap: outAxes has 2 entries but the function returns 1 tensor
+vmap(h, { outAxes: [0, 0] });
+const pv = vmap(pair, { outAxes: [1, 0] })(xs);
+expectType<TypeEqual<typeof pv, [Tensor<[3, 5]>, Tensor<[5]>]>>(true);
