@@ -604,7 +604,7 @@ type OutOfRange<Name extends string, Ax extends number, K extends number, T, Bad
 type MergeSize<Size, N, K extends number, Ax extends number, T> = [T] extends [Tensor<infer _S, infer _D>]
   ? MergeDim<Size, N & number, K, NormAx<T, Ax>>
   : true extends IsUnion<N>
-    ? Fail<K, `vmap: the leaves of argument ${K} differ in size on axis ${Ax}`>
+    ? Fail<K, `vmap: the leaves of argument ${K} differ in size on axis ${Ax}; if argument ${K} is not batched, give it inAxes null (e.g. inAxes: [null, 0])`>
     : MergeDim<Size, N & number, K, NormAx<T, Ax>>;
 type MergeDim<Size, N extends number, K extends number, Ax extends number> = Size extends Unset
   ? SizeFrom<N, K, Ax>

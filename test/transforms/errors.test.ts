@@ -72,6 +72,9 @@ describe("vmap", () => {
     const m2 = errorOf(() => vmap((p: { a: T; b: T }) => S.add(p.a, p.b))({ a: x3, b: x2 }));
     expect(m2).toContain("argument 0.a has size 3");
     expect(m2).toContain("argument 0.b has size 2");
+    // leaves of one argument: the suggestion that it is not batched
+    expect(m2).toMatch(/; if argument 0 is not batched, give it inAxes null \(e\.g\. inAxes: \[null, 0\]\)$/);
+    expect(m).not.toMatch(/not batched/);
     const m3 = errorOf(() => vmap((a: T, b: T) => S.add(a, b), { inAxes: [1, 0] })(f64([1, 2, 3, 4, 5, 6], [2, 3]), x2));
     expect(m3).toContain("argument 0 has size 3 on axis 1 (shape [2, 3])");
   });

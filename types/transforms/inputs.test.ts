@@ -2,7 +2,7 @@
 // with or without `as const`, and vmap over them), inAxes held in a variable, and what is
 // differentiated: a non-float tensor or an argument without tensors is an error at the call.
 import { expectType, type TypeEqual } from "ts-expect";
-import { grad, valueAndGrad, vmap, jacfwd, jacrev, hessian, sum, matmul, mul, astype, type Tensor, type PRNGKey } from "../../src/index.js";
+import { grad, valueAndGrad, vmap, jacfwd, jacrev, hessian, sum, matmul, mul, add, sub, astype, type Tensor, type PRNGKey } from "../../src/index.js";
 
 declare const w: Tensor<[3]>;
 declare const M: Tensor<[3, 3]>;
@@ -81,3 +81,17 @@ vmap(pair, { outAxes: [0, 0, 0] });
 vmap(h, { outAxes: [0, 0] });
 const pv = vmap(pair, { outAxes: [1, 0] })(xs);
 expectType<TypeEqual<typeof pv, [Tensor<[3, 5]>, Tensor<[5]>]>>(true);
+
+// ---- vmap(grad(loss)) without inAxes: the parameters' leaves differ in size, and null is suggested
+const mse = (p: { w: Tensor<[3, 2]>; b: Tensor<[2]> }, x: Tensor<[3]>, y: Tensor<[2]>) => {
+  const e = sub(add(matmul(x, p.w), p.b), y);
+  return sum(mul(e, e));
+};
+declare const params: { w: Tensor<[3, 2]>; b: Tensor<[2]> };
+declare const xb: Tensor<[5, 3]>;
+declare const yb: Tensor<[5, 2]>;
+// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap(grad(mse))(params, xb, yb);
+const pg = vmap(grad(mse), { inAxes: [null, 0, 0] })(params, xb, yb);
+expectType<TypeEqual<typeof pg["w"], Tensor<[5, 3, 2]>>>(true);
+expectType<TypeEqual<typeof pg["b"], Tensor<[5, 2]>>>(true);
