@@ -71,14 +71,13 @@ export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown
   }
   const leaves = flatten(args)[0];
   const { wanted, spans } = wantedLeaves(args, nums);
-  for (const n of nums) {
-    // a number (or a tree without tensors) is static: its "gradient" would silently be itself
-    if (spans[n]![0] === spans[n]![1]) throw new Error(diffNoTensorMsg(name, n));
-  }
-  // non-tensor leaves (numbers, strings) are static structure, like the keys of an object: the
-  // gradient keeps them in place, unchanged, so it has the argument's structure (see README)
+  // argnum by argnum, as the compile-time check (transforms/types.ts's DiffCheck)
   for (const n of nums) {
     const [s, e] = spans[n]!;
+    // a number (or a tree without tensors) is static: its "gradient" would silently be itself
+    if (s === e) throw new Error(diffNoTensorMsg(name, n));
+    // non-tensor leaves (numbers, strings) are static structure, like the keys of an object: the
+    // gradient keeps them in place, unchanged, so it has the argument's structure (see README)
     const k = leaves.slice(s, e).findIndex((l) => !isFloat(l.dtype));
     if (k >= 0) throw new Error(diffDTypeMsg(name, `${n}${leafPaths(args[n])[k]}`, leaves[s + k]!.dtype));
   }

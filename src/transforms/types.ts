@@ -181,7 +181,7 @@ export type CheckArgs<R, Args extends readonly unknown[], Name extends string = 
  * Objects without tuples inside and tensors are kept as they are (a readonly property fits a
  * mutable one).
  */
-export type Plain<T> = T extends TensorMark
+type Plain<T> = T extends TensorMark
   ? T
   : T extends readonly unknown[]
     ? { -readonly [K in keyof T]: Plain<T[K]> }

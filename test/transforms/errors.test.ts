@@ -40,6 +40,8 @@ describe("grad, valueAndGrad, hessian", () => {
     // a pytree: the first non-float leaf in the order of its keys
     const lp = (a: T, p: { w: T; n: T; b: [T, T] }) => S.sum(S.mul(a, p.w));
     expect(errorOf(() => grad(lp, { argnums: 1 })(x3, { w: x3, n: x3, b: [x3, i2] }))).toBe(dtypeMsg("grad", "1.b[1]", "int32"));
+    // argnum by argnum, in the order given
+    expect(errorOf(() => grad((_y: number, x: T) => S.sum(S.astype(x, "float32")), { argnums: [1, 0] })(3, i2))).toBe(dtypeMsg("grad", "1", "int32"));
     // not chosen by argnums: no error
     expect(() => grad(lp)(x3, { w: x3, n: x3, b: [x3, i2] })).not.toThrow();
   });

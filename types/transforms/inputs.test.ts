@@ -55,6 +55,9 @@ const fn = (a: number, b: Tensor<[3]>) => sum(mul(b, a));
 grad(fn)(3, w);
 // @ts-expect-error grad: argument 0 holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)
 grad(fn, { argnums: [1, 0] })(3, w);
+const fni = (a: number, b: Tensor<[3], "int32">) => sum(astype(b, "float32"));
+// @ts-expect-error grad: argument 1 has dtype int32; grad requires float inputs (convert it with astype, or leave it out of argnums)
+grad(fni, { argnums: [1, 0] })(3, i3);
 const gb = grad(fn, { argnums: 1 })(3, w);
 expectType<TypeEqual<typeof gb, Tensor<[3]>>>(true);
 // a pytree with a key in it: the leaf is named
