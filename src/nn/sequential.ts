@@ -125,6 +125,18 @@ export type SequentialCheck<L extends readonly unknown[], C extends number = num
     : Refused<A, Idx<K>>
   : never;
 
+/** [index, error] of the first step whose check fails (checking the steps up to it), or never. */
+type SequentialErrorAt<L extends readonly unknown[], Pre extends unknown[] = []> = L extends readonly [infer A, ...infer R]
+  ? [SequentialCheck<[...Pre, A]>] extends [never]
+    ? SequentialErrorAt<R, [...Pre, A]>
+    : [`${Pre["length"]}`, SequentialCheck<[...Pre, A]>]
+  : never;
+/**
+ * The layers, with the first misfit replaced by its error: TypeScript reports an error in a list
+ * written inline at that element, with the message first (under 5.9 too), not after the list's type.
+ */
+type SequentialLayers<L extends readonly unknown[]> = SequentialErrorAt<L> extends [infer I, infer E] ? { readonly [K in keyof L]: K extends I ? E : L[K] } : L;
+
 /** false when shapes A and B cannot be the same (known ranks differ, or two known dims differ) */
 type Fits<A extends Shape, B extends Shape> = number extends A["length"] | B["length"]
   ? true
@@ -247,7 +259,7 @@ function givesOf(l: Untyped): number | undefined {
  * gives is a compile-time error naming both: `sequential: layer 2 takes [..., 64] but layer 1
  * gives [..., 32]` (the same text at run time for dims typed `number`).
  */
-export function sequential<const L extends readonly unknown[]>(layers: Check<SequentialCheck<L>, L>): Sequential<L> {
+export function sequential<const L extends readonly unknown[]>(layers: SequentialLayers<L>): Sequential<L> {
   const ls = layers as unknown as readonly (Untyped | ((x: AnyTensor) => AnyTensor))[];
   if (!Array.isArray(ls) || ls.length === 0) throw new TypeError("sequential: needs a list of at least one layer");
   let c: number | undefined;

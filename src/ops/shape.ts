@@ -193,7 +193,8 @@ export function slice<S extends Shape, D extends DType, const Spec extends reado
 // ---------------------------------------------------------------- joining
 
 type ShapesOf<Ts extends readonly Tensor<Shape, DType>[]> = { [K in keyof Ts]: Ts[K] extends Tensor<infer S, DType> ? S : never };
-type DTypeOfList<Ts extends readonly Tensor<Shape, DType>[]> = Ts[number] extends Tensor<Shape, infer D> ? D : never;
+/** The tensors' dtype, read from their `dtype` member (so that it also resolves for shapes holding a generic dim). */
+type DTypeOfList<Ts extends readonly Tensor<Shape, DType>[]> = Ts[number] extends { readonly dtype: infer D extends DType } ? D : never;
 
 function joinArgs(op: string, xs: readonly AnyTensor[]): AnyTensor[] {
   if (!Array.isArray(xs) || xs.length === 0) shapeError(msg.joinEmptyMsg(op));

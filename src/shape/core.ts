@@ -9,16 +9,19 @@ export type Dim = number;
 /** A shape: a (usually readonly) tuple of dims. `number[]` is a shape of unknown rank. */
 export type Shape = readonly Dim[];
 
+declare const shapeError: unique symbol;
+
 /**
  * A shape error. Op signatures use it as the type of the offending parameter (through `Check`),
- * so a bad call fails at the call with the message in the first line of the diagnostic.
+ * so a bad call fails at the call with the message in the first line of the diagnostic. The
+ * message is the one property's NAME: TypeScript 7 reports a Tensor, tuple or pytree passed there
+ * as ``Property '"<message>"' is missing in type …`` (the message first), TypeScript 5.9 as
+ * ``Argument of type … is not assignable to parameter of type 'ShapeError<"<message>">'``.
  */
-export interface ShapeError<M extends string> {
-  readonly "shape error": M;
-}
+export type ShapeError<M extends string> = { readonly [K in M]: typeof shapeError };
 
-/** True if T is a ShapeError (false for `never`). */
-export type IsShapeError<T> = [T] extends [never] ? false : [T] extends [ShapeError<string>] ? true : false;
+/** True if T is a ShapeError (false for `never`, and for `{}`, which has no message). */
+export type IsShapeError<T> = [T] extends [never] ? false : [T] extends [ShapeError<infer M>] ? ([M] extends [never] ? false : true) : false;
 
 /**
  * The parameter type of the offending argument: R (the result of a shape function) when it is a
@@ -58,9 +61,9 @@ export type ShowDim<D> = D extends number ? (number extends D ? "number" : `${D}
 /** A shape as text: "[2, 3]"; a dynamic dim shows as "number"; rank 0 shows "[]"; unknown rank "number[]". */
 export type ShowShape<S extends Shape> = number extends S["length"] ? "number[]" : `[${JoinDims<S>}]`;
 
-type JoinDims<S extends Shape, Acc extends string = ""> = S extends readonly [infer H, ...infer T extends Shape]
-  ? JoinDims<T, Acc extends "" ? ShowDim<H> : `${Acc}, ${ShowDim<H>}`>
-  : Acc;
+// no test on the text built so far: a generic dim (`ShowDim<B>`) would defer it, and the message
+// would print as a page of conditional types instead of `[${ShowDim<B>}, 3, 4]`
+type JoinDims<S extends Shape, Sep extends string = ""> = S extends readonly [infer H, ...infer T extends Shape] ? `${Sep}${ShowDim<H>}${JoinDims<T, ", ">}` : "";
 
 /** A tuple of N `number`s (N a small literal; `number[]` if N is `number`). */
 export type Dynamic<N extends number, Acc extends number[] = []> = number extends N

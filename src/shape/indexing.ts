@@ -62,11 +62,13 @@ type SliceLoop<
   Acc extends Dim[],
 > = Spec extends readonly [infer E extends SliceEntry, ...infer ET extends readonly SliceEntry[]]
   ? S extends readonly [infer N extends Dim, ...infer ST extends Shape]
-    ? SliceDim<N, Parts<E>, Op, Acc["length"]> extends infer L
-      ? { d: L } extends { d: infer D extends Dim }
-        ? SliceLoop<ST, ET, S0, Spec0, Op, [...Acc, D]>
-        : L
-      : never
+    ? E extends null | undefined
+      ? SliceLoop<ST, ET, S0, Spec0, Op, [...Acc, N]> // the axis kept whole, also a generic N (which a test on it would defer)
+      : SliceDim<N, Parts<E>, Op, Acc["length"]> extends infer L
+        ? { d: L } extends { d: infer D extends Dim }
+          ? SliceLoop<ST, ET, S0, Spec0, Op, [...Acc, D]>
+          : L
+        : never
     : ShapeError<`${Op}: too many indices (${Spec0["length"]}) for shape ${ShowShape<S0>}`>
   : [...Acc, ...S];
 

@@ -393,3 +393,11 @@ export const sequentialMsg = (layer: number, takes: unknown, gives: unknown): st
 /** `conv: featureGroupCount 4 must divide inFeatures 4 and outFeatures 6`. */
 export const convLayerGroupsMsg = (groups: unknown, inFeatures: unknown, outFeatures: unknown): string =>
   `conv: featureGroupCount ${groups} must divide inFeatures ${inFeatures} and outFeatures ${outFeatures}`;
+
+// ---- what is differentiated (issue 14; transforms/types.ts's DiffDTypeMessage, DiffNoTensorMessage)
+/** `grad: argument 0.k has dtype uint32; grad requires float inputs (convert it with astype, or leave it out of argnums)`. */
+export const diffDTypeMsg = (op: string, at: string, dtype: string): string =>
+  `${op}: argument ${at} has dtype ${dtype}; ${op} requires float inputs (convert it with astype, or leave it out of argnums)`;
+/** `grad: argument 0 holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)`. */
+export const diffNoTensorMsg = (op: string, argnum: number): string =>
+  `${op}: argument ${argnum} holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)`;

@@ -129,7 +129,7 @@ export function hessian<F extends Fn, const A extends number = 0>(
   const fn = checkFn("hessian", f);
   const argnum = (opts?.argnums ?? 0) as number;
   const g = (...args: unknown[]) => valueAndGradImpl("hessian", fn, args, argnum)[1];
-  return ((...args: unknown[]) => jacfwdImpl(g as TreeFn, args, argnum)) as unknown as HessianFn<F, A>;
+  return ((...args: unknown[]) => jacfwdImpl(g as TreeFn, args, argnum, "hessian")) as unknown as HessianFn<F, A>;
 }
 
 /** A jitted function: staged once per input signature, optimised, and run as one program. */

@@ -1,4 +1,5 @@
-import { flatten, unflatten, checkSameTree, showTree, leafCount, type TreeDef } from "./tree.js";
+import { flatten, unflatten, checkSameTree, leafCount, leafPaths, type TreeDef } from "./tree.js";
+import { diffDTypeMsg, diffNoTensorMsg } from "../tensor/messages.js";
 import { traceTree, type TreeFn, type TracedTree } from "./trace-tree.js";
 import { vjpGraph, jvpGraph } from "../prims/interpreters.js";
 import { isFloat } from "../ir/dtype.js";
@@ -70,21 +71,15 @@ export function valueAndGradImpl(name: string, f: TreeFn, args: readonly unknown
   }
   const leaves = flatten(args)[0];
   const { wanted, spans } = wantedLeaves(args, nums);
+  // argnum by argnum, as the compile-time check (transforms/types.ts's DiffCheck)
   for (const n of nums) {
+    const [s, e] = spans[n]!;
     // a number (or a tree without tensors) is static: its "gradient" would silently be itself
-    if (spans[n]![0] === spans[n]![1]) {
-      throw new Error(
-        `${name}: argument ${n} is ${showTree(args[n])}, which holds no tensor to differentiate with respect to; ` +
-          "pass a float tensor (e.g. tensor(3) for a number)",
-      );
-    }
-  }
-  // non-tensor leaves (numbers, strings) are static structure, like the keys of an object: the
-  // gradient keeps them in place, unchanged, so it has the argument's structure (see README)
-  for (let i = 0; i < leaves.length; i++) {
-    if (wanted[i] && !isFloat(leaves[i]!.dtype)) {
-      throw new Error(`${name}: can only differentiate with respect to float tensors, argument has dtype ${leaves[i]!.dtype}`);
-    }
+    if (s === e) throw new Error(diffNoTensorMsg(name, n));
+    // non-tensor leaves (numbers, strings) are static structure, like the keys of an object: the
+    // gradient keeps them in place, unchanged, so it has the argument's structure (see README)
+    const k = leaves.slice(s, e).findIndex((l) => !isFloat(l.dtype));
+    if (k >= 0) throw new Error(diffDTypeMsg(name, `${n}${leafPaths(args[n])[k]}`, leaves[s + k]!.dtype));
   }
   const lin = vjpGraph(t.graph, [...leaves, ...t.captured], [...wanted, ...t.captured.map(() => false)]);
   const out = lin.outputs[0]!;

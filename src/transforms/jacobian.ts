@@ -9,6 +9,7 @@ import * as lax from "../prims/lax.js";
 import { HostArray } from "../ir/host-array.js";
 import { fromHost as hostValue } from "../ir/trace.js";
 import { allocate } from "../ir/dtype.js";
+import { diffDTypeMsg } from "../tensor/messages.js";
 
 /** The standard basis of a space of shape `shape`, stacked: [n, ...shape]. */
 function basis(shape: readonly number[], dtype: AnyTensor["dtype"]): AnyTensor {
@@ -24,7 +25,7 @@ function singleTensorArg(name: string, args: readonly unknown[], argnum: number)
   }
   const x = args[argnum];
   if (!(x instanceof Tensor)) throw new Error(`${name}: argument ${argnum} must be a tensor`);
-  if (!isFloat(x.dtype)) throw new Error(`${name}: can only differentiate with respect to float tensors, got ${x.dtype}`);
+  if (!isFloat(x.dtype)) throw new Error(diffDTypeMsg(name, `${argnum}`, x.dtype));
   return x as AnyTensor;
 }
 
@@ -37,8 +38,8 @@ function singleTensorOut(name: string, out: unknown): AnyTensor {
 const withArg = (args: readonly unknown[], i: number, v: unknown) => args.map((a, k) => (k === i ? v : a));
 
 /** Jacobian by forward mode: one jvp per input element, batched with vmap. Shape [...out, ...in]. */
-export function jacfwdImpl(f: TreeFn, args: readonly unknown[], argnum: number): AnyTensor {
-  const x = singleTensorArg("jacfwd", args, argnum);
+export function jacfwdImpl(f: TreeFn, args: readonly unknown[], argnum: number, name = "jacfwd"): AnyTensor {
+  const x = singleTensorArg(name, args, argnum);
   const call = f as (...a: unknown[]) => unknown;
   const pushforward = (t: unknown) =>
     singleTensorOut("jacfwd", jvpImpl((xi: never) => call(...withArg(args, argnum, xi)), [x], [t])[1]);

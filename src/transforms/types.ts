@@ -107,7 +107,7 @@ export interface Vmap<In, I, O> {
  */
 export interface Transformed<R> {
   readonly [recipe]?: R;
-  <Args extends readonly unknown[]>(...args: CheckArgs<R, Args>): Out<R, Args>;
+  <const Args extends readonly unknown[]>(...args: CheckArgs<R, Args>): Out<R, Args>;
   /**
    * Not callable (nothing has this argument type): with a construct signature beside the call
    * signature, TypeScript no longer instantiates the generic call signature against a contextual
@@ -173,6 +173,25 @@ type NameOf<R, Default extends string = "call"> =
 export type CheckArgs<R, Args extends readonly unknown[], Name extends string = NameOf<R>> = number extends Args["length"]
   ? Args
   : ErrorArgs<Run<R, Args>, Args, NameOf<R, Name>>;
+
+/**
+ * An argument with every tuple made mutable, to compare with a parameter: the call signature
+ * infers its arguments `const` (so an inline `[w, M]` is a tuple, not `(Tensor<[3]> | Tensor<[3,
+ * 3]>)[]`), and a readonly tuple would not fit a parameter typed `[Tensor<[3]>, Tensor<[3, 3]>]`.
+ * Objects without tuples inside and tensors are kept as they are (a readonly property fits a
+ * mutable one).
+ */
+type Plain<T> = T extends TensorMark
+  ? T
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: Plain<T[K]> }
+    : T extends object
+      ? true extends HasTuple<T[keyof T]>
+        ? { [K in keyof T]: Plain<T[K]> }
+        : T
+      : T;
+/** True when a tuple or array is among T's values, at any depth (tensors aside). */
+type HasTuple<T> = T extends TensorMark ? false : T extends readonly unknown[] ? true : T extends object ? HasTuple<T[keyof T]> : false;
 
 type ErrorArgs<Res, Args extends readonly unknown[], Name extends string> =
   Res extends Fail<infer I, infer M>
@@ -308,9 +327,9 @@ type BaseCheck<P extends readonly unknown[], Args extends readonly unknown[], N 
 ]
   ? Acc["length"] extends MaxArity<P>
     ? Unnamed<Acc["length"], `the function takes ${Plural<MaxArity<P>, "argument">}, but ${N} were given`>
-    : Fits<H, P[Acc["length"]]> extends true
+    : Fits<Plain<H>, P[Acc["length"]]> extends true
       ? BaseCheck<P, T, N, [...Acc, H]>
-      : Mismatch<Acc["length"], H, H, Exclude<P[Acc["length"]], undefined>, [], LeafPath<H, Exclude<P[Acc["length"]], undefined>>>
+      : Mismatch<Acc["length"], H, H, Exclude<P[Acc["length"]], undefined>, [], LeafPath<Plain<H>, Exclude<P[Acc["length"]], undefined>>>
   : Acc["length"] extends MinArity<P> | MaxArity<P>
     ? never
     : number extends MaxArity<P>
@@ -368,10 +387,57 @@ type ArgnumOk<A extends number, N extends number> = number extends A
     : false;
 type LastIndex<Args extends readonly unknown[]> = Args extends readonly [unknown, ...infer T] ? T["length"] : 0;
 
+/** The message for differentiating with respect to a non-float leaf (src/tensor/messages.ts's diffDTypeMsg). */
+export type DiffDTypeMessage<Name extends string, At extends string, D extends string> =
+  `${Name}: argument ${At} has dtype ${D}; ${Name} requires float inputs (convert it with astype, or leave it out of argnums)`;
+/** The message for differentiating with respect to an argument that holds no tensor (diffNoTensorMsg). */
+export type DiffNoTensorMessage<Name extends string, At extends number> =
+  `${Name}: argument ${At} holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)`;
+/** [path, dtype] of the first leaf of T whose dtype is not float, or never. */
+type NonFloatLeaf<T, Path extends readonly PropertyKey[] = []> = T extends TensorMark
+  ? T extends { readonly dtype: infer D }
+    ? { d: D } extends { d: infer _ extends FloatDType } // compared inside objects: also resolves for a generic D extends FloatDType
+      ? never
+      : [DType] extends [D]
+        ? never
+        : [Path, D]
+    : never
+  : T extends readonly unknown[]
+    ? NonFloatInTuple<T, Path>
+    : T extends object
+      ? OneOf<{ [K in keyof T]: NonFloatLeaf<T[K], [...Path, K]> }[keyof T]>
+      : never;
+type NonFloatInTuple<T extends readonly unknown[], Path extends readonly PropertyKey[], Acc extends unknown[] = []> = number extends T["length"]
+  ? NonFloatLeaf<T[number], [...Path, number]>
+  : T extends readonly [infer H, ...infer R]
+    ? [NonFloatLeaf<H, [...Path, Acc["length"]]>] extends [never]
+      ? NonFloatInTuple<R, Path, [...Acc, H]>
+      : NonFloatLeaf<H, [...Path, Acc["length"]]>
+    : never;
+/** never when argument I of Args holds tensors, all float; else a Fail naming it (and the leaf). */
+type DiffArgCheck<Args extends readonly unknown[], I extends number, Name extends string> = [Leaves<Args[I]>] extends [never]
+  ? Fail<I, DiffNoTensorMessage<Name, I>>
+  : NonFloatLeaf<Args[I]> extends infer L
+    ? [L] extends [never]
+      ? never
+      : L extends [infer P extends readonly PropertyKey[], infer D extends string]
+        ? Fail<I, DiffDTypeMessage<Name, `${I}${ShowPath<P>}`, D>>
+        : never
+    : never;
+/** DiffArgCheck for every argnum (A a number or a list). */
+type DiffCheck<Args extends readonly unknown[], A, Name extends string> = A extends number
+  ? DiffArgCheck<Args, NormArgnum<A, Args["length"]>, Name>
+  : A extends readonly [infer H extends number, ...infer T]
+    ? [DiffArgCheck<Args, NormArgnum<H, Args["length"]>, Name>] extends [never]
+      ? DiffCheck<Args, T, Name>
+      : DiffArgCheck<Args, NormArgnum<H, Args["length"]>, Name>
+    : never;
+type NormArgnum<A extends number, N extends number> = number extends A | N ? A : NormalizeAxis<A, N> extends infer X extends number ? ([X] extends [never] ? A : X) : A;
+
 type RunGrad<Res, Args extends readonly unknown[], A, Name extends string> =
   Res extends Ok<infer O>
     ? IsScalarOut<O> extends true
-      ? ArgnumsCheck<Args, A, Name> extends infer E
+      ? InputsCheck<Args, A, Name> extends infer E
         ? [E] extends [never]
           ? PickArgs<Args, A> extends infer G
             ? Ok<Name extends "valueAndGrad" ? [O, G] : G>
@@ -380,13 +446,19 @@ type RunGrad<Res, Args extends readonly unknown[], A, Name extends string> =
         : never
       : Fail<0, ScalarMessage<Name, O>>
     : Res;
+/** The argnums' range error, else the error of an argument that cannot be differentiated, else never. */
+type InputsCheck<Args extends readonly unknown[], A, Name extends string> = ArgnumsCheck<Args, A, Name> extends infer E
+  ? [E] extends [never]
+    ? DiffCheck<Args, A, Name>
+    : E
+  : never;
 
 /** grad / valueAndGrad with hasAux: O must be `[loss, aux]` with a float scalar loss. */
 type RunGradAux<Res, Args extends readonly unknown[], A, Name extends string> =
   Res extends Ok<infer O>
     ? [O] extends [readonly [infer L, infer X]]
       ? IsScalarOut<L> extends true
-        ? ArgnumsCheck<Args, A, Name> extends infer E
+        ? InputsCheck<Args, A, Name> extends infer E
           ? [E] extends [never]
             ? PickArgs<Args, A> extends infer G
               ? Ok<Name extends "valueAndGrad" ? [[L, X], G] : [G, X]>
@@ -409,7 +481,7 @@ type Concat2<A extends Shape, B extends Shape> = number extends A["length"] ? nu
 
 type RunJac<Res, Args extends readonly unknown[], A, Name extends string> =
   Res extends Ok<infer O>
-    ? ArgnumsCheck<Args, A, Name> extends infer E
+    ? InputsCheck<Args, A, Name> extends infer E
       ? [E] extends [never]
         ? [O] extends [Tensor<infer OS, infer D>]
           ? [Args[A & number]] extends [Tensor<infer IS, DType>]
@@ -425,7 +497,7 @@ type RunJac<Res, Args extends readonly unknown[], A, Name extends string> =
 type RunHess<Res, Args extends readonly unknown[], A> =
   Res extends Ok<infer O>
     ? IsScalarOut<O> extends true
-      ? ArgnumsCheck<Args, A, "hessian"> extends infer E
+      ? InputsCheck<Args, A, "hessian"> extends infer E
         ? [E] extends [never]
           ? [Args[A & number]] extends [Tensor<infer IS, infer D>]
             ? Concat2<IS, IS> extends infer HS extends Shape
@@ -532,7 +604,7 @@ type OutOfRange<Name extends string, Ax extends number, K extends number, T, Bad
 type MergeSize<Size, N, K extends number, Ax extends number, T> = [T] extends [Tensor<infer _S, infer _D>]
   ? MergeDim<Size, N & number, K, NormAx<T, Ax>>
   : true extends IsUnion<N>
-    ? Fail<K, `vmap: the leaves of argument ${K} differ in size on axis ${Ax}`>
+    ? Fail<K, `vmap: the leaves of argument ${K} differ in size on axis ${Ax}; if argument ${K} is not batched, give it inAxes null (e.g. inAxes: [null, 0])`>
     : MergeDim<Size, N & number, K, NormAx<T, Ax>>;
 type MergeDim<Size, N extends number, K extends number, Ax extends number> = Size extends Unset
   ? SizeFrom<N, K, Ax>
@@ -557,8 +629,17 @@ type NormAx<T, Ax extends number> = [Leaves<T>] extends [Tensor<infer S, DType>]
     : Ax
   : Ax;
 
-type RunVmap<In, Args extends readonly unknown[], I, O> =
-  I extends readonly unknown[]
+/**
+ * False when inAxes is only known at run time: a list of unknown length or an entry typed
+ * `number` / `number | null` (`const ax = [null, 0]` is `(number | null)[]`).
+ */
+type StaticAxes<I> = number extends (I extends readonly unknown[] ? (number extends I["length"] ? number : I[number]) : I) ? false : true;
+/** Every leaf's shape made `number[]` (its dtype kept): what vmap gives when inAxes is only known at run time. */
+type WidenLeaves<T> = T extends Tensor<infer _S, infer D> ? Tensor<number[], D> : T extends object ? { [K in keyof T]: WidenLeaves<T[K]> } : T;
+
+type RunVmap<In, Args extends readonly unknown[], I, O> = StaticAxes<I> extends false
+  ? Ok<WidenLeaves<DeclaredOut<In>>>
+  : I extends readonly unknown[]
     ? number extends I["length"]
       ? RunVmap2<In, Args, I, O>
       : I["length"] extends Args["length"]
@@ -780,7 +861,27 @@ export type CheckOutAxes<F, I, O> = [O] extends [number] // not distributive: ke
         ? O
         : ShapeError<`vmap: outAxes ${O} is out of range: the function returns ${BadOutShape<BadOutLeaves<Leaves<Out>, O>>}`>
     : O
-  : O;
+  : O extends readonly unknown[]
+    ? number extends O["length"]
+      ? O
+      : DeclaredOut<RecipeOf<F>> extends infer Out
+        ? OutAxesLength<Out, O>
+        : O
+    : O;
+/** A list of outAxes (one per output) when its length fits the declared output, else the error the call would give. */
+type OutAxesLength<Out, O extends readonly unknown[]> = [unknown] extends [Out]
+  ? O
+  : [Out] extends [TensorMark]
+    ? O["length"] extends 1
+      ? O
+      : ShapeError<`vmap: outAxes has ${Plural<O["length"], "entry", "entries">} but the function returns 1 tensor`>
+    : Out extends readonly unknown[]
+      ? number extends Out["length"]
+        ? O
+        : O["length"] extends Out["length"]
+          ? O
+          : ShapeError<`vmap: outAxes has ${Plural<O["length"], "entry", "entries">} but the function returns ${Plural<Out["length"], "output">}`>
+      : O;
 
 // ------------------------------------------------------------------------------------ options and results
 

@@ -18,6 +18,7 @@ export function vmapImpl(f: TreeFn, args: readonly unknown[], inAxes: InAxes, ou
   // every leaf of argument i is mapped over axes[i]
   let size: number | undefined;
   let sizeFrom = "";
+  let sizeArg = -1;
   const moved: AnyTensor[] = [];
   const dims: BatchDim[] = [];
   const avals: AbstractValue[] = [];
@@ -40,9 +41,12 @@ export function vmapImpl(f: TreeFn, args: readonly unknown[], inAxes: InAxes, ou
       const n = leaf.shape[a0]!;
       if (size === undefined) {
         size = n;
+        sizeArg = i;
         sizeFrom = `${name} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})`;
       } else if (n !== size) {
-        throw new Error(`vmap: mapped axes have different sizes: ${sizeFrom}, but ${name} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})`);
+        // leaves of one argument that differ (a model's parameters, say) usually mean it is not batched
+        const hint = sizeArg === i ? `; if argument ${i} is not batched, give it inAxes null (e.g. inAxes: [null, 0])` : "";
+        throw new Error(`vmap: mapped axes have different sizes: ${sizeFrom}, but ${name} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})${hint}`);
       }
       moved.push(lax.moveAxis(leaf, a0, 0));
       dims.push(0);

@@ -26,12 +26,29 @@ describe("grad, valueAndGrad, hessian", () => {
   it("grad of a pytree output, of an int output, with respect to an int input", () => {
     expect(errorOf(() => grad((x: T) => [S.sum(x)])(x3))).toMatch(/scalar/);
     expect(errorOf(() => grad((x: T) => S.astype(S.sum(x), "int32"))(x3))).toMatch(/float scalar.*int32/);
-    expect(errorOf(() => grad((x: T) => S.sum(S.astype(x, "float32")))(sg.tensor([1, 2], "int32")))).toMatch(/float tensors.*int32/);
+  });
+  // the same texts as the compile-time errors (types/transforms/inputs.test.ts)
+  const dtypeMsg = (op: string, at: string, d: string) => `${op}: argument ${at} has dtype ${d}; ${op} requires float inputs (convert it with astype, or leave it out of argnums)`;
+  it("with respect to a non-float tensor or leaf: the argument, the leaf's path and its dtype", () => {
+    const i2 = sg.tensor([1, 2], "int32");
+    const fi = (x: T) => S.sum(S.astype(x, "float32"));
+    expect(errorOf(() => grad(fi)(i2))).toBe(dtypeMsg("grad", "0", "int32"));
+    expect(errorOf(() => valueAndGrad(fi)(i2))).toBe(dtypeMsg("valueAndGrad", "0", "int32"));
+    expect(errorOf(() => hessian(fi)(i2))).toBe(dtypeMsg("hessian", "0", "int32"));
+    expect(errorOf(() => jacfwd((x: T) => S.astype(x, "float32"))(i2))).toBe(dtypeMsg("jacfwd", "0", "int32"));
+    expect(errorOf(() => jacrev((x: T) => S.astype(x, "float32"))(i2))).toBe(dtypeMsg("jacrev", "0", "int32"));
+    // a pytree: the first non-float leaf in the order of its keys
+    const lp = (a: T, p: { w: T; n: T; b: [T, T] }) => S.sum(S.mul(a, p.w));
+    expect(errorOf(() => grad(lp, { argnums: 1 })(x3, { w: x3, n: x3, b: [x3, i2] }))).toBe(dtypeMsg("grad", "1.b[1]", "int32"));
+    // argnum by argnum, in the order given
+    expect(errorOf(() => grad((_y: number, x: T) => S.sum(S.astype(x, "float32")), { argnums: [1, 0] })(3, i2))).toBe(dtypeMsg("grad", "1", "int32"));
+    // not chosen by argnums: no error
+    expect(() => grad(lp)(x3, { w: x3, n: x3, b: [x3, i2] })).not.toThrow();
   });
   it("grad with respect to a number (static) is an error, not the number itself", () => {
-    const m = errorOf(() => grad((y: T) => S.mul(y, y))(3));
-    expect(m).toMatch(/grad: argument 0 is 3/);
-    expect(m).toMatch(/tensor/);
+    const no = "holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)";
+    expect(errorOf(() => grad((y: T) => S.mul(y, y))(3))).toBe(`grad: argument 0 ${no}`);
+    expect(errorOf(() => grad((y: number, x: T) => S.sum(S.mul(x, y)), { argnums: [1, 0] })(3, x3))).toBe(`grad: argument 0 ${no}`);
   });
   it("argnums out of range names the count", () => {
     expect(errorOf(() => grad((a: T, _b: T) => S.sum(a), { argnums: 2 })(x3, x3))).toMatch(/argnums 2 is out of range for a call with 2 arguments/);
@@ -57,6 +74,9 @@ describe("vmap", () => {
     const m2 = errorOf(() => vmap((p: { a: T; b: T }) => S.add(p.a, p.b))({ a: x3, b: x2 }));
     expect(m2).toContain("argument 0.a has size 3");
     expect(m2).toContain("argument 0.b has size 2");
+    // leaves of one argument: the suggestion that it is not batched
+    expect(m2).toMatch(/; if argument 0 is not batched, give it inAxes null \(e\.g\. inAxes: \[null, 0\]\)$/);
+    expect(m).not.toMatch(/not batched/);
     const m3 = errorOf(() => vmap((a: T, b: T) => S.add(a, b), { inAxes: [1, 0] })(f64([1, 2, 3, 4, 5, 6], [2, 3]), x2));
     expect(m3).toContain("argument 0 has size 3 on axis 1 (shape [2, 3])");
   });

@@ -14,6 +14,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const dims52 = Array.from({ length: 52 }, (_, i) => (i % 9) + 2);
 const snippet = (module: string) => `import type { Einsum } from ${JSON.stringify(module)};
+import type { ShapeError } from ${JSON.stringify(module.replace(/einsum\.(js|ts)$/, "core.$1"))};
 type Eq<X, Y> = (<T>() => T extends X ? 1 : 2) extends (<T>() => T extends Y ? 1 : 2) ? true : false;
 export const long: Eq<Einsum<"${letters}->${[...letters].reverse().join("")}", [[${dims52}]]>, [${[...dims52].reverse()}]> = true;
 export const longSum: Eq<Einsum<"${letters},${letters}->", [[${dims52}], [${dims52}]]>, []> = true;
@@ -21,7 +22,7 @@ export const four: Eq<Einsum<"abc,cde,efg,ghi->aig", [[2, 3, 4], [4, 5, 6], [6, 
 export const six: Eq<Einsum<"ab,bc,cd,de,ef,fg->ga", [[2, 3], [3, 4], [4, 5], [5, 6], [6, 7], [7, 8]]>, [8, 2]> = true;
 export const ell: Eq<Einsum<"...abcdefgh,...hgfedcbaij,...ijk->...k", [[2, 1, 3, 1, 2, 3, 4, 5, 6, 7, 8], [5, 1, 8, 7, 6, 5, 4, 3, 2, 1, 2, 3], [2, 3, 4]]>, [2, 5, 3, 4]> = true;
 export const implicit: Eq<Einsum<"zyx,xwv,vut,tsr", [[2, 3, 4], [4, 5, 6], [6, 7, 8], [8, 9, 10]]>, [10, 9, 7, 5, 3, 2]> = true;
-export const err: Eq<Einsum<"abc,cde,efg,ghi->aig", [[2, 3, 4], [4, 5, 6], [6, 7, 8], [9, 9, 10]]>, { readonly "shape error": "einsum: index g is 8 in operand 2 and 9 in operand 3" }> = true;
+export const err: Eq<Einsum<"abc,cde,efg,ghi->aig", [[2, 3, 4], [4, 5, 6], [6, 7, 8], [9, 9, 10]]>, ShapeError<"einsum: index g is 8 in operand 2 and 9 in operand 3">> = true;
 `;
 
 const compilers = { "TypeScript 7": "node_modules/typescript/bin/tsc", "TypeScript 5.9": "node_modules/typescript5/bin/tsc" };

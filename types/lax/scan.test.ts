@@ -36,6 +36,7 @@ expectType<TypeEqual<typeof r, Tensor<[]>>>(true);
 lax.scan((h, x) => [expandDims(add(h, x), 0), x], h0, xs);
 // @ts-expect-error scan: the carry goes in as Tensor<[64]> and comes out as Tensor<[64], int32>
 lax.scan((h) => [astype(h, "int32"), h], h0, xs);
+// buried: a body with annotated parameters is reported whole (TypeScript elaborates into the returned value only when they are not)
 // @ts-expect-error scan: the carry.s goes in as Tensor<[64]> and comes out as Tensor<[]>
 lax.scan((c: { s: Tensor<[64]>; n: Tensor<[]> }) => [{ s: sum(c.s), n: c.n }, null], { s: h0, n: sum(h0) }, xs);
 // @ts-expect-error foriLoop: the carry goes in as Tensor<[]> and comes out as Tensor<[64]>

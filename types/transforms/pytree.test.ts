@@ -56,7 +56,7 @@ declare const wrong: { w: Tensor<[3, 3]>; b: Tensor<[3]> };
 grad(loss)(wrong, x);
 // leaves of a mapped pytree must agree on the batch size
 declare const ragged: { w: Tensor<[5, 2, 3]>; b: Tensor<[4, 3]> };
-// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0
+// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
 vmap(loss, { inAxes: [0, null] })(ragged, x);
 void y;
 void ys;
