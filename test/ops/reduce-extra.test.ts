@@ -7,6 +7,7 @@ import { tensor } from "../../src/index.js";
 import { close, rng, sizeOf, strides } from "./ref.js";
 import { float64OnWasm } from "../harness/backend.js";
 import { expectClose as expectCloseT, f64, fdJacobian, flat, grad, jit, jvp, scalarize, stackAt, take, vmap, type T } from "../transforms/helpers.js";
+import { reduceSeq } from "../harness/read.js";
 
 const S: any = sg;
 const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 0) => {
@@ -128,7 +129,7 @@ describe("argmax / argmin", () => {
     expect(() => S.argmax(tensor([[1, 2]]), 2)).toThrow("argmax: axis 2 is out of range for shape [1, 2] (rank 2)");
     expect(() => S.argmin(sg.zeros([2, 0]), 1)).toThrow("argmin: zero-size axis in shape [2, 0] has no minimum");
   });
-  it("grad through code that uses the indices (a one-hot pick)", () => {
+  it("grad through code that uses the indices (a one-hot pick)", async () => {
     float64OnWasm();
     const f = (x: T) => {
       const i = S.argmax(x, 1, true);
@@ -136,8 +137,8 @@ describe("argmax / argmin", () => {
       return S.sum(S.mul(S.where(hot, x, 0), x));
     };
     const x = f64([0.5, 2, -1, 1.5, 3, 0.1, 0.2, -2], [2, 4]);
-    expectCloseT(grad(f)(x), [0, 4, 0, 0, 6, 0, 0, 0]);
-    expectCloseT(grad(f)(x), fdJacobian(f, [x], 0), { rtol: 1e-6 });
+    await expectCloseT(grad(f)(x), [0, 4, 0, 0, 6, 0, 0, 0]);
+    await expectCloseT(grad(f)(x), await fdJacobian(f, [x], 0), { rtol: 1e-6 });
   });
 });
 
@@ -403,59 +404,59 @@ describe("sort / argsort / topK", () => {
 // ---------------------------------------------------------------- gradients (float64 central differences)
 
 describe("gradients against central differences (float64)", () => {
-  const check = (name: string, f: (x: T) => T, d: number[], shape: number[], opts: { rtol?: number; atol?: number } = { rtol: 1e-6, atol: 1e-7 }) => {
+  const check = async (name: string, f: (x: T) => T, d: number[], shape: number[], opts: { rtol?: number; atol?: number } = { rtol: 1e-6, atol: 1e-7 }) => {
     const x = f64(d, shape);
     const y = f(x);
     const w = f64(distinct(sizeOf(y.shape), 77).map((v) => v + 0.3), y.shape);
     const g = scalarize(f, w);
-    expectCloseT(grad(g)(x), fdJacobian(g, [x], 0), { ...opts, msg: `${name} grad` });
+    await expectCloseT(grad(g)(x), await fdJacobian(g, [x], 0), { ...opts, msg: `${name} grad` });
     // forward mode agrees with reverse mode
     const t = f64(distinct(sizeOf(shape), 78), shape);
     const [, tan] = jvp(g, [x], [t]);
-    expect(flat(tan)[0]!, `${name} jvp`).toBeCloseTo(flat(grad(g)(x)).reduce((a, v, i) => a + v * flat(t)[i]!, 0), 8);
+    expect((await flat(tan))[0]!, `${name} jvp`).toBeCloseTo((await reduceSeq((await flat(grad(g)(x))), async (a, v, i) => a + v * (await flat(t))[i]!, 0)), 8);
   };
   const d = distinct(12, 21);
   const shape = [3, 4];
-  it("var, std, norm", () => {
+  it("var, std, norm", async () => {
     float64OnWasm();
-    check("var", (x) => S.var(x, 1, { ddof: 1 }), d, shape);
-    check("std", (x) => S.std(x, 0), d, shape);
-    check("norm 2", (x) => S.norm(x, 2, 1), d, shape);
-    check("norm 1", (x) => S.norm(x, 1, 1), d, shape);
-    check("norm inf", (x) => S.norm(x, Infinity, 0), d, shape);
-    check("norm fro", (x) => S.norm(x), d, shape);
-    check("norm matrix 1", (x) => S.norm(x, 1), d, shape);
-    check("norm p=3", (x) => S.norm(x, 3, 1), d, shape);
+    await check("var", (x) => S.var(x, 1, { ddof: 1 }), d, shape);
+    await check("std", (x) => S.std(x, 0), d, shape);
+    await check("norm 2", (x) => S.norm(x, 2, 1), d, shape);
+    await check("norm 1", (x) => S.norm(x, 1, 1), d, shape);
+    await check("norm inf", (x) => S.norm(x, Infinity, 0), d, shape);
+    await check("norm fro", (x) => S.norm(x), d, shape);
+    await check("norm matrix 1", (x) => S.norm(x, 1), d, shape);
+    await check("norm p=3", (x) => S.norm(x, 3, 1), d, shape);
   });
-  it("the 2-norm's gradient at 0 is NaN, as in JAX", () => {
+  it("the 2-norm's gradient at 0 is NaN, as in JAX", async () => {
     float64OnWasm();
-    expect(flat(grad((x: T) => S.norm(x))(f64([0, 0], [2]))).every(Number.isNaN)).toBe(true);
+    expect((await flat(grad((x: T) => S.norm(x))(f64([0, 0], [2])))).every(Number.isNaN)).toBe(true);
   });
-  it("logsumexp (its gradient is softmax), softmax, logSoftmax, standardize", () => {
+  it("logsumexp (its gradient is softmax), softmax, logSoftmax, standardize", async () => {
     float64OnWasm();
     const x = f64(d, shape);
-    expectCloseT(grad((z: T) => S.logsumexp(z))(x), S.nn.softmax(S.reshape(x, [12]), 0).reshape(shape), { rtol: 1e-13 });
-    expectCloseT(grad((z: T) => S.sum(S.logsumexp(z, 1)))(x), S.nn.softmax(x), { rtol: 1e-13 });
-    check("logsumexp", (z) => S.logsumexp(z, 0), d, shape);
-    check("softmax", (z) => S.nn.softmax(z), d, shape);
-    check("softmax axis 0", (z) => S.nn.softmax(z, 0), d, shape);
-    check("logSoftmax", (z) => S.nn.logSoftmax(z), d, shape);
-    check("standardize", (z) => S.nn.standardize(z), d, shape);
+    await expectCloseT(grad((z: T) => S.logsumexp(z))(x), S.nn.softmax(S.reshape(x, [12]), 0).reshape(shape), { rtol: 1e-13 });
+    await expectCloseT(grad((z: T) => S.sum(S.logsumexp(z, 1)))(x), S.nn.softmax(x), { rtol: 1e-13 });
+    await check("logsumexp", (z) => S.logsumexp(z, 0), d, shape);
+    await check("softmax", (z) => S.nn.softmax(z), d, shape);
+    await check("softmax axis 0", (z) => S.nn.softmax(z, 0), d, shape);
+    await check("logSoftmax", (z) => S.nn.logSoftmax(z), d, shape);
+    await check("standardize", (z) => S.nn.standardize(z), d, shape);
     // -Infinity entries: no NaN in logsumexp's gradient, zero weight on them
     const g = grad((z: T) => S.logsumexp(z))(f64([0, -Infinity, Math.log(3)], [3]));
-    expectCloseT(g, [0.25, 0, 0.75], { rtol: 1e-14 });
+    await expectCloseT(g, [0.25, 0, 0.75], { rtol: 1e-14 });
   });
-  it("cumsum, cummax, cummin, cumprod", () => {
+  it("cumsum, cummax, cummin, cumprod", async () => {
     float64OnWasm();
     for (const reverse of [false, true]) {
-      check("cumsum", (x) => S.cumsum(x, 1, { reverse }), d, shape);
-      check("cummax", (x) => S.cummax(x, 1, { reverse }), d, shape);
-      check("cummin", (x) => S.cummin(x, 0, { reverse }), d, shape);
-      check("cumprod", (x) => S.cumprod(x, 1, { reverse }), d, shape);
+      await check("cumsum", (x) => S.cumsum(x, 1, { reverse }), d, shape);
+      await check("cummax", (x) => S.cummax(x, 1, { reverse }), d, shape);
+      await check("cummin", (x) => S.cummin(x, 0, { reverse }), d, shape);
+      await check("cumprod", (x) => S.cumprod(x, 1, { reverse }), d, shape);
     }
-    check("cumsum flat", (x) => S.cumsum(x), d, shape);
+    await check("cumsum flat", (x) => S.cumsum(x), d, shape);
   });
-  it("cumprod is exact at zeros (closed form: the product of the other prefix elements)", () => {
+  it("cumprod is exact at zeros (closed form: the product of the other prefix elements)", async () => {
     float64OnWasm();
     const v = [2, 0, 3, 0.5, 0, 4, 1.5];
     const n = v.length;
@@ -471,7 +472,7 @@ describe("gradients against central differences (float64)", () => {
       return s;
     });
     const f = (x: T) => S.sum(S.mul(S.cumprod(x), f64(w, [n])));
-    expectCloseT(grad(f)(f64(v, [n])), want, { rtol: 1e-14, atol: 0 });
+    await expectCloseT(grad(f)(f64(v, [n])), want, { rtol: 1e-14, atol: 0 });
     const rev = (x: T) => S.sum(S.mul(S.cumprod(x, 0, { reverse: true }), f64(w, [n])));
     const wantRev = v.map((_, k) => {
       let s = 0;
@@ -482,32 +483,32 @@ describe("gradients against central differences (float64)", () => {
       }
       return s;
     });
-    expectCloseT(grad(rev)(f64(v, [n])), wantRev, { rtol: 1e-14, atol: 0 });
+    await expectCloseT(grad(rev)(f64(v, [n])), wantRev, { rtol: 1e-14, atol: 0 });
   });
-  it("sort and topK differentiate through the permutation", () => {
+  it("sort and topK differentiate through the permutation", async () => {
     float64OnWasm();
-    check("sort", (x) => S.sort(x), d, shape);
-    check("sort axis 0 descending", (x) => S.sort(x, 0, { descending: true }), d, shape);
-    check("topK values", (x) => S.topK(x, 2)[0], d, shape);
+    await check("sort", (x) => S.sort(x), d, shape);
+    await check("sort axis 0 descending", (x) => S.sort(x, 0, { descending: true }), d, shape);
+    await check("topK values", (x) => S.topK(x, 2)[0], d, shape);
     // the gradient lands on the chosen positions
     const x = f64([0.1, 0.9, 0.5, 0.7], [4]);
-    expectCloseT(grad((z: T) => S.sum(S.mul(S.topK(z, 2)[0], f64([10, 1], [2]))))(x), [0, 10, 0, 1]);
+    await expectCloseT(grad((z: T) => S.sum(S.mul(S.topK(z, 2)[0], f64([10, 1], [2]))))(x), [0, 10, 0, 1]);
     // jvp: the tangent, permuted
     const [, t] = jvp((z: T) => S.sort(z), [x], [f64([1, 2, 3, 4], [4])]);
-    expectCloseT(t, [1, 3, 4, 2]);
+    await expectCloseT(t, [1, 3, 4, 2]);
     // at ties, descending sort is ascending reversed (the tangents too), argsort keeps index order
     const [, td] = jvp((z: T) => S.sort(z, 0, { descending: true }), [f64([1, 1, 0], [3])], [f64([1, 2, 3], [3])]);
-    expectCloseT(td, [2, 1, 3]);
+    await expectCloseT(td, [2, 1, 3]);
     expect(data(S.argsort(f64([1, 1, 0], [3]), 0, { descending: true }))).toEqual([0, 1, 2]);
   });
-  it("second order through sort and cumprod (hessian-vector product)", () => {
+  it("second order through sort and cumprod (hessian-vector product)", async () => {
     float64OnWasm();
     const f = (z: T) => S.sum(S.mul(S.cumprod(S.sort(z)), S.sort(z)));
     const x = f64([0.4, -0.8, 1.3, 0.6], [4]);
     const g = (z: T) => grad(f)(z);
-    const H = fdJacobian(g, [x], 0);
+    const H = await fdJacobian(g, [x], 0);
     const hv = jvp(g, [x], [f64([1, 0, 0, 0], [4])])[1];
-    expectCloseT(hv, flat(H).filter((_, i) => i % 4 === 0), { rtol: 1e-6, atol: 1e-7 });
+    await expectCloseT(hv, (await flat(H)).filter((_, i) => i % 4 === 0), { rtol: 1e-6, atol: 1e-7 });
   });
 });
 
@@ -536,29 +537,29 @@ describe("vmap against stacked slices, jit against eager", () => {
   ];
   const nonNaN = f32(d.map((v) => (Number.isNaN(v) ? 0.5 : v)), [3, 2, 5]) as T;
   for (const [name, f] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const input = name === "argmax" || name === "argmin flat" || name === "sort" || name === "argsort" || name.startsWith("topK") ? x : nonNaN;
       for (const axis of [0, 2]) {
         const slices = Array.from({ length: input.shape[axis]! }, (_, i) => f(take(input, i, axis)));
         const want = stackAt(slices, 0);
         const got = vmap(f, { inAxes: axis })(input);
         expect(got.shape, `${name} vmap axis ${axis}`).toEqual(want.shape);
-        expectClose(flat(got), flat(want), TOL32);
+        expectClose(await flat(got), await flat(want), TOL32);
       }
       const j = jit(f);
-      expectClose(flat(j(input)), flat(f(input)), TOL32);
-      expectClose(flat(j(input)), flat(f(input)), TOL32);
+      expectClose(await flat(j(input)), await flat(f(input)), TOL32);
+      expectClose(await flat(j(input)), await flat(f(input)), TOL32);
       expect(j.traceCount).toBe(1);
     });
   }
-  it("vmap of sort's vjp over cotangents (a batched tangent, an unbatched permutation)", () => {
+  it("vmap of sort's vjp over cotangents (a batched tangent, an unbatched permutation)", async () => {
     const x = f32([0.3, -1, 2, 0.5], [4]);
     const cts = f32([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]);
     const pull = (ct: T) => S.vjp((z: T) => S.sort(z), x)[1](ct)[0];
     const got = vmap(pull)(cts);
-    expectClose(flat(got), [...flat(pull(take(cts, 0, 0))), ...flat(pull(take(cts, 1, 0)))], 0);
+    expectClose(await flat(got), [...await flat(pull(take(cts, 0, 0))), ...await flat(pull(take(cts, 1, 0)))], 0);
     // sort order of x is [1, 0, 3, 2]: the cotangent of output i goes to input perm[i]
-    expectClose(flat(got), [2, 1, 4, 3, 6, 5, 8, 7], 0);
+    expectClose(await flat(got), [2, 1, 4, 3, 6, 5, 8, 7], 0);
   });
   it("long float32 scans (many steps) against a float64 loop", () => {
     const n = 1000;
@@ -567,11 +568,11 @@ describe("vmap against stacked slices, jit against eager", () => {
     expectClose(got, mapLines(d, [2, 500], 1, (xs) => scanRef(xs, (a, b) => a + b, true)), 1e-5);
     expectClose(data(S.cummax(f32(d, [n]))), scanRef(d, maxN, false), 0);
   });
-  it("jit of a gradient through sort, topK and cumsum", () => {
+  it("jit of a gradient through sort, topK and cumsum", async () => {
     float64OnWasm();
     const f = (z: T) => S.sum(S.mul(S.cumsum(S.sort(z, 1), 1), S.topK(z, 4)[0]));
     const z = f64(distinct(8, 5), [2, 4]);
-    expectCloseT(jit(grad(f))(z), grad(f)(z), { rtol: 1e-12 });
-    expectCloseT(grad(f)(z), fdJacobian(f, [z], 0), { rtol: 1e-6, atol: 1e-7 });
+    await expectCloseT(jit(grad(f))(z), grad(f)(z), { rtol: 1e-12 });
+    await expectCloseT(grad(f)(z), await fdJacobian(f, [z], 0), { rtol: 1e-6, atol: 1e-7 });
   });
 });
