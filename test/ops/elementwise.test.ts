@@ -23,7 +23,7 @@ const XS = [-7.5, -3, -1, -0.5, -1e-7, 0, 1e-7, 0.3, 0.5, 1, 2, 3.7, 10];
 const POS = [1e-7, 0.01, 0.3, 0.5, 1, 2, 3.7, 10, 1e6];
 
 describe("unary ops against Math (float64 exact, float32 = fround of the double result)", () => {
-  const cases: [string, (x: Tensor<[number], "float64"> | Tensor<[number], "float32">) => { dataSync(): ArrayLike<number> }, (x: number) => number, number[]][] = [
+  const cases: [string, (x: Tensor<[number], "float64"> | Tensor<[number], "float32">) => { data(): Promise<ArrayLike<number>> }, (x: number) => number, number[]][] = [
     ["neg", (x) => sg.neg(x), (x) => -x, XS],
     ["abs", (x) => sg.abs(x), Math.abs, XS],
     ["sign", (x) => sg.sign(x), Math.sign, XS],
@@ -40,7 +40,7 @@ describe("unary ops against Math (float64 exact, float32 = fround of the double 
     ["relu", (x) => sg.relu(x), (x) => (x > 0 ? x : 0), XS],
   ];
   for (const [name, op, f, xs] of cases) {
-    it(name, () => {
+    it(name, async () => {
       float64OnWasm();
       for (const dtype of FLOATS) {
         const r = round(dtype);
@@ -48,7 +48,7 @@ describe("unary ops against Math (float64 exact, float32 = fround of the double 
         const expected = xs.map((v) => r(f(r(v))));
         // gpu.js webasm computes log1p in float32 on the device (fused, log(u)·x/(u−1)): 2 ulp, not correctly rounded
         const deviceF32 = name === "log1p" && dtype === "float32" && testBackendName() === "gpujs:webasm";
-        expectClose(op(x as never).dataSync(), expected, deviceF32 ? f32Tol() : 0);
+        expectClose(await op(x as never).data(), expected, deviceF32 ? f32Tol() : 0);
       }
     });
   }
@@ -182,8 +182,8 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
     const x3 = fromRef(randRef([2, 3, 4], 3), "float64");
     const r = sg.add(s, x3);
     expect(r.shape).toEqual([2, 3, 4]);
-    expectClose(await r.data(), toRef(x3).data.map((v) => v + 2.5));
-    expectClose(await sg.sub(x3, s).data(), toRef(x3).data.map((v) => v - 2.5));
+    expectClose(await r.data(), (await toRef(x3)).data.map((v) => v + 2.5));
+    expectClose(await sg.sub(x3, s).data(), (await toRef(x3)).data.map((v) => v - 2.5));
 
     const col = tensor([[1], [2], [3]], "float64");
     const row = tensor([[10, 20, 30, 40]], "float64");
@@ -194,7 +194,7 @@ describe("binary ops: values, float32 rounding, broadcasting", () => {
 
     const v = tensor([1, 2, 3, 4], "float64");
     const m = fromRef(randRef([5, 3, 4], 4), "float64");
-    expectClose(await sg.add(m, v).data(), binaryRef(toRef(m), toRef(v), (a, b) => a + b).data);
+    expectClose(await sg.add(m, v).data(), binaryRef(await toRef(m), await toRef(v), (a, b) => a + b).data);
     expect(sg.add(v, m).shape).toEqual([5, 3, 4]);
 
     expect(sg.add(zeros([0, 3]), ones([1, 3])).shape).toEqual([0, 3]);

@@ -2,7 +2,7 @@
 // round trips, structures, folds and maps over several trees.
 import { describe, expect, it } from "vitest";
 import { tensor, add, mul, sum, treeLeaves, treeFlatten, treeUnflatten, treeStructure, treeReduce, treeMap, tree, PyTreeDef, type AnyTensor } from "../../src/index.js";
-import { settled } from "../harness/read.js";
+import { settled, mapSeq } from "../harness/read.js";
 
 const t = (v: number[]) => tensor(v, [v.length]);
 const vals = async (x: AnyTensor) => Array.from((await x.data()) as Float32Array);
@@ -47,7 +47,7 @@ describe("tree utilities", () => {
   it("treeReduce folds in flatten order, with or without an initializer", async () => {
     const leaves: AnyTensor[] = [];
     const total = treeReduce((acc: number, l) => (leaves.push(l), acc + l.size), p, 100);
-    const order = await Promise.all(leaves.map(async (l) => (await vals(l))[0]!));
+    const order = await Promise.all((await mapSeq(leaves, async (l) => (await vals(l))[0]!)));
     expect(total).toBe(106);
     expect(order).toEqual([2, 5, 4, 1]);
     const q = { a: t([1, 2]), b: t([10, 20]) };
