@@ -4,7 +4,7 @@
  * `defaultBackend()` must answer synchronously (eager ops call it), and a WebGPU adapter can only
  * be asked for asynchronously, so the automatic choice of WebGPU is an explicit step:
  *
- *   await initBackend();   // WebGPU when an adapter answers, else wasm (says why, once)
+ *   await initBackend();   // WebGPU when a hardware adapter answers, else wasm (says why, once)
  *
  * Without it the default is SHAPEGRAD_BACKEND or `wasm`, exactly as before. SHAPEGRAD_BACKEND
  * still wins here; a forced `gpujs:webgpu` (or `gpujs:headlessgl`) that cannot run falls back to
@@ -13,12 +13,18 @@
 import type { Backend } from "../ir/backend.js";
 import { defaultBackend, setBackend, type BackendName } from "./registry.js";
 import { gpujsHeadlessgl, gpujsWebgpu, type GpuJsBackend } from "../backend/gpujs/backend.js";
+import { probeWebGPU } from "../backend/gpujs/webgpu-node.js";
 
 export interface InitOptions {
   /** how long to wait for a WebGPU adapter (default 4000 ms) */
   readonly timeoutMs?: number;
   /** the backend to prefer instead of WebGPU-then-wasm (SHAPEGRAD_BACKEND still wins) */
   readonly prefer?: BackendName;
+  /**
+   * take a software WebGPU adapter (SwiftShader, llvmpipe: 30-200x slower than wasm) as a GPU;
+   * by default one is skipped for wasm, unless SHAPEGRAD_BACKEND=gpujs:webgpu asks for it
+   */
+  readonly allowSoftwareAdapter?: boolean;
 }
 
 let told = false;
@@ -41,6 +47,14 @@ export async function initBackend(opts: InitOptions = {}): Promise<Backend> {
       tell(`shapegrad: ${unusable}; using wasm${why === "auto" ? "" : ` (${why})`}`);
       setBackend("wasm");
       return defaultBackend();
+    }
+    if (wanted === "gpujs:webgpu" && !env && !opts.allowSoftwareAdapter) {
+      const p = await probeWebGPU(opts.timeoutMs);
+      if (p.ok && p.software) {
+        tell(`shapegrad: the WebGPU adapter (${p.adapter}) is a software one, slower than wasm; using wasm (initBackend({ allowSoftwareAdapter: true }) or SHAPEGRAD_BACKEND=gpujs:webgpu takes it)`);
+        setBackend("wasm");
+        return defaultBackend();
+      }
     }
     setBackend(wanted);
     return defaultBackend();

@@ -36,6 +36,8 @@ import { LruCache } from "../cache.js";
 import { generate, type GpuMode, type KernelSource } from "./codegen.js";
 import { hasInt32, resultBound } from "./int-bounds.js";
 import { hoistSpecials } from "./specials.js";
+import { webgpuForms } from "./wgsl-forms.js";
+import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
@@ -133,6 +135,11 @@ export class GpuJsBackend implements KernelBackend {
   private readiness: Promise<string | null> | null = null;
   /** why this mode cannot run here (checked synchronously for the sync modes) */
   private unusable: string | null | undefined = undefined;
+  /**
+   * webgpu: the most distinct buffers one kernel may read: the device's storage buffers per stage
+   * less the result's; WebGPU's default 8 until the adapter says more (split.ts)
+   */
+  private maxInputs = 7;
   /** one copy kernel per array length (webgpu): bounded like the other kernel caches */
   private uploadKernels = new LruCache<number, KernelFn>(256);
 
@@ -151,6 +158,7 @@ export class GpuJsBackend implements KernelBackend {
     if (this.mode !== "webgpu") return (this.readiness = Promise.resolve(this.syncUnusable()));
     this.readiness = probeWebGPU(timeoutMs).then((r) => {
       this.unusable = r.ok ? null : r.reason;
+      if (r.ok) this.maxInputs = r.maxStorageBuffers - 1;
       return this.unusable;
     });
     return this.readiness;
@@ -266,7 +274,10 @@ export class GpuJsBackend implements KernelBackend {
   private compile(original: Program): Compiled {
     let c = this.plans.get(original);
     if (c) return c;
-    const { program, consts } = hoistSpecials(original);
+    // webgpu: log and pow with their special cases explicit (wgsl-forms.ts), before the constants those need are hoisted
+    const hoisted = hoistSpecials(this.mode === "webgpu" ? webgpuForms(original) : original);
+    const consts = hoisted.consts;
+    const program = this.mode === "webgpu" ? splitWide(hoisted.program, this.maxInputs) : hoisted.program;
     const steps: CStep[] = [];
     let host: string | null = program.buffers.some((b) => b.dtype === "float64") ? "gpu.js computes in float32; float64 graphs run on the wasm backend" : null;
     host ??= hasUint32(program) ? UINT32_REASON : null;
@@ -285,6 +296,8 @@ export class GpuJsBackend implements KernelBackend {
     const keep = new Set<number>([...program.inputs, ...program.outputs, ...consts.map((k) => k.buffer)]);
     const dies: number[][] = steps.map(() => []);
     for (const [b, i] of last) if (!keep.has(b)) dies[i]!.push(b);
+    // a result nothing reads is given back after the step that makes it
+    steps.forEach((s, i) => !keep.has(s.out) && !last.has(s.out) && dies[i]!.push(s.out));
     c = { program, consts: consts.map((k) => ({ ...k })), host, steps, dies };
     this.plans.set(original, c);
     return c;
@@ -394,6 +407,8 @@ export class GpuJsBackend implements KernelBackend {
     const env: GpuJsArray[] = new Array<GpuJsArray>(p.buffers.length);
     p.inputs.forEach((b, i) => (env[b] = inputs[i]!));
     for (const k of c.consts) env[k.buffer] = k.array ??= this.fromHost(k.value) as GpuJsArray;
+    const outputs = new Set(p.outputs);
+    const readers: MaybeP<unknown>[][] = [];
     c.steps.forEach((s, i) => {
       const aval = p.buffers[s.out]!;
       const out = new GpuJsArray(aval, this);
@@ -409,9 +424,14 @@ export class GpuJsBackend implements KernelBackend {
         if (n === 0) out.host = HostArray.zeros(aval);
         else {
           this.stats.launches++;
-          out.dev = then(all(s.src.args.map((b) => this.devOf(env[b]!))), (ds) => fn(...ds) as MaybeP<DevBuf>);
+          // the arrays are held until the kernel is called: an upload or intermediate collected
+          // before then would have its buffer deleted under the kernel that reads it
+          const held = s.src.args.map((b) => env[b]!);
+          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(fn(...ds) as MaybeP<DevBuf>, held));
           if (!this.asyncOnly) out.dev = fixLength(out.dev as DevBuf, n);
-          else if (finalizer) finalizer.register(out, out.dev);
+          // intermediates are deleted after their last reader (below); only results that escape
+          // the program are left to the finalizer
+          else if (finalizer && outputs.has(s.out)) finalizer.register(out, out.dev);
         }
         done = out.dev ?? out.host;
       } else {
@@ -420,16 +440,25 @@ export class GpuJsBackend implements KernelBackend {
         done = out.host;
       }
       env[s.out] = out;
-      // webgpu: intermediates whose last reader is this step give their buffers back once it is queued
+      // webgpu: an intermediate gives its buffer back once every step reading it has run. Steps
+      // run as their inputs arrive, not in program order (a kernel's first call waits for its
+      // build), so the last reader in program order is not the last in time: wait for them all.
       if (this.asyncOnly) {
+        for (const b of s.kind === "kernel" ? s.src.args : s.ins) (readers[b] ??= []).push(done);
         for (const b of c.dies[i]!) {
           const a = env[b]!;
-          if (a.dev) Promise.all([done, a.dev]).then(([, d]) => !(d instanceof Float32Array) && d.delete(), () => {});
+          if (a.dev) Promise.all([a.dev, ...(readers[b] ?? [done])]).then(([d]) => !(d instanceof Float32Array) && d.delete(), () => {});
         }
       }
     });
     return p.outputs.map((b) => env[b]!);
   }
+}
+
+/** `x`, once `held` has been used (a reference the engine cannot drop before). */
+function keep<T>(x: T, held: readonly unknown[]): T {
+  if (held.length < 0) throw new Error("unreachable");
+  return x;
 }
 
 /** uint32 values and bitwise ops (random keys and bits) need 32-bit words, which a float32 does not hold. */
