@@ -353,10 +353,12 @@ export class GpuJsBackend implements KernelBackend {
     const outs = program.outputs.map((b) => new GpuJsArray(program.buffers[b]!, this));
     let fallback: Promise<GpuJsArray[]> | null = null;
     const onHost = (why: string) => (fallback ??= Promise.resolve(this.hostRun(program, ins, why)));
-    const res: Promise<GpuJsArray[]> = this.ready().then((unusable) => {
+    const res: Promise<GpuJsArray[]> = this.ready().then(async (unusable) => {
       if (unusable) return onHost(`${unusable}; computing on the wasm backend`);
       if (c.host) return onHost(c.host);
-      return this.runPlan(c, ins);
+      // inputs made by earlier calls are their results' own arrays once those are queued: they
+      // carry the int32 bounds their kernels give (a forwarding array knows none)
+      return this.runPlan(c, await Promise.all(ins.map((a) => settle(a))));
     });
     outs.forEach((o, i) => {
       const failed = (e: unknown) => {
@@ -453,6 +455,11 @@ export class GpuJsBackend implements KernelBackend {
     });
     return p.outputs.map((b) => env[b]!);
   }
+}
+
+/** The array a forwarding (webgpu) array stands for, once known. */
+function settle(a: GpuJsArray): MaybeP<GpuJsArray> {
+  return a.fwd ? a.fwd.then(settle) : a;
 }
 
 /** `x`, once `held` has been used (a reference the engine cannot drop before). */
