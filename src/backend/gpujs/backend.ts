@@ -69,6 +69,8 @@ export class GpuJsArray implements DeviceArray {
   fwd: Promise<GpuJsArray> | null = null;
   /** int32 and bool: a bound on |value| (int-bounds.ts); undefined until known */
   bound: number | undefined = undefined;
+  /** webgpu: settles when `bound` is known (it waited for an input's), rejects when it cannot be kept */
+  boundP: Promise<void> | null = null;
   constructor(
     readonly aval: AbstractValue,
     readonly backend: GpuJsBackend,
@@ -416,10 +418,22 @@ export class GpuJsBackend implements KernelBackend {
       const out = new GpuJsArray(aval, this);
       let done: MaybeP<unknown>;
       if (s.kind === "kernel") {
+        // webgpu: bounds of inputs still on their way (a host step's result) are awaited, not guessed
+        let bounded: Promise<unknown> | null = null;
         if (s.int32) {
-          const b = resultBound(s.int32, p, (buf) => this.boundOf(env[buf]!));
-          if (b === null) throw new Int32RangeError("an int32 value could pass 2^24, where gpu.js's float32 is not exact");
-          out.bound = b;
+          const k = s.int32;
+          const bound = () => resultBound(k, p, (buf) => this.boundOf(env[buf]!));
+          const b = bound();
+          const waiting = this.asyncOnly ? s.src.args.map((i) => env[i]!).filter((a) => a.boundP || isPromise(a.host)) : [];
+          if (b !== null) out.bound = b;
+          else if (waiting.length === 0) throw new Int32RangeError(INT32_RANGE);
+          else {
+            bounded = out.boundP = Promise.all(waiting.map((a) => a.boundP ?? a.host)).then(() => {
+              const later = bound();
+              if (later === null) throw new Int32RangeError(INT32_RANGE);
+              out.bound = later;
+            });
+          }
         }
         const fn = (s.fn ??= this.kernel(s.src));
         const n = sizeOf(aval.shape);
@@ -429,7 +443,8 @@ export class GpuJsBackend implements KernelBackend {
           // the arrays are held until the kernel is called: an upload or intermediate collected
           // before then would have its buffer deleted under the kernel that reads it
           const held = s.src.args.map((b) => env[b]!);
-          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(fn(...ds) as MaybeP<DevBuf>, held));
+          const launch = () => then(all(held.map((a) => this.devOf(a))), (ds) => keep(fn(...ds) as MaybeP<DevBuf>, held));
+          out.dev = bounded ? bounded.then(launch) : launch();
           if (!this.asyncOnly) out.dev = fixLength(out.dev as DevBuf, n);
           // intermediates are deleted after their last reader (below); only results that escape
           // the program are left to the finalizer
@@ -439,6 +454,8 @@ export class GpuJsBackend implements KernelBackend {
       } else {
         this.stats.hostSteps++;
         out.host = then(all(s.ins.map((b) => this.hostOf(env[b]!))), (hs) => s.run(hs));
+        // once there, the host result is read synchronously (its int32 bound among others)
+        if (isPromise(out.host)) out.host.then((v) => (out.host = v), () => {});
         done = out.host;
       }
       env[s.out] = out;
@@ -476,6 +493,7 @@ const hasUint32 = (p: Program): boolean =>
 
 /** An int32 value past 2^24 (an input, or a result that could be): this call runs on the wasm backend (the program is not marked). */
 class Int32RangeError extends Error {}
+const INT32_RANGE = "an int32 value could pass 2^24, where gpu.js's float32 is not exact";
 
 /**
  * A host array as the Float32Array a kernel reads: bools as 0/1, int32 as exact floats (gpu.js
