@@ -71,6 +71,7 @@ function hostSide(): Backend {
 
 installRuntime({
   eager: (prim, params, inputs, out) => runGraph(defaultBackend(), eqnGraph(prim, params, inputs.map((a) => a.aval), out), inputs)[0]!,
-  run: (graph, inputs) => runGraph(hostSide(), graph, inputs),
+  run: (graph, inputs) => runGraph(defaultBackend(), graph, inputs),
   fromHost: (h) => defaultBackend().fromHost(h),
+  runHost: (graph, inputs) => runGraph(hostSide(), graph, inputs),
 });
