@@ -5,6 +5,10 @@
  * are "file > describe > test" as vitest names them. Found on 2026-12-01 (issue 13).
  */
 export const KNOWN_WEBGPU_FAILURES: Record<string, readonly string[]> = {
+  "nn: random draws at a describe's top level fall back (uint32) outside any test; a float64 AdamW step 1.5e-9 off (not yet diagnosed)": [
+    "test/nn/nn.test.ts > mlp > initialises exactly the layer shapes and applies to batches",
+    "test/nn/optim-extra.test.ts > a jitted training step with a schedule > AdamW with a warmup-cosine schedule and clipping under jit traces once",
+  ],
   "cond and scan: still failing after their host steps moved to wasm (not yet diagnosed)": [
     "test/transforms/scan.test.ts > one loop per evaluation > a jitted gradient through the carry and the ys runs one reverse loop (float64 differences)",
     "test/transforms/cond.test.ts > lax.cond derivatives (float64) > grad and vmap with respect to tensors the branches close over",
@@ -61,35 +65,5 @@ export const KNOWN_WEBGPU_FAILURES: Record<string, readonly string[]> = {
     "test/nn/layers.test.ts > recurrent cells > gruCell in lax.scan equals flax's gate equations step by step",
     "test/nn/layers.test.ts > recurrent cells > lstmCell in lax.scan equals flax's gate equations step by step",
     "test/nn/layers.test.ts > vmap and jit of the pieces > vmap of attention and of an LSTM step over examples equals stacking the per-example results",
-  ],
-  "test not annotated for gpu.js (float64OnWasm)": [
-    "test/nn/nn.test.ts > input derivatives equal float64 finite differences > Hessian diagonal and Laplacian",
-    "test/nn/nn.test.ts > optimisers equal hand computations > Adam with bias correction",
-    "test/nn/nn.test.ts > optimisers equal hand computations > SGD with momentum and Nesterov",
-    "test/nn/nn.test.ts > optimisers equal hand computations > plain SGD",
-    "test/nn/nn.test.ts > optimisers equal hand computations > rejects bad settings and mismatched trees",
-    "test/nn/optim-extra.test.ts > a jitted training step with a schedule > AdamW with a warmup-cosine schedule and clipping under jit traces once",
-    "test/nn/optim-extra.test.ts > a jitted training step with a schedule > traces once over many steps and follows the schedule",
-    "test/nn/optim-extra.test.ts > gradient transformations > chain applies its transformations in order and keeps a tuple of states",
-    "test/nn/optim-extra.test.ts > gradient transformations > clip limits each element",
-    "test/nn/optim-extra.test.ts > gradient transformations > clipByGlobalNorm scales by maxNorm / ‖g‖ above maxNorm and keeps g below it",
-    "test/nn/optim-extra.test.ts > gradient transformations > trace and scaleByRms, scaleByRss, scaleByLion compose as optax's aliases",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > Adagrad",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > Adam and NAdam (nesterov), with epsRoot",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > AdamW's mask: a tree of booleans, a prefix of one, or a function of the params",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > AdamW: decoupled weight decay, scaled by the learning rate",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > Lion, with and without weight decay",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > RMSProp: plain, centered, with momentum and Nesterov momentum",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > SGD with a schedule as the learning rate: step t uses schedule(t - 1)",
-    "test/nn/optim-extra.test.ts > optimisers equal optax's formulas in float64 > a learning rate of 0 leaves the parameters as they are (as optax)",
-  ],
-  "test not annotated for gpu.js (uint32OnWasm)": [
-    "test/nn/classifier.test.ts > a softmax classifier with integer labels and dropout, jitted > its gradient (dropout mask included) matches float64 central differences",
-    "test/nn/classifier.test.ts > a softmax classifier with integer labels and dropout, jitted > trains: one trace, fresh dropout noise every step, loss falls, accuracy rises",
-    "test/nn/nn.test.ts > input derivatives equal float64 finite differences > vmap(grad(grad(u))) of a scalar network over a batch",
-    "test/nn/nn.test.ts > mlp > Glorot uniform stays within its bound",
-    "test/nn/nn.test.ts > mlp > initialises exactly the layer shapes and applies to batches",
-    "test/nn/nn.test.ts > mlp > rejects an input whose width is not the first layer's",
-    "test/nn/nn.test.ts > mlp > training reduces the loss on a fixed seed",
   ],
 };
