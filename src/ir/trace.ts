@@ -20,6 +20,8 @@ export interface Runtime {
   run(graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[];
   /** A host array as a concrete array of the default backend. */
   fromHost(h: HostArray): DeviceArray;
+  /** Runs a graph for a host step, which reads the results synchronously (default: `run`). */
+  runHost?(graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[];
 }
 
 let values: ValueFactory | null = null;
@@ -197,5 +199,8 @@ export function replayGraph<T>(
   return graph.outputs.map(read);
 }
 
-/** Runs a graph now on the default backend, whatever trace is active (a host step running a loop body). */
-export const runNow = (graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[] => rt().run(graph, inputs);
+/** Runs a graph now, whatever trace is active (a host step running a loop body): on the default backend, or where the runtime runs host steps' graphs. */
+export const runNow = (graph: Graph, inputs: readonly DeviceArray[]): DeviceArray[] => {
+  const r = rt();
+  return r.runHost ? r.runHost(graph, inputs) : r.run(graph, inputs);
+};

@@ -15,6 +15,7 @@ import { inlineCalls } from "../compile/inline.js";
 import { dce, optimize } from "../compile/passes.js";
 import { eqnGraph } from "./eager.js";
 import { defaultBackend, toBackend } from "./registry.js";
+import { wasmBackend } from "../backend/wasm/backend.js";
 
 interface Compiled {
   /** the graph with its calls inlined (their constants are its constants) */
@@ -58,8 +59,19 @@ export function runGraph(backend: Backend, graph: Graph, args: readonly DeviceAr
   return backend.run(program, [...ins, ...consts(flat)]);
 }
 
+/**
+ * Where a host step (a primitive's impl: control flow, host-side algorithms) runs the graphs it
+ * nests: it reads their results synchronously, so on a backend that reads only asynchronously
+ * (WebGPU) they run on wasm, as the host step itself does.
+ */
+function hostSide(): Backend {
+  const b = defaultBackend();
+  return (b as { asyncOnly?: boolean }).asyncOnly ? wasmBackend : b;
+}
+
 installRuntime({
   eager: (prim, params, inputs, out) => runGraph(defaultBackend(), eqnGraph(prim, params, inputs.map((a) => a.aval), out), inputs)[0]!,
   run: (graph, inputs) => runGraph(defaultBackend(), graph, inputs),
   fromHost: (h) => defaultBackend().fromHost(h),
+  runHost: (graph, inputs) => runGraph(hostSide(), graph, inputs),
 });

@@ -20,6 +20,11 @@ export interface InitOptions {
   readonly timeoutMs?: number;
   /** the backend to prefer instead of the automatic order (SHAPEGRAD_BACKEND still wins) */
   readonly prefer?: BackendName;
+  /**
+   * take a software WebGPU adapter (SwiftShader, llvmpipe: 30-200x slower than wasm) as a GPU;
+   * by default one is skipped for wasm, unless SHAPEGRAD_BACKEND=gpujs:webgpu asks for it
+   */
+  readonly allowSoftwareAdapter?: boolean;
 }
 
 let told = false;
@@ -35,15 +40,24 @@ const inBrowser = (): boolean => typeof window === "object" && typeof document =
 /** The automatic order: a browser has WebGL2 where WebGPU is missing; Node's GL is the optional `gl` package, never chosen unasked. */
 const autoOrder = (): readonly GpuBackendName[] => (inBrowser() ? ["gpujs:webgpu", "gpujs:webgl2"] : ["gpujs:webgpu"]);
 
-/** Why a gpu.js backend cannot be the default here, or null. */
-async function unusable(name: GpuBackendName, opts: InitOptions): Promise<string | null> {
+/**
+ * Why a gpu.js backend cannot be the default here, or null. A software WebGPU adapter
+ * (SwiftShader, llvmpipe: 30-200x slower than wasm) counts as unusable unless the caller allows
+ * it or SHAPEGRAD_BACKEND names gpujs:webgpu (`forced`).
+ */
+async function unusable(name: GpuBackendName, opts: InitOptions, forced: boolean): Promise<string | null> {
   let table;
   try {
     table = await loadGpuJs();
   } catch (e) {
     return `gpu.js did not load (${String((e as Error)?.message ?? e).split("\n")[0]})`;
   }
-  return table[name]!.ready(opts.timeoutMs);
+  const no = await table[name]!.ready(opts.timeoutMs);
+  if (no || name !== "gpujs:webgpu" || forced || opts.allowSoftwareAdapter) return no;
+  // loaded with gpu.js (on demand), so a CPU-only bundle does not carry the probe either
+  const { probeWebGPU } = await import("../backend/gpujs/webgpu-node.js");
+  const p = await probeWebGPU(opts.timeoutMs);
+  return p.ok && p.software ? `the WebGPU adapter (${p.adapter}) is a software one, slower than wasm (initBackend({ allowSoftwareAdapter: true }) or SHAPEGRAD_BACKEND=gpujs:webgpu takes it)` : null;
 }
 
 /** Probes the devices and sets the default backend; resolves to it. Safe to call more than once. */
@@ -62,7 +76,7 @@ export async function initBackend(opts: InitOptions = {}): Promise<Backend> {
   }
   const skipped: string[] = [];
   for (const name of asked ? [asked] : autoOrder()) {
-    const no = await unusable(name, opts);
+    const no = await unusable(name, opts, env === name);
     if (no) {
       skipped.push(asked ? no : `${name}: ${no}`);
       continue;

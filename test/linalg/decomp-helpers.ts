@@ -8,11 +8,11 @@ export type T = AnyTensor;
 /** A row-major matrix. */
 export type M = number[][];
 
-export const flat = (t: T): number[] => Array.from(t.dataSync() as ArrayLike<number>);
+export const flat = async (t: T): Promise<number[]> => Array.from((await t.data()) as ArrayLike<number>);
 /** The matrices of a [..., r, c] tensor. */
-export function mats(t: T): M[] {
+export async function mats(t: T): Promise<M[]> {
   const [r, c] = t.shape.slice(-2) as [number, number];
-  const d = flat(t);
+  const d = await flat(t);
   const out: M[] = [];
   for (let b = 0; b < d.length / (r * c); b++) {
     out.push(Array.from({ length: r }, (_, i) => d.slice(b * r * c + i * c, b * r * c + (i + 1) * c)));
@@ -20,9 +20,9 @@ export function mats(t: T): M[] {
   return out;
 }
 /** The vectors of a [..., k] tensor. */
-export function vecs(t: T): number[][] {
+export async function vecs(t: T): Promise<number[][]> {
   const k = t.shape.at(-1)!;
-  const d = flat(t);
+  const d = await flat(t);
   return Array.from({ length: d.length / k }, (_, b) => d.slice(b * k, (b + 1) * k));
 }
 export const matmul = (a: M, b: M): M => a.map((row) => b[0]!.map((_, j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
@@ -48,8 +48,8 @@ export function randn(shape: readonly number[], seed: number, dtype: "float32" |
   return sg.tensor(Float64Array.from({ length: n }, () => 2 * r() - 1), [...shape], dtype) as unknown as T;
 }
 /** Random symmetric matrices [..., n, n] (float64 unless asked). */
-export function randSym(batch: readonly number[], n: number, seed: number, dtype: "float32" | "float64" = "float64"): T {
-  const a = mats(randn([...batch, n, n], seed));
+export async function randSym(batch: readonly number[], n: number, seed: number, dtype: "float32" | "float64" = "float64"): Promise<T> {
+  const a = await mats(randn([...batch, n, n], seed));
   const data = a.flatMap((m) => m.flatMap((row, i) => row.map((_, j) => (m[i]![j]! + m[j]![i]!) / 2)));
   return sg.tensor(Float64Array.from(data), [...batch, n, n], dtype) as unknown as T;
 }

@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import * as sg from "../../src/index.js";
 import { rng } from "../ops/ref.js";
 import { expectClose, f64, fdJacobian, jacfwd, jacrev, scalarize, type T } from "../transforms/helpers.js";
+import { eachSeq } from "../harness/read.js";
 
 export const f32 = (d: ArrayLike<number>, shape: readonly number[]) => sg.tensor(Float32Array.from(d), [...shape]) as unknown as T;
 
@@ -45,15 +46,15 @@ export function triangular(seed: number, n: number, lower: boolean): number[] {
 }
 
 /** jacfwd, jacrev and the gradient of a weighted sum against central differences, for every argument. */
-export function checkDerivatives(name: string, f: (...xs: T[]) => T, args: T[], tol = { rtol: 1e-6, atol: 1e-7 }): void {
+export async function checkDerivatives(name: string, f: (...xs: T[]) => T, args: T[], tol = { rtol: 1e-6, atol: 1e-7 }): Promise<void> {
   const y = f(...args);
   const w = f64(randData(99, y.shape.reduce((p, d) => p * d, 1)), y.shape);
-  args.forEach((_, i) => {
-    const want = fdJacobian(f, args, i);
-    expectClose(jacfwd(f, { argnums: i })(...args), want, { ...tol, msg: `${name} jacfwd arg ${i}` });
-    expectClose(jacrev(f, { argnums: i })(...args), want, { ...tol, msg: `${name} jacrev arg ${i}` });
+  await eachSeq(args, async (_, i) => {
+    const want = await fdJacobian(f, args, i);
+    await expectClose(jacfwd(f, { argnums: i })(...args), want, { ...tol, msg: `${name} jacfwd arg ${i}` });
+    await expectClose(jacrev(f, { argnums: i })(...args), want, { ...tol, msg: `${name} jacrev arg ${i}` });
     const g = scalarize(f, w);
-    expectClose(sg.grad(g as never, { argnums: i } as never)(...(args as never[])) as unknown as T, fdJacobian(g, args, i), { ...tol, msg: `${name} grad arg ${i}` });
+    await expectClose(sg.grad(g as never, { argnums: i } as never)(...(args as never[])) as unknown as T, await fdJacobian(g, args, i), { ...tol, msg: `${name} grad arg ${i}` });
   });
 }
 

@@ -2,14 +2,14 @@
 // is a jit argument, a takeAlongAxis cross-entropy; trained with one jitted step, and its gradient
 // checked against float64 central differences with the same dropout mask.
 import { beforeEach, describe, expect, it } from "vitest";
+import { settled } from "../harness/read.js";
 import {
   nn, random, jit, grad, valueAndGrad, matmul, add, sub, mul, div, where, tanh, mean, neg, takeAlongAxis, expandDims, argmax,
   astype, equal, treeMap, tensor, type Tensor, type PRNGKey, type AnyTensor,
 } from "../../src/index.js";
 import { float64Suite, uint32OnWasm } from "../harness/backend.js";
 
-// the gradient check is float64, and the dropout masks are drawn from uint32 words inside the
-// jitted step (gpu.js runs those graphs on wasm, by design)
+// on gpu.js, the float64 references and the random draws (uint32) run on wasm, by design
 float64Suite();
 beforeEach(() => uint32OnWasm());
 
@@ -46,51 +46,51 @@ function data(dtype: "float32" | "float64") {
   return { x, labels, p };
 }
 
-const accuracy = (p: Params<"float32">, x: Tensor<[64, 4]>, labels: Tensor<[64], "int32">) =>
-  mean(astype(equal(argmax(logits(p, x, null), 1), labels), "float32")).item();
+const accuracy = async (p: Params<"float32">, x: Tensor<[64, 4]>, labels: Tensor<[64], "int32">) =>
+  (await settled(mean(astype(equal(argmax(logits(p, x, null), 1), labels), "float32")))).item();
 
 describe("a softmax classifier with integer labels and dropout, jitted", () => {
-  it("trains: one trace, fresh dropout noise every step, loss falls, accuracy rises", () => {
+  it("trains: one trace, fresh dropout noise every step, loss falls, accuracy rises", async () => {
     const { x, labels, p: p0 } = data("float32");
     const step = jit((p: Params<"float32">, key: PRNGKey, x: Tensor<[64, 4]>, labels: Tensor<[64], "int32">) => {
       const [l, g] = valueAndGrad(loss<"float32">)(p, x, labels, key);
       return [l, treeMap((w: AnyTensor, gw: AnyTensor) => sub(w, mul(gw, 0.5)) as AnyTensor, p, g)] as const;
     });
-    const start = loss(p0, x, labels, null).item();
-    const acc0 = accuracy(p0, x, labels);
+    const start = (await settled(loss(p0, x, labels, null))).item();
+    const acc0 = await accuracy(p0, x, labels);
     let p = p0;
     const base = random.key(1);
     for (let i = 0; i < 300; i++) p = step(p, random.foldIn(base, i), x, labels)[1] as Params<"float32">;
     expect(step.traceCount).toBe(1);
-    expect(loss(p, x, labels, null).item()).toBeLessThan(0.5 * start);
-    expect(accuracy(p, x, labels)).toBeGreaterThan(Math.max(0.9, acc0));
+    expect((await settled(loss(p, x, labels, null))).item()).toBeLessThan(0.5 * start);
+    expect(await accuracy(p, x, labels)).toBeGreaterThan(Math.max(0.9, acc0));
 
     // the key is an argument, not a constant: two keys give two masks (two losses), one key one
     const [la] = step(p, random.key(100), x, labels);
     const [lb] = step(p, random.key(101), x, labels);
     const [la2] = step(p, random.key(100), x, labels);
-    expect(la.item()).not.toBe(lb.item());
-    expect(la2.item()).toBe(la.item());
+    expect((await settled(la)).item()).not.toBe((await settled(lb)).item());
+    expect((await settled(la2)).item()).toBe((await settled(la)).item());
     // and the jitted loss is the eager loss with the same key
-    expect(la.item()).toBeCloseTo(loss(p, x, labels, random.key(100)).item(), 5);
+    expect((await settled(la)).item()).toBeCloseTo((await settled(loss(p, x, labels, random.key(100)))).item(), 5);
   });
 
-  it("its gradient (dropout mask included) matches float64 central differences", () => {
+  it("its gradient (dropout mask included) matches float64 central differences", async () => {
     const { x, labels, p } = data("float64");
     const key = random.key(5);
     const g = jit(grad(loss<"float64">))(p, x, labels, key) as Params<"float64">;
-    const f = (q: Params<"float64">) => loss(q, x, labels, key).item();
+    const f = async (q: Params<"float64">) => (await settled(loss(q, x, labels, key))).item();
     const eps = 1e-6;
     for (const name of ["w1", "b1", "w2", "b2"] as const) {
-      const w = p[name].dataSync() as Float64Array;
-      const gw = g[name].dataSync() as Float64Array;
+      const w = (await p[name].data()) as Float64Array;
+      const gw = (await g[name].data()) as Float64Array;
       for (let i = 0; i < w.length; i++) {
-        const at = (d: number) => {
+        const at = async (d: number) => {
           const v = Float64Array.from(w);
           v[i]! += d;
-          return f({ ...p, [name]: tensor(v, [...p[name].shape]) });
+          return await f({ ...p, [name]: tensor(v, [...p[name].shape]) });
         };
-        const fd = (at(eps) - at(-eps)) / (2 * eps);
+        const fd = ((await at(eps)) - (await at(-eps))) / (2 * eps);
         expect(Math.abs(gw[i]! - fd), `${name}[${i}]`).toBeLessThan(1e-7 * Math.max(1, Math.abs(fd)));
       }
     }

@@ -1,15 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { nn, grad, jit, vmap, mean, square, sub, tensor, random, astype, treeMap, index, reshape, sin, type Tensor, type AnyTensor } from "../../src/index.js";
+import { settled, eachSeq } from "../harness/read.js";
 import { float64Suite, uint32OnWasm } from "../harness/backend.js";
 
-// the optimiser and derivative checks are float64, and init draws uint32 words (gpu.js runs both on wasm)
+// on gpu.js, the float64 references and the random draws (uint32) run on wasm, by design
 float64Suite();
 beforeEach(() => uint32OnWasm());
 
 const f64 = <P>(p: P): P => treeMap((t: AnyTensor) => astype(t, "float64") as AnyTensor, p);
 
 describe("mlp", () => {
-  it("initialises exactly the layer shapes and applies to batches", () => {
+  it("initialises exactly the layer shapes and applies to batches", async () => {
     const model = nn.mlp([3, 5, 2]);
     const p = model.init(random.key(0));
     expect(p.map((l) => [l.w.shape, l.b.shape])).toEqual([
@@ -20,20 +21,20 @@ describe("mlp", () => {
     const y = model.apply(p, x);
     expect(y.shape).toEqual([4, 2]);
     // independent check: the same network written with loops
-    const X = x.toArray();
+    const X = (await settled(x)).toArray();
     const [l0, l1] = p;
-    const W0 = l0.w.toArray(), B0 = l0.b.toArray(), W1 = l1.w.toArray(), B1 = l1.b.toArray();
-    const Y = y.toArray();
+    const W0 = (await settled(l0.w)).toArray(), B0 = (await settled(l0.b)).toArray(), W1 = (await settled(l1.w)).toArray(), B1 = (await settled(l1.b)).toArray();
+    const Y = (await settled(y)).toArray();
     for (let r = 0; r < 4; r++) {
       const h = B0.map((b, j) => Math.tanh(b + X[r]!.reduce((s, xi, i) => s + xi * W0[i]![j]!, 0)));
       for (let k = 0; k < 2; k++) expect(Y[r]![k]).toBeCloseTo(B1[k]! + h.reduce((s, hj, j) => s + hj * W1[j]![k]!, 0), 5);
     }
   });
 
-  it("Glorot uniform stays within its bound", () => {
+  it("Glorot uniform stays within its bound", async () => {
     const w = nn.glorotUniform(random.key(3), [40, 60]);
     const a = Math.sqrt(6 / 100);
-    const v = Array.from(w.dataSync());
+    const v = Array.from(await w.data());
     expect(Math.max(...v.map(Math.abs))).toBeLessThanOrEqual(a);
     expect(Math.max(...v.map(Math.abs))).toBeGreaterThan(0.9 * a);
   });
@@ -45,7 +46,7 @@ describe("mlp", () => {
     expect(() => model.apply(p, bad as never)).toThrow(/mlp: the input has shape \[4, 5\] but the first layer takes 3 inputs/);
   });
 
-  it("training reduces the loss on a fixed seed", () => {
+  it("training reduces the loss on a fixed seed", async () => {
     const model = nn.mlp([1, 16, 1]);
     type P = ReturnType<typeof model.init>;
     let p = model.init(random.key(42));
@@ -58,9 +59,9 @@ describe("mlp", () => {
       const [u, s2] = opt.update(grad(loss)(p), s, p);
       return [nn.applyUpdates(p, u), s2] as const;
     });
-    const before = loss(p).item();
+    const before = (await settled(loss(p))).item();
     for (let i = 0; i < 300; i++) [p, s] = step(p, s) as [P, nn.AdamState<P>];
-    const after = loss(p).item();
+    const after = (await settled(loss(p))).item();
     expect(after).toBeLessThan(before / 20);
     expect(step.traceCount).toBe(1);
   });
@@ -72,7 +73,7 @@ describe("optimisers equal hand computations", () => {
   const p0 = [1, 2, -3];
   const T = (v: number[]) => tensor(v, [3], "float64");
 
-  it("SGD with momentum and Nesterov", () => {
+  it("SGD with momentum and Nesterov", async () => {
     for (const nesterov of [false, true]) {
       const opt = nn.sgd({ learningRate: 0.1, momentum: 0.9, nesterov });
       let p = { w: T(p0) };
@@ -88,18 +89,18 @@ describe("optimisers equal hand computations", () => {
           q[i]! -= 0.1 * (nesterov ? 0.9 * v[i]! + g[i]! : v[i]!);
         }
       }
-      Array.from(p.w.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(q[i]!, 12));
+      Array.from(await p.w.data()).forEach((x, i) => expect(x).toBeCloseTo(q[i]!, 12));
     }
   });
 
-  it("plain SGD", () => {
+  it("plain SGD", async () => {
     const opt = nn.sgd({ learningRate: 0.5 });
     const p = { w: T(p0) };
     const [u] = opt.update({ w: T(g1) }, opt.init(p), p);
-    Array.from(nn.applyUpdates(p, u).w.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(p0[i]! - 0.5 * g1[i]!, 12));
+    Array.from(await nn.applyUpdates(p, u).w.data()).forEach((x, i) => expect(x).toBeCloseTo(p0[i]! - 0.5 * g1[i]!, 12));
   });
 
-  it("Adam with bias correction", () => {
+  it("Adam with bias correction", async () => {
     const lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
     const opt = nn.adam({ learningRate: lr, b1, b2, eps });
     let p = [T(p0)];
@@ -117,8 +118,8 @@ describe("optimisers equal hand computations", () => {
         q[i]! -= (lr * mh) / (Math.sqrt(vh) + eps);
       }
     });
-    expect(s.count.item()).toBe(3);
-    Array.from(p[0]!.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(q[i]!, 10));
+    expect((await settled(s.count)).item()).toBe(3);
+    Array.from(await p[0]!.data()).forEach((x, i) => expect(x).toBeCloseTo(q[i]!, 10));
   });
 
   it("rejects bad settings and mismatched trees", () => {
@@ -137,33 +138,33 @@ describe("input derivatives equal float64 finite differences", () => {
   beforeEach(() => void (p ??= f64(model.init(random.key(11)))));
   const u = (x: Tensor<[2], "float64">) => index(model.apply(p!, x), 0);
   const x0 = [0.3, -0.7];
-  const at = (v: number[]) => u(tensor(v, [2], "float64")).item();
+  const at = async (v: number[]) => (await settled(u(tensor(v, [2], "float64")))).item();
   const h = 1e-4;
-  const fd2 = (i: number) => {
+  const fd2 = async (i: number) => {
     const e = [0, 0];
     e[i] = h;
-    return (at([x0[0]! + e[0]!, x0[1]! + e[1]!]) - 2 * at(x0) + at([x0[0]! - e[0]!, x0[1]! - e[1]!])) / (h * h);
+    return ((await at([x0[0]! + e[0]!, x0[1]! + e[1]!])) - 2 * (await at(x0)) + (await at([x0[0]! - e[0]!, x0[1]! - e[1]!]))) / (h * h);
   };
 
-  it("Hessian diagonal and Laplacian", () => {
+  it("Hessian diagonal and Laplacian", async () => {
     const x = tensor(x0, [2], "float64");
-    const d = nn.hessianDiagonal(u)(x).dataSync();
-    expect(d[0]).toBeCloseTo(fd2(0), 5);
-    expect(d[1]).toBeCloseTo(fd2(1), 5);
-    expect(nn.laplacian(u)(x).item()).toBeCloseTo(fd2(0) + fd2(1), 5);
+    const d = await nn.hessianDiagonal(u)(x).data();
+    expect(d[0]).toBeCloseTo(await fd2(0), 5);
+    expect(d[1]).toBeCloseTo(await fd2(1), 5);
+    expect((await settled(nn.laplacian(u)(x))).item()).toBeCloseTo((await fd2(0)) + (await fd2(1)), 5);
   });
 
-  it("vmap(grad(grad(u))) of a scalar network over a batch", () => {
+  it("vmap(grad(grad(u))) of a scalar network over a batch", async () => {
     const m1 = nn.mlp([1, 8, 1]);
     const p1 = f64(m1.init(random.key(12)));
     const u1 = (x: Tensor<[], "float64">) => index(m1.apply(p1, reshape(x, [1])), 0);
     const xs = tensor([-0.5, 0.1, 0.9], [3], "float64");
-    const d2 = vmap(grad(grad(u1)))(xs).dataSync();
-    const f = (v: number) => u1(tensor([v], [], "float64")).item();
-    Array.from(xs.dataSync()).forEach((v, i) => expect(d2[i]).toBeCloseTo((f(v + h) - 2 * f(v) + f(v - h)) / (h * h), 5));
+    const d2 = await vmap(grad(grad(u1)))(xs).data();
+    const f = async (v: number) => (await settled(u1(tensor([v], [], "float64")))).item();
+    await eachSeq(Array.from(await xs.data()), async (v, i) => expect(d2[i]).toBeCloseTo(((await f(v + h)) - 2 * (await f(v)) + (await f(v - h))) / (h * h), 5));
     // and the hvp form agrees with the Hessian diagonal
     const x = tensor(x0, [2], "float64");
-    const hv = nn.hvp(u, x, tensor([1, 0], [2], "float64")).dataSync();
-    expect(hv[0]).toBeCloseTo(nn.hessianDiagonal(u)(x).dataSync()[0]!, 10);
+    const hv = await nn.hvp(u, x, tensor([1, 0], [2], "float64")).data();
+    expect(hv[0]).toBeCloseTo((await nn.hessianDiagonal(u)(x).data())[0]!, 10);
   });
 });

@@ -6,6 +6,7 @@ import { nn, grad, jit, valueAndGrad, random, tensor, treeMap, astype, sum, mul,
 import { flatten, unflatten } from "../../src/transforms/tree.js";
 import { rng } from "../ops/ref.js";
 import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { settled, eachSeq } from "../harness/read.js";
 
 // the values are float64 (gpu.js runs those graphs on wasm); init draws uint32 words (wasm too)
 float64Suite();
@@ -14,7 +15,7 @@ beforeEach(() => uint32OnWasm());
 type T = AnyTensor;
 type Arr = number[];
 const f64 = <P>(p: P): P => treeMap((t: AnyTensor) => astype(t, "float64") as AnyTensor, p);
-const flat = (t: T): Arr => Array.from(t.dataSync() as ArrayLike<number>, Number);
+const flat = async (t: T): Promise<Arr> => Array.from((await t.data()) as ArrayLike<number>, Number);
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const rand64 = (shape: number[], r = rng(7), scale = 1): T => tensor(Float64Array.from({ length: size(shape) }, () => (r() * 2 - 1) * scale), shape, "float64") as T;
 function close(got: Arr, want: Arr, tol = 1e-12, msg = ""): void {
@@ -31,7 +32,7 @@ const valueAndGradAux = <F extends (...a: never[]) => readonly [T, unknown]>(f: 
 const layers = () => [nn.mlp([4, 6]), nn.relu, nn.layerNorm(6), nn.mlp([6, 3])] as const;
 
 describe("nn.sequential", () => {
-  it("init: one entry per step, from split keys; [] for a function step", () => {
+  it("init: one entry per step, from split keys; [] for a function step", async () => {
     const [l0, , l2, l3] = layers();
     const model = nn.sequential(layers());
     const key = random.key(3);
@@ -40,14 +41,14 @@ describe("nn.sequential", () => {
     expect(p[1]).toEqual([]);
     const keys = random.split(key, 4);
     const [w0, w3] = [l0.init(keys[0]), l3.init(keys[3])];
-    expect(flat(p[0][0].w as T)).toEqual(flat(w0[0].w as T));
-    expect(flat(p[3][0].w as T)).toEqual(flat(w3[0].w as T));
+    expect(await flat(p[0][0].w as T)).toEqual(await flat(w0[0].w as T));
+    expect(await flat(p[3][0].w as T)).toEqual(await flat(w3[0].w as T));
     expect(p[0][0].w.shape).toEqual([4, 6]);
-    expect(flat(p[2].scale as T)).toEqual(flat(l2.init().scale as T));
-    expect(flat(p[2].bias as T)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(await flat(p[2].scale as T)).toEqual(await flat(l2.init().scale as T));
+    expect(await flat(p[2].bias as T)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
-  it("apply: the layers composed by hand, and the first three steps against plain loops", () => {
+  it("apply: the layers composed by hand, and the first three steps against plain loops", async () => {
     const [l0, l1, l2, l3] = layers();
     const model = nn.sequential(layers());
     const p = f64(model.init(random.key(1)));
@@ -56,10 +57,10 @@ describe("nn.sequential", () => {
     const got = applyOf(model)(p, x);
     expect(got.shape).toEqual([5, 3]);
     expect(got.dtype).toBe("float64");
-    close(flat(got), flat(want), 0);
+    close(await flat(got), await flat(want), 0);
     // dense -> relu -> layerNorm (scale 1, bias 0) in plain loops
-    const [w, b] = [flat(p[0][0].w as T), flat(p[0][0].b as T)];
-    const xs = flat(x);
+    const [w, b] = [await flat(p[0][0].w as T), await flat(p[0][0].b as T)];
+    const xs = await flat(x);
     const ref: Arr = [];
     for (let i = 0; i < 5; i++) {
       const h = Array.from({ length: 6 }, (_, j) => Math.max(0, xs.slice(i * 4, i * 4 + 4).reduce((s, v, k) => s + v * w[k * 6 + j]!, b[j]!)));
@@ -68,10 +69,10 @@ describe("nn.sequential", () => {
       ref.push(...h.map((u) => (u - m) / Math.sqrt(v + 1e-6)));
     }
     const front = nn.sequential([l0, l1, l2]);
-    close(flat(applyOf(front)([p[0], p[1], p[2]], x)), ref, 1e-12, "dense-relu-layerNorm");
+    close(await flat(applyOf(front)([p[0], p[1], p[2]], x)), ref, 1e-12, "dense-relu-layerNorm");
   });
 
-  it("conv layers: the stack equals the convolutions applied by hand", () => {
+  it("conv layers: the stack equals the convolutions applied by hand", async () => {
     const c0 = nn.conv(2, 3, [3, 3]);
     const c1 = nn.conv(3, 2, [3, 3], { strides: [2, 2], padding: "VALID" });
     const model = nn.sequential([c0, nn.relu, c1]);
@@ -80,10 +81,10 @@ describe("nn.sequential", () => {
     const y = model.apply(p, x as never) as unknown as T;
     const want = c1.apply(p[2], nn.relu(c0.apply(p[0], x as never)) as never) as unknown as T;
     expect(y.shape).toEqual([2, 4, 4, 2]);
-    expect(flat(y)).toEqual(flat(want));
+    expect(await flat(y)).toEqual(await flat(want));
   });
 
-  it("closures with concrete types: pooling and a flatten, then a dense", () => {
+  it("closures with concrete types: pooling and a flatten, then a dense", async () => {
     const model = nn.sequential([
       (x: ReturnType<typeof rand64>) => nn.maxPool(x, [2, 2], { strides: [2, 2] }) as T,
       (x: T) => reshape(x, [2, 8]) as T,
@@ -91,7 +92,7 @@ describe("nn.sequential", () => {
     ]);
     const p = f64(model.init(random.key(2)));
     const x = rand64([2, 4, 4, 2]);
-    const d = flat(x);
+    const d = await flat(x);
     const pooled: Arr = [];
     for (let n = 0; n < 2; n++)
       for (let i = 0; i < 2; i++)
@@ -100,15 +101,15 @@ describe("nn.sequential", () => {
             const at = (a: number, b: number) => d[((n * 4 + 2 * i + a) * 4 + 2 * j + b) * 2 + c]!;
             pooled.push(Math.max(at(0, 0), at(0, 1), at(1, 0), at(1, 1)));
           }
-    const [w, b] = [flat(p[2][0].w as T), flat(p[2][0].b as T)];
+    const [w, b] = [await flat(p[2][0].w as T), await flat(p[2][0].b as T)];
     const ref = Array.from({ length: 6 }, (_, k) => {
       const [n, j] = [Math.floor(k / 3), k % 3];
       return pooled.slice(n * 8, n * 8 + 8).reduce((s, v, i) => s + v * w[i * 3 + j]!, b[j]!);
     });
-    close(flat(applyOf(model)(p, x)), ref, 1e-12);
+    close(await flat(applyOf(model)(p, x)), ref, 1e-12);
   });
 
-  it("stacks nest: a block is one step, with its own params tuple", () => {
+  it("stacks nest: a block is one step, with its own params tuple", async () => {
     const block = nn.sequential([nn.layerNorm(6), nn.mlp([6, 6]), nn.relu]);
     const model = nn.sequential([nn.mlp([4, 6]), block, nn.mlp([6, 2])]);
     const p = f64(model.init(random.key(5)));
@@ -116,10 +117,10 @@ describe("nn.sequential", () => {
     const x = rand64([3, 4], rng(4));
     const [a, , c] = model.layers;
     const want = applyOf(c)(p[2], applyOf(block)(p[1], applyOf(a)(p[0], x)));
-    close(flat(applyOf(model)(p, x)), flat(want), 0);
+    close(await flat(applyOf(model)(p, x)), await flat(want), 0);
   });
 
-  it("dropout: the stack's key split over its dropout steps in order; deterministic is the identity", () => {
+  it("dropout: the stack's key split over its dropout steps in order; deterministic is the identity", async () => {
     const [d1, d2] = [nn.dropout(0.5), nn.dropout(0.25)];
     const [l0, l2] = [nn.mlp([4, 6]), nn.layerNorm(6)];
     const model = nn.sequential([l0, d1, l2, d2]);
@@ -130,13 +131,13 @@ describe("nn.sequential", () => {
     const [k1, k2] = random.split(key, 2);
     const want = d2.apply(applyOf(l2)(p[2], d1.apply(applyOf(l0)(p[0], x) as never, { key: k1 }) as T) as never, { key: k2 }) as T;
     const got = applyOf(model)(p, x, { key } as never);
-    close(flat(got), flat(want), 0);
-    expect(flat(got).filter((v) => v === 0).length).toBeGreaterThan(0);
+    close(await flat(got), await flat(want), 0);
+    expect((await flat(got)).filter((v) => v === 0).length).toBeGreaterThan(0);
     const evalWant = applyOf(l2)(p[2], applyOf(l0)(p[0], x));
-    close(flat((model.apply as (p: unknown, x: T, o: unknown) => T)(p, x, { deterministic: true })), flat(evalWant), 0);
+    close(await flat((model.apply as (p: unknown, x: T, o: unknown) => T)(p, x, { deterministic: true })), await flat(evalWant), 0);
   });
 
-  it("grad through apply: parameters and input against float64 central differences", () => {
+  it("grad through apply: parameters and input against float64 central differences", async () => {
     const model = nn.sequential([nn.mlp([3, 5]), nn.gelu, nn.layerNorm(5), nn.mlp([5, 2])]);
     const p = f64(model.init(random.key(4)));
     // a non-trivial scale and bias for the norm
@@ -145,32 +146,32 @@ describe("nn.sequential", () => {
     const wy = rand64([4, 2], rng(6));
     const loss = (ps: unknown, xs: T) => sum(mul(applyOf(model)(ps, xs), wy) as T) as T;
     const [gp, gx] = (grad as unknown as (f: unknown, o: unknown) => (...a: unknown[]) => [unknown, T])(loss, { argnums: [0, 1] })(p2, x);
-    const at = (ps: unknown, xs: T) => loss(ps, xs).item() as number;
-    const bump = (t: T, k: number, h: number) => tensor(Float64Array.from(flat(t), (v, i) => (i === k ? v + h : v)), [...t.shape], "float64") as T;
+    const at = async (ps: unknown, xs: T) => (await settled(loss(ps, xs))).item() as number;
+    const bump = async (t: T, k: number, h: number) => tensor(Float64Array.from(await flat(t), (v, i) => (i === k ? v + h : v)), [...t.shape], "float64") as T;
     const h = 1e-6;
     // the input
-    flat(gx).forEach((g, k) => close([g], [(at(p2, bump(x, k, h)) - at(p2, bump(x, k, -h))) / (2 * h)], 1e-6, `dx ${k}`));
+    await eachSeq((await flat(gx)), async (g, k) => close([g], [((await at(p2, await bump(x, k, h))) - (await at(p2, await bump(x, k, -h)))) / (2 * h)], 1e-6, `dx ${k}`));
     // every parameter leaf, a few elements each
     const [pl, def] = flatten(p2);
     const [gl] = flatten(gp);
     expect(gl.length).toBe(6);
-    pl.forEach((leaf, li) => {
+    await eachSeq(pl, async (leaf, li) => {
       const swap = (t: T) => unflatten(def, pl.map((u, j) => (j === li ? t : u)));
-      const gd = flat(gl[li]!);
+      const gd = await flat(gl[li]!);
       for (const k of [0, Math.floor(gd.length / 2), gd.length - 1]) {
-        const fd = (at(swap(bump(leaf, k, h)), x) - at(swap(bump(leaf, k, -h)), x)) / (2 * h);
+        const fd = ((await at(swap(await bump(leaf, k, h)), x)) - (await at(swap(await bump(leaf, k, -h)), x))) / (2 * h);
         close([gd[k]!], [fd], 1e-6, `leaf ${li} element ${k}`);
       }
     });
   });
 
-  it("jit: the same values as eager, and the same params tuple through the trace", () => {
+  it("jit: the same values as eager, and the same params tuple through the trace", async () => {
     const model = nn.sequential(layers());
     const p = f64(model.init(random.key(8)));
     const x = rand64([7, 4], rng(9));
     const f = jit((ps: unknown, xs: T) => applyOf(model)(ps, xs));
-    close(flat(f(p, x)), flat(applyOf(model)(p, x)), 1e-12);
-    close(flat(f(p, rand64([7, 4], rng(10)))), flat(applyOf(model)(p, rand64([7, 4], rng(10)))), 1e-12, "second call");
+    close(await flat(f(p, x)), await flat(applyOf(model)(p, x)), 1e-12);
+    close(await flat(f(p, rand64([7, 4], rng(10)))), await flat(applyOf(model)(p, rand64([7, 4], rng(10)))), 1e-12, "second call");
   });
 
   it("run-time errors: the compile-time texts for dims typed number, and the refused layers", () => {

@@ -6,6 +6,7 @@ import * as sg from "../../src/index.js";
 import { lax } from "../../src/index.js";
 import { float64OnWasm } from "../harness/backend.js";
 import { expectClose, f64, fdJacobian, flat, grad, jit, rng, scalarize, size, stackAt, take, vmap, type T } from "../transforms/helpers.js";
+import { mapSeq, eachSeq } from "../harness/read.js";
 
 type Pads = "SAME" | "SAME_LOWER" | "VALID" | [number, number][];
 interface Case {
@@ -127,18 +128,18 @@ const cases: Case[] = [
 
 describe("convGeneralDilated against the direct loop", () => {
   for (const c of cases) {
-    it(c.name, () => {
+    it(c.name, async () => {
       float64OnWasm();
       const r = rng(c.name.length * 7 + c.l.length);
       const x = randData(r, size(c.l));
       const w = randData(r, size(c.r));
       const ref = reference(c, x, w);
       const out = convOf(c)(f64(x, c.l), f64(w, c.r));
-      expectClose(out, f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
+      await expectClose(out, f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
     });
   }
 
-  it("float32, on the backend's own kernels (NHWC / HWIO, SAME)", () => {
+  it("float32, on the backend's own kernels (NHWC / HWIO, SAME)", async () => {
     const c = cases[2]!;
     const r = rng(5);
     const x = randData(r, size(c.l));
@@ -148,10 +149,10 @@ describe("convGeneralDilated against the direct loop", () => {
       dimensionNumbers: ["NHWC", "HWIO", "NHWC"],
     });
     expect(out.dtype).toBe("float32");
-    expectClose(out as unknown as T, ref.data, { rtol: 1e-5, atol: 1e-5 });
+    await expectClose(out as unknown as T, ref.data, { rtol: 1e-5, atol: 1e-5 });
   });
 
-  it("float32 with 16 channels and its gradients (row copies of the padded input and of the windows)", () => {
+  it("float32 with 16 channels and its gradients (row copies of the padded input and of the windows)", async () => {
     const c: Case = { name: "f32-16", l: [2, 5, 6, 16], r: [3, 3, 16, 4], specs: ["NHWC", "HWIO", "NHWC"], strides: [1, 1], padding: "SAME" };
     const r = rng(6);
     const x = randData(r, size(c.l));
@@ -160,7 +161,7 @@ describe("convGeneralDilated against the direct loop", () => {
     const f = (a: T, b: T) => lax.convGeneralDilated(a as never, b as never, [1, 1], "SAME", { dimensionNumbers: ["NHWC", "HWIO", "NHWC"] }) as unknown as T;
     const X = sg.tensor(Float32Array.from(x), c.l) as unknown as T;
     const W = sg.tensor(Float32Array.from(w), c.r) as unknown as T;
-    expectClose(jit(f)(X, W) as T, ref.data, { rtol: 1e-5, atol: 1e-5 });
+    await expectClose(jit(f)(X, W) as T, ref.data, { rtol: 1e-5, atol: 1e-5 });
     // the gradients of sum(conv): conv is linear, so a unit bump of one input changes the sum by exactly its gradient
     const [gx, gw] = jit(grad((a: T, b: T) => sg.sum(f(a, b) as never) as unknown as T, { argnums: [0, 1] }))(X, W) as T[];
     const dx = new Array<number>(size(c.l)).fill(0);
@@ -169,17 +170,17 @@ describe("convGeneralDilated against the direct loop", () => {
       const xp = [...x];
       xp[i]! += 1;
       dx[i] = reference(c, xp, w).data.reduce((a, v, j) => a + v - ref.data[j]!, 0);
-      expect(Math.abs(flat(gx!)[i]! - dx[i]!)).toBeLessThan(1e-3);
+      expect(Math.abs((await flat(gx!))[i]! - dx[i]!)).toBeLessThan(1e-3);
     }
     for (const i of [0, 33, size(c.r) - 1]) {
       const wp = [...w];
       wp[i]! += 1;
       dw[i] = reference(c, x, wp).data.reduce((a, v, j) => a + v - ref.data[j]!, 0);
-      expect(Math.abs(flat(gw!)[i]! - dw[i]!)).toBeLessThan(1e-3);
+      expect(Math.abs((await flat(gw!))[i]! - dw[i]!)).toBeLessThan(1e-3);
     }
   });
 
-  it("lax.conv is the default-layout convolution", () => {
+  it("lax.conv is the default-layout convolution", async () => {
     float64OnWasm();
     const c: Case = { name: "conv", l: [2, 2, 5, 4], r: [3, 2, 2, 2], strides: [2, 1], padding: "SAME" };
     const r = rng(9);
@@ -187,7 +188,7 @@ describe("convGeneralDilated against the direct loop", () => {
     const w = randData(r, size(c.r));
     const ref = reference(c, x, w);
     const out = lax.conv(f64(x, c.l) as never, f64(w, c.r) as never, [2, 1], "SAME") as unknown as T;
-    expectClose(out, f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
+    await expectClose(out, f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
   });
 });
 
@@ -238,7 +239,7 @@ describe("random configurations against the direct loop", () => {
     };
   });
   for (const [i, c] of random.entries()) {
-    it(c.name, () => {
+    it(c.name, async () => {
       float64OnWasm();
       const rr = rng(i + 1);
       const x = randData(rr, size(c.l));
@@ -246,13 +247,13 @@ describe("random configurations against the direct loop", () => {
       const ref = reference(c, x, w);
       const X = f64(x, c.l);
       const W = f64(w, c.r);
-      expectClose(convOf(c)(X, W), f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
+      await expectClose(convOf(c)(X, W), f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
       if (i % 4 === 0 && size(ref.shape) > 0) {
         const ct = f64(randData(rr, size(ref.shape)), ref.shape);
         const f = scalarize(convOf(c), ct);
         const [gx, gw] = grad(f, { argnums: [0, 1] })(X, W) as T[];
-        expectClose(gx!, flat(fdJacobian(f, [X, W], 0)), { rtol: 1e-6, atol: 1e-8 });
-        expectClose(gw!, flat(fdJacobian(f, [X, W], 1)), { rtol: 1e-6, atol: 1e-8 });
+        await expectClose(gx!, await flat(await fdJacobian(f, [X, W], 0)), { rtol: 1e-6, atol: 1e-8 });
+        await expectClose(gw!, await flat(await fdJacobian(f, [X, W], 1)), { rtol: 1e-6, atol: 1e-8 });
       }
     });
   }
@@ -261,7 +262,7 @@ describe("random configurations against the direct loop", () => {
 describe("convTranspose", () => {
   // the transpose of a strided convolution: <convT(y, k), x> = <y, conv(x, k)> for the same kernel
   for (const padding of ["SAME", "VALID"] as const) {
-    it(`is the adjoint of a strided convolution (${padding}, transposeKernel)`, () => {
+    it(`is the adjoint of a strided convolution (${padding}, transposeKernel)`, async () => {
       float64OnWasm();
       const r = rng(padding.length);
       const specs: [string, string, string] = ["NHWC", "HWIO", "NHWC"];
@@ -276,8 +277,8 @@ describe("convTranspose", () => {
       expect(back.shape).toEqual([1, expectedH, expectedH, 2]);
       const g = grad((xx: T) => sg.sum(sg.mul(lax.convGeneralDilated(xx as never, k as never, [2, 2], padding, { dimensionNumbers: specs }) as never, ct as never) as never))(x) as T;
       // the gradient is the transposed convolution on the input grid (VALID: the rows no window reaches get 0)
-      const gv = flat(g);
-      const bv = flat(back);
+      const gv = await flat(g);
+      const bv = await flat(back);
       for (let h = 0; h < 6; h++)
         for (let ww = 0; ww < 6; ww++)
           for (let ch = 0; ch < 2; ch++) {
@@ -287,7 +288,7 @@ describe("convTranspose", () => {
     });
   }
 
-  it("matches the direct loop as a dilated convolution (default NHWC / HWIO)", () => {
+  it("matches the direct loop as a dilated convolution (default NHWC / HWIO)", async () => {
     float64OnWasm();
     const r = rng(3);
     const x = randData(r, 1 * 3 * 4 * 2);
@@ -298,14 +299,14 @@ describe("convTranspose", () => {
     const ref = reference(c, x, w);
     const out = lax.convTranspose(f64(x, c.l) as never, f64(w, c.r) as never, [2, 1], "SAME") as unknown as T;
     expect(out.shape).toEqual([1, 6, 4, 3]);
-    expectClose(out, f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
+    await expectClose(out, f64(ref.data, ref.shape), { rtol: 1e-12, atol: 1e-12 });
   });
 });
 
 describe("derivatives", () => {
   const gcases = cases.filter((c) => size(c.l) <= 200 && size(c.r) <= 60);
   for (const c of gcases) {
-    it(`grad of both operands vs finite differences: ${c.name}`, () => {
+    it(`grad of both operands vs finite differences: ${c.name}`, async () => {
       float64OnWasm();
       const r = rng(c.name.length);
       const x = f64(randData(r, size(c.l)), c.l);
@@ -314,12 +315,12 @@ describe("derivatives", () => {
       const ct = f64(randData(r, size(y.shape)), y.shape);
       const f = scalarize(convOf(c), ct);
       const [gx, gw] = grad(f, { argnums: [0, 1] })(x, w) as T[];
-      expectClose(gx!, flat(fdJacobian(f, [x, w], 0)), { rtol: 1e-6, atol: 1e-8 });
-      expectClose(gw!, flat(fdJacobian(f, [x, w], 1)), { rtol: 1e-6, atol: 1e-8 });
+      await expectClose(gx!, await flat(await fdJacobian(f, [x, w], 0)), { rtol: 1e-6, atol: 1e-8 });
+      await expectClose(gw!, await flat(await fdJacobian(f, [x, w], 1)), { rtol: 1e-6, atol: 1e-8 });
     });
   }
 
-  it("jvp is linear in each operand (forward mode vs finite differences)", () => {
+  it("jvp is linear in each operand (forward mode vs finite differences)", async () => {
     float64OnWasm();
     const c = cases[3]!;
     const r = rng(21);
@@ -329,12 +330,12 @@ describe("derivatives", () => {
     const tw = f64(randData(r, size(c.r)), c.r);
     const [, t] = sg.jvp(convOf(c) as never, [x, w] as never, [tx, tw] as never) as unknown as [T, T];
     const h = 1e-6;
-    const bump = (a: T, d: T, s: number) => f64(flat(a).map((v, i) => v + s * h * flat(d)[i]!), a.shape);
-    const fd = flat(convOf(c)(bump(x, tx, 1), bump(w, tw, 1))).map((v, i) => (v - flat(convOf(c)(bump(x, tx, -1), bump(w, tw, -1)))[i]!) / (2 * h));
-    expectClose(t, fd, { rtol: 1e-6, atol: 1e-8 });
+    const bump = async (a: T, d: T, s: number) => f64((await mapSeq((await flat(a)), async (v, i) => v + s * h * (await flat(d))[i]!)), a.shape);
+    const fd = (await mapSeq((await flat(convOf(c)(await bump(x, tx, 1), await bump(w, tw, 1)))), async (v, i) => (v - (await flat(convOf(c)(await bump(x, tx, -1), await bump(w, tw, -1))))[i]!) / (2 * h)));
+    await expectClose(t, fd, { rtol: 1e-6, atol: 1e-8 });
   });
 
-  it("second order: grad of grad (the transposed convolutions are differentiable)", () => {
+  it("second order: grad of grad (the transposed convolutions are differentiable)", async () => {
     float64OnWasm();
     const c = cases[1]!;
     const r = rng(4);
@@ -344,7 +345,7 @@ describe("derivatives", () => {
     const inner = (xx: T, ww: T) => sg.sum(sg.square(convOf(c)(xx, ww) as never) as never) as unknown as T;
     const outer = (xx: T, ww: T) => sg.sum(grad(inner)(xx, ww) as never) as unknown as T;
     const g = grad(outer, { argnums: 1 })(x, w) as T;
-    expectClose(g, flat(fdJacobian(outer, [x, w], 1)), { rtol: 1e-5, atol: 1e-7 });
+    await expectClose(g, await flat(await fdJacobian(outer, [x, w], 1)), { rtol: 1e-5, atol: 1e-7 });
   });
 });
 
@@ -352,7 +353,7 @@ describe("vmap", () => {
   const vcases = [cases[1]!, cases[3]!, cases[8]!, cases[10]!, cases[13]!];
   for (const c of vcases) {
     for (const which of ["lhs", "rhs", "both"] as const) {
-      it(`over ${which}: ${c.name}`, () => {
+      it(`over ${which}: ${c.name}`, async () => {
         float64OnWasm();
         const r = rng(c.name.length + which.length);
         const V = 3;
@@ -367,12 +368,12 @@ describe("vmap", () => {
           Array.from({ length: V }, (_, i) => f(which === "rhs" ? x1 : take(xs, i, 0), which === "lhs" ? w1 : take(ws, i, 0))),
           0,
         );
-        expectClose(got, want, { rtol: 1e-12, atol: 1e-12 });
+        await expectClose(got, want, { rtol: 1e-12, atol: 1e-12 });
       });
     }
   }
 
-  it("grad inside vmap (per-example kernel gradients)", () => {
+  it("grad inside vmap (per-example kernel gradients)", async () => {
     float64OnWasm();
     const c = cases[2]!;
     const r = rng(8);
@@ -381,12 +382,12 @@ describe("vmap", () => {
     const loss = (x: T, ww: T) => sg.sum(sg.square(convOf(c)(x, ww) as never) as never) as unknown as T;
     const got = vmap((x: T) => grad(loss, { argnums: 1 })(x, w), { inAxes: [0] })(xs) as T;
     const want = stackAt([0, 1].map((i) => grad(loss, { argnums: 1 })(take(xs, i, 0), w) as T), 0);
-    expectClose(got, want, { rtol: 1e-10, atol: 1e-10 });
+    await expectClose(got, want, { rtol: 1e-10, atol: 1e-10 });
   });
 });
 
 describe("jit", () => {
-  it("a jitted conv-relu-conv forward and backward matches eager", () => {
+  it("a jitted conv-relu-conv forward and backward matches eager", async () => {
     float64OnWasm();
     const r = rng(12);
     const specs: [string, string, string] = ["NHWC", "HWIO", "NHWC"];
@@ -401,8 +402,8 @@ describe("jit", () => {
     const eager = g(x, k1, k2) as T[];
     const jg = jit(g);
     const jitted = jg(x, k1, k2) as T[];
-    eager.forEach((e, i) => expectClose(jitted[i]!, e, { rtol: 1e-12, atol: 1e-12 }));
-    expectClose(jit(f)(x, k1, k2) as T, f(x, k1, k2), { rtol: 1e-12, atol: 1e-12 });
+    await eachSeq(eager, async (e, i) => await expectClose(jitted[i]!, e, { rtol: 1e-12, atol: 1e-12 }));
+    await expectClose(jit(f)(x, k1, k2) as T, f(x, k1, k2), { rtol: 1e-12, atol: 1e-12 });
   });
 });
 

@@ -9,6 +9,7 @@ import { ShapeMismatchError, type Tensor } from "../../src/index.js";
 import { close, randRef, sizeOf, type Ref } from "./ref.js";
 import { float64OnWasm } from "../harness/backend.js";
 import { grad, jacfwd, jit, vmap, makeGraph, fdJacobian, scalarize, randT, rng, flat, type T } from "../transforms/helpers.js";
+import { eachSeq, mapSeq } from "../harness/read.js";
 
 // loosely typed: the subscripts and shapes here are data, the compile-time suite checks the types
 const einsum = sg.einsum as unknown as (sub: string, ...xs: T[]) => T;
@@ -92,7 +93,7 @@ const CASES: [string, number[][], string | null, number[]][] = [
 
 describe("einsum values against plain loops", () => {
   CASES.forEach(([sub, shapes, refSub, outShape], n) => {
-    it(`${sub} on ${JSON.stringify(shapes)}`, () => {
+    it(`${sub} on ${JSON.stringify(shapes)}`, async () => {
       const refs = shapes.map((s, k) => randRef(s, 100 * n + k));
       const want = refEinsum(refSub ?? sub, refs);
       expect(want.shape).toEqual(outShape);
@@ -101,14 +102,14 @@ describe("einsum values against plain loops", () => {
       const got = einsum(sub, ...refs.map((r) => asTensor(r, "float32")));
       expect([...got.shape]).toEqual(outShape);
       expect(got.dtype).toBe("float32");
-      const err = close(got.dataSync() as Float32Array, refEinsum(refSub ?? sub, r32).data, 2e-6);
+      const err = close((await got.data()) as Float32Array, refEinsum(refSub ?? sub, r32).data, 2e-6);
       expect(err, err ?? "").toBeNull();
     });
   });
 
-  it("random subscripts: 1 to 4 operands, repeated letters, any output (property)", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+  it("random subscripts: 1 to 4 operands, repeated letters, any output (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
         const r = rng(seed);
         const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
         const pool = "abcdeA";
@@ -125,47 +126,47 @@ describe("einsum values against plain loops", () => {
         const got = einsum(sub, ...refs.map((x) => asTensor(x, "float32")));
         const want = refEinsum(`${terms.join(",")}->${out}`, r32);
         expect([...got.shape], sub).toEqual(want.shape);
-        const err = close(got.dataSync() as Float32Array, want.data, 1e-5);
+        const err = close((await got.data()) as Float32Array, want.data, 1e-5);
         expect(err, `${sub} ${err}`).toBeNull();
       }),
       { numRuns: 60 },
     );
   });
 
-  it("float64: accumulates exactly enough", () => {
+  it("float64: accumulates exactly enough", async () => {
     float64OnWasm();
     const a = randRef([2, 3, 4], 1);
     const b = randRef([2, 4, 5], 2);
     const got = einsum("bij,bjk->bik", asTensor(a, "float64"), asTensor(b, "float64"));
     expect(got.dtype).toBe("float64");
-    const err = close(got.dataSync() as Float64Array, refEinsum("bij,bjk->bik", [a, b]).data, 1e-13);
+    const err = close((await got.data()) as Float64Array, refEinsum("bij,bjk->bik", [a, b]).data, 1e-13);
     expect(err, err ?? "").toBeNull();
   });
 
-  it("int32 stays int32 and exact; mixed dtypes promote", () => {
+  it("int32 stays int32 and exact; mixed dtypes promote", async () => {
     const a = randRef([3, 4], 3, -9, 9, true);
     const b = randRef([4, 2], 4, -9, 9, true);
     const ta = sg.tensor(Int32Array.from(a.data), [3, 4], "int32");
     const tb = sg.tensor(Int32Array.from(b.data), [4, 2], "int32");
     const got = sg.einsum("ij,jk->ik", ta, tb);
     expect(got.dtype).toBe("int32");
-    expect(Array.from(got.dataSync())).toEqual(refEinsum("ij,jk->ik", [a, b]).data);
+    expect(Array.from(await got.data())).toEqual(refEinsum("ij,jk->ik", [a, b]).data);
     const mixed = sg.einsum("ij,jk->ik", ta, sg.ones([4, 2]));
     expect(mixed.dtype).toBe("float32");
   });
 
-  it("bool: true where some product of the operands is true (JAX's or-of-ands)", () => {
+  it("bool: true where some product of the operands is true (JAX's or-of-ands)", async () => {
     const a = sg.tensor([[true, true, false], [false, false, false]]);
     const b = sg.tensor([[true, false], [true, false], [true, true]]);
     const r = sg.einsum("ij,jk->ik", a, b);
     expect(r.dtype).toBe("bool");
-    expect(Array.from(r.dataSync())).toEqual([1, 0, 0, 0]);
-    expect(Array.from(sg.einsum("ij->j", a).dataSync())).toEqual([1, 1, 0]);
+    expect(Array.from(await r.data())).toEqual([1, 0, 0, 0]);
+    expect(Array.from(await sg.einsum("ij->j", a).data())).toEqual([1, 1, 0]);
   });
 
-  it("typed at the call: the result is Tensor<[2, 3, 5]>", () => {
+  it("typed at the call: the result is Tensor<[2, 3, 5]>", async () => {
     const r: Tensor<[2, 3, 5]> = sg.einsum("bij,bjk->bik", sg.ones([2, 3, 4]), sg.ones([2, 4, 5]));
-    expect(Array.from(r.dataSync())).toEqual(new Array(30).fill(4));
+    expect(Array.from(await r.data())).toEqual(new Array(30).fill(4));
   });
 });
 
@@ -215,7 +216,7 @@ describe("einsum derivatives, vmap and jit", () => {
     ["ijk->", [[2, 3, 2]]],
   ];
   GRAD.forEach(([sub, shapes], n) => {
-    it(`grad of ${sub} against central differences (float64)`, () => {
+    it(`grad of ${sub} against central differences (float64)`, async () => {
       float64OnWasm();
       const r = rng(7 + n);
       const args = shapes.map((s) => randT(r, s));
@@ -223,16 +224,16 @@ describe("einsum derivatives, vmap and jit", () => {
       const g = scalarize(f, randT(r, f(...args).shape));
       const all = args.map((_, i) => i);
       const grads = grad(g, { argnums: all })(...args) as T[];
-      args.forEach((_, i) => {
-        const want = fdJacobian(g, args, i);
-        expect(close(flat(grads[i]!), flat(want), 1e-6)).toBeNull();
+      await eachSeq(args, async (_, i) => {
+        const want = await fdJacobian(g, args, i);
+        expect(close(await flat(grads[i]!), await flat(want), 1e-6)).toBeNull();
       });
       // forward mode too: the Jacobian of the first operand
-      expect(close(flat(jacfwd(f, { argnums: 0 })(...args) as T), flat(fdJacobian(f, args, 0)), 1e-6)).toBeNull();
+      expect(close(await flat(jacfwd(f, { argnums: 0 })(...args) as T), await flat(await fdJacobian(f, args, 0)), 1e-6)).toBeNull();
     });
   });
 
-  it("vmap over either or both operands equals stacking the slices", () => {
+  it("vmap over either or both operands equals stacking the slices", async () => {
     float64OnWasm();
     const r = rng(11);
     const f = (a: T, b: T) => einsum("ij,jk->ki", a, b);
@@ -240,18 +241,18 @@ describe("einsum derivatives, vmap and jit", () => {
     const bs = [0, 1, 2].map(() => randT(r, [3, 4]));
     const stack = (xs: T[]) => sg.stack(xs as never) as unknown as T;
     const both = vmap(f)(stack(as), stack(bs)) as T;
-    expect(close(flat(both), flat(stack(as.map((a, i) => f(a, bs[i]!)))), 1e-12)).toBeNull();
+    expect(close(await flat(both), await flat(stack(as.map((a, i) => f(a, bs[i]!)))), 1e-12)).toBeNull();
     const left = vmap(f, { inAxes: [0, null] })(stack(as), bs[0]!) as T;
-    expect(close(flat(left), flat(stack(as.map((a) => f(a, bs[0]!)))), 1e-12)).toBeNull();
+    expect(close(await flat(left), await flat(stack(as.map((a) => f(a, bs[0]!)))), 1e-12)).toBeNull();
     const trace = vmap((x: T) => einsum("ii->", x))(stack(as.map((a) => einsum("ij,kj->ik", a, a)))) as T;
-    expect(close(flat(trace), as.map((a) => flat(einsum("ij,ij->", a, a))[0]!), 1e-12)).toBeNull();
+    expect(close(await flat(trace), (await mapSeq(as, async (a) => (await flat(einsum("ij,ij->", a, a)))[0]!)), 1e-12)).toBeNull();
   });
 
-  it("jit: the same values as eager, traced once per signature", () => {
+  it("jit: the same values as eager, traced once per signature", async () => {
     const f = jit((a: T, b: T, c: T) => einsum("...ij,jk,kl->...li", a, b, c));
     const [x, y, z] = [[2, 3, 4], [4, 5], [5, 2]].map((s, k) => asTensor(randRef(s, 12 + k), "float32")) as [T, T, T];
     const eager = einsum("...ij,jk,kl->...li", x, y, z);
-    expect(close(flat(f(x, y, z)), flat(eager), 1e-6)).toBeNull();
+    expect(close(await flat(f(x, y, z)), await flat(eager), 1e-6)).toBeNull();
     f(x, y, z);
     expect(f.traceCount).toBe(1);
   });

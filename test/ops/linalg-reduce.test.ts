@@ -4,6 +4,7 @@ import * as sg from "../../src/index.js";
 import { tensor, zeros, ones, ShapeMismatchError, type Tensor, type DType } from "../../src/index.js";
 import { broadcastShape, close, matmulRef, randRef, reduceRef, toRef, type Ref } from "./ref.js";
 import { float64OnWasm } from "../harness/backend.js";
+import { settled } from "../harness/read.js";
 
 const fromRef = <D extends DType = "float64">(r: Ref, dtype?: D): Tensor<number[], D> =>
   tensor(Float64Array.from(r.data), r.shape as number[], (dtype ?? "float64") as D) as unknown as Tensor<number[], D>;
@@ -14,7 +15,7 @@ const expectClose = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 const TOL = 1e-13;
 
 describe("matmul", () => {
-  const check = (sa: number[], sb: number[], expectedShape: number[], seed = 1) => {
+  const check = async (sa: number[], sb: number[], expectedShape: number[], seed = 1) => {
     float64OnWasm();
     const a = randRef(sa, seed);
     const b = randRef(sb, seed + 7);
@@ -25,70 +26,70 @@ describe("matmul", () => {
     const out = sg.matmul(fromRef(a), fromRef(b) as never);
     expect(out.shape).toEqual(expectedShape);
     expect(out.dtype).toBe("float64");
-    expectClose(out.dataSync(), ref.data, TOL);
+    expectClose(await out.data(), ref.data, TOL);
   };
 
-  it("matrix @ matrix", () => check([3, 4], [4, 5], [3, 5]));
-  it("vector @ matrix", () => check([4], [4, 5], [5]));
-  it("matrix @ vector", () => check([3, 4], [4], [3]));
-  it("vector @ vector", () => check([4], [4], []));
-  it("[B, m, k] @ [k, n]", () => check([2, 3, 4], [4, 5], [2, 3, 5]));
-  it("[m, k] @ [B, k, n]", () => check([3, 4], [2, 4, 5], [2, 3, 5]));
-  it("batched with equal batch dims", () => check([2, 3, 4], [2, 4, 5], [2, 3, 5]));
-  it("batched with broadcast batch dims", () => {
-    check([2, 1, 3, 4], [5, 4, 2], [2, 5, 3, 2]);
-    check([1, 3, 4], [6, 4, 2], [6, 3, 2]);
-    check([7, 1, 2, 3], [1, 4, 3, 2], [7, 4, 2, 2]);
+  it("matrix @ matrix", async () => await check([3, 4], [4, 5], [3, 5]));
+  it("vector @ matrix", async () => await check([4], [4, 5], [5]));
+  it("matrix @ vector", async () => await check([3, 4], [4], [3]));
+  it("vector @ vector", async () => await check([4], [4], []));
+  it("[B, m, k] @ [k, n]", async () => await check([2, 3, 4], [4, 5], [2, 3, 5]));
+  it("[m, k] @ [B, k, n]", async () => await check([3, 4], [2, 4, 5], [2, 3, 5]));
+  it("batched with equal batch dims", async () => await check([2, 3, 4], [2, 4, 5], [2, 3, 5]));
+  it("batched with broadcast batch dims", async () => {
+    await check([2, 1, 3, 4], [5, 4, 2], [2, 5, 3, 2]);
+    await check([1, 3, 4], [6, 4, 2], [6, 3, 2]);
+    await check([7, 1, 2, 3], [1, 4, 3, 2], [7, 4, 2, 2]);
   });
-  it("[B, m, k] @ [k] and [k] @ [B, k, n]", () => {
-    check([2, 3, 4], [4], [2, 3]);
-    check([4], [2, 4, 5], [2, 5]);
+  it("[B, m, k] @ [k] and [k] @ [B, k, n]", async () => {
+    await check([2, 3, 4], [4], [2, 3]);
+    await check([4], [2, 4, 5], [2, 5]);
   });
-  it("zero-size dims: k = 0 gives zeros, m = 0 gives empty", () => {
+  it("zero-size dims: k = 0 gives zeros, m = 0 gives empty", async () => {
     const z = sg.matmul(zeros([2, 0]), zeros([0, 3]));
     expect(z.shape).toEqual([2, 3]);
-    expect(Array.from(z.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(await z.data())).toEqual([0, 0, 0, 0, 0, 0]);
     expect(sg.matmul(zeros([0, 4]), ones([4, 3])).shape).toEqual([0, 3]);
     expect(sg.matmul(zeros([0, 2, 4]), ones([4, 3])).shape).toEqual([0, 2, 3]);
   });
-  it("random batched shapes (property)", () => {
-    fc.assert(
-      fc.property(
+  it("random batched shapes (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
         fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
         fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
         fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 })),
         fc.nat(2),
-        (batch, onesA, onesB, [m, k, n], drop) => {
+        async (batch, onesA, onesB, [m, k, n], drop) => {
           const ba = batch.map((d, i) => (onesA[i] ? 1 : d)).slice(Math.min(drop, batch.length));
           const bb = batch.map((d, i) => (onesB[i] ? 1 : d));
-          check([...ba, m, k], [...bb, k, n], [...broadcastShape(ba, bb)!, m, n], m * 31 + k);
+          await check([...ba, m, k], [...bb, k, n], [...broadcastShape(ba, bb)!, m, n], m * 31 + k);
         },
       ),
       { numRuns: 80 },
     );
   });
-  it("float32: accumulates in double, rounds once", () => {
+  it("float32: accumulates in double, rounds once", async () => {
     const a = randRef([3, 50], 4);
     const b = randRef([50, 2], 5);
     const fa = { shape: a.shape, data: a.data.map(Math.fround) };
     const fb = { shape: b.shape, data: b.data.map(Math.fround) };
     const out = sg.matmul(fromRef(a, "float32"), fromRef(b, "float32") as never);
     expect(out.dtype).toBe("float32");
-    expectClose(out.dataSync(), matmulRef(fa, fb).data.map(Math.fround), 1e-6);
+    expectClose(await out.data(), matmulRef(fa, fb).data.map(Math.fround), 1e-6);
   });
-  it("the method form and int32", () => {
+  it("the method form and int32", async () => {
     const x = tensor([[1, 2], [3, 4]], "int32");
     const w = tensor([[5], [6]], "int32");
     const r = x.matmul(w);
     expect(r.dtype).toBe("int32");
-    expect(r.toArray()).toEqual([[17], [39]]);
+    expect((await settled(r)).toArray()).toEqual([[17], [39]]);
   });
-  it("mixed dtypes promote", () => {
+  it("mixed dtypes promote", async () => {
     float64OnWasm();
     const r = sg.matmul(tensor([[1, 2]]) as never, tensor([[0.1], [0.2]], "float64") as never) as Tensor<number[], DType>;
     expect(r.dtype).toBe("float64");
-    expectClose(r.dataSync(), [1 * 0.1 + 2 * 0.2], 1e-15);
+    expectClose(await r.data(), [1 * 0.1 + 2 * 0.2], 1e-15);
   });
   it("inner-dim mismatch and rank 0 are errors naming both shapes", () => {
     const f = (a: Tensor<[number, number]>, b: Tensor<[number, number]>) => sg.matmul(a, b);
@@ -103,25 +104,25 @@ describe("matmul", () => {
 });
 
 describe("dot and outer", () => {
-  it("dot of vectors is the inner product; otherwise matmul", () => {
+  it("dot of vectors is the inner product; otherwise matmul", async () => {
     float64OnWasm();
     const a = randRef([6], 1);
     const b = randRef([6], 2);
     const d = sg.dot(fromRef(a), fromRef(b) as never);
     expect(d.shape).toEqual([]);
-    expect(d.item()).toBeCloseTo(a.data.reduce((s, v, i) => s + v * b.data[i]!, 0), 13);
+    expect((await settled(d)).item()).toBeCloseTo(a.data.reduce((s, v, i) => s + v * b.data[i]!, 0), 13);
     const m = sg.dot(fromRef(randRef([2, 3], 3)), fromRef(randRef([3, 4], 4)) as never);
-    expectClose(m.dataSync(), matmulRef(randRef([2, 3], 3), randRef([3, 4], 4)).data, TOL);
+    expectClose(await m.data(), matmulRef(randRef([2, 3], 3), randRef([3, 4], 4)).data, TOL);
     const f = (x: Tensor<[number]>, y: Tensor<[number]>) => sg.dot(x, y);
     expect(() => f(zeros([3]), zeros([4]))).toThrow(/dot: inner dims differ, \[3\] @ \[4\] \(3 vs 4\)/);
   });
-  it("outer of vectors", () => {
+  it("outer of vectors", async () => {
     float64OnWasm();
     const a = [1, 2, 3];
     const b = [0.5, -1];
     const o = sg.outer(tensor(a, "float64"), tensor(b, "float64"));
     expect(o.shape).toEqual([3, 2]);
-    expect(o.toArray()).toEqual(a.map((x) => b.map((y) => x * y)));
+    expect((await settled(o)).toArray()).toEqual(a.map((x) => b.map((y) => x * y)));
     expect(sg.outer(zeros([0]), zeros([2])).shape).toEqual([0, 2]);
     const f = (x: Tensor<number[]>, y: Tensor<number[]>) => sg.outer(x, y);
     expect(() => f(zeros([2, 3]), zeros([4]))).toThrow(/outer: expects 1-D vectors, got \[2, 3\] and \[4\]/);
@@ -146,7 +147,7 @@ describe("reductions", () => {
   };
 
   for (const [name, op, init, f, isMean] of reds) {
-    it(`${name} over all, one, many and negative axes, with keepdims`, () => {
+    it(`${name} over all, one, many and negative axes, with keepdims`, async () => {
       float64OnWasm();
       const r = randRef([2, 3, 4], 9, 0.5, 1.5);
       const x = fromRef(r);
@@ -157,53 +158,53 @@ describe("reductions", () => {
           const ref = refReduce(r, axes, init, f, isMean, keep);
           const out = op(x as never, axis as never, keep);
           expect(out.shape, `${name}(${JSON.stringify(axis)}, ${keep})`).toEqual(ref.shape);
-          expectClose(out.dataSync(), ref.data, TOL);
+          expectClose(await out.data(), ref.data, TOL);
         }
       }
     });
   }
 
-  it("the method forms", () => {
+  it("the method forms", async () => {
     float64OnWasm();
     const x = tensor([[1, 2, 3], [4, 5, 6]], "float64");
-    expect(x.sum().item()).toBe(21);
-    expect(x.sum(0).toArray()).toEqual([5, 7, 9]);
-    expect(x.sum(1, true).toArray()).toEqual([[6], [15]]);
-    expect(x.mean(-1).toArray()).toEqual([2, 5]);
-    expect(x.max([0, 1]).item()).toBe(6);
-    expect(x.min(0).toArray()).toEqual([1, 2, 3]);
-    expect(x.prod(1).toArray()).toEqual([6, 120]);
+    expect((await settled(x.sum())).item()).toBe(21);
+    expect((await settled(x.sum(0))).toArray()).toEqual([5, 7, 9]);
+    expect((await settled(x.sum(1, true))).toArray()).toEqual([[6], [15]]);
+    expect((await settled(x.mean(-1))).toArray()).toEqual([2, 5]);
+    expect((await settled(x.max([0, 1]))).item()).toBe(6);
+    expect((await settled(x.min(0))).toArray()).toEqual([1, 2, 3]);
+    expect((await settled(x.prod(1))).toArray()).toEqual([6, 120]);
   });
 
-  it("dtypes: sums keep the dtype, mean of ints is float32, float32 rounds once", () => {
+  it("dtypes: sums keep the dtype, mean of ints is float32, float32 rounds once", async () => {
     float64OnWasm();
     const i = tensor([[1, 2], [3, 4]], "int32");
     expect(sg.sum(i).dtype).toBe("int32");
-    expect(sg.sum(i).item()).toBe(10);
+    expect((await settled(sg.sum(i))).item()).toBe(10);
     expect(sg.mean(i).dtype).toBe("float32");
-    expect(sg.mean(i, 0).toArray()).toEqual([2, 3]);
+    expect((await settled(sg.mean(i, 0))).toArray()).toEqual([2, 3]);
     expect(sg.mean(tensor([1, 2], "float64")).dtype).toBe("float64");
     const r = randRef([1000], 3);
-    const s = sg.sum(fromRef(r, "float32")).item();
+    const s = (await settled(sg.sum(fromRef(r, "float32")))).item();
     const exact = r.data.map(Math.fround).reduce((a, v) => a + v, 0);
     expect(Math.abs(s - Math.fround(exact))).toBeLessThanOrEqual(Math.abs(exact) * 2 ** -22);
-    expect(sg.max(tensor([true, false])).item()).toBe(true);
+    expect((await settled(sg.max(tensor([true, false])))).item()).toBe(true);
   });
 
-  it("empty reductions: sum 0, prod 1, mean NaN; max/min of a zero-size axis is an error", () => {
-    expect(sg.sum(zeros([0])).item()).toBe(0);
-    expect(sg.prod(zeros([2, 0]), 1).toArray()).toEqual([1, 1]);
-    expect(Number.isNaN(sg.mean(zeros([0])).item())).toBe(true);
-    expect(sg.sum(zeros([0, 3]), 0).toArray()).toEqual([0, 0, 0]);
+  it("empty reductions: sum 0, prod 1, mean NaN; max/min of a zero-size axis is an error", async () => {
+    expect((await settled(sg.sum(zeros([0])))).item()).toBe(0);
+    expect((await settled(sg.prod(zeros([2, 0]), 1))).toArray()).toEqual([1, 1]);
+    expect(Number.isNaN((await settled(sg.mean(zeros([0])))).item())).toBe(true);
+    expect((await settled(sg.sum(zeros([0, 3]), 0))).toArray()).toEqual([0, 0, 0]);
     expect(sg.max(zeros([0, 3]), 1).shape).toEqual([0]);
     expect(() => sg.max(zeros([0, 3]), 0)).toThrow(/max: zero-size axis/);
     expect(() => sg.min(zeros([0]))).toThrow(/min: zero-size axis/);
   });
 
-  it("max/min with NaN and infinities", () => {
+  it("max/min with NaN and infinities", async () => {
     float64OnWasm();
-    expect(Number.isNaN(sg.max(tensor([1, NaN, 3], "float64")).item())).toBe(true);
-    expect(sg.min(tensor([Infinity, -Infinity], "float64")).item()).toBe(-Infinity);
+    expect(Number.isNaN((await settled(sg.max(tensor([1, NaN, 3], "float64")))).item())).toBe(true);
+    expect((await settled(sg.min(tensor([Infinity, -Infinity], "float64")))).item()).toBe(-Infinity);
   });
 
   it("axes out of range, repeated or non-integer are clear errors", () => {
@@ -218,20 +219,20 @@ describe("reductions", () => {
     expect(() => sg.sum(3 as never)).toThrow(/sum: expected a tensor/);
   });
 
-  it("random shapes and axis sets (property)", () => {
+  it("random shapes and axis sets (property)", async () => {
     float64OnWasm();
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
         fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
         fc.boolean(),
-        (shape, pick, keep) => {
+        async (shape, pick, keep) => {
           const axes = shape.map((_, i) => i).filter((i) => pick[i]);
           const r = randRef(shape, shape.length);
           const out = sg.sum(fromRef(r), axes as number[], keep);
           const ref = reduceRef(r, axes, 0, (a, v) => a + v, keep);
           expect(out.shape).toEqual(ref.shape);
-          expectClose(out.dataSync(), ref.data, TOL);
+          expectClose(await out.data(), ref.data, TOL);
         },
       ),
       { numRuns: 100 },

@@ -10,10 +10,11 @@ import * as sg from "../../src/index.js";
 import { nn, ShapeMismatchError } from "../../src/index.js";
 import { float64OnWasm } from "../harness/backend.js";
 import { expectClose, f64, fdJacobian, flat, grad, jit, randT, rng, scalarize, vmap, type T } from "../transforms/helpers.js";
+import { eachSeq } from "../harness/read.js";
 
 type Rows = number[][];
-const rows = (t: T): Rows => {
-  const d = flat(t);
+const rows = async (t: T): Promise<Rows> => {
+  const d = await flat(t);
   const c = t.shape[t.shape.length - 1]!;
   return Array.from({ length: d.length / c }, (_, i) => d.slice(i * c, (i + 1) * c));
 };
@@ -81,9 +82,11 @@ describe("losses: values against float64 loops (eager and jitted float64, jitted
   const y = probRows(r, B, C);
   const t = Array.from({ length: B * C }, () => -2 + 4 * r());
   const labels = [0, 3, 1, 2, 3];
-  const xr = rows(f64(x, [B, C]));
-  const yr = rows(f64(y, [B, C]));
-  const tr = rows(f64(t, [B, C]));
+  // the rows of the [B, C] inputs (plain arrays: a describe body cannot await a read)
+  const rowsOf = (d: number[]): Rows => Array.from({ length: B }, (_, i) => d.slice(i * C, (i + 1) * C));
+  const xr = rowsOf(x);
+  const yr = rowsOf(y);
+  const tr = rowsOf(t);
   const cases: [string, (a: T, b: T) => T, T, number[]][] = [
     ["softmaxCrossEntropy", (a, b) => L.softmaxCrossEntropy!(a, b), f64(y, [B, C]), refCE(xr, yr)],
     ["softmaxCrossEntropyWithIntegerLabels", (a, b) => L.softmaxCrossEntropyWithIntegerLabels!(a, b), i32(labels), refCEInt(xr, labels)],
@@ -97,37 +100,37 @@ describe("losses: values against float64 loops (eager and jitted float64, jitted
     ["cosineDistance", (a, b) => L.cosineDistance!(a, b), f64(t, [B, C]), refCos(xr, tr).map((c) => 1 - c)],
   ];
   for (const [name, f, second, want] of cases) {
-    it(name, () => {
+    it(name, async () => {
       float64OnWasm();
       const a = f64(x, [B, C]);
-      expect(mismatch(flat(f(a, second)), want, 1e-13), `${name} eager`).toBeNull();
-      expect(mismatch(flat(jit(f)(a, second)), want, 1e-13), `${name} jitted`).toBeNull();
-      const s32 = second.dtype === "float64" ? f32(flat(second), second.shape) : second;
+      expect(mismatch(await flat(f(a, second)), want, 1e-13), `${name} eager`).toBeNull();
+      expect(mismatch(await flat(jit(f)(a, second)), want, 1e-13), `${name} jitted`).toBeNull();
+      const s32 = second.dtype === "float64" ? f32(await flat(second), second.shape) : second;
       const g32 = jit(f)(f32(x, [B, C]), s32);
       expect(g32.dtype).toBe("float32");
-      expect(mismatch(flat(g32), want, 2e-6), `${name} float32`).toBeNull();
+      expect(mismatch(await flat(g32), want, 2e-6), `${name} float32`).toBeNull();
     });
   }
-  it("targets are optional for the regression losses (optax: zeros)", () => {
+  it("targets are optional for the regression losses (optax: zeros)", async () => {
     float64OnWasm();
     const a = f64(x, [B, C]);
-    expect(mismatch(flat(L.squaredError!(a)), x.map((v) => v * v), 1e-15)).toBeNull();
-    expect(mismatch(flat(L.l2Loss!(a, null)), x.map((v) => 0.5 * v * v), 1e-15)).toBeNull();
-    expect(mismatch(flat(L.huberLoss!(a, undefined, { delta: 0.5 })), x.map((v) => refHuber(v, 0.5)), 1e-15)).toBeNull();
+    expect(mismatch(await flat(L.squaredError!(a)), x.map((v) => v * v), 1e-15)).toBeNull();
+    expect(mismatch(await flat(L.l2Loss!(a, null)), x.map((v) => 0.5 * v * v), 1e-15)).toBeNull();
+    expect(mismatch(await flat(L.huberLoss!(a, undefined, { delta: 0.5 })), x.map((v) => refHuber(v, 0.5)), 1e-15)).toBeNull();
   });
-  it("labels of another dtype are cast to the logits' (int32 0/1 labels, float64 labels for float32 logits)", () => {
+  it("labels of another dtype are cast to the logits' (int32 0/1 labels, float64 labels for float32 logits)", async () => {
     float64OnWasm();
     const a = f32(x, [B, C]);
     const bits = y.map((v) => (v > 0.2 ? 1 : 0));
-    const want = flat(L.sigmoidBinaryCrossEntropy!(a, f32(bits, [B, C])));
+    const want = await flat(L.sigmoidBinaryCrossEntropy!(a, f32(bits, [B, C])));
     const got = L.sigmoidBinaryCrossEntropy!(a, i32(bits, [B, C]));
     expect(got.dtype).toBe("float32");
-    expect(flat(got)).toEqual(want);
+    expect(await flat(got)).toEqual(want);
     const ce = L.softmaxCrossEntropy!(a, f64(y, [B, C]));
     expect(ce.dtype).toBe("float32");
-    expect(flat(ce)).toEqual(flat(L.softmaxCrossEntropy!(a, f32(y, [B, C]))));
+    expect(await flat(ce)).toEqual(await flat(L.softmaxCrossEntropy!(a, f32(y, [B, C]))));
   });
-  it("the class axis elsewhere: integer labels along axis 1 of [2, 3, 4], probabilities over axes [1, 2]", () => {
+  it("the class axis elsewhere: integer labels along axis 1 of [2, 3, 4], probabilities over axes [1, 2]", async () => {
     float64OnWasm();
     const v = Array.from({ length: 24 }, () => -2 + 4 * r());
     const at = (i: number, c: number, k: number) => v[i * 12 + c * 4 + k]!;
@@ -136,13 +139,13 @@ describe("losses: values against float64 loops (eager and jitted float64, jitted
     for (let i = 0; i < 2; i++) for (let k = 0; k < 4; k++) want.push(lse([0, 1, 2].map((c) => at(i, c, k))) - at(i, lab[i * 4 + k]!, k));
     const got = L.softmaxCrossEntropyWithIntegerLabels!(f64(v, [2, 3, 4]), i32(lab, [2, 4]), 1);
     expect(got.shape).toEqual([2, 4]);
-    expect(mismatch(flat(got), want, 1e-13)).toBeNull();
+    expect(mismatch(await flat(got), want, 1e-13)).toBeNull();
     // over two axes: each [3, 4] block is one distribution
     const p = probRows(r, 2, 12);
-    const blocks = rows(f64(v, [2, 12]));
+    const blocks = await rows(f64(v, [2, 12]));
     const got2 = L.softmaxCrossEntropy!(f64(v, [2, 3, 4]), f64(p, [2, 3, 4]), [1, 2]);
     expect(got2.shape).toEqual([2]);
-    expect(mismatch(flat(got2), refCE(blocks, rows(f64(p, [2, 12]))), 1e-13)).toBeNull();
+    expect(mismatch(await flat(got2), refCE(blocks, await rows(f64(p, [2, 12]))), 1e-13)).toBeNull();
   });
 });
 
@@ -155,38 +158,38 @@ describe("losses at extreme logits: finite values and gradients", () => {
   const labels = [1, 1, 2];
   for (const dtype of ["float64", "float32"] as const) {
     const mk = (d: readonly number[], s: readonly number[]) => (dtype === "float64" ? f64(d, s) : f32(d, s));
-    it(`softmax cross entropy, both kinds of labels (${dtype})`, () => {
+    it(`softmax cross entropy, both kinds of labels (${dtype})`, async () => {
       if (dtype === "float64") float64OnWasm();
-      const xr = rows(f64(X, shape));
+      const xr = await rows(f64(X, shape));
       const want = refCEInt(xr, labels);
       expect(mismatch(want, [2e4, Math.LN2, 0], 1e-15)).toBeNull();
       const tol = dtype === "float64" ? 1e-15 : 1e-7;
       for (const f of [(a: T) => L.softmaxCrossEntropy!(a, mk(onehot, shape)), (a: T) => L.softmaxCrossEntropyWithIntegerLabels!(a, i32(labels))]) {
-        expect(mismatch(flat(f(mk(X, shape))), want, tol)).toBeNull();
-        expect(mismatch(flat(jit(f)(mk(X, shape))), want, tol)).toBeNull();
+        expect(mismatch(await flat(f(mk(X, shape))), want, tol)).toBeNull();
+        expect(mismatch(await flat(jit(f)(mk(X, shape))), want, tol)).toBeNull();
         // d/dx mean = (softmax - onehot) / B
-        const g = flat(grad((a: T) => sg.mean(f(a) as never) as never)(mk(X, shape)));
+        const g = await flat(grad((a: T) => sg.mean(f(a) as never) as never)(mk(X, shape)));
         const sm = xr.flatMap((r) => r.map((_, j) => Math.exp(logSoftmaxRef(r, j))));
         const wantG = sm.map((p, i) => (p - onehot[i]!) / 3);
         expect(g.every(Number.isFinite)).toBe(true);
         expect(mismatch(g, wantG, tol)).toBeNull();
       }
     });
-    it(`sigmoid binary cross entropy (${dtype})`, () => {
+    it(`sigmoid binary cross entropy (${dtype})`, async () => {
       if (dtype === "float64") float64OnWasm();
       const xs = [1e4, -1e4, 1e4, -1e4, 40, -40];
       const ys = [1, 0, 0.3, 0.3, 0, 1];
       const want = xs.map((v, i) => refBCE(v, ys[i]!));
       const f = (a: T) => L.sigmoidBinaryCrossEntropy!(a, mk(ys, [6]));
-      const got = flat(jit(f)(mk(xs, [6])));
+      const got = await flat(jit(f)(mk(xs, [6])));
       expect(mismatch(got, want, dtype === "float64" ? 1e-15 : 1e-7)).toBeNull();
-      const g = flat(grad((a: T) => sg.sum(f(a) as never) as never)(mk(xs, [6])));
+      const g = await flat(grad((a: T) => sg.sum(f(a) as never) as never)(mk(xs, [6])));
       const wantG = xs.map((v, i) => 1 / (1 + Math.exp(-v)) - ys[i]!);
       expect(g.every(Number.isFinite)).toBe(true);
       expect(mismatch(g, wantG, 1e-7)).toBeNull();
     });
   }
-  it("-Infinity logits: a class with label 0 contributes nothing, to the value or the gradient", () => {
+  it("-Infinity logits: a class with label 0 contributes nothing, to the value or the gradient", async () => {
     float64OnWasm();
     const x = f64([-Infinity, 2, 1, 0, -Infinity, -Infinity], [2, 3]);
     const y = f64([0, 1, 0, 1, 0, 0], [2, 3]);
@@ -194,44 +197,44 @@ describe("losses at extreme logits: finite values and gradients", () => {
     const ce = (a: T) => L.softmaxCrossEntropy!(a, y);
     const cei = (a: T) => L.softmaxCrossEntropyWithIntegerLabels!(a, i32([1, 0]));
     for (const f of [ce, cei]) {
-      expect(mismatch(flat(f(x)), want, 1e-15)).toBeNull();
-      const g = flat(grad((a: T) => sg.sum(f(a) as never) as never)(x));
+      expect(mismatch(await flat(f(x)), want, 1e-15)).toBeNull();
+      const g = await flat(grad((a: T) => sg.sum(f(a) as never) as never)(x));
       const p = Math.exp(2 - lse([2, 1]));
       expect(mismatch(g, [0, p - 1, 1 - p, 0, 0, 0], 1e-15)).toBeNull();
     }
     // the label's own logit at -Infinity: an infinite loss, as it should be
-    expect(flat(L.softmaxCrossEntropyWithIntegerLabels!(x, i32([0, 0])))[0]).toBe(Infinity);
+    expect((await flat(L.softmaxCrossEntropyWithIntegerLabels!(x, i32([0, 0]))))[0]).toBe(Infinity);
   });
-  it("klDivergence: a target of 0 against a log-prediction of -Infinity contributes 0, with finite gradients", () => {
+  it("klDivergence: a target of 0 against a log-prediction of -Infinity contributes 0, with finite gradients", async () => {
     float64OnWasm();
     const lp = f64([-Infinity, Math.log(0.25), Math.log(0.75)], [3]);
     const t = f64([0, 0.5, 0.5], [3]);
     const want = 0.5 * (Math.log(0.5) - Math.log(0.25)) + 0.5 * (Math.log(0.5) - Math.log(0.75));
-    expect(flat(L.klDivergence!(lp, t))[0]).toBeCloseTo(want, 14);
+    expect((await flat(L.klDivergence!(lp, t)))[0]).toBeCloseTo(want, 14);
     const [gp, gt] = grad((a: T, b: T) => L.klDivergence!(a, b), { argnums: [0, 1] })(lp, t) as T[];
-    expect(flat(gp!)).toEqual([0, -0.5, -0.5]);
-    expect(flat(gt!).every(Number.isFinite)).toBe(true);
+    expect(await flat(gp!)).toEqual([0, -0.5, -0.5]);
+    expect((await flat(gt!)).every(Number.isFinite)).toBe(true);
   });
-  it("integer labels as optax: negative ones count from the end, ones outside [-C, C) give NaN", () => {
+  it("integer labels as optax: negative ones count from the end, ones outside [-C, C) give NaN", async () => {
     float64OnWasm();
     const x = f64([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 1, 1], [4, 3]);
-    const got = flat(L.softmaxCrossEntropyWithIntegerLabels!(x, i32([-1, 3, -4, -3])));
-    const xr = rows(x);
+    const got = await flat(L.softmaxCrossEntropyWithIntegerLabels!(x, i32([-1, 3, -4, -3])));
+    const xr = await rows(x);
     expect(got[0]).toBeCloseTo(lse(xr[0]!) - 3, 14);
     expect(got[1]).toBeNaN();
     expect(got[2]).toBeNaN();
     expect(got[3]).toBeCloseTo(lse(xr[3]!) - 1, 14);
   });
-  it("cosine similarity: epsilon bounds the squared norms; a zero vector with epsilon 0 is NaN (optax)", () => {
+  it("cosine similarity: epsilon bounds the squared norms; a zero vector with epsilon 0 is NaN (optax)", async () => {
     float64OnWasm();
     const a = f64([0, 0, 3, 4], [2, 2]);
     const b = f64([1, 0, 4, 3], [2, 2]);
-    const plain = flat(L.cosineSimilarity!(a, b));
+    const plain = await flat(L.cosineSimilarity!(a, b));
     expect(plain[0]).toBeNaN();
     expect(plain[1]).toBeCloseTo(24 / 25, 15);
-    const eps = flat(L.cosineSimilarity!(a, b, { epsilon: 1e-6 }));
-    expect(eps).toEqual(refCos(rows(a), rows(b), 1e-6));
-    const g = flat(grad((p: T) => sg.sum(L.cosineSimilarity!(p, b, { epsilon: 1e-6 }) as never) as never)(a));
+    const eps = await flat(L.cosineSimilarity!(a, b, { epsilon: 1e-6 }));
+    expect(eps).toEqual(refCos(await rows(a), await rows(b), 1e-6));
+    const g = await flat(grad((p: T) => sg.sum(L.cosineSimilarity!(p, b, { epsilon: 1e-6 }) as never) as never)(a));
     expect(g.every(Number.isFinite)).toBe(true);
   });
 });
@@ -253,7 +256,7 @@ describe("losses: gradients against float64 central differences", () => {
     ["cosineDistance along axis 0", (r) => [(a, b) => L.cosineDistance!(a, b, { axis: 0 }), [randT(r, [B, C]), randT(r, [B, C])]]],
   ];
   for (const [name, gen] of cases) {
-    it(name, () => {
+    it(name, async () => {
       float64OnWasm();
       for (const seed of [1, 2, 3]) {
         const r = rng(seed);
@@ -261,14 +264,14 @@ describe("losses: gradients against float64 central differences", () => {
         const w = randT(r, f(...args).shape);
         const g = scalarize(f, w);
         const grads = grad(g, { argnums: args.map((_, i) => i) })(...args) as T[];
-        args.forEach((_, i) => expectClose(grads[i]!, fdJacobian(g, args, i), { rtol: 1e-6, atol: 1e-7, msg: `${name} seed ${seed} arg ${i}` }));
+        await eachSeq(args, async (_, i) => await expectClose(grads[i]!, await fdJacobian(g, args, i), { rtol: 1e-6, atol: 1e-7, msg: `${name} seed ${seed} arg ${i}` }));
       }
     });
   }
 });
 
 describe("losses under vmap", () => {
-  it("integer-label cross entropy of one row at a time, vmapped, is the batched call", () => {
+  it("integer-label cross entropy of one row at a time, vmapped, is the batched call", async () => {
     float64OnWasm();
     const r = rng(11);
     const x = randT(r, [6, 5]);
@@ -276,9 +279,9 @@ describe("losses under vmap", () => {
     const perRow = (a: T, l: T) => L.softmaxCrossEntropyWithIntegerLabels!(a, l);
     const v = vmap(perRow)(x, labels) as T;
     expect(v.shape).toEqual([6]);
-    expectClose(v, L.softmaxCrossEntropyWithIntegerLabels!(x, labels), { rtol: 1e-15, atol: 0 });
+    await expectClose(v, L.softmaxCrossEntropyWithIntegerLabels!(x, labels), { rtol: 1e-15, atol: 0 });
     const y = f64(probRows(r, 6, 5), [6, 5]);
-    expectClose(vmap((a: T, b: T) => L.softmaxCrossEntropy!(a, b))(x, y) as T, L.softmaxCrossEntropy!(x, y), { rtol: 1e-15, atol: 0 });
+    await expectClose(vmap((a: T, b: T) => L.softmaxCrossEntropy!(a, b))(x, y) as T, L.softmaxCrossEntropy!(x, y), { rtol: 1e-15, atol: 0 });
   });
 });
 

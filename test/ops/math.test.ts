@@ -12,11 +12,12 @@ import { fuse } from "../../src/compile/fusion.js";
 import { optimize } from "../../src/compile/passes.js";
 import { float64OnWasm, gpujsUnderTest } from "../harness/backend.js";
 import { testBackendName } from "../harness/env.js";
+import { settled, mapSeq } from "../harness/read.js";
 
 type F = "float32" | "float64";
 type T1 = Tensor<number[], F>;
 const FLOATS = ["float32", "float64"] as const;
-const data = (t: { dataSync(): ArrayLike<number> }) => Array.from(t.dataSync());
+const data = async (t: { data(): Promise<ArrayLike<number>> }) => Array.from(await t.data());
 const vec = <D extends F>(xs: readonly number[], dtype: D) => tensor(Float64Array.from(xs), [xs.length], dtype) as unknown as Tensor<number[], D>;
 const r32 = (v: number, dtype: F) => (dtype === "float32" ? Math.fround(v) : v);
 
@@ -47,7 +48,7 @@ const POS = [0, -0, 1e-300, 1e-30, 1e-8, 0.5, 1, 2, 8, 1024, 1e10, 1e300, -1, In
 const ACOSH = [1, 1 + 2 ** -40, 1.5, 2, 2.5, 1e5, 2 ** 29, 1e300, Infinity, 0.5, -3, NaN, ...sweep(1, 30, 80)];
 
 // [name, op, Math reference, inputs, float64 ulp, float32 ulp]
-const UNARY: [string, (x: T1) => { dataSync(): ArrayLike<number> }, (x: number) => number, number[], number, number][] = [
+const UNARY: [string, (x: T1) => { data(): Promise<ArrayLike<number>> }, (x: number) => number, number[], number, number][] = [
   ["expm1", (x) => sg.expm1(x), Math.expm1, XS, 2, 2],
   ["log2", (x) => sg.log2(x), Math.log2, POS, 2, 2],
   ["log10", (x) => sg.log10(x), Math.log10, POS, 2, 2],
@@ -64,38 +65,38 @@ const UNARY: [string, (x: T1) => { dataSync(): ArrayLike<number> }, (x: number) 
 
 describe("unary math against Math.*", () => {
   for (const [name, op, f, xs, tol64, tol32] of UNARY) {
-    it(`${name}: eager and jitted, float64 and float32`, () => {
+    it(`${name}: eager and jitted, float64 and float32`, async () => {
       float64OnWasm();
       for (const dtype of FLOATS) {
         const x = vec(xs, dtype);
         const want = xs.map((v) => r32(f(r32(v, dtype)), dtype));
         const tol = dtype === "float64" ? tol64 : tol32;
-        expectUlps(data(op(x)), want, xs, dtype, tol, name);
-        expectUlps(data(sg.jit(op)(x)), want, xs, dtype, tol, `jit ${name}`);
+        expectUlps(await data(op(x)), want, xs, dtype, tol, name);
+        expectUlps(await data(sg.jit(op)(x)), want, xs, dtype, tol, `jit ${name}`);
       }
     });
   }
 
-  it("odd functions keep the sign of zero; methods agree with the functions", () => {
+  it("odd functions keep the sign of zero; methods agree with the functions", async () => {
     float64OnWasm();
     const z = vec([0, -0], "float64");
     for (const op of [sg.expm1, sg.sinh, sg.asinh, sg.atanh, sg.asin, sg.atan, sg.erf]) {
-      const [p, n] = data(sg.jit(op)(z));
+      const [p, n] = await data(sg.jit(op)(z));
       expect(Object.is(p, 0) && Object.is(n, -0), op.name).toBe(true);
     }
     const x = vec([0.25, 0.5], "float64");
     const viaMethods = x.expm1().log2().neg().log10().rsqrt().asin().acos().atan().sinh().cosh().asinh().acosh().atanh().erf().erfc();
     const viaFns = sg.erfc(sg.erf(sg.atanh(sg.acosh(sg.asinh(sg.cosh(sg.sinh(sg.atan(sg.acos(sg.asin(sg.rsqrt(sg.log10(sg.neg(sg.log2(sg.expm1(x)))))))))))))));
-    expect(data(viaMethods)).toEqual(data(viaFns));
+    expect(await data(viaMethods)).toEqual(await data(viaFns));
   });
 
-  it("integer and bool inputs compute in float32 (JAX's inexact promotion)", () => {
+  it("integer and bool inputs compute in float32 (JAX's inexact promotion)", async () => {
     const i = tensor([0, 1, -2], "int32");
     const e = sg.erf(i);
     expect(e.dtype).toBe("float32");
-    expectUlps(data(e), [0, 0.8427007929497149, -0.9953222650189527].map(Math.fround), [0, 1, -2], "float32", 2, "erf(int32)");
+    expectUlps(await data(e), [0, 0.8427007929497149, -0.9953222650189527].map(Math.fround), [0, 1, -2], "float32", 2, "erf(int32)");
     expect(sg.log2(tensor([true, false])).dtype).toBe("float32");
-    expect(data(sg.atan2(tensor([1], "int32"), tensor([0], "int32")))).toEqual([Math.fround(Math.PI / 2)]);
+    expect(await data(sg.atan2(tensor([1], "int32"), tensor([0], "int32")))).toEqual([Math.fround(Math.PI / 2)]);
   });
 });
 
@@ -184,7 +185,7 @@ describe("erf and erfc against a high-precision series", () => {
     ["erf", sg.erf, erfRef],
     ["erfc", sg.erfc, erfcRef],
   ] as const) {
-    it(`${name}: float64 within 1-2 ulp, float32 within a few, eager and jitted`, () => {
+    it(`${name}: float64 within 1-2 ulp, float32 within a few, eager and jitted`, async () => {
       float64OnWasm();
       for (const dtype of FLOATS) {
         // float32 erfc underflows past 9.19 (ulps there are of float32's subnormals)
@@ -193,8 +194,8 @@ describe("erf and erfc against a high-precision series", () => {
         const want = xs.map((v) => r32(ref(r32(v, dtype)), dtype));
         // fdlibm's erfc has 2 ulp near 0.84 (0.5 - r with r ≈ 0.27)
         const tol = dtype === "float64" ? (name === "erf" ? 1.5 : 2) : 2;
-        expectUlps(data(op(x)), want, xs, dtype, tol, name);
-        expectUlps(data(sg.jit((t: typeof x) => op(t))(x)), want, xs, dtype, tol, `jit ${name}`);
+        expectUlps(await data(op(x)), want, xs, dtype, tol, name);
+        expectUlps(await data(sg.jit((t: typeof x) => op(t))(x)), want, xs, dtype, tol, `jit ${name}`);
       }
     });
   }
@@ -211,31 +212,31 @@ function roundHalfEvenRef(x: number): number {
 
 describe("floor, ceil, trunc, round", () => {
   const xs = [-2.5, -1.5, -0.5, -0.49999997, -0.3, -0, 0, 0.3, 0.5, 1.5, 2.5, 3.5, 2.6, -2.6, 4503599627370495.5, 2 ** 53, -(2 ** 60), 1e300, 7, Infinity, -Infinity, NaN];
-  it("exact, including the sign of zero and ties to even", () => {
+  it("exact, including the sign of zero and ties to even", async () => {
     float64OnWasm();
     for (const dtype of FLOATS) {
       const v = xs.map((a) => r32(a, dtype));
       const x = vec(xs, dtype);
       const check = (got: number[], f: (a: number) => number, what: string) =>
         got.forEach((g, i) => expect(Object.is(g, r32(f(v[i]!), dtype)), `${what} ${dtype} of ${v[i]}: ${g}`).toBe(true));
-      check(data(sg.floor(x)), Math.floor, "floor");
-      check(data(sg.ceil(x)), Math.ceil, "ceil");
-      check(data(sg.trunc(x)), Math.trunc, "trunc");
-      check(data(sg.round(x)), roundHalfEvenRef, "round");
-      check(data(sg.jit((t: typeof x) => sg.round(t))(x)), roundHalfEvenRef, "jit round");
-      check(data(x.floor()), Math.floor, "floor method");
+      check(await data(sg.floor(x)), Math.floor, "floor");
+      check(await data(sg.ceil(x)), Math.ceil, "ceil");
+      check(await data(sg.trunc(x)), Math.trunc, "trunc");
+      check(await data(sg.round(x)), roundHalfEvenRef, "round");
+      check(await data(sg.jit((t: typeof x) => sg.round(t))(x)), roundHalfEvenRef, "jit round");
+      check(await data(x.floor()), Math.floor, "floor method");
     }
   });
-  it("integers are returned unchanged; decimals round in the dtype", () => {
+  it("integers are returned unchanged; decimals round in the dtype", async () => {
     float64OnWasm();
     const i = tensor([-3, 0, 5], "int32");
     for (const op of [sg.floor, sg.ceil, sg.trunc, sg.round]) {
       const r = op(i);
       expect(r.dtype).toBe("int32");
-      expect(data(r)).toEqual([-3, 0, 5]);
+      expect(await data(r)).toEqual([-3, 0, 5]);
     }
     const d = sg.round(vec([1.2345, -2.5, 0.125], "float64"), 2);
-    expect(data(d)).toEqual([1.2345, -2.5, 0.125].map((v) => roundHalfEvenRef(v * 100) / 100));
+    expect(await data(d)).toEqual([1.2345, -2.5, 0.125].map((v) => roundHalfEvenRef(v * 100) / 100));
     expect(() => sg.round(i, -1)).toThrow(/round: decimals < 0 needs a float tensor, got int32/);
   });
 });
@@ -249,38 +250,38 @@ const pyMod = (a: number, b: number) => {
 describe("remainder / mod and floorDivide (JAX: the sign of the divisor, floor division)", () => {
   const A = [-7, 7, -7, 7, -6, 6, 0, 1, -1, 13, -13, 1234567, -1234567];
   const B = [2, -2, -2, 2, 3, -3, 5, 5, 5, -4, 4, 7, 7];
-  it("int32 stays int32, every sign combination", () => {
+  it("int32 stays int32, every sign combination", async () => {
     const a = tensor(A, "int32");
     const b = tensor(B, "int32");
     const m = sg.mod(a, b);
     const q = sg.floorDivide(a, b);
     expect(m.dtype).toBe("int32");
     expect(q.dtype).toBe("int32");
-    expect(data(m)).toEqual(A.map((x, i) => pyMod(x, B[i]!) + 0));
-    expect(data(sg.remainder(a, b))).toEqual(data(m));
-    expect(data(q)).toEqual(A.map((x, i) => Math.floor(x / B[i]!) + 0));
-    expect(data(sg.jit((x: typeof a, y: typeof b) => sg.add(sg.mul(sg.floorDivide(x, y), y), sg.mod(x, y)))(a, b))).toEqual(A);
+    expect(await data(m)).toEqual(A.map((x, i) => pyMod(x, B[i]!) + 0));
+    expect(await data(sg.remainder(a, b))).toEqual(await data(m));
+    expect(await data(q)).toEqual(A.map((x, i) => Math.floor(x / B[i]!) + 0));
+    expect(await data(sg.jit((x: typeof a, y: typeof b) => sg.add(sg.mul(sg.floorDivide(x, y), y), sg.mod(x, y)))(a, b))).toEqual(A);
     // a scalar divisor and methods; division by zero gives 0 (documented)
-    expect(data(a.mod(3))).toEqual(A.map((x) => pyMod(x, 3) + 0));
-    expect(data(a.floorDivide(-3))).toEqual(A.map((x) => Math.floor(x / -3) + 0));
-    expect(data(sg.floorDivide(tensor([5, -5], "int32"), 0))).toEqual([0, 0]);
-    expect(data(sg.mod(tensor([5, -5], "int32"), 0))).toEqual([0, 0]);
+    expect(await data(a.mod(3))).toEqual(A.map((x) => pyMod(x, 3) + 0));
+    expect(await data(a.floorDivide(-3))).toEqual(A.map((x) => Math.floor(x / -3) + 0));
+    expect(await data(sg.floorDivide(tensor([5, -5], "int32"), 0))).toEqual([0, 0]);
+    expect(await data(sg.mod(tensor([5, -5], "int32"), 0))).toEqual([0, 0]);
   });
-  it("floats: exact (from fmod), float32 and float64", () => {
+  it("floats: exact (from fmod), float32 and float64", async () => {
     float64OnWasm();
     const fa = [-7, 7, -7, 7, 5.5, -5.5, 0.75, -0.75, 1e3, 3, 0, -4];
     const fb = [3, -3, -3, 3, 2, 2, -0.5, 0.25, 0.375, 1.5, 2, 2];
     for (const dtype of FLOATS) {
-      const m = data(sg.remainder(vec(fa, dtype), vec(fb, dtype)));
+      const m = await data(sg.remainder(vec(fa, dtype), vec(fb, dtype)));
       m.forEach((v, i) => expect(Object.is(v + 0, pyMod(fa[i]!, fb[i]!) + 0), `mod(${fa[i]}, ${fb[i]}) = ${v}`).toBe(true));
-      expect(data(sg.floorDivide(vec(fa, dtype), vec(fb, dtype)))).toEqual(fa.map((x, i) => Math.floor(x / fb[i]!)));
+      expect(await data(sg.floorDivide(vec(fa, dtype), vec(fb, dtype)))).toEqual(fa.map((x, i) => Math.floor(x / fb[i]!)));
     }
     // a quotient of 3e16: fmod is exact where x - y·floor(x/y) in doubles is not
-    expect(data(sg.mod(vec([1e17, -1e17], "float64"), 3))).toEqual([Number(10n ** 17n % 3n), 3 - Number(10n ** 17n % 3n)]);
+    expect(await data(sg.mod(vec([1e17, -1e17], "float64"), 3))).toEqual([Number(10n ** 17n % 3n), 3 - Number(10n ** 17n % 3n)]);
     // an infinite divisor (Python: 5.5 % inf is 5.5, -5.5 % inf is inf), in float32 too
-    for (const dtype of FLOATS) expect(data(sg.mod(vec([5.5, -5.5, 0], dtype), vec([Infinity, Infinity, -Infinity], dtype)))).toEqual([5.5, Infinity, 0]);
+    for (const dtype of FLOATS) expect(await data(sg.mod(vec([5.5, -5.5, 0], dtype), vec([Infinity, Infinity, -Infinity], dtype)))).toEqual([5.5, Infinity, 0]);
     // a NaN or infinite dividend, a zero divisor: NaN, as fmod
-    expect(data(sg.mod(vec([NaN, 1, 2], "float64"), vec([1, 0, NaN], "float64"))).every(Number.isNaN)).toBe(true);
+    expect((await data(sg.mod(vec([NaN, 1, 2], "float64"), vec([1, 0, NaN], "float64")))).every(Number.isNaN)).toBe(true);
   });
 });
 
@@ -289,21 +290,21 @@ describe("remainder / mod and floorDivide (JAX: the sign of the divisor, floor d
 describe("atan2 and hypot", () => {
   const Y = [0, -0, 0, -0, 1, -1, 1, -1, Infinity, -Infinity, Infinity, 3, NaN, 0.5, -2, 1e-300];
   const X = [0, 0, -0, -0, 0, 0, -Infinity, Infinity, Infinity, -Infinity, 1, -4, 1, 2, -0.1, 1e300];
-  it("atan2 is Math.atan2 (signed zeros and infinities) in float64, 1 ulp in float32", () => {
+  it("atan2 is Math.atan2 (signed zeros and infinities) in float64, 1 ulp in float32", async () => {
     float64OnWasm();
     for (const dtype of FLOATS) {
-      const got = data(sg.atan2(vec(Y, dtype), vec(X, dtype)));
+      const got = await data(sg.atan2(vec(Y, dtype), vec(X, dtype)));
       const want = Y.map((y, i) => r32(Math.atan2(r32(y, dtype), r32(X[i]!, dtype)), dtype));
       if (dtype === "float64") got.forEach((g, i) => expect(Object.is(g, want[i]), `atan2(${Y[i]}, ${X[i]})`).toBe(true));
       else expectUlps(got, want, Y, dtype, 1, "atan2");
     }
   });
-  it("hypot: 2 ulp, no overflow, Infinity wins over NaN", () => {
+  it("hypot: 2 ulp, no overflow, Infinity wins over NaN", async () => {
     float64OnWasm();
     const a = [3, 0, 1e300, 1e-300, -5, Infinity, NaN, -Infinity, 1, 0.1, ...sweep(-9, 9, 70)];
     const b = [4, 0, 1e300, 1e-300, 12, NaN, Infinity, 3, NaN, -0.2, ...sweep(5, -5, 70)];
     for (const dtype of FLOATS) {
-      const got = data(sg.jit((p: T1, q: T1) => sg.hypot(p, q))(vec(a, dtype), vec(b, dtype)));
+      const got = await data(sg.jit((p: T1, q: T1) => sg.hypot(p, q))(vec(a, dtype), vec(b, dtype)));
       expectUlps(got, a.map((x, i) => r32(Math.hypot(r32(x, dtype), r32(b[i]!, dtype)), dtype)), a, dtype, 2, "hypot");
     }
   });
@@ -312,28 +313,28 @@ describe("atan2 and hypot", () => {
 // ------------------------------------------------------------------ predicates, logic, nanToNum
 
 describe("isnan, isinf, isfinite, logical ops, nanToNum, where", () => {
-  it("where broadcasts all three operands", () => {
+  it("where broadcasts all three operands", async () => {
     const cond = sg.isnan(tensor([[NaN], [0]]));
     const w = sg.where(cond, tensor([1, 2, 3]), tensor(-1));
     expect(w.shape).toEqual([2, 3]);
-    expect(data(w)).toEqual([1, 2, 3, -1, -1, -1]);
+    expect(await data(w)).toEqual([1, 2, 3, -1, -1, -1]);
   });
   const xs = [0, -1.5, Infinity, -Infinity, NaN, 3e38, 1e300];
-  it("predicates are bool", () => {
+  it("predicates are bool", async () => {
     float64OnWasm();
     for (const dtype of FLOATS) {
       const x = vec(xs, dtype);
       const v = xs.map((a) => r32(a, dtype));
       expect(sg.isnan(x).dtype).toBe("bool");
-      expect(data(sg.isnan(x))).toEqual(v.map((a) => +Number.isNaN(a)));
-      expect(data(sg.isinf(x))).toEqual(v.map((a) => +(Math.abs(a) === Infinity)));
-      expect(data(x.isfinite())).toEqual(v.map((a) => +Number.isFinite(a)));
+      expect(await data(sg.isnan(x))).toEqual(v.map((a) => +Number.isNaN(a)));
+      expect(await data(sg.isinf(x))).toEqual(v.map((a) => +(Math.abs(a) === Infinity)));
+      expect(await data(x.isfinite())).toEqual(v.map((a) => +Number.isFinite(a)));
     }
     const i = tensor([1, 2], "int32");
-    expect(data(sg.isnan(i))).toEqual([0, 0]);
-    expect(data(sg.isfinite(i))).toEqual([1, 1]);
+    expect(await data(sg.isnan(i))).toEqual([0, 0]);
+    expect(await data(sg.isfinite(i))).toEqual([1, 1]);
   });
-  it("logical ops treat nonzero as true and broadcast", () => {
+  it("logical ops treat nonzero as true and broadcast", async () => {
     const a = tensor([[0], [2]], "int32");
     const b = tensor([0, -1, 0.5]);
     const A = [0, 2];
@@ -342,21 +343,21 @@ describe("isnan, isinf, isfinite, logical ops, nanToNum, where", () => {
     const and = sg.logicalAnd(a, b);
     expect(and.dtype).toBe("bool");
     expect(and.shape).toEqual([2, 3]);
-    expect(data(and)).toEqual(table((p, q) => p && q));
-    expect(data(sg.logicalOr(a, b))).toEqual(table((p, q) => p || q));
-    expect(data(sg.logicalXor(a, b))).toEqual(table((p, q) => p !== q));
-    expect(data(sg.logicalNot(b))).toEqual(B.map((q) => +(q === 0)));
-    expect(data(sg.jit((p: typeof a, q: typeof b) => sg.logicalOr(sg.logicalNot(p), q))(a, b))).toEqual(table((p, q) => !p || q));
+    expect(await data(and)).toEqual(table((p, q) => p && q));
+    expect(await data(sg.logicalOr(a, b))).toEqual(table((p, q) => p || q));
+    expect(await data(sg.logicalXor(a, b))).toEqual(table((p, q) => p !== q));
+    expect(await data(sg.logicalNot(b))).toEqual(B.map((q) => +(q === 0)));
+    expect(await data(sg.jit((p: typeof a, q: typeof b) => sg.logicalOr(sg.logicalNot(p), q))(a, b))).toEqual(table((p, q) => !p || q));
   });
-  it("nanToNum: JAX's defaults (0, the largest and smallest finite) and given values", () => {
+  it("nanToNum: JAX's defaults (0, the largest and smallest finite) and given values", async () => {
     float64OnWasm();
     for (const dtype of FLOATS) {
       const big = dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
       const x = vec([NaN, Infinity, -Infinity, -2], dtype);
-      expect(data(sg.nanToNum(x))).toEqual([0, big, -big, -2]);
-      expect(data(sg.jit((t: typeof x) => t.nanToNum({ nan: 7, posinf: 1, neginf: -1 }))(x))).toEqual([7, 1, -1, -2]);
+      expect(await data(sg.nanToNum(x))).toEqual([0, big, -big, -2]);
+      expect(await data(sg.jit((t: typeof x) => t.nanToNum({ nan: 7, posinf: 1, neginf: -1 }))(x))).toEqual([7, 1, -1, -2]);
     }
-    expect(data(sg.nanToNum(tensor([3], "int32")))).toEqual([3]);
+    expect(await data(sg.nanToNum(tensor([3], "int32")))).toEqual([3]);
   });
 });
 
@@ -367,8 +368,8 @@ const fd = (f: (x: number) => number, x: number) => {
   const h = 1e-6 * Math.max(1, Math.abs(x));
   return (f(x + h) - f(x - h)) / (2 * h);
 };
-const gradOf = (op: (x: Tensor<number[], "float64">) => Tensor<number[], "float64">, xs: number[]) =>
-  data(sg.grad((x: Tensor<number[], "float64">) => sg.sum(op(x)))(vec(xs, "float64")));
+const gradOf = async (op: (x: Tensor<number[], "float64">) => Tensor<number[], "float64">, xs: number[]) =>
+  await data(sg.grad((x: Tensor<number[], "float64">) => sg.sum(op(x)))(vec(xs, "float64")));
 
 describe("derivatives (float64) against finite differences", () => {
   const cases: [string, (x: Tensor<number[], "float64">) => Tensor<number[], "float64">, (x: number) => number, number[]][] = [
@@ -388,13 +389,13 @@ describe("derivatives (float64) against finite differences", () => {
     ["erfc", sg.erfc, erfcRef, [-2, -0.3, 0, 0.9, 1.1, 3]],
   ];
   for (const [name, op, f, xs] of cases) {
-    it(name, () => {
+    it(name, async () => {
       float64OnWasm();
-      const got = gradOf(op, xs);
+      const got = await gradOf(op, xs);
       got.forEach((g, i) => expect(Math.abs(g - fd(f, xs[i]!)), `${name}' at ${xs[i]}`).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(g))));
     });
   }
-  it("binary: atan2, hypot, remainder, in both operands", () => {
+  it("binary: atan2, hypot, remainder, in both operands", async () => {
     float64OnWasm();
     const pts: [number, number][] = [[0.5, 2], [-1, 0.3], [3, -4], [-2.5, -0.7]];
     const ops: [string, (a: Tensor<[], "float64">, b: Tensor<[], "float64">) => Tensor<[], "float64">, (a: number, b: number) => number][] = [
@@ -404,45 +405,45 @@ describe("derivatives (float64) against finite differences", () => {
     ];
     for (const [name, op, f] of ops) {
       for (const [a, b] of pts) {
-        const [ga, gb] = sg.grad(op, { argnums: [0, 1] })(tensor(a, "float64"), tensor(b, "float64")).map((t) => t.item());
+        const [ga, gb] = (await mapSeq(sg.grad(op, { argnums: [0, 1] })(tensor(a, "float64"), tensor(b, "float64")), async (t) => (await settled(t)).item()));
         expect(Math.abs(ga! - fd((v) => f(v, b), a)), `${name} d/da at ${a}, ${b}`).toBeLessThan(1e-7);
         expect(Math.abs(gb! - fd((v) => f(a, v), b)), `${name} d/db at ${a}, ${b}`).toBeLessThan(1e-7);
       }
     }
   });
-  it("second derivatives: sinh'' = sinh, erf'' = -2x erf'", () => {
+  it("second derivatives: sinh'' = sinh, erf'' = -2x erf'", async () => {
     float64OnWasm();
     const x = tensor(0.7, "float64");
-    expect(sg.grad(sg.grad(sg.sinh))(x).item()).toBeCloseTo(Math.sinh(0.7), 13);
-    expect(sg.grad(sg.grad(sg.erf))(x).item()).toBeCloseTo(-2 * 0.7 * (2 / Math.sqrt(Math.PI)) * Math.exp(-0.49), 13);
+    expect((await settled(sg.grad(sg.grad(sg.sinh))(x))).item()).toBeCloseTo(Math.sinh(0.7), 13);
+    expect((await settled(sg.grad(sg.grad(sg.erf))(x))).item()).toBeCloseTo(-2 * 0.7 * (2 / Math.sqrt(Math.PI)) * Math.exp(-0.49), 13);
   });
 });
 
 describe("derivatives at the awkward points, as JAX defines them", () => {
-  it("abs'(0) = 1 (JAX: select(x >= 0, 1, -1)); sqrt'(0) = inf", () => {
+  it("abs'(0) = 1 (JAX: select(x >= 0, 1, -1)); sqrt'(0) = inf", async () => {
     float64OnWasm();
-    expect(gradOf(sg.abs, [-2, -0, 0, 3])).toEqual([-1, 1, 1, 1]);
-    expect(gradOf(sg.sqrt, [0])).toEqual([Infinity]);
+    expect(await gradOf(sg.abs, [-2, -0, 0, 3])).toEqual([-1, 1, 1, 1]);
+    expect(await gradOf(sg.sqrt, [0])).toEqual([Infinity]);
   });
-  it("maximum / minimum at ties give each operand half", () => {
+  it("maximum / minimum at ties give each operand half", async () => {
     float64OnWasm();
     const [a, b] = sg.grad((x: Tensor<[], "float64">, y: Tensor<[], "float64">) => sg.maximum(x, y), { argnums: [0, 1] })(tensor(2, "float64"), tensor(2, "float64"));
-    expect([a.item(), b.item()]).toEqual([0.5, 0.5]);
+    expect([(await settled(a)).item(), (await settled(b)).item()]).toEqual([0.5, 0.5]);
     const [c, d] = sg.grad((x: Tensor<[], "float64">, y: Tensor<[], "float64">) => sg.minimum(x, y), { argnums: [0, 1] })(tensor(-1, "float64"), tensor(-1, "float64"));
-    expect([c.item(), d.item()]).toEqual([0.5, 0.5]);
+    expect([(await settled(c)).item(), (await settled(d)).item()]).toEqual([0.5, 0.5]);
   });
-  it("floor, ceil, round, trunc, sign and floorDivide have zero derivatives", () => {
+  it("floor, ceil, round, trunc, sign and floorDivide have zero derivatives", async () => {
     float64OnWasm();
     const xs = [-1.5, -0.5, 0, 0.3, 2];
-    for (const op of [sg.floor, sg.ceil, sg.round, sg.trunc, sg.sign]) expect(gradOf(op as never, xs)).toEqual([0, 0, 0, 0, 0]);
-    expect(gradOf((x) => sg.floorDivide(x, 0.7), xs)).toEqual([0, 0, 0, 0, 0]);
+    for (const op of [sg.floor, sg.ceil, sg.round, sg.trunc, sg.sign]) expect(await gradOf(op as never, xs)).toEqual([0, 0, 0, 0, 0]);
+    expect(await gradOf((x) => sg.floorDivide(x, 0.7), xs)).toEqual([0, 0, 0, 0, 0]);
   });
 });
 
 // ------------------------------------------------------------------ vmap, jit, fusion
 
 describe("vmap and fusion", () => {
-  it("vmap agrees with stacking the per-row results (batched and unbatched operands)", () => {
+  it("vmap agrees with stacking the per-row results (batched and unbatched operands)", async () => {
     float64OnWasm();
     const rows = [
       [0.3, -1.2, 2.5, 4],
@@ -452,11 +453,11 @@ describe("vmap and fusion", () => {
     const x = tensor(rows, "float64") as unknown as Tensor<[3, 4], "float64">;
     const y = tensor([1.5, -0.4, 2, 3], "float64") as unknown as Tensor<[4], "float64">;
     const f = (r: Tensor<[4], "float64">) => sg.add(sg.mul(sg.erf(r), sg.atan2(r, y)), sg.sub(sg.mod(r, y), sg.asinh(sg.floorDivide(r, y))));
-    const batched = data(sg.vmap(f)(x));
-    const stacked = rows.flatMap((r) => data(f(tensor(r, "float64") as Tensor<[4], "float64">)));
+    const batched = await data(sg.vmap(f)(x));
+    const stacked = (await mapSeq(rows, async (r) => await data(f(tensor(r, "float64") as Tensor<[4], "float64">)))).flat();
     expect(batched).toEqual(stacked);
     const g = (a: Tensor<[4], "float64">, b: Tensor<[4], "float64">) => sg.hypot(sg.remainder(a, b), sg.cosh(b));
-    expect(data(sg.vmap(g)(x, x))).toEqual(rows.flatMap((r) => data(g(tensor(r, "float64") as Tensor<[4], "float64">, tensor(r, "float64") as Tensor<[4], "float64">))));
+    expect(await data(sg.vmap(g)(x, x))).toEqual((await mapSeq(rows, async (r) => await data(g(tensor(r, "float64") as Tensor<[4], "float64">, tensor(r, "float64") as Tensor<[4], "float64">)))).flat());
   });
 
   const mix = (x: Tensor<[256]>) =>
@@ -468,16 +469,16 @@ describe("vmap and fusion", () => {
     const g = sg.makeGraph(mix)(xs());
     expect(fuse(optimize(g)).kernels.map((k) => k.kind)).toEqual(["elementwise"]);
   });
-  it("jitted, it agrees with the references on this backend (on gpu.js: one launch, no host step)", () => {
+  it("jitted, it agrees with the references on this backend (on gpu.js: one launch, no host step)", async () => {
     const f = sg.jit(mix);
     const x = xs();
     const b = gpujsUnderTest();
     const before = b ? { ...b.stats } : null;
-    const out = data(f(x));
+    const out = await data(f(x));
     if (b && before) {
       expect(b.stats.launches - before.launches).toBe(1);
       expect(b.stats.hostSteps - before.hostSteps).toBe(0);
     }
-    data(x).forEach((v, i) => expect(Math.abs(out[i]! - mixRef(v)), `at ${v} on ${testBackendName()}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(mixRef(v)))));
+    (await data(x)).forEach((v, i) => expect(Math.abs(out[i]! - mixRef(v)), `at ${v} on ${testBackendName()}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(mixRef(v)))));
   });
 });

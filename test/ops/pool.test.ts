@@ -127,24 +127,24 @@ describe("lax.reduceWindow against a loop over windows", () => {
   const identity: Record<Op, number> = { add: 0, mul: 1, max: -Infinity, min: Infinity };
   CASES.forEach(([name, shape, c], n) => {
     for (const op of ["add", "max", "min", "mul"] as const) {
-      it(`${name}: ${op}`, () => {
+      it(`${name}: ${op}`, async () => {
         const x = op === "mul" ? ints(shape, 10 + n, -1, 2) : ints(shape, 10 + n);
         const y = lax.reduceWindow(t32(x), identity[op], op, c.window, c.strides, c.padding, opts(c)) as T;
         const { out } = reduceWindowRef(x, identity[op], op, c);
         expect([...y.shape]).toEqual(out.shape);
-        expect(flat(y)).toEqual(out.data);
+        expect(await flat(y)).toEqual(out.data);
       });
     }
   });
-  it("an init value that is not the identity counts once per window and pads", () => {
+  it("an init value that is not the identity counts once per window and pads", async () => {
     const x = ints([6, 5], 3);
     const c: Cfg = { window: [2, 3], strides: [1, 2], padding: "SAME" };
     for (const [op, init] of [["add", 1.5], ["max", 2], ["min", -1]] as const) {
       const y = lax.reduceWindow(t32(x), init, op, c.window, c.strides, c.padding) as T;
-      expect(flat(y)).toEqual(reduceWindowRef(x, init, op, c).out.data);
+      expect(await flat(y)).toEqual(reduceWindowRef(x, init, op, c).out.data);
     }
   });
-  it("int32 operands, and an empty output", () => {
+  it("int32 operands, and an empty output", async () => {
     // the padding is int32's lowest value, past what gpu.js holds in float32
     int32RangeOnWasm();
     const x = ints([5, 4], 4, -50, 50);
@@ -152,7 +152,7 @@ describe("lax.reduceWindow against a loop over windows", () => {
     const xi = sg.tensor(Int32Array.from(x.data), x.shape, "int32") as unknown as T;
     const y = lax.reduceWindow(xi, -2147483648, "max", c.window, c.strides, c.padding) as T;
     expect(y.dtype).toBe("int32");
-    expect(flat(y)).toEqual(reduceWindowRef(x, -Infinity, "max", c).out.data);
+    expect(await flat(y)).toEqual(reduceWindowRef(x, -Infinity, "max", c).out.data);
     const e = lax.reduceWindow(t32(x), 0, "add", [6, 1], [1, 1], "VALID") as T;
     expect([...e.shape]).toEqual([0, 4]);
   });
@@ -169,20 +169,20 @@ describe("nn.maxPool and nn.avgPool (flax's layout and defaults)", () => {
     ["two batch dims", [2, 2, 5, 5, 1], [3, 3], [2, 2], [[1, 1], [1, 1]]],
   ];
   POOLS.forEach(([name, shape, window, strides, padding], n) => {
-    it(name, () => {
+    it(name, async () => {
       const x = ints(shape, 40 + n);
       const o = { strides, padding };
       const c = poolCfg(shape, window, strides, padding);
       const mx = nn.maxPool(t32(x), window, o) as T;
       expect([...mx.shape]).toEqual(reduceWindowRef(x, -Infinity, "max", c).out.shape);
-      expect(flat(mx)).toEqual(reduceWindowRef(x, -Infinity, "max", c).out.data);
+      expect(await flat(mx)).toEqual(reduceWindowRef(x, -Infinity, "max", c).out.data);
       // avgPool: window sums over the window size, or over the input elements each window covers
       const sum = reduceWindowRef(x, 0, "add", c).out.data;
       const ones: Ref = { shape, data: x.data.map(() => 1) };
       const count = reduceWindowRef(ones, 0, "add", c).out.data;
       const k = window.reduce((a, b) => a * b, 1);
-      expectClose(nn.avgPool(t32(x), window, o) as T, sum.map((s) => Math.fround(s / k)), { rtol: 1e-6 });
-      expectClose(nn.avgPool(t32(x), window, { ...o, countIncludePad: false }) as T, sum.map((s, i) => Math.fround(s / count[i]!)), { rtol: 1e-6 });
+      await expectClose(nn.avgPool(t32(x), window, o) as T, sum.map((s) => Math.fround(s / k)), { rtol: 1e-6 });
+      await expectClose(nn.avgPool(t32(x), window, { ...o, countIncludePad: false }) as T, sum.map((s, i) => Math.fround(s / count[i]!)), { rtol: 1e-6 });
     });
   });
   it("maxPool of a [8, 28, 28, 16] batch is [8, 14, 14, 16]", () => {
@@ -230,7 +230,7 @@ describe("derivatives against float64 central differences", () => {
     ["avgPool 1-D", [2, 7, 1], (x: T) => nn.avgPool(x, [3], { strides: [2] })],
   ];
   for (const [name, shape, f] of FNS) {
-    it(name, () => {
+    it(name, async () => {
       float64OnWasm();
       const r = rng(9);
       // distinct values keep every max and min away from ties (finite differences need that)
@@ -238,25 +238,25 @@ describe("derivatives against float64 central differences", () => {
       const y = f(x) as T;
       const w = f64(Array.from({ length: sizeOf([...y.shape]) }, () => 2 * r() - 1), [...y.shape]);
       const loss = scalarize(f, w);
-      const fd = flat(fdJacobian(loss, [x], 0));
-      expectClose(grad(loss)(x), fd, { rtol: 1e-6, atol: 1e-8 });
-      expectClose(jit(grad(loss))(x), fd, { rtol: 1e-6, atol: 1e-8 });
+      const fd = await flat(await fdJacobian(loss, [x], 0));
+      await expectClose(grad(loss)(x), fd, { rtol: 1e-6, atol: 1e-8 });
+      await expectClose(jit(grad(loss))(x), fd, { rtol: 1e-6, atol: 1e-8 });
       // forward mode: the directional derivative along a random tangent
       const t = f64(Array.from({ length: sizeOf(shape) }, () => 2 * r() - 1), shape);
       const [, dy] = jvp(f, [x], [t]);
-      const fdDir = flat(fdJacobian((s: T) => f(sg.add(x as never, sg.mul(s as never, t as never) as never)), [f64([0], [])], 0));
-      expectClose(dy, fdDir, { rtol: 1e-6, atol: 1e-8 });
+      const fdDir = await flat(await fdJacobian((s: T) => f(sg.add(x as never, sg.mul(s as never, t as never) as never)), [f64([0], [])], 0));
+      await expectClose(dy, fdDir, { rtol: 1e-6, atol: 1e-8 });
     });
   }
-  it("second order: the Hessian of a loss through maxPool and avgPool", () => {
+  it("second order: the Hessian of a loss through maxPool and avgPool", async () => {
     float64OnWasm();
     const r = rng(11);
     const x = distinctT(r, [1, 4, 4, 1]);
     const f = (v: T) => sg.sum(sg.sin(sg.mul(nn.maxPool(v, [2, 2], { strides: [1, 1] }), nn.avgPool(v, [2, 2], { strides: [1, 1] })) as never) as never);
     const g = grad(f);
     const h = jacfwd(g)(x) as T;
-    expectClose(h, flat(fdJacobian(g as (v: T) => T, [x], 0)), { rtol: 1e-5, atol: 1e-7 });
-    expectClose(grad((v: T) => sg.sum(sg.mul(g(v), v as never) as never))(x), flat(fdJacobian((v: T) => sg.sum(sg.mul(g(v), v as never) as never) as unknown as T, [x], 0)), { rtol: 1e-5, atol: 1e-7 });
+    await expectClose(h, await flat(await fdJacobian(g as (v: T) => T, [x], 0)), { rtol: 1e-5, atol: 1e-7 });
+    await expectClose(grad((v: T) => sg.sum(sg.mul(g(v), v as never) as never))(x), await flat(await fdJacobian((v: T) => sg.sum(sg.mul(g(v), v as never) as never) as unknown as T, [x], 0)), { rtol: 1e-5, atol: 1e-7 });
   });
 });
 
@@ -278,33 +278,33 @@ describe("max-pool ties: the first maximum in row-major window order gets the co
     ["windows that tile the input, with a remainder", [5, 7], { window: [2, 3], strides: [2, 3], padding: "VALID" }],
   ];
   TIES.forEach(([name, shape, c], n) => {
-    it(name, () => {
+    it(name, async () => {
       // few distinct values: most windows tie
       const x: Ref = n === 0 ? { shape, data: new Array<number>(sizeOf(shape)).fill(1) } : ints(shape, 60 + n, 0, 2);
       const y = reduceWindowRef(x, -Infinity, "max", c).out;
       const ct = y.data.map((_, i) => 1 + (i % 5));
       const f = (v: T) => sg.sum(sg.mul(lax.reduceWindow(v, -Infinity, "max", c.window, c.strides, c.padding, opts(c)), t32({ shape: y.shape, data: ct }) as never) as never);
-      expect(flat(grad(f)(t32(x)))).toEqual(tieGrad(x, c, ct));
-      expect(flat(jit(grad(f))(t32(x)))).toEqual(tieGrad(x, c, ct));
+      expect(await flat(grad(f)(t32(x)))).toEqual(tieGrad(x, c, ct));
+      expect(await flat(jit(grad(f))(t32(x)))).toEqual(tieGrad(x, c, ct));
       // min follows the same rule (with le)
       const fm = (v: T) => sg.sum(sg.mul(lax.reduceWindow(v, Infinity, "min", c.window, c.strides, c.padding, opts(c)), t32({ shape: y.shape, data: ct }) as never) as never);
-      expect(flat(grad(fm)(t32(x)))).toEqual(tieGrad(x, c, ct, "min"));
+      expect(await flat(grad(fm)(t32(x)))).toEqual(tieGrad(x, c, ct, "min"));
       // forward mode picks the same element: the tangent at each window's first maximum
       const tan = x.data.map((_, i) => i + 1);
       const { first } = reduceWindowRef(x, -Infinity, "max", c);
       const [, dy] = jvp((v: T) => lax.reduceWindow(v, -Infinity, "max", c.window, c.strides, c.padding, opts(c)), [t32(x)], [t32({ shape, data: tan })]);
-      expect(flat(dy)).toEqual(first.map((at) => (at >= 0 ? tan[at]! : 0)));
+      expect(await flat(dy)).toEqual(first.map((at) => (at >= 0 ? tan[at]! : 0)));
     });
   });
-  it("NaN: the window's max is NaN and no element of it gets a gradient", () => {
+  it("NaN: the window's max is NaN and no element of it gets a gradient", async () => {
     const x = sg.tensor([1, NaN, 3, 2, 5, 4], [1, 6, 1]);
     const f = (v: T) => nn.maxPool(v, [2], { strides: [2] });
-    expect(flat(f(x as unknown as T))).toEqual([NaN, 3, 5]);
-    expect(flat(grad((v: T) => sg.sum(f(v) as never))(x))).toEqual([0, 0, 1, 0, 1, 0]);
+    expect(await flat(f(x as unknown as T))).toEqual([NaN, 3, 5]);
+    expect(await flat(grad((v: T) => sg.sum(f(v) as never))(x))).toEqual([0, 0, 1, 0, 1, 0]);
   });
-  it("maxPool of a [1, 2, 2, 1] plateau: the top-left element", () => {
+  it("maxPool of a [1, 2, 2, 1] plateau: the top-left element", async () => {
     const g = grad((v: T) => sg.sum(nn.maxPool(v, [2, 2]) as never))(sg.ones([1, 2, 2, 1])) as T;
-    expect(flat(g)).toEqual([1, 0, 0, 0]);
+    expect(await flat(g)).toEqual([1, 0, 0, 0]);
   });
 });
 
@@ -313,20 +313,20 @@ describe("vmap against stacking the per-slice results", () => {
   const a = (v: T) => nn.avgPool(v, [3, 2], { countIncludePad: false, padding: [[1, 1], [0, 1]] });
   const r = (v: T) => lax.reduceWindow(v, 0, "add", [2, 1, 2], [1, 1, 2], "SAME", { windowDilation: [1, 1, 2] });
   for (const [name, g] of [["maxPool", f], ["avgPool", a], ["reduceWindow", r]] as const) {
-    it(`${name}, over axis 0 and axis 2`, () => {
+    it(`${name}, over axis 0 and axis 2`, async () => {
       const xs = t32(ints([3, 5, 4, 2], 80));
       const want = stackAt(Array.from({ length: 3 }, (_, i) => g(take(xs, i, 0)) as T), 0);
-      expectClose(vmap(g)(xs) as T, want, { rtol: 1e-6, atol: 0 });
+      await expectClose(vmap(g)(xs) as T, want, { rtol: 1e-6, atol: 0 });
       const moved = sg.moveAxis(xs as never, 0, 2) as unknown as T;
-      expectClose(vmap(g, { inAxes: 2 })(moved) as T, want, { rtol: 1e-6, atol: 0 });
+      await expectClose(vmap(g, { inAxes: 2 })(moved) as T, want, { rtol: 1e-6, atol: 0 });
     });
   }
-  it("vmap of the max-pool gradient (ties included) and jit of vmap", () => {
+  it("vmap of the max-pool gradient (ties included) and jit of vmap", async () => {
     const xs = t32(ints([3, 4, 4, 1], 81, 0, 1));
     const gf = grad((v: T) => sg.sum(f(v) as never));
     const want = stackAt(Array.from({ length: 3 }, (_, i) => gf(take(xs, i, 0)) as T), 0);
-    expect(flat(vmap(gf)(xs))).toEqual(flat(want));
-    expect(flat(jit(vmap(gf))(xs))).toEqual(flat(want));
+    expect(await flat(vmap(gf)(xs))).toEqual(await flat(want));
+    expect(await flat(jit(vmap(gf))(xs))).toEqual(await flat(want));
   });
 });
 
@@ -348,12 +348,12 @@ describe("compiled kernels", () => {
     const ga = (v: T) => grad((u: T) => sg.sum(nn.avgPool(u, [2, 2], { strides: [2, 2] }) as never))(v);
     expect(kinds(ga, x).every((k) => k !== "opaque")).toBe(true);
   });
-  it("a jitted CNN-style block: conv-free relu, pool, dense", () => {
+  it("a jitted CNN-style block: conv-free relu, pool, dense", async () => {
     const x = t32(ints([2, 4, 4, 2], 90));
     const w = t32(ints([8, 3], 91));
     const step = (v: T, m: T) => sg.sum(sg.matmul(sg.reshape(nn.maxPool(sg.nn.relu(v as never), [2, 2], { strides: [2, 2] }), [2, 8]) as never, m as never) as never);
     const eager = grad(step)(x, w) as T;
-    expect(flat(jit(grad(step))(x, w))).toEqual(flat(eager));
+    expect(await flat(jit(grad(step))(x, w))).toEqual(await flat(eager));
   });
 });
 

@@ -147,8 +147,8 @@ export function nest(r: Ref): unknown {
 }
 
 /** Reads a tensor into a Ref (shape and plain numbers). */
-export function toRef(t: { shape: readonly number[]; dataSync(): ArrayLike<number> }): Ref {
-  return { shape: [...t.shape], data: Array.from(t.dataSync()) };
+export async function toRef(t: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }): Promise<Ref> {
+  return { shape: [...t.shape], data: Array.from(await t.data()) };
 }
 
 /** fast-check: a shape of rank 0..maxRank with dims 0..maxDim. */

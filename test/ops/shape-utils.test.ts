@@ -12,6 +12,7 @@ import { optimize } from "../../src/compile/passes.js";
 import { fuse } from "../../src/compile/fusion.js";
 import type { Graph } from "../../src/ir/graph.js";
 import { expectClose, f64, fdJacobian, flat, rng, scalarize, stackAt, take, type T } from "../transforms/helpers.js";
+import { settled, eachSeq, mapSeq } from "../harness/read.js";
 
 // loosely typed handles: the shapes here are built at run time
 type Fn = (...a: any[]) => any;
@@ -33,9 +34,9 @@ function loop(x: Ref, shape: number[], src: (idx: number[]) => number[] | null, 
     }),
   };
 }
-const expectRef = (t: T, r: Ref) => {
+const expectRef = async (t: T, r: Ref) => {
   expect([...t.shape]).toEqual(r.shape);
-  expect(flat(t)).toEqual(r.data);
+  expect(await flat(t)).toEqual(r.data);
 };
 const mod = (a: number, n: number) => ((a % n) + n) % n;
 
@@ -87,36 +88,36 @@ describe("pad", () => {
     [[1, 3], [[2, 2], [2, 2]]],
   ];
   for (const mode of ["constant", "edge", "reflect", "symmetric", "wrap"] as const) {
-    it(`${mode} mode matches a loop over the output, eager and jitted`, () => {
+    it(`${mode} mode matches a loop over the output, eager and jitted`, async () => {
       for (const [shape, pairs] of cases) {
         const x = iota32(shape);
         const want = padRef(iotaRef(shape), pairs, mode, mode === "constant" ? -7 : 0);
         const opts = { mode, constantValues: -7 };
-        expectRef(S.pad!(x, pairs, opts), want);
-        expectRef(jit((v: T) => S.pad!(v, pairs, opts))(x), want);
+        await expectRef(S.pad!(x, pairs, opts), want);
+        await expectRef(jit((v: T) => S.pad!(v, pairs, opts))(x), want);
       }
     });
   }
-  it("agrees with NumPy's np.pad on wide pads (values printed by NumPy 2.4)", () => {
+  it("agrees with NumPy's np.pad on wide pads (values printed by NumPy 2.4)", async () => {
     const v = sg.tensor([1, 2, 3]);
-    expect(flat(S.pad!(v, [4, 5], { mode: "reflect" }))).toEqual([1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2]);
-    expect(flat(S.pad!(v, [4, 5], { mode: "symmetric" }))).toEqual([3, 3, 2, 1, 1, 2, 3, 3, 2, 1, 1, 2]);
-    expect(flat(S.pad!(v, [4, 5], { mode: "wrap" }))).toEqual([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
-    expect(flat(S.pad!(sg.tensor([1, 2, 3, 4]), [7, 2], { mode: "reflect" }))).toEqual([2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2]);
-    expect(flat(S.pad!(sg.tensor([1, 2]), 3, { mode: "edge" }))).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
-    expect(flat(S.pad!(sg.tensor([7]), 2, { mode: "reflect" }))).toEqual([7, 7, 7, 7, 7]);
+    expect(await flat(S.pad!(v, [4, 5], { mode: "reflect" }))).toEqual([1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2]);
+    expect(await flat(S.pad!(v, [4, 5], { mode: "symmetric" }))).toEqual([3, 3, 2, 1, 1, 2, 3, 3, 2, 1, 1, 2]);
+    expect(await flat(S.pad!(v, [4, 5], { mode: "wrap" }))).toEqual([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
+    expect(await flat(S.pad!(sg.tensor([1, 2, 3, 4]), [7, 2], { mode: "reflect" }))).toEqual([2, 1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2]);
+    expect(await flat(S.pad!(sg.tensor([1, 2]), 3, { mode: "edge" }))).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+    expect(await flat(S.pad!(sg.tensor([7]), 2, { mode: "reflect" }))).toEqual([7, 7, 7, 7, 7]);
   });
-  it("takes a number, a pair, or one pair per axis; negative widths crop; int32 and bool keep their dtype", () => {
+  it("takes a number, a pair, or one pair per axis; negative widths crop; int32 and bool keep their dtype", async () => {
     const x = iota32([3, 4]);
-    expectRef(S.pad!(x, 1), padRef(iotaRef([3, 4]), [[1, 1], [1, 1]], "constant"));
-    expectRef(S.pad!(x, [2, 0], { mode: "edge" }), padRef(iotaRef([3, 4]), [[2, 0], [2, 0]], "edge"));
-    expectRef(S.pad!(x, [[1, 2]], { mode: "reflect" }), padRef(iotaRef([3, 4]), [[1, 2], [1, 2]], "reflect"));
-    expectRef(S.pad!(x, [[-3, 0], [-2, -2]]), { shape: [0, 0], data: [] });
+    await expectRef(S.pad!(x, 1), padRef(iotaRef([3, 4]), [[1, 1], [1, 1]], "constant"));
+    await expectRef(S.pad!(x, [2, 0], { mode: "edge" }), padRef(iotaRef([3, 4]), [[2, 0], [2, 0]], "edge"));
+    await expectRef(S.pad!(x, [[1, 2]], { mode: "reflect" }), padRef(iotaRef([3, 4]), [[1, 2], [1, 2]], "reflect"));
+    await expectRef(S.pad!(x, [[-3, 0], [-2, -2]]), { shape: [0, 0], data: [] });
     const i = S.pad!(sg.tensor([1, 2, 3], "int32"), 2, { mode: "reflect" });
     expect(i.dtype).toBe("int32");
-    expect(flat(i)).toEqual([3, 2, 1, 2, 3, 2, 1]);
+    expect(await flat(i)).toEqual([3, 2, 1, 2, 3, 2, 1]);
     const b = S.pad!(sg.tensor([true, false]), [1, 1], { constantValues: 1 });
-    expect(b.toArray()).toEqual([true, true, false, true]);
+    expect((await settled(b)).toArray()).toEqual([true, true, false, true]);
   });
   it("errors name the op and the shapes", () => {
     const x = iota32([2, 3]) as never;
@@ -131,40 +132,40 @@ describe("pad", () => {
 });
 
 describe("flip, roll", () => {
-  it("flip reverses the given axes (all by default), as a view that fuses with what reads it", () => {
+  it("flip reverses the given axes (all by default), as a view that fuses with what reads it", async () => {
     const shape = [2, 3, 4];
     const r = iotaRef(shape);
     const x = iota32(shape);
     for (const axes of [undefined, 0, 1, -1, [0, 2], [0, 1, 2]] as const) {
       const ax = axes === undefined ? [0, 1, 2] : typeof axes === "number" ? [mod(axes, 3)] : [...axes];
       const want = loop(r, shape, (idx) => idx.map((v, a) => (ax.includes(a) ? shape[a]! - 1 - v : v)));
-      expectRef(S.flip!(x, axes), want);
-      expectRef(jit((v: T) => S.flip!(v, axes))(x), want);
+      await expectRef(S.flip!(x, axes), want);
+      await expectRef(jit((v: T) => S.flip!(v, axes))(x), want);
     }
     // through other views and kernels: a transpose, a broadcast, a reduction, a pad (masked view), int32 and bool
     const m = iota32([3, 4]);
     const mt = loop(iotaRef([3, 4]), [4, 3], ([i, j]) => [2 - j!, i!]);
-    expectRef(jit((v: T) => S.flip!(S.transpose!(v), 1))(m), mt);
-    expectRef(jit((v: T) => S.sum!(S.flip!(S.mul!(v, 2), 1), 0))(m), { shape: [4], data: [3, 2, 1, 0].map((j) => 2 * (j + (j + 4) + (j + 8))) });
-    expectRef(jit((v: T) => S.pad!(S.flip!(v, 0), [[1, 0], [0, 1]]))(m), padRef(loop(iotaRef([3, 4]), [3, 4], ([i, j]) => [2 - i!, j!]), [[1, 0], [0, 1]], "constant"));
-    expectRef(jit((v: T) => S.flip!(S.broadcastTo!(v, [2, 3, 4]), [0, 2]))(m), loop(iotaRef([3, 4]), [2, 3, 4], ([, i, j]) => [i!, 3 - j!]));
+    await expectRef(jit((v: T) => S.flip!(S.transpose!(v), 1))(m), mt);
+    await expectRef(jit((v: T) => S.sum!(S.flip!(S.mul!(v, 2), 1), 0))(m), { shape: [4], data: [3, 2, 1, 0].map((j) => 2 * (j + (j + 4) + (j + 8))) });
+    await expectRef(jit((v: T) => S.pad!(S.flip!(v, 0), [[1, 0], [0, 1]]))(m), padRef(loop(iotaRef([3, 4]), [3, 4], ([i, j]) => [2 - i!, j!]), [[1, 0], [0, 1]], "constant"));
+    await expectRef(jit((v: T) => S.flip!(S.broadcastTo!(v, [2, 3, 4]), [0, 2]))(m), loop(iotaRef([3, 4]), [2, 3, 4], ([, i, j]) => [i!, 3 - j!]));
     // reshapes of reversed views: merged backwards (all axes reversed) or copied first (one axis)
-    expectRef(jit((v: T) => S.reshape!(S.flip!(v), [12]))(m), { shape: [12], data: iotaRef([12]).data.reverse() });
-    expectRef(jit((v: T) => S.reshape!(S.flip!(v, 0), [2, 6]))(m), { shape: [2, 6], data: [8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3] });
-    expect(flat(S.flip!(sg.tensor([1, -2, 3], "int32")))).toEqual([3, -2, 1]);
-    expect(S.flip!(sg.tensor([true, false, false])).toArray()).toEqual([false, false, true]);
+    await expectRef(jit((v: T) => S.reshape!(S.flip!(v), [12]))(m), { shape: [12], data: iotaRef([12]).data.reverse() });
+    await expectRef(jit((v: T) => S.reshape!(S.flip!(v, 0), [2, 6]))(m), { shape: [2, 6], data: [8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3] });
+    expect(await flat(S.flip!(sg.tensor([1, -2, 3], "int32")))).toEqual([3, -2, 1]);
+    expect((await settled(S.flip!(sg.tensor([true, false, false])))).toArray()).toEqual([false, false, true]);
   });
-  it("flip of kernel-sized float32 arrays (the SIMD renderer's rows, backwards outer strides)", () => {
+  it("flip of kernel-sized float32 arrays (the SIMD renderer's rows, backwards outer strides)", async () => {
     const shape = [8, 32];
     const r = iotaRef(shape);
     const x = iota32(shape);
     for (const axes of [0, 1, [0, 1]] as const) {
       const ax = typeof axes === "number" ? [axes] : [...axes];
       const src = loop(r, shape, (idx) => idx.map((v, a) => (ax.includes(a) ? shape[a]! - 1 - v : v)));
-      expectRef(jit((v: T) => S.add!(S.flip!(v, axes), v))(x), { shape, data: src.data.map((v, i) => v + i) });
+      await expectRef(jit((v: T) => S.add!(S.flip!(v, axes), v))(x), { shape, data: src.data.map((v, i) => v + i) });
     }
   });
-  it("roll moves element i to (i + shift) mod n, per axis or flattened", () => {
+  it("roll moves element i to (i + shift) mod n, per axis or flattened", async () => {
     const shape = [3, 4];
     const r = iotaRef(shape);
     const x = iota32(shape);
@@ -172,11 +173,11 @@ describe("flip, roll", () => {
       const ax = typeof axes === "number" ? [axes] : [...axes];
       const sh = typeof shift === "number" ? ax.map(() => shift) : [...shift];
       const want = loop(r, shape, (idx) => idx.map((v, a) => (ax.includes(a) ? mod(v - sh[ax.indexOf(a)]!, shape[a]!) : v)));
-      expectRef(S.roll!(x, shift, axes), want);
-      expectRef(jit((v: T) => S.roll!(v, shift, axes))(x), want);
+      await expectRef(S.roll!(x, shift, axes), want);
+      await expectRef(jit((v: T) => S.roll!(v, shift, axes))(x), want);
     }
     const flatWant = loop(r, shape, (idx) => unravel(mod(ravel(idx, shape) - 5, 12), shape));
-    expectRef(S.roll!(x, 5), flatWant);
+    await expectRef(S.roll!(x, 5), flatWant);
     expect(() => S.roll!(x, [1, 2], [0])).toThrow("roll: 2 shifts for 1 axes");
     expect(() => S.roll!(x, [1, 2])).toThrow("roll: a list of shifts needs a list of axes");
     expect(() => S.roll!(x, 1, 2)).toThrow("roll: axis 2 is out of range for shape [3, 4] (rank 2)");
@@ -184,32 +185,32 @@ describe("flip, roll", () => {
 });
 
 describe("tile, repeat", () => {
-  it("tile aligns reps and shape on the right and repeats the whole tensor", () => {
+  it("tile aligns reps and shape on the right and repeats the whole tensor", async () => {
     for (const [shape, reps] of [[[2, 3], [2, 2]], [[2, 3], 3], [[3], [2, 1, 2]], [[2, 1, 2], [2]], [[2, 3], [0, 1]]] as [number[], number | number[]][]) {
       const rs = typeof reps === "number" ? [reps] : reps;
       const r = Math.max(rs.length, shape.length);
       const s = [...new Array<number>(r - shape.length).fill(1), ...shape];
       const rp = [...new Array<number>(r - rs.length).fill(1), ...rs];
       const want = loop({ shape: s, data: iotaRef(shape).data }, s.map((d, i) => d * rp[i]!), (idx) => idx.map((v, a) => v % s[a]!));
-      expectRef(S.tile!(iota32(shape), reps), want);
-      expectRef(jit((v: T) => S.tile!(v, reps))(iota32(shape)), want);
+      await expectRef(S.tile!(iota32(shape), reps), want);
+      await expectRef(jit((v: T) => S.tile!(v, reps))(iota32(shape)), want);
     }
     expect(() => S.tile!(iota32([2]), [2, -1])).toThrow("tile: reps must be non-negative integers, got [2, -1]");
   });
-  it("repeat repeats each element, by a count or per element, along an axis or flattened", () => {
+  it("repeat repeats each element, by a count or per element, along an axis or flattened", async () => {
     const shape = [2, 3];
     const r = iotaRef(shape);
     const x = iota32(shape);
     /** the input index along an axis for an output index, from the repeat counts */
     const owner = (counts: number[]) => counts.flatMap((k, i) => new Array<number>(k).fill(i));
-    expectRef(S.repeat!(x, 2, 1), loop(r, [2, 6], ([i, j]) => [i!, Math.floor(j! / 2)]));
-    expectRef(S.repeat!(x, 3, -2), loop(r, [6, 3], ([i, j]) => [Math.floor(i! / 3), j!]));
-    expectRef(S.repeat!(x, 2), { shape: [12], data: r.data.flatMap((v) => [v, v]) });
+    await expectRef(S.repeat!(x, 2, 1), loop(r, [2, 6], ([i, j]) => [i!, Math.floor(j! / 2)]));
+    await expectRef(S.repeat!(x, 3, -2), loop(r, [6, 3], ([i, j]) => [Math.floor(i! / 3), j!]));
+    await expectRef(S.repeat!(x, 2), { shape: [12], data: r.data.flatMap((v) => [v, v]) });
     const per = [2, 0, 3];
-    expectRef(S.repeat!(x, per, 1), loop(r, [2, 5], ([i, j]) => [i!, owner(per)[j!]!]));
-    expectRef(jit((v: T) => S.repeat!(v, [1, 2], 0))(x), loop(r, [3, 3], ([i, j]) => [owner([1, 2])[i!]!, j!]));
-    expectRef(S.repeat!(x, [0, 0, 0], 1), { shape: [2, 0], data: [] });
-    expectRef((x as unknown as { repeat: Fn }).repeat(2, 0), loop(r, [4, 3], ([i, j]) => [Math.floor(i! / 2), j!]));
+    await expectRef(S.repeat!(x, per, 1), loop(r, [2, 5], ([i, j]) => [i!, owner(per)[j!]!]));
+    await expectRef(jit((v: T) => S.repeat!(v, [1, 2], 0))(x), loop(r, [3, 3], ([i, j]) => [owner([1, 2])[i!]!, j!]));
+    await expectRef(S.repeat!(x, [0, 0, 0], 1), { shape: [2, 0], data: [] });
+    await expectRef((x as unknown as { repeat: Fn }).repeat(2, 0), loop(r, [4, 3], ([i, j]) => [Math.floor(i! / 2), j!]));
     expect(() => S.repeat!(x, -1, 0)).toThrow("repeat: repeats must be non-negative integers, got -1");
     expect(() => S.repeat!(x, [1, 2, 3], 0)).toThrow("repeat: 3 repeats for axis 0 of size 2");
     expect(() => S.repeat!(x, [1, 2])).toThrow("repeat: 2 repeats for the flattened tensor");
@@ -218,23 +219,23 @@ describe("tile, repeat", () => {
 });
 
 describe("split", () => {
-  it("into equal sections or at indices: the parts are the slices between the bounds", () => {
+  it("into equal sections or at indices: the parts are the slices between the bounds", async () => {
     const shape = [6, 4];
     const r = iotaRef(shape);
     const x = iota32(shape);
-    const check = (parts: T[], axis: number, edges: number[]) => {
+    const check = async (parts: T[], axis: number, edges: number[]) => {
       expect(parts.length).toBe(edges.length - 1);
-      parts.forEach((p, k) => {
+      await eachSeq(parts, async (p, k) => {
         const len = edges[k + 1]! - edges[k]!;
         const s = shape.map((d, a) => (a === axis ? len : d));
-        expectRef(p, loop(r, s, (idx) => idx.map((v, a) => (a === axis ? v + edges[k]! : v))));
+        await expectRef(p, loop(r, s, (idx) => idx.map((v, a) => (a === axis ? v + edges[k]! : v))));
       });
     };
-    check(S.split!(x, 3), 0, [0, 2, 4, 6]);
-    check(S.split!(x, 2, 1), 1, [0, 2, 4]);
-    check(S.split!(x, [1, 3], -1), 1, [0, 1, 3, 4]);
-    check(S.split!(x, [0, 6]), 0, [0, 0, 6, 6]);
-    check(jit((v: T) => S.split!(v, [2, 5]))(x), 0, [0, 2, 5, 6]);
+    await check(S.split!(x, 3), 0, [0, 2, 4, 6]);
+    await check(S.split!(x, 2, 1), 1, [0, 2, 4]);
+    await check(S.split!(x, [1, 3], -1), 1, [0, 1, 3, 4]);
+    await check(S.split!(x, [0, 6]), 0, [0, 0, 6, 6]);
+    await check(jit((v: T) => S.split!(v, [2, 5]))(x), 0, [0, 2, 5, 6]);
   });
   it("errors: sections that do not divide, indices out of range or decreasing", () => {
     const x = iota32([6, 2]);
@@ -247,7 +248,7 @@ describe("split", () => {
 });
 
 describe("tril, triu, meshgrid, arange, *Like", () => {
-  it("tril / triu keep j <= i + k / j >= i + k of the last two axes", () => {
+  it("tril / triu keep j <= i + k / j >= i + k of the last two axes", async () => {
     for (const shape of [[4, 4], [3, 5], [2, 3, 4]]) {
       const r = iotaRef(shape);
       const x = iota32(shape);
@@ -256,48 +257,48 @@ describe("tril, triu, meshgrid, arange, *Like", () => {
           const [i, j] = idx.slice(-2) as [number, number];
           return (lower ? j <= i + k : j >= i + k) ? idx : null;
         };
-        expectRef(S.tril!(x, k), loop(r, shape, at(true)));
-        expectRef(S.triu!(x, k), loop(r, shape, at(false)));
-        expectRef(jit((v: T) => S.triu!(S.add!(v, 1), k))(x), { shape, data: loop(r, shape, at(false), -1).data.map((v) => v + 1) });
+        await expectRef(S.tril!(x, k), loop(r, shape, at(true)));
+        await expectRef(S.triu!(x, k), loop(r, shape, at(false)));
+        await expectRef(jit((v: T) => S.triu!(S.add!(v, 1), k))(x), { shape, data: loop(r, shape, at(false), -1).data.map((v) => v + 1) });
       }
     }
-    expect(flat(S.tril!(sg.ones([2, 2], "int32")))).toEqual([1, 0, 1, 1]);
+    expect(await flat(S.tril!(sg.ones([2, 2], "int32")))).toEqual([1, 0, 1, 1]);
     expect(() => S.tril!(iota32([3]))).toThrow("tril: needs rank >= 2, got shape [3]");
   });
-  it("meshgrid: xy swaps the first two axes, ij does not; each grid keeps its input's dtype", () => {
+  it("meshgrid: xy swaps the first two axes, ij does not; each grid keeps its input's dtype", async () => {
     const a = sg.tensor([1, 2, 3]);
     const b = sg.tensor([10, 20], "int32");
     const c = sg.tensor([5, 6, 7, 8]);
     const [gx, gy] = S.meshgrid!(a, b) as T[];
-    expect(gx!.toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
-    expect(gy!.toArray()).toEqual([[10, 10, 10], [20, 20, 20]]);
+    expect((await settled(gx!)).toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect((await settled(gy!)).toArray()).toEqual([[10, 10, 10], [20, 20, 20]]);
     expect(gy!.dtype).toBe("int32");
     const ij = S.meshgrid!(a, b, c, { indexing: "ij" }) as T[];
     const xy = S.meshgrid!(a, b, c) as T[];
     const src = [[1, 2, 3], [10, 20], [5, 6, 7, 8]];
     for (let g = 0; g < 3; g++) {
-      expectRef(ij[g]!, { shape: [3, 2, 4], data: Array.from({ length: 24 }, (_, i) => src[g]![unravel(i, [3, 2, 4])[g]!]!) });
+      await expectRef(ij[g]!, { shape: [3, 2, 4], data: Array.from({ length: 24 }, (_, i) => src[g]![unravel(i, [3, 2, 4])[g]!]!) });
       const pos = [1, 0, 2][g]!;
-      expectRef(xy[g]!, { shape: [2, 3, 4], data: Array.from({ length: 24 }, (_, i) => src[g]![unravel(i, [2, 3, 4])[pos]!]!) });
+      await expectRef(xy[g]!, { shape: [2, 3, 4], data: Array.from({ length: 24 }, (_, i) => src[g]![unravel(i, [2, 3, 4])[pos]!]!) });
     }
-    expect(S.meshgrid!(a).map((t: T) => t.toArray())).toEqual([[1, 2, 3]]);
+    expect((await mapSeq(S.meshgrid!(a), async (t: T) => (await settled(t)).toArray()))).toEqual([[1, 2, 3]]);
     expect(() => S.meshgrid!(a, sg.zeros([2, 3]))).toThrow("meshgrid: inputs must be 1-D, got shape [2, 3] for input 1");
   });
-  it("arange with a dtype; zerosLike, onesLike, fullLike (also inside jit)", () => {
+  it("arange with a dtype; zerosLike, onesLike, fullLike (also inside jit)", async () => {
     const r = sg.arange(5, "int32");
     expect(r.dtype).toBe("int32");
-    expect(flat(r as unknown as T)).toEqual([0, 1, 2, 3, 4]);
-    expect(flat(sg.arange(1, 10, 3, "int32") as unknown as T)).toEqual([1, 4, 7]);
+    expect(await flat(r as unknown as T)).toEqual([0, 1, 2, 3, 4]);
+    expect(await flat(sg.arange(1, 10, 3, "int32") as unknown as T)).toEqual([1, 4, 7]);
     expect(sg.arange(2, 4, 1, "float64").dtype).toBe("float64");
-    expect(flat(sg.arange(4) as unknown as T)).toEqual([0, 1, 2, 3]);
+    expect(await flat(sg.arange(4) as unknown as T)).toEqual([0, 1, 2, 3]);
     expect(() => sg.arange(2e9, 3e9, 5e8, "int32")).toThrow("arange: 2500000000 does not fit in int32");
     const x = iota32([2, 3]);
-    expectRef(S.zerosLike!(x), { shape: [2, 3], data: [0, 0, 0, 0, 0, 0] });
-    expect(S.onesLike!(x, "bool").toArray()).toEqual([[true, true, true], [true, true, true]]);
+    await expectRef(S.zerosLike!(x), { shape: [2, 3], data: [0, 0, 0, 0, 0, 0] });
+    expect((await settled(S.onesLike!(x, "bool"))).toArray()).toEqual([[true, true, true], [true, true, true]]);
     const f = S.fullLike!(x, 2.5, "int32");
     expect(f.dtype).toBe("int32");
-    expect(flat(f)).toEqual([2, 2, 2, 2, 2, 2]);
-    expectRef(jit((v: T) => S.add!(v, S.fullLike!(v, 3)))(x), { shape: [2, 3], data: [3, 4, 5, 6, 7, 8] });
+    expect(await flat(f)).toEqual([2, 2, 2, 2, 2, 2]);
+    await expectRef(jit((v: T) => S.add!(v, S.fullLike!(v, 3)))(x), { shape: [2, 3], data: [3, 4, 5, 6, 7, 8] });
   });
 });
 
@@ -321,39 +322,39 @@ const differentiable: [string, number[], Fn][] = [
 
 describe("gradients against float64 central differences", () => {
   for (const [name, shape, f] of differentiable) {
-    it(name, () => {
+    it(name, async () => {
       float64OnWasm();
       const r = rng(7);
       const x = f64(Array.from({ length: sizeOf(shape) }, () => 2 * r() - 1), shape);
       const y = f(x) as T;
       const w = f64(Array.from({ length: sizeOf([...y.shape]) }, () => 2 * r() - 1), [...y.shape]);
       const loss = scalarize(f, w);
-      const fd = fdJacobian(loss, [x], 0);
-      expectClose(grad(loss)(x), flat(fd), { rtol: 1e-6, atol: 1e-8 });
-      expectClose(jit(grad(loss))(x), flat(fd), { rtol: 1e-6, atol: 1e-8 });
+      const fd = await fdJacobian(loss, [x], 0);
+      await expectClose(grad(loss)(x), await flat(fd), { rtol: 1e-6, atol: 1e-8 });
+      await expectClose(jit(grad(loss))(x), await flat(fd), { rtol: 1e-6, atol: 1e-8 });
     });
   }
 });
 
 describe("vmap against stacking the per-slice results", () => {
   for (const [name, shape, f] of differentiable) {
-    it(name, () => {
+    it(name, async () => {
       const b = 3;
       const xs = iota32([b, ...shape]);
       const want = stackAt(Array.from({ length: b }, (_, i) => f(take(xs, i, 0)) as T), 0);
-      expectClose(vmap(f)(xs), want, { rtol: 0, atol: 0 });
+      await expectClose(vmap(f)(xs), want, { rtol: 0, atol: 0 });
       // the batch axis elsewhere
       const moved = S.moveAxis!(xs, 0, 1);
-      expectClose(vmap(f, { inAxes: 1 })(moved), want, { rtol: 0, atol: 0 });
+      await expectClose(vmap(f, { inAxes: 1 })(moved), want, { rtol: 0, atol: 0 });
     });
   }
-  it("split and meshgrid give one batched result per part", () => {
+  it("split and meshgrid give one batched result per part", async () => {
     const xs = iota32([2, 6]);
     const parts = vmap((v: T) => S.split!(v, 3))(xs) as T[];
-    parts.forEach((p, k) => expectRef(p, loop(iotaRef([2, 6]), [2, 2], ([i, j]) => [i!, 2 * k + j!])));
+    await eachSeq(parts, async (p, k) => await expectRef(p, loop(iotaRef([2, 6]), [2, 2], ([i, j]) => [i!, 2 * k + j!])));
     const [gx, gy] = vmap((a: T, c: T) => S.meshgrid!(a, c))(iota32([2, 3]), iota32([2, 2])) as T[];
-    expectRef(gx!, loop(iotaRef([2, 3]), [2, 2, 3], ([n, , j]) => [n!, j!]));
-    expectRef(gy!, loop(iotaRef([2, 2]), [2, 2, 3], ([n, i]) => [n!, i!]));
+    await expectRef(gx!, loop(iotaRef([2, 3]), [2, 2, 3], ([n, , j]) => [n!, j!]));
+    await expectRef(gy!, loop(iotaRef([2, 2]), [2, 2, 3], ([n, i]) => [n!, i!]));
   });
 });
 

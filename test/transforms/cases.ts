@@ -423,6 +423,7 @@ export const CASES: readonly Case[] = [
         const idx = indexT(r, is, s[0]!);
         // x and the values on one set of distinct values, so min/max have no ties
         const both = distinctT(r, [size(s) + size([...is, ...s.slice(1)])]);
+        // made from host data just above: read synchronously on every backend
         const all = Array.from(both.dataSync() as Float64Array);
         const x = f64(all.slice(0, size(s)), s);
         const v = f64(all.slice(size(s)), [...is, ...s.slice(1)]);

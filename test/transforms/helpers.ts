@@ -6,6 +6,7 @@
 import { expect } from "vitest";
 import * as sg from "../../src/index.js";
 import { Tensor, type AnyTensor } from "../../src/tensor/tensor.js";
+import { mapSeq, reduceSeq } from "../harness/read.js";
 
 export type T = AnyTensor;
 type AnyFn = (...a: any[]) => any;
@@ -72,10 +73,10 @@ export const f64 = (data: ArrayLike<number>, shape: readonly number[]): T =>
   sg.tensor(Float64Array.from(data as ArrayLike<number>), [...shape], "float64") as unknown as T;
 export const scalar64 = (v: number): T => f64([v], []);
 
-export const flat = (t: T): number[] => Array.from(t.dataSync() as ArrayLike<number>);
+export const flat = async (t: T): Promise<number[]> => Array.from((await t.data()) as ArrayLike<number>);
 
 /** Same shape and values within rtol/atol (NaN-aware). */
-export function expectClose(actual: T, expected: T | readonly number[], opts: { rtol?: number; atol?: number; msg?: string } = {}): void {
+export async function expectClose(actual: T, expected: T | readonly number[], opts: { rtol?: number; atol?: number; msg?: string } = {}): Promise<void> {
   const rtol = opts.rtol ?? 1e-6;
   const atol = opts.atol ?? 1e-8;
   const msg = opts.msg ?? "";
@@ -84,11 +85,11 @@ export function expectClose(actual: T, expected: T | readonly number[], opts: { 
   let want: number[];
   if (expected instanceof Tensor) {
     expect([...actual.shape], `${msg} shape`).toEqual([...expected.shape]);
-    want = flat(expected as T);
+    want = (await flat(expected as T));
   } else {
     want = [...expected];
   }
-  const got = flat(actual);
+  const got = await flat(actual);
   expect(got.length, `${msg} size`).toBe(want.length);
   for (let i = 0; i < got.length; i++) {
     const g = got[i]!;
@@ -102,29 +103,29 @@ export function expectClose(actual: T, expected: T | readonly number[], opts: { 
 }
 
 /** Replaces the leaf at `i` of a flat list of float64 tensors, with element `k` moved by `dv`. */
-function bumped(xs: readonly T[], i: number, k: number, dv: number): T[] {
-  return xs.map((x, j) => {
+async function bumped(xs: readonly T[], i: number, k: number, dv: number): Promise<T[]> {
+  return (await mapSeq(xs, async (x, j) => {
     if (j !== i) return x;
-    const d = Float64Array.from(flat(x));
+    const d = Float64Array.from(await flat(x));
     d[k]! += dv;
     return f64(d, x.shape);
-  });
+  }));
 }
 
 /**
  * Central-difference Jacobian of `f` (tensors in, one tensor out) with respect to argument `i`:
  * shape [...out, ...in], like jacfwd/jacrev.
  */
-export function fdJacobian(f: (...xs: T[]) => T, xs: readonly T[], i: number, h = 1e-5): T {
+export async function fdJacobian(f: (...xs: T[]) => T, xs: readonly T[], i: number, h = 1e-5): Promise<T> {
   const x = xs[i]!;
   const n = size(x.shape);
   const y0 = f(...xs);
   const m = size(y0.shape);
   const J = new Float64Array(m * n);
   for (let k = 0; k < n; k++) {
-    const step = h * Math.max(1, Math.abs(flat(x)[k]!));
-    const yp = flat(f(...bumped(xs, i, k, step)));
-    const ym = flat(f(...bumped(xs, i, k, -step)));
+    const step = h * Math.max(1, Math.abs((await flat(x))[k]!));
+    const yp = await flat(f(...await bumped(xs, i, k, step)));
+    const ym = await flat(f(...await bumped(xs, i, k, -step)));
     for (let o = 0; o < m; o++) J[o * n + k] = (yp[o]! - ym[o]!) / (2 * step);
   }
   return f64(J, [...y0.shape, ...x.shape]);
@@ -136,7 +137,7 @@ export function scalarize(f: (...xs: T[]) => T, w: T): (...xs: T[]) => T {
 }
 
 export const sum = (x: T): T => sg.sum(x as never) as unknown as T;
-export const dotv = (a: T, b: T): number => flat(a).reduce((s, v, i) => s + v * flat(b)[i]!, 0);
+export const dotv = async (a: T, b: T): Promise<number> => (await reduceSeq((await flat(a)), async (s, v, i) => s + v * (await flat(b))[i]!, 0));
 
 /** Stacks tensors along a new axis (eagerly). */
 export function stackAt(ts: readonly T[], axis: number): T {

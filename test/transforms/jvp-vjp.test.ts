@@ -9,6 +9,7 @@ import * as sg from "../../src/index.js";
 import { CASES, type Instance } from "./cases.js";
 import { jvp, vjp, grad, vmap, jit, hessian, expectClose, randT, rng, randInt, dotv, flat, type Rnd, type T } from "./helpers.js";
 import { float64Suite } from "../harness/backend.js";
+import { reduceSeq } from "../harness/read.js";
 
 // float64 throughout (helpers.ts: randT, f64): on gpu.js these graphs run on wasm, by design
 float64Suite();
@@ -16,31 +17,31 @@ float64Suite();
 const S: any = sg;
 const RUNS = Number(process.env.RUNS ?? 20);
 
-function checkDuality(r: Rnd, { args, f }: Instance, label: string): void {
+async function checkDuality(r: Rnd, { args, f }: Instance, label: string): Promise<void> {
   const vs = args.map((a) => randT(r, a.shape));
   const [y1, jv] = jvp(f, args, vs);
   const [y2, back] = vjp(f, ...args);
   const y = f(...args);
-  expectClose(y1, y, { rtol: 1e-12, msg: `${label} jvp primal` });
-  expectClose(y2, y, { rtol: 1e-12, msg: `${label} vjp primal` });
+  await expectClose(y1, y, { rtol: 1e-12, msg: `${label} jvp primal` });
+  await expectClose(y2, y, { rtol: 1e-12, msg: `${label} vjp primal` });
   expect([...jv.shape]).toEqual([...y.shape]);
   const u = randT(r, y.shape);
   const cts = back(u);
   expect(cts.length).toBe(args.length);
   cts.forEach((c: T, i: number) => expect([...c.shape], `${label} cotangent ${i} shape`).toEqual([...args[i]!.shape]));
-  const lhs = dotv(u, jv);
-  const rhs = cts.reduce((s: number, c: T, i: number) => s + dotv(c, vs[i]!), 0);
+  const lhs = await dotv(u, jv);
+  const rhs = (await reduceSeq(cts, async (s: number, c: T, i: number) => s + (await dotv(c, vs[i]!)), 0));
   const scale = Math.max(1, Math.abs(lhs), Math.abs(rhs));
   expect(Math.abs(lhs - rhs) / scale, `${label}: <u, Jv> = ${lhs}, <u^T J, v> = ${rhs}`).toBeLessThan(1e-10);
 }
 
 describe("<u, J v> by jvp equals <u^T J, v> by vjp", () => {
   for (const c of CASES) {
-    it(c.name, () => {
-      fc.assert(
-        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+    it(c.name, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
           const r = rng(seed);
-          checkDuality(r, c.gen(r), `${c.name} seed=${seed}`);
+          await checkDuality(r, c.gen(r), `${c.name} seed=${seed}`);
         }),
         { numRuns: RUNS },
       );
@@ -112,27 +113,27 @@ const COMPOSITES: { name: string; gen: (r: Rnd) => Instance }[] = [
 
 describe("jvp and vjp agree on composite functions", () => {
   for (const c of COMPOSITES) {
-    it(c.name, () => {
-      fc.assert(
-        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+    it(c.name, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
           const r = rng(seed);
-          checkDuality(r, c.gen(r), `${c.name} seed=${seed}`);
+          await checkDuality(r, c.gen(r), `${c.name} seed=${seed}`);
         }),
         { numRuns: Math.max(5, Math.floor(RUNS / 2)) },
       );
     });
   }
 
-  it("jvp of grad equals the Hessian-vector product", () => {
+  it("jvp of grad equals the Hessian-vector product", async () => {
     const r = rng(4);
     const x = randT(r, [3]);
     const v = randT(r, [3]);
     const f = (z: T) => S.sum(S.mul(S.sin(z), S.prod(z)));
     const [, hv] = jvp(grad(f), [x], [v]);
-    expectClose(hv, S.matmul(hessian(f)(x), v), { rtol: 1e-10 });
+    await expectClose(hv, S.matmul(hessian(f)(x), v), { rtol: 1e-10 });
   });
 
-  it("vjp pytrees: cotangents come back in the arguments' structure", () => {
+  it("vjp pytrees: cotangents come back in the arguments' structure", async () => {
     const r = rng(9);
     const p = { w: randT(r, [2, 3]), b: randT(r, [3]) };
     const x = randT(r, [4, 2]);
@@ -144,8 +145,8 @@ describe("jvp and vjp agree on composite functions", () => {
     expect(cp.w.shape).toEqual([2, 3]);
     expect(cx.shape).toEqual([4, 2]);
     const [, t] = jvp(f, [p, x], [{ w: randT(rng(1), [2, 3]), b: randT(rng(2), [3]) }, randT(rng(3), [4, 2])]);
-    const lhs = dotv(u.out, t.out) + flat(u.norm)[0]! * flat(t.norm)[0]!;
-    const rhs = dotv(cp.w, randT(rng(1), [2, 3])) + dotv(cp.b, randT(rng(2), [3])) + dotv(cx, randT(rng(3), [4, 2]));
+    const lhs = (await dotv(u.out, t.out)) + (await flat(u.norm))[0]! * (await flat(t.norm))[0]!;
+    const rhs = (await dotv(cp.w, randT(rng(1), [2, 3]))) + (await dotv(cp.b, randT(rng(2), [3]))) + (await dotv(cx, randT(rng(3), [4, 2])));
     expect(Math.abs(lhs - rhs)).toBeLessThan(1e-10);
     expect(Object.keys(y).sort()).toEqual(["norm", "out"]);
   });

@@ -38,6 +38,8 @@ import { generate, generateContraction, type GpuMode, type KernelSource } from "
 import { BLOCKED_MODES, planContractions, type PlanStep } from "./contraction.js";
 import { hasInt32, resultBound } from "./int-bounds.js";
 import { hoistSpecials } from "./specials.js";
+import { webgpuForms } from "./wgsl-forms.js";
+import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
 import { provideGpuJs } from "./loaded.js";
 
@@ -70,6 +72,8 @@ export class GpuJsArray implements DeviceArray {
   fwd: Promise<GpuJsArray> | null = null;
   /** int32 and bool: a bound on |value| (int-bounds.ts); undefined until known */
   bound: number | undefined = undefined;
+  /** webgpu: settles when `bound` is known (it waited for an input's), rejects when it cannot be kept */
+  boundP: Promise<void> | null = null;
   constructor(
     readonly aval: AbstractValue,
     readonly backend: GpuJsBackend,
@@ -136,6 +140,11 @@ export class GpuJsBackend implements KernelBackend {
   private readiness: Promise<string | null> | null = null;
   /** why this mode cannot run here (checked synchronously for the sync modes) */
   private unusable: string | null | undefined = undefined;
+  /**
+   * webgpu: the most distinct buffers one kernel may read: the device's storage buffers per stage
+   * less the result's; WebGPU's default 8 until the adapter says more (split.ts)
+   */
+  private maxInputs = 7;
   /** one copy kernel per array length (webgpu): bounded like the other kernel caches */
   private uploadKernels = new LruCache<number, KernelFn>(256);
 
@@ -154,7 +163,7 @@ export class GpuJsBackend implements KernelBackend {
     if (this.mode !== "webgpu") return (this.readiness = Promise.resolve(this.syncUnusable()));
     this.readiness = probeWebGPU(timeoutMs).then(async (r) => {
       this.unusable = r.ok ? null : r.reason;
-      if (r.ok) await acquireDevice();
+      if (r.ok) this.maxInputs = r.maxStorageBuffers - 1;
       return this.unusable;
     });
     return this.readiness;
@@ -289,7 +298,10 @@ export class GpuJsBackend implements KernelBackend {
   private compile(original: Program): Compiled {
     let c = this.plans.get(original);
     if (c) return c;
-    const { program, consts } = hoistSpecials(original);
+    // webgpu: log and pow with their special cases explicit (wgsl-forms.ts), before the constants those need are hoisted
+    const hoisted = hoistSpecials(this.mode === "webgpu" ? webgpuForms(original) : original);
+    const consts = hoisted.consts;
+    const program = this.mode === "webgpu" ? splitWide(hoisted.program, this.maxInputs) : hoisted.program;
     const steps: CStep[] = [];
     let host: string | null = program.buffers.some((b) => b.dtype === "float64") ? "gpu.js computes in float32; float64 graphs run on the wasm backend" : null;
     host ??= hasUint32(program) ? UINT32_REASON : null;
@@ -309,6 +321,8 @@ export class GpuJsBackend implements KernelBackend {
     const keep = new Set<number>([...program.inputs, ...program.outputs, ...consts.map((k) => k.buffer)]);
     const dies: number[][] = steps.map(() => []);
     for (const [b, i] of last) if (!keep.has(b)) dies[i]!.push(b);
+    // a result nothing reads is given back after the step that makes it
+    steps.forEach((s, i) => !keep.has(s.out) && !last.has(s.out) && dies[i]!.push(s.out));
     c = { program, consts: consts.map((k) => ({ ...k })), host, steps, dies };
     this.plans.set(original, c);
     return c;
@@ -382,13 +396,12 @@ export class GpuJsBackend implements KernelBackend {
     const outs = program.outputs.map((b) => new GpuJsArray(program.buffers[b]!, this));
     let fallback: Promise<GpuJsArray[]> | null = null;
     const onHost = (why: string) => (fallback ??= Promise.resolve(this.hostRun(program, ins, why)));
-    const res: Promise<GpuJsArray[]> = this.ready().then((unusable) => {
+    const res: Promise<GpuJsArray[]> = this.ready().then(async (unusable) => {
       if (unusable) return onHost(`${unusable}; computing on the wasm backend`);
       if (c.host) return onHost(c.host);
-      const r = this.runPlan(c, ins);
-      // int32 bounds are known when the plan is queued: a later call's plan (queued after this one) reads them
-      r.forEach((a, i) => (outs[i]!.bound = a.bound));
-      return r;
+      // inputs made by earlier calls are their results' own arrays once those are queued: they
+      // carry the int32 bounds their kernels give (a forwarding array knows none)
+      return this.runPlan(c, await Promise.all(ins.map((a) => settle(a))));
     });
     outs.forEach((o, i) => {
       const failed = (e: unknown) => {
@@ -439,43 +452,63 @@ export class GpuJsBackend implements KernelBackend {
     const env: GpuJsArray[] = new Array<GpuJsArray>(p.buffers.length);
     p.inputs.forEach((b, i) => (env[b] = inputs[i]!));
     for (const k of c.consts) env[k.buffer] = k.array ??= this.fromHost(k.value) as GpuJsArray;
-    // webgpu: per buffer, the launches of the steps that read it. Steps launch once their inputs
-    // are ready, not in program order, so a buffer is freed only after all of its readers launched.
+    const outputs = new Set(p.outputs);
     const readers: MaybeP<unknown>[][] = [];
     c.steps.forEach((s, i) => {
       const aval = p.buffers[s.out]!;
       const out = new GpuJsArray(aval, this);
       let done: MaybeP<unknown>;
       if (s.kind === "kernel") {
+        // webgpu: bounds of inputs still on their way (a host step's result) are awaited, not guessed
+        let bounded: Promise<unknown> | null = null;
         if (s.int32) {
-          const b = resultBound(s.int32, p, (buf) => this.boundOf(env[buf]!));
-          if (b === null) throw new Int32RangeError("an int32 value could pass 2^24, where gpu.js's float32 is not exact");
-          out.bound = b;
+          const k = s.int32;
+          const bound = () => resultBound(k, p, (buf) => this.boundOf(env[buf]!));
+          const b = bound();
+          const waiting = this.asyncOnly ? s.src.args.map((i) => env[i]!).filter((a) => a.boundP || isPromise(a.host)) : [];
+          if (b !== null) out.bound = b;
+          else if (waiting.length === 0) throw new Int32RangeError(INT32_RANGE);
+          else {
+            bounded = out.boundP = Promise.all(waiting.map((a) => a.boundP ?? a.host)).then(() => {
+              const later = bound();
+              if (later === null) throw new Int32RangeError(INT32_RANGE);
+              out.bound = later;
+            });
+          }
         }
         const fn = (s.fn ??= this.kernel(s.src));
         const n = sizeOf(aval.shape);
         if (n === 0) out.host = HostArray.zeros(aval);
         else {
           this.stats.launches++;
-          out.dev = then(all(s.src.args.map((b) => this.devOf(env[b]!))), (ds) => fn(...ds) as MaybeP<DevBuf>);
+          // the arrays are held until the kernel is called: an upload or intermediate collected
+          // before then would have its buffer deleted under the kernel that reads it
+          const held = s.src.args.map((b) => env[b]!);
+          const launch = () => then(all(held.map((a) => this.devOf(a))), (ds) => keep(fn(...ds) as MaybeP<DevBuf>, held));
+          out.dev = bounded ? bounded.then(launch) : launch();
           if (s.src.output) out.dev = then(out.dev, (d) => flatResult(d as unknown as BlockedResult, n));
           if (!this.asyncOnly) out.dev = fixLength(out.dev as DevBuf, n);
-          else if (finalizer) finalizer.register(out, out.dev);
+          // intermediates are deleted after their last reader (below); only results that escape
+          // the program are left to the finalizer
+          else if (finalizer && outputs.has(s.out)) finalizer.register(out, out.dev);
         }
         done = out.dev ?? out.host;
       } else {
         this.stats.hostSteps++;
         out.host = then(all(s.ins.map((b) => this.hostOf(env[b]!))), (hs) => s.run(hs));
+        // once there, the host result is read synchronously (its int32 bound among others)
+        if (isPromise(out.host)) out.host.then((v) => (out.host = v), () => {});
         done = out.host;
       }
       env[s.out] = out;
-      // webgpu: intermediates whose last reader (in program order) is this step give their buffers
-      // back once every step that reads them is queued
+      // webgpu: an intermediate gives its buffer back once every step reading it has run. Steps
+      // run as their inputs arrive, not in program order (a kernel's first call waits for its
+      // build), so the last reader in program order is not the last in time: wait for them all.
       if (this.asyncOnly) {
         for (const b of s.kind === "kernel" ? s.src.args : s.ins) (readers[b] ??= []).push(done);
         for (const b of c.dies[i]!) {
           const a = env[b]!;
-          if (a.dev) Promise.all([a.dev, ...readers[b]!]).then(([d]) => !(d instanceof Float32Array) && (d as Exclude<DevBuf, Float32Array>).delete(), () => {});
+          if (a.dev) Promise.all([a.dev, ...(readers[b] ?? [done])]).then(([d]) => !(d instanceof Float32Array) && d.delete(), () => {});
         }
       }
     });
@@ -483,40 +516,15 @@ export class GpuJsBackend implements KernelBackend {
   }
 }
 
-type Adapter = { limits: Record<string, number>; requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown> };
+/** The array a forwarding (webgpu) array stands for, once known. */
+function settle(a: GpuJsArray): MaybeP<GpuJsArray> {
+  return a.fwd ? a.fwd.then(settle) : a;
+}
 
-/**
- * gpu.js makes its one WebGPU device on the first `WebGPUContext.acquire()` with the default
- * limits, whose 8 storage buffers per shader stage a fused kernel passes (each input, the result
- * and each of gpu.js's constant buffers takes one; an Adam step has kernels of 9). So acquire it
- * here, first, with the adapter's own maxStorageBuffersPerShaderStage: gpu.js asks navigator.gpu
- * for the adapter synchronously inside acquire(), so navigator.gpu is wrapped only for that call.
- * A kernel past the adapter's limit still fails to build and its graph runs on wasm, saying so.
- */
-async function acquireDevice(): Promise<void> {
-  const ctx = (gpujs as unknown as { WebGPUContext?: { acquire(): Promise<unknown> } }).WebGPUContext;
-  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(o?: object): Promise<Adapter | null> } } }).navigator?.gpu;
-  if (!ctx || !gpu) return;
-  const own = Object.prototype.hasOwnProperty.call(gpu, "requestAdapter");
-  const requestAdapter = gpu.requestAdapter;
-  gpu.requestAdapter = async (o?: object) => {
-    const a = await requestAdapter.call(gpu, o);
-    if (a) {
-      const requestDevice = a.requestDevice;
-      const limit = a.limits["maxStorageBuffersPerShaderStage"];
-      a.requestDevice = (d = {}) => requestDevice.call(a, { ...d, requiredLimits: { ...d.requiredLimits, ...(limit ? { maxStorageBuffersPerShaderStage: limit } : {}) } });
-    }
-    return a;
-  };
-  let acquired: Promise<unknown>;
-  try {
-    acquired = ctx.acquire();
-  } finally {
-    if (own) gpu.requestAdapter = requestAdapter;
-    else delete (gpu as { requestAdapter?: unknown }).requestAdapter;
-  }
-  // a failure here is gpu.js's to report when a kernel runs (it retries the acquisition then)
-  await acquired.catch(() => {});
+/** `x`, once `held` has been used (a reference the engine cannot drop before). */
+function keep<T>(x: T, held: readonly unknown[]): T {
+  if (held.length < 0) throw new Error("unreachable");
+  return x;
 }
 
 /** uint32 values and bitwise ops (random keys and bits) need 32-bit words, which a float32 does not hold. */
@@ -527,6 +535,7 @@ const hasUint32 = (p: Program): boolean =>
 
 /** An int32 value past 2^24 (an input, or a result that could be): this call runs on the wasm backend (the program is not marked). */
 class Int32RangeError extends Error {}
+const INT32_RANGE = "an int32 value could pass 2^24, where gpu.js's float32 is not exact";
 
 /**
  * A host array as the Float32Array a kernel reads: bools as 0/1, int32 as exact floats (gpu.js

@@ -373,22 +373,31 @@ const GPU_ALU = {
   neg: (e, [x]) => (e.dtype === "bool" ? x! : `-${x}`),
   recip: (_e, [x]) => `1 / ${x}`,
   sqrt: math("sqrt"),
-  exp: math("exp"),
-  log: math("log"),
-  sin: math("sin"),
-  cos: math("cos"),
+  // webgpu: exp(NaN) is Infinity on SwiftShader; log's domain is explicit in wgsl-forms.ts, NaN here
+  exp: (_e, [x], c) => keepNaN(c.mode, x!, `Math.exp(${x})`),
+  log: (_e, [x], c) => keepNaN(c.mode, x!, `Math.log(${x})`),
+  sin: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("sin", x!, c) : `Math.sin(${x})`),
+  cos: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("cos", x!, c) : `Math.cos(${x})`),
   tan: math("tan"),
   // log(u) · x / (u − 1) with u = 1 + x cancels the rounding of u (Goldberg); exact where u = 1
   log1p: (_e, [x], c) => {
     // cpu mode runs JavaScript, which has it exactly
     if (c.mode === "cpu") return `Math.log1p(${x})`;
+    // webgpu's shader compilers simplify (1 + x) - 1 to x, so Goldberg's correction below is lost:
+    // near 0, 2 atanh(s) with s = x / (2 + x), |s| < 0.2, by its series to s^13 (error below 1e-10)
+    if (c.mode === "webgpu") {
+      const n = c.name;
+      c.pre.push(`const s${n} = ${x} / (2 + ${x});`, `const z${n} = s${n} * s${n};`);
+      const series = `2 * (s${n} + s${n} * z${n} * (0.3333333333333333 + z${n} * (0.2 + z${n} * (0.14285714285714285 + z${n} * (0.1111111111111111 + z${n} * (0.09090909090909091 + z${n} * 0.07692307692307693))))))`;
+      return keepNaN(c.mode, x!, `(${x} > (-0.3) && ${x} < 0.5 ? ${series} : Math.log(1 + ${x}))`);
+    }
     c.pre.push(`const u${c.name} = 1 + ${x};`);
     const u = `u${c.name}`;
     // where u - 1 == u (x past 2^24, or +Infinity) the rounding of u is nothing next to log(u)
     return `(${u} === 1 ? ${x} : ${u} - 1 === ${u} ? Math.log(${u}) : Math.log(${u}) * (${x} / (${u} - 1)))`;
   },
-  // WGSL's tanh overflows to NaN past |x| ~ 45 on some drivers; tanh(±15) is ±1 in float32
-  tanh: (_e, [x], c) => (SHADER.has(c.mode) ? keepNaN(c.mode, x!, `Math.tanh(Math.min(Math.max(${x}, -15), 15))`) : `Math.tanh(${x})`),
+  // a series near 0 (no cancelling 1 - 2/(e^2x + 1)), and no overflow of WGSL's tanh past |x| ~ 45
+  tanh: (_e, [x], c) => (SHADER.has(c.mode) ? tanhCode(x!, c) : `Math.tanh(${x})`),
   abs: math("abs"),
   sign: (_e, [x], c) => keepNaN(c.mode, x!, `Math.sign(${x})`),
   floor: math("floor"),
@@ -444,6 +453,47 @@ const GPU_ALU = {
     return e.dtype === "int32" ? `(${b} === 0 ? ${ZERO} : r${n})` : `r${n}`;
   },
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], c: GpuCtx) => string>;
+
+/**
+ * webgpu: tanh without the builtin, which SwiftShader computes by a formula that cancels for small
+ * |x| (tanh(1e-6) was 1.3% off) and that overflows to NaN on some drivers. |x| < 0.4: the Taylor
+ * series to x^13 (the next term is below 4e-9 relative); else 1 - 2 / (e^2|x| + 1), which has no
+ * cancellation there and is ±1 where e^2|x| overflows.
+ */
+function tanhCode(x: string, c: GpuCtx): string {
+  const n = c.name;
+  c.pre.push(
+    `const a${n} = Math.abs(${x});`,
+    `const s${n} = ${x} * ${x};`,
+    `const p${n} = ${x} + ${x} * s${n} * ((-0.3333333333333333) + s${n} * (0.13333333333333333 + s${n} * ((-0.05396825396825397) + s${n} * (0.021869488536155203 + s${n} * ((-0.008863235529902197) + s${n} * 0.003592128036572481)))));`,
+    `const b${n} = 1 - 2 / (Math.exp(2 * a${n}) + 1);`,
+  );
+  return keepNaN(c.mode, x, `(a${n} < 0.4 ? p${n} : (${x} < 0 ? -b${n} : b${n}))`);
+}
+
+/**
+ * webgpu: sin and cos range-reduced here, as WGSL's builtins are only held to 2^-11 absolute error
+ * (SwiftShader's sin(-1.2) was off in the 4th digit). Cody-Waite reduction by π/2 in three parts
+ * (Cephes' sinf: the first two have few enough bits that j · part is exact for |j| < 2^13, so the
+ * reduction is accurate to float32 for |x| <= 8192), then Cephes' minimax polynomials on
+ * [-π/4, π/4] and the quadrant. Past 8192 the builtin's own reduction is used (its accuracy is the
+ * driver's: see the README's accuracy notes).
+ */
+function sinCos(fn: "sin" | "cos", x: string, c: GpuCtx): string {
+  const n = c.name;
+  c.pre.push(
+    `const j${n} = Math.floor(${x} * 0.6366197723675814 + 0.5);`,
+    `const r${n} = ((${x} - j${n} * 1.5703125) - j${n} * 0.0004837512969970703) - j${n} * 7.549789954891886e-8;`,
+    `const z${n} = r${n} * r${n};`,
+    `const sn${n} = r${n} + r${n} * z${n} * ((-0.16666654611) + z${n} * (0.0083321608736 + z${n} * (-0.00019515295891)));`,
+    `const cs${n} = 1 - 0.5 * z${n} + z${n} * z${n} * (0.041666645683 + z${n} * ((-0.0013887316255) + z${n} * 0.000024433157118));`,
+    // the quadrant, j mod 4 in 0..3 (j is an exact integer here)
+    `const q${n} = j${n} - 4 * Math.floor(j${n} * 0.25);`,
+  );
+  const [q0, q1, q2, q3] = fn === "sin" ? [`sn${n}`, `cs${n}`, `-sn${n}`, `-cs${n}`] : [`cs${n}`, `-sn${n}`, `-cs${n}`, `sn${n}`];
+  const reduced = `(q${n} < 0.5 ? ${q0} : (q${n} < 1.5 ? ${q1} : (q${n} < 2.5 ? ${q2} : ${q3})))`;
+  return `(Math.abs(${x}) <= 8192 ? ${reduced} : Math.${fn}(${x}))`;
+}
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */
 function emitExpr(root: Expr, io: GpuAccess, mode: GpuMode, prefix: string): string[] {

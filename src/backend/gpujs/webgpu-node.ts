@@ -10,7 +10,13 @@
  * The probe is time-boxed: requestAdapter() on a broken driver stack can take long or never answer;
  * after `timeoutMs` the answer is "no adapter" and the timer does not keep the process alive.
  */
-export type Probe = { readonly ok: true; readonly adapter: string } | { readonly ok: false; readonly reason: string };
+export type Probe =
+  /** `software`: a CPU implementation (SwiftShader, llvmpipe, WARP), not a GPU */
+  | { readonly ok: true; readonly adapter: string; readonly software: boolean; readonly maxStorageBuffers: number }
+  | { readonly ok: false; readonly reason: string };
+
+/** Adapter names of the software implementations, for drivers that do not set isFallbackAdapter. */
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|\bwarp\b|microsoft basic render/i;
 
 let probe: Promise<Probe> | null = null;
 
@@ -40,10 +46,45 @@ async function ensureNavigatorGpu(): Promise<string | null> {
   return null;
 }
 
+interface Gpu {
+  requestAdapter(o?: object): Promise<unknown>;
+}
+interface Adapter {
+  readonly limits: { readonly maxStorageBuffersPerShaderStage: number };
+  requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown>;
+}
+const raised = new WeakSet<object>();
+
+/**
+ * Devices made from this `navigator.gpu` (gpu.js makes its own) ask for the adapter's storage
+ * buffers per stage, not WebGPU's default 8, so that kernels reading many buffers need fewer
+ * splits (split.ts).
+ */
+function raiseLimits(gpu: Gpu): void {
+  if (raised.has(gpu)) return;
+  raised.add(gpu);
+  const request = gpu.requestAdapter.bind(gpu);
+  try {
+    gpu.requestAdapter = async (o?: object) => {
+      const a = (await request(o)) as Adapter | null;
+      if (a && !raised.has(a)) {
+        raised.add(a);
+        const device = a.requestDevice.bind(a);
+        a.requestDevice = (d = {}) =>
+          device({ ...d, requiredLimits: { ...d.requiredLimits, maxStorageBuffersPerShaderStage: a.limits.maxStorageBuffersPerShaderStage } });
+      }
+      return a;
+    };
+  } catch {
+    // a frozen implementation: its devices keep the default limits, and kernels split to those
+  }
+}
+
 async function doProbe(timeoutMs: number): Promise<Probe> {
   const missing = await ensureNavigatorGpu();
   if (missing) return { ok: false, reason: missing };
-  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(o?: object): Promise<unknown> } } }).navigator!.gpu!;
+  const gpu = (globalThis as { navigator?: { gpu?: Gpu } }).navigator!.gpu!;
+  raiseLimits(gpu);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeoutMs);
@@ -53,9 +94,13 @@ async function doProbe(timeoutMs: number): Promise<Probe> {
     const adapter = await Promise.race([gpu.requestAdapter({ powerPreference: "high-performance" }), timeout]);
     if (adapter === "timeout") return { ok: false, reason: `no WebGPU adapter answered within ${timeoutMs} ms` };
     if (!adapter) return { ok: false, reason: "no WebGPU adapter (requestAdapter() returned null)" };
-    const info = (adapter as { info?: { vendor?: string; architecture?: string; description?: string } }).info;
+    const a = adapter as { isFallbackAdapter?: boolean; info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean } };
+    const info = a.info;
     const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(" ") || "WebGPU adapter";
-    return { ok: true, adapter: name };
+    // Dawn 0.6.2 sets info.isFallbackAdapter for SwiftShader; older implementations had it on the adapter
+    const software = info?.isFallbackAdapter === true || a.isFallbackAdapter === true || SOFTWARE.test(name);
+    const maxStorageBuffers = (adapter as { limits?: { maxStorageBuffersPerShaderStage?: number } }).limits?.maxStorageBuffersPerShaderStage ?? 8;
+    return { ok: true, adapter: name, software, maxStorageBuffers };
   } catch (e) {
     return { ok: false, reason: `requestAdapter() failed: ${(e as Error)?.message ?? e}` };
   } finally {
