@@ -63,7 +63,7 @@ describe("initBackend and a software adapter", () => {
     expect((await initBackend({ timeoutMs: 60_000 })).name).toBe("wasm");
     const lines = warn.mock.calls.map((c) => String(c[0]));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^shapegrad: the WebGPU adapter \(.*\) is a software one, slower than wasm; using wasm \(initBackend\(\{ allowSoftwareAdapter: true \}\)/);
+    expect(lines[0]).toMatch(/^shapegrad: gpujs:webgpu: the WebGPU adapter \(.*\) is a software one, slower than wasm \(initBackend\(\{ allowSoftwareAdapter: true \}\) or SHAPEGRAD_BACKEND=gpujs:webgpu takes it\); using wasm$/);
     expect((await initBackend({ timeoutMs: 60_000, allowSoftwareAdapter: true })).name).toBe("gpujs:webgpu");
     setBackend("wasm");
     process.env["SHAPEGRAD_BACKEND"] = "gpujs:webgpu";
