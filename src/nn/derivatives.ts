@@ -14,6 +14,7 @@
  *   apart (about the work of the hvp form, with no reverse pass).
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
+import { Tensor as TensorClass } from "../tensor/tensor.js";
 import type { Shape } from "../shape/core.js";
 import type { FloatDType } from "../ir/dtype.js";
 import { vjpImpl, jvpImpl } from "../transforms/grad.js";
@@ -22,7 +23,8 @@ import { eye } from "../tensor/create.js";
 import * as lax from "../prims/lax.js";
 import { showShape } from "../ir/aval.js";
 import { traceTree } from "../transforms/trace-tree.js";
-import { jetCoeffs } from "../transforms/jet.js";
+import { jetCoeffsFlat } from "../transforms/jet.js";
+import { unflatten } from "../transforms/tree.js";
 import { forwardLaplacianGraph } from "../prims/taylor.js";
 
 type ScalarFn<S extends Shape, D extends FloatDType> = (x: Tensor<S, D>) => Tensor<[], D>;
@@ -112,13 +114,21 @@ export function laplacian<S extends Shape, D extends FloatDType>(f: ScalarFn<S, 
 /**
  * The k-th derivative of f at x along v, ∂^k f(x)[v, ..., v] = d^k/dt^k f(x + t·v) at t = 0, by
  * Taylor mode (`jet` with series [v, 0, ..., 0]): O(k) passes through f's linear layers, against
- * O(2^k) for k nested jvps. Shaped like f's output.
+ * O(2^k) for k nested jvps. Shaped like f's output; for a pytree output (as `jet`), the same
+ * pytree with each tensor leaf replaced by its k-th derivative. v must have x's shape and dtype.
  */
-export function higherDerivative<S extends Shape, D extends FloatDType, O extends AnyTensor>(f: (x: Tensor<S, D>) => O, k: number): (x: Tensor<S, D>, v: Tensor<S, D>) => O {
+export function higherDerivative<S extends Shape, D extends FloatDType, O>(f: (x: Tensor<S, D>) => O, k: number): (x: Tensor<S, D>, v: Tensor<S, D>) => O {
   if (!Number.isInteger(k) || k < 1) throw new Error(`higherDerivative: the order k must be a positive integer, got ${k}`);
   return (x, v) => {
+    const xt = x as AnyTensor;
+    const vt = v as AnyTensor;
+    if (!(vt instanceof TensorClass)) throw new Error(`higherDerivative: v must be a tensor shaped like x ${showShape(xt.shape)}, got ${typeof vt}`);
+    if (vt.shape.length !== xt.shape.length || vt.shape.some((d, i) => d !== xt.shape[i])) {
+      throw new Error(`higherDerivative: v has shape ${showShape(vt.shape)}, but x has shape ${showShape(xt.shape)}`);
+    }
+    if (vt.dtype !== xt.dtype) throw new Error(`higherDerivative: v has dtype ${vt.dtype}, but x has dtype ${xt.dtype}`);
     // the curve x + t·v: its terms past the first are known zeros, which the Taylor rules skip
-    const [, terms] = jetCoeffs(f as never, [x], [[v as AnyTensor, ...Array.from({ length: k - 1 }, () => null)]], k);
-    return (terms as AnyTensor[])[k - 1] as O;
+    const [, terms, def] = jetCoeffsFlat(f as never, [xt], [[vt, ...Array.from({ length: k - 1 }, () => null)]], k);
+    return unflatten(def, terms.map((t) => t[k - 1]!)) as O;
   };
 }

@@ -2,7 +2,7 @@
  * jet: Taylor-mode automatic differentiation (JAX's `jax.experimental.jet`, Bettencourt, Johnson &
  * Duvenaud 2019). The interpreter is src/prims/taylor.ts; this is the public entry point.
  */
-import { flatten, unflatten, checkSameTree } from "./tree.js";
+import { flatten, unflatten, checkSameTree, type TreeDef } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { jetGraph, type Coeffs } from "../prims/taylor.js";
 import { mulScalar } from "../prims/elementwise.js";
@@ -45,11 +45,17 @@ export function jetImpl(f: TreeFn, primals: readonly unknown[], series: readonly
  * term known to be zero, which the rules then skip): the output and its K terms (JAX's convention).
  */
 export function jetCoeffs(f: TreeFn, primals: readonly unknown[], coeffs: readonly Coeffs[], order: number): [unknown, unknown] {
+  const [outs, outSeries, def] = jetCoeffsFlat(f, primals, coeffs, order);
+  return [unflatten(def, outs), unflatten(def, outSeries)];
+}
+
+/** jetCoeffs on the flat output: its leaves, each leaf's K terms, and the output's structure. */
+export function jetCoeffsFlat(f: TreeFn, primals: readonly unknown[], coeffs: readonly Coeffs[], order: number): [AnyTensor[], AnyTensor[][], TreeDef] {
   const t = traceTree(f, primals);
   const leaves = flatten(primals)[0];
   const [outs, oc] = jetGraph(t.graph, [...leaves, ...t.captured], [...coeffs, ...t.captured.map(() => Array.from({ length: order }, () => null))], order);
   const outSeries = oc.map((cs, i) => cs.map((c, k) => (c ? mulScalar(c, factorial(k + 1)) : zerosLike(outs[i]!))));
-  return [unflatten(t.outDef, outs), unflatten(t.outDef, outSeries)];
+  return [outs, outSeries, t.outDef];
 }
 
 /** Each tensor leaf of an output replaced by its list of Taylor terms (JAX's series_out). */

@@ -124,4 +124,32 @@ describe("higherDerivative: the k-th derivative along a direction by jet", () =>
     }
     expect(() => nn.higherDerivative(u, 0)).toThrow("higherDerivative: the order k must be a positive integer, got 0");
   });
+  it("a pytree output: each leaf's k-th derivative (hand values)", () => {
+    const f = (x: T) => ({ e: S.exp(x), c: [S.mul(S.mul(x, x), x)] });
+    const x = f64([0.4, -1.5], [2]);
+    const v = f64([1, 2], [2]);
+    const e = Math.exp;
+    // d^k/dt^k exp(x + t·v) = v^k e^x; (x + t·v)³: 3x²v, 6x·v², 6v³, 0
+    const want = [
+      [[e(0.4), 2 * e(-1.5)], [3 * 0.16, 3 * 2.25 * 2]],
+      [[e(0.4), 4 * e(-1.5)], [6 * 0.4, 6 * -1.5 * 4]],
+      [[e(0.4), 8 * e(-1.5)], [6, 48]],
+      [[e(0.4), 16 * e(-1.5)], [0, 0]],
+    ];
+    want.forEach(([we, wc], i) => {
+      const got = nn.higherDerivative(f, i + 1)(x, v);
+      expectClose(got.e, we!, { rtol: 1e-13, msg: `exp, k = ${i + 1}` });
+      expectClose(got.c[0], wc!, { rtol: 1e-13, atol: 1e-13, msg: `cube, k = ${i + 1}` });
+    });
+    const [a, b] = nn.higherDerivative((x: T) => [S.exp(x), S.mul(S.mul(x, x), x)], 2)(scalar64(0.4), scalar64(1));
+    expectClose(a, [e(0.4)], { rtol: 1e-13 });
+    expectClose(b, [2.4], { rtol: 1e-13 });
+  });
+  it("checks v against x", () => {
+    const h = nn.higherDerivative(S.sin, 2);
+    expect(() => h(f64([1, 2, 3], [3]), f64([1, 2], [2]))).toThrow("higherDerivative: v has shape [2], but x has shape [3]");
+    expect(() => h(f64([1, 2], [2]), sg.tensor([1, 2], [2]))).toThrow("higherDerivative: v has dtype float32, but x has dtype float64");
+    expect(() => h(f64([1, 2], [2]), 1)).toThrow("higherDerivative: v must be a tensor shaped like x [2], got number");
+    expect(() => nn.higherDerivative(() => 1, 2)(f64([1], [1]), f64([1], [1]))).toThrow("shapegrad: a transformed function must return tensors");
+  });
 });

@@ -21,3 +21,6 @@ const k4 = nn.higherDerivative(u, 4)(x, x);
 expectType<TypeEqual<typeof k4, Tensor<[]>>>(true);
 const kv = nn.higherDerivative((v: Tensor<[3]>) => tanh(v), 2)(x, x);
 expectType<TypeEqual<typeof kv, Tensor<[3]>>>(true);
+// a pytree output: the same pytree, each leaf its k-th derivative (as jet)
+const kt = nn.higherDerivative((v: Tensor<[3]>) => ({ a: tanh(v), b: [sum(v)] as const }), 3)(x, x);
+expectType<TypeEqual<typeof kt, { a: Tensor<[3]>; b: readonly [Tensor<[]>] }>>(true);
