@@ -24,16 +24,20 @@ import * as lax from "../prims/lax.js";
 import { showShape } from "../ir/aval.js";
 import { traceTree } from "../transforms/trace-tree.js";
 import { jetCoeffsFlat } from "../transforms/jet.js";
-import { unflatten } from "../transforms/tree.js";
+import { flatten, unflatten } from "../transforms/tree.js";
 import { forwardLaplacianGraph } from "../prims/taylor.js";
 
 type ScalarFn<S extends Shape, D extends FloatDType> = (x: Tensor<S, D>) => Tensor<[], D>;
+
+/** What a function returned in place of one tensor: its number of tensors. */
+const showOutputs = (n: number) => `${n} ${n === 1 ? "tensor" : "tensors"} in a pytree`;
 
 /** ∇f(x), as a plain function of x (reverse mode). */
 function gradOf(f: (x: AnyTensor) => AnyTensor, name: string) {
   return (x: AnyTensor): AnyTensor => {
     const [out, back] = vjpImpl(f as never, [x]);
     const y = out as AnyTensor;
+    if (!(out instanceof TensorClass)) throw new Error(`${name}: the function must return a scalar, got ${showOutputs(flatten(out)[0].length)}`);
     if (y.shape.length !== 0) throw new Error(`${name}: the function must return a scalar, got shape ${showShape(y.shape)}`);
     return back(lax.onesLike(y))[0] as AnyTensor;
   };
@@ -55,6 +59,9 @@ function checkMethod(name: string, opts: SecondDerivativeOptions | undefined): "
   return m;
 }
 
+/** The n coordinate directions e_i, stacked: [n, ...shape]. */
+const basisOf = (x: AnyTensor, n: number) => lax.reshape(lax.convert(eye(n) as AnyTensor, x.dtype), [n, ...x.shape]);
+
 /**
  * The forward-Laplacian pass of f at x along the n coordinate directions: the Laplacian (a scalar),
  * or with `diag` the n second derivatives ∂²f/∂x_i².
@@ -62,9 +69,10 @@ function checkMethod(name: string, opts: SecondDerivativeOptions | undefined): "
 function forwardPass(f: (x: AnyTensor) => AnyTensor, name: string, x: AnyTensor, diag: boolean): AnyTensor {
   const t = traceTree(f as never, [x]);
   const o = t.graph.outputs[0]!.aval;
-  if (t.graph.outputs.length !== 1 || o.shape.length !== 0) throw new Error(`${name}: the function must return a scalar, got shape ${showShape(o.shape)}`);
+  if (t.outDef.kind !== "leaf") throw new Error(`${name}: the function must return a scalar, got ${showOutputs(t.graph.outputs.length)}`);
+  if (o.shape.length !== 0) throw new Error(`${name}: the function must return a scalar, got shape ${showShape(o.shape)}`);
   const n = x.size;
-  const basis = lax.reshape(lax.convert(eye(n) as AnyTensor, x.dtype), [n, ...x.shape]);
+  const basis = basisOf(x, n);
   const args = [{ v: x, g: basis, l: null }, ...t.captured.map((c) => ({ v: c, g: null, l: null }))];
   const [r] = forwardLaplacianGraph(t.graph, args, diag);
   // f linear in x: no second derivative reached the output
@@ -84,15 +92,19 @@ export function hessianDiagonal<S extends Shape, D extends FloatDType>(f: Scalar
       return lax.reshape(forwardPass(f as never, "hessianDiagonal", xt, true), xt.shape) as Tensor<S, D>;
     };
   }
-  const g = gradOf(f as never, "hessianDiagonal");
-  return (x) => {
-    const xt = x as AnyTensor;
+  return diagByHvp(f as never, "hessianDiagonal") as never;
+}
+
+/** The Hessian's diagonal by n Hessian-vector products; `name` is the caller's, for errors. */
+function diagByHvp(f: (x: AnyTensor) => AnyTensor, name: string): (x: AnyTensor) => AnyTensor {
+  const g = gradOf(f, name);
+  return (xt) => {
     const n = xt.size;
-    const basis = lax.reshape(lax.convert(eye(n) as AnyTensor, xt.dtype), [n, ...xt.shape]);
+    const basis = basisOf(xt, n);
     // e_iᵀ H e_i for every i at once: vmap over the basis of the directional second derivative
     const dirSecond = (e: AnyTensor) => lax.reduceSum(lax.mul(jvpImpl(g as never, [xt], [e])[1] as AnyTensor, e), xt.shape.map((_, i) => i));
     const d = vmapImpl(dirSecond as never, [basis], 0, 0) as AnyTensor; // [n]
-    return lax.reshape(d, xt.shape) as Tensor<S, D>;
+    return lax.reshape(d, xt.shape);
   };
 }
 
@@ -104,9 +116,9 @@ export function hessianDiagonal<S extends Shape, D extends FloatDType>(f: Scalar
  */
 export function laplacian<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>, opts?: SecondDerivativeOptions): (x: Tensor<S, D>) => Tensor<[], D> {
   if (checkMethod("laplacian", opts) === "forward") return (x) => forwardPass(f as never, "laplacian", x as AnyTensor, false) as Tensor<[], D>;
-  const diag = hessianDiagonal(f, { method: "hvp" });
+  const diag = diagByHvp(f as never, "laplacian");
   return (x) => {
-    const d = diag(x) as AnyTensor;
+    const d = diag(x as AnyTensor);
     return lax.reduceSum(d, d.shape.map((_, i) => i)) as Tensor<[], D>;
   };
 }

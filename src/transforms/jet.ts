@@ -25,6 +25,7 @@ export function jetImpl(f: TreeFn, primals: readonly unknown[], series: readonly
     if (!Array.isArray(terms)) throw new Error(`jet: series ${i} must be an array of Taylor terms (one per order), got ${typeof terms}`);
     if (K === undefined) K = terms.length;
     else if (terms.length !== K) throw new Error(`jet: series 0 has ${K} terms but series ${i} has ${terms.length}; every primal needs the same number`);
+    if (typeof p === "number") throw new Error(`jet: primal ${i} is a number; pass a tensor (e.g. tensor(${p}))`);
     const pl = flatten(p)[0];
     const per: AnyTensor[][] = terms.map((term, k) => {
       const tl = checkSameTree(`jet: term ${k} of series ${i}`, term, p);

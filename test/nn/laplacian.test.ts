@@ -105,6 +105,10 @@ describe("forward Laplacian = trace of the Hessian (float64)", () => {
   it("checks its method", () => {
     expect(() => nn.laplacian(S.sum, { method: "jet" })).toThrow('laplacian: method must be "forward" or "hvp", got "jet"');
     expect(() => nn.laplacian((x: T) => x)(f64([1, 2], [2]))).toThrow("laplacian: the function must return a scalar, got shape [2]");
+    const two = (x: T) => [S.sum(x), S.sum(x)];
+    expect(() => nn.laplacian(two)(f64([1, 2], [2]))).toThrow("laplacian: the function must return a scalar, got 2 tensors in a pytree");
+    expect(() => nn.laplacian(two, { method: "hvp" })(f64([1, 2], [2]))).toThrow("laplacian: the function must return a scalar, got 2 tensors in a pytree");
+    expect(() => nn.hessianDiagonal((x: T) => ({ s: S.sum(x) }))(f64([1, 2], [2]))).toThrow("hessianDiagonal: the function must return a scalar, got 1 tensor in a pytree");
   });
 });
 

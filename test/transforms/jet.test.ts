@@ -130,6 +130,7 @@ describe("jet follows JAX's convention", () => {
     const x = f64([0.3], [1]);
     expect(() => jet(S.exp, [x], [[x], [x]] as never)).toThrow("jet: 1 primals but 2 series");
     expect(() => jet((a: T, b: T) => S.add(a, b), [x, x], [[x], [x, x]])).toThrow("jet: series 0 has 1 terms but series 1 has 2");
+    expect(() => jet(S.sin, [0.7] as never, [[1, 0]] as never)).toThrow("jet: primal 0 is a number; pass a tensor (e.g. tensor(0.7))");
   });
 });
 
