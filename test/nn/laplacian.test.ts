@@ -73,6 +73,16 @@ describe("forward Laplacian = trace of the Hessian (float64)", () => {
     expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
   });
 
+  it("a customJvp function is expanded too, its jvp rule aside (as JAX's jet)", () => {
+    // a deliberately different rule (the derivative of sin as 2·cos): the forward pass ignores it
+    const sinJ = sg.customJvp((v: any) => S.sin(v), ([v]: any[], [t]: any[]) => [S.sin(v), S.mul(S.mul(S.cos(v), t), 2)]);
+    const x = randT(rng(6), [3]);
+    const H = hessian((v: T) => S.sum(S.mul(S.sin(v), v)))(x);
+    const u = (v: T) => S.sum(S.mul(sinJ(v as never) as never, v));
+    expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+    expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+  });
+
   it("a function linear in x has Laplacian 0", () => {
     const x = f64([1, 2], [2]);
     expectClose(nn.laplacian((v: T) => S.sum(S.mul(v, 3)))(x), [0]);

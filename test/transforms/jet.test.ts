@@ -79,7 +79,7 @@ const EXTRA: { name: string; gen: (r: Rnd) => Instance }[] = [
   { name: "eigh (eigenvalues)", gen: (r) => ({ args: [spd(r, 3)], f: (a) => S.linalg.eigh(a)[0] }) },
   { name: "svd (singular values)", gen: (r) => ({ args: [spd(r, 3)], f: (a) => S.linalg.svd(a, false, false) }) },
   {
-    name: "customJvp (its rule is the derivative)",
+    name: "customJvp (a correct rule: jet expands the function, nested jvp uses the rule)",
     gen: (r) => {
       const sq = sg.customJvp((x: any) => S.mul(x, x), ([x]: any[], [t]: any[]) => [S.mul(x, x), S.mul(S.mul(x, t), 2)]);
       return { args: [randT(r, [3])], f: (x) => S.sin(sq(x as never) as never) };
@@ -110,6 +110,20 @@ describe("jet of a customVjp function expands the function (as JAX's jet; its jv
     got.forEach((t, k) => expectClose(t, want[k]!, { rtol: 1e-12, msg: `term ${k + 1}` }));
     const g = makeGraph((v: T) => sinV(v as never) as never)(x);
     expect(g.eqns.some((e) => e.prim.name === "custom_vjp_call")).toBe(true);
+  });
+});
+
+describe("jet of a customJvp function expands the function, its jvp rule aside (as JAX's jet)", () => {
+  it("equals jet of the plain function, not the rule's derivatives", () => {
+    // a deliberately different rule (the derivative of sin as 2·cos): jvp uses it, jet does not
+    const sinJ = sg.customJvp((x: any) => S.sin(x), ([x]: any[], [t]: any[]) => [S.sin(x), S.mul(S.mul(S.cos(x), t), 2)]);
+    const x = f64([0.3, -1.2], [2]);
+    const one = f64([1, 1], [2]);
+    const zero = f64([0, 0], [2]);
+    const [y, got] = jet((v: T) => sinJ(v as never) as never, [x], [[one, zero, zero]]);
+    expectClose(y, [Math.sin(0.3), Math.sin(-1.2)], { rtol: 1e-14 });
+    [Math.cos, (v: number) => -Math.sin(v), (v: number) => -Math.cos(v)].forEach((d, k) => expectClose(got[k]!, [d(0.3), d(-1.2)], { rtol: 1e-13, msg: `term ${k + 1}` }));
+    expectClose(jvp((v: T) => sinJ(v as never) as never, [x], [one])[1], [2 * Math.cos(0.3), 2 * Math.cos(-1.2)], { rtol: 1e-14 });
   });
 });
 
@@ -184,7 +198,6 @@ const FROM_JVP: Record<string, string> = {
   cond: "control flow: the jvp is a cond of jvp'd branches",
   scan: "control flow: the jvp is a scan of the jvp'd body",
   while: "control flow: the jvp is a loop of the jvp'd body",
-  custom_jvp_call: "its derivative IS the user's jvp rule",
   checkpoint: "remat: the derivative of its graph",
   call: "nested jit: the interpreter inlines its graph (src/prims/taylor.ts)",
 };
