@@ -15,8 +15,9 @@
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
-import type { Shape } from "../shape/core.js";
-import type { FloatDType } from "../ir/dtype.js";
+import type { Shape, ShapeError, ShowShape } from "../shape/core.js";
+import type { DType, FloatDType } from "../ir/dtype.js";
+import type { ShowValue } from "../transforms/types.js";
 import { vjpImpl, jvpImpl } from "../transforms/grad.js";
 import { vmapImpl } from "../transforms/vmap.js";
 import { eye } from "../tensor/create.js";
@@ -28,6 +29,28 @@ import { flatten, unflatten } from "../transforms/tree.js";
 import { forwardLaplacianGraph } from "../prims/taylor.js";
 
 type ScalarFn<S extends Shape, D extends FloatDType> = (x: Tensor<S, D>) => Tensor<[], D>;
+type OneArg = (x: never) => unknown;
+type InOf<F> = F extends (x: infer X) => unknown ? X : never;
+type DTypeOf<F> = InOf<F> extends Tensor<Shape, infer D> ? D : never;
+/** What a function returns in place of a scalar (the run-time checks' text). */
+type ShowOut<O> = [O] extends [Tensor<infer S, DType>]
+  ? `shape ${ShowShape<S>}`
+  : O extends readonly unknown[]
+    ? `${O["length"]} ${O["length"] extends 1 ? "tensor" : "tensors"} in a pytree`
+    : ShowValue<O>;
+/**
+ * F when it maps one float tensor to a scalar tensor of its dtype, else a ShapeError with the
+ * message that the run-time check gives (laplacian, hessianDiagonal).
+ */
+type CheckScalarFn<F, Name extends string> = OneArg extends F
+  ? unknown // F not inferred yet (a contextual type)
+  : F extends (x: infer X) => infer O
+    ? X extends Tensor<Shape, FloatDType>
+      ? [O] extends [Tensor<[], DType>]
+        ? F
+        : ShapeError<`${Name}: the function must return a scalar, got ${ShowOut<O>}`>
+      : ShapeError<`${Name}: the function must take one float tensor, got ${ShowValue<X>}`>
+    : F;
 
 /** What a function returned in place of one tensor: its number of tensors. */
 const showOutputs = (n: number) => `${n} ${n === 1 ? "tensor" : "tensors"} in a pytree`;
@@ -85,11 +108,11 @@ function forwardPass(f: (x: AnyTensor) => AnyTensor, name: string, x: AnyTensor,
  * mode, sharing the forward computation); `{ method: "hvp" }` forms n Hessian-vector products
  * (forward over reverse) instead.
  */
-export function hessianDiagonal<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>, opts?: SecondDerivativeOptions): (x: Tensor<S, D>) => Tensor<S, D> {
+export function hessianDiagonal<F extends OneArg>(f: CheckScalarFn<F, "hessianDiagonal">, opts?: SecondDerivativeOptions): (x: InOf<F>) => InOf<F> {
   if (checkMethod("hessianDiagonal", opts) === "forward") {
     return (x) => {
       const xt = x as AnyTensor;
-      return lax.reshape(forwardPass(f as never, "hessianDiagonal", xt, true), xt.shape) as Tensor<S, D>;
+      return lax.reshape(forwardPass(f as never, "hessianDiagonal", xt, true), xt.shape) as InOf<F>;
     };
   }
   return diagByHvp(f as never, "hessianDiagonal") as never;
@@ -114,12 +137,12 @@ function diagByHvp(f: (x: AnyTensor) => AnyTensor, name: string): (x: AnyTensor)
  * Laplacian itself, so a dense layer costs n·W² + W² multiply-adds against about 2·n·W² for n
  * Hessian-vector products; `{ method: "hvp" }` is the forward-over-reverse form.
  */
-export function laplacian<S extends Shape, D extends FloatDType>(f: ScalarFn<S, D>, opts?: SecondDerivativeOptions): (x: Tensor<S, D>) => Tensor<[], D> {
-  if (checkMethod("laplacian", opts) === "forward") return (x) => forwardPass(f as never, "laplacian", x as AnyTensor, false) as Tensor<[], D>;
+export function laplacian<F extends OneArg>(f: CheckScalarFn<F, "laplacian">, opts?: SecondDerivativeOptions): (x: InOf<F>) => Tensor<[], DTypeOf<F>> {
+  if (checkMethod("laplacian", opts) === "forward") return (x) => forwardPass(f as never, "laplacian", x as AnyTensor, false) as Tensor<[], DTypeOf<F>>;
   const diag = diagByHvp(f as never, "laplacian");
   return (x) => {
     const d = diag(x as AnyTensor);
-    return lax.reduceSum(d, d.shape.map((_, i) => i)) as Tensor<[], D>;
+    return lax.reduceSum(d, d.shape.map((_, i) => i)) as Tensor<[], DTypeOf<F>>;
   };
 }
 

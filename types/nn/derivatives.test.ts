@@ -24,3 +24,14 @@ expectType<TypeEqual<typeof kv, Tensor<[3]>>>(true);
 // a pytree output: the same pytree, each leaf its k-th derivative (as jet)
 const kt = nn.higherDerivative((v: Tensor<[3]>) => ({ a: tanh(v), b: [sum(v)] as const }), 3)(x, x);
 expectType<TypeEqual<typeof kt, { a: Tensor<[3]>; b: readonly [Tensor<[]>] }>>(true);
+
+// the function must return a scalar (the run-time checks' text)
+// @ts-expect-error laplacian: the function must return a scalar, got shape [3]
+nn.laplacian((v: Tensor<[3]>) => tanh(v));
+// @ts-expect-error hessianDiagonal: the function must return a scalar, got 2 tensors in a pytree
+nn.hessianDiagonal((v: Tensor<[3]>) => [sum(v), sum(v)] as const);
+// @ts-expect-error laplacian: the function must take one float tensor, got Tensor<[3], int32>
+nn.laplacian((v: Tensor<[3], "int32">) => sum(v));
+// under vmap and a closure (examples/pinn2d's shape)
+const lz = (z: Tensor<[2]>) => nn.laplacian((w: Tensor<[2]>) => sum(mul(w, z)))(z);
+expectType<TypeEqual<ReturnType<typeof lz>, Tensor<[]>>>(true);
