@@ -146,13 +146,22 @@ export function laplacian<F extends OneArg>(f: CheckScalarFn<F, "laplacian">, op
   };
 }
 
+/** higherDerivative's v: V when shaped like x, else a ShapeError with the run-time check's text. */
+type CheckDirection<V, S extends Shape, D extends DType> = [V] extends [Tensor<infer VS, infer VD>]
+  ? [V] extends [Tensor<S, D>]
+    ? V
+    : [VS] extends [S]
+      ? ShapeError<`higherDerivative: v has dtype ${VD & string}, but x has dtype ${D & string}`>
+      : ShapeError<`higherDerivative: v has shape ${ShowShape<VS>}, but x has shape ${ShowShape<S>}`>
+  : Tensor<S, D>;
+
 /**
  * The k-th derivative of f at x along v, ∂^k f(x)[v, ..., v] = d^k/dt^k f(x + t·v) at t = 0, by
  * Taylor mode (`jet` with series [v, 0, ..., 0]): O(k) passes through f's linear layers, against
  * O(2^k) for k nested jvps. Shaped like f's output; for a pytree output (as `jet`), the same
  * pytree with each tensor leaf replaced by its k-th derivative. v must have x's shape and dtype.
  */
-export function higherDerivative<S extends Shape, D extends FloatDType, O>(f: (x: Tensor<S, D>) => O, k: number): (x: Tensor<S, D>, v: Tensor<S, D>) => O {
+export function higherDerivative<S extends Shape, D extends FloatDType, O>(f: (x: Tensor<S, D>) => O, k: number): <V>(x: Tensor<S, D>, v: CheckDirection<V, S, D>) => O {
   if (!Number.isInteger(k) || k < 1) throw new Error(`higherDerivative: the order k must be a positive integer, got ${k}`);
   return (x, v) => {
     const xt = x as AnyTensor;

@@ -35,3 +35,12 @@ nn.laplacian((v: Tensor<[3], "int32">) => sum(v));
 // under vmap and a closure (examples/pinn2d's shape)
 const lz = (z: Tensor<[2]>) => nn.laplacian((w: Tensor<[2]>) => sum(mul(w, z)))(z);
 expectType<TypeEqual<ReturnType<typeof lz>, Tensor<[]>>>(true);
+// v must be shaped like x (the run-time check's text)
+declare const x2: Tensor<[2]>;
+// @ts-expect-error higherDerivative: v has shape [2], but x has shape [3]
+nn.higherDerivative(u, 2)(x, x2);
+// @ts-expect-error higherDerivative: v has dtype float64, but x has dtype float32
+nn.higherDerivative(u, 2)(x, {} as Tensor<[3], "float64">);
+declare const xd: Tensor<number[]>;
+const kd = nn.higherDerivative((v: Tensor<number[]>) => sum(v), 2)(xd, x2);
+expectType<TypeEqual<typeof kd, Tensor<[]>>>(true);
