@@ -184,7 +184,6 @@ describe("jet composes", () => {
  */
 const FROM_JVP: Record<string, string> = {
   pow: "x^y with its x = 0 and y = 0 conventions: exp(y·log x) is wrong at x = 0",
-  atan2: "rare; two-operand",
   hypot: "rare; its jvp guards the origin",
   rem: "piecewise, d/dy = -trunc(x/y)",
   reduce_prod: "its jvp is the exact zero-safe product tree",
