@@ -12,6 +12,10 @@
  *   Laplacian: for a dense layer of width W, n·W² + W² multiply-adds against about 2·n·W² for the
  *   n products, so about half the time); `hessianDiagonal` keeps the n second derivatives
  *   apart (about the work of the hvp form, with no reverse pass).
+ *
+ * The forward pass, like `jet` (and JAX's jet), expands a `customJvp` or `customVjp` function
+ * inside f: it differentiates the function itself, its custom rules aside. The hvp form goes
+ * through grad and jvp, so it uses a customJvp function's rule (and a customVjp's is an error).
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";

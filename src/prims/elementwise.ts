@@ -711,7 +711,7 @@ export const atan2P = binary({
   name: "atan2",
   f: Math.atan2,
   lower: K.atan2,
-  jet: (ins, ss) => atan2Jet(ins, ss),
+  jet: atan2Jet,
   jvp: (y, x, ty, tx) => {
     const d = add(integerPow(x, 2), integerPow(y, 2));
     return addAny(ty && mul(ty, div(x, d)), tx && neg(mul(tx, div(y, d))));

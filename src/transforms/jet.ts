@@ -84,7 +84,8 @@ export type JetResult<F, P extends readonly unknown[]> = [JvpResult<F, P>[0], Se
  * Each primitive maps coefficients by its own Taylor rule (the elementwise functions by their
  * recurrences, O(k²) elementwise work for K terms; linear ones term by term; dot_general and mul as
  * Cauchy products), so the K-th derivative costs O(K) linear-layer work, against O(2^K) for K
- * nested jvps. It composes with vmap, jit and grad.
+ * nested jvps. It composes with vmap, jit and grad. As JAX's jet, a `customJvp` or `customVjp`
+ * function inside f is expanded (the series of the function itself), its custom rules aside.
  */
 export function jet<F extends Fn, const P extends readonly unknown[]>(
   f: F,
