@@ -151,10 +151,13 @@ export interface Primitive<P extends object = object, T = unknown> {
    * convention). `"linear"`: linear, or locally linear (piecewise linear: max, abs, select, gather),
    * in its float inputs, so coefficient k maps through `jvp` at the primal point; `"bilinear"`:
    * linear in each of two operands (mul, dot_general, conv), a Cauchy product; a function: the
-   * coefficients 1..K of the output given each input's (null = zero). Without one, the rule is
-   * derived from `jvp` (y' = jvp(x, x'), whose series is jet one order lower).
+   * coefficients 1..K of the output given each input's (null = zero); `"expand"`: a call-like
+   * primitive with custom rules (customJvp, customVjp) whose Taylor series is its function's, its
+   * `subgraph` interpreted inline (as JAX's jet, which drops custom rules and runs the function).
+   * Without one, the rule is derived from `jvp` (y' = jvp(x, x'), whose series is jet one order
+   * lower); a nested jit (a `subgraph` without customRules) is always interpreted inline.
    */
-  readonly jet?: "linear" | "bilinear" | JetRule<P, T>;
+  readonly jet?: "linear" | "bilinear" | "expand" | JetRule<P, T>;
   /** How it compiles (ir/kernel.ts); without one it runs `impl` on the host. */
   readonly lower?: Lowering<P>;
   /** For call-like primitives: the graph its params carry (a nested jit) and which output this is. */

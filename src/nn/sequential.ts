@@ -36,7 +36,7 @@ import type { AsShape, Check, Shape, ShapeError, ShowShape } from "../shape/core
 import type { Lead, SequentialMsg } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { shapeError } from "../tensor/checks.js";
-import { sequentialMsg } from "../tensor/messages.js";
+import { batchNormRefusalMsg, sequentialMsg } from "../tensor/messages.js";
 import type { AttentionParams } from "./attention.js";
 
 type Fn = (x: never) => unknown;
@@ -49,11 +49,12 @@ type Probe<C extends number> = Tensor<[7, C], "float32">;
 /** A nested stack (a Sequential, told apart by its `layers`). */
 type Nested<L2 extends readonly unknown[]> = { readonly layers: L2; init(key: PRNGKey): unknown };
 
-/** batchNorm in a stack: its running statistics are state that apply(params, x) cannot thread. */
+/**
+ * batchNorm in a stack: its running statistics are state that apply(params, x) cannot thread (the
+ * run-time twin is messages.ts's batchNormRefusalMsg).
+ */
 type BatchNormRefusal<K extends number> =
   `sequential: layer ${K} is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks`;
-const batchNormRefusal = (k: number) =>
-  `sequential: layer ${k} is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks`;
 
 /** Why step L (at index K) cannot be in a sequential, or never. */
 type Refused<L, K extends number> = L extends Fn | DropoutStep
@@ -268,7 +269,7 @@ export function sequential<const L extends readonly unknown[]>(layers: Sequentia
     if (l === null || typeof l !== "object" || typeof l.apply !== "function") throw new TypeError(`sequential: layer ${k} is neither a layer (init and apply) nor a function`);
     if (isDropout(l)) return;
     if (typeof l.init !== "function") throw new TypeError(`sequential: layer ${k} has no init: a layer in a stack needs init and apply(params, x)`);
-    if ("initState" in l) throw new TypeError(batchNormRefusal(k));
+    if ("initState" in l) throw new TypeError(batchNormRefusalMsg(k));
     if (l.apply.length > 2 && !("layers" in l)) throw new TypeError(`sequential: layer ${k}'s apply needs more than (params, x), as batchNorm's state: apply it outside the stack`);
     const t = takesOf(l, undefined);
     if (c !== undefined && t !== undefined && c !== t) shapeError(sequentialMsg(k, t, c));

@@ -411,7 +411,7 @@ const patchStrides = (st: readonly number[], p: PatchesParams) => {
  * (n, o, k, c) = x[n, o·stride + k·dilation, c]. Only convolution's compiled body uses it (the
  * convolution has its own derivative and batching rules), so it has no transpose of its own.
  */
-const convPatchesP: Prim<PatchesParams> = {
+export const convPatchesP: Prim<PatchesParams> = {
   name: "conv_patches",
   jet: "linear",
   abstractEval: ([x], p) => ({ shape: patchShape(x!.shape, p), dtype: x!.dtype }),

@@ -19,7 +19,6 @@ import { broadcastLeading, full, reduceSum, zerosLike } from "./broadcast.js";
 import { add } from "./elementwise.js";
 import { jvpOfGraph, vjpGraph, vjpOfGraph, vmapGraph, vmapOfGraph } from "./interpreters.js";
 import { apply, type Prim } from "./util.js";
-import { jetGraph } from "./taylor.js";
 
 type T = AnyTensor;
 
@@ -130,6 +129,9 @@ export const customJvpP: Prim<CustomJvpParams> = {
     const params: CustomJvpParams = { ...p, graph: g.graph, rule: r.graph, nPrimal: p.nPrimal + g.captured.length, name: `vmap(${p.name})` };
     return [apply(customJvpP, args, params), 0];
   },
+  // Taylor mode (jet, the forward Laplacian) expands the function itself, not its jvp rule: JAX's
+  // jet drops the rule and runs the function (JetTrace.process_custom_jvp_call)
+  jet: "expand",
   subgraph: (p) => ({ graph: p.graph, output: p.index }),
   customRules: true,
   showParams: (p) => `name=${p.name} out=${p.index} eqns=${p.graph.eqns.length} jvp_eqns=${p.rule.eqns.length}`,
@@ -174,10 +176,7 @@ export const customVjpP: Prim<CustomVjpParams> = {
     return [apply(customVjpP, args, params), 0];
   },
   // Taylor mode expands the function itself, its custom reverse rule aside (as JAX's jet)
-  jet(primals, series, p) {
-    const n = p.graph.inputs.length + p.graph.captures.length;
-    return jetGraph(p.graph, primals.slice(0, n), series.slice(0, n).map((c) => [...c]), series[0]!.length)[1][p.index]!;
-  },
+  jet: "expand",
   subgraph: (p) => ({ graph: p.graph, output: p.index }),
   customRules: true,
   showParams: (p) => `name=${p.name} out=${p.index} eqns=${p.graph.eqns.length} bwd_eqns=${p.bwd.eqns.length}`,

@@ -287,7 +287,7 @@ export interface CholeskyParams {
 }
 
 /** The host loop on whole matrices: the Cholesky of a block, or of a matrix too small to block. */
-const choleskyHostP: Prim = {
+export const choleskyHostP: Prim = {
   name: "cholesky_host",
   abstractEval([a]) {
     squareDim("cholesky", a!);
@@ -548,7 +548,7 @@ function luPanelRun(x: Float64Array, out: Float64Array, n: number, b: number): v
   }
 }
 
-const luPanelP: Prim = {
+export const luPanelP: Prim = {
   name: "lu_panel",
   abstractEval([a]) {
     const [n, b] = a!.shape.slice(-2) as [number, number];
@@ -611,7 +611,7 @@ export interface LuParams {
 }
 
 /** The host loop on whole square matrices: the LU of a matrix too small to block (or of the last block). */
-const luHostP: Prim = {
+export const luHostP: Prim = {
   name: "lu_host",
   abstractEval([a]) {
     const n = squareDim("lu", a!);

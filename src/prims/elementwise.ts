@@ -711,6 +711,7 @@ export const atan2P = binary({
   name: "atan2",
   f: Math.atan2,
   lower: K.atan2,
+  jet: atan2Jet,
   jvp: (y, x, ty, tx) => {
     const d = add(integerPow(x, 2), integerPow(y, 2));
     return addAny(ty && mul(ty, div(x, d)), tx && neg(mul(tx, div(y, d))));
@@ -889,6 +890,20 @@ function sqrtJet(u: Ser, out: T, K: number): Ser {
     y.push(r && div(r, twice));
   }
   return y;
+}
+/**
+ * atan2(y, x): z' = (x·y' - y·x') / (x² + y²), so z_k = q_{k-1} / k for the series q of that
+ * quotient (the derivative series u'(t) = Σ_m (m+1)·u_{m+1} t^m); singular at the origin, as its jvp.
+ */
+function atan2Jet([y, x]: readonly T[], [sy, sx]: readonly (readonly (T | null)[])[]): (T | null)[] {
+  const K = sy!.length;
+  const Y: Ser = [y!, ...sy!];
+  const X: Ser = [x!, ...sx!];
+  const d = (u: Ser): Ser => Array.from({ length: K }, (_, m) => tscale(u[m + 1] ?? null, m + 1));
+  const [dy, dx] = [d(Y), d(X)];
+  const w: Ser = Array.from({ length: K }, (_, m) => subAny(cauchy(X, dy, m), cauchy(Y, dx, m)));
+  const r: Ser = Array.from({ length: K }, (_, m) => addAny(cauchy(X, X, m), cauchy(Y, Y, m)));
+  return seriesMul(w, recipSeries(r, K - 1), K - 1).map((t, m) => tscale(t, 1 / (m + 1)));
 }
 /** A unary function's series rule as a primitive's jet rule. */
 function unaryJet(f: (u: Ser, out: T, K: number) => Ser): Prim["jet"] {

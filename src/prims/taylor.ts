@@ -37,15 +37,20 @@ export function jetGraph(graph: Graph, args: readonly T[], series: readonly Coef
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
 
+/**
+ * The graph that Taylor mode interprets in place of the equation: a nested jit's, or a custom-rule
+ * function's own (`jet: "expand"`); `n` its inputs and captures. Traced only for those.
+ */
+function inlined(p: Prim, params: object): { graph: Graph; output: number; n: number } | undefined {
+  const sub = p.customRules && p.jet !== "expand" ? undefined : p.subgraph?.(params);
+  return sub && { graph: sub.graph, output: sub.output, n: sub.graph.inputs.length + sub.graph.captures.length };
+}
+
 /** The output coefficients of one equation by its primitive's rule (see Primitive.jet). */
 export function jetRule(prim: Primitive, primals: readonly T[], series: readonly Coeffs[], params: object, out: T, K: number): Coeffs {
   const p = rules(prim);
-  const sub = p.subgraph?.(params);
-  // a nested jit (call): the jet of its graph, inline
-  if (sub && !p.customRules) {
-    const n = sub.graph.inputs.length + sub.graph.captures.length;
-    return jetGraph(sub.graph, primals.slice(0, n), series.slice(0, n), K)[1][sub.output]!;
-  }
+  const sub = inlined(p, params);
+  if (sub) return jetGraph(sub.graph, primals.slice(0, sub.n), series.slice(0, sub.n), K)[1][sub.output]!;
   if (p.jet === "linear") {
     return Array.from({ length: K }, (_, k) => p.jvp(primals, series.map((s) => s[k] ?? null), params, out));
   }
@@ -63,7 +68,7 @@ export function jetRule(prim: Primitive, primals: readonly T[], series: readonly
       return acc;
     });
   }
-  if (p.jet) return p.jet(primals, series, params, out);
+  if (typeof p.jet === "function") return p.jet(primals, series, params, out);
   return jetFromJvp(p, primals, series, params, K);
 }
 
@@ -159,17 +164,13 @@ export function forwardLaplacianGraph(graph: Graph, args: readonly LapValue[], d
 function lapRule(prim: Primitive, ins: readonly LapValue[], params: object, out: T, diag: boolean): LapValue {
   const p = rules(prim);
   const vs = ins.map((x) => x.v);
-  const sub = p.subgraph?.(params);
-  if (sub && !p.customRules) {
-    const n = sub.graph.inputs.length + sub.graph.captures.length;
-    return forwardLaplacianGraph(sub.graph, ins.slice(0, n), diag)[sub.output]!;
-  }
+  const sub = inlined(p, params);
+  if (sub) return forwardLaplacianGraph(sub.graph, ins.slice(0, sub.n), diag)[sub.output]!;
   const gi = ins.flatMap((x, i) => (x.g ? [i] : []));
   const li = ins.flatMap((x, i) => (x.l ? [i] : []));
   // the tangents of the inputs that have them, from the mapped ones
   const spread = (idx: number[], xs: readonly T[]) => ins.map((_, i) => (idx.includes(i) ? xs[idx.indexOf(i)]! : null));
-  // the first-order term along the given tangents: the order-1 Taylor rule (the jvp, or for a
-  // customVjp function the jvp of the function itself)
+  // the first-order term along the given tangents: the order-1 Taylor rule (the jvp)
   const jvpAlong = (idx: number[], xs: readonly T[]) => jetRule(prim, vs, spread(idx, xs).map((t) => [t]), params, out, 1)[0] ?? null;
   const mapJvp = (idx: number[], xs: readonly T[]) => (idx.length ? mapLeading((ys) => [jvpAlong(idx, ys)], xs)[0]! : null);
   const gsOf = gi.map((i) => ins[i]!.g!);

@@ -401,3 +401,8 @@ export const diffDTypeMsg = (op: string, at: string, dtype: string): string =>
 /** `grad: argument 0 holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)`. */
 export const diffNoTensorMsg = (op: string, argnum: number): string =>
   `${op}: argument ${argnum} holds no tensor to differentiate with respect to; pass a float tensor (e.g. tensor(3) for a number)`;
+
+// ---- nn.sequential's batchNorm refusal (nn/sequential.ts's BatchNormRefusal)
+/** `sequential: layer 1 is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: ...`. */
+export const batchNormRefusalMsg = (layer: number): string =>
+  `sequential: layer ${layer} is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks`;

@@ -2,7 +2,7 @@
  * jet: Taylor-mode automatic differentiation (JAX's `jax.experimental.jet`, Bettencourt, Johnson &
  * Duvenaud 2019). The interpreter is src/prims/taylor.ts; this is the public entry point.
  */
-import { flatten, unflatten, checkSameTree } from "./tree.js";
+import { flatten, unflatten, checkSameTree, type TreeDef } from "./tree.js";
 import { traceTree, type TreeFn } from "./trace-tree.js";
 import { jetGraph, type Coeffs } from "../prims/taylor.js";
 import { mulScalar } from "../prims/elementwise.js";
@@ -25,6 +25,7 @@ export function jetImpl(f: TreeFn, primals: readonly unknown[], series: readonly
     if (!Array.isArray(terms)) throw new Error(`jet: series ${i} must be an array of Taylor terms (one per order), got ${typeof terms}`);
     if (K === undefined) K = terms.length;
     else if (terms.length !== K) throw new Error(`jet: series 0 has ${K} terms but series ${i} has ${terms.length}; every primal needs the same number`);
+    if (typeof p === "number") throw new Error(`jet: primal ${i} is a number; pass a tensor (e.g. tensor(${p}))`);
     const pl = flatten(p)[0];
     const per: AnyTensor[][] = terms.map((term, k) => {
       const tl = checkSameTree(`jet: term ${k} of series ${i}`, term, p);
@@ -45,11 +46,17 @@ export function jetImpl(f: TreeFn, primals: readonly unknown[], series: readonly
  * term known to be zero, which the rules then skip): the output and its K terms (JAX's convention).
  */
 export function jetCoeffs(f: TreeFn, primals: readonly unknown[], coeffs: readonly Coeffs[], order: number): [unknown, unknown] {
+  const [outs, outSeries, def] = jetCoeffsFlat(f, primals, coeffs, order);
+  return [unflatten(def, outs), unflatten(def, outSeries)];
+}
+
+/** jetCoeffs on the flat output: its leaves, each leaf's K terms, and the output's structure. */
+export function jetCoeffsFlat(f: TreeFn, primals: readonly unknown[], coeffs: readonly Coeffs[], order: number): [AnyTensor[], AnyTensor[][], TreeDef] {
   const t = traceTree(f, primals);
   const leaves = flatten(primals)[0];
   const [outs, oc] = jetGraph(t.graph, [...leaves, ...t.captured], [...coeffs, ...t.captured.map(() => Array.from({ length: order }, () => null))], order);
   const outSeries = oc.map((cs, i) => cs.map((c, k) => (c ? mulScalar(c, factorial(k + 1)) : zerosLike(outs[i]!))));
-  return [unflatten(t.outDef, outs), unflatten(t.outDef, outSeries)];
+  return [outs, outSeries, t.outDef];
 }
 
 /** Each tensor leaf of an output replaced by its list of Taylor terms (JAX's series_out). */
@@ -77,7 +84,8 @@ export type JetResult<F, P extends readonly unknown[]> = [JvpResult<F, P>[0], Se
  * Each primitive maps coefficients by its own Taylor rule (the elementwise functions by their
  * recurrences, O(k²) elementwise work for K terms; linear ones term by term; dot_general and mul as
  * Cauchy products), so the K-th derivative costs O(K) linear-layer work, against O(2^K) for K
- * nested jvps. It composes with vmap, jit and grad.
+ * nested jvps. It composes with vmap, jit and grad. As JAX's jet, a `customJvp` or `customVjp`
+ * function inside f is expanded (the series of the function itself), its custom rules aside.
  */
 export function jet<F extends Fn, const P extends readonly unknown[]>(
   f: F,

@@ -73,6 +73,16 @@ describe("forward Laplacian = trace of the Hessian (float64)", () => {
     expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
   });
 
+  it("a customJvp function is expanded too, its jvp rule aside (as JAX's jet)", () => {
+    // a deliberately different rule (the derivative of sin as 2·cos): the forward pass ignores it
+    const sinJ = sg.customJvp((v: any) => S.sin(v), ([v]: any[], [t]: any[]) => [S.sin(v), S.mul(S.mul(S.cos(v), t), 2)]);
+    const x = randT(rng(6), [3]);
+    const H = hessian((v: T) => S.sum(S.mul(S.sin(v), v)))(x);
+    const u = (v: T) => S.sum(S.mul(sinJ(v as never) as never, v));
+    expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+    expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+  });
+
   it("a function linear in x has Laplacian 0", () => {
     const x = f64([1, 2], [2]);
     expectClose(nn.laplacian((v: T) => S.sum(S.mul(v, 3)))(x), [0]);
@@ -105,6 +115,10 @@ describe("forward Laplacian = trace of the Hessian (float64)", () => {
   it("checks its method", () => {
     expect(() => nn.laplacian(S.sum, { method: "jet" })).toThrow('laplacian: method must be "forward" or "hvp", got "jet"');
     expect(() => nn.laplacian((x: T) => x)(f64([1, 2], [2]))).toThrow("laplacian: the function must return a scalar, got shape [2]");
+    const two = (x: T) => [S.sum(x), S.sum(x)];
+    expect(() => nn.laplacian(two)(f64([1, 2], [2]))).toThrow("laplacian: the function must return a scalar, got 2 tensors in a pytree");
+    expect(() => nn.laplacian(two, { method: "hvp" })(f64([1, 2], [2]))).toThrow("laplacian: the function must return a scalar, got 2 tensors in a pytree");
+    expect(() => nn.hessianDiagonal((x: T) => ({ s: S.sum(x) }))(f64([1, 2], [2]))).toThrow("hessianDiagonal: the function must return a scalar, got 1 tensor in a pytree");
   });
 });
 
@@ -123,5 +137,33 @@ describe("higherDerivative: the k-th derivative along a direction by jet", () =>
       expectClose(nn.higherDerivative(u, k)(x, v), h(scalar64(0)), { rtol: 1e-10, atol: 1e-12, msg: `k = ${k}` });
     }
     expect(() => nn.higherDerivative(u, 0)).toThrow("higherDerivative: the order k must be a positive integer, got 0");
+  });
+  it("a pytree output: each leaf's k-th derivative (hand values)", () => {
+    const f = (x: T) => ({ e: S.exp(x), c: [S.mul(S.mul(x, x), x)] });
+    const x = f64([0.4, -1.5], [2]);
+    const v = f64([1, 2], [2]);
+    const e = Math.exp;
+    // d^k/dt^k exp(x + t·v) = v^k e^x; (x + t·v)³: 3x²v, 6x·v², 6v³, 0
+    const want = [
+      [[e(0.4), 2 * e(-1.5)], [3 * 0.16, 3 * 2.25 * 2]],
+      [[e(0.4), 4 * e(-1.5)], [6 * 0.4, 6 * -1.5 * 4]],
+      [[e(0.4), 8 * e(-1.5)], [6, 48]],
+      [[e(0.4), 16 * e(-1.5)], [0, 0]],
+    ];
+    want.forEach(([we, wc], i) => {
+      const got = nn.higherDerivative(f, i + 1)(x, v);
+      expectClose(got.e, we!, { rtol: 1e-13, msg: `exp, k = ${i + 1}` });
+      expectClose(got.c[0], wc!, { rtol: 1e-13, atol: 1e-13, msg: `cube, k = ${i + 1}` });
+    });
+    const [a, b] = nn.higherDerivative((x: T) => [S.exp(x), S.mul(S.mul(x, x), x)], 2)(scalar64(0.4), scalar64(1));
+    expectClose(a, [e(0.4)], { rtol: 1e-13 });
+    expectClose(b, [2.4], { rtol: 1e-13 });
+  });
+  it("checks v against x", () => {
+    const h = nn.higherDerivative(S.sin, 2);
+    expect(() => h(f64([1, 2, 3], [3]), f64([1, 2], [2]))).toThrow("higherDerivative: v has shape [2], but x has shape [3]");
+    expect(() => h(f64([1, 2], [2]), sg.tensor([1, 2], [2]))).toThrow("higherDerivative: v has dtype float32, but x has dtype float64");
+    expect(() => h(f64([1, 2], [2]), 1)).toThrow("higherDerivative: v must be a tensor shaped like x [2], got number");
+    expect(() => nn.higherDerivative(() => 1, 2)(f64([1], [1]), f64([1], [1]))).toThrow("shapegrad: a transformed function must return tensors");
   });
 });
