@@ -12,7 +12,8 @@ import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray } from "../../ir/host-array.js";
 import { contractionAsReduce, exprKey, freeAxes, isContiguous, mergeDims, type Kernel, type MaskDim, type Operand, type Program } from "../../ir/kernel.js";
 import { HostBackedArray, hostOf, hostStorage } from "../host.js";
-import { compileElementwise, compileElementwiseJs, type ElementwiseKernel } from "./elementwise.js";
+import { compileElementwise, compileElementwiseJs, compileRowReduceWasm, simdSupports, type ElementwiseKernel } from "./elementwise.js";
+import { wasmSimdSupported } from "./module.js";
 import { matmulF32, matmulF64 } from "./matmul.js";
 import { compileReduce } from "./reduce.js";
 import { LruCache } from "../cache.js";
@@ -158,6 +159,14 @@ function reduceRunner(k: Extract<Kernel, { kind: "reduce" }>, p: Program): Runne
       env[out] = new HostArray(o, aval.shape, aval.dtype);
     };
   }
+  const rows = rowReduceSimd(k, p);
+  if (rows) {
+    return (env, alloc) => {
+      const o = alloc(out) as Float32Array;
+      rows(inputs.map((i) => env[i.buffer]!.data as Float32Array), o);
+      env[out] = new HostArray(o, aval.shape, aval.dtype);
+    };
+  }
   const kernel = compileReduce({ expr, inputs: inputs.map((o) => o.view), shape, axes, op });
   return (env, alloc) => {
     const o = alloc(out);
@@ -167,6 +176,28 @@ function reduceRunner(k: Extract<Kernel, { kind: "reduce" }>, p: Program): Runne
     );
     env[out] = new HostArray(o, aval.shape, aval.dtype);
   };
+}
+
+/**
+ * A float32 reduction whose reduced axes are one run, contiguous or broadcast for every input
+ * (softmax's row max and sum, layerNorm's means, a row of x · y), as a SIMD loop over rows; sums
+ * up to ROW_SUM long only (longer ones keep the double-precision accumulator).
+ */
+const ROW_SUM = 4096;
+function rowReduceSimd(k: Extract<Kernel, { kind: "reduce" }>, p: Program): ReturnType<typeof compileRowReduceWasm> | null {
+  const { op, expr, inputs, shape, axes } = k;
+  if (op === "prod" || p.buffers[k.out]!.dtype !== "float32" || !inputs.every((i) => p.buffers[i.buffer]!.dtype === "float32" && !i.view.mask)) return null;
+  if (!wasmSimdSupported() || !simdSupports(expr) || inputs.length === 0) return null;
+  const rShape = axes.map((a) => shape[a]!);
+  const n = sizeOf(rShape);
+  if (n < 4 || n % 4 !== 0 || (op === "sum" && n > ROW_SUM)) return null;
+  const run = mergeDims(rShape, inputs.map((i) => axes.map((a) => i.view.strides[a]!)));
+  if (run.shape.length !== 1) return null;
+  const step = run.strides.map((st) => st[0]!);
+  if (!step.every((s) => s === 0 || s === 1) || !step.includes(1)) return null;
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const base = inputs.map((i) => stridedOffsets(kept.map((a) => shape[a]!), kept.map((a) => i.view.strides[a]!), i.view.offset));
+  return compileRowReduceWasm({ expr, base, step: step as (0 | 1)[], n, op });
 }
 
 /**

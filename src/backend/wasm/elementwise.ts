@@ -659,3 +659,94 @@ export function compileElementwise(spec: ElementwiseSpec, opts: CompileOptions =
 export function compileElementwiseF64(spec: ElementwiseSpec): ElementwiseKernel<Float64Array> {
   return compileElementwiseJs<Float64Array>(spec);
 }
+
+/**
+ * A float32 sum, max or min of a SIMD-renderable expression along rows: output o folds `n` values
+ * (n a multiple of 4) that input i reads from `base[i][o]` on, stepping by `step[i]` (1: a vector,
+ * 0: the row's one value splat). The rows' base offsets travel as i32 tables in the heap; the
+ * fold runs in f32 lanes (four partial sums, as a GEMM's inner dimension; callers keep long sums
+ * on the double-precision path); f32x4.max/min propagate NaN as the JS fold does.
+ */
+export function compileRowReduceWasm(spec: {
+  readonly expr: Expr;
+  readonly base: readonly Int32Array[];
+  readonly step: readonly (0 | 1)[];
+  readonly n: number;
+  readonly op: "sum" | "max" | "min";
+}): (inputs: readonly Float32Array[], out: Float32Array) => void {
+  const nIn = spec.base.length;
+  const rows = spec.base[0]?.length ?? 0;
+  const expr = simplifyPow(spec.expr);
+  const m = new ModuleBuilder();
+  m.importMemory({ module: "env", name: "memory", initial: 1, maximum: heap().maximumPages });
+  const params: Array<"i32"> = ["i32", "i32"];
+  for (let i = 0; i < nIn; i++) params.push("i32", "i32");
+  const f = m.func("rows", params, []);
+  const ROWS = 0, OUT = 1;
+  const REGION = (i: number) => 2 + 2 * i; // input i's region start (bytes)
+  const TABLE = (i: number) => 3 + 2 * i; // input i's table of row offsets (bytes)
+  const ptr = spec.step.map(() => f.local("i32"));
+  const splat = spec.step.map((s) => (s === 0 ? f.local("v128") : -1));
+  const acc = f.local("v128");
+  const q = f.local("i32");
+  const o = f.local("i32");
+  const [init, vfold, fold] = { sum: [0, SIMD.f32x4Add, OP.f32Add], max: [-Infinity, SIMD.f32x4Max, OP.f32Max], min: [Infinity, SIMD.f32x4Min, OP.f32Min] }[spec.op];
+  f.i32(0).set(o);
+  f.block().loop();
+  f.get(o).get(ROWS).op(OP.i32GeS).brIf(1);
+  for (let i = 0; i < nIn; i++) {
+    f.get(REGION(i)).get(TABLE(i)).mem(OP.i32Load).i32(2).op(OP.i32Shl).op(OP.i32Add).set(ptr[i]!);
+    f.get(TABLE(i)).i32(4).op(OP.i32Add).set(TABLE(i));
+    if (spec.step[i] === 0) f.get(ptr[i]!).load32Splat().set(splat[i]!);
+  }
+  f.f32x4(init).set(acc);
+  f.i32(spec.n / 4).set(q);
+  f.loop();
+  f.get(acc);
+  emitSimd({ f, lane: new Map(), load: (i) => void (spec.step[i] === 1 ? f.get(ptr[i]!).v128Load() : f.get(splat[i]!)) }, expr);
+  f.simd(vfold).set(acc);
+  for (let i = 0; i < nIn; i++) if (spec.step[i] === 1) f.get(ptr[i]!).i32(16).op(OP.i32Add).set(ptr[i]!);
+  f.get(q).i32(1).op(OP.i32Sub).tee(q).brIf(0);
+  f.end();
+  // out[o] = the four lanes folded
+  f.get(OUT).get(o).i32(2).op(OP.i32Shl).op(OP.i32Add);
+  f.get(acc).lane(SIMD.f32x4ExtractLane, 0);
+  for (let l = 1; l < 4; l++) f.get(acc).lane(SIMD.f32x4ExtractLane, l).op(fold);
+  f.mem(OP.f32Store);
+  f.get(o).i32(1).op(OP.i32Add).set(o);
+  f.br(0);
+  f.end().end();
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.toBytes() as BufferSource), { env: { memory: heap().memory } });
+  const run = inst.exports["rows"] as (...args: number[]) => void;
+  // heap layout per call: the row tables, the output, then each input whole
+  const tableAt: number[] = [];
+  let at = 0;
+  for (let i = 0; i < nIn; i++) {
+    tableAt.push(at);
+    at = align64(at + rows * 4);
+  }
+  const outAt = at;
+  at = align64(outAt + rows * 4);
+  const args = new Array<number>(2 + 2 * nIn).fill(0);
+  return (inputs, out) => {
+    let end = at;
+    const regions = inputs.map((x) => {
+      const r = end;
+      end = align64(end + x.length * 4 + 16);
+      return r;
+    });
+    const h = heap();
+    h.ensure(end);
+    const i32 = new Int32Array(h.memory.buffer);
+    for (let i = 0; i < nIn; i++) {
+      i32.set(spec.base[i]!, tableAt[i]! >> 2);
+      h.f32.set(inputs[i]!, regions[i]! >> 2);
+      args[2 + 2 * i] = regions[i]!;
+      args[3 + 2 * i] = tableAt[i]!;
+    }
+    args[0] = rows;
+    args[1] = outAt;
+    run(...args);
+    out.set(h.f32.subarray(outAt >> 2, (outAt >> 2) + rows));
+  };
+}
