@@ -219,14 +219,17 @@ function dotRunner(k: Extract<Kernel, { kind: "contraction" }>, p: Program): Run
   const N = prod(ra.shape, rf);
   const ident = (perm: readonly number[]) => perm.every((q, i) => q === i);
   // lhs as [B, M, K] or, transposed, [B, K, M]
-  const lNormal = [...lb, ...lf, ...lc];
-  const lTrans = [...lb, ...lc, ...lf];
-  const transA = !ident(lNormal) && ident(lTrans);
-  const lPerm = transA || ident(lNormal) ? null : lNormal;
-  const rNormal = [...rb, ...rc, ...rf];
-  const rTrans = [...rb, ...rf, ...rc];
-  const transB = !ident(rNormal) && ident(rTrans);
-  const rPerm = transB || ident(rNormal) ? null : rNormal;
+  // an operand read in neither order is copied into the one that keeps its last axis last (a
+  // copy of rows, attention's [b, t, h, d] as [b, h, d, t] read transposed), else into the normal one
+  const layout = (normal: number[], trans: number[], rank: number) => {
+    if (ident(normal)) return { trans: false, perm: null };
+    if (ident(trans)) return { trans: true, perm: null };
+    const t = trans[rank - 1] === rank - 1 && normal[rank - 1] !== rank - 1;
+    return { trans: t, perm: t ? trans : normal };
+  };
+  const lo = layout([...lb, ...lf, ...lc], [...lb, ...lc, ...lf], la.shape.length);
+  const ro = layout([...rb, ...rc, ...rf], [...rb, ...rf, ...rc], ra.shape.length);
+  const [transA, lPerm, transB, rPerm] = [lo.trans, lo.perm, ro.trans, ro.perm];
   const lGather = lPerm ? permuter(la, lPerm) : null;
   const rGather = rPerm ? permuter(ra, rPerm) : null;
   const aval = p.buffers[out]!;
