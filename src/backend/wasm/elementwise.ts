@@ -509,9 +509,11 @@ function emitSimd(c: SimdCtx, root: Expr): void {
 }
 
 /**
- * Emits `row(n, out, p0, p1, ...)`: processes ceil(n/4) quads; input i is a
- * vector (stride 1) or a scalar splat (stride 0). Over-reads/-writes up to 3
- * elements past n (regions carry 16 bytes of slack).
+ * Emits `row(rows, n, out, p0, s0, p1, s1, ...)`: `rows` rows of ceil(n/4) quads each, row r
+ * written at out + r·n·4 and reading input i from p_i + r·s_i (bytes); input i is a vector
+ * (stride 1) or a scalar splat (stride 0) along the row. Over-reads/-writes up to 3 elements past
+ * a row (the next row rewrites them; regions carry 16 bytes of slack). The outer loop runs here, not
+ * in JS: broadcasts along rows (softmax's x − max) called it once per row of 128.
  */
 function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args: number[]) => void; bytes: number } {
   const nIn = spec.inputs.length;
@@ -528,23 +530,28 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
   const lane = new Map<string, number>();
   for (const [name, idx] of importIdx) lane.set(name, m.indexOf(emitLaneCall(m, `${name}_v`, idx, binaryLane(name) ? 2 : 1)));
 
-  const params: Array<"i32"> = ["i32", "i32"];
-  for (let i = 0; i < nIn; i++) params.push("i32");
+  const params: Array<"i32"> = ["i32", "i32", "i32"];
+  for (let i = 0; i < nIn; i++) params.push("i32", "i32");
   const f = m.func("row", params, []);
-  const N = 0, OUT = 1;
-  const P = (i: number): number => 2 + i;
+  const ROWS = 0, N = 1, OUT0 = 2;
+  const B = (i: number): number => 3 + 2 * i; // input i's row start
+  const S = (i: number): number => 4 + 2 * i; // its step from row to row
+  const P: number[] = [];
+  for (let i = 0; i < nIn; i++) P.push(f.local("i32"));
+  const OUT = f.local("i32");
   const splat: number[] = [];
-  for (let i = 0; i < nIn; i++) {
-    if (!vecInputs[i]) {
-      const l = f.local("v128");
-      f.get(P(i)).load32Splat().set(l);
-      splat[i] = l;
-    }
-  }
+  for (let i = 0; i < nIn; i++) if (!vecInputs[i]) splat[i] = f.local("v128");
   const end = f.local("i32");
-  // end = out + n*4
-  f.get(OUT).get(N).i32(2).op(OP.i32Shl).op(OP.i32Add).set(end);
   f.get(N).i32(0).op(OP.i32GtS).if_();
+  f.block().loop();
+  f.get(ROWS).i32(1).op(OP.i32LtS).brIf(1);
+  f.get(OUT0).set(OUT);
+  for (let i = 0; i < nIn; i++) {
+    f.get(B(i)).set(P[i]!);
+    if (!vecInputs[i]) f.get(B(i)).load32Splat().set(splat[i]!);
+  }
+  // end = out + n*4
+  f.get(OUT).get(N).i32(2).op(OP.i32Shl).op(OP.i32Add).tee(end).set(OUT0);
   f.loop();
   f.get(OUT);
   emitSimd(
@@ -552,16 +559,20 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
       f,
       lane,
       load: (i) => {
-        if (vecInputs[i]) f.get(P(i)).v128Load();
+        if (vecInputs[i]) f.get(P[i]!).v128Load();
         else f.get(splat[i]!);
       },
     },
     expr,
   );
   f.v128Store();
-  for (let i = 0; i < nIn; i++) if (vecInputs[i]) f.get(P(i)).i32(16).op(OP.i32Add).set(P(i));
+  for (let i = 0; i < nIn; i++) if (vecInputs[i]) f.get(P[i]!).i32(16).op(OP.i32Add).set(P[i]!);
   f.get(OUT).i32(16).op(OP.i32Add).tee(OUT).get(end).op(OP.i32LtU).brIf(0);
   f.end();
+  for (let i = 0; i < nIn; i++) f.get(B(i)).get(S(i)).op(OP.i32Add).set(B(i));
+  f.get(ROWS).i32(1).op(OP.i32Sub).set(ROWS);
+  f.br(0);
+  f.end().end();
   f.end();
   const bytes = m.toBytes();
   const mod = new WebAssembly.Module(bytes as BufferSource);
@@ -596,7 +607,7 @@ export function compileElementwiseWasm(spec: ElementwiseSpec): ElementwiseKernel
   const total = align64(outAt + plan.n * 4 + 16);
   const outer = plan.dims.slice(0, R - 1);
   const outerCount = outer.reduce((a, d) => a * d.size, 1);
-  const args = new Array<number>(2 + nIn).fill(0);
+  const args = new Array<number>(3 + 2 * nIn).fill(0);
   const run = (inputs: readonly Float32Array[], out: Float32Array): void => {
     if (inputs.length < nIn) throw new Error(`elementwise: expected ${nIn} inputs`);
     if (out.length < plan.n) throw new Error(`elementwise: output too small (${out.length} < ${plan.n})`);
@@ -609,30 +620,29 @@ export function compileElementwiseWasm(spec: ElementwiseSpec): ElementwiseKernel
       f32.set(ext === src.length ? src : src.subarray(0, ext), regions[i]! >> 2);
     }
     if (plan.n === 0) return;
-    if (outerCount === 1) {
-      args[0] = inner.size;
-      args[1] = outAt;
-      for (let i = 0; i < nIn; i++) args[2 + i] = regions[i]! + plan.offsets[i]! * 4;
+    // the last outer dim loops in wasm; an odometer over the ones above it
+    const rowDim = outer[outer.length - 1];
+    const rows = rowDim?.size ?? 1;
+    const above = outer.slice(0, -1);
+    const calls = outerCount / rows;
+    const idx = new Array<number>(above.length).fill(0);
+    const base = plan.offsets.slice();
+    args[0] = rows;
+    args[1] = inner.size;
+    for (let i = 0; i < nIn; i++) args[4 + 2 * i] = (rowDim?.strides[i] ?? 0) * 4;
+    let o = outAt;
+    for (let r = 0; r < calls; r++) {
+      args[2] = o;
+      for (let i = 0; i < nIn; i++) args[3 + 2 * i] = regions[i]! + base[i]! * 4;
       row(...args);
-    } else {
-      // odometer over the outer dims
-      const idx = new Array<number>(outer.length).fill(0);
-      const base = plan.offsets.slice();
-      let o = outAt;
-      for (let r = 0; r < outerCount; r++) {
-        args[0] = inner.size;
-        args[1] = o;
-        for (let i = 0; i < nIn; i++) args[2 + i] = regions[i]! + base[i]! * 4;
-        row(...args);
-        o += inner.size * 4;
-        for (let d = outer.length - 1; d >= 0; d--) {
-          const dim = outer[d]!;
-          idx[d]!++;
-          for (let i = 0; i < nIn; i++) base[i]! += dim.strides[i]!;
-          if (idx[d]! < dim.size) break;
-          idx[d] = 0;
-          for (let i = 0; i < nIn; i++) base[i]! -= dim.strides[i]! * dim.size;
-        }
+      o += rows * inner.size * 4;
+      for (let d = above.length - 1; d >= 0; d--) {
+        const dim = above[d]!;
+        idx[d]!++;
+        for (let i = 0; i < nIn; i++) base[i]! += dim.strides[i]!;
+        if (idx[d]! < dim.size) break;
+        idx[d] = 0;
+        for (let i = 0; i < nIn; i++) base[i]! -= dim.strides[i]! * dim.size;
       }
     }
     out.set(f32.subarray(outAt >> 2, (outAt >> 2) + plan.n));
