@@ -2,7 +2,7 @@
 // directly and through jit on whatever backend the project runs, against plain loops.
 import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
-import { compileRowReduceWasm } from "../../src/backend/wasm/elementwise.js";
+import { compileColumnSumWasm, compileRowReduceWasm } from "../../src/backend/wasm/elementwise.js";
 import { K } from "../../src/ir/kernel.js";
 import { wasmSimdSupported } from "../../src/backend/wasm/module.js";
 
@@ -44,6 +44,22 @@ describe.skipIf(!wasmSimdSupported())("compileRowReduceWasm", () => {
   });
 });
 
+describe.skipIf(!wasmSimdSupported())("compileColumnSumWasm", () => {
+  it("sums x · y down the rows of a strided view, y one value per row (a splat)", () => {
+    // x [rows, 2n] read as its columns 1 .. n (offset 1, row stride 2n); y [rows]
+    const rows = 7, n = 8;
+    const x = rnd(rows * 2 * n, 9), y = rnd(rows, 11);
+    const k = compileColumnSumWasm({ expr: K.mul(K.input(0), K.input(1)), base: [1, 0], rstride: [2 * n, 1], step: [1, 0], rows, n });
+    const out = new Float32Array(n);
+    k([x, y], out);
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += x[r * 2 * n + 1 + j]! * y[r]!;
+      expect(out[j]).toBeCloseTo(s, 5);
+    }
+  });
+});
+
 describe("row reductions under jit", () => {
   const x = rnd(8 * 4 * 64, 7);
   const ref = (f: (row: number[]) => number) => Float32Array.from({ length: 32 }, (_, o) => f(Array.from(x.subarray(o * 64, (o + 1) * 64))));
@@ -58,6 +74,16 @@ describe("row reductions under jit", () => {
     for (let o = 0; o < 32; o++) {
       expect(Math.abs(gotSe[o]! - wantSe[o]!)).toBeLessThan(1e-5 * wantSe[o]!);
       expect(Math.abs(gotMs[o]! - wantMs[o]!)).toBeLessThan(1e-5 * wantMs[o]!);
+    }
+  });
+  it("a scale gradient: sum over the batch and rows of x · g", async () => {
+    const g = rnd(8 * 4 * 64, 13);
+    const f = sg.jit((a: sg.Tensor<[8, 4, 64]>, b: sg.Tensor<[8, 4, 64]>) => sg.sum(sg.mul(a, b), [0, 1]));
+    const got = (await f(sg.tensor(x, [8, 4, 64]), sg.tensor(g, [8, 4, 64])).data()) as Float32Array;
+    for (let j = 0; j < 64; j++) {
+      let s = 0, scale = 0;
+      for (let r = 0; r < 32; r++) (s += x[r * 64 + j]! * g[r * 64 + j]!), (scale += Math.abs(x[r * 64 + j]! * g[r * 64 + j]!));
+      expect(Math.abs(got[j]! - s)).toBeLessThan(1e-5 * scale);
     }
   });
 });

@@ -12,7 +12,7 @@ import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray } from "../../ir/host-array.js";
 import { contractionAsReduce, exprKey, freeAxes, isContiguous, mergeDims, type Kernel, type MaskDim, type Operand, type Program } from "../../ir/kernel.js";
 import { HostBackedArray, hostOf, hostStorage } from "../host.js";
-import { compileElementwise, compileElementwiseJs, compileRowReduceWasm, simdSupports, type ElementwiseKernel } from "./elementwise.js";
+import { compileElementwise, compileElementwiseJs, compileColumnSumWasm, compileRowReduceWasm, simdSupports, type ElementwiseKernel } from "./elementwise.js";
 import { wasmSimdSupported } from "./module.js";
 import { matmulF32, matmulF64 } from "./matmul.js";
 import { compileReduce } from "./reduce.js";
@@ -180,8 +180,9 @@ function reduceRunner(k: Extract<Kernel, { kind: "reduce" }>, p: Program): Runne
 
 /**
  * A float32 reduction whose reduced axes are one run, contiguous or broadcast for every input
- * (softmax's row max and sum, layerNorm's means, a row of x · y), as a SIMD loop over rows; sums
- * up to ROW_SUM long only (longer ones keep the double-precision accumulator).
+ * (softmax's row max and sum, layerNorm's means, a row of x · y), as a SIMD loop over rows; or a
+ * sum whose kept axes are one such run (a bias or scale gradient) as a SIMD loop accumulating the
+ * outputs. Sums up to ROW_SUM long only (longer ones keep the double-precision accumulator).
  */
 const ROW_SUM = 4096;
 function rowReduceSimd(k: Extract<Kernel, { kind: "reduce" }>, p: Program): ReturnType<typeof compileRowReduceWasm> | null {
@@ -190,12 +191,20 @@ function rowReduceSimd(k: Extract<Kernel, { kind: "reduce" }>, p: Program): Retu
   if (!wasmSimdSupported() || !simdSupports(expr) || inputs.length === 0) return null;
   const rShape = axes.map((a) => shape[a]!);
   const n = sizeOf(rShape);
-  if (n < 4 || n % 4 !== 0 || (op === "sum" && n > ROW_SUM)) return null;
+  if (n < 4 || (op === "sum" && n > ROW_SUM)) return null;
   const run = mergeDims(rShape, inputs.map((i) => axes.map((a) => i.view.strides[a]!)));
   if (run.shape.length !== 1) return null;
-  const step = run.strides.map((st) => st[0]!);
-  if (!step.every((s) => s === 0 || s === 1) || !step.includes(1)) return null;
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const unit = (st: number[]) => st.every((s) => s === 0 || s === 1) && st.includes(1);
+  const step = run.strides.map((st) => st[0]!);
+  if (!unit(step) || n % 4 !== 0) {
+    // a sum over rows into a contiguous run of outputs (a bias gradient): accumulate the outputs
+    const cols = mergeDims(kept.map((a) => shape[a]!), inputs.map((i) => kept.map((a) => i.view.strides[a]!)));
+    const nk = sizeOf(kept.map((a) => shape[a]!));
+    const cstep = cols.strides.map((st) => st[0] ?? 0);
+    if (op !== "sum" || cols.shape.length !== 1 || nk % 4 !== 0 || !unit(cstep)) return null;
+    return compileColumnSumWasm({ expr, base: inputs.map((i) => i.view.offset), rstride: step, step: cstep as (0 | 1)[], rows: n, n: nk });
+  }
   const base = inputs.map((i) => stridedOffsets(kept.map((a) => shape[a]!), kept.map((a) => i.view.strides[a]!), i.view.offset));
   return compileRowReduceWasm({ expr, base, step: step as (0 | 1)[], n, op });
 }

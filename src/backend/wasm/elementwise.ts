@@ -760,3 +760,74 @@ export function compileRowReduceWasm(spec: {
     out.set(h.f32.subarray(outAt >> 2, (outAt >> 2) + rows));
   };
 }
+
+/**
+ * A float32 sum of a SIMD-renderable expression over `rows` rows into `n` outputs (n a multiple
+ * of 4): output j adds the values input i reads at base[i] + r·rstride[i] + j·step[i] (step 1: a
+ * vector along the outputs, 0: the row's one value splat), for r < rows: a bias gradient or a
+ * layerNorm scale gradient, sum over the batch of x · y. The outputs stay in L1 as f32
+ * accumulators (callers keep long sums on the double-precision path).
+ */
+export function compileColumnSumWasm(spec: {
+  readonly expr: Expr;
+  readonly base: readonly number[];
+  readonly rstride: readonly number[];
+  readonly step: readonly (0 | 1)[];
+  readonly rows: number;
+  readonly n: number;
+}): (inputs: readonly Float32Array[], out: Float32Array) => void {
+  const nIn = spec.base.length;
+  const expr = simplifyPow(spec.expr);
+  const m = new ModuleBuilder();
+  m.importMemory({ module: "env", name: "memory", initial: 1, maximum: heap().maximumPages });
+  const params: Array<"i32"> = ["i32"];
+  for (let i = 0; i < nIn; i++) params.push("i32");
+  const f = m.func("cols", params, []);
+  const OUT = 0;
+  const ROW = (i: number) => 1 + i; // input i's current row start (bytes)
+  const ptr = spec.step.map(() => f.local("i32"));
+  const splat = spec.step.map((s) => (s === 0 ? f.local("v128") : -1));
+  const o = f.local("i32");
+  const q = f.local("i32");
+  const r = f.local("i32");
+  f.i32(spec.rows).set(r);
+  f.loop();
+  for (let i = 0; i < nIn; i++) {
+    f.get(ROW(i)).set(ptr[i]!);
+    if (spec.step[i] === 0) f.get(ptr[i]!).load32Splat().set(splat[i]!);
+  }
+  f.get(OUT).set(o);
+  f.i32(spec.n / 4).set(q);
+  f.loop();
+  f.get(o).get(o).v128Load();
+  emitSimd({ f, lane: new Map(), load: (i) => void (spec.step[i] === 1 ? f.get(ptr[i]!).v128Load() : f.get(splat[i]!)) }, expr);
+  f.simd(SIMD.f32x4Add).v128Store();
+  for (let i = 0; i < nIn; i++) if (spec.step[i] === 1) f.get(ptr[i]!).i32(16).op(OP.i32Add).set(ptr[i]!);
+  f.get(o).i32(16).op(OP.i32Add).set(o);
+  f.get(q).i32(1).op(OP.i32Sub).tee(q).brIf(0);
+  f.end();
+  for (let i = 0; i < nIn; i++) f.get(ROW(i)).i32(spec.rstride[i]! * 4).op(OP.i32Add).set(ROW(i));
+  f.get(r).i32(1).op(OP.i32Sub).tee(r).brIf(0);
+  f.end();
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.toBytes() as BufferSource), { env: { memory: heap().memory } });
+  const run = inst.exports["cols"] as (...args: number[]) => void;
+  const args = new Array<number>(1 + nIn).fill(0);
+  return (inputs, out) => {
+    let end = align64(spec.n * 4);
+    const regions = inputs.map((x) => {
+      const at = end;
+      end = align64(end + x.length * 4 + 16);
+      return at;
+    });
+    const h = heap();
+    h.ensure(end);
+    h.f32.fill(0, 0, spec.n);
+    for (let i = 0; i < nIn; i++) {
+      h.f32.set(inputs[i]!, regions[i]! >> 2);
+      args[1 + i] = regions[i]! + spec.base[i]! * 4;
+    }
+    args[0] = 0;
+    if (spec.rows > 0) run(...args);
+    out.set(h.f32.subarray(0, spec.n));
+  };
+}
