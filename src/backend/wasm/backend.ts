@@ -12,7 +12,8 @@ import type { KernelBackend } from "../../ir/backend.js";
 import { HostArray } from "../../ir/host-array.js";
 import { contractionAsReduce, exprKey, freeAxes, isContiguous, mergeDims, type Kernel, type MaskDim, type Operand, type Program } from "../../ir/kernel.js";
 import { HostBackedArray, hostOf, hostStorage } from "../host.js";
-import { compileElementwise, compileElementwiseJs, type ElementwiseKernel } from "./elementwise.js";
+import { compileElementwise, compileElementwiseJs, compileColumnSumWasm, compileRowReduceWasm, simdSupports, type ElementwiseKernel } from "./elementwise.js";
+import { wasmSimdSupported } from "./module.js";
 import { matmulF32, matmulF64 } from "./matmul.js";
 import { compileReduce } from "./reduce.js";
 import { LruCache } from "../cache.js";
@@ -158,6 +159,14 @@ function reduceRunner(k: Extract<Kernel, { kind: "reduce" }>, p: Program): Runne
       env[out] = new HostArray(o, aval.shape, aval.dtype);
     };
   }
+  const rows = rowReduceSimd(k, p);
+  if (rows) {
+    return (env, alloc) => {
+      const o = alloc(out) as Float32Array;
+      rows(inputs.map((i) => env[i.buffer]!.data as Float32Array), o);
+      env[out] = new HostArray(o, aval.shape, aval.dtype);
+    };
+  }
   const kernel = compileReduce({ expr, inputs: inputs.map((o) => o.view), shape, axes, op });
   return (env, alloc) => {
     const o = alloc(out);
@@ -167,6 +176,37 @@ function reduceRunner(k: Extract<Kernel, { kind: "reduce" }>, p: Program): Runne
     );
     env[out] = new HostArray(o, aval.shape, aval.dtype);
   };
+}
+
+/**
+ * A float32 reduction whose reduced axes are one run, contiguous or broadcast for every input
+ * (softmax's row max and sum, layerNorm's means, a row of x · y), as a SIMD loop over rows; or a
+ * sum whose kept axes are one such run (a bias or scale gradient) as a SIMD loop accumulating the
+ * outputs. Sums up to ROW_SUM long only (longer ones keep the double-precision accumulator).
+ */
+const ROW_SUM = 4096;
+function rowReduceSimd(k: Extract<Kernel, { kind: "reduce" }>, p: Program): ReturnType<typeof compileRowReduceWasm> | null {
+  const { op, expr, inputs, shape, axes } = k;
+  if (op === "prod" || p.buffers[k.out]!.dtype !== "float32" || !inputs.every((i) => p.buffers[i.buffer]!.dtype === "float32" && !i.view.mask)) return null;
+  if (!wasmSimdSupported() || !simdSupports(expr) || inputs.length === 0) return null;
+  const rShape = axes.map((a) => shape[a]!);
+  const n = sizeOf(rShape);
+  if (n < 4 || (op === "sum" && n > ROW_SUM)) return null;
+  const run = mergeDims(rShape, inputs.map((i) => axes.map((a) => i.view.strides[a]!)));
+  if (run.shape.length !== 1) return null;
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const unit = (st: number[]) => st.every((s) => s === 0 || s === 1) && st.includes(1);
+  const step = run.strides.map((st) => st[0]!);
+  if (!unit(step) || n % 4 !== 0) {
+    // a sum over rows into a contiguous run of outputs (a bias gradient): accumulate the outputs
+    const cols = mergeDims(kept.map((a) => shape[a]!), inputs.map((i) => kept.map((a) => i.view.strides[a]!)));
+    const nk = sizeOf(kept.map((a) => shape[a]!));
+    const cstep = cols.strides.map((st) => st[0] ?? 0);
+    if (op !== "sum" || cols.shape.length !== 1 || nk % 4 !== 0 || !unit(cstep)) return null;
+    return compileColumnSumWasm({ expr, base: inputs.map((i) => i.view.offset), rstride: step, step: cstep as (0 | 1)[], rows: n, n: nk });
+  }
+  const base = inputs.map((i) => stridedOffsets(kept.map((a) => shape[a]!), kept.map((a) => i.view.strides[a]!), i.view.offset));
+  return compileRowReduceWasm({ expr, base, step: step as (0 | 1)[], n, op });
 }
 
 /**
@@ -188,14 +228,17 @@ function dotRunner(k: Extract<Kernel, { kind: "contraction" }>, p: Program): Run
   const N = prod(ra.shape, rf);
   const ident = (perm: readonly number[]) => perm.every((q, i) => q === i);
   // lhs as [B, M, K] or, transposed, [B, K, M]
-  const lNormal = [...lb, ...lf, ...lc];
-  const lTrans = [...lb, ...lc, ...lf];
-  const transA = !ident(lNormal) && ident(lTrans);
-  const lPerm = transA || ident(lNormal) ? null : lNormal;
-  const rNormal = [...rb, ...rc, ...rf];
-  const rTrans = [...rb, ...rf, ...rc];
-  const transB = !ident(rNormal) && ident(rTrans);
-  const rPerm = transB || ident(rNormal) ? null : rNormal;
+  // an operand read in neither order is copied into the one that keeps its last axis last (a
+  // copy of rows, attention's [b, t, h, d] as [b, h, d, t] read transposed), else into the normal one
+  const layout = (normal: number[], trans: number[], rank: number) => {
+    if (ident(normal)) return { trans: false, perm: null };
+    if (ident(trans)) return { trans: true, perm: null };
+    const t = trans[rank - 1] === rank - 1 && normal[rank - 1] !== rank - 1;
+    return { trans: t, perm: t ? trans : normal };
+  };
+  const lo = layout([...lb, ...lf, ...lc], [...lb, ...lc, ...lf], la.shape.length);
+  const ro = layout([...rb, ...rc, ...rf], [...rb, ...rf, ...rc], ra.shape.length);
+  const [transA, lPerm, transB, rPerm] = [lo.trans, lo.perm, ro.trans, ro.perm];
   const lGather = lPerm ? permuter(la, lPerm) : null;
   const rGather = rPerm ? permuter(ra, rPerm) : null;
   const aval = p.buffers[out]!;

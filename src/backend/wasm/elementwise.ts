@@ -509,9 +509,11 @@ function emitSimd(c: SimdCtx, root: Expr): void {
 }
 
 /**
- * Emits `row(n, out, p0, p1, ...)`: processes ceil(n/4) quads; input i is a
- * vector (stride 1) or a scalar splat (stride 0). Over-reads/-writes up to 3
- * elements past n (regions carry 16 bytes of slack).
+ * Emits `row(rows, n, out, p0, s0, p1, s1, ...)`: `rows` rows of ceil(n/4) quads each, row r
+ * written at out + r·n·4 and reading input i from p_i + r·s_i (bytes); input i is a vector
+ * (stride 1) or a scalar splat (stride 0) along the row. Over-reads/-writes up to 3 elements past
+ * a row (the next row rewrites them; regions carry 16 bytes of slack). The outer loop runs here, not
+ * in JS: broadcasts along rows (softmax's x − max) called it once per row of 128.
  */
 function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args: number[]) => void; bytes: number } {
   const nIn = spec.inputs.length;
@@ -528,23 +530,28 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
   const lane = new Map<string, number>();
   for (const [name, idx] of importIdx) lane.set(name, m.indexOf(emitLaneCall(m, `${name}_v`, idx, binaryLane(name) ? 2 : 1)));
 
-  const params: Array<"i32"> = ["i32", "i32"];
-  for (let i = 0; i < nIn; i++) params.push("i32");
+  const params: Array<"i32"> = ["i32", "i32", "i32"];
+  for (let i = 0; i < nIn; i++) params.push("i32", "i32");
   const f = m.func("row", params, []);
-  const N = 0, OUT = 1;
-  const P = (i: number): number => 2 + i;
+  const ROWS = 0, N = 1, OUT0 = 2;
+  const B = (i: number): number => 3 + 2 * i; // input i's row start
+  const S = (i: number): number => 4 + 2 * i; // its step from row to row
+  const P: number[] = [];
+  for (let i = 0; i < nIn; i++) P.push(f.local("i32"));
+  const OUT = f.local("i32");
   const splat: number[] = [];
-  for (let i = 0; i < nIn; i++) {
-    if (!vecInputs[i]) {
-      const l = f.local("v128");
-      f.get(P(i)).load32Splat().set(l);
-      splat[i] = l;
-    }
-  }
+  for (let i = 0; i < nIn; i++) if (!vecInputs[i]) splat[i] = f.local("v128");
   const end = f.local("i32");
-  // end = out + n*4
-  f.get(OUT).get(N).i32(2).op(OP.i32Shl).op(OP.i32Add).set(end);
   f.get(N).i32(0).op(OP.i32GtS).if_();
+  f.block().loop();
+  f.get(ROWS).i32(1).op(OP.i32LtS).brIf(1);
+  f.get(OUT0).set(OUT);
+  for (let i = 0; i < nIn; i++) {
+    f.get(B(i)).set(P[i]!);
+    if (!vecInputs[i]) f.get(B(i)).load32Splat().set(splat[i]!);
+  }
+  // end = out + n*4
+  f.get(OUT).get(N).i32(2).op(OP.i32Shl).op(OP.i32Add).tee(end).set(OUT0);
   f.loop();
   f.get(OUT);
   emitSimd(
@@ -552,16 +559,20 @@ function buildWasm(spec: ElementwiseSpec, vecInputs: boolean[]): { row: (...args
       f,
       lane,
       load: (i) => {
-        if (vecInputs[i]) f.get(P(i)).v128Load();
+        if (vecInputs[i]) f.get(P[i]!).v128Load();
         else f.get(splat[i]!);
       },
     },
     expr,
   );
   f.v128Store();
-  for (let i = 0; i < nIn; i++) if (vecInputs[i]) f.get(P(i)).i32(16).op(OP.i32Add).set(P(i));
+  for (let i = 0; i < nIn; i++) if (vecInputs[i]) f.get(P[i]!).i32(16).op(OP.i32Add).set(P[i]!);
   f.get(OUT).i32(16).op(OP.i32Add).tee(OUT).get(end).op(OP.i32LtU).brIf(0);
   f.end();
+  for (let i = 0; i < nIn; i++) f.get(B(i)).get(S(i)).op(OP.i32Add).set(B(i));
+  f.get(ROWS).i32(1).op(OP.i32Sub).set(ROWS);
+  f.br(0);
+  f.end().end();
   f.end();
   const bytes = m.toBytes();
   const mod = new WebAssembly.Module(bytes as BufferSource);
@@ -596,7 +607,7 @@ export function compileElementwiseWasm(spec: ElementwiseSpec): ElementwiseKernel
   const total = align64(outAt + plan.n * 4 + 16);
   const outer = plan.dims.slice(0, R - 1);
   const outerCount = outer.reduce((a, d) => a * d.size, 1);
-  const args = new Array<number>(2 + nIn).fill(0);
+  const args = new Array<number>(3 + 2 * nIn).fill(0);
   const run = (inputs: readonly Float32Array[], out: Float32Array): void => {
     if (inputs.length < nIn) throw new Error(`elementwise: expected ${nIn} inputs`);
     if (out.length < plan.n) throw new Error(`elementwise: output too small (${out.length} < ${plan.n})`);
@@ -609,30 +620,29 @@ export function compileElementwiseWasm(spec: ElementwiseSpec): ElementwiseKernel
       f32.set(ext === src.length ? src : src.subarray(0, ext), regions[i]! >> 2);
     }
     if (plan.n === 0) return;
-    if (outerCount === 1) {
-      args[0] = inner.size;
-      args[1] = outAt;
-      for (let i = 0; i < nIn; i++) args[2 + i] = regions[i]! + plan.offsets[i]! * 4;
+    // the last outer dim loops in wasm; an odometer over the ones above it
+    const rowDim = outer[outer.length - 1];
+    const rows = rowDim?.size ?? 1;
+    const above = outer.slice(0, -1);
+    const calls = outerCount / rows;
+    const idx = new Array<number>(above.length).fill(0);
+    const base = plan.offsets.slice();
+    args[0] = rows;
+    args[1] = inner.size;
+    for (let i = 0; i < nIn; i++) args[4 + 2 * i] = (rowDim?.strides[i] ?? 0) * 4;
+    let o = outAt;
+    for (let r = 0; r < calls; r++) {
+      args[2] = o;
+      for (let i = 0; i < nIn; i++) args[3 + 2 * i] = regions[i]! + base[i]! * 4;
       row(...args);
-    } else {
-      // odometer over the outer dims
-      const idx = new Array<number>(outer.length).fill(0);
-      const base = plan.offsets.slice();
-      let o = outAt;
-      for (let r = 0; r < outerCount; r++) {
-        args[0] = inner.size;
-        args[1] = o;
-        for (let i = 0; i < nIn; i++) args[2 + i] = regions[i]! + base[i]! * 4;
-        row(...args);
-        o += inner.size * 4;
-        for (let d = outer.length - 1; d >= 0; d--) {
-          const dim = outer[d]!;
-          idx[d]!++;
-          for (let i = 0; i < nIn; i++) base[i]! += dim.strides[i]!;
-          if (idx[d]! < dim.size) break;
-          idx[d] = 0;
-          for (let i = 0; i < nIn; i++) base[i]! -= dim.strides[i]! * dim.size;
-        }
+      o += rows * inner.size * 4;
+      for (let d = above.length - 1; d >= 0; d--) {
+        const dim = above[d]!;
+        idx[d]!++;
+        for (let i = 0; i < nIn; i++) base[i]! += dim.strides[i]!;
+        if (idx[d]! < dim.size) break;
+        idx[d] = 0;
+        for (let i = 0; i < nIn; i++) base[i]! -= dim.strides[i]! * dim.size;
       }
     }
     out.set(f32.subarray(outAt >> 2, (outAt >> 2) + plan.n));
@@ -658,4 +668,166 @@ export function compileElementwise(spec: ElementwiseSpec, opts: CompileOptions =
 /** float64 kernels (JS codegen). */
 export function compileElementwiseF64(spec: ElementwiseSpec): ElementwiseKernel<Float64Array> {
   return compileElementwiseJs<Float64Array>(spec);
+}
+
+/**
+ * A float32 sum, max or min of a SIMD-renderable expression along rows: output o folds `n` values
+ * (n a multiple of 4) that input i reads from `base[i][o]` on, stepping by `step[i]` (1: a vector,
+ * 0: the row's one value splat). The rows' base offsets travel as i32 tables in the heap; the
+ * fold runs in f32 lanes (four partial sums, as a GEMM's inner dimension; callers keep long sums
+ * on the double-precision path); f32x4.max/min propagate NaN as the JS fold does.
+ */
+export function compileRowReduceWasm(spec: {
+  readonly expr: Expr;
+  readonly base: readonly Int32Array[];
+  readonly step: readonly (0 | 1)[];
+  readonly n: number;
+  readonly op: "sum" | "max" | "min";
+}): (inputs: readonly Float32Array[], out: Float32Array) => void {
+  const nIn = spec.base.length;
+  const rows = spec.base[0]?.length ?? 0;
+  const expr = simplifyPow(spec.expr);
+  const m = new ModuleBuilder();
+  m.importMemory({ module: "env", name: "memory", initial: 1, maximum: heap().maximumPages });
+  const params: Array<"i32"> = ["i32", "i32"];
+  for (let i = 0; i < nIn; i++) params.push("i32", "i32");
+  const f = m.func("rows", params, []);
+  const ROWS = 0, OUT = 1;
+  const REGION = (i: number) => 2 + 2 * i; // input i's region start (bytes)
+  const TABLE = (i: number) => 3 + 2 * i; // input i's table of row offsets (bytes)
+  const ptr = spec.step.map(() => f.local("i32"));
+  const splat = spec.step.map((s) => (s === 0 ? f.local("v128") : -1));
+  const acc = f.local("v128");
+  const q = f.local("i32");
+  const o = f.local("i32");
+  const [init, vfold, fold] = { sum: [0, SIMD.f32x4Add, OP.f32Add], max: [-Infinity, SIMD.f32x4Max, OP.f32Max], min: [Infinity, SIMD.f32x4Min, OP.f32Min] }[spec.op];
+  f.i32(0).set(o);
+  f.block().loop();
+  f.get(o).get(ROWS).op(OP.i32GeS).brIf(1);
+  for (let i = 0; i < nIn; i++) {
+    f.get(REGION(i)).get(TABLE(i)).mem(OP.i32Load).i32(2).op(OP.i32Shl).op(OP.i32Add).set(ptr[i]!);
+    f.get(TABLE(i)).i32(4).op(OP.i32Add).set(TABLE(i));
+    if (spec.step[i] === 0) f.get(ptr[i]!).load32Splat().set(splat[i]!);
+  }
+  f.f32x4(init).set(acc);
+  f.i32(spec.n / 4).set(q);
+  f.loop();
+  f.get(acc);
+  emitSimd({ f, lane: new Map(), load: (i) => void (spec.step[i] === 1 ? f.get(ptr[i]!).v128Load() : f.get(splat[i]!)) }, expr);
+  f.simd(vfold).set(acc);
+  for (let i = 0; i < nIn; i++) if (spec.step[i] === 1) f.get(ptr[i]!).i32(16).op(OP.i32Add).set(ptr[i]!);
+  f.get(q).i32(1).op(OP.i32Sub).tee(q).brIf(0);
+  f.end();
+  // out[o] = the four lanes folded
+  f.get(OUT).get(o).i32(2).op(OP.i32Shl).op(OP.i32Add);
+  f.get(acc).lane(SIMD.f32x4ExtractLane, 0);
+  for (let l = 1; l < 4; l++) f.get(acc).lane(SIMD.f32x4ExtractLane, l).op(fold);
+  f.mem(OP.f32Store);
+  f.get(o).i32(1).op(OP.i32Add).set(o);
+  f.br(0);
+  f.end().end();
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.toBytes() as BufferSource), { env: { memory: heap().memory } });
+  const run = inst.exports["rows"] as (...args: number[]) => void;
+  // heap layout per call: the row tables, the output, then each input whole
+  const tableAt: number[] = [];
+  let at = 0;
+  for (let i = 0; i < nIn; i++) {
+    tableAt.push(at);
+    at = align64(at + rows * 4);
+  }
+  const outAt = at;
+  at = align64(outAt + rows * 4);
+  const args = new Array<number>(2 + 2 * nIn).fill(0);
+  return (inputs, out) => {
+    let end = at;
+    const regions = inputs.map((x) => {
+      const r = end;
+      end = align64(end + x.length * 4 + 16);
+      return r;
+    });
+    const h = heap();
+    h.ensure(end);
+    const i32 = new Int32Array(h.memory.buffer);
+    for (let i = 0; i < nIn; i++) {
+      i32.set(spec.base[i]!, tableAt[i]! >> 2);
+      h.f32.set(inputs[i]!, regions[i]! >> 2);
+      args[2 + 2 * i] = regions[i]!;
+      args[3 + 2 * i] = tableAt[i]!;
+    }
+    args[0] = rows;
+    args[1] = outAt;
+    run(...args);
+    out.set(h.f32.subarray(outAt >> 2, (outAt >> 2) + rows));
+  };
+}
+
+/**
+ * A float32 sum of a SIMD-renderable expression over `rows` rows into `n` outputs (n a multiple
+ * of 4): output j adds the values input i reads at base[i] + r·rstride[i] + j·step[i] (step 1: a
+ * vector along the outputs, 0: the row's one value splat), for r < rows: a bias gradient or a
+ * layerNorm scale gradient, sum over the batch of x · y. The outputs stay in L1 as f32
+ * accumulators (callers keep long sums on the double-precision path).
+ */
+export function compileColumnSumWasm(spec: {
+  readonly expr: Expr;
+  readonly base: readonly number[];
+  readonly rstride: readonly number[];
+  readonly step: readonly (0 | 1)[];
+  readonly rows: number;
+  readonly n: number;
+}): (inputs: readonly Float32Array[], out: Float32Array) => void {
+  const nIn = spec.base.length;
+  const expr = simplifyPow(spec.expr);
+  const m = new ModuleBuilder();
+  m.importMemory({ module: "env", name: "memory", initial: 1, maximum: heap().maximumPages });
+  const params: Array<"i32"> = ["i32"];
+  for (let i = 0; i < nIn; i++) params.push("i32");
+  const f = m.func("cols", params, []);
+  const OUT = 0;
+  const ROW = (i: number) => 1 + i; // input i's current row start (bytes)
+  const ptr = spec.step.map(() => f.local("i32"));
+  const splat = spec.step.map((s) => (s === 0 ? f.local("v128") : -1));
+  const o = f.local("i32");
+  const q = f.local("i32");
+  const r = f.local("i32");
+  f.i32(spec.rows).set(r);
+  f.loop();
+  for (let i = 0; i < nIn; i++) {
+    f.get(ROW(i)).set(ptr[i]!);
+    if (spec.step[i] === 0) f.get(ptr[i]!).load32Splat().set(splat[i]!);
+  }
+  f.get(OUT).set(o);
+  f.i32(spec.n / 4).set(q);
+  f.loop();
+  f.get(o).get(o).v128Load();
+  emitSimd({ f, lane: new Map(), load: (i) => void (spec.step[i] === 1 ? f.get(ptr[i]!).v128Load() : f.get(splat[i]!)) }, expr);
+  f.simd(SIMD.f32x4Add).v128Store();
+  for (let i = 0; i < nIn; i++) if (spec.step[i] === 1) f.get(ptr[i]!).i32(16).op(OP.i32Add).set(ptr[i]!);
+  f.get(o).i32(16).op(OP.i32Add).set(o);
+  f.get(q).i32(1).op(OP.i32Sub).tee(q).brIf(0);
+  f.end();
+  for (let i = 0; i < nIn; i++) f.get(ROW(i)).i32(spec.rstride[i]! * 4).op(OP.i32Add).set(ROW(i));
+  f.get(r).i32(1).op(OP.i32Sub).tee(r).brIf(0);
+  f.end();
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(m.toBytes() as BufferSource), { env: { memory: heap().memory } });
+  const run = inst.exports["cols"] as (...args: number[]) => void;
+  const args = new Array<number>(1 + nIn).fill(0);
+  return (inputs, out) => {
+    let end = align64(spec.n * 4);
+    const regions = inputs.map((x) => {
+      const at = end;
+      end = align64(end + x.length * 4 + 16);
+      return at;
+    });
+    const h = heap();
+    h.ensure(end);
+    h.f32.fill(0, 0, spec.n);
+    for (let i = 0; i < nIn; i++) {
+      h.f32.set(inputs[i]!, regions[i]! >> 2);
+      args[1 + i] = regions[i]! + spec.base[i]! * 4;
+    }
+    args[0] = 0;
+    if (spec.rows > 0) run(...args);
+    out.set(h.f32.subarray(0, spec.n));
+  };
 }

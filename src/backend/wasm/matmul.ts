@@ -34,6 +34,8 @@ interface GemmModule {
   readonly heap: WasmHeap;
   readonly pack: (src: number, dst: number, rows: number, cols: number, sr: number, sc: number, w: number) => void;
   readonly packRows: (src: number, dst: number, k: number, panels: number, ldBytes: number) => void;
+  /** packRows for NR-row panels: B stored transposed ([n, k]) */
+  readonly packRowsB: (src: number, dst: number, k: number, panels: number, ldBytes: number) => void;
   readonly packContigA: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
   readonly packContigB: (src: number, dst: number, rows: number, panels: number, srBytes: number) => void;
   readonly gemm: (ap: number, bp: number, cp: number, mp: number, np: number, k: number, ldcBytes: number, kc: number) => void;
@@ -89,8 +91,8 @@ function emitPack(m: ModuleBuilder): void {
  * v128 load per row, its lanes stored across the panel (the scalar pack does one strided load
  * per element). The last K % 4 columns are copied one by one.
  */
-function emitPackRows(m: ModuleBuilder, mr: number): void {
-  const f = m.func("packRows", ["i32", "i32", "i32", "i32", "i32"], []);
+function emitPackRows(m: ModuleBuilder, mr: number, name = "packRows"): void {
+  const f = m.func(name, ["i32", "i32", "i32", "i32", "i32"], []);
   const [src, dst, K, P, ld] = [0, 1, 2, 3, 4];
   const rows: number[] = [];
   for (let r = 0; r < mr; r++) rows.push(f.local("i32"));
@@ -259,6 +261,7 @@ export function buildGemmModule(mr = 5, nr = 8, kc = 512): GemmModule {
   m.importMemory({ module: "env", name: "memory", initial: 64, maximum: heap.maximumPages });
   emitPack(m);
   emitPackRows(m, mr);
+  emitPackRows(m, nr, "packRowsB");
   emitPackContig(m, "packContigA", mr);
   emitPackContig(m, "packContigB", nr);
   const micro = emitMicro(m, mr, nr);
@@ -266,8 +269,8 @@ export function buildGemmModule(mr = 5, nr = 8, kc = 512): GemmModule {
   emitGemm(m, micro, mr, nr, true);
   const mod = new WebAssembly.Module(m.toBytes() as BufferSource);
   const inst = new WebAssembly.Instance(mod, { env: { memory: heap.memory } });
-  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "packContigA" | "packContigB" | "gemm" | "gemmRows">;
-  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, packContigA: ex.packContigA, packContigB: ex.packContigB, gemm: ex.gemm, gemmRows: ex.gemmRows };
+  const ex = inst.exports as unknown as Pick<GemmModule, "pack" | "packRows" | "packRowsB" | "packContigA" | "packContigB" | "gemm" | "gemmRows">;
+  return { mr, nr, kc, heap, pack: ex.pack, packRows: ex.packRows, packRowsB: ex.packRowsB, packContigA: ex.packContigA, packContigB: ex.packContigB, gemm: ex.gemm, gemmRows: ex.gemmRows };
 }
 
 let defaultModule: GemmModule | null | undefined;
@@ -368,8 +371,12 @@ function gemmWasm(
     if (full * mr < m) mod.pack(aRaw + full * mr * k * 4, apOff + full * mr * k * 4, k, m - full * mr, 1, k, mr);
   }
   // B as X[p][j]: B[p][j] at p*n + j (or transB: stored [n,k] at j*k + p)
-  if (opts.transB) mod.pack(bRaw, bpOff, k, n, 1, k, nr);
-  else packContig(mod.packContigB, mod.pack, bRaw, bpOff, k, n, nr);
+  if (opts.transB) {
+    // as A's rows: full NR-row panels of the stored [n, k] by SIMD loads, the rest by the scalar pack
+    const full = Math.floor(n / nr);
+    mod.packRowsB(bRaw, bpOff, k, full, k * 4);
+    if (full * nr < n) mod.pack(bRaw + full * nr * k * 4, bpOff + full * nr * k * 4, k, n - full * nr, 1, k, nr);
+  } else packContig(mod.packContigB, mod.pack, bRaw, bpOff, k, n, nr);
   const cpIdx = cpOff >> 2;
   f32.fill(0, cpIdx, cpIdx + mp * mr * ldc);
   // a narrow B under a tall A (im2col times a kernel): A panels outermost, and slices as deep as

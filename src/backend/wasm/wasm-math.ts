@@ -17,23 +17,30 @@ function horner(f: FuncBuilder, x: number, coeffs: readonly number[]): void {
 /**
  * exp(x): n = round(x·log2e), r = x − n·ln2 (two parts), degree-6 poly, 2^n applied in two halves
  * (covers gradual underflow). `x` is a v128 local owned by the caller (clobbered); leaves exp(x)
- * on the stack.
+ * on the stack. `inRange`: the caller knows x is in [-104, 89] (skips the clamp). Cheap x86
+ * lowerings only: pmin/pmax for the clamp (wasm's min/max handle NaN and signed zeros in several
+ * instructions each) and the round-to-integer by adding 1.5·2^23, whose low mantissa bits are
+ * then n as an integer (no nearest, no float-to-int conversion).
  */
-export function expBody(f: FuncBuilder, x: number): void {
+export function expBody(f: FuncBuilder, x: number, inRange = false): void {
   const n = f.local("v128");
   const r = f.local("v128");
   const ni = f.local("v128");
   const n1 = f.local("v128");
-  // clamp to [-104, 89]: exp overflows past 88.72 and underflows to 0 below -103.97 (NaN propagates)
-  f.get(x).f32x4(89).simd(SIMD.f32x4Min).f32x4(-104).simd(SIMD.f32x4Max).set(x);
-  f.get(x).f32x4(Math.LOG2E).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Nearest).set(n);
+  // clamp to [-104, 89]: exp overflows past 88.72 and underflows to 0 below -103.97; x first, so a
+  // NaN passes through both (pmin(a, b) = b < a ? b : a)
+  if (!inRange) f.get(x).f32x4(89).simd(SIMD.f32x4Pmin).f32x4(-104).simd(SIMD.f32x4Pmax).set(x);
+  // t = x·log2e + 1.5·2^23 rounds to an integer (|x·log2e| < 2^22); n = t − 1.5·2^23 exactly,
+  // and t's bits minus 1.5·2^23's bits are n as an i32
+  f.get(x).f32x4(Math.LOG2E).simd(SIMD.f32x4Mul).f32x4(12582912).simd(SIMD.f32x4Add).tee(ni)
+    .f32x4(12582912).simd(SIMD.f32x4Sub).set(n);
+  f.get(ni).i32x4(0x4b400000).simd(SIMD.i32x4Sub).set(ni);
   f.get(x).get(n).f32x4(0.693359375).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub)
     .get(n).f32x4(-2.12194440e-4).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).set(r);
   // p = ((((( c0 r + c1) r + c2) r + c3) r + c4) r + c5) r² + r + 1
   horner(f, r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]);
   f.get(r).simd(SIMD.f32x4Mul).get(r).simd(SIMD.f32x4Mul).get(r).simd(SIMD.f32x4Add).f32x4(1).simd(SIMD.f32x4Add);
   // scale: n1 = n >> 1, n2 = n - n1; result * 2^n1 * 2^n2
-  f.get(n).simd(SIMD.i32x4TruncSatF32x4S).set(ni);
   f.get(ni).i32(1).simd(SIMD.i32x4ShrS).set(n1);
   f.get(n1).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
   f.get(ni).get(n1).simd(SIMD.i32x4Sub).i32x4(127).simd(SIMD.i32x4Add).i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
@@ -89,8 +96,8 @@ export function tanhBody(f: FuncBuilder, x: number): void {
   f.get(x).simd(SIMD.f32x4Abs).set(ax);
   // big branch: 1 - 2 / (exp(2|x|) + 1), with copysign
   f.f32x4(1).f32x4(2)
-    .get(ax).get(ax).simd(SIMD.f32x4Add).f32x4(20).simd(SIMD.f32x4Min).set(e2);
-  expBody(f, e2);
+    .get(ax).get(ax).simd(SIMD.f32x4Add).f32x4(20).simd(SIMD.f32x4Pmin).set(e2);
+  expBody(f, e2, true);
   f.f32x4(1).simd(SIMD.f32x4Add)
     .simd(SIMD.f32x4Div).simd(SIMD.f32x4Sub);
   // copysign: (big & 0x7fffffff) | (x & 0x80000000)
