@@ -1,7 +1,7 @@
 /** Public shape ops: reshape, transpose, axes, broadcasting, indexing, slicing, joining, diagonals. */
 import type { DType } from "../ir/dtype.js";
 import type { AsShape, Check, Shape, ShapeError } from "../shape/core.js";
-import type { Reshape, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
+import type { ReshapeProbed, ProbeAll, ProbeLead, ProbeBatch, ProbeStatic, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
 import type { Transpose } from "../shape/transpose.js";
 import type { BroadcastTo } from "../shape/broadcast.js";
 import type { MoveAxis, AxisInRange } from "../shape/axis.js";
@@ -9,7 +9,7 @@ import type { AxisOutOfRangeMsg } from "../shape/reduce.js";
 import type { Slice, SliceEntry } from "../shape/indexing.js";
 import type { Concat, Stack } from "../shape/concat.js";
 import type { Diagonal, Trace } from "../shape/diagonal.js";
-import type { IndexAt } from "../shape/gather.js";
+import type { IndexAtProbed, IndexProbe } from "../shape/gather.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { sizeOf } from "../ir/aval.js";
@@ -23,12 +23,25 @@ import { indexTraced } from "./indexing.js";
 
 // ---------------------------------------------------------------- reshape family
 
-/** Reshapes to `shape`; one entry may be -1 (inferred). */
-export function reshape<S extends Shape, D extends DType, const NS extends Shape>(
-  x: Tensor<S, D>,
-  shape: Check<Reshape<S, NS>, NS>,
-): Tensor<AsShape<Reshape<S, NS>>, D> {
-  return reshapeImpl(x, shape as NS) as Tensor<AsShape<Reshape<S, NS>>, D>;
+/**
+ * Reshapes to `shape`; one entry may be -1 (inferred). With a type-parameter dim
+ * (`x: Tensor<[B, 3, 4]>`) the count is checked at run time and the result keeps the dims that
+ * cancel (`x.reshape([-1, 12])` is `[B, 12]`), `number` elsewhere (see ReshapeProbed).
+ */
+export function reshape<
+  S extends Shape,
+  D extends DType,
+  const NS extends Shape,
+  // probes for type-parameter dims (see ProbeAll): inferred from x, never passed
+  All extends ProbeAll<S, NS> = ProbeAll<S, NS>,
+  Lead extends ProbeLead<S, NS> = ProbeLead<S, NS>,
+  Batch extends ProbeBatch<S, NS> = ProbeBatch<S, NS>,
+  Static extends ProbeStatic<NS> = ProbeStatic<NS>,
+>(
+  x: Tensor<S, D> | Tensor<All, D> | Tensor<Lead, D> | Tensor<Batch, D> | Tensor<Static, D>,
+  shape: Check<ReshapeProbed<S, NS, All, Lead, Batch, Static>, NS>,
+): Tensor<AsShape<ReshapeProbed<S, NS, All, Lead, Batch, Static>>, D> {
+  return reshapeImpl(x, shape as NS) as Tensor<AsShape<ReshapeProbed<S, NS, All, Lead, Batch, Static>>, D>;
 }
 function reshapeImpl(x: AnyTensor, shape: readonly number[]): AnyTensor {
   tensorArg("reshape", x);
@@ -129,23 +142,25 @@ export function broadcastTo<S extends Shape, D extends DType, const NS extends S
  * Takes element `i` along `axis` (default 0), dropping that axis. Negative i counts from the end.
  * `i` is a static number (checked: out of range is an error) or a traced int32 scalar tensor,
  * which follows JAX's `x[i]`: negative counts from the end, then out-of-range indices clamp.
+ * Along a type-parameter dim (`index(x, 0)` for `x: Tensor<[B, 3, 4]>`) a static i is checked
+ * at run time.
  */
-export function index<S extends Shape, D extends DType, const I extends number | Tensor<[], DType>, const A extends number = 0>(
-  x: Tensor<S, D>,
-  i: Check<IndexAt<S, I, A>, I>,
+export function index<S extends Shape, D extends DType, const I extends number | Tensor<[], DType>, const A extends number = 0, G extends IndexProbe<S, A> = IndexProbe<S, A>>(
+  x: Tensor<S, D> | Tensor<G, D>,
+  i: Check<IndexAtProbed<S, I, A, G>, I>,
   axis?: A,
-): Tensor<AsShape<IndexAt<S, I, A>>, D> {
+): Tensor<AsShape<IndexAtProbed<S, I, A, G>>, D> {
   const t = tensorArg("index", x);
   if (t.shape.length === 0) shapeError(msg.indexRankZeroMsg("index"));
   const ax = normAxis("index", axis ?? 0, t.shape.length, t.shape);
-  if (i instanceof TensorClass) return indexTraced(t, i, ax) as Tensor<AsShape<IndexAt<S, I, A>>, D>;
+  if (i instanceof TensorClass) return indexTraced(t, i, ax) as Tensor<AsShape<IndexAtProbed<S, I, A, G>>, D>;
   const n = t.shape[ax]!;
   const k = i as number;
   if (!Number.isInteger(k)) shapeError(`index: the index must be an integer, got ${k}`);
   if (k < -n || k >= n) shapeError(msg.indexOutOfBoundsMsg("index", k, axis ?? 0, n, t.shape));
   const at = k < 0 ? k + n : k;
   const s = lax.slice(t, t.shape.map((_, a) => (a === ax ? at : 0)), t.shape.map((d, a) => (a === ax ? at + 1 : d)));
-  return lax.reshape(s, t.shape.filter((_, a) => a !== ax)) as Tensor<AsShape<IndexAt<S, I, A>>, D>;
+  return lax.reshape(s, t.shape.filter((_, a) => a !== ax)) as Tensor<AsShape<IndexAtProbed<S, I, A, G>>, D>;
 }
 
 /**

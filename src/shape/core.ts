@@ -71,3 +71,32 @@ export type Dynamic<N extends number, Acc extends number[] = []> = number extend
   : Acc["length"] extends N
     ? Acc
     : Dynamic<N, [...Acc, number]>;
+
+// ---------------------------------------------------------------- generic dims (issue 14)
+// TypeScript defers every conditional type that tests a type parameter (`B` in
+// `<B extends number>(x: Tensor<[B, 3, 4]>)`), so a shape function that looks at such a dim
+// stays a page of unresolved types. The one eager test is inference: a type parameter G inferred
+// from the shape whose candidate fails its constraint `Resolved<S> | GenericMark` falls back to
+// that constraint, and `HasGenericDim<G>` then reads the fallback. Ops use it to skip the checks
+// that would need the generic dim's value (run time checks them) and give a simpler result.
+
+declare const genericDim: unique symbol;
+
+/** The marker in a probe's constraint (no real shape has it). */
+export type GenericMark = readonly [number & { readonly [genericDim]: true }];
+
+/** S itself, unless a dim is a type parameter: that dim's conditional stays unresolved, so S is not assignable. */
+export type Resolved<S extends Shape> = { [K in keyof S]: S[K] extends number ? S[K] : never };
+
+/** A probe's constraint: `G extends Probe<C>`, inferred from x (`Tensor<S> | Tensor<G>`), falls back to it unless S is assignable to C. */
+export type Probe<C> = C | GenericMark;
+
+/**
+ * C for a shape T without type-parameter dims, else a conditional that stays unresolved (nothing
+ * is assignable to it): a probe's constraint on another shape than the one it is inferred from.
+ * (Not `C & …`: TypeScript simplifies that intersection away.)
+ */
+export type Settled<T extends Shape, C = Shape> = T extends Resolved<T> ? C : never;
+
+/** True when the probe G fell back to its constraint (S was not assignable to it: for `Probe<Resolved<S>>`, S has a type-parameter dim). */
+export type HasGenericDim<G> = { g: GenericMark } extends { g: G } ? true : false;

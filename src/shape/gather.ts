@@ -4,8 +4,8 @@
  * matched structurally (`{ shape, dtype }`), so this layer does not import the Tensor class.
  */
 import type { DType } from "../ir/dtype.js";
-import type { Dim, Shape, ShapeError, ShowShape, ShowDim, Dynamic } from "./core.js";
-import type { NormalizeAxis } from "./axis.js";
+import type { Dim, Shape, ShapeError, ShowShape, ShowDim, Dynamic, GenericMark, HasGenericDim } from "./core.js";
+import type { NormalizeAxis, RemoveAt } from "./axis.js";
 import type { AxisOutOfRangeMsg } from "./reduce.js";
 import type { BroadcastDim } from "./broadcast.js";
 import type { Index, Slice, SliceEntry } from "./indexing.js";
@@ -164,3 +164,28 @@ export type IndexAt<S extends Shape, I, A extends number> = I extends number
         : E
       : never
     : never;
+
+// ---------------------------------------------------------------- index along a generic dim (issue 14)
+
+/** S with only the dim at axis A written as in `Resolved`: the probe for `index`, which tests only that dim. */
+type ResolvedAt<S extends Shape, A extends number> = NormalizeAxis<A, S["length"]> extends infer K extends number
+  ? { [P in keyof S]: P extends `${K}` ? (S[P] extends number ? S[P] : never) : S[P] }
+  : S;
+
+/** The probe's constraint for `index` (see `Probe` in core.ts). */
+export type IndexProbe<S extends Shape, A extends number> = ResolvedAt<S, A> | GenericMark;
+
+/**
+ * IndexAt, where G (the probe, inferred from x) tells whether the indexed dim is a type parameter
+ * (`index(x, 0)` for `x: Tensor<[B, 3, 4]>`): then the index is not checked (run time does) and
+ * the result is S without that axis.
+ */
+export type IndexAtProbed<S extends Shape, I, A extends number, G> = HasGenericDim<G> extends true
+  ? (I extends Shaped ? IntIndices<I["dtype"], "index"> : never) extends infer E
+    ? [E] extends [never]
+      ? NormalizeAxis<A, S["length"]> extends infer K extends number
+        ? RemoveAt<S, K>
+        : never
+      : E
+    : never
+  : IndexAt<S, I, A>;

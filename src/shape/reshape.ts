@@ -2,7 +2,7 @@
  * Reshape, Flatten, ExpandDims and Squeeze at the type level. Element counts use the digit-string
  * arithmetic of arith.ts, so large products (3 * 224 * 224, 1024 * 1024) are exact. Pure types.
  */
-import type { Dim, Shape, ShapeError, ShowShape, ShowDim, Dynamic } from "./core.js";
+import type { Dim, Shape, ShapeError, ShowShape, ShowDim, Dynamic, HasGenericDim, Probe, Resolved, Settled } from "./core.js";
 import type { IsNat, Product, DivExact, Add, Sub } from "./arith.js";
 import type { NormalizeInsertAxis, InsertAt, DimAtIndex } from "./axis.js";
 import type { NormalizeAxes } from "./reduce.js";
@@ -152,3 +152,39 @@ type SqueezeKeep<S extends Shape, Ks extends number, Acc extends Dim[], I extend
 ]
   ? SqueezeKeep<T, Ks, I["length"] extends Ks ? Acc : [...Acc, H], [...I, 0]>
   : Acc;
+
+type Head<S extends Shape> = S extends readonly [infer H extends Dim, ...unknown[]] ? H : never;
+// `unknown`, not Dim, for the first: a generic first dim tested against Dim would defer
+type Tail<S extends Shape> = S extends readonly [unknown, ...infer T extends Shape] ? T : [];
+
+/*
+ * The four probes of `reshape` (see `Probe` in core.ts), each inferred from x's shape S:
+ * all: S and NS have no type-parameter dim (then `Reshape` checks everything);
+ * lead: NS = [S's first dim, ...] and the rest of both is static (`reshape(x, [b as B, -1])`);
+ * batch: only S's first dim is generic and NS is static (`x.reshape([-1, 12])`);
+ * static: NS is static.
+ */
+export type ProbeAll<S extends Shape, NS extends Shape> = Probe<Settled<NS, Resolved<S>>>;
+export type ProbeLead<S extends Shape, NS extends Shape> = Probe<Settled<Tail<NS>, readonly [Head<NS>, ...Resolved<Tail<S>>]>>;
+export type ProbeBatch<S extends Shape, NS extends Shape> = Probe<Settled<NS, readonly [Head<S>, ...Resolved<Tail<S>>]>>;
+export type ProbeStatic<NS extends Shape> = Probe<Settled<NS>>;
+
+/**
+ * Reshape with type-parameter dims (`<B extends number>(x: Tensor<[B, 3, 4]>)`), read from the
+ * probes: without one, `Reshape`. Otherwise the element count is known only at run time, which
+ * checks it, and the result keeps what cancels: a shared leading dim (`reshape(x, [b as B, -1])`
+ * gives `[B, 12]`), or a -1 in front of static dims whose product is the static rest of S
+ * (`x.reshape([-1, 12])` gives `[B, 12]`); any other -1 becomes `number`, and a shape NS with
+ * its own type-parameter dims becomes `number`s.
+ */
+export type ReshapeProbed<S extends Shape, NS extends Shape, All, Lead, Batch, Static, Op extends string = "reshape"> = HasGenericDim<All> extends false
+  ? Reshape<S, NS, Op>
+  : HasGenericDim<Lead> extends false
+    ? [Head<NS>, ...(Reshape<Tail<S>, Tail<NS>, Op> extends readonly [...infer R extends Shape] ? R : FillHole<Tail<NS>, number>)]
+    : HasGenericDim<Batch> extends false
+      ? Head<NS> extends -1
+        ? Reshape<Tail<S>, Tail<NS>, Op> extends readonly [...infer R extends Shape] ? [Head<S>, ...R] : FillHole<NS, number>
+        : FillHole<NS, number>
+      : HasGenericDim<Static> extends false
+        ? FillHole<NS, number>
+        : { -readonly [K in keyof NS]: number };

@@ -8,7 +8,7 @@ import type { DType, FloatDType, Promote } from "../ir/dtype.js";
 import type { AsShape, Check, Shape } from "../shape/core.js";
 import type { Broadcast } from "../shape/broadcast.js";
 import type { Reduce } from "../shape/reduce.js";
-import type { Reshape, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
+import type { ReshapeProbed, ProbeAll, ProbeLead, ProbeBatch, ProbeStatic, ExpandDims, Squeeze, Flatten } from "../shape/reshape.js";
 import type { Transpose } from "../shape/transpose.js";
 import type { BroadcastTo } from "../shape/broadcast.js";
 import type { Slice, SliceEntry } from "../shape/indexing.js";
@@ -19,7 +19,7 @@ import type { Tensor } from "./tensor.js";
 import type { ArithDType, AxisArg, CountDType, DTypeOf, FloatResultDType, Operand, ResultDType, ShapeOf } from "./types.js";
 import type { AxisShape, Cumulative } from "../shape/reduce-extra.js";
 // indexing, gather and scatter
-import type { AtIndex, AtRegion, IndexAt, IntIndices, Take } from "../shape/gather.js";
+import type { AtIndex, AtRegion, IndexAtProbed, IndexProbe, IntIndices, Take } from "../shape/gather.js";
 import type { AtIndexer } from "./at.js";
 
 type AnyT = Tensor<Shape, DType>;
@@ -79,7 +79,18 @@ export interface TensorMethods {
     keepdims?: K,
   ): Tensor<AsShape<Reduce<ShapeOf<X>, Ax, K, "mean">>, MeanD<X>>;
 
-  reshape<X extends AnyT, const NS extends Shape>(this: X, shape: Check<Reshape<ShapeOf<X>, NS>, NS>): Tensor<AsShape<Reshape<ShapeOf<X>, NS>>, DTypeOf<X>>;
+  reshape<
+    X extends AnyT,
+    const NS extends Shape,
+    // probes for type-parameter dims (see ProbeAll): inferred from x, never passed
+    All extends ProbeAll<ShapeOf<X>, NS> = ProbeAll<ShapeOf<X>, NS>,
+    Lead extends ProbeLead<ShapeOf<X>, NS> = ProbeLead<ShapeOf<X>, NS>,
+    Batch extends ProbeBatch<ShapeOf<X>, NS> = ProbeBatch<ShapeOf<X>, NS>,
+    Static extends ProbeStatic<NS> = ProbeStatic<NS>,
+  >(
+    this: X | Tensor<All, DType> | Tensor<Lead, DType> | Tensor<Batch, DType> | Tensor<Static, DType>,
+    shape: Check<ReshapeProbed<ShapeOf<X>, NS, All, Lead, Batch, Static>, NS>,
+  ): Tensor<AsShape<ReshapeProbed<ShapeOf<X>, NS, All, Lead, Batch, Static>>, DTypeOf<X>>;
   flatten<X extends AnyT>(this: X): Tensor<Flatten<ShapeOf<X>>, DTypeOf<X>>;
   expandDims<X extends AnyT, const A extends number>(this: X, axis: Check<ExpandDims<ShapeOf<X>, A>, A>): Tensor<AsShape<ExpandDims<ShapeOf<X>, A>>, DTypeOf<X>>;
   squeeze<X extends AnyT, const Ax extends number | readonly number[] | undefined = undefined>(
@@ -91,11 +102,11 @@ export interface TensorMethods {
     perm?: Check<Transpose<ShapeOf<X>, P>, P>,
   ): Tensor<AsShape<Transpose<ShapeOf<X>, P>>, DTypeOf<X>>;
   broadcastTo<X extends AnyT, const NS extends Shape>(this: X, shape: Check<BroadcastTo<ShapeOf<X>, NS>, NS>): Tensor<AsShape<BroadcastTo<ShapeOf<X>, NS>>, DTypeOf<X>>;
-  index<X extends AnyT, const I extends number | Tensor<[], DType>, const A extends number = 0>(
-    this: X,
-    i: Check<IndexAt<ShapeOf<X>, I, A>, I>,
+  index<X extends AnyT, const I extends number | Tensor<[], DType>, const A extends number = 0, G extends IndexProbe<ShapeOf<X>, A> = IndexProbe<ShapeOf<X>, A>>(
+    this: X | Tensor<G, DTypeOf<X>>,
+    i: Check<IndexAtProbed<ShapeOf<X>, I, A, G>, I>,
     axis?: A,
-  ): Tensor<AsShape<IndexAt<ShapeOf<X>, I, A>>, DTypeOf<X>>;
+  ): Tensor<AsShape<IndexAtProbed<ShapeOf<X>, I, A, G>>, DTypeOf<X>>;
   slice<X extends AnyT, const Spec extends readonly SliceEntry[]>(this: X, spec: Check<Slice<ShapeOf<X>, Spec>, Spec>): Tensor<AsShape<Slice<ShapeOf<X>, Spec>>, DTypeOf<X>>;
   diagonal<X extends AnyT, const O extends number = 0, const A1 extends number = 0, const A2 extends number = 1>(
     this: Check<Diagonal<ShapeOf<X>, O, A1, A2>, X>,

@@ -103,25 +103,25 @@ export function vmap<F extends Fn, const I extends InAxesArg = 0, const O extend
   return ((...args: unknown[]) => vmapImpl(fn, args, inAxes, outAxes)) as unknown as VmapFn<F, I, O>;
 }
 
-/** The Jacobian by forward mode: shape [...output, ...input]. */
+/** The Jacobian by forward mode: shape [...output, ...input]; for pytrees, a tree like the output of trees like the input (as JAX). */
 export function jacfwd<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacfwd">>): JacobianFn<F, A, "jacfwd"> {
   const fn = checkFn("jacfwd", f);
   return ((...args: unknown[]) => jacfwdImpl(fn, args, (opts?.argnums ?? 0) as number)) as unknown as JacobianFn<F, A, "jacfwd">;
 }
 
-/** The Jacobian by reverse mode: shape [...output, ...input]. */
+/** The Jacobian by reverse mode: shape [...output, ...input]; for pytrees, a tree like the output of trees like the input (as JAX). */
 export function jacrev<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacrev">>): JacobianFn<F, A, "jacrev"> {
   const fn = checkFn("jacrev", f);
   return ((...args: unknown[]) => jacrevImpl(fn, args, (opts?.argnums ?? 0) as number, "jacrev")) as unknown as JacobianFn<F, A, "jacrev">;
 }
 
-/** The Jacobian (reverse mode, like JAX's `jacobian`): shape [...output, ...input]. */
+/** The Jacobian (reverse mode, like JAX's `jacobian`): shape [...output, ...input]; for pytrees, a tree like the output of trees like the input. */
 export function jacobian<F extends Fn, const A extends number = 0>(f: F, opts?: JacOptions<CheckArgnums<F, A, "jacobian">>): JacobianFn<F, A> {
   const fn = checkFn("jacobian", f);
   return ((...args: unknown[]) => jacrevImpl(fn, args, (opts?.argnums ?? 0) as number, "jacobian")) as unknown as JacobianFn<F, A>;
 }
 
-/** The Hessian of a scalar function, forward-over-reverse: shape [...input, ...input]. */
+/** The Hessian of a scalar function, forward-over-reverse: shape [...input, ...input]; for a pytree input, a tree like it of trees like it (block [i][k] of shape [...leaf i, ...leaf k], as JAX). */
 export function hessian<F extends Fn, const A extends number = 0>(
   f: CheckScalar<F, "hessian">,
   opts?: JacOptions<CheckArgnums<F, A, "hessian">>,

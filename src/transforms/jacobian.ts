@@ -1,15 +1,15 @@
-import { flatten } from "./tree.js";
+import { flatten, unflatten, leafPaths, type TreeDef } from "./tree.js";
 import { vjpImpl, jvpImpl } from "./grad.js";
 import { vmapImpl } from "./vmap.js";
 import { sizeOf } from "../ir/aval.js";
 import { isFloat } from "../ir/dtype.js";
-import { Tensor, type AnyTensor } from "../tensor/tensor.js";
+import type { AnyTensor } from "../tensor/tensor.js";
 import type { TreeFn } from "./trace-tree.js";
 import * as lax from "../prims/lax.js";
 import { HostArray } from "../ir/host-array.js";
 import { fromHost as hostValue } from "../ir/trace.js";
 import { allocate } from "../ir/dtype.js";
-import { diffDTypeMsg } from "../tensor/messages.js";
+import { diffDTypeMsg, diffNoTensorMsg } from "../tensor/messages.js";
 
 /** The standard basis of a space of shape `shape`, stacked: [n, ...shape]. */
 function basis(shape: readonly number[], dtype: AnyTensor["dtype"]): AnyTensor {
@@ -19,42 +19,68 @@ function basis(shape: readonly number[], dtype: AnyTensor["dtype"]): AnyTensor {
   return hostValue(new HostArray(data, [n, ...shape], dtype)) as AnyTensor;
 }
 
-function singleTensorArg(name: string, args: readonly unknown[], argnum: number): AnyTensor {
+/** The argument differentiated: a tensor or a pytree of float tensors (its leaves and structure). */
+function treeArg(name: string, args: readonly unknown[], argnum: number): [unknown, AnyTensor[], TreeDef] {
   if (!Number.isInteger(argnum) || argnum < 0 || argnum >= args.length) {
     throw new Error(`${name}: argnums ${argnum} is out of range for a call with ${args.length} arguments`);
   }
   const x = args[argnum];
-  if (!(x instanceof Tensor)) throw new Error(`${name}: argument ${argnum} must be a tensor`);
-  if (!isFloat(x.dtype)) throw new Error(diffDTypeMsg(name, `${argnum}`, x.dtype));
-  return x as AnyTensor;
-}
-
-function singleTensorOut(name: string, out: unknown): AnyTensor {
-  const [leaves, def] = flatten(out);
-  if (def.kind !== "leaf") throw new Error(`${name}: the function must return a single tensor`);
-  return leaves[0]!;
+  const [leaves, def] = flatten(x);
+  if (leaves.length === 0) throw new Error(diffNoTensorMsg(name, argnum));
+  const k = leaves.findIndex((l) => !isFloat(l.dtype));
+  if (k >= 0) throw new Error(diffDTypeMsg(name, `${argnum}${leafPaths(x)[k]}`, leaves[k]!.dtype));
+  return [x, leaves, def];
 }
 
 const withArg = (args: readonly unknown[], i: number, v: unknown) => args.map((a, k) => (k === i ? v : a));
 
-/** Jacobian by forward mode: one jvp per input element, batched with vmap. Shape [...out, ...in]. */
-export function jacfwdImpl(f: TreeFn, args: readonly unknown[], argnum: number, name = "jacfwd"): AnyTensor {
-  const x = singleTensorArg(name, args, argnum);
+/** Leaf i of a structure holding `leaves`, `v` there and zeros elsewhere (a one-leaf seed). */
+const seedAt = (def: TreeDef, leaves: readonly AnyTensor[], i: number, v: unknown) =>
+  unflatten(def, leaves.map((l, k) => (k === i ? v : lax.zerosLike(l))));
+
+/**
+ * The blocks J[j][i] (output leaf j, input leaf i) assembled as JAX does: a tree like the output
+ * whose leaves are trees like the input (a plain tensor when both are tensors).
+ */
+const assemble = (outDef: TreeDef, inDef: TreeDef, blocks: AnyTensor[][]) => unflatten(outDef, blocks.map((row) => unflatten(inDef, row)));
+
+/**
+ * Jacobian by forward mode: one jvp per input element, batched with vmap, input leaf by input
+ * leaf. Each block has shape [...out, ...in]. The input and the output may be pytrees.
+ */
+export function jacfwdImpl(f: TreeFn, args: readonly unknown[], argnum: number, name = "jacfwd"): unknown {
+  const [x, xs, xdef] = treeArg(name, args, argnum);
   const call = f as (...a: unknown[]) => unknown;
-  const pushforward = (t: unknown) =>
-    singleTensorOut("jacfwd", jvpImpl((xi: never) => call(...withArg(args, argnum, xi)), [x], [t])[1]);
-  const cols = vmapImpl(pushforward as TreeFn, [basis(x.shape, x.dtype)], 0, 0) as AnyTensor; // [n, ...out]
-  const last = lax.moveAxis(cols, 0, cols.shape.length - 1);
-  return lax.reshape(last, [...cols.shape.slice(1), ...x.shape]);
+  let outDef: TreeDef | undefined;
+  const cols = xs.map((xi, i) => {
+    const pushforward = (t: unknown) => {
+      const [tl, d] = flatten(jvpImpl((x2: never) => call(...withArg(args, argnum, x2)), [x], [seedAt(xdef, xs, i, t)])[1]);
+      outDef = d;
+      return tl;
+    };
+    const c = vmapImpl(pushforward as TreeFn, [basis(xi.shape, xi.dtype)], 0, 0) as AnyTensor[]; // leaf j: [n_i, ...out_j]
+    return c.map((cj) => lax.reshape(lax.moveAxis(cj, 0, cj.shape.length - 1), [...cj.shape.slice(1), ...xi.shape]));
+  });
+  if (cols[0]!.length === 0) throw new Error(`${name}: the function's output holds no tensor`);
+  return assemble(outDef!, xdef, cols[0]!.map((_, j) => cols.map((c) => c[j]!)));
 }
 
-/** Jacobian by reverse mode: one vjp per output element, batched with vmap. Shape [...out, ...in]. */
-export function jacrevImpl(f: TreeFn, args: readonly unknown[], argnum: number, name = "jacrev"): AnyTensor {
-  const x = singleTensorArg(name, args, argnum);
+/**
+ * Jacobian by reverse mode: one vjp per output element, batched with vmap, output leaf by output
+ * leaf. Each block has shape [...out, ...in]. The input and the output may be pytrees.
+ */
+export function jacrevImpl(f: TreeFn, args: readonly unknown[], argnum: number, name = "jacrev"): unknown {
+  const [x, xs, xdef] = treeArg(name, args, argnum);
   const call = f as (...a: unknown[]) => unknown;
-  const [out, back] = vjpImpl((xi: never) => call(...withArg(args, argnum, xi)), [x]);
-  const y = singleTensorOut(name, out);
-  if (!isFloat(y.dtype)) throw new Error(`${name}: the function's output must be float, got ${y.dtype}`);
-  const rows = vmapImpl(((c: AnyTensor) => back(c)[0]) as TreeFn, [basis(y.shape, y.dtype)], 0, 0) as AnyTensor; // [m, ...in]
-  return lax.reshape(rows, [...y.shape, ...x.shape]);
+  const [out, back] = vjpImpl((x2: never) => call(...withArg(args, argnum, x2)), [x]);
+  const [ys, ydef] = flatten(out);
+  if (ys.length === 0) throw new Error(`${name}: the function's output holds no tensor`);
+  const bad = ys.findIndex((y) => !isFloat(y.dtype));
+  if (bad >= 0) throw new Error(`${name}: the function's output must be float, got ${ys[bad]!.dtype}`);
+  const rows = ys.map((y, j) => {
+    const pullback = (c: AnyTensor) => flatten(back(seedAt(ydef, ys, j, c))[0])[0];
+    const r = vmapImpl(pullback as TreeFn, [basis(y.shape, y.dtype)], 0, 0) as AnyTensor[]; // leaf i: [m_j, ...in_i]
+    return r.map((ri, i) => lax.reshape(ri, [...y.shape, ...xs[i]!.shape]));
+  });
+  return assemble(ydef, xdef, rows);
 }

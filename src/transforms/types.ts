@@ -18,8 +18,8 @@
  *                       leaf of the mapped args, run In, insert the batch dim at O in every leaf;
  *   - Grad<In, A>:      run In (its output must be a float scalar), the result is the type of the
  *                       chosen argument(s), so grads of pytrees keep the pytree's exact type;
- *   - ValueAndGrad:     [output, grad]; Jacobian: Tensor<[...out, ...arg]>;
- *     Hessian:          Tensor<[...arg, ...arg]>.
+ *   - ValueAndGrad:     [output, grad]; Jacobian: Tensor<[...out, ...arg]> (for pytrees, a tree
+ *     like the output of trees like the argument); Hessian: Tensor<[...arg, ...arg]> (likewise).
  * Nothing is widened, so every static dim survives any nesting. `Run` returns Ok<T> or an error
  * value; CheckArgs turns an error into a tuple with a ShapeError in the offending position, so the
  * message is the first line of the diagnostic on that argument. The transformations themselves
@@ -483,13 +483,9 @@ type RunJac<Res, Args extends readonly unknown[], A, Name extends string> =
   Res extends Ok<infer O>
     ? InputsCheck<Args, A, Name> extends infer E
       ? [E] extends [never]
-        ? [O] extends [Tensor<infer OS, infer D>]
-          ? [Args[A & number]] extends [Tensor<infer IS, DType>]
-            ? Concat2<OS, IS> extends infer JS extends Shape
-              ? Ok<Tensor<JS, D>>
-              : never
-            : Fail<A & number, `${Name}: argument ${A & number} must be a tensor, got ${ShowValue<Args[A & number]>}`>
-          : Fail<0, `${Name}: the function must return a single tensor, but it returns ${ShowValue<O>}`>
+        ? [Leaves<O>] extends [never]
+          ? Fail<0, `${Name}: the function's output holds no tensor, it returns ${ShowValue<O>}`>
+          : Ok<JacTree<O, Args[A & number]>>
         : E
       : never
     : Res;
@@ -499,15 +495,23 @@ type RunHess<Res, Args extends readonly unknown[], A> =
     ? IsScalarOut<O> extends true
       ? InputsCheck<Args, A, "hessian"> extends infer E
         ? [E] extends [never]
-          ? [Args[A & number]] extends [Tensor<infer IS, infer D>]
-            ? Concat2<IS, IS> extends infer HS extends Shape
-              ? Ok<Tensor<HS, D>>
-              : never
-            : Fail<A & number, `hessian: argument ${A & number} must be a tensor, got ${ShowValue<Args[A & number]>}`>
+          ? Ok<JacTree<Args[A & number], Args[A & number]>>
           : E
         : never
       : Fail<0, ScalarMessage<"hessian", O>>
     : Res;
+
+/**
+ * The Jacobian of an output O with respect to an input X, as JAX builds it: a tree like O whose
+ * tensor leaves (shape OS) are trees like X whose tensor leaves (shape IS) are Tensor<[...OS, ...IS]>
+ * with the output leaf's dtype (a plain tensor when both are tensors). Other leaves stay as they are.
+ */
+type JacTree<O, X> = [O] extends [Tensor<infer OS, infer D>] ? JacIn<OS, D, X> : O extends object ? { [K in keyof O]: JacTree<O[K], X> } : O;
+type JacIn<OS extends Shape, D extends DType, X> = [X] extends [Tensor<infer IS, DType>]
+  ? Tensor<Concat2<OS, IS>, D>
+  : X extends object
+    ? { [K in keyof X]: JacIn<OS, D, X[K]> }
+    : X;
 
 // ---- vmap
 

@@ -59,8 +59,8 @@ describe("grad, valueAndGrad, hessian", () => {
     expect(errorOf(() => grad(3 as never))).toMatch(/grad: expected a function, got number/);
     expect(errorOf(() => vmap(null as never))).toMatch(/vmap: expected a function, got null/);
   });
-  it("jacobians need a single tensor argument", () => {
-    expect(errorOf(() => jacrev((p: { a: T }) => p.a)({ a: x3 }))).toMatch(/jacrev: argument 0 must be a tensor/);
+  it("jacobians need a tensor (or a pytree of them) to differentiate", () => {
+    expect(errorOf(() => jacrev((n: number) => S.mul(x3, n))(2))).toMatch(/jacrev: argument 0 holds no tensor/);
   });
 });
 
