@@ -8,9 +8,12 @@
  *   await initBackend();   // Node: WebGPU, else wasm; a browser: WebGPU, else WebGL2, else wasm
  *
  * It says in one line what it chose when it skipped something (and why), and in a browser also
- * when the first choice answered. Without it the default is SHAPEGRAD_BACKEND or `wasm`, exactly
+ * when the first choice answered. A software GPU (a WebGPU adapter or, in a browser, a WebGL
+ * renderer such as SwiftShader) is skipped unless `allowSoftwareAdapter` (the same option and the
+ * same kind of line for both). Without it the default is SHAPEGRAD_BACKEND or `wasm`, exactly
  * as before. SHAPEGRAD_BACKEND still wins here; a forced backend that cannot run falls back to
- * `wasm` with one line saying why.
+ * `wasm` with one line saying why. The three ways to choose, side by side: setBackend
+ * (runtime/registry.ts).
  */
 import type { Backend } from "../ir/backend.js";
 import {
