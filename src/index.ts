@@ -60,3 +60,6 @@ export * as tree from "./tree/index.js";
 export { useBackend, type CpuBackendName, type GpuBackendName } from "./runtime/registry.js";
 // issue 15: Taylor mode (jax.experimental.jet)
 export { jet, type JetResult, type SeriesOut } from "./transforms/jet.js";
+// backend choice (issue 13): whether a backend can run here, and every backend name
+export { backendAvailable } from "./runtime/init.js";
+export { backendNames } from "./runtime/registry.js";

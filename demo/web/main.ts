@@ -56,44 +56,15 @@ const LABELS: Record<Name, string> = { wasm: "wasm (CPU)", "gpujs:webgpu": "WebG
 const NAMES = Object.keys(LABELS) as Name[];
 
 /**
- * Whether this build of shapegrad has a backend of that name: setBackend throws "unknown backend"
- * on others (and may throw for a known one whose code is loaded on demand: that one is known).
+ * Whether a backend can run here, as shapegrad's `backendAvailable` says. A software GPU
+ * (SwiftShader, llvmpipe) is offered, since the person picks it, with the reason it is slow.
  */
-function known(name: Name): boolean {
-  const prev = sg.defaultBackend();
-  try {
-    sg.setBackend(name as sg.BackendName);
-    return true;
-  } catch (e) {
-    return !/unknown backend/.test(String((e as Error)?.message));
-  } finally {
-    sg.setBackend(prev);
-  }
-}
-
 async function probe(name: Name): Promise<Availability> {
-  if (!known(name)) return { ok: false, detail: `this build of shapegrad has no "${name}" backend` };
-  if (name === "wasm") {
-    return typeof WebAssembly === "object" ? { ok: true, detail: "WebAssembly" } : { ok: false, detail: "this browser has no WebAssembly" };
-  }
-  if (name === "gpujs:webgpu") {
-    type Adapter = { isFallbackAdapter?: boolean; info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean } };
-    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
-    if (!gpu) return { ok: false, detail: `this browser has no WebGPU (navigator.gpu is missing${window.isSecureContext ? "" : "; it needs https or localhost"})` };
-    const a = await Promise.race([gpu.requestAdapter(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 5000))]).catch((e: Error) => e);
-    if (a === "timeout") return { ok: false, detail: "navigator.gpu.requestAdapter() did not answer in 5 s" };
-    if (a instanceof Error) return { ok: false, detail: `navigator.gpu.requestAdapter() failed: ${a.message}` };
-    if (!a) return { ok: false, detail: "navigator.gpu.requestAdapter() returned no adapter" };
-    const info = a.info ?? {};
-    const what = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "an adapter";
-    const soft = a.isFallbackAdapter || info.isFallbackAdapter || /swiftshader/i.test(what);
-    return { ok: true, detail: soft ? `${what} (a software adapter: slower than wasm)` : what };
-  }
-  const gl = document.createElement("canvas").getContext("webgl2");
-  if (!gl) return { ok: false, detail: "this browser gives no WebGL2 context" };
-  const ext = gl.getExtension("WEBGL_debug_renderer_info");
-  const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-  return { ok: true, detail: /swiftshader/i.test(renderer) ? `${renderer} (software rendering: slower than wasm)` : renderer };
+  if (!sg.backendNames.includes(name)) return { ok: false, detail: `this build of shapegrad has no "${name}" backend` };
+  const strict = await sg.backendAvailable(name);
+  if (!strict) return { ok: true, detail: "available" };
+  const loose = await sg.backendAvailable(name, { allowSoftwareAdapter: true });
+  return loose ? { ok: false, detail: loose } : { ok: true, detail: strict };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,13 +262,11 @@ async function updatePlot(t: Training): Promise<void> {
 async function activate(name: Name): Promise<boolean> {
   const a = demo.availability[name];
   if (!a?.ok) return false;
-  const opts = { prefer: name as sg.BackendName, allowSoftwareAdapter: true }; // the person asked for it
-  const before = demo.messages.length;
-  const b = await sg.initBackend(opts);
-  demo.active = b.name;
-  if (b.name !== name) {
-    const said = demo.messages.slice(before).join("; ");
-    demo.availability[name] = { ok: false, detail: `shapegrad chose ${b.name} instead${said ? `: ${said}` : ""}` };
+  try {
+    demo.active = (await sg.useBackend(name)).name; // the person asked for this one
+  } catch (e) {
+    demo.active = sg.defaultBackend().name;
+    demo.availability[name] = { ok: false, detail: String((e as Error)?.message ?? e) };
     refreshPicker();
     return false;
   }

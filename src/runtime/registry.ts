@@ -3,7 +3,7 @@ import type { DeviceArray } from "../ir/device.js";
 import type { HostArray } from "../ir/host-array.js";
 import { refBackend } from "../backend/ref/backend.js";
 import { wasmBackend } from "../backend/wasm/backend.js";
-import { loadedGpuJs, type GpuJsTable } from "../backend/gpujs/loaded.js";
+import { GPU_BACKEND_NAMES, loadedGpuJs, type GpuBackendName, type GpuJsTable } from "../backend/gpujs/loaded.js";
 
 /** The backends that are part of every bundle: the exact interpreter and the compiled CPU backend. */
 export type CpuBackendName = "ref" | "wasm";
@@ -14,12 +14,14 @@ export type CpuBackendName = "ref" | "wasm";
  * them is asked for (`await useBackend(name)` or `await initBackend()`), so an app that computes
  * only on the CPU never downloads it. `gpujs:webgpu` reads only asynchronously (`await t.data()`).
  */
-export type GpuBackendName = "gpujs:webgpu" | "gpujs:webgl2" | "gpujs:webgl" | "gpujs:headlessgl" | "gpujs:webasm" | "gpujs:cpu";
+export type { GpuBackendName };
 export type BackendName = CpuBackendName | GpuBackendName;
 
 const CPU: Readonly<Record<CpuBackendName, Backend>> = { ref: refBackend, wasm: wasmBackend };
-const GPU_NAMES: readonly GpuBackendName[] = ["gpujs:webgpu", "gpujs:webgl2", "gpujs:webgl", "gpujs:headlessgl", "gpujs:webasm", "gpujs:cpu"];
-const NAMES: readonly BackendName[] = ["ref", "wasm", ...GPU_NAMES];
+const GPU_NAMES: readonly GpuBackendName[] = GPU_BACKEND_NAMES;
+/** Every backend name, the CPU ones first (whether each can run here: `await backendAvailable(name)`). */
+export const backendNames: readonly BackendName[] = ["ref", "wasm", ...GPU_NAMES];
+const NAMES = backendNames;
 
 const isCpuName = (s: string): s is CpuBackendName => s === "ref" || s === "wasm";
 export const isGpuBackendName = (s: string): s is GpuBackendName => (GPU_NAMES as readonly string[]).includes(s);
@@ -44,10 +46,28 @@ function byName(name: string, who: string): Backend {
   if (!isGpuBackendName(name)) throw new Error(`${who}: unknown backend ${JSON.stringify(name)} (available: ${NAMES.join(", ")})`);
   const table = loadedGpuJs();
   if (!table) throw new Error(`${who}: ${notLoaded(name)}`);
-  return table[name]!;
+  return table[name];
 }
 
 let active: Backend | null = null;
+/**
+ * Counts the choices made (setBackend, and useBackend / initBackend as they finish), so that an
+ * asynchronous choice that finishes after a later one leaves the later one in place.
+ */
+let generation = 0;
+
+/** For useBackend / initBackend: a token for the choice that starts now. */
+export function beginChoice(): number {
+  return generation;
+}
+
+/** Sets the default unless another choice was made since `token`; whether it did. */
+export function finishChoice(token: number, b: Backend): boolean {
+  if (token !== generation) return false;
+  active = b;
+  generation++;
+  return true;
+}
 
 /**
  * Picks the default synchronously: SHAPEGRAD_BACKEND when set, else the best backend that is
@@ -75,28 +95,34 @@ export function defaultBackend(): Backend {
 }
 
 /**
- * Forces a backend, by name or object, at once. A gpu.js name needs gpu.js loaded: always so in
- * Node; in a browser after the first `await useBackend(name)` or `await initBackend()` (else
- * this throws, saying so).
+ * Choosing the backend, three ways (the last choice made wins, whichever way it was made):
+ * - `setBackend(name)`: synchronous, no checks: this one, now. A gpu.js name needs gpu.js loaded:
+ *   always so in Node; in a browser after the first `await useBackend(name)` or
+ *   `await initBackend()` (else this throws, saying so).
+ * - `await useBackend(name)`: this one, once it is known to run here (loads gpu.js, probes the
+ *   device); rejects with the reason, leaving the default as it was.
+ * - `await initBackend(opts)` (runtime/init.ts): the best one that runs here (WebGPU, then WebGL2 in
+ *   a browser, then wasm; software GPUs skipped unless allowed), saying in one line what it skipped.
  */
 export function setBackend(b: BackendName | Backend): void {
   active = typeof b === "string" ? byName(b, "setBackend") : b;
+  generation++;
 }
 
 /**
- * Makes a backend the default once it can run here, loading gpu.js first for a gpu.js name;
- * resolves to it. Rejects with the reason in one line, leaving the default as it was, when the
- * backend cannot run here (no WebGPU adapter, no WebGL2, no `gl` package in Node).
+ * Makes a backend the default once it can run here (see setBackend for the three ways), loading
+ * gpu.js first for a gpu.js name; resolves to it. Rejects with the reason in one line, leaving the
+ * default as it was, when the backend cannot run here (no WebGPU adapter, no WebGL2, no `gl`
+ * package in Node). A backend object is checked the same way (its `ready()`, when it has one). A
+ * choice made while this one waits (a `setBackend("wasm")`) wins: this one then leaves it in place.
  */
 export async function useBackend(b: BackendName | Backend): Promise<Backend> {
-  if (typeof b !== "string" || !isGpuBackendName(b)) {
-    setBackend(b);
-    return defaultBackend();
-  }
-  const backend = (await loadGpuJs())[b]!;
-  const unusable = await backend.ready();
-  if (unusable) throw new Error(`useBackend: ${b} cannot run here: ${unusable}`);
-  active = backend;
+  const token = beginChoice();
+  const backend = typeof b !== "string" ? b : isGpuBackendName(b) ? (await loadGpuJs())[b] : byName(b, "useBackend");
+  const ready = (backend as { ready?: () => Promise<string | null> }).ready;
+  const unusable = ready ? await ready.call(backend) : null;
+  if (unusable) throw new Error(`useBackend: ${backend.name} cannot run here: ${unusable}`);
+  finishChoice(token, backend);
   return backend;
 }
 

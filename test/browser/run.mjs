@@ -16,8 +16,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import puppeteer from "puppeteer-core";
-import { EXPECTED_FAILURES, LEFT_OUT, SUITES, SYNC_READS } from "./suites.mjs";
+import { CHROMIUM, haveChromium, launchChromium } from "./chromium.mjs";
+import { EXPECTED_FAILURES, LEFT_OUT, SUITES, SYNC_READS, firstLine, sameFailure } from "./suites.mjs";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "../..");
 const arg = (name) => {
@@ -27,9 +27,8 @@ const arg = (name) => {
 const backends = (arg("--backends") ?? "wasm,gpujs:webgpu,gpujs:webgl2").split(",");
 const only = arg("--files");
 const verbose = process.argv.includes("--verbose");
-const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
-if (!existsSync(chromium)) {
-  console.error(`test:browser: no Chromium at ${chromium} (apt-get install -y chromium, or CHROMIUM=/path)`);
+if (!haveChromium()) {
+  console.error(`test:browser: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or CHROMIUM=/path)`);
   process.exit(1);
 }
 
@@ -47,7 +46,7 @@ import fc from "fast-check";
 // one seed for the property tests, so that a run is reproducible (and the known failures stay put)
 fc.configureGlobal({ seed: ${Number(arg("--seed") ?? 20261201)} });
 import { initBackend } from "./src/runtime/init.js";
-window.__init = async () => (await initBackend()).name;
+window.__init = async (opts) => (await initBackend(opts)).name;
 const FILES = [${files.map((f) => `[${JSON.stringify(f)}, () => import(${JSON.stringify(`./${f}`)})]`).join(",\n  ")}];
 window.__run = async (name) => {
   const results = [];
@@ -102,32 +101,14 @@ await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const url = `http://127.0.0.1:${server.address().port}/index.html`;
 
 // WebGPU is on SwiftShader (Vulkan on the CPU) without a GPU, WebGL2 on ANGLE's SwiftShader
-const userDataDir = mkdtempSync(join(tmpdir(), "shapegrad-chromium-"));
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  userDataDir,
-  args: [
-    "--headless=new",
-    "--no-sandbox",
-    "--enable-unsafe-webgpu",
-    "--disable-gpu-sandbox",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-  protocolTimeout: 900_000,
-});
+const browser = await launchChromium({ protocolTimeout: 900_000 });
 
+// the tests listed by name (a count, as expected.json had before, lists none)
+const syncAllowed = (name) => (Array.isArray(SYNC_READS[name]) ? SYNC_READS[name] : []);
 const summary = [];
 const allSaid = [];
 const failuresOut = {};
+const syncOut = {};
 let failed = false;
 try {
   // the backends run side by side, each in a page of its own (--serial: one after the other)
@@ -141,7 +122,7 @@ try {
     page.on("pageerror", (e) => warnings.push(`page error: ${e.message}`));
     await page.exposeFunction("__report", (s) => {
       const r = JSON.parse(s);
-      const known = !r.ok && (r.syncRead || (EXPECTED_FAILURES[name] ?? {})[r.name]);
+      const known = !r.ok && (r.syncRead ? syncAllowed(name).includes(r.name) : sameFailure((EXPECTED_FAILURES[name] ?? {})[r.name], r.error));
       if (verbose || (!r.ok && !known)) console.log(`  ${r.ok ? "ok  " : known ? "known" : "FAIL"} [${name}] ${r.name}${r.ok ? "" : `\n       ${r.error.replace(/\n/g, "\n       ")}`}`);
     });
     await page.goto(url);
@@ -158,20 +139,38 @@ try {
     }
     const syncReads = results.filter((r) => !r.ok && r.syncRead);
     const real = results.filter((r) => !r.ok && !r.syncRead);
-    if (arg("--write-failures") || process.argv.includes("--update-expected")) failuresOut[name] = Object.fromEntries(real.map((r) => [r.name, r.error.split("\n")[0].slice(0, 160)]));
+    if (arg("--write-failures") || process.argv.includes("--update-expected")) {
+      failuresOut[name] = Object.fromEntries(real.map((r) => [r.name, firstLine(r.error)]));
+      syncOut[name] = syncReads.map((r) => r.name);
+    }
+    // a known failure is the same test failing with the same first line (numbers aside)
     const expected = EXPECTED_FAILURES[name] ?? {};
-    const bad = real.filter((r) => !expected[r.name]);
-    const xfail = real.filter((r) => expected[r.name]);
-    const fixed = results.filter((r) => (r.ok || r.syncRead) && expected[r.name]);
-    for (const r of fixed) console.log(`  FIXED [${name}] ${r.name}: it no longer fails so; remove it from test/browser/expected.json (--update-expected)`);
+    const bad = real.filter((r) => !sameFailure(expected[r.name], r.error));
+    const xfail = real.filter((r) => sameFailure(expected[r.name], r.error));
+    for (const r of bad.filter((r) => expected[r.name] !== undefined)) console.log(`  CHANGED [${name}] ${r.name}: listed as failing with\n       ${expected[r.name]}\n     now fails with\n       ${firstLine(r.error)}`);
+    const fixed = results.filter((r) => r.ok && expected[r.name] !== undefined);
+    for (const r of fixed) console.log(`  FIXED [${name}] ${r.name}: it no longer fails; remove it from test/browser/expected.json (--update-expected)`);
     const missing = Object.keys(expected).filter((k) => !results.some((r) => r.name === k));
-    if (!only) for (const k of missing) console.log(`  GONE [${name}] ${k}: listed in EXPECTED_FAILURES but not run`);
-    const allowed = SYNC_READS[name] ?? 0;
-    if (syncReads.length > allowed) console.log(`  [${name}] ${syncReads.length} tests stopped at a synchronous read (dataSync/toArray/item), more than the ${allowed} allowed (syncReads in test/browser/expected.json)`);
-    else if (syncReads.length < allowed && !only) console.log(`  [${name}] ${syncReads.length} tests stopped at a synchronous read: lower syncReads["${name}"] in test/browser/expected.json from ${allowed} to ${syncReads.length}`);
-    // a listed test that passes now is told (so the list shrinks), not failed
-    if (bad.length || (!only && missing.length) || syncReads.length > allowed) failed = true;
-    summary.push({ name, passed: results.filter((r) => r.ok).length, failed: bad.length, expected: xfail.length, syncReads: syncReads.length, s: (performance.now() - t0) / 1000 });
+    if (!only) for (const k of missing) console.log(`  GONE [${name}] ${k}: listed in test/browser/expected.json but not run`);
+    // the tests that may still stop at a synchronous read (dataSync/toArray/item), by name
+    const allowed = syncAllowed(name);
+    const newSync = syncReads.filter((r) => !allowed.includes(r.name));
+    for (const r of newSync) console.log(`  SYNC [${name}] ${r.name}: stopped at a synchronous read (dataSync/toArray/item); read with \`await t.data()\``);
+    const syncFixed = allowed.filter((k) => results.some((r) => r.name === k && !r.syncRead));
+    for (const k of syncFixed) console.log(`  FIXED [${name}] ${k}: no longer stops at a synchronous read; remove it from syncReads in test/browser/expected.json`);
+    // a listed test that passes now is told (so the lists shrink), not failed
+    if (bad.length || (!only && missing.length) || newSync.length) failed = true;
+    const hooks = real.filter((r) => r.hook);
+    summary.push({
+      name,
+      passed: results.filter((r) => r.ok).length,
+      failed: bad.length,
+      expected: xfail.length,
+      hookFailed: hooks.length,
+      hookNew: hooks.filter((r) => bad.includes(r)).length,
+      syncReads: syncReads.length,
+      s: (performance.now() - t0) / 1000,
+    });
     allSaid.push(...warnings);
     const said = [...new Set(warnings)].filter((w) => !/^shapegrad: using /.test(w));
     if (said.length) console.log(`  [${name}] the page said (${said.length} distinct):\n    ${said.slice(0, 8).map((w) => w.split("\n")[0].slice(0, 200)).join("\n    ")}`);
@@ -182,12 +181,23 @@ try {
   summary.sort((x, y) => backends.indexOf(x.name) - backends.indexOf(y.name));
   // initBackend in a browser: WebGPU, then WebGL2, then wasm, told in one line (a fresh page
   // each; WebGPU and then WebGL2 taken away before anything loads, to see it skip them)
+  // By the rule (runtime/init.ts): a software GPU (SwiftShader's WebGPU adapter, ANGLE's
+  // SwiftShader WebGL2) is skipped unless allowSoftwareAdapter; with it, WebGPU when it is visible.
+  const soft = "is a software one, slower than wasm \\(initBackend\\(\\{ allowSoftwareAdapter: true \\}\\)";
+  const noGpu = "gpujs:webgpu: navigator\\.gpu is missing \\(this browser has no WebGPU\\)";
   const scenarios = [
-    { hide: [], want: ["gpujs:webgpu", "gpujs:webgl2"], line: /^shapegrad: using gpujs:(webgpu|webgl2)/ },
-    { hide: ["gpu"], want: ["gpujs:webgl2"], line: /^shapegrad: using gpujs:webgl2; skipped gpujs:webgpu: navigator\.gpu is missing \(this browser has no WebGPU\)$/ },
-    { hide: ["gpu", "webgl2"], want: ["wasm"], line: /^shapegrad: gpujs:webgpu: navigator\.gpu is missing \(this browser has no WebGPU\); gpujs:webgl2: this browser has no WebGL2; using wasm$/ },
+    { hide: [], allow: true, want: "gpujs:webgpu", line: /^shapegrad: using gpujs:webgpu$/ },
+    { hide: ["gpu"], allow: true, want: "gpujs:webgl2", line: new RegExp(`^shapegrad: using gpujs:webgl2; skipped ${noGpu}$`) },
+    { hide: ["gpu", "webgl2"], allow: true, want: "wasm", line: new RegExp(`^shapegrad: ${noGpu}; gpujs:webgl2: this browser has no WebGL2; using wasm$`) },
+    {
+      hide: [],
+      allow: false,
+      want: "wasm",
+      line: new RegExp(`^shapegrad: gpujs:webgpu: the WebGPU adapter \\(.*\\) ${soft} or SHAPEGRAD_BACKEND=gpujs:webgpu takes it\\); gpujs:webgl2: the WebGL2 renderer \\(.*SwiftShader.*\\) ${soft} takes it\\); using wasm$`),
+    },
+    { hide: ["gpu"], allow: false, want: "wasm", line: new RegExp(`^shapegrad: ${noGpu}; gpujs:webgl2: the WebGL2 renderer \\(.*SwiftShader.*\\) ${soft} takes it\\); using wasm$`) },
   ];
-  for (const { hide, want, line } of scenarios) {
+  for (const { hide, allow, want, line } of scenarios) {
     const page = await browser.newPage();
     const lines = [];
     page.on("console", (m) => lines.push(m.text()));
@@ -202,12 +212,12 @@ try {
     }, hide);
     await page.goto(url);
     await page.waitForFunction(() => typeof window.__init === "function");
-    const chose = await page.evaluate(() => window.__init());
+    const chose = await page.evaluate((allow) => window.__init(allow ? { allowSoftwareAdapter: true } : {}), allow);
     const told = lines.filter((l) => l.startsWith("shapegrad:"));
     allSaid.push(...lines);
-    const ok = want.includes(chose) && told.length === 1 && line.test(told[0]);
+    const ok = chose === want && told.length === 1 && line.test(told[0]);
     if (!ok) failed = true;
-    console.log(`  ${ok ? "ok  " : "FAIL"} initBackend() without ${hide.join(", ") || "nothing"} chose ${chose} and said ${JSON.stringify(told)}`);
+    console.log(`  ${ok ? "ok  " : "FAIL"} initBackend(${allow ? "{ allowSoftwareAdapter: true }" : ""}) without ${hide.join(", ") || "nothing"} hidden chose ${chose} and said ${JSON.stringify(told)}`);
     await page.close();
   }
   const nodeAdvice = allSaid.filter((l) => /`gl`|install gl|headless GL is not|`webgpu` package/.test(l));
@@ -215,7 +225,6 @@ try {
 } finally {
   await browser.close();
   server.close();
-  rmSync(userDataDir, { recursive: true, force: true });
   if (!arg("--keep")) rmSync(dir, { recursive: true, force: true });
 }
 
@@ -227,14 +236,15 @@ if (process.argv.includes("--update-expected")) {
   for (const s of summary) {
     if (s.fatal) continue;
     old.failures[s.name] = failuresOut[s.name];
-    if (s.syncReads || old.syncReads[s.name] !== undefined) old.syncReads[s.name] = s.syncReads;
+    if (syncOut[s.name].length) old.syncReads[s.name] = syncOut[s.name];
+    else delete old.syncReads[s.name];
   }
   writeFileSync(file, `${JSON.stringify(old, null, 2)}\n`);
   console.log(`test:browser: wrote ${relative(root, file)}; review the diff`);
 }
 console.log(`test:browser: ${files.length} suite files in Chromium (left out: ${Object.keys(LEFT_OUT).length}, see test/browser/suites.mjs)`);
 for (const s of summary) {
-  console.log(`  ${s.name.padEnd(13)} ${s.fatal ? "NOT OBTAINED" : `${s.passed} passed, ${s.failed} failed${s.expected ? `, ${s.expected} known failures` : ""}${s.syncReads ? `, ${s.syncReads} stopped at a synchronous read` : ""}`} (${s.s.toFixed(1)} s)`);
+  console.log(`  ${s.name.padEnd(13)} ${s.fatal ? "NOT OBTAINED" : `${s.passed} passed, ${s.failed} failed${s.expected ? `, ${s.expected} known failures` : ""}${s.hookFailed ? ` (of the failures, ${s.hookFailed} in hooks, ${s.hookNew} of them new)` : ""}${s.syncReads ? `, ${s.syncReads} stopped at a synchronous read` : ""}`} (${s.s.toFixed(1)} s)`);
 }
 console.log(`test:browser: ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
 process.exit(failed ? 1 : 0);

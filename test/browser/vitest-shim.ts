@@ -97,6 +97,8 @@ export interface Result {
   readonly error?: string;
   /** the test stopped at a synchronous read (dataSync/toArray/item) of an asynchronous backend's result */
   readonly syncRead?: boolean;
+  /** an afterEach hook of the test failed (reported after the test's own result, under the test's name + " (afterEach)") */
+  readonly hook?: boolean;
   readonly ms: number;
 }
 
@@ -119,7 +121,7 @@ async function hooks(s: Suite, which: "beforeAll" | "afterAll", report: (r: Resu
     for (const h of s[which]) await h();
     return true;
   } catch (e) {
-    report({ name: `${chain(label).map((x) => x.name).filter(Boolean).join(" > ")} (${which})`, ok: false, error: message(e), syncRead: syncRead(e), ms: 0 });
+    report({ name: `${chain(label).map((x) => x.name).filter(Boolean).join(" > ")} (${which})`, ok: false, error: message(e), syncRead: syncRead(e), hook: true, ms: 0 });
     return false;
   }
 }
@@ -147,15 +149,21 @@ async function runTest(t: Test, report: (r: Result) => void): Promise<void> {
   } catch (e) {
     error = e;
   }
+  // an afterEach hook's failure (the harness's check that no gpu.js graph fell back to wasm) is
+  // reported on its own, never hidden behind the test's own error
+  const hookErrors: unknown[] = [];
   for (const s of suites.reverse()) {
     for (const h of s.afterEach) {
       try {
         await (h as (ctx: unknown) => unknown)({ task: { name: t.name, result: { state: error ? "fail" : "pass" } } });
       } catch (e) {
-        error ??= e;
+        hookErrors.push(e);
       }
     }
   }
   const ms = performance.now() - start;
   report(error ? { name: fullName(t), ok: false, error: message(error), syncRead: syncRead(error), ms } : { name: fullName(t), ok: true, ms });
+  hookErrors.forEach((e, i) =>
+    report({ name: `${fullName(t)} (afterEach${hookErrors.length > 1 ? ` ${i + 1}` : ""})`, ok: false, error: message(e), syncRead: syncRead(e), hook: true, ms: 0 }),
+  );
 }

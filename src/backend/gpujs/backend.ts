@@ -234,10 +234,13 @@ export class GpuJsBackend implements KernelBackend {
     return h;
   }
 
-  /** The host copy of one of this backend's arrays if it can be had synchronously (read, or never computed on the device), else null. */
+  /**
+   * The host copy of one of this backend's arrays if it is already here (read, or never computed
+   * on the device), else null. Starts no readback: the answer does not depend on timing.
+   */
   hostIfReady(a: DeviceArray): HostArray | null {
     if (!(a instanceof GpuJsArray)) return null;
-    const h = a.host ?? (a.fwd || !a.dev ? null : this.hostOf(a));
+    const h = a.host;
     return h && !isPromise(h) ? h : null;
   }
 

@@ -7,8 +7,16 @@
  */
 import type { GpuJsBackend } from "./backend.js";
 
-/** The gpu.js backends by name (the registry's `GpuBackendName`s, checked there). */
-export type GpuJsTable = Readonly<Record<`gpujs:${string}`, GpuJsBackend>>;
+/**
+ * The gpu.js backends, one per gpu.js mode (float32; see backend.ts): `webgpu`, `webgl2` and
+ * `webgl` (browsers), `headlessgl` (Node, with the optional `gl` package), `webasm` and `cpu`
+ * (everywhere; mostly for testing).
+ */
+export const GPU_BACKEND_NAMES = ["gpujs:webgpu", "gpujs:webgl2", "gpujs:webgl", "gpujs:headlessgl", "gpujs:webasm", "gpujs:cpu"] as const;
+export type GpuBackendName = (typeof GPU_BACKEND_NAMES)[number];
+
+/** The gpu.js backends by name. */
+export type GpuJsTable = Readonly<Record<GpuBackendName, GpuJsBackend>>;
 
 let table: GpuJsTable | null = null;
 

@@ -17,6 +17,8 @@ export type Probe =
 
 /** Adapter names of the software implementations, for drivers that do not set isFallbackAdapter. */
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|\bwarp\b|microsoft basic render/i;
+/** Whether an adapter's or a WebGL renderer's name is one of a software implementation. */
+export const isSoftwareName = (name: string): boolean => SOFTWARE.test(name);
 
 let probe: Promise<Probe> | null = null;
 
