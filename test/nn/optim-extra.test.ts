@@ -1,13 +1,13 @@
 // optax's optimisers, gradient transformations and schedules against plain float64 loops that
 // implement optax's formulas, and a jitted step with a schedule that traces once.
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nn, grad, jit, sum, square, add, mul, tensor, type Tensor } from "../../src/index.js";
 import { settled } from "../harness/read.js";
-import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { float64Suite, uint32Suite } from "../harness/backend.js";
 
 // on gpu.js, the float64 references and the random draws (uint32) run on wasm, by design
 float64Suite();
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 type P = { w: Tensor<[3], "float64">; b: Tensor<[2], "float64"> };
 const T3 = (v: number[]) => tensor(v, [3], "float64");
