@@ -11,10 +11,7 @@ export const KNOWN_WEBGPU_FAILURES: Record<string, readonly string[]> = {
     "test/nn/optim-extra.test.ts > a jitted training step with a schedule > AdamW with a warmup-cosine schedule and clipping under jit traces once",
   ],
   "cond and scan: still failing after their host steps moved to wasm (not yet diagnosed)": [
-    "test/transforms/scan.test.ts > one loop per evaluation > a jitted gradient through the carry and the ys runs one reverse loop (float64 differences)",
     "test/transforms/cond.test.ts > lax.cond values > pytree operands and results; the outputs of one cond share one branch run",
-    "test/transforms/scan.test.ts > RK4 through lax.scan: a damped oscillator x'' + 2ζωx' + ω²x = 0 (float64) > the final position matches the closed form, and its gradient in (ω, ζ) the closed form's",
-    "test/transforms/scan.test.ts > lax.scan derivatives (float64) > vmap over the xs and the init matches stacking",
   ],
   "library code reads a device result synchronously (a concrete predicate of cond, a graph constant made on the device)": [
     "test/transforms/scan.test.ts > one loop per evaluation > the carry and the ys of one scan share one loop",
@@ -52,11 +49,7 @@ export const KNOWN_WEBGPU_FAILURES: Record<string, readonly string[]> = {
   ],
   "library code reads a device result synchronously (nn.initializers.orthogonal's dataSync, and the cases below it)": [
     "test/nn/layers.test.ts > float32 (the kernels every backend compiles, gpu.js's own included) > each layer in float32 agrees with its float64 run",
-    "test/nn/layers.test.ts > initialisers > orthogonal: QᵀQ = I (tall), QQᵀ = I (wide), for rank > 2 over the column axis, scaled",
-    "test/nn/layers.test.ts > recurrent cells > checks the input's features and the carry's shape",
-    "test/nn/layers.test.ts > recurrent cells > gradients through the scanned cells equal finite differences; jit gives the same and traces once",
     "test/nn/layers.test.ts > recurrent cells > gruCell in lax.scan equals flax's gate equations step by step",
     "test/nn/layers.test.ts > recurrent cells > lstmCell in lax.scan equals flax's gate equations step by step",
-    "test/nn/layers.test.ts > vmap and jit of the pieces > vmap of attention and of an LSTM step over examples equals stacking the per-example results",
   ],
 };

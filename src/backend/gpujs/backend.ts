@@ -392,6 +392,10 @@ export class GpuJsBackend implements KernelBackend {
       }
       return this.hostRun(program, ins, this.unusable ? `${this.unusable}; computing on the wasm backend` : c.host!) as GpuJsArray[];
     }
+    // webgpu: a graph that runs on wasm anyway (float64, uint32) with inputs already on the host
+    // runs now, so its results read synchronously as they do on wasm: a random draw in an
+    // initialiser, a float64 reference, a host step's inputs
+    if (this.unusable === null && c.host && ins.every((a) => a.host && !isPromise(a.host))) return this.hostRun(program, ins, c.host) as GpuJsArray[];
     // webgpu: everything after the adapter probe, as promises
     const outs = program.outputs.map((b) => new GpuJsArray(program.buffers[b]!, this));
     let fallback: Promise<GpuJsArray[]> | null = null;
