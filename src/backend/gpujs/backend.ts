@@ -442,7 +442,6 @@ export class GpuJsBackend implements KernelBackend {
     return (a.bound = m);
   }
 
-  /** The whole program on the wasm backend (float64, unsupported kernels, unusable mode). */
   /**
    * webgpu: host copies, on their way, of this backend's arrays among `consts` (the constants of
    * the graphs a host step runs on wasm, which reads them synchronously); none when all are read.
@@ -452,12 +451,13 @@ export class GpuJsBackend implements KernelBackend {
     return consts.filter((a): a is GpuJsArray => a instanceof GpuJsArray && a.backend === this && !this.hostIfReady(a)).map((a) => this.hostOf(a));
   }
 
+  /** The whole program on the wasm backend (float64, unsupported kernels, unusable mode). */
   private hostRun(program: Program, ins: readonly GpuJsArray[], why: string): MaybeP<GpuJsArray[]> {
     this.say(why);
     this.stats.hostGraphs++;
     const consts = this.pendingConsts(opaqueConsts(program));
-    return then(all([...ins.map((a) => this.hostOf(a)), ...consts]), (all) => {
-      const hs = all.slice(0, ins.length);
+    return then(all([...ins.map((a) => this.hostOf(a)), ...consts]), (got) => {
+      const hs = got.slice(0, ins.length);
       const outs = wasmBackend.run(program, hs.map((h) => wasmBackend.fromHost(h)));
       return outs.map((d) => {
         const a = new GpuJsArray(d.aval, this);
