@@ -7,7 +7,8 @@
  * primitive without a lowering is an opaque host step. Call equations must be inlined first
  * (compile/inline.ts).
  */
-import type { Eqn, Graph, Var } from "../ir/graph.js";
+import { Graph, type Eqn, type Var } from "../ir/graph.js";
+import type { DeviceArray } from "../ir/device.js";
 import { K, contiguousView, mapExpr, topo, type Expr, type Kernel, type Operand, type Program, type View } from "../ir/kernel.js";
 
 /** What fusion knows of a variable: a buffer, a view of one, or a pending expression. */
@@ -59,6 +60,23 @@ function sinks(graph: Graph, outputs: ReadonlySet<Var>): Map<Var, Var> {
 }
 
 /** Builds the kernel program for a graph. */
+/** The constants of every graph in a host step's params (a loop's body, cond's branches), nested ones included. */
+function nestedConsts(params: unknown): DeviceArray[] {
+  const out = new Set<DeviceArray>();
+  const seen = new Set<unknown>();
+  const walk = (p: unknown): void => {
+    if (p === null || typeof p !== "object" || seen.has(p)) return;
+    seen.add(p);
+    if (p instanceof Graph) {
+      for (const c of p.consts) out.add(c.value);
+      for (const e of p.eqns) walk(e.params);
+    } else if (Array.isArray(p)) p.forEach(walk);
+    else if (Object.getPrototypeOf(p) === Object.prototype) Object.values(p).forEach(walk);
+  };
+  walk(params);
+  return [...out];
+}
+
 export function fuse(graph: Graph): Program {
   const uses = new Map<Var, number>();
   for (const e of graph.eqns) for (const v of e.inputs) uses.set(v, (uses.get(v) ?? 0) + 1);
@@ -135,7 +153,8 @@ export function fuse(graph: Graph): Program {
     e.inputs.forEach(materialize);
     const { prim, params } = e;
     const aval = e.out.aval;
-    kernels.push({ kind: "opaque", out: slot(e.out), name: prim.name, inputs: e.inputs.map(slot), run: (hs) => prim.impl(hs, params, aval) });
+    const consts = nestedConsts(params);
+    kernels.push({ kind: "opaque", out: slot(e.out), name: prim.name, inputs: e.inputs.map(slot), run: (hs) => prim.impl(hs, params, aval), ...(consts.length ? { consts } : {}) });
     state.set(e.out, { k: "mat" });
   };
 

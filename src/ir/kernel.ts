@@ -12,6 +12,7 @@
 import { stridesOf, type AbstractValue } from "./aval.js";
 import type { DType } from "./dtype.js";
 import type { HostArray } from "./host-array.js";
+import type { DeviceArray } from "./device.js";
 
 // ---------------------------------------------------------------------------------------------
 // the closed ALU op set (the one list: tinygrad's Ops/GroupOp)
@@ -272,7 +273,15 @@ export type Kernel =
   /** out = dot_general(lhs, rhs) on whole buffers; output axes [batch, lhs free, rhs free]. */
   | { readonly kind: "contraction"; readonly out: number; readonly lhs: number; readonly rhs: number; readonly dims: ContractionDims }
   /** A step the IR cannot express: a host function on whole buffers (`name` for messages). */
-  | { readonly kind: "opaque"; readonly out: number; readonly name: string; readonly inputs: readonly number[]; readonly run: (inputs: readonly HostArray[]) => HostArray };
+  | {
+      readonly kind: "opaque";
+      readonly out: number;
+      readonly name: string;
+      readonly inputs: readonly number[];
+      readonly run: (inputs: readonly HostArray[]) => HostArray;
+      /** the constants of the graphs it runs (a loop body's): a backend that reads asynchronously has them on the host first */
+      readonly consts?: readonly DeviceArray[];
+    };
 
 /** A compiled graph: buffers 0..n-1 with their avals, filled by `inputs`, computed by `kernels`. */
 export interface Program {

@@ -51,6 +51,8 @@ export const state = {
   float64: false,
   /** float64Suite() somewhere in the file: its float64 graphs outside tests are allowed too */
   fileFloat64: false,
+  /** uint32Suite() somewhere in the file: its uint32 graphs outside tests (random draws in a describe body) are allowed too */
+  fileUint32: false,
   /** int32RangeOnWasm() in the test */
   int32Range: false,
   /** uint32OnWasm() in the test */
@@ -84,6 +86,14 @@ export const UINT32_REASON = /^gpu\.js computes in float32, which cannot hold 32
 export function uint32OnWasm(): void {
   if (!state.inTest) throw new Error("uint32OnWasm() belongs in a test");
   state.uint32 = true;
+}
+
+/** At the top of a file or a describe whose tests draw random numbers (uint32): uint32OnWasm() in each. */
+export function uint32Suite(): void {
+  state.fileUint32 = true;
+  beforeEach(() => {
+    state.uint32 = true;
+  });
 }
 
 export function float64OnWasm(): void {

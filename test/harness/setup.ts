@@ -20,7 +20,7 @@ const show = (fs: readonly Fallback[]) => fs.map((f) => `  - ${f.why}\n    ${f.g
  * Checks the graphs that ran whole on wasm since the last check (in `what`: a test, or the file
  * outside its tests) against what it declared.
  */
-function checkFallbacks(what: string, float64 = state.float64): void {
+function checkFallbacks(what: string, float64 = state.float64, uint32 = state.uint32): void {
   const b = gpujsUnderTest();
   if (!b) return;
   const grew = b.stats.hostGraphs - hostGraphs;
@@ -28,7 +28,7 @@ function checkFallbacks(what: string, float64 = state.float64): void {
   hostGraphs = b.stats.hostGraphs;
   state.fallbacks = [];
   expect(fallbacks.length, `${what}: ${b.name} ran ${grew} graph(s) on wasm, but only ${fallbacks.length} went through the recorded fallback (update test/harness/backend.ts)`).toBe(grew);
-  const other = fallbacks.filter((f) => !f.float64 && !(state.int32Range && INT32_RANGE_REASON.test(f.why)) && !(state.uint32 && UINT32_REASON.test(f.why)));
+  const other = fallbacks.filter((f) => !f.float64 && !(state.int32Range && INT32_RANGE_REASON.test(f.why)) && !(uint32 && UINT32_REASON.test(f.why)));
   if (other.length) expect.fail(`${what}: ${b.name} fell back to the wasm backend for ${other.length} graph(s):\n${show(other)}`);
   const f64 = fallbacks.filter((f) => f.float64);
   if (f64.length && !float64) {
@@ -49,7 +49,7 @@ beforeAll(() => expectBackend("before the suite"));
 
 beforeEach(() => {
   // what ran since the last test (while collecting the file, in beforeAll hooks) counts for the file
-  checkFallbacks("outside its tests", state.fileFloat64);
+  checkFallbacks("outside its tests", state.fileFloat64, state.fileUint32);
   state.float64 = false;
   state.int32Range = false;
   state.uint32 = false;
@@ -68,6 +68,6 @@ afterEach((ctx) => {
 });
 
 afterAll(() => {
-  checkFallbacks("outside its tests", state.fileFloat64);
+  checkFallbacks("outside its tests", state.fileFloat64, state.fileUint32);
   expectBackend("after the suite");
 });

@@ -1,17 +1,17 @@
 // A small softmax classifier written as model code: integer labels, dropout drawn from a key that
 // is a jit argument, a takeAlongAxis cross-entropy; trained with one jitted step, and its gradient
 // checked against float64 central differences with the same dropout mask.
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { settled } from "../harness/read.js";
 import {
   nn, random, jit, grad, valueAndGrad, matmul, add, sub, mul, div, where, tanh, mean, neg, takeAlongAxis, expandDims, argmax,
   astype, equal, treeMap, tensor, type Tensor, type PRNGKey, type AnyTensor,
 } from "../../src/index.js";
-import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { float64Suite, uint32Suite } from "../harness/backend.js";
 
 // on gpu.js, the float64 references and the random draws (uint32) run on wasm, by design
 float64Suite();
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 const N = 64, D = 4, H = 16, C = 3;
 const KEEP = 0.9;

@@ -1,14 +1,14 @@
 // nn.conv (flax.linen.Conv) against an N-d plain-loop float64 reference written here (explicit
 // pads, strides, input and kernel dilation, feature groups, batch dims), its gradient against
 // float64 central differences, its initialiser's statistics, jit, and the run-time shape checks.
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nn, grad, jit, random, tensor, sum, mul, std, type AnyTensor, type Tensor } from "../../src/index.js";
 import { rng } from "../ops/ref.js";
-import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { float64Suite, uint32Suite } from "../harness/backend.js";
 import { settled } from "../harness/read.js";
 
 float64Suite();
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 type T = AnyTensor;
 type Arr = number[];

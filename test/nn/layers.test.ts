@@ -1,17 +1,17 @@
 // The layers of src/nn against plain-loop float64 references written here, their gradients against
 // float64 central differences, batchNorm's running statistics over several steps, dropout's rate,
 // the recurrent cells inside lax.scan, and jit.
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nn, grad, jit, vmap, stack, lax, random, tensor, treeMap, astype, sum, mul, type AnyTensor, type Tensor } from "../../src/index.js";
 import { flatten, unflatten } from "../../src/transforms/tree.js";
 import { rng } from "../ops/ref.js";
-import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { float64Suite, uint32Suite } from "../harness/backend.js";
 import { settled, eachSeq, mapSeq } from "../harness/read.js";
 
 // the references are float64 (gpu.js runs those graphs on wasm), and initialisers, dropout and
 // keys draw uint32 words (wasm too, on gpu.js); nothing else may fall back
 float64Suite();
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 type T = AnyTensor;
 type Arr = number[];

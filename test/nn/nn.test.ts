@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { nn, grad, jit, vmap, mean, square, sub, tensor, random, astype, treeMap, index, reshape, sin, type Tensor, type AnyTensor } from "../../src/index.js";
 import { settled, eachSeq } from "../harness/read.js";
-import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { float64Suite, uint32Suite } from "../harness/backend.js";
 
 // on gpu.js, the float64 references and the random draws (uint32) run on wasm, by design
 float64Suite();
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 const f64 = <P>(p: P): P => treeMap((t: AnyTensor) => astype(t, "float64") as AnyTensor, p);
 

@@ -1,13 +1,14 @@
 // optax's optimisers, gradient transformations and schedules against plain float64 loops that
 // implement optax's formulas, and a jitted step with a schedule that traces once.
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nn, grad, jit, sum, square, add, mul, tensor, type Tensor } from "../../src/index.js";
 import { settled } from "../harness/read.js";
-import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { float64Suite, uint32Suite } from "../harness/backend.js";
+import { testBackendName } from "../harness/env.js";
 
 // on gpu.js, the float64 references and the random draws (uint32) run on wasm, by design
 float64Suite();
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 type P = { w: Tensor<[3], "float64">; b: Tensor<[2], "float64"> };
 const T3 = (v: number[]) => tensor(v, [3], "float64");
@@ -359,7 +360,9 @@ describe("a jitted training step with a schedule", () => {
     }
     expect(step.traceCount).toBe(1);
     expect((await settled(s[1].count)).item()).toBe(30);
-    expectClose(await values(p), await values(eager[29]!), 10);
+    // the schedule computes in float32 (optax's): eagerly that graph runs on the device, under jit inside the
+    // float64 step on wasm, so on gpujs:webgpu the two see its cosine within the README's 2^-21, not equal
+    expectClose(await values(p), await values(eager[29]!), testBackendName() === "gpujs:webgpu" ? 8 : 10);
     expect((await settled(loss(p))).item()).toBeLessThan((await settled(loss(fromValues(p0)))).item() / 2);
   });
 });

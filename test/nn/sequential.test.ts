@@ -1,16 +1,16 @@
 // nn.sequential against the same layers composed by hand (and the dense + relu + layerNorm path
 // against plain float64 loops), its params tuple from split keys, gradients through apply against
 // float64 central differences, jit, and the run-time twins of its compile-time errors.
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nn, grad, jit, valueAndGrad, random, tensor, treeMap, astype, sum, mul, reshape, ShapeMismatchError, type AnyTensor } from "../../src/index.js";
 import { flatten, unflatten } from "../../src/transforms/tree.js";
 import { rng } from "../ops/ref.js";
-import { float64Suite, uint32OnWasm } from "../harness/backend.js";
+import { float64Suite, uint32Suite } from "../harness/backend.js";
 import { settled, eachSeq } from "../harness/read.js";
 
 // the values are float64 (gpu.js runs those graphs on wasm); init draws uint32 words (wasm too)
 float64Suite();
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 type T = AnyTensor;
 type Arr = number[];

@@ -2,7 +2,7 @@
 // they work eagerly, inside jit (new keys, new numbers), vmap (a batch of keys) and grad. Values
 // are checked against a Threefry written here from the paper's description (with the Random123
 // known-answer vectors that JAX's own tests use), JAX's documented outputs, and statistics.
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { add, astype, bitwiseAnd, bitwiseOr, bitwiseXor, leftShift, rightShift, concatenate, equal, grad, jit, makeGraph, notEqual, reshape, slice, stack, sub, sum, tensor, vmap, where, mul, sin, random, type Tensor } from "../../src/index.js";
 import type { PRNGKey } from "../../src/index.js";
 import { bitAnd, bitOr, bitXor, shiftLeft, shiftRight } from "../../src/prims/bitwise.js";
@@ -10,11 +10,11 @@ import * as lax from "../../src/prims/lax.js";
 import { optimize } from "../../src/compile/passes.js";
 import { fuse } from "../../src/compile/fusion.js";
 import type { AnyTensor } from "../../src/tensor/tensor.js";
-import { float64OnWasm, uint32OnWasm } from "../harness/backend.js";
+import { float64OnWasm, uint32Suite } from "../harness/backend.js";
 import { settled, eachSeq, mapSeq } from "../harness/read.js";
 
 // every draw computes with uint32 words, which gpu.js (float32) runs on the wasm backend
-beforeEach(() => uint32OnWasm());
+uint32Suite();
 
 // ---------------------------------------------------------------- an independent Threefry-2x32
 

@@ -37,9 +37,10 @@ describe("lax.cond values", () => {
     const g = (p: { a: T; b: T }) => ({ s: S.sum(p.b), v: [S.sub(p.a, p.b)] });
     const before = condStats.runs;
     const r = lax.cond(bool(false), f, g, { a: f32(X, [3]), b: f32(Y, [3]) });
-    expect(condStats.runs - before).toBe(1);
     await expectClose(r.s, [Y.reduce((s, v) => s + v, 0)], { rtol: 1e-6 });
     await expectClose(r.v[0], X.map((v, i) => v - Y[i]!), { rtol: 1e-6 });
+    // counted once the results are read: on an asynchronous backend (WebGPU) the branch runs when its inputs arrive
+    expect(condStats.runs - before).toBe(1);
   });
   it("is one cond equation holding both branches", () => {
     const g = makeGraph((p: T, x: T, y: T) => lax.cond(p, tb, fb, x, y))(bool(true), f32(X, [3]), f32(Y, [3]));

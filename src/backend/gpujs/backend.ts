@@ -60,6 +60,9 @@ const isPromise = <T>(x: MaybeP<T>): x is Promise<T> => x instanceof Promise;
 function then<T, U>(x: MaybeP<T>, f: (t: T) => MaybeP<U>): MaybeP<U> {
   return isPromise(x) ? x.then(f) : f(x);
 }
+/** The constants of the graphs a program's host steps run (fusion.ts). */
+const opaqueConsts = (p: Program): DeviceArray[] => p.kernels.flatMap((k) => (k.kind === "opaque" ? (k.consts ?? []) : []));
+
 function all<T>(xs: readonly MaybeP<T>[]): MaybeP<T[]> {
   return xs.some(isPromise) ? Promise.all(xs) : (xs as T[]);
 }
@@ -104,7 +107,7 @@ type CStep =
       /** the kernel, when it computes int32 values (their bound is checked before each launch) */
       readonly int32: Kernel | null;
     }
-  | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray };
+  | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray; readonly consts: readonly DeviceArray[] };
 
 interface Compiled {
   /** the program as it runs here: its non-finite constants read from buffers (specials.ts) */
@@ -351,7 +354,7 @@ export class GpuJsBackend implements KernelBackend {
 
   /** A compiled step, or the reason the program cannot run on this backend. */
   private compileKernel(k: Kernel, program: Program): CStep | string {
-    if (k.kind === "opaque") return { kind: "host", out: k.out, ins: k.inputs, run: k.run };
+    if (k.kind === "opaque") return { kind: "host", out: k.out, ins: k.inputs, run: k.run, consts: k.consts ?? [] };
     const g = generate(k, program, this.mode);
     if (!g.ok) return `${g.reason}; such graphs run on the wasm backend`;
     return { kind: "kernel", out: k.out, src: g.kernel, fn: null, int32: hasInt32(k, program) ? k : null };
@@ -395,6 +398,12 @@ export class GpuJsBackend implements KernelBackend {
       }
       return this.hostRun(program, ins, this.unusable ? `${this.unusable}; computing on the wasm backend` : c.host!) as GpuJsArray[];
     }
+    // webgpu: a graph that runs on wasm anyway (float64, uint32) with inputs already on the host
+    // runs now, so its results read synchronously as they do on wasm: a random draw in an
+    // initialiser, a float64 reference, a host step's inputs
+    if (this.unusable === null && c.host && ins.every((a) => a.host && !isPromise(a.host)) && this.pendingConsts(opaqueConsts(program)).length === 0) {
+      return this.hostRun(program, ins, c.host) as GpuJsArray[];
+    }
     // webgpu: everything after the adapter probe, as promises
     const outs = program.outputs.map((b) => new GpuJsArray(program.buffers[b]!, this));
     let fallback: Promise<GpuJsArray[]> | null = null;
@@ -436,11 +445,22 @@ export class GpuJsBackend implements KernelBackend {
     return (a.bound = m);
   }
 
+  /**
+   * webgpu: host copies, on their way, of this backend's arrays among `consts` (the constants of
+   * the graphs a host step runs on wasm, which reads them synchronously); none when all are read.
+   */
+  private pendingConsts(consts: readonly DeviceArray[]): MaybeP<HostArray>[] {
+    if (!this.asyncOnly) return [];
+    return consts.filter((a): a is GpuJsArray => a instanceof GpuJsArray && a.backend === this && !this.hostIfReady(a)).map((a) => this.hostOf(a));
+  }
+
   /** The whole program on the wasm backend (float64, unsupported kernels, unusable mode). */
   private hostRun(program: Program, ins: readonly GpuJsArray[], why: string): MaybeP<GpuJsArray[]> {
     this.say(why);
     this.stats.hostGraphs++;
-    return then(all(ins.map((a) => this.hostOf(a))), (hs) => {
+    const consts = this.pendingConsts(opaqueConsts(program));
+    return then(all([...ins.map((a) => this.hostOf(a)), ...consts]), (got) => {
+      const hs = got.slice(0, ins.length);
       const outs = wasmBackend.run(program, hs.map((h) => wasmBackend.fromHost(h)));
       return outs.map((d) => {
         const a = new GpuJsArray(d.aval, this);
@@ -498,7 +518,9 @@ export class GpuJsBackend implements KernelBackend {
         done = out.dev ?? out.host;
       } else {
         this.stats.hostSteps++;
-        out.host = then(all(s.ins.map((b) => this.hostOf(env[b]!))), (hs) => s.run(hs));
+        // webgpu: the graphs it runs (on wasm) read their constants synchronously: those made here are read first
+        const consts = this.pendingConsts(s.consts);
+        out.host = then(all([...s.ins.map((b) => this.hostOf(env[b]!)), ...consts]), (hs) => s.run(hs.slice(0, s.ins.length)));
         // once there, the host result is read synchronously (its int32 bound among others)
         if (isPromise(out.host)) out.host.then((v) => (out.host = v), () => {});
         done = out.host;

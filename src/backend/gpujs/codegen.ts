@@ -330,7 +330,13 @@ const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webg
  */
 const keepNaN = (mode: GpuMode, x: string, value: string) => (SHADER.has(mode) ? `(${x} === ${x} ? ${value} : ${x})` : value);
 /** max/min that propagate NaN on every mode. */
-const minMaxCode = (fn: "max" | "min", a: string, b: string, mode: GpuMode) => keepNaN(mode, a, keepNaN(mode, b, `Math.${fn}(${a}, ${b})`));
+/**
+ * webgpu: WGSL's max/min may return either zero for ±0; with both zero, max is a + b (-0 only for
+ * -0, -0) and min is -(-a - b) (+0 only for +0, +0), as JavaScript's.
+ */
+const zeros = (fn: "max" | "min", a: string, b: string, mode: GpuMode, value: string) =>
+  mode === "webgpu" ? `(${a} === 0 && ${b} === 0 ? ${fn === "max" ? `${a} + ${b}` : `-(-${a} - ${b})`} : ${value})` : value;
+const minMaxCode = (fn: "max" | "min", a: string, b: string, mode: GpuMode) => keepNaN(mode, a, keepNaN(mode, b, zeros(fn, a, b, mode, `Math.${fn}(${a}, ${b})`)));
 const minMax = (fn: "max" | "min") => (_e: Expr, [a, b]: readonly string[], c: GpuCtx) => minMaxCode(fn, a!, b!, c.mode);
 const noF64 = (e: Expr) => {
   if (e.dtype === "float64") throw new Unsupported("gpu.js computes in float32");
@@ -378,7 +384,8 @@ const GPU_ALU = {
   log: (_e, [x], c) => keepNaN(c.mode, x!, `Math.log(${x})`),
   sin: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("sin", x!, c) : `Math.sin(${x})`),
   cos: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("cos", x!, c) : `Math.cos(${x})`),
-  tan: math("tan"),
+  // webgpu: SwiftShader's tan is 1e-4 relative off near 2: sin / cos of one range reduction (sinCos)
+  tan: (_e, [x], c) => (c.mode === "webgpu" ? tanCode(x!, c) : `Math.tan(${x})`),
   // log(u) · x / (u − 1) with u = 1 + x cancels the rounding of u (Goldberg); exact where u = 1
   log1p: (_e, [x], c) => {
     // cpu mode runs JavaScript, which has it exactly
@@ -399,7 +406,8 @@ const GPU_ALU = {
   // a series near 0 (no cancelling 1 - 2/(e^2x + 1)), and no overflow of WGSL's tanh past |x| ~ 45
   tanh: (_e, [x], c) => (SHADER.has(c.mode) ? tanhCode(x!, c) : `Math.tanh(${x})`),
   abs: math("abs"),
-  sign: (_e, [x], c) => keepNaN(c.mode, x!, `Math.sign(${x})`),
+  // webgpu: WGSL's sign(-0) is +0; a zero is its own sign, as in JavaScript
+  sign: (_e, [x], c) => keepNaN(c.mode, x!, c.mode === "webgpu" ? `(${x} === 0 ? ${x} : Math.sign(${x}))` : `Math.sign(${x})`),
   floor: math("floor"),
   add: (_e, [a, b]) => `${a} + ${b}`,
   sub: (_e, [a, b]) => `${a} - ${b}`,
@@ -436,7 +444,10 @@ const GPU_ALU = {
   shl: noBitwise,
   shr: noBitwise,
   // math
-  atan2: (_e, [a, b]) => `Math.atan2(${a}, ${b})`,
+  // webgpu: SwiftShader's atan2 is π at y = 0 (so asin(0) and atan(0) were π) and loses NaN: y = 0
+  // explicit (±0 for x ≥ 0, π for x < 0; WGSL cannot tell -0 from +0, so atan2(±0, -0) is ±0, atan2(-0, x < 0) π)
+  atan2: (_e, [a, b], c) =>
+    c.mode === "webgpu" ? keepNaN(c.mode, a!, keepNaN(c.mode, b!, `(${a} === 0 ? (${b} < 0 ? 3.141592653589793 : ${a}) : Math.atan2(${a}, ${b}))`)) : `Math.atan2(${a}, ${b})`,
   // fmod as a - trunc(a / b) · b, the quotient fixed up by the remainder's sign and size (the f32
   // quotient may be off by one); exact where trunc(a / b) · b is (integers, small quotients)
   rem: (e, [a, b], c) => {
@@ -493,6 +504,14 @@ function sinCos(fn: "sin" | "cos", x: string, c: GpuCtx): string {
   const [q0, q1, q2, q3] = fn === "sin" ? [`sn${n}`, `cs${n}`, `-sn${n}`, `-cs${n}`] : [`cs${n}`, `-sn${n}`, `-cs${n}`, `sn${n}`];
   const reduced = `(q${n} < 0.5 ? ${q0} : (q${n} < 1.5 ? ${q1} : (q${n} < 2.5 ? ${q2} : ${q3})))`;
   return `(Math.abs(${x}) <= 8192 ? ${reduced} : Math.${fn}(${x}))`;
+}
+
+/** tan on webgpu: sn / cs of sinCos's reduction (−cs / sn in odd quadrants). */
+function tanCode(x: string, c: GpuCtx): string {
+  sinCos("sin", x, c);
+  const n = c.name;
+  const odd = `(q${n} - 2 * Math.floor(q${n} * 0.5) > 0.5)`;
+  return `(Math.abs(${x}) <= 8192 ? (${odd} ? -cs${n} / sn${n} : sn${n} / cs${n}) : Math.tan(${x}))`;
 }
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */

@@ -41,7 +41,8 @@ function pow(a: Expr, b: Expr): Expr {
     K.where(pos, f(0), f(Infinity)),
     K.where(K.eq(m, f(Infinity)), K.where(pos, f(Infinity), f(0)), K.where(K.eq(m, f(1)), f(1), K.pow(m, b))),
   );
-  const signed = K.where(K.lt(a, f(0)), K.where(isInt(b), K.where(isOdd(b), K.neg(mag), mag), f(NaN)), mag);
+  // a negative base with a non-integer exponent is NaN, except -Infinity (Math.pow(-Infinity, 0.5) is Infinity)
+  const signed = K.where(K.lt(a, f(0)), K.where(isInt(b), K.where(isOdd(b), K.neg(mag), mag), K.where(K.eq(m, f(Infinity)), mag, f(NaN))), mag);
   // 1 ** ±Infinity is NaN in JavaScript
   const unit = K.where(K.eq(m, f(1)), K.where(K.eq(K.abs(b), f(Infinity)), f(NaN), signed), signed);
   return K.where(K.eq(b, f(0)), f(1), K.where(isNaN_(a), a, K.where(isNaN_(b), b, unit)));
@@ -58,6 +59,9 @@ function rewrite(e: Expr, args: Expr[]): Expr {
       return log1p(args[0]!, node);
     case "pow":
       return pow(args[0]!, args[1]!);
+    case "sqrt":
+      // WGSL leaves sqrt undefined below 0 (SwiftShader's sqrt(-Infinity) is Infinity: acos(Infinity) was 3π/4)
+      return K.where(K.lt(args[0]!, f(0)), f(NaN), node);
     case "div":
       // the shader compiler folds a literal 0 / x to 0, as if x could not be 0 or NaN
       return isZero(args[0]!) ? K.where(K.eq(args[1]!, f(0)), f(NaN), K.where(isNaN_(args[1]!), args[1]!, node)) : node;
@@ -67,7 +71,7 @@ function rewrite(e: Expr, args: Expr[]): Expr {
 }
 
 const isZero = (e: Expr): boolean => e.op === "const" && e.value === 0;
-const needs = (e: Expr): boolean => e.dtype === "float32" && (e.op === "log" || e.op === "log1p" || e.op === "pow" || (e.op === "div" && isZero(e.args[0]!)));
+const needs = (e: Expr): boolean => e.dtype === "float32" && (e.op === "log" || e.op === "log1p" || e.op === "pow" || e.op === "sqrt" || (e.op === "div" && isZero(e.args[0]!)));
 
 /** The program with log, log1p, pow and 0 / x in explicit form (the same program when it has none). */
 export function webgpuForms(p: Program): Program {
