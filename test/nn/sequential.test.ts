@@ -212,7 +212,7 @@ describe("nn.sequential", () => {
 });
 
 describe("batchNorm between two stacks (what the refusal asks for)", () => {
-  it("trains with the state threaded by hand (jit, valueAndGrad with aux) and evaluates with the running statistics", () => {
+  it("trains with the state threaded by hand (jit, valueAndGrad with aux) and evaluates with the running statistics", async () => {
     const front = nn.sequential([nn.mlp([3, 4]), nn.relu]);
     const bn = nn.batchNorm(4, { momentum: 0.9 });
     const back = nn.sequential([nn.mlp([4, 2])]);
@@ -233,8 +233,8 @@ describe("batchNorm between two stacks (what the refusal asks for)", () => {
     );
     const [[, s1], g] = step(params, state0, x);
     // plain loops: the front's output, its batch statistics, the running ones after one step
-    const [w, b] = [flat(params.front[0][0].w), flat(params.front[0][0].b)];
-    const xs = flat(x);
+    const [w, b] = [await flat(params.front[0][0].w), await flat(params.front[0][0].b)];
+    const xs = await flat(x);
     const h = Array.from({ length: 32 }, (_, k) => {
       const [r, j] = [Math.floor(k / 4), k % 4];
       let v = b[j]!;
@@ -243,21 +243,21 @@ describe("batchNorm between two stacks (what the refusal asks for)", () => {
     });
     const mean = [0, 1, 2, 3].map((j) => h.filter((_, k) => k % 4 === j).reduce((a, v) => a + v, 0) / 8);
     const vari = [0, 1, 2, 3].map((j) => h.filter((_, k) => k % 4 === j).reduce((a, v) => a + (v - mean[j]!) ** 2, 0) / 8);
-    close(flat(s1.mean), mean.map((m) => 0.1 * m), 1e-12, "running mean");
-    close(flat(s1.var), vari.map((v) => 0.9 + 0.1 * v), 1e-12, "running var");
+    close(await flat(s1.mean), mean.map((m) => 0.1 * m), 1e-12, "running mean");
+    close(await flat(s1.var), vari.map((v) => 0.9 + 0.1 * v), 1e-12, "running var");
     // the gradient reaches the parameters on both sides of the batchNorm
-    expect(flat(g.front[0][0].w).some((v) => v !== 0)).toBe(true);
-    expect(flat(g.bn.scale).some((v) => v !== 0)).toBe(true);
+    expect((await flat(g.front[0][0].w)).some((v) => v !== 0)).toBe(true);
+    expect((await flat(g.bn.scale)).some((v) => v !== 0)).toBe(true);
     // evaluation normalises with the running statistics and leaves them as they are
     const [yEval, sEval] = forward(params, s1, x, true);
     expect(sEval).toBe(s1);
-    const [w2, b2] = [flat(params.back[0][0].w), flat(params.back[0][0].b)];
+    const [w2, b2] = [await flat(params.back[0][0].w), await flat(params.back[0][0].b)];
     const want = Array.from({ length: 16 }, (_, k) => {
       const [r, o] = [Math.floor(k / 2), k % 2];
       let v = b2[o]!;
       for (let j = 0; j < 4; j++) v += ((h[r * 4 + j]! - 0.1 * mean[j]!) / Math.sqrt(0.9 + 0.1 * vari[j]! + 1e-5)) * w2[j * 2 + o]!;
       return v;
     });
-    close(flat(yEval), want, 1e-12, "evaluation");
+    close(await flat(yEval), want, 1e-12, "evaluation");
   });
 });
