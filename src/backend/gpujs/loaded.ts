@@ -5,7 +5,7 @@
  * anything that imports backend.ts directly (the Node entry src/node.ts, tests, benchmarks)
  * makes them available synchronously. This module has no dependencies, so importing it costs nothing.
  */
-import type { GpuJsBackend } from "./backend.js";
+import type { KernelBackend } from "../../ir/backend.js";
 
 /**
  * The gpu.js backends, one per gpu.js mode (float32; see backend.ts): `webgpu`, `webgl2` and
@@ -15,8 +15,14 @@ import type { GpuJsBackend } from "./backend.js";
 export const GPU_BACKEND_NAMES = ["gpujs:webgpu", "gpujs:webgl2", "gpujs:webgl", "gpujs:headlessgl", "gpujs:webasm", "gpujs:cpu"] as const;
 export type GpuBackendName = (typeof GPU_BACKEND_NAMES)[number];
 
+/** What the runtime needs of a gpu.js backend (backend.ts's GpuJsBackend), without importing it. */
+export interface LoadedGpuJsBackend extends KernelBackend {
+  /** resolves once the mode is known to work here, or with the reason it does not */
+  ready(timeoutMs?: number): Promise<string | null>;
+}
+
 /** The gpu.js backends by name. */
-export type GpuJsTable = Readonly<Record<GpuBackendName, GpuJsBackend>>;
+export type GpuJsTable = Readonly<Record<GpuBackendName, LoadedGpuJsBackend>>;
 
 let table: GpuJsTable | null = null;
 
