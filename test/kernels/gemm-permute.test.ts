@@ -4,16 +4,8 @@
 // each called twice with fresh inputs (the copy's scratch buffer is reused), against plain loops.
 import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
+import { rand } from "./data.js";
 
-function rand(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
 
 /** out[b, h, t, s] = Σ_d q[b, t, h, d] · k[b, s, h, d]. */
 function scores(q: Float32Array, k: Float32Array, B: number, T: number, S: number, H: number, D: number): Float64Array {

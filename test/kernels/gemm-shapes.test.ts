@@ -3,16 +3,8 @@
 // partial panels and depths that are not a multiple of 4; against a float64 loop.
 import { describe, expect, it } from "vitest";
 import { matmulF32, type MatmulOptions } from "../../src/backend/wasm/matmul.js";
+import { rand } from "./data.js";
 
-function rand(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
 
 describe("matmulF32 on im2col shapes", () => {
   const shapes: [number, number, number][] = [

@@ -11,16 +11,8 @@ import { planContractions } from "../../src/backend/gpujs/contraction.js";
 import { HostArray } from "../../src/ir/host-array.js";
 import { stridesOf } from "../../src/ir/aval.js";
 import { K, freeAxes, type ContractionDims, type Expr, type Kernel, type Operand, type Program } from "../../src/ir/kernel.js";
+import { rand } from "./data.js";
 
-function rand(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 

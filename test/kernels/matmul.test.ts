@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { matmulF32, matmulF64 } from "../../src/backend/wasm/matmul.js";
 import type { MatmulOptions } from "../../src/backend/wasm/matmul.js";
+import { rand } from "./data.js";
 
-function rand(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
 
 /** Naive float64 reference honouring the same options. */
 function reference(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, o: MatmulOptions): Float64Array {
