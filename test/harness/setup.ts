@@ -4,7 +4,20 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { defaultBackend } from "../../src/runtime/registry.js";
+import { beginTest, endFile, endTest } from "./awaited.js";
 import { INT32_RANGE_REASON, UINT32_REASON, gpujsUnderTest, recordFallbacks, state, testBackendName, type Fallback } from "./backend.js";
+
+// Async assertion helpers left unawaited (harness/awaited.ts): their checks never ran in the test.
+// Registered first, so these after-hooks run last (hooks run in reverse): a failure here skips no other check.
+beforeEach(() => beginTest());
+afterEach(async (ctx) => {
+  const unawaited = await endTest(ctx.task.name, ctx.task.result?.state === "fail");
+  if (unawaited) expect.fail(unawaited);
+});
+afterAll(async () => {
+  const unawaited = await endFile();
+  if (unawaited) expect.fail(unawaited);
+});
 
 let hostGraphs = 0;
 
@@ -71,3 +84,4 @@ afterAll(() => {
   checkFallbacks("outside its tests", state.fileFloat64, state.fileUint32);
   expectBackend("after the suite");
 });
+

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { expectClose, randT, rng, jvp, vmap, jit, hessian, scalar64, f64, type Rnd, type T } from "../transforms/helpers.js";
 import { float64Suite } from "../harness/backend.js";
+import { mapSeq, settled } from "../harness/read.js";
 
 float64Suite();
 
@@ -30,22 +31,22 @@ const diagonal = (h: T): T => S.diagonal(h);
 describe("forward Laplacian = trace of the Hessian (float64)", () => {
   for (const a of ["tanh", "sin", "gelu"] as const) {
     for (const d of [1, 3, 8, 32]) {
-      it(`${a}, d = ${d}`, () => {
+      it(`${a}, d = ${d}`, async () => {
         const r = rng(d * 7 + a.length);
         const u = mlp(r, d, a);
         const x = randT(r, [d]);
         const H = hessian(u)(x);
-        expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
-        expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+        await expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+        await expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
         if (d <= 8) {
-          expectClose(nn.laplacian(u, { method: "hvp" })(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
-          expectClose(nn.hessianDiagonal(u, { method: "hvp" })(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+          await expectClose(nn.laplacian(u, { method: "hvp" })(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+          await expectClose(nn.hessianDiagonal(u, { method: "hvp" })(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
         }
       });
     }
   }
 
-  it("functions beyond an MLP: products of x-dependent values, div, pow, max, a reduction, a nested jit", () => {
+  it("functions beyond an MLP: products of x-dependent values, div, pow, max, a reduction, a nested jit", async () => {
     const r = rng(5);
     const A = randT(r, [4, 4]);
     const inner = jit((v: T) => S.sin(S.mul(v, v)));
@@ -59,57 +60,57 @@ describe("forward Laplacian = trace of the Hessian (float64)", () => {
     const x = randT(r, [4]);
     for (const [name, u] of fns) {
       const H = hessian(u)(x);
-      expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-9, atol: 1e-11, msg: name });
-      expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-9, atol: 1e-11, msg: name });
+      await expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-9, atol: 1e-11, msg: name });
+      await expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-9, atol: 1e-11, msg: name });
     }
   });
 
-  it("a customVjp function is expanded (as by jet; hessian of it is an error, so the reference is the plain function)", () => {
+  it("a customVjp function is expanded (as by jet; hessian of it is an error, so the reference is the plain function)", async () => {
     const sinV = sg.customVjp((v: any) => S.sin(v), (v: any) => [S.sin(v), S.cos(v)], (c: any, g: any) => [S.mul(g, c)]);
     const x = randT(rng(6), [3]);
     const H = hessian((v: T) => S.sum(S.mul(S.sin(v), v)))(x);
     const u = (v: T) => S.sum(S.mul(sinV(v as never) as never, v));
-    expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
-    expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+    await expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+    await expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
   });
 
-  it("a customJvp function is expanded too, its jvp rule aside (as JAX's jet)", () => {
+  it("a customJvp function is expanded too, its jvp rule aside (as JAX's jet)", async () => {
     // a deliberately different rule (the derivative of sin as 2·cos): the forward pass ignores it
     const sinJ = sg.customJvp((v: any) => S.sin(v), ([v]: any[], [t]: any[]) => [S.sin(v), S.mul(S.mul(S.cos(v), t), 2)]);
     const x = randT(rng(6), [3]);
     const H = hessian((v: T) => S.sum(S.mul(S.sin(v), v)))(x);
     const u = (v: T) => S.sum(S.mul(sinJ(v as never) as never, v));
-    expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
-    expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
+    await expectClose(nn.laplacian(u)(x), trace(H), { rtol: 1e-10, atol: 1e-12 });
+    await expectClose(nn.hessianDiagonal(u)(x), diagonal(H), { rtol: 1e-10, atol: 1e-12 });
   });
 
-  it("a function linear in x has Laplacian 0", () => {
+  it("a function linear in x has Laplacian 0", async () => {
     const x = f64([1, 2], [2]);
-    expectClose(nn.laplacian((v: T) => S.sum(S.mul(v, 3)))(x), [0]);
-    expectClose(nn.hessianDiagonal((v: T) => S.sum(S.mul(v, 3)))(x), [0, 0]);
+    await expectClose(nn.laplacian((v: T) => S.sum(S.mul(v, 3)))(x), [0]);
+    await expectClose(nn.hessianDiagonal((v: T) => S.sum(S.mul(v, 3)))(x), [0, 0]);
   });
 
-  it("under vmap over a batch, and inside jit", () => {
+  it("under vmap over a batch, and inside jit", async () => {
     const r = rng(9);
     const u = mlp(r, 3, "tanh");
     const xs = randT(r, [5, 3]);
-    const want = [0, 1, 2, 3, 4].map((i) => trace(hessian(u)(S.index(xs, i, 0))).item());
-    expectClose(vmap(nn.laplacian(u))(xs), want, { rtol: 1e-10 });
+    const want = await mapSeq([0, 1, 2, 3, 4], async (i) => (await settled(trace(hessian(u)(S.index(xs, i, 0))))).item() as number);
+    await expectClose(vmap(nn.laplacian(u))(xs), want, { rtol: 1e-10 });
     const j = jit(vmap(nn.laplacian(u)));
-    expectClose(j(xs), want, { rtol: 1e-10 });
-    expectClose(j(S.add(xs, 0)), want, { rtol: 1e-10 });
+    await expectClose(j(xs), want, { rtol: 1e-10 });
+    await expectClose(j(S.add(xs, 0)), want, { rtol: 1e-10 });
     expect(j.traceCount).toBe(1);
     const wantDiag = S.stack([0, 1, 2, 3, 4].map((i) => diagonal(hessian(u)(S.index(xs, i, 0)))), 0);
-    expectClose(jit(vmap(nn.hessianDiagonal(u)))(xs), wantDiag, { rtol: 1e-10 });
+    await expectClose(jit(vmap(nn.hessianDiagonal(u)))(xs), wantDiag, { rtol: 1e-10 });
   });
 
-  it("grad of the forward Laplacian (a PINN's loss) equals grad of the hvp form", () => {
+  it("grad of the forward Laplacian (a PINN's loss) equals grad of the hvp form", async () => {
     const r = rng(10);
     const W = randT(r, [2, 6]);
     const w2 = randT(r, [6]);
     const x = randT(r, [2]);
     const loss = (method: string) => (w: T) => nn.laplacian((v: T) => S.sum(S.mul(S.tanh(S.matmul(v, w)), w2)), { method })(x);
-    expectClose(sg.grad(loss("forward") as never)(W as never) as unknown as T, sg.grad(loss("hvp") as never)(W as never) as unknown as T, { rtol: 1e-10 });
+    await expectClose(sg.grad(loss("forward") as never)(W as never) as unknown as T, sg.grad(loss("hvp") as never)(W as never) as unknown as T, { rtol: 1e-10 });
   });
 
   it("checks its method", () => {
@@ -123,7 +124,7 @@ describe("forward Laplacian = trace of the Hessian (float64)", () => {
 });
 
 describe("higherDerivative: the k-th derivative along a direction by jet", () => {
-  it("equals k nested jvps, k = 1..4", () => {
+  it("equals k nested jvps, k = 1..4", async () => {
     const r = rng(12);
     const u = mlp(r, 3, "tanh");
     const x = randT(r, [3]);
@@ -134,11 +135,11 @@ describe("higherDerivative: the k-th derivative along a direction by jet", () =>
         const inner = h;
         h = (t: T) => jvp(inner, [t], [scalar64(1)])[1];
       }
-      expectClose(nn.higherDerivative(u, k)(x, v), h(scalar64(0)), { rtol: 1e-10, atol: 1e-12, msg: `k = ${k}` });
+      await expectClose(nn.higherDerivative(u, k)(x, v), h(scalar64(0)), { rtol: 1e-10, atol: 1e-12, msg: `k = ${k}` });
     }
     expect(() => nn.higherDerivative(u, 0)).toThrow("higherDerivative: the order k must be a positive integer, got 0");
   });
-  it("a pytree output: each leaf's k-th derivative (hand values)", () => {
+  it("a pytree output: each leaf's k-th derivative (hand values)", async () => {
     const f = (x: T) => ({ e: S.exp(x), c: [S.mul(S.mul(x, x), x)] });
     const x = f64([0.4, -1.5], [2]);
     const v = f64([1, 2], [2]);
@@ -150,14 +151,14 @@ describe("higherDerivative: the k-th derivative along a direction by jet", () =>
       [[e(0.4), 8 * e(-1.5)], [6, 48]],
       [[e(0.4), 16 * e(-1.5)], [0, 0]],
     ];
-    want.forEach(([we, wc], i) => {
+    for (const [i, [we, wc]] of want.entries()) {
       const got = nn.higherDerivative(f, i + 1)(x, v);
-      expectClose(got.e, we!, { rtol: 1e-13, msg: `exp, k = ${i + 1}` });
-      expectClose(got.c[0], wc!, { rtol: 1e-13, atol: 1e-13, msg: `cube, k = ${i + 1}` });
-    });
+      await expectClose(got.e, we!, { rtol: 1e-13, msg: `exp, k = ${i + 1}` });
+      await expectClose(got.c[0], wc!, { rtol: 1e-13, atol: 1e-13, msg: `cube, k = ${i + 1}` });
+    }
     const [a, b] = nn.higherDerivative((x: T) => [S.exp(x), S.mul(S.mul(x, x), x)], 2)(scalar64(0.4), scalar64(1));
-    expectClose(a, [e(0.4)], { rtol: 1e-13 });
-    expectClose(b, [2.4], { rtol: 1e-13 });
+    await expectClose(a, [e(0.4)], { rtol: 1e-13 });
+    await expectClose(b, [2.4], { rtol: 1e-13 });
   });
   it("checks v against x", () => {
     const h = nn.higherDerivative(S.sin, 2);

@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { testBackendName } from "../harness/env.js";
+import { awaited } from "../harness/awaited.js";
 
 /** A plain row-major array: flat data and a shape. */
 export interface Ref {
@@ -146,9 +147,9 @@ export function nest(r: Ref): unknown {
   return Array.from({ length: r.shape[0]! }, (_, i) => nest({ shape: inner, data: r.data.slice(i * n, (i + 1) * n) }));
 }
 
-/** Reads a tensor into a Ref (shape and plain numbers). */
-export async function toRef(t: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }): Promise<Ref> {
-  return { shape: [...t.shape], data: Array.from(await t.data()) };
+/** Reads a tensor into a Ref (shape and plain numbers); a test that does not await it fails (harness/awaited.ts). */
+export function toRef(t: { shape: readonly number[]; data(): Promise<ArrayLike<number>> }): Promise<Ref> {
+  return awaited("toRef", t.data().then((d) => ({ shape: [...t.shape], data: Array.from(d) })));
 }
 
 /** fast-check: a shape of rank 0..maxRank with dims 0..maxDim. */

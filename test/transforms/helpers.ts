@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import * as sg from "../../src/index.js";
 import { Tensor, type AnyTensor } from "../../src/tensor/tensor.js";
 import { mapSeq, reduceSeq } from "../harness/read.js";
+import { tracked } from "../harness/awaited.js";
 
 export type T = AnyTensor;
 type AnyFn = (...a: any[]) => any;
@@ -73,10 +74,11 @@ export const f64 = (data: ArrayLike<number>, shape: readonly number[]): T =>
   sg.tensor(Float64Array.from(data as ArrayLike<number>), [...shape], "float64") as unknown as T;
 export const scalar64 = (v: number): T => f64([v], []);
 
-export const flat = async (t: T): Promise<number[]> => Array.from((await t.data()) as ArrayLike<number>);
+// the async helpers register their promises (harness/awaited.ts): a test that does not await one fails
+export const flat = tracked("flat", async (t: T): Promise<number[]> => Array.from((await t.data()) as ArrayLike<number>));
 
 /** Same shape and values within rtol/atol (NaN-aware). */
-export async function expectClose(actual: T, expected: T | readonly number[], opts: { rtol?: number; atol?: number; msg?: string } = {}): Promise<void> {
+export const expectClose = tracked("expectClose", async (actual: T, expected: T | readonly number[], opts: { rtol?: number; atol?: number; msg?: string } = {}): Promise<void> => {
   const rtol = opts.rtol ?? 1e-6;
   const atol = opts.atol ?? 1e-8;
   const msg = opts.msg ?? "";
@@ -100,7 +102,7 @@ export async function expectClose(actual: T, expected: T | readonly number[], op
       expect.fail(`${msg} element ${i}: got ${g}, expected ${w} (|diff| ${Math.abs(g - w)})\n got ${JSON.stringify(got)}\nwant ${JSON.stringify(want)}`);
     }
   }
-}
+});
 
 /** Replaces the leaf at `i` of a flat list of float64 tensors, with element `k` moved by `dv`. */
 async function bumped(xs: readonly T[], i: number, k: number, dv: number): Promise<T[]> {
@@ -116,7 +118,7 @@ async function bumped(xs: readonly T[], i: number, k: number, dv: number): Promi
  * Central-difference Jacobian of `f` (tensors in, one tensor out) with respect to argument `i`:
  * shape [...out, ...in], like jacfwd/jacrev.
  */
-export async function fdJacobian(f: (...xs: T[]) => T, xs: readonly T[], i: number, h = 1e-5): Promise<T> {
+export const fdJacobian = tracked("fdJacobian", async (f: (...xs: T[]) => T, xs: readonly T[], i: number, h: number = 1e-5): Promise<T> => {
   const x = xs[i]!;
   const n = size(x.shape);
   const y0 = f(...xs);
@@ -129,7 +131,7 @@ export async function fdJacobian(f: (...xs: T[]) => T, xs: readonly T[], i: numb
     for (let o = 0; o < m; o++) J[o * n + k] = (yp[o]! - ym[o]!) / (2 * step);
   }
   return f64(J, [...y0.shape, ...x.shape]);
-}
+});
 
 /** sum(f(...xs) * w): a scalar whose gradient sees every output element with a distinct weight. */
 export function scalarize(f: (...xs: T[]) => T, w: T): (...xs: T[]) => T {
@@ -137,7 +139,7 @@ export function scalarize(f: (...xs: T[]) => T, w: T): (...xs: T[]) => T {
 }
 
 export const sum = (x: T): T => sg.sum(x as never) as unknown as T;
-export const dotv = async (a: T, b: T): Promise<number> => (await reduceSeq((await flat(a)), async (s, v, i) => s + v * (await flat(b))[i]!, 0));
+export const dotv = tracked("dotv", async (a: T, b: T): Promise<number> => (await reduceSeq((await flat(a)), async (s, v, i) => s + v * (await flat(b))[i]!, 0)));
 
 /** Stacks tensors along a new axis (eagerly). */
 export function stackAt(ts: readonly T[], axis: number): T {

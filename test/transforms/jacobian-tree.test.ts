@@ -88,13 +88,28 @@ describe("jacobians of and with respect to pytrees", () => {
     const loss = (p: Params) => S.sum(model(p, x));
     const h = hessian(loss)(params) as { w: Params; b: Params };
     // an independent gradient: central differences of the loss, leaf by leaf
-    const fdGrad = (p: Params, leaf: "w" | "b"): T => fdJacobian((t: T) => loss({ ...p, [leaf]: t }), [p[leaf]], 0, 1e-4) as T;
+    const fdGrad = (p: Params, leaf: "w" | "b"): Promise<T> => fdJacobian((t: T) => loss({ ...p, [leaf]: t }), [p[leaf]], 0, 1e-4);
     const blocks = { w: h.w, b: h.b };
     for (const outer of ["w", "b"] as const) {
       for (const inner of ["w", "b"] as const) {
-        // d/d inner of (d loss/d outer), by differences of differences
-        const fd = fdJacobian((t: T) => fdGrad({ ...params, [inner]: t }, outer), [params[inner]], 0, 1e-3) as T;
-        await expectClose(blocks[outer][inner], await fd, { rtol: 1e-4, atol: 1e-6 });
+        // d/d inner of (d loss/d outer), by differences of differences: column k of the block is
+        // (fdGrad at inner_k + s) - (fdGrad at inner_k - s) over 2s, s as fdJacobian steps
+        const x0 = await flat(params[inner]);
+        const n = x0.length;
+        const m = params[outer].shape.reduce((a, b) => a * b, 1);
+        const fd = new Float64Array(m * n);
+        for (let k = 0; k < n; k++) {
+          const step = 1e-3 * Math.max(1, Math.abs(x0[k]!));
+          const at = async (dv: number) => {
+            const d = Float64Array.from(x0);
+            d[k]! += dv;
+            return flat(await fdGrad({ ...params, [inner]: f64(d, params[inner].shape) }, outer));
+          };
+          const gp = await at(step);
+          const gm = await at(-step);
+          for (let o = 0; o < m; o++) fd[o * n + k] = (gp[o]! - gm[o]!) / (2 * step);
+        }
+        await expectClose(blocks[outer][inner], f64(fd, [...params[outer].shape, ...params[inner].shape]), { rtol: 1e-4, atol: 1e-6 });
       }
     }
   });

@@ -10,6 +10,7 @@ import * as sg from "../../src/index.js";
 import { CASES, type Instance } from "./cases.js";
 import { jvp, vmap, jit, expectClose, randT, rng, f64, scalar64, makeGraph, type Rnd, type T } from "./helpers.js";
 import { float64Suite } from "../harness/backend.js";
+import { mapSeq, settled } from "../harness/read.js";
 
 float64Suite();
 
@@ -34,24 +35,24 @@ function nestedJvp(g: (t: T) => T, k: number): T {
 const curve = (args: readonly T[], series: readonly T[][]) => (t: T) =>
   args.map((a, i) => (isFloat(a) ? series[i]!.reduce((acc, s, k) => S.add(acc, S.mul(S.div(S.pow(t, k + 1), fact(k + 1)), s)), a) : a));
 
-function checkJet(r: Rnd, { args, f }: Instance, label: string, order = ORDER, rtol = 1e-7): void {
+async function checkJet(r: Rnd, { args, f }: Instance, label: string, order = ORDER, rtol = 1e-7): Promise<void> {
   const series = args.map((a) => Array.from({ length: order }, () => (isFloat(a) ? S.mul(randT(r, a.shape), 0.5) : a)));
   const [y, terms] = jet(f, args, series);
-  expectClose(y, f(...args), { rtol: 1e-12, msg: `${label} primal` });
+  await expectClose(y, f(...args), { rtol: 1e-12, msg: `${label} primal` });
   expect(terms.length).toBe(order);
   const x = curve(args, series);
   for (let k = 1; k <= order; k++) {
     const want = nestedJvp((t) => f(...x(t)), k);
-    expectClose(terms[k - 1]!, want, { rtol, atol: 1e-8, msg: `${label} term ${k}` });
+    await expectClose(terms[k - 1]!, want, { rtol, atol: 1e-8, msg: `${label} term ${k}` });
   }
 }
 
 describe("jet equals nested jvp along a random curve, to order 4 (float64)", () => {
   for (const c of CASES) {
-    it(c.name, () => {
+    it(c.name, async () => {
       for (let seed = 0; seed < SEEDS; seed++) {
         const r = rng(seed);
-        checkJet(r, c.gen(r), `${c.name} seed=${seed}`);
+        await checkJet(r, c.gen(r), `${c.name} seed=${seed}`);
       }
     });
   }
@@ -91,54 +92,54 @@ const EXTRA: { name: string; gen: (r: Rnd) => Instance }[] = [
 
 describe("jet on the primitives outside the catalogue", () => {
   for (const c of EXTRA) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const r = rng(7);
-      checkJet(r, c.gen(r), c.name, ORDER, 1e-6);
+      await checkJet(r, c.gen(r), c.name, ORDER, 1e-6);
     });
   }
 });
 
 describe("jet of a customVjp function expands the function (as JAX's jet; its jvp is an error)", () => {
-  it("equals jet of the plain function", () => {
+  it("equals jet of the plain function", async () => {
     const sinV = sg.customVjp((x: any) => S.sin(x), (x: any) => [S.sin(x), S.cos(x)], (c: any, g: any) => [S.mul(g, c)]);
     const r = rng(8);
     const x = randT(r, [3]);
     const series = [[randT(r, [3]), randT(r, [3]), randT(r, [3])]];
     const [y, got] = jet((v: T) => S.exp(sinV(v as never) as never), [x], series);
     const [y0, want] = jet((v: T) => S.exp(S.sin(v)), [x], series);
-    expectClose(y, y0, { rtol: 1e-14 });
-    got.forEach((t, k) => expectClose(t, want[k]!, { rtol: 1e-12, msg: `term ${k + 1}` }));
+    await expectClose(y, y0, { rtol: 1e-14 });
+    for (const [k, t] of got.entries()) await expectClose(t, want[k]!, { rtol: 1e-12, msg: `term ${k + 1}` });
     const g = makeGraph((v: T) => sinV(v as never) as never)(x);
     expect(g.eqns.some((e) => e.prim.name === "custom_vjp_call")).toBe(true);
   });
 });
 
 describe("jet of a customJvp function expands the function, its jvp rule aside (as JAX's jet)", () => {
-  it("equals jet of the plain function, not the rule's derivatives", () => {
+  it("equals jet of the plain function, not the rule's derivatives", async () => {
     // a deliberately different rule (the derivative of sin as 2·cos): jvp uses it, jet does not
     const sinJ = sg.customJvp((x: any) => S.sin(x), ([x]: any[], [t]: any[]) => [S.sin(x), S.mul(S.mul(S.cos(x), t), 2)]);
     const x = f64([0.3, -1.2], [2]);
     const one = f64([1, 1], [2]);
     const zero = f64([0, 0], [2]);
     const [y, got] = jet((v: T) => sinJ(v as never) as never, [x], [[one, zero, zero]]);
-    expectClose(y, [Math.sin(0.3), Math.sin(-1.2)], { rtol: 1e-14 });
-    [Math.cos, (v: number) => -Math.sin(v), (v: number) => -Math.cos(v)].forEach((d, k) => expectClose(got[k]!, [d(0.3), d(-1.2)], { rtol: 1e-13, msg: `term ${k + 1}` }));
-    expectClose(jvp((v: T) => sinJ(v as never) as never, [x], [one])[1], [2 * Math.cos(0.3), 2 * Math.cos(-1.2)], { rtol: 1e-14 });
+    await expectClose(y, [Math.sin(0.3), Math.sin(-1.2)], { rtol: 1e-14 });
+    for (const [k, d] of [Math.cos, (v: number) => -Math.sin(v), (v: number) => -Math.cos(v)].entries()) await expectClose(got[k]!, [d(0.3), d(-1.2)], { rtol: 1e-13, msg: `term ${k + 1}` });
+    await expectClose(jvp((v: T) => sinJ(v as never) as never, [x], [one])[1], [2 * Math.cos(0.3), 2 * Math.cos(-1.2)], { rtol: 1e-14 });
   });
 });
 
 describe("jet follows JAX's convention", () => {
-  it("terms are derivatives: exp and sin along [1, 0, 0]", () => {
+  it("terms are derivatives: exp and sin along [1, 0, 0]", async () => {
     const x = f64([0.3], [1]);
     const one = f64([1], [1]);
     const zero = f64([0], [1]);
     const [, e] = jet(S.exp, [x], [[one, zero, zero]]);
-    e.forEach((t) => expectClose(t, [Math.exp(0.3)], { rtol: 1e-13 }));
+    for (const t of e) await expectClose(t, [Math.exp(0.3)], { rtol: 1e-13 });
     const [, s] = jet(S.sin, [x], [[one, zero, zero, zero]]);
-    [Math.cos(0.3), -Math.sin(0.3), -Math.cos(0.3), Math.sin(0.3)].forEach((v, k) => expectClose(s[k]!, [v], { rtol: 1e-13 }));
+    for (const [k, v] of [Math.cos(0.3), -Math.sin(0.3), -Math.cos(0.3), Math.sin(0.3)].entries()) await expectClose(s[k]!, [v], { rtol: 1e-13 });
     // x(t) = x + t·v + t²/2·w: (f∘x)'' = f''·v² + f'·w
     const [, q] = jet(S.exp, [x], [[f64([2], [1]), f64([3], [1])]]);
-    expectClose(q[1]!, [Math.exp(0.3) * (4 + 3)], { rtol: 1e-13 });
+    await expectClose(q[1]!, [Math.exp(0.3) * (4 + 3)], { rtol: 1e-13 });
   });
   it("checks its arguments", () => {
     const x = f64([0.3], [1]);
@@ -151,29 +152,29 @@ describe("jet follows JAX's convention", () => {
 describe("jet composes", () => {
   const f = (x: T) => S.sum(S.tanh(S.matmul(S.sin(x), f64([0.5, -1, 2, 0.25, 1, -0.5], [2, 3]))));
   const single = (x: T, v: T) => jet(f, [x], [[v, S.zerosLike(v), S.zerosLike(v)]])[1][2]!;
-  it("vmap(jet) equals jet per slice", () => {
+  it("vmap(jet) equals jet per slice", async () => {
     const r = rng(3);
     const xs = randT(r, [4, 2]);
     const vs = randT(r, [4, 2]);
     const got = vmap(single)(xs, vs);
-    const want = [0, 1, 2, 3].map((i) => single(S.index(xs, i, 0), S.index(vs, i, 0)).item());
-    expectClose(got, want, { rtol: 1e-10 });
+    const want = await mapSeq([0, 1, 2, 3], async (i) => (await settled(single(S.index(xs, i, 0), S.index(vs, i, 0)))).item() as number);
+    await expectClose(got, want, { rtol: 1e-10 });
   });
-  it("jit(jet) equals jet, traced once", () => {
+  it("jit(jet) equals jet, traced once", async () => {
     const r = rng(4);
     const x = randT(r, [2]);
     const v = randT(r, [2]);
     const j = jit(single);
-    expectClose(j(x, v), single(x, v), { rtol: 1e-12 });
-    expectClose(j(S.add(x, 1), v), single(S.add(x, 1), v), { rtol: 1e-12 });
+    await expectClose(j(x, v), single(x, v), { rtol: 1e-12 });
+    await expectClose(j(S.add(x, 1), v), single(S.add(x, 1), v), { rtol: 1e-12 });
     expect(j.traceCount).toBe(1);
   });
-  it("the third derivative along v matches nested jvp", () => {
+  it("the third derivative along v matches nested jvp", async () => {
     const r = rng(5);
     const x = randT(r, [2]);
     const v = randT(r, [2]);
     const want = nestedJvp((t) => f(S.add(x, S.mul(t, v))), 3);
-    expectClose(single(x, v), want, { rtol: 1e-9 });
+    await expectClose(single(x, v), want, { rtol: 1e-9 });
   });
 });
 
