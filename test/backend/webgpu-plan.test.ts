@@ -89,7 +89,7 @@ test("gpujs:webgpu: the graphs of issue 13's crash run on the device, call after
     const e = exp(a);
     return add(sum(e, 0), sum(e, 1, true));
   };
-  const x = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]];
+  const x = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]] as const;
   const prev = defaultBackend();
   try {
     setBackend("wasm");

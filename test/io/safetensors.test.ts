@@ -115,7 +115,7 @@ describe("safetensors: files written by hand load", () => {
     ];
     const file = writeFile(specs, { __metadata__: { format: "pt", note: "hand-built" } });
     const template = {
-      layers: [{ w: sg.zeros([2, 3]), b: sg.zeros([0]) }, { w: sg.zeros([2, 2], "float64") }],
+      layers: [{ w: sg.zeros([2, 3]), b: sg.zeros([0]) }, { w: sg.zeros([2, 2], "float64") }] as const,
       step: sg.zeros([], "int32"),
       mask: sg.zeros([3], "bool"),
       key: sg.zeros([2], "uint32"),

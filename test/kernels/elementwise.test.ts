@@ -81,6 +81,7 @@ function evalRef(e: Expr, v: (i: number) => number): number {
     case "eq": return g(0) === g(1) ? 1 : 0;
     case "ne": return g(0) !== g(1) ? 1 : 0;
     case "where": return g(0) !== 0 ? g(1) : g(2);
+    default: throw new Error(`evalRef: no reference for op ${e.op}`);
   }
 }
 

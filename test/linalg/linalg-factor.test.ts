@@ -6,7 +6,7 @@ import * as sg from "../../src/index.js";
 import { linalg } from "../../src/index.js";
 import { float64Suite } from "../harness/backend.js";
 import { optimize } from "../../src/compile/passes.js";
-import { expectClose, f64, fdJacobian, flat, hessian, jit, stackAt, take, vmap, type T } from "../transforms/helpers.js";
+import { expectClose, f64, fdJacobian, flat, grad, hessian, jit, stackAt, take, vmap, type T } from "../transforms/helpers.js";
 import { checkDerivatives, close, f32, mat, mm, randData, spd, tr, triangular } from "./linalg-ref.js";
 
 // float64 cases throughout (float32 ones too): on gpu.js the float64 graphs run on wasm, by design
@@ -69,7 +69,7 @@ describe("cholesky", () => {
 
   it("blocked: a trailing block that is not positive definite gives NaNs throughout, as unblocked", async () => {
     const n = 600;
-    const a = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+    const a: number[] = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
     a[n * n - 1] = -1; // the last pivot fails, in the trailing block
     expect((await flat(L.cholesky(f64(a, [n, n])))).every(Number.isNaN)).toBe(true);
   });
@@ -268,7 +268,7 @@ describe("derivatives against central differences (float64)", () => {
     await checkDerivatives("cholesky upper", (x) => L.cholesky(x, { upper: true }), [a]);
     const a1 = take(a, 0, 0);
     const g = (x: T) => sg.sum(sg.mul(L.cholesky(x), f64(randData(3, 9), [3, 3]) as never) as never) as unknown as T;
-    const gi = (x: T) => sg.grad(g as never)(x as never) as unknown as T;
+    const gi = (x: T): T => grad(g)(x);
     await expectClose(hessian(g)(a1), await fdJacobian(gi, [a1], 0), { rtol: 1e-5, atol: 1e-6 });
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { linalg } from "../../src/index.js";
 import { float64Suite } from "../harness/backend.js";
-import { expectClose, f64, fdJacobian, flat, hessian, jit, stackAt, take, vmap, type T } from "../transforms/helpers.js";
+import { expectClose, f64, fdJacobian, flat, grad, hessian, jit, stackAt, take, vmap, type T } from "../transforms/helpers.js";
 import { checkDerivatives, close, f32, mat, mm, randData, spd } from "./linalg-ref.js";
 
 // float64 cases throughout (float32 ones too): on gpu.js the float64 graphs run on wasm, by design
@@ -169,7 +169,7 @@ describe("derivatives against central differences (float64)", () => {
     const b0 = f64(randData(26, 3), [3]);
     const w = f64(randData(27, 3), [3]);
     for (const g of [(x: T) => L.slogdet(x)[1], (x: T) => sg.sum(sg.mul(L.solve(x, b0), w as never) as never) as unknown as T]) {
-      const gi = (x: T) => sg.grad(g as never)(x as never) as unknown as T;
+      const gi = (x: T): T => grad(g)(x);
       await expectClose(hessian(g)(a0), await fdJacobian(gi, [a0], 0), { rtol: 1e-5, atol: 1e-6 });
     }
   });

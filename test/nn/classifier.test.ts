@@ -20,9 +20,11 @@ type Params<F extends "float32" | "float64"> = { w1: Tensor<[4, 16], F>; b1: Ten
 
 /** logits of the MLP, with inverted dropout on the hidden layer when a key is given. */
 function logits<F extends "float32" | "float64">(p: Params<F>, x: Tensor<[64, 4], F>, key: PRNGKey | null): Tensor<[64, 3], F> {
-  let h = tanh(add(matmul(x, p.w1), p.b1)) as Tensor<[64, 16], F>;
-  if (key !== null) h = where(random.bernoulli(key, KEEP, [N, H]), div(h, KEEP), 0) as Tensor<[64, 16], F>;
-  return add(matmul(h, p.w2), p.b2) as Tensor<[64, 3], F>;
+  // the ops' types cannot resolve a generic dtype: the body computes with F widened, the result is F
+  const q: Params<"float32" | "float64"> = p, xw: Tensor<[64, 4], "float32" | "float64"> = x;
+  let h = tanh(add(matmul(xw, q.w1), q.b1));
+  if (key !== null) h = where(random.bernoulli(key, KEEP, [N, H]), div(h, KEEP), 0);
+  return add(matmul(h, q.w2), q.b2) as Tensor<[64, 3], F>;
 }
 
 /** mean over rows of -log softmax(logits)[row, label[row]] */
@@ -31,9 +33,10 @@ function loss<F extends "float32" | "float64">(p: Params<F>, x: Tensor<[64, 4], 
   return neg(mean(takeAlongAxis(logp, expandDims(labels, 1), 1)));
 }
 
-function data(dtype: "float32" | "float64") {
+function data<F extends "float32" | "float64">(f: F): { x: Tensor<[64, 4], F>; labels: Tensor<[64], "int32">; p: Params<F> } {
+  const dtype: "float32" | "float64" = f;
   const [kx, kw, kp] = random.split(random.key(7), 3);
-  const x = random.normal(kx, [N, D], dtype) as Tensor<[64, 4], typeof dtype>;
+  const x = random.normal(kx, [N, D], dtype) as Tensor<[64, 4], F>;
   // labels: the class a fixed linear map prefers (a separable problem)
   const labels = argmax(matmul(x, random.normal(kw, [D, C], dtype)), 1) as Tensor<[64], "int32">;
   const [k1, k2] = random.split(kp);
@@ -42,7 +45,7 @@ function data(dtype: "float32" | "float64") {
     b1: astype(random.uniform(k2, [H], { minval: -0.1, maxval: 0.1 }), dtype),
     w2: mul(random.normal(k2, [H, C], dtype), 0.5),
     b2: astype(random.uniform(k1, [C], { minval: -0.1, maxval: 0.1 }), dtype),
-  } as Params<typeof dtype>;
+  } as Params<F>;
   return { x, labels, p };
 }
 

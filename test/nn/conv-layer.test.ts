@@ -144,7 +144,7 @@ describe("nn.conv: parameters, gradient, jit, checks", () => {
     const x = rand64([2, 5, 6, 2]);
     const p = f64Params([3, 2, 2, 3], 3);
     const wy = rand64([2, 3, 6, 3]);
-    const loss = (pp: typeof p, xx: T) => sum(mul(apply(c, pp, xx), wy)) as T;
+    const loss = (pp: typeof p, xx: T) => sum(mul(apply(c, pp, xx), wy)) as Tensor<[], "float64">;
     expect(apply(c, p, x).shape).toEqual([2, 3, 6, 3]);
     const [gp, gx] = (grad as unknown as (f: unknown, o: unknown) => (...a: unknown[]) => [typeof p, T])(loss, { argnums: [0, 1] })(p, x);
     const r = rng(5);
@@ -178,7 +178,7 @@ describe("nn.conv: parameters, gradient, jit, checks", () => {
     const p = c.init(random.key(0));
     expect(() => apply(c, p, rand64([8, 5, 5, 3]))).toThrow("conv: the input has shape [8, 5, 5, 3] but the layer takes 1 features");
     expect(() => apply(c, p, rand64([5, 1]))).toThrow("conv: the input must be [...batch, ...spatial, features] with 2 spatial dims, got shape [5, 1]");
-    expect(() => nn.conv(4, 6, [3, 3], { featureGroupCount: 4 })).toThrow("conv: featureGroupCount 4 must divide inFeatures 4 and outFeatures 6");
+    expect(() => nn.conv(4, 6, [3, 3], { featureGroupCount: 4 } as never)).toThrow("conv: featureGroupCount 4 must divide inFeatures 4 and outFeatures 6");
     expect(() => nn.conv(1, 1, [1, 1, 1, 1])).toThrow("conv: kernelSize must have 1, 2 or 3 dims");
     expect(() => apply(nn.conv(1, 1, [3, 3], { strides: [2] as number[] }), p, rand64([1, 5, 5, 1]))).toThrow("convGeneralDilated: 2 spatial dims but windowStrides has length 1");
   });
@@ -247,7 +247,7 @@ describe("nn.convTranspose against a plain-loop reference", () => {
     const x = rand64([1, 3, 4, 2]);
     const p = f64Params([2, 3, 2, 2], 2);
     const wy = rand64([1, 6, 4, 2]);
-    const loss = (pp: typeof p, xx: T) => sum(mul(apply(c, pp, xx), wy)) as T;
+    const loss = (pp: typeof p, xx: T) => sum(mul(apply(c, pp, xx), wy)) as Tensor<[], "float64">;
     const [gp, gx] = (grad as unknown as (f: unknown, o: unknown) => (...a: unknown[]) => [typeof p, T])(loss, { argnums: [0, 1] })(p, x);
     const r = rng(9);
     const check = async (leaf: T, g: T, set: (t: T) => Promise<number>) => {

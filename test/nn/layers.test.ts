@@ -44,7 +44,7 @@ async function gradcheck(loss: (...args: never[]) => T, args: unknown[], picks =
   const [leaves, def] = flatten(args);
   const [gl] = flatten(g);
   expect(gl.length).toBe(leaves.length);
-  const at = async (ls: T[]) => (await settled((loss as (...a: unknown[]) => T)(...(unflatten(def, ls) as unknown[])))).item();
+  const at = async (ls: T[]) => (await settled((loss as (...a: unknown[]) => Tensor<[], "float64">)(...(unflatten(def, ls) as unknown[])))).item();
   await eachSeq(leaves, async (leaf, li) => {
     if (leaf.dtype !== "float64") return;
     const d = await flat(leaf);
@@ -60,7 +60,7 @@ async function gradcheck(loss: (...args: never[]) => T, args: unknown[], picks =
   });
 }
 /** sum(y · w) for a fixed float64 weight of y's shape: a scalar that sees every output */
-const weighted = (y: T, seed = 3): T => sum(mul(y, rand64([...y.shape], rng(seed))) as T) as T;
+const weighted = (y: T, seed = 3) => sum(mul(y, rand64([...y.shape], rng(seed))) as T) as Tensor<[], "float64">;
 
 describe("initialisers", () => {
   const stats = async (t: T) => {
@@ -152,7 +152,7 @@ describe("normalisation layers", () => {
       expect("scale" in p0).toBe(!("useScale" in opts));
       expect("bias" in p0).toBe(!("useBias" in opts));
       const p = Object.fromEntries(Object.entries(withParams(p0)).filter(([, v]) => v));
-      const eps = "epsilon" in opts ? opts.epsilon : 1e-6;
+      const eps = (opts as { epsilon?: number }).epsilon ?? 1e-6;
       const y = await rows(ln.apply(p as never, x as never) as T);
       await eachSeq((await rows(x)), async (v, r) => {
         const m = v.reduce((s, a) => s + a, 0) / 6;
@@ -390,13 +390,13 @@ describe("multiHeadAttention", () => {
 });
 
 describe("recurrent cells", () => {
-  const [I, Hd, Tn, B] = [3, 4, 5, 2];
+  const [I, Hd, Tn, B] = [3, 4, 5, 2] as const;
   const xs = rand64([Tn, B, I], rng(50));
   it("lstmCell in lax.scan equals flax's gate equations step by step", async () => {
     const cell = nn.lstmCell(I, Hd);
     const p = f64(cell.init(random.key(6)));
     expect([p.wi.shape, p.wh.shape, p.bh.shape]).toEqual([[3, 16], [4, 16], [16]]);
-    const pb = { ...p, bh: rand64([16], rng(51)) };
+    const pb = { ...p, bh: rand64([16], rng(51)) as typeof p.bh };
     const [[cT, hT], ys] = lax.scan((c, x) => cell.apply(pb, c, x), cell.initCarry([B], "float64"), xs as Tensor<[5, 2, 3], "float64">);
     expect(ys.shape).toEqual([Tn, B, Hd]);
     const wi = await flat(pb.wi as T), wh = await flat(pb.wh as T), bh = await flat(pb.bh as T), xa = await flat(xs);
@@ -423,7 +423,7 @@ describe("recurrent cells", () => {
     const cell = nn.gruCell(I, Hd);
     const p0 = f64(cell.init(random.key(7)));
     expect([p0.wi.shape, p0.bi.shape, p0.wh.shape, p0.bhn.shape]).toEqual([[3, 12], [12], [4, 12], [4]]);
-    const p = { ...p0, bi: rand64([12], rng(52)), bhn: rand64([4], rng(53)) };
+    const p = { ...p0, bi: rand64([12], rng(52)) as typeof p0.bi, bhn: rand64([4], rng(53)) as typeof p0.bhn };
     const [hT, ys] = lax.scan((c, x) => cell.apply(p, c, x), cell.initCarry([B], "float64"), xs as Tensor<[5, 2, 3], "float64">);
     const wi = await flat(p.wi as T), bi = await flat(p.bi as T), wh = await flat(p.wh as T), bhn = await flat(p.bhn as T), xa = await flat(xs);
     const want: number[] = [];
@@ -523,7 +523,7 @@ describe("vmap and jit of the pieces", () => {
     const carry = [rand64([3, 2], rng(83)), rand64([3, 2], rng(84))] as const;
     const step = (c: T, h: T, xx: T) => cell.apply(pc, [c, h] as never, xx as never)[1];
     const vs = vmap(step)(carry[0] as never, carry[1] as never, xb.index(0, 1) as never);
-    const ss = stack([0, 1, 2].map((i) => step(carry[0].index(i) as T, carry[1].index(i) as T, xb.index(i).index(0) as T)) as never);
+    const ss = stack([0, 1, 2].map((i) => step(carry[0].index(i) as T, carry[1].index(i) as T, (xb.index(i) as T).index(0) as T)) as never);
     close(await flat(vs as T), await flat(ss as T), 1e-12);
   });
   it("the variance-scaling initialisers trace: under jit the same numbers for the same key", async () => {

@@ -127,7 +127,7 @@ describe("optimisers equal hand computations", () => {
     expect(() => nn.sgd({ learningRate: 0.1, momentum: 1 })).toThrow(/momentum/);
     const opt = nn.sgd({ learningRate: 0.1, momentum: 0.5 });
     const s = opt.init({ w: T(p0) });
-    expect(() => opt.update({ w: tensor([1, 2], [2], "float64") } as never, s)).toThrow(/structure|shape/);
+    expect(() => opt.update({ w: tensor([1, 2], [2], "float64") } as never, s as never)).toThrow(/structure|shape/);
   });
 });
 
@@ -136,7 +136,8 @@ describe("input derivatives equal float64 finite differences", () => {
   // drawn before the first test (a random draw outside a test would be an unexplained fallback on gpu.js)
   let p: ReturnType<typeof model.init> | undefined;
   beforeEach(() => void (p ??= f64(model.init(random.key(11)))));
-  const u = (x: Tensor<[2], "float64">) => index(model.apply(p!, x), 0);
+  // mlp is typed float32 (its params, f64's result, keep that type); here it runs in float64
+  const u = (x: Tensor<[2], "float64">) => index(model.apply(p!, x as unknown as Tensor<[2]>), 0) as unknown as Tensor<[], "float64">;
   const x0 = [0.3, -0.7];
   const at = async (v: number[]) => (await settled(u(tensor(v, [2], "float64")))).item();
   const h = 1e-4;
@@ -157,7 +158,7 @@ describe("input derivatives equal float64 finite differences", () => {
   it("vmap(grad(grad(u))) of a scalar network over a batch", async () => {
     const m1 = nn.mlp([1, 8, 1]);
     const p1 = f64(m1.init(random.key(12)));
-    const u1 = (x: Tensor<[], "float64">) => index(m1.apply(p1, reshape(x, [1])), 0);
+    const u1 = (x: Tensor<[], "float64">) => index(m1.apply(p1, reshape(x, [1]) as unknown as Tensor<[1]>), 0) as unknown as Tensor<[], "float64">;
     const xs = tensor([-0.5, 0.1, 0.9], [3], "float64");
     const d2 = await vmap(grad(grad(u1)))(xs).data();
     const f = async (v: number) => (await settled(u1(tensor([v], [], "float64")))).item();

@@ -25,7 +25,7 @@ function close(got: Arr, want: Arr, tol = 1e-12, msg = ""): void {
   });
 }
 // untyped views of the typed API, for float64 parameters built in the test
-const applyOf = (m: unknown) => (m as { apply: (p: unknown, x: T) => T }).apply;
+const applyOf = (m: unknown) => (m as { apply: (p: unknown, x: T, opts?: object) => T }).apply;
 const valueAndGradAux = <F extends (...a: never[]) => readonly [T, unknown]>(f: F) =>
   valueAndGrad(f as never, { hasAux: true }) as unknown as (...a: Parameters<F>) => [[T, ReturnType<F>[1]], Parameters<F>[0]];
 

@@ -365,7 +365,7 @@ describe("dtypes and creation: honest typed-array dtypes, one conversion rule, c
   });
 
   it("astype to int32 saturates and maps NaN to 0 (XLA's convert), eagerly and in a kernel, on every backend", async () => {
-    const xs = [3e9, NaN, -3e9, Infinity, -Infinity, 2.7, -2.7, 2147483520, -2147483648, 1e30, -0.5];
+    const xs = [3e9, NaN, -3e9, Infinity, -Infinity, 2.7, -2.7, 2147483520, -2147483648, 1e30, -0.5] as const;
     const want = [2147483647, 0, -2147483648, 2147483647, -2147483648, 2, -2, 2147483520, -2147483648, 2147483647, 0];
     const x = tensor(xs);
     expect(Array.from(await astype(x, "int32").data())).toEqual(want);

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import * as sg from "../../src/index.js";
 import { nn, ShapeMismatchError } from "../../src/index.js";
 import { float64OnWasm } from "../harness/backend.js";
-import { expectClose, f64, fdJacobian, flat, grad, jit, randT, rng, scalarize, vmap, type T } from "../transforms/helpers.js";
+import { expectClose, f64, fdJacobian, flat, grad, jit, makeGraph, randT, rng, scalarize, valueAndGrad, vmap, type T } from "../transforms/helpers.js";
 import { eachSeq } from "../harness/read.js";
 
 type Rows = number[][];
@@ -333,7 +333,7 @@ describe("losses fuse", () => {
       ["cosineSimilarity", (a) => L.cosineSimilarity!(a, p)],
     ];
     for (const [name, f] of fs) {
-      const g = optimize(sg.makeGraph(sg.valueAndGrad((a: T) => sg.mean(f(a) as never) as never) as never)(x as never) as sg.Graph);
+      const g = optimize(makeGraph(valueAndGrad((a: T) => sg.mean(f(a) as never)))(x));
       const kinds = programOf(g).kernels.map((k) => k.kind);
       expect(kinds.length, name).toBeGreaterThan(0);
       expect(kinds.filter((k) => k === "opaque"), name).toEqual([]);

@@ -254,7 +254,7 @@ describe("draws in transformations", () => {
     const xs = await arr(x);
     const h = 1e-6;
     const fd = (await mapSeq(xs, async (_, i) => {
-      const at = async (d: number) => (await settled(loss(tensor(xs.map((v, j) => (j === i ? v + d : v)), "float64"), key))).item();
+      const at = async (d: number) => (await settled(loss(tensor(xs.map((v, j) => (j === i ? v + d : v)), "float64") as Tensor<[8], "float64">, key))).item();
       return ((await at(h)) - (await at(-h))) / (2 * h);
     }));
     (await arr(g)).forEach((v, i) => expect(v).toBeCloseTo(fd[i]!, 6));
@@ -265,7 +265,7 @@ describe("draws in transformations", () => {
     await bitsEqual(jg(x, key), g);
     expect(await arr(jg(x, random.key(12)))).not.toEqual(await arr(g));
     // a key inside the differentiated pytree is an integer leaf: no cotangent to give
-    expect(() => grad((p: { x: Tensor<[8], "float64">; k: PRNGKey }) => loss(p.x, p.k))({ x, k: key })).toThrow("grad: argument 0.k has dtype uint32; grad requires float inputs (convert it with astype, or leave it out of argnums)");
+    expect(() => grad((p: { x: Tensor<[8], "float64">; k: PRNGKey }) => loss(p.x, p.k))({ x, k: key } as never)).toThrow("grad: argument 0.k has dtype uint32; grad requires float inputs (convert it with astype, or leave it out of argnums)");
   });
 
   it("a key is jit data: split inside a jitted step gives the eager chain of keys and draws", async () => {

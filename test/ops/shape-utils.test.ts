@@ -160,7 +160,7 @@ describe("flip, roll", () => {
     const r = iotaRef(shape);
     const x = iota32(shape);
     for (const axes of [0, 1, [0, 1]] as const) {
-      const ax = typeof axes === "number" ? [axes] : [...axes];
+      const ax: number[] = typeof axes === "number" ? [axes] : [...axes];
       const src = loop(r, shape, (idx) => idx.map((v, a) => (ax.includes(a) ? shape[a]! - 1 - v : v)));
       await expectRef(jit((v: T) => S.add!(S.flip!(v, axes), v))(x), { shape, data: src.data.map((v, i) => v + i) });
     }
@@ -170,7 +170,7 @@ describe("flip, roll", () => {
     const r = iotaRef(shape);
     const x = iota32(shape);
     for (const [shift, axes] of [[1, 0], [-1, 1], [5, 1], [2, [0, 1]], [[1, -3], [0, 1]], [0, 0]] as const) {
-      const ax = typeof axes === "number" ? [axes] : [...axes];
+      const ax: number[] = typeof axes === "number" ? [axes] : [...axes];
       const sh = typeof shift === "number" ? ax.map(() => shift) : [...shift];
       const want = loop(r, shape, (idx) => idx.map((v, a) => (ax.includes(a) ? mod(v - sh[ax.indexOf(a)]!, shape[a]!) : v)));
       await expectRef(S.roll!(x, shift, axes), want);

@@ -248,7 +248,7 @@ describe("one loop per evaluation", () => {
     const c0 = f32([1, 1], [2]), xs = f32([1, 2, 3, 4, 5, 6], [3, 2]);
     // counted once the results are read: on an asynchronous backend (WebGPU) the loop runs when its inputs arrive
     let l0 = scanStats.loops;
-    await Promise.all(f(c0, xs).map((t) => t.data()));
+    await Promise.all(f(c0, xs).map((t: T) => t.data()));
     expect(scanStats.loops - l0).toBe(1);
     const j = jit((c: T, xs: T) => { const [c1, ys] = f(c, xs); return S.add(S.sum(c1), S.sum(ys)); });
     const xs2 = S.mul(xs, 2);
