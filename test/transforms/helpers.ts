@@ -24,6 +24,9 @@ export const hessian = sg.hessian as unknown as (f: AnyFn, opts?: { argnums?: nu
 export const jvp = sg.jvp as unknown as (f: AnyFn, primals: unknown[], tangents: unknown[]) => [any, any];
 export const vjp = sg.vjp as unknown as (f: AnyFn, ...primals: unknown[]) => [any, (ct: unknown) => any[]];
 export const makeGraph = sg.makeGraph as unknown as (f: AnyFn) => (...a: unknown[]) => sg.Graph;
+/** One-argument custom derivatives on untyped tensors: the rule gets the primals and tangents as lists. */
+export const customJvp = sg.customJvp as unknown as (f: (v: T) => T, rule: (p: T[], t: T[]) => [T, T]) => (v: T) => T;
+export const customVjp = sg.customVjp as unknown as (f: (v: T) => T, fwd: (v: T) => [T, T], bwd: (res: T, g: T) => [T]) => (v: T) => T;
 
 /** mulberry32, seeded: every property run is reproducible from its seed (one home: test/ops/ref.ts). */
 export { rng } from "../ops/ref.js";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import * as sg from "../../src/index.js";
 import { CASES, type Instance } from "./cases.js";
-import { jvp, vmap, jit, expectClose, randT, rng, f64, scalar64, makeGraph, type Rnd, type T } from "./helpers.js";
+import { jvp, vmap, jit, customJvp, customVjp, expectClose, randT, rng, f64, scalar64, makeGraph, type Rnd, type T } from "./helpers.js";
 import { float64Suite } from "../harness/backend.js";
 import { mapSeq, settled } from "../harness/read.js";
 
@@ -82,8 +82,8 @@ const EXTRA: { name: string; gen: (r: Rnd) => Instance }[] = [
   {
     name: "customJvp (a correct rule: jet expands the function, nested jvp uses the rule)",
     gen: (r) => {
-      const sq = sg.customJvp((x: any) => S.mul(x, x), ([x]: any[], [t]: any[]) => [S.mul(x, x), S.mul(S.mul(x, t), 2)]);
-      return { args: [randT(r, [3])], f: (x) => S.sin(sq(x as never) as never) };
+      const sq = customJvp((x) => S.mul(x, x), ([x], [t]) => [S.mul(x, x), S.mul(S.mul(x, t), 2)]);
+      return { args: [randT(r, [3])], f: (x) => S.sin(sq(x)) };
     },
   },
   { name: "checkpoint", gen: (r) => ({ args: [randT(r, [3])], f: (x) => S.exp(sg.checkpoint((v: any) => S.sin(S.mul(v, v)))(x as never) as never) }) },
@@ -101,15 +101,15 @@ describe("jet on the primitives outside the catalogue", () => {
 
 describe("jet of a customVjp function expands the function (as JAX's jet; its jvp is an error)", () => {
   it("equals jet of the plain function", async () => {
-    const sinV = sg.customVjp((x: any) => S.sin(x), (x: any) => [S.sin(x), S.cos(x)], (c: any, g: any) => [S.mul(g, c)]);
+    const sinV = customVjp((x) => S.sin(x), (x) => [S.sin(x), S.cos(x)], (c, g) => [S.mul(g, c)]);
     const r = rng(8);
     const x = randT(r, [3]);
     const series = [[randT(r, [3]), randT(r, [3]), randT(r, [3])]];
-    const [y, got] = jet((v: T) => S.exp(sinV(v as never) as never), [x], series);
+    const [y, got] = jet((v: T) => S.exp(sinV(v)), [x], series);
     const [y0, want] = jet((v: T) => S.exp(S.sin(v)), [x], series);
     await expectClose(y, y0, { rtol: 1e-14 });
     for (const [k, t] of got.entries()) await expectClose(t, want[k]!, { rtol: 1e-12, msg: `term ${k + 1}` });
-    const g = makeGraph((v: T) => sinV(v as never) as never)(x);
+    const g = makeGraph((v: T) => sinV(v))(x);
     expect(g.eqns.some((e) => e.prim.name === "custom_vjp_call")).toBe(true);
   });
 });
@@ -117,14 +117,14 @@ describe("jet of a customVjp function expands the function (as JAX's jet; its jv
 describe("jet of a customJvp function expands the function, its jvp rule aside (as JAX's jet)", () => {
   it("equals jet of the plain function, not the rule's derivatives", async () => {
     // a deliberately different rule (the derivative of sin as 2·cos): jvp uses it, jet does not
-    const sinJ = sg.customJvp((x: any) => S.sin(x), ([x]: any[], [t]: any[]) => [S.sin(x), S.mul(S.mul(S.cos(x), t), 2)]);
+    const sinJ = customJvp((x) => S.sin(x), ([x], [t]) => [S.sin(x!), S.mul(S.mul(S.cos(x!), t!), 2)]);
     const x = f64([0.3, -1.2], [2]);
     const one = f64([1, 1], [2]);
     const zero = f64([0, 0], [2]);
-    const [y, got] = jet((v: T) => sinJ(v as never) as never, [x], [[one, zero, zero]]);
+    const [y, got] = jet((v: T) => sinJ(v), [x], [[one, zero, zero]]);
     await expectClose(y, [Math.sin(0.3), Math.sin(-1.2)], { rtol: 1e-14 });
     for (const [k, d] of [Math.cos, (v: number) => -Math.sin(v), (v: number) => -Math.cos(v)].entries()) await expectClose(got[k]!, [d(0.3), d(-1.2)], { rtol: 1e-13, msg: `term ${k + 1}` });
-    await expectClose(jvp((v: T) => sinJ(v as never) as never, [x], [one])[1], [2 * Math.cos(0.3), 2 * Math.cos(-1.2)], { rtol: 1e-14 });
+    await expectClose(jvp((v: T) => sinJ(v), [x], [one])[1], [2 * Math.cos(0.3), 2 * Math.cos(-1.2)], { rtol: 1e-14 });
   });
 });
 
