@@ -2,7 +2,8 @@
  * Optimisers in the functional style of optax: `init(params)` makes a state, and
  * `update(grads, state, params)` returns `[updates, newState]`; `applyUpdates(params, updates)`
  * adds them. Gradients, state and parameters are pytrees of the same structure and shapes: the
- * types say so, and a mismatch at run time is an error that names the structures. Every piece of
+ * types say so (update reads P from the state and names the grads' or params' leaf that differs), and
+ * update checks the same at run time, with the same text. Every piece of
  * state is a tensor (the step count too), so a jitted training step traces once, also with a
  * schedule as the learning rate. Each optimiser is optax's chain of building blocks (see
  * transform.ts) with one flat state: the learning-rate schedule reads the count of updates so far.

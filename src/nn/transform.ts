@@ -37,7 +37,7 @@ export type StateOf<F extends StateFamily, P> = (F & { readonly params: P })["st
 /**
  * optax's GradientTransformation: `init(params)` makes the state; `update(updates, state, params?)`
  * returns the transformed updates and the next state. Updates, state and params have one pytree
- * type P: gradients of another model do not fit the state.
+ * type P: gradients of another model do not fit the state. N names the transformation in messages.
  */
 export interface GradientTransformation<F extends StateFamily = StateFamily, N extends string = "transformation"> {
   init<P>(params: P): StateOf<F, P>;
