@@ -2,7 +2,8 @@
  * Optimisers in the functional style of optax: `init(params)` makes a state, and
  * `update(grads, state, params)` returns `[updates, newState]`; `applyUpdates(params, updates)`
  * adds them. Gradients, state and parameters are pytrees of the same structure and shapes: the
- * types say so, and a mismatch at run time is an error that names the structures. Every piece of
+ * types say so (update reads P from the state and names the grads' or params' leaf that differs), and
+ * update checks the same at run time, with the same text. Every piece of
  * state is a tensor (the step count too), so a jitted training step traces once, also with a
  * schedule as the learning rate. Each optimiser is optax's chain of building blocks (see
  * transform.ts) with one flat state: the learning-rate schedule reads the count of updates so far.
@@ -12,7 +13,7 @@ import { treeMap } from "../transforms/tree.js";
 import { add, mul } from "../ops/elementwise.js";
 import type { ScalarOrSchedule } from "./schedules.js";
 import {
-  scaleByAdam, scaleByRms, scaleByStddev, scaleByRss, scaleByLion, trace, scaleAt, decayWeights, checkParams, checkDecay, zeroCount, transformation,
+  scaleByAdam, scaleByRms, scaleByStddev, scaleByRss, scaleByLion, trace, scaleAt, decayWeights, checkParams, checkDecay, zeroCount, transformation, checkUpdate,
   type GradientTransformation, type StateFamily, type AdamFamily, type LionFamily, type AdamState, type ScaleByAdamOptions, type Mask,
 } from "./transform.js";
 
@@ -47,7 +48,7 @@ export interface SgdOptions {
   readonly momentum?: number;
   readonly nesterov?: boolean;
 }
-export type Sgd = GradientTransformation<SgdFamily>;
+export type Sgd = GradientTransformation<SgdFamily, "sgd">;
 
 /** Stochastic gradient descent, optionally with (Nesterov) momentum, as optax.sgd. */
 export function sgd(opts: SgdOptions): Sgd {
@@ -61,7 +62,8 @@ export function sgd(opts: SgdOptions): Sgd {
       checkParams("sgd.init", params);
       return { velocity: mom > 0 ? tr.init(params).trace : null, count: zeroCount() };
     },
-    (grads, s: SgdState<unknown>) => {
+    (grads, s: SgdState<unknown>, params) => {
+      checkUpdate("sgd", grads, s.velocity, params);
       const [dir, ts] = mom > 0 ? tr.update(grads, { trace: s.velocity }) : [grads, null];
       return [step(dir, lr, s.count), { velocity: ts === null ? null : ts.trace, count: add(s.count, 1) }];
     },
@@ -74,13 +76,14 @@ export interface AdamOptions extends ScaleByAdamOptions {
   /** A positive number or a schedule (a function of the step count). */
   readonly learningRate: ScalarOrSchedule;
 }
-export type Adam = GradientTransformation<AdamFamily>;
+export type Adam = GradientTransformation<AdamFamily, "adam">;
 
 /** Adam (Kingma and Ba), with bias correction, as optax.adam: chain(scaleByAdam, scaleByLearningRate). */
 export function adam(opts: AdamOptions): Adam {
   checkLearningRate("adam", opts.learningRate);
   const inner = scaleByAdam(opts, "adam");
-  return transformation(inner.init, (grads, s: AdamState<unknown>) => {
+  return transformation(inner.init, (grads, s: AdamState<unknown>, params) => {
+    checkUpdate("adam", grads, s.mu, params);
     const [u, s2] = inner.update(grads, s);
     return [step(u, opts.learningRate, s.count), s2];
   });
@@ -92,7 +95,7 @@ export interface AdamWOptions extends AdamOptions {
   /** Which parameters decay: a tree of booleans (or a prefix of one), or a function of the params to one. */
   readonly mask?: Mask;
 }
-export type AdamW = GradientTransformation<AdamFamily>;
+export type AdamW = GradientTransformation<AdamFamily, "adamw">;
 
 /**
  * AdamW (Loshchilov and Hutter), as optax.adamw: chain(scaleByAdam, addDecayedWeights(weightDecay,
@@ -104,6 +107,7 @@ export function adamw(opts: AdamWOptions): AdamW {
   const inner = scaleByAdam(opts, "adamw");
   const wd = opts.weightDecay ?? 1e-4;
   return transformation(inner.init, (grads, s: AdamState<unknown>, params) => {
+    checkUpdate("adamw", grads, s.mu, params);
     const [u, s2] = inner.update(grads, s);
     return [step(decayWeights("adamw", wd, opts.mask, u, params), opts.learningRate, s.count), s2];
   });
@@ -138,7 +142,7 @@ export interface RmspropOptions {
   readonly momentum?: number;
   readonly nesterov?: boolean;
 }
-export type Rmsprop = GradientTransformation<RmspropFamily>;
+export type Rmsprop = GradientTransformation<RmspropFamily, "rmsprop">;
 
 /**
  * RMSProp, as optax.rmsprop: chain(scaleByRms (scaleByStddev when centered),
@@ -157,7 +161,8 @@ export function rmsprop(opts: RmspropOptions): Rmsprop {
       const { mu, nu } = opts.centered ? std.init(params) : { mu: null, ...rms.init(params) };
       return { nu, mu, trace: mom > 0 ? tr.init(params).trace : null, count: zeroCount() };
     },
-    (grads, s: RmspropState<unknown>) => {
+    (grads, s: RmspropState<unknown>, params) => {
+      checkUpdate("rmsprop", grads, s.nu, params);
       const [u, { mu, nu }] = opts.centered ? std.update(grads, { mu: s.mu, nu: s.nu }) : withMu(rms.update(grads, { nu: s.nu }));
       const scaled = step(u, lr, s.count);
       const [out, ts] = mom > 0 ? tr.update(scaled, { trace: s.trace }) : [scaled, { trace: null }];
@@ -184,7 +189,7 @@ export interface AdagradOptions {
   readonly initialAccumulatorValue?: number;
   readonly eps?: number;
 }
-export type Adagrad = GradientTransformation<AdagradFamily>;
+export type Adagrad = GradientTransformation<AdagradFamily, "adagrad">;
 
 /** Adagrad, as optax.adagrad: chain(scaleByRss, scaleByLearningRate). */
 export function adagrad(opts: AdagradOptions): Adagrad {
@@ -195,7 +200,8 @@ export function adagrad(opts: AdagradOptions): Adagrad {
       checkParams("adagrad.init", params);
       return { ...rss.init(params), count: zeroCount() };
     },
-    (grads, s: AdagradState<unknown>) => {
+    (grads, s: AdagradState<unknown>, params) => {
+      checkUpdate("adagrad", grads, s.sumOfSquares, params);
       const [u, r] = rss.update(grads, { sumOfSquares: s.sumOfSquares });
       return [step(u, opts.learningRate, s.count), { ...r, count: add(s.count, 1) }];
     },
@@ -215,7 +221,7 @@ export interface LionOptions {
   /** Which parameters decay, as adamw's mask. */
   readonly mask?: Mask;
 }
-export type Lion = GradientTransformation<LionFamily>;
+export type Lion = GradientTransformation<LionFamily, "lion">;
 
 /**
  * Lion (Chen et al.), as optax.lion: chain(scaleByLion, addDecayedWeights(weightDecay, mask),
@@ -226,7 +232,8 @@ export function lion(opts: LionOptions): Lion {
   checkLearningRate("lion", opts.learningRate);
   const inner = scaleByLion(opts, "lion");
   const wd = opts.weightDecay ?? 1e-3;
-  return transformation(inner.init, (grads, s: { count: Count }, params) => {
+  return transformation(inner.init, (grads, s: { count: Count; mu?: unknown }, params) => {
+    checkUpdate("lion", grads, s.mu, params);
     const [u, s2] = inner.update(grads, s as never);
     return [step(decayWeights("lion", wd, opts.mask, u, params), opts.learningRate, s.count), s2];
   });

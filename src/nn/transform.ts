@@ -6,13 +6,17 @@
  */
 import type { Tensor, AnyTensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
-import { treeMap, flatten, unflatten, isPlainObject, showTree } from "../transforms/tree.js";
+import { treeMap, flatten, unflatten, isPlainObject, showTree, leafPaths, treeKey } from "../transforms/tree.js";
+import { ShapeMismatchError } from "../tensor/checks.js";
+import { optimUpdateMsg } from "../tensor/messages.js";
 import { add, sub, mul, div, sqrt, rsqrt, pow, sign, where, less, greater, clip as clipValues, astype, square } from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
 import { tensor } from "../tensor/create.js";
 import { fullLike } from "../ops/shape-utils.js";
 import { zerosLike } from "../prims/lax.js";
 import type { ScalarOrSchedule } from "./schedules.js";
+import type { Check, ShapeError } from "../shape/core.js";
+import type { LeafPath, AtPath, ShowPath, ShowShapeOf } from "../transforms/types.js";
 
 type T = AnyTensor;
 const map = treeMap;
@@ -33,16 +37,40 @@ export type StateOf<F extends StateFamily, P> = (F & { readonly params: P })["st
 /**
  * optax's GradientTransformation: `init(params)` makes the state; `update(updates, state, params?)`
  * returns the transformed updates and the next state. Updates, state and params have one pytree
- * type P: gradients of another model do not fit the state.
+ * type P: gradients of another model do not fit the state. N names the transformation in messages.
  */
-export interface GradientTransformation<F extends StateFamily = StateFamily> {
+export interface GradientTransformation<F extends StateFamily = StateFamily, N extends string = "transformation"> {
   init<P>(params: P): StateOf<F, P>;
-  update<P>(updates: P, state: NoInfer<StateOf<F, P>>, params?: NoInfer<P>): [P, StateOf<F, P>];
+  /**
+   * The params type P is read from the state (the state carries it); the grads and the params are
+   * checked against it leaf by leaf, and a leaf that differs is a ShapeError naming the argument,
+   * the leaf and both shapes. A state that does not carry P (a stateless transformation's, a
+   * chain's) takes it from the grads.
+   */
+  update<P, G, Q = StateParams<P, G>>(
+    updates: Check<UpdateMismatch<N, "grads", G, P>, G>,
+    state: StateOf<F, P>,
+    params?: Check<UpdateMismatch<N, "params", Q, StateParams<P, G>>, Q>,
+  ): [StateParams<P, G>, StateOf<F, StateParams<P, G>>];
   /** Type-level only (never set): the state family. */
   readonly "~family"?: F;
 }
+/** The params type an update works on: the one read from the state, else the grads'. */
+export type StateParams<P, G> = unknown extends P ? G : P;
+/**
+ * `adam.update: grads.w has shape [2, 4], but the state was built for params.w of shape [2, 3]`
+ * when Got (argument What) differs from the state's params Want (never when it fits); the run-time
+ * twin is messages.ts's optimUpdateMsg.
+ */
+export type UpdateMismatch<N extends string, What extends string, Got, Want> = unknown extends Want
+  ? never
+  : [Got] extends [Want]
+    ? never
+    : LeafPath<Got, Want> extends infer Path extends readonly PropertyKey[]
+      ? ShapeError<`${N}.update: ${What}${ShowPath<Path>} has shape ${ShowShapeOf<AtPath<Got, Path>>}, but the state was built for params${ShowPath<Path>} of shape ${ShowShapeOf<AtPath<Want, Path>>}`>
+      : never;
 /** The state that optimiser O keeps for parameters P: `OptState<typeof opt, typeof params>`. */
-export type OptState<O, P> = O extends GradientTransformation<infer F> ? StateOf<F, P> : never;
+export type OptState<O, P> = O extends GradientTransformation<infer F, string> ? StateOf<F, P> : never;
 
 /** The state of stateless transformations (clip, scale ...). */
 export type EmptyState = Record<never, never>;
@@ -58,8 +86,28 @@ export interface CountFamily extends StateFamily {
 }
 
 /** Builds a transformation from untyped init/update (the types are checked at its signature). */
-export function transformation<F extends StateFamily>(init: (params: unknown) => unknown, update: (u: unknown, s: never, p: unknown) => [unknown, unknown]): GradientTransformation<F> {
-  return { init, update } as unknown as GradientTransformation<F>;
+export function transformation<F extends StateFamily, N extends string = "transformation">(init: (params: unknown) => unknown, update: (u: unknown, s: never, p: unknown) => [unknown, unknown]): GradientTransformation<F, N> {
+  return { init, update } as unknown as GradientTransformation<F, N>;
+}
+
+/**
+ * The run-time twin of UpdateMismatch: grads (and params, when given) against `like`, a tree of
+ * the state's that has the params' structure and shapes (null when the state holds none).
+ */
+export function checkUpdate(name: string, grads: unknown, like: unknown, params: unknown): void {
+  if (like === null || like === undefined) return;
+  const [want, wantDef] = flatten(like);
+  const paths = leafPaths(like);
+  for (const [what, tree] of [["grads", grads], ["params", params]] as const) {
+    if (what === "params" && params === undefined) continue;
+    const [got, def] = flatten(tree);
+    if (treeKey(def) !== treeKey(wantDef)) throw new Error(`${name}.update: ${what} ${showTree(tree)} do not have the structure of the state's params ${showTree(like)}`);
+    got.forEach((g, i) => {
+      const w = want[i]!;
+      if (g.dtype !== w.dtype || g.shape.length !== w.shape.length || g.shape.some((d, k) => d !== w.shape[k]))
+        throw new ShapeMismatchError(optimUpdateMsg(name, what, paths[i]!, g.shape, g.dtype, w.shape, w.dtype));
+    });
+  }
 }
 const stateless = (f: (u: unknown, p: unknown) => unknown): GradientTransformation<EmptyFamily> =>
   transformation(() => ({}), (u, s, p) => [f(u, p), s]);
@@ -76,10 +124,10 @@ export function checkParams(name: string, params: unknown): void {
 
 // ------------------------------------------------------------------------------------ combinators
 
-type ChainStates<Ts extends readonly GradientTransformation[], P> = {
-  -readonly [K in keyof Ts]: Ts[K] extends GradientTransformation<infer F> ? StateOf<F, P> : never;
+type ChainStates<Ts extends readonly GradientTransformation<StateFamily, string>[], P> = {
+  -readonly [K in keyof Ts]: Ts[K] extends GradientTransformation<infer F, string> ? StateOf<F, P> : never;
 };
-export interface ChainFamily<Ts extends readonly GradientTransformation[]> extends StateFamily {
+export interface ChainFamily<Ts extends readonly GradientTransformation<StateFamily, string>[]> extends StateFamily {
   readonly state: ChainStates<Ts, this["params"]>;
 }
 
@@ -87,8 +135,8 @@ export interface ChainFamily<Ts extends readonly GradientTransformation[]> exten
  * optax.chain: applies the transformations in order (the first sees the gradients); the state is
  * the tuple of their states.
  */
-export function chain<const Ts extends readonly GradientTransformation[]>(...transforms: Ts): GradientTransformation<ChainFamily<Ts>> {
-  const ts = transforms as readonly GradientTransformation[];
+export function chain<const Ts extends readonly GradientTransformation<StateFamily, string>[]>(...transforms: Ts): GradientTransformation<ChainFamily<Ts>, "chain"> {
+  const ts = transforms as readonly GradientTransformation<StateFamily, string>[];
   return transformation(
     (params) => ts.map((t) => t.init(params)),
     (updates, state, params) => {

@@ -406,3 +406,10 @@ export const diffNoTensorMsg = (op: string, argnum: number): string =>
 /** `sequential: layer 1 is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: ...`. */
 export const batchNormRefusalMsg = (layer: number): string =>
   `sequential: layer ${layer} is a batchNorm, whose running statistics are state that apply(params, x) cannot thread: split the stack there and call its apply(params, state, x, { useRunningAverage }) between the two stacks`;
+
+// ---- optimiser updates (issue 14; nn/transform.ts's UpdateMismatch)
+/** `adam.update: grads.w has shape [2, 4], but the state was built for params.w of shape [2, 3]` (a dtype other than float32 in parentheses). */
+export const optimUpdateMsg = (op: string, what: string, path: string, got: Dims, gotDType: string, want: Dims, wantDType: string): string => {
+  const show = (s: Dims, d: string): string => `${showShape(s)}${d === "float32" ? "" : ` (${d})`}`;
+  return `${op}.update: ${what}${path} has shape ${show(got, gotDType)}, but the state was built for params${path} of shape ${show(want, wantDType)}`;
+};

@@ -230,7 +230,7 @@ export type ShowValue<T> = [T] extends [Tensor<infer S, infer D>]
     : T extends object
     ? "a pytree"
     : "a non-tensor value";
-type ShowShapeOf<T> = [T] extends [Tensor<infer S, infer D>] ? `${ShowShape<S>}${ShowDTypeSuffix<D>}` : ShowValue<T>;
+export type ShowShapeOf<T> = [T] extends [Tensor<infer S, infer D>] ? `${ShowShape<S>}${ShowDTypeSuffix<D>}` : ShowValue<T>;
 type ShowDTypeSuffix<D> = [D] extends ["float32"] ? "" : true extends IsUnion<D> ? "" : ` (${D & string})`;
 type ShowAxes<A extends readonly number[], Acc extends string = ""> = A extends readonly [
   infer H extends number,
@@ -244,7 +244,7 @@ type Plural<N extends number, W extends string, Ws extends string = `${W}s`> = N
  * Where a pytree argument first differs from the parameter: [] when the whole value differs (or
  * for a tensor), else the keys down to the offending leaf.
  */
-type LeafPath<Got, Want, Path extends readonly PropertyKey[] = []> = [Got] extends [Tensor<infer _S, infer _D>]
+export type LeafPath<Got, Want, Path extends readonly PropertyKey[] = []> = [Got] extends [Tensor<infer _S, infer _D>]
   ? Path
   : [Want] extends [Tensor<infer _S, infer _D>]
     ? Path
@@ -271,12 +271,12 @@ type TuplePath<Got extends readonly unknown[], Want extends readonly unknown[], 
   : Path;
 /** One member of a union (the last one TypeScript lists). */
 type OneOf<U> = (U extends unknown ? (x: () => U) => void : never) extends (x: infer I) => void ? (I extends () => infer L ? L : never) : never;
-type AtPath<T, Path extends readonly PropertyKey[]> = Path extends readonly [infer K, ...infer R extends readonly PropertyKey[]]
+export type AtPath<T, Path extends readonly PropertyKey[]> = Path extends readonly [infer K, ...infer R extends readonly PropertyKey[]]
   ? T extends readonly unknown[]
     ? K extends keyof T ? AtPath<T[K], R> : "missing"
     : K extends keyof T ? AtPath<T[K], R> : "missing"
   : T;
-type ShowPath<Path extends readonly PropertyKey[], Acc extends string = ""> = Path extends readonly [infer K, ...infer R extends readonly PropertyKey[]]
+export type ShowPath<Path extends readonly PropertyKey[], Acc extends string = ""> = Path extends readonly [infer K, ...infer R extends readonly PropertyKey[]]
   ? ShowPath<R, K extends number ? `${Acc}[${K}]` : `${Acc}.${K & string}`>
   : Acc;
 

@@ -191,6 +191,9 @@ const samples: [rule: string, call: string][] = [
   ["sequential input", "sg.nn.sequential([sg.nn.mlp(dims([8, 32]))]).apply(sg.nn.sequential([sg.nn.mlp(dims([8, 32]))]).init(sg.random.key(0)), $([2, 5]))"],
   // nn.sequential's refusal of batchNorm (a dim-free rule: see dimFree)
   ["sequential batchNorm refusal", "sg.nn.sequential([sg.nn.mlp(dims([8, 32])), sg.nn.batchNorm(n(32))])"],
+  // optimiser updates against the state's params (issue 14)
+  ["optimiser update grads", "sg.nn.adam({ learningRate: 0.1 }).update({ w: $([2, 4]), b: $([3]) }, sg.nn.adam({ learningRate: 0.1 }).init({ w: $([2, 3]), b: $([3]) }))"],
+  ["optimiser update params", "sg.nn.sgd({ learningRate: 0.1, momentum: 0.9 }).update({ w: $([2, 3]) }, sg.nn.sgd({ learningRate: 0.1, momentum: 0.9 }).init({ w: $([2, 3]) }), { w: $([3, 2]) })"],
 ];
 /** Rules that do not depend on dims: typed `number`, the call still fails with the same text; at run time any Error. */
 const dimFree = new Set(["sequential batchNorm refusal"]);

@@ -17,12 +17,48 @@ expectType<TypeEqual<typeof updates, P>>(true);
 expectType<TypeEqual<typeof next, nn.AdamState<P>>>(true);
 
 // gradients of another tree do not fit this state
-declare const other: { w: Tensor<[2, 4]>; b: Tensor<[4]> };
-// @ts-expect-error Argument of type 'AdamState<P>' is not assignable to parameter of type 'AdamState<{ w: Tensor<[2, 4], "float32">; b: Tensor<[4], "float32">; }>'.
-opt.update(other, state, params);
+declare const wide: { w: Tensor<[2, 4]>; b: Tensor<[3]> };
+// (the state carries the params type: the grads are blamed, with the leaf and both shapes)
+// @ts-expect-error adamw.update: grads.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+opt.update(wide, state, params);
 // nor do parameters of another tree
-// @ts-expect-error Argument of type '{ w: Tensor<[2, 4], "float32">; b: Tensor<[4], "float32">; }' is not assignable to parameter of type 'P'.
-opt.update(grads, state, other);
+// @ts-expect-error adamw.update: params.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+opt.update(grads, state, wide);
+// one leaf that differs, deeper in the tree, and a dtype
+type Deep = { enc: { w: Tensor<[4, 3]>; b: Tensor<[3]> }; head: [Tensor<[3, 2]>, Tensor<[2]>] };
+declare const deep: Deep;
+type DeepT = { enc: { w: Tensor<[3, 4]>; b: Tensor<[3]> }; head: [Tensor<[3, 2]>, Tensor<[2]>] };
+type DeepH = { enc: { w: Tensor<[4, 3]>; b: Tensor<[3]> }; head: [Tensor<[3, 2]>, Tensor<[2], "float64">] };
+declare const deepT: DeepT;
+declare const deepH: DeepH;
+const adam = nn.adam({ learningRate: 1e-3 });
+const ds = adam.init(deep);
+const [du, dn] = adam.update(deep, ds);
+expectType<TypeEqual<typeof du, Deep>>(true);
+expectType<TypeEqual<typeof dn, nn.AdamState<Deep>>>(true);
+// @ts-expect-error adam.update: grads.enc.w has shape [3, 4], but the state was built for params.enc.w of shape [4, 3]
+adam.update(deepT, ds);
+// @ts-expect-error adam.update: grads.head[1] has shape [2] (float64), but the state was built for params.head[1] of shape [2]
+adam.update(deepH, ds);
+// a state built for other params: the grads (of the model at hand) are what differ from it
+const otherState = adam.init(wide);
+// @ts-expect-error adam.update: grads.w has shape [2, 3], but the state was built for params.w of shape [2, 4]
+adam.update(grads, otherState);
+// every optimiser names itself (one leaf differs: where several do, TS 7 and 5.9 may name different ones)
+const sgdM = nn.sgd({ learningRate: 0.1, momentum: 0.9 });
+const [su] = sgdM.update(grads, sgdM.init(params));
+expectType<TypeEqual<typeof su, P>>(true);
+// @ts-expect-error sgd.update: grads.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+sgdM.update(wide, sgdM.init(params));
+const rms = nn.rmsprop({ learningRate: 0.1 });
+// @ts-expect-error rmsprop.update: grads.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+rms.update(wide, rms.init(params));
+const ada = nn.adagrad({ learningRate: 0.1 });
+// @ts-expect-error adagrad.update: grads.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+ada.update(wide, ada.init(params));
+const lion = nn.lion({ learningRate: 0.1 });
+// @ts-expect-error lion.update: params.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+lion.update(grads, lion.init(params), wide);
 
 // every optimiser's state is named and tied to P
 expectType<TypeEqual<ReturnType<typeof nn.sgd>["init"] extends (p: P) => infer S ? S : never, nn.SgdState<unknown>>>(true);
@@ -41,8 +77,13 @@ expectType<TypeEqual<nn.OptState<typeof chained, P>, [nn.EmptyState, nn.AdamStat
 const [cu, cs2] = chained.update(grads, cs, params);
 expectType<TypeEqual<typeof cu, P>>(true);
 expectType<TypeEqual<typeof cs2, typeof cs>>(true);
-// @ts-expect-error Argument of type '[EmptyState, AdamState<P>, CountState]' is not assignable to parameter of type '[EmptyState, AdamState<{ w: Tensor<[2, 4], "float32">; b: Tensor<[4], "float32">; }>, CountState]'.
-chained.update(other, cs, params);
+// @ts-expect-error chain.update: grads.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+chained.update(wide, cs, params);
+// @ts-expect-error chain.update: params.w has shape [2, 4], but the state was built for params.w of shape [2, 3]
+chained.update(grads, cs, wide);
+// a stateless transformation takes the params type from the grads
+const [clipped] = nn.clip(1).update(grads, nn.clip(1).init(params));
+expectType<TypeEqual<typeof clipped, P>>(true);
 // @ts-expect-error (the state of one optimiser is not another's: TS 7 and 5.9 word it differently)
 nn.sgd({ learningRate: 0.1 }).update(grads, state, params);
 
