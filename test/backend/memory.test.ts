@@ -3,11 +3,18 @@ import { grad, jit, matmul, mean, random, square, tanh, add, sub, mul, type Tens
 import { uint32OnWasm } from "../harness/backend.js";
 import { settled } from "../harness/read.js";
 
-/** Heap plus array buffers after a full collection, in MiB. */
-function liveMiB(): number {
+/**
+ * Heap plus array buffers after a full collection, in MiB. Between collections the event loop
+ * turns, so that finalizers (which give device buffers back, and run as tasks) and settled device
+ * reads have run: otherwise what is measured is garbage waiting for them.
+ */
+async function liveMiB(): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("run with --expose-gc (vitest.config.ts sets it)");
-  gc();
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 0));
+  }
   gc();
   const m = process.memoryUsage();
   return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
@@ -32,9 +39,9 @@ describe("memory", () => {
       p = step(p, x, y);
       // a training loop reads now and then; on WebGPU that is also when queued work runs
       if (i % 100 === 99) await p.w1.data();
-      if (i === 999) before = liveMiB();
+      if (i === 999) before = await liveMiB();
     }
-    const after = liveMiB();
+    const after = await liveMiB();
     expect((await settled(loss(p, x, y))).item()).toBeLessThan(first);
     // 9,000 more steps may not grow the live heap by more than a few MiB
     expect(after - before).toBeLessThan(8);
