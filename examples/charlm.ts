@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { nn, jit, valueAndGrad, random, tensor, add, matmul, mean, type Tensor, type PRNGKey } from "../src/index.js";
 import { progress } from "./progress.js";
+import { prng } from "./prng.js";
 
 const CTX = 64; // context length
 const D = 64; // model width
@@ -49,17 +50,6 @@ export function unigramEntropy(ids: Int32Array, vocab: number): number {
   return h;
 }
 
-/** mulberry32: a small seeded PRNG of uniform [0, 1) numbers (batches and sampling). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------- the model
 

@@ -20,6 +20,7 @@ import {
   nn, jit, valueAndGrad, random, tensor, reshape, matmul, add, mean, argmax, saveSafetensors, loadSafetensors,
   type Tensor, type PRNGKey,
 } from "../src/index.js";
+import { prng } from "./prng.js";
 
 const SIZE = 16;
 const CLASSES = 10;
@@ -27,17 +28,6 @@ const BATCH = 64;
 
 // ---------------------------------------------------------------------------- the data set
 
-/** mulberry32: a small seeded PRNG of uniform [0, 1) numbers. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pt = [number, number];
 const arc = (cx: number, cy: number, rx: number, ry: number, a0: number, a1: number, n = 10): Pt[] =>

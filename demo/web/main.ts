@@ -46,8 +46,8 @@ function makeTraining() {
 // ---------------------------------------------------------------------------------------------
 // backends: what the browser can give, and why not
 
-type Name = "wasm" | "gpujs:webgpu" | "gpujs:webgl2";
-interface Availability {
+export type Name = "wasm" | "gpujs:webgpu" | "gpujs:webgl2";
+export interface Availability {
   readonly ok: boolean;
   /** the adapter or renderer when ok, the reason when not */
   readonly detail: string;
@@ -71,7 +71,8 @@ async function probe(name: Name): Promise<Availability> {
 // state, mirrored for the test
 
 type Status = "probing" | "idle" | "starting" | "running" | "stopped" | "done" | "unavailable" | "error";
-interface DemoState {
+/** The page's state, mirrored in window.__demo (test/browser/demo.test.ts reads it). */
+export interface DemoState {
   status: Status;
   /** the backend picked, and the one shapegrad reports as active */
   backend: Name;

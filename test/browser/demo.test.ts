@@ -14,26 +14,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "puppeteer-core";
 import { serveDemo } from "../../scripts/demo-web.mjs";
 import { CHROMIUM, haveChromium, launchChromium } from "./chromium.mjs";
+import type { DemoState } from "../../demo/web/main.js";
 
 const STEPS = 40;
 const BACKENDS = ["wasm", "gpujs:webgpu", "gpujs:webgl2"] as const;
 
-interface Demo {
-  status: string;
-  backend: string;
-  active: string;
-  availability: Record<string, { ok: boolean; detail: string }>;
-  step: number;
-  losses: [number, number][];
-  loss: number;
-  stepsPerSecond: number;
-  firstStepSeconds: number;
-  maxError: number;
-  hostGraphs: number;
-  messages: string[];
-  error: string;
-}
-declare const window: { __demo?: Demo };
+declare const window: { __demo?: DemoState };
 
 if (!haveChromium()) {
   test("web demo in headless Chromium", () => {
