@@ -539,12 +539,23 @@ function paynehanek(x: string, n: string): string[] {
   const lines = [`let ${v("N")} = ${big} ? wa${n} * ${lit(2 ** -78)} : wa${n} * 1024;`, `let ${v("q")} = ${big} ? ${fnum(8)} : ${ZERO};`];
   for (let i = 0; i < 2; i++) lines.push(`if (${v("N")} < ${lit(2 ** 23)}) { ${v("N")} = ${v("N")} * 2048; ${v("q")} = ${v("q")} - 1; }`);
   for (const k of [4, 2, 1]) lines.push(`if (${v("N")} >= ${lit(2 ** (34 + 11 * (k - 1)))}) { ${v("N")} = ${v("N")} * ${lit(2 ** (-11 * k))}; ${v("q")} = ${v("q")} + ${k}; }`);
-  // the ten 2/π digits C_(q-2+i) this q reads, selected by q (those before the first are 0)
-  for (let i = 0; i < 10; i++) lines.push(`let ${v(`c${i}`)} = ${ZERO};`);
-  for (let q = -2; q <= 10; q++) {
-    const set = Array.from({ length: 10 }, (_, i) => `${v(`c${i}`)} = ${q - 2 + i < 0 ? ZERO : C(q - 2 + i)};`).join(" ");
-    lines.push(`${q === -2 ? "" : "else "}if (${v("q")} < ${lit(q + 0.5)}) { ${set} }`);
+  // the ten 2/π digits C_(q-2+i), i = 0..9, this q reads (those before the first are 0): a barrel
+  // shifter of selects by the bits of u = q + 2 in 0..12 (shader compilers that run every branch
+  // masked, as SwiftShader does, then pay for 51 selects, not for 13 branches of 10 stores)
+  lines.push(`let ${v("u")} = ${v("q")} + 2;`);
+  // stage b keeps 10 + b - 1 entries of the 10 + 2b - 1 it reads: C_(-4) .. C_(20) at the start
+  let window = Array.from({ length: 25 }, (_, k) => (k < 4 ? ZERO : C(k - 4)));
+  for (const b of [8, 4, 2, 1]) {
+    const bit = v(`u${b}_`);
+    lines.push(`const ${bit} = ${v("u")} > ${b - 0.5} ? ${ONE} : ${ZERO};`, `${v("u")} = ${v("u")} - ${b} * ${bit};`);
+    const width = 10 + b - 1;
+    window = Array.from({ length: width }, (_, k) => {
+      const name = v(`s${b}_${k}`);
+      lines.push(`const ${name} = ${bit} > 0.5 ? ${window[k + b]} : ${window[k]};`);
+      return name;
+    });
   }
+  const cname = (i: number) => window[i]!;
   lines.push(
     // limbs: N = n0 + 2^11 n1 + 2^22 n2, n0 and n1 below 2^11, n2 below 2^12
     `const ${v("m")} = Math.floor(${v("N")} * ${lit(2 ** -11)});`,
@@ -555,7 +566,7 @@ function paynehanek(x: string, n: string): string[] {
   // column d: n0 C_(q+d-1) + n1 C_(q+d) + n2 C_(q+d+1) + carry, below 2^24; digit d = its low 11 bits
   for (let d = 6; d >= -1; d--) {
     const carry = d === 6 ? "" : ` + ${v(`k${d + 1}`)}`;
-    lines.push(`const ${v(`t${d + 1}`)} = ${v("n0")} * ${v(`c${d + 1}`)} + ${v("n1")} * ${v(`c${d + 2}`)} + ${v("n2")} * ${v(`c${d + 3}`)}${carry};`);
+    lines.push(`const ${v(`t${d + 1}`)} = ${v("n0")} * ${cname(d + 1)} + ${v("n1")} * ${cname(d + 2)} + ${v("n2")} * ${cname(d + 3)}${carry};`);
     if (d >= 0) lines.push(`const ${v(`k${d}`)} = Math.floor(${v(`t${d + 1}`)} * ${lit(2 ** -11)});`, `const ${v(`d${d}`)} = ${v(`t${d + 1}`)} - ${v(`k${d}`)} * 2048;`);
   }
   lines.push(
