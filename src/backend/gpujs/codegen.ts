@@ -491,7 +491,12 @@ function tanhCode(x: string, c: GpuCtx): string {
  * is exact). Past 8192 (to the largest float), and near the multiples of π/2: Payne-Hanek
  * (paynehanek below). Infinity and NaN go to the builtin (NaN).
  */
-function reduceTrig(x: string, c: GpuCtx): { sn: string; cs: string; q: string; finite: string } {
+function reduceTrig(x: string, c: GpuCtx): Reduced {
+  // one reduction per operand and kernel: sin(x) and cos(x) together (as in derivatives) share it
+  let done = reductions.get(c.pre);
+  if (!done) reductions.set(c.pre, (done = new Map()));
+  const seen = done.get(x);
+  if (seen) return seen;
   const n = c.name;
   c.pre.push(
     `let j${n} = Math.floor(${x} * 0.6366197723675814 + 0.5);`,
@@ -508,8 +513,18 @@ function reduceTrig(x: string, c: GpuCtx): { sn: string; cs: string; q: string; 
     // the quadrant, j mod 4 in 0..3 (j is an exact integer here)
     `const q${n} = j${n} - 4 * Math.floor(j${n} * 0.25);`,
   );
-  return { sn: `sn${n}`, cs: `cs${n}`, q: `q${n}`, finite: `wa${n} <= 3.4028234663852886e38` };
+  const reduced = { sn: `sn${n}`, cs: `cs${n}`, q: `q${n}`, finite: `wa${n} <= 3.4028234663852886e38` };
+  done.set(x, reduced);
+  return reduced;
 }
+interface Reduced {
+  readonly sn: string;
+  readonly cs: string;
+  readonly q: string;
+  readonly finite: string;
+}
+/** the reductions emitted into a kernel's statements, by operand */
+const reductions = new WeakMap<string[], Map<string, Reduced>>();
 
 /**
  * 2/π in 11-bit digits, 2/π = Σ_t TWO_OVER_PI[t] · 2^(-11 (t + 1)) (from a 480-bit BigInt of
