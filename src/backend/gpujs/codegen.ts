@@ -490,8 +490,8 @@ function tanhCode(x: string, c: GpuCtx): string {
  * reduction by π/2 in three parts (Cephes' sinf: the first two have few enough bits that j · part
  * is exact). Past 8192 (to the largest float), and near the multiples of π/2: Payne-Hanek
  * (paynehanek below). Infinity and NaN go to the builtin (NaN). A GPU skips the Payne-Hanek block
- * where no thread of a group needs it; SwiftShader runs it masked for every element (1M sin · cos
- * took about 3-4x the time of the Cody-Waite-only form there).
+ * where no thread of a group needs it; SwiftShader runs it masked for every element (a 1M-element
+ * sin took 2-3x the time of the Cody-Waite-only form there).
  */
 function reduceTrig(x: string, c: GpuCtx): Reduced {
   // one reduction per operand and kernel: sin(x) and cos(x) together (as in derivatives) share it
