@@ -174,6 +174,58 @@ function erfcRef(x: number): number {
   return toNumber(x >= 0 ? ONE - e : ONE + e);
 }
 
+/** float32 points over the whole finite range, for sin, cos and tan (Payne-Hanek past 8192 on the shader modes) */
+function trigPoints(): number[] {
+  const xs: number[] = [];
+  for (let e = -120; e <= 154; e++) xs.push(10 ** (e / 4), -(10 ** (e / 4)));
+  // the float32 neighbours of multiples of π/2, from 1 to 2^120 of them
+  const bits = new Float32Array(1);
+  const word = new Int32Array(bits.buffer);
+  const step = (x: number, by: number) => ((bits[0] = x), (word[0]! += by), bits[0]!);
+  for (let k = 1; k < 2 ** 120; k = Math.ceil(k * 1.37)) {
+    const x = Math.fround((k * Math.PI) / 2);
+    xs.push(x, step(x, 1), step(x, -1), -x);
+  }
+  // the Cody-Waite limit, the defect's 1e30, the largest floats, and 16367173 · 2^72, the float32
+  // closest to a multiple of π/2 (1.03e-9 of π/2 from one)
+  xs.push(8191.999, 8192, 8192.0009765625, -8192.0009765625, 1e30, -1e30, 3e38, -3.4028234663852886e38, 3.4028234663852886e38, 16367173 * 2 ** 72);
+  // random float32 words: every exponent from 2^-30 to the top
+  let seed = 12345;
+  for (let i = 0; i < 600; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    word[0] = (((seed >>> 1) % (254 - 97)) + 97) * 2 ** 23 + (Math.imul(seed, 69069) >>> 9);
+    xs.push(i % 2 ? -bits[0]! : bits[0]!);
+  }
+  return xs.map(Math.fround);
+}
+
+describe("sin, cos and tan over the whole float32 range, in ulps of float64 Math.* of the float32 input", () => {
+  // the shader modes reduce and evaluate in float32 (codegen.ts, reduceTrig; the README's bounds:
+  // 3 ulp, tan 4, as sn / cs); elsewhere Math.* in double, rounded
+  const mode = gpujsUnderTest()?.mode;
+  const shader = mode === "webgpu" || mode === "webgl2" || mode === "webgl" || mode === "headlessgl";
+  const xs = trigPoints();
+  const trig = [["sin", sg.sin, Math.sin, 3], ["cos", sg.cos, Math.cos, 3], ["tan", sg.tan, Math.tan, 4]] as const;
+  for (const [name, op, ref, onShader] of trig) {
+    const bound = shader ? onShader : 1;
+    it(`${name}: within ${bound} ulp at ${xs.length} points from 1e-30 to 3.4e38 and next to multiples of π/2; NaN at ±Infinity and NaN`, async () => {
+      const x = vec(xs, "float32");
+      const want = xs.map(ref);
+      for (const [how, out] of [["eager", op(x)], ["jit", sg.jit((t: T1) => op(t))(x)]] as const) {
+        const got = await data(out);
+        let at = 0;
+        got.forEach((g, i) => {
+          if (!(ulps(g, want[i]!, "float32") <= ulps(got[at]!, want[at]!, "float32"))) at = i;
+        });
+        expectUlps([got[at]!], [want[at]!], [xs[at]!], "float32", bound, `${name} (${how}, the worst point)`);
+      }
+      const special = await data(op(vec([Infinity, -Infinity, NaN, 0], "float32")));
+      expect(special.slice(0, 3).every(Number.isNaN), `${name} at ±Infinity, NaN: ${special}`).toBe(true);
+      expect(special[3]).toBe(ref(0));
+    });
+  }
+});
+
 describe("erf and erfc against a high-precision series", () => {
   const ERF_XS = [0, -0, 1e-300, 1e-20, -1e-9, 0.01, 0.2, 0.25, 0.5, 0.84, 0.85, 1, 1.24, 1.26, 2, 2.85, 2.86, -3, 4, 5.9, 6.1, 10, 27, 30, -30, Infinity, -Infinity, NaN, ...sweep(-7, 7, 90)];
 

@@ -382,10 +382,10 @@ const GPU_ALU = {
   // webgpu: exp(NaN) is Infinity on SwiftShader; log's domain is explicit in wgsl-forms.ts, NaN here
   exp: (_e, [x], c) => keepNaN(c.mode, x!, `Math.exp(${x})`),
   log: (_e, [x], c) => keepNaN(c.mode, x!, `Math.log(${x})`),
-  sin: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("sin", x!, c) : `Math.sin(${x})`),
-  cos: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("cos", x!, c) : `Math.cos(${x})`),
-  // webgpu: SwiftShader's tan is 1e-4 relative off near 2: sin / cos of one range reduction (sinCos)
-  tan: (_e, [x], c) => (c.mode === "webgpu" ? tanCode(x!, c) : `Math.tan(${x})`),
+  // the shader modes: range-reduced here, to the largest float (reduceTrig); SwiftShader's tan was 1e-4 relative off near 2
+  sin: (_e, [x], c) => (SHADER.has(c.mode) ? sinCos("sin", x!, c) : `Math.sin(${x})`),
+  cos: (_e, [x], c) => (SHADER.has(c.mode) ? sinCos("cos", x!, c) : `Math.cos(${x})`),
+  tan: (_e, [x], c) => (SHADER.has(c.mode) ? tanCode(x!, c) : `Math.tan(${x})`),
   // log(u) · x / (u − 1) with u = 1 + x cancels the rounding of u (Goldberg); exact where u = 1
   log1p: (_e, [x], c) => {
     // cpu mode runs JavaScript, which has it exactly
@@ -483,35 +483,144 @@ function tanhCode(x: string, c: GpuCtx): string {
 }
 
 /**
- * webgpu: sin and cos range-reduced here, as WGSL's builtins are only held to 2^-11 absolute error
- * (SwiftShader's sin(-1.2) was off in the 4th digit). Cody-Waite reduction by π/2 in three parts
- * (Cephes' sinf: the first two have few enough bits that j · part is exact for |j| < 2^13, so the
- * reduction is accurate to float32 for |x| <= 8192), then Cephes' minimax polynomials on
- * [-π/4, π/4] and the quadrant. Past 8192 the builtin's own reduction is used (its accuracy is the
- * driver's: see the README's accuracy notes).
+ * The shader modes: sin and cos range-reduced here, as the builtins are not accurate enough (WGSL
+ * only holds them to 2^-11 absolute: SwiftShader's sin(-1.2) was off in the 4th digit, its
+ * cos(1e30) was 1; WebGL2's sin was 1e-4 off at -7.5). The argument is reduced to r in [-π/4, π/4]
+ * and a quadrant j (x = j·π/2 + r), then Cephes' minimax polynomials on r. |x| ≤ 8192: Cody-Waite
+ * reduction by π/2 in three parts (Cephes' sinf: the first two have few enough bits that j · part
+ * is exact). Past 8192 (to the largest float), and near the multiples of π/2: Payne-Hanek
+ * (paynehanek below). Infinity and NaN go to the builtin (NaN). A GPU skips the Payne-Hanek block
+ * where no thread of a group needs it; SwiftShader runs it masked for every element (a 1M-element
+ * sin took 2-3x the time of the Cody-Waite-only form there).
  */
-function sinCos(fn: "sin" | "cos", x: string, c: GpuCtx): string {
+function reduceTrig(x: string, c: GpuCtx): Reduced {
+  // one reduction per operand and kernel: sin(x) and cos(x) together (as in derivatives) share it
+  let done = reductions.get(c.pre);
+  if (!done) reductions.set(c.pre, (done = new Map()));
+  const seen = done.get(x);
+  if (seen) return seen;
   const n = c.name;
   c.pre.push(
-    `const j${n} = Math.floor(${x} * 0.6366197723675814 + 0.5);`,
-    `const r${n} = ((${x} - j${n} * 1.5703125) - j${n} * 0.0004837512969970703) - j${n} * 7.549789954891886e-8;`,
+    `let j${n} = Math.floor(${x} * 0.6366197723675814 + 0.5);`,
+    `let r${n} = ((${x} - j${n} * 1.5703125) - j${n} * 0.0004837512969970703) - j${n} * 7.549789954891886e-8;`,
+    `const wa${n} = Math.abs(${x});`,
+    // Payne-Hanek past 8192, and where x is near a nonzero multiple of π/2 (|r| < 2^-10, where the
+    // three parts' absolute error, 2^-48.7 per unit of j, would be more than an ulp of r)
+    `if ((wa${n} > 8192 || (Math.abs(r${n}) < ${lit(2 ** -10)} && Math.abs(j${n}) > 0.5)) && wa${n} <= 3.4028234663852886e38) {`,
+    ...paynehanek(x, n).map((l) => `  ${l}`),
+    `}`,
     `const z${n} = r${n} * r${n};`,
     `const sn${n} = r${n} + r${n} * z${n} * ((-0.16666654611) + z${n} * (0.0083321608736 + z${n} * (-0.00019515295891)));`,
     `const cs${n} = 1 - 0.5 * z${n} + z${n} * z${n} * (0.041666645683 + z${n} * ((-0.0013887316255) + z${n} * 0.000024433157118));`,
     // the quadrant, j mod 4 in 0..3 (j is an exact integer here)
     `const q${n} = j${n} - 4 * Math.floor(j${n} * 0.25);`,
   );
-  const [q0, q1, q2, q3] = fn === "sin" ? [`sn${n}`, `cs${n}`, `-sn${n}`, `-cs${n}`] : [`cs${n}`, `-sn${n}`, `-cs${n}`, `sn${n}`];
-  const reduced = `(q${n} < 0.5 ? ${q0} : (q${n} < 1.5 ? ${q1} : (q${n} < 2.5 ? ${q2} : ${q3})))`;
-  return `(Math.abs(${x}) <= 8192 ? ${reduced} : Math.${fn}(${x}))`;
+  const reduced = { sn: `sn${n}`, cs: `cs${n}`, q: `q${n}`, finite: `wa${n} <= 3.4028234663852886e38` };
+  done.set(x, reduced);
+  return reduced;
+}
+interface Reduced {
+  readonly sn: string;
+  readonly cs: string;
+  readonly q: string;
+  readonly finite: string;
+}
+/** the reductions emitted into a kernel's statements, by operand */
+const reductions = new WeakMap<string[], Map<string, Reduced>>();
+
+/**
+ * 2/π in 11-bit digits, 2/π = Σ_t TWO_OVER_PI[t] · 2^(-11 (t + 1)) (from a 480-bit BigInt of
+ * Machin's formula); the first 18 are all that a float32 argument reads.
+ */
+const TWO_OVER_PI = [1303, 1632, 1756, 1252, 522, 1191, 1924, 1879, 1679, 1357, 443, 1037, 1457, 598, 807, 1091, 1154, 127];
+
+/**
+ * Payne-Hanek reduction of |x| in [π/4, 3.4e38] by π/2, exact up to its last 2^-63: sets reduceTrig's
+ * j and r. Everything exact is integer arithmetic on float values below 2^24 (products of 11- and
+ * 12-bit integers, sums of three, splits by power-of-two scaling and floor), so a shader compiler
+ * that reassociates or contracts cannot change it; gpu.js kernels have no float bit casts, so the
+ * exponent comes from comparisons. With a = |x|, N = a · 2^(10 - 11q) is an integer in
+ * [2^23, 2^34) for one q in -2..10, and a · 2/π = N · Σ_u C_(q+u) 2^(-10 - 11(u+1)): N's three
+ * 11-bit limbs times the 2/π digits C_(q-2) .. C_(q+7), summed by columns d = -1..6 of weight
+ * 2^(-10 - 11d) with carries. Column -1 gives the integer part's bit 1 (weight 2; bigger ones are
+ * multiples of 4), column 0 its bit 0 and the fraction's first 10 bits, columns 1..6 the rest.
+ * The fraction rounds to the nearest quadrant; past 1/2 its complement is taken digit by digit, so
+ * |f| ≤ 1/2 comes out without cancellation, to about 1 ulp however close x is to a multiple of π/2.
+ */
+function paynehanek(x: string, n: string): string[] {
+  const v = (s: string) => `w${s}${n}`;
+  const C = (t: number) => fnum(TWO_OVER_PI[t] ?? 0);
+  // N into [2^23, 2^34): q = 8 at once past 2^101 (a · 2^10 would overflow past 2^118), then up by
+  // 2^11 (twice at most: |x| ≥ π/4 here), or down by 2^(11k) for k = 4, 2, 1 where N is at least 2^(34 + 11(k - 1))
+  const big = `wa${n} >= ${lit(2 ** 101)}`;
+  const lines = [`let ${v("N")} = ${big} ? wa${n} * ${lit(2 ** -78)} : wa${n} * 1024;`, `let ${v("q")} = ${big} ? ${fnum(8)} : ${ZERO};`];
+  for (let i = 0; i < 2; i++) lines.push(`if (${v("N")} < ${lit(2 ** 23)}) { ${v("N")} = ${v("N")} * 2048; ${v("q")} = ${v("q")} - 1; }`);
+  for (const k of [4, 2, 1]) lines.push(`if (${v("N")} >= ${lit(2 ** (34 + 11 * (k - 1)))}) { ${v("N")} = ${v("N")} * ${lit(2 ** (-11 * k))}; ${v("q")} = ${v("q")} + ${k}; }`);
+  // the ten 2/π digits C_(q-2+i), i = 0..9, this q reads (those before the first are 0): a barrel
+  // shifter of selects by the bits of u = q + 2 in 0..12 (shader compilers that run every branch
+  // masked, as SwiftShader does, then pay for 51 selects, not for 13 branches of 10 stores)
+  lines.push(`let ${v("u")} = ${v("q")} + 2;`);
+  // stage b keeps 10 + b - 1 entries of the 10 + 2b - 1 it reads: C_(-4) .. C_(20) at the start
+  let window = Array.from({ length: 25 }, (_, k) => (k < 4 ? ZERO : C(k - 4)));
+  for (const b of [8, 4, 2, 1]) {
+    const bit = v(`u${b}_`);
+    lines.push(`const ${bit} = ${v("u")} > ${b - 0.5} ? ${ONE} : ${ZERO};`, `${v("u")} = ${v("u")} - ${b} * ${bit};`);
+    const width = 10 + b - 1;
+    window = Array.from({ length: width }, (_, k) => {
+      const name = v(`s${b}_${k}`);
+      lines.push(`const ${name} = ${bit} > 0.5 ? ${window[k + b]} : ${window[k]};`);
+      return name;
+    });
+  }
+  const cname = (i: number) => window[i]!;
+  lines.push(
+    // limbs: N = n0 + 2^11 n1 + 2^22 n2, n0 and n1 below 2^11, n2 below 2^12
+    `const ${v("m")} = Math.floor(${v("N")} * ${lit(2 ** -11)});`,
+    `const ${v("n2")} = Math.floor(${v("N")} * ${lit(2 ** -22)});`,
+    `const ${v("n1")} = ${v("m")} - ${v("n2")} * 2048;`,
+    `const ${v("n0")} = ${v("N")} - ${v("m")} * 2048;`,
+  );
+  // column d: n0 C_(q+d-1) + n1 C_(q+d) + n2 C_(q+d+1) + carry, below 2^24; digit d = its low 11 bits
+  for (let d = 6; d >= -1; d--) {
+    const carry = d === 6 ? "" : ` + ${v(`k${d + 1}`)}`;
+    lines.push(`const ${v(`t${d + 1}`)} = ${v("n0")} * ${cname(d + 1)} + ${v("n1")} * ${cname(d + 2)} + ${v("n2")} * ${cname(d + 3)}${carry};`);
+    if (d >= 0) lines.push(`const ${v(`k${d}`)} = Math.floor(${v(`t${d + 1}`)} * ${lit(2 ** -11)});`, `const ${v(`d${d}`)} = ${v(`t${d + 1}`)} - ${v(`k${d}`)} * 2048;`);
+  }
+  lines.push(
+    // the integer part's bits 1 and 0, the fraction's first 10 bits (f0), and s = 1 where the fraction is 1/2 or more
+    `const ${v("b1")} = ${v("t0")} - 2 * Math.floor(${v("t0")} * 0.5);`,
+    `const ${v("b0")} = Math.floor(${v("d0")} * ${lit(2 ** -10)});`,
+    `const ${v("f0")} = ${v("d0")} - ${v("b0")} * 1024;`,
+    `const ${v("s")} = Math.floor(${v("f0")} * ${lit(2 ** -9)});`,
+  );
+  // the fraction (or 1 - it where s = 1: digits 2047 - d, the last 2048 - d, the first 1023 - f0) by Horner from its last digit
+  const digit = (d: number) => (d === 0 ? v("f0") : v(`d${d}`));
+  const top = (d: number) => (d === 0 ? 1023 : d === 6 ? 2048 : 2047);
+  const psi = (d: number) => `(${digit(d)} + ${v("s")} * (${top(d)} - 2 * ${digit(d)}))`;
+  lines.push(`let ${v("h")} = ${psi(6)};`);
+  for (let d = 5; d >= 0; d--) lines.push(`${v("h")} = ${v("h")} * ${lit(2 ** -11)} + ${psi(d)};`);
+  lines.push(
+    `const ${v("f")} = ${v("h")} * ${lit(2 ** -10)};`,
+    `const ${v("x")} = ${x} < 0 ? ${fnum(-1)} : ${ONE};`,
+    // r = ±f · π/2 (π/2 in two parts), j = ±(the integer part + s), signed as x
+    `r${n} = ${v("x")} * (1 - 2 * ${v("s")}) * (${v("f")} * 1.5707963705062866 + ${v("f")} * (-4.371139000186241e-8));`,
+    `j${n} = ${v("x")} * (2 * ${v("b1")} + ${v("b0")} + ${v("s")});`,
+  );
+  return lines;
 }
 
-/** tan on webgpu: sn / cs of sinCos's reduction (−cs / sn in odd quadrants). */
+function sinCos(fn: "sin" | "cos", x: string, c: GpuCtx): string {
+  const { sn, cs, q, finite } = reduceTrig(x, c);
+  const [q0, q1, q2, q3] = fn === "sin" ? [sn, cs, `-${sn}`, `-${cs}`] : [cs, `-${sn}`, `-${cs}`, sn];
+  const reduced = `(${q} < 0.5 ? ${q0} : (${q} < 1.5 ? ${q1} : (${q} < 2.5 ? ${q2} : ${q3})))`;
+  return keepNaN(c.mode, x, `(${finite} ? ${reduced} : Math.${fn}(${x}))`);
+}
+
+/** tan on the shader modes: sn / cs of sinCos's reduction (−cs / sn in odd quadrants). */
 function tanCode(x: string, c: GpuCtx): string {
-  sinCos("sin", x, c);
-  const n = c.name;
-  const odd = `(q${n} - 2 * Math.floor(q${n} * 0.5) > 0.5)`;
-  return `(Math.abs(${x}) <= 8192 ? (${odd} ? -cs${n} / sn${n} : sn${n} / cs${n}) : Math.tan(${x}))`;
+  const { sn, cs, q, finite } = reduceTrig(x, c);
+  const odd = `(${q} - 2 * Math.floor(${q} * 0.5) > 0.5)`;
+  return keepNaN(c.mode, x, `(${finite} ? (${odd} ? -${cs} / ${sn} : ${sn} / ${cs}) : Math.tan(${x}))`);
 }
 
 /** Straight-line code for an expression DAG: one `const` per node, shared nodes computed once. */
