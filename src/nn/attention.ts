@@ -15,6 +15,7 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { fromHost, zeros } from "../tensor/create.js";
 import { iota } from "../prims/broadcast.js";
+import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { headsMsg, maskMsg, showShape } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
@@ -78,11 +79,18 @@ export interface MultiHeadAttention<I extends number, H extends number, Dh exten
   /** Kernels from the initialiser, zero biases. */
   init(key: PRNGKey): AttentionParams<I, H, Dh, O>;
   /** Attention of x `[..., length, inFeatures]` over itself (or `inputsKV`): `[..., length, outFeatures]`. */
-  apply<S extends Shape, D extends FloatDType = "float32", KV extends Shape = S, M extends Shape = []>(
+  readonly apply: AttentionApply<I, H, Dh, O>;
+}
+/** multiHeadAttention's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface AttentionApply<I extends number, H extends number, Dh extends number, O extends number> extends WithTypeFn<AttentionApplyFn<I, O>> {
+  <S extends Shape, D extends FloatDType = "float32", KV extends Shape = S, M extends Shape = []>(
     params: AttentionParams<I, H, Dh, O>,
     x: Check<AttnCheck<S, I>, Tensor<S, D>>,
     opts?: AttentionApplyOptions<D, KV, M, AttentionWeights<S, KV, H>>,
   ): Tensor<[...Lead<S>, O], D>;
+}
+export interface AttentionApplyFn<I extends number, O extends number> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]] ? Check<AttnCheck<S, I>, Tensor<[...Lead<S>, O], D>> : unknown;
 }
 
 const LOWEST = { float32: -3.4028234663852886e38, float64: -Number.MAX_VALUE } as const;

@@ -10,6 +10,7 @@ import type { Check, Shape } from "../shape/core.js";
 import type { FeatureCheck } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { ones, zeros } from "../tensor/create.js";
+import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { checkFeatures, checkSize, o } from "./common.js";
 
 type T = AnyTensor;
@@ -41,7 +42,14 @@ export interface Norm<Op extends string, F extends number, P> {
   readonly features: F;
   /** The parameters: scale ones, bias zeros (the key is unused; taken for a uniform init). */
   init(key?: PRNGKey): P;
-  apply<S extends Shape, D extends FloatDType = "float32">(params: P, x: Check<FeatureCheck<Op, S, F>, Tensor<S, D>>): Tensor<S, D>;
+  readonly apply: NormApply<Op, F, P>;
+}
+/** A norm's apply (x's shape and dtype kept), carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface NormApply<Op extends string, F extends number, P> extends WithTypeFn<NormApplyFn<Op, F>> {
+  <S extends Shape, D extends FloatDType = "float32">(params: P, x: Check<FeatureCheck<Op, S, F>, Tensor<S, D>>): Tensor<S, D>;
+}
+export interface NormApplyFn<Op extends string, F extends number> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]] ? Check<FeatureCheck<Op, S, F>, Tensor<S, D>> : unknown;
 }
 
 function normParams(f: number, useScale: boolean, useBias: boolean): Record<string, T> {

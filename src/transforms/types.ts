@@ -13,7 +13,9 @@
  *   - Base<F>:          the args are checked against F's parameters; the output is F's return type
  *                       (for a generic F, TypeScript erases its type parameters to their
  *                       constraints: `<B extends number>(x: Tensor<[B]>) => Tensor<[B]>` returns
- *                       `Tensor<[number]>` here; the call still type-checks);
+ *                       `Tensor<[number]>` here; the call still type-checks), unless F carries a
+ *                       type-level twin (TypeFn: nn's layers' `apply`), which computes the output
+ *                       from the actual arguments;
  *   - Vmap<In, I, O>:   check the mapped axes (in range, same static size), remove them from every
  *                       leaf of the mapped args, run In, insert the batch dim at O in every leaf;
  *   - Grad<In, A>:      run In (its output must be a float scalar), the result is the type of the
@@ -38,7 +40,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Graph } from "../ir/graph.js";
-import type { Shape, ShapeError, ShowShape } from "../shape/core.js";
+import type { IsShapeError, Shape, ShapeError, ShowShape } from "../shape/core.js";
 import type { AxisInRange, InsertAxis, InsertAxisInRange, NormalizeAxis, RemoveAxis, DimAt } from "../shape/axis.js";
 import type { IsNat } from "../shape/arith.js";
 import type { DType, FloatDType } from "../ir/dtype.js";
@@ -116,6 +118,46 @@ export interface Transformed<R> {
    */
   new (never: typeof recipe): never;
 }
+
+// ------------------------------------------------------------------------------------ type-level twins
+
+/** The key of the phantom member by which a generic function carries its type-level twin. Type only. */
+export declare const typeFn: unique symbol;
+/**
+ * A generic function's type-level twin, for the transformations: TypeScript erases a generic
+ * function's type parameters when it is passed as a value (`vmap(m.apply)` would see `apply<S>` with
+ * S at its constraint), so a function that wants its exact result seen carries a `this`-typed
+ * interface whose `out` is computed from `this["args"]`, the actual argument types (as the
+ * transformation sees them: for vmap, the per-example leaves). `out` is the result, or
+ * `ShapeError<M>` for arguments the function refuses (blamed on argument 1, the x of a layer's
+ * `apply(params, x)`), or `unknown` to fall back on the declared result. The arguments are first
+ * checked against the declared (erased) parameters, so the twin sees arguments that fit those.
+ */
+export interface TypeFn {
+  readonly args: unknown;
+  readonly out: unknown;
+}
+/** What a generic function's type extends to carry its twin M (nn's layers' `apply`). */
+export interface WithTypeFn<M extends TypeFn> {
+  readonly [typeFn]?: M;
+}
+/**
+ * The declared parameters of a function with a twin, with those that are a ShapeError at the erased
+ * constraint (embed's ids: `IntIndices<DType>`) left to the twin.
+ */
+type TwinParams<P extends readonly unknown[]> = { [K in keyof P]: IsShapeError<P[K]> extends true ? unknown : P[K] };
+/** Ok<twin's result> for F carrying a twin (or a Fail), else Ok<O> (F's declared result). */
+type TwinOut<F, Args extends readonly unknown[], O> = typeof typeFn extends keyof F
+  ? Exclude<F[typeof typeFn], undefined> extends infer T extends TypeFn
+    ? (T & { readonly args: Args })["out"] extends infer Y
+      ? [unknown] extends [Y]
+        ? Ok<O>
+        : [Y] extends [ShapeError<infer M>]
+          ? Fail<1, M>
+          : Ok<Y>
+      : never
+    : Ok<O>
+  : Ok<O>;
 
 /** The recipe of a function: the one it carries (transformed, also through jit), else Base<F>. */
 export type RecipeOf<F> = typeof recipe extends keyof F ? Exclude<F[typeof recipe], undefined> : Base<F>;
@@ -313,9 +355,9 @@ export type Run<R, Args extends readonly unknown[]> =
 // ---- the base function
 
 type RunBase<F, Args extends readonly unknown[]> = F extends (...args: infer P) => infer O
-  ? BaseCheck<P, Args> extends infer E
+  ? BaseCheck<typeof typeFn extends keyof F ? TwinParams<P> : P, Args> extends infer E
     ? [E] extends [never]
-      ? Ok<O>
+      ? TwinOut<F, Args, O>
       : E
     : never
   : Fail<0, "shapegrad: not a function">;
