@@ -19,7 +19,7 @@ import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { headsMsg, maskMsg, showShape } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
-import { checkSequence, checkSize, o } from "./common.js";
+import { checkSequence, checkSize, o, twin } from "./common.js";
 
 type T = AnyTensor;
 
@@ -132,7 +132,7 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
         out: proj(ko, q, outF, [h, dh, outF], [outF]),
       } as never;
     },
-    apply(params, x, aopts = {}) {
+    apply: twin(function (params: unknown, x: unknown, aopts: AttentionApplyOptions<FloatDType> = {}) {
       const p = params as unknown as Record<"query" | "key" | "value" | "out", { kernel: T; bias: T }>;
       const xq = checkSequence("multiHeadAttention", x, inF);
       const xkv = aopts.inputsKV === undefined ? xq : checkSequence("multiHeadAttention", aopts.inputsKV, inF);
@@ -182,6 +182,6 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
       }
       const attended = o.einsum("...hqk,...khd->...qhd", weights, vh);
       return o.add(o.einsum("...qhd,hdo->...qo", attended, p.out.kernel), p.out.bias) as never;
-    },
+    }),
   };
 }

@@ -15,7 +15,7 @@ import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { convLayerGroupsMsg, convLayerRankMsg, featuresMsg } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
-import { checkSize, floatInput, o } from "./common.js";
+import { checkSize, floatInput, o, twin } from "./common.js";
 
 export interface ConvOptions {
   /** the step per spatial dim (default 1s) */
@@ -114,7 +114,7 @@ export function conv<const I extends number, const O extends number, const K ext
       const kernel = kinit(key, [...kernelSize, inFeatures / g, outFeatures]);
       return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
     },
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = floatInput("conv", x);
       const s = t.shape;
       if (s.length < n + 1) shapeError(convLayerRankMsg(n, s));
@@ -131,7 +131,7 @@ export function conv<const I extends number, const O extends number, const K ext
       });
       if (p.bias) y = o.add(y, p.bias);
       return o.reshape(y, [...batch, ...y.shape.slice(1)]) as never;
-    },
+    }),
   };
 }
 
@@ -218,7 +218,7 @@ export function convTranspose<const I extends number, const O extends number, co
       const kernel = kinit(key, tk ? [...kernelSize, outFeatures, inFeatures] : [...kernelSize, inFeatures, outFeatures]);
       return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
     },
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = floatInput(op, x);
       const s = t.shape;
       if (s.length < n + 1) shapeError(convLayerRankMsg(n, s, op));
@@ -234,6 +234,6 @@ export function convTranspose<const I extends number, const O extends number, co
       });
       if (p.bias) y = o.add(y, p.bias);
       return o.reshape(y, [...batch, ...y.shape.slice(1)]) as never;
-    },
+    }),
   };
 }

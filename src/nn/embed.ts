@@ -10,7 +10,7 @@ import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { intIndicesMsg } from "../tensor/messages.js";
 import { varianceScaling, type Initializer } from "./init.js";
-import { checkFeatures, checkSize, o } from "./common.js";
+import { checkFeatures, checkSize, o, twin } from "./common.js";
 
 export interface EmbedParams<N extends number, F extends number> {
   readonly embedding: Tensor<[N, F]>;
@@ -48,12 +48,12 @@ export function embed<const N extends number, const F extends number>(numEmbeddi
     numEmbeddings,
     features,
     init: (key) => ({ embedding: init(key, [numEmbeddings, features]) }),
-    apply(params, ids) {
+    apply: twin(function (params: EmbedParams<N, F>, ids: unknown) {
       if (!(ids instanceof TensorClass)) throw new TypeError("embed: ids must be an int32 tensor");
       const i = ids as AnyTensor;
       if (i.dtype !== "int32") shapeError(intIndicesMsg("embed", i.dtype));
       return take(params.embedding as AnyTensor, i as Tensor<Shape, "int32">, 0) as never;
-    },
+    }),
     attend(params, query) {
       const q = checkFeatures("embed.attend", query, features);
       return o.einsum("...f,nf->...n", q, params.embedding) as never;

@@ -12,6 +12,7 @@ import { gelu, silu } from "./activations.js";
 import { matmul } from "../ops/linalg.js";
 import { zeros } from "../tensor/create.js";
 import { glorotUniform, type Initializer } from "./init.js";
+import { twin } from "./common.js";
 import { shapeError } from "../tensor/checks.js";
 import { mlpChainMsg, mlpInputMsg } from "../tensor/messages.js";
 import type { DType } from "../ir/dtype.js";
@@ -190,8 +191,8 @@ export function mlp<const Sizes extends readonly number[]>(sizes: Sizes, opts: M
       const keys = split(key, sizes.length - 1);
       return sizes.slice(1).map((o, i) => dense(keys[i]!, sizes[i]!, o, init)) as unknown as Layers<Sizes>;
     },
-    apply(params, x) {
+    apply: twin(function (params, x) {
       return applyLayers(params as never, x as never, activation, output) as never;
-    },
+    }),
   };
 }

@@ -11,7 +11,7 @@ import type { FeatureCheck } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { ones, zeros } from "../tensor/create.js";
 import type { TypeFn, WithTypeFn } from "../transforms/types.js";
-import { checkFeatures, checkSize, o } from "./common.js";
+import { checkFeatures, checkSize, o, twin } from "./common.js";
 
 type T = AnyTensor;
 
@@ -83,13 +83,13 @@ export function layerNorm<const F extends number, const O extends NormOptions = 
   return {
     features,
     init: () => normParams(features, useScale, useBias) as NormParams<F, O>,
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = checkFeatures("layerNorm", x, features);
       const mu = o.mean(t, -1, true);
       const c = o.sub(t, mu);
       const y = o.mul(c, o.rsqrt(o.add(o.mean(o.square(c), -1, true), eps)));
       return affine(y, params as Record<string, T>) as never;
-    },
+    }),
   };
 }
 
@@ -107,11 +107,11 @@ export function rmsNorm<const F extends number, const O extends Omit<NormOptions
   return {
     features,
     init: () => normParams(features, useScale, false) as NormParams<F, O & { readonly useBias: false }>,
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = checkFeatures("rmsNorm", x, features);
       const y = o.mul(t, o.rsqrt(o.add(o.mean(o.square(t), -1, true), eps)));
       return affine(y, params as Record<string, T>) as never;
-    },
+    }),
   };
 }
 

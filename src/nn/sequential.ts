@@ -38,6 +38,7 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { shapeError } from "../tensor/checks.js";
 import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { batchNormRefusalMsg, sequentialMsg } from "../tensor/messages.js";
+import { twin } from "./common.js";
 import type { AttentionParams } from "./attention.js";
 
 type Fn = (x: never) => unknown;
@@ -291,7 +292,7 @@ export function sequential<const L extends readonly unknown[]>(layers: Sequentia
       const keys = split(key, ls.length);
       return ls.map((l, k) => (typeof l === "function" || isDropout(l) ? [] : l.init!(keys[k]!))) as SequentialParams<L>;
     },
-    apply(params, x, opts) {
+    apply: twin(function (params: unknown, x: unknown, opts?: SequentialApplyOptions) {
       const ps = params as readonly unknown[];
       if (!Array.isArray(ps) || ps.length !== ls.length) throw new TypeError(`sequential: params must be a list of ${ls.length} entries, one per layer (from init)`);
       // one key for each dropout, attention or nested-stack step, in order
@@ -314,6 +315,6 @@ export function sequential<const L extends readonly unknown[]>(layers: Sequentia
         h = ("numHeads" in l || "layers" in l ? l.apply!(ps[k], h, stepOpts()) : l.apply!(ps[k], h)) as AnyTensor;
       });
       return h as never;
-    },
+    }),
   };
 }

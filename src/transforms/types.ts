@@ -140,6 +140,12 @@ export interface TypeFn {
 /** What a generic function's type extends to carry its twin M (nn's layers' `apply`). */
 export interface WithTypeFn<M extends TypeFn> {
   readonly [typeFn]?: M;
+  /**
+   * Not callable (nothing has this argument type), as Transformed's: keeps TypeScript from
+   * instantiating the generic call signature against a contextual function type
+   * (`vmap(jit(m.apply))`), which would drop the twin.
+   */
+  new (never: typeof typeFn): never;
 }
 /**
  * The declared parameters of a function with a twin, with those that are a ShapeError at the erased

@@ -11,6 +11,7 @@ import { nn, vmap, jit, jacobian, vjp, type Tensor, type PRNGKey } from "../../s
 declare const key: PRNGKey;
 declare const xs: Tensor<[16, 2]>;
 declare const xss: Tensor<[4, 16, 2]>;
+declare const x1: Tensor<[1024, 2]>;
 const m = nn.mlp([2, 8, 1]);
 const mp = m.init(key);
 
@@ -25,14 +26,16 @@ const ys3 = vmap(m.apply, { inAxes: [null, 0] })(mp, xs);
 expectType<TypeEqual<typeof ys3, Tensor<[16, 1]>>>(true);
 const yj = jit(vmap(m.apply, { inAxes: [null, 0] }))(mp, xs);
 expectType<TypeEqual<typeof yj, Tensor<[16, 1]>>>(true);
-// jit of the layer's apply held in a variable keeps the twin; written inline inside vmap,
-// TypeScript instantiates apply's generic signature against jit's contextual type first (the
-// twin is lost, as for any generic function: types/transforms/generic.test.ts)
+// jit inside vmap, held in a variable or inline (the twin's construct signature keeps TypeScript
+// from instantiating apply's generic signature against jit's contextual type)
 const japply = jit(m.apply);
 const yvj = vmap(japply, { inAxes: [null, 0] })(mp, xs);
 expectType<TypeEqual<typeof yvj, Tensor<[16, 1]>>>(true);
 const yvji = vmap(jit(m.apply), { inAxes: [null, 0] })(mp, xs);
-expectType<TypeEqual<typeof yvji, Tensor<number[]>>>(true);
+expectType<TypeEqual<typeof yvji, Tensor<[16, 1]>>>(true);
+// called directly, jitted or not, apply is its generic signature as before
+const yd = jit(m.apply)(mp, x1);
+expectType<TypeEqual<typeof yd, Tensor<[1024, 1]>>>(true);
 const yvv = vmap(vmap(m.apply, { inAxes: [null, 0] }), { inAxes: [null, 0] })(mp, xss);
 expectType<TypeEqual<typeof yvv, Tensor<[4, 16, 1]>>>(true);
 // per-example inputs with their own batch dims, and the batch moved by outAxes
@@ -117,7 +120,6 @@ vmap(net.apply, { inAxes: [null, 0] })(netp, bad);
 // hovers: the layer's apply is named, its call still reads as a plain tensor
 // @display MLPApply<readonly [2, 8, 1]>
 const hoverApply = m.apply;
-declare const x1: Tensor<[1024, 2]>;
 // @display Tensor<[1024, 1], "float32">
 const hoverCall = m.apply(mp, x1);
 void hoverApply, hoverCall;
