@@ -6,7 +6,7 @@
 // the unbatched leaves: exact shapes, under jit and nested vmaps, and a wrong feature size is the
 // layer's own message at the call (the run-time text of the mapped apply, per example).
 import { expectType, type TypeEqual } from "ts-expect";
-import { nn, vmap, jit, jacobian, vjp, type Tensor, type PRNGKey } from "../../src/index.js";
+import { nn, vmap, jit, jacobian, vjp, type Tensor, type PRNGKey, type Shape, type DType, type TypeFn, type WithTypeFn } from "../../src/index.js";
 
 declare const key: PRNGKey;
 declare const xs: Tensor<[16, 2]>;
@@ -116,6 +116,21 @@ const ynet2 = vmap(vmap(net.apply, { inAxes: [null, 0] }), { inAxes: [null, 0] }
 expectType<TypeEqual<typeof ynet2, Tensor<[4, 16, 1]>>>(true);
 // @ts-expect-error sequential: layer 0 takes [..., 2] but the input gives [..., 3]
 vmap(net.apply, { inAxes: [null, 0] })(netp, bad);
+
+// a user's own generic function with a twin (the public TypeFn / WithTypeFn)
+interface ScaleFn extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>] ? Tensor<S, D> : unknown;
+}
+interface Scale extends WithTypeFn<ScaleFn> {
+  <S extends Shape, D extends DType>(k: Tensor<[]>, x: Tensor<S, D>): Tensor<S, D>;
+}
+declare const scale: Scale;
+declare const k0: Tensor<[]>;
+const ysc = vmap(scale, { inAxes: [null, 0] })(k0, xs);
+expectType<TypeEqual<typeof ysc, Tensor<[16, 2]>>>(true);
+declare const plainScale: <S extends Shape, D extends DType>(k: Tensor<[]>, x: Tensor<S, D>) => Tensor<S, D>;
+const ypl = vmap(plainScale, { inAxes: [null, 0] })(k0, xs);
+expectType<TypeEqual<typeof ypl, Tensor<number[], DType>>>(true);
 
 // hovers: the layer's apply is named, its call still reads as a plain tensor
 // @display MLPApply<readonly [2, 8, 1]>
