@@ -64,4 +64,4 @@ export { jet, type JetResult, type SeriesOut } from "./transforms/jet.js";
 export { backendAvailable } from "./runtime/init.js";
 export { backendNames } from "./runtime/registry.js";
 // issue 14: a generic function's type-level twin, which the transformations read (nn's layers' apply carry one)
-export type { TypeFn, WithTypeFn } from "./transforms/types.js";
+export type { TypeFn, TypeFnFail, WithTypeFn } from "./transforms/types.js";

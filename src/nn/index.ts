@@ -44,3 +44,4 @@ export type { ConvApply, ConvApplyFn, ConvTransposeApply, ConvTransposeApplyFn }
 export type { EmbedApply, EmbedApplyFn } from "./embed.js";
 export type { AttentionApply, AttentionApplyFn } from "./attention.js";
 export type { SequentialApply, SequentialApplyFn } from "./sequential.js";
+export type { LSTMApply, LSTMApplyFn, GRUApply, GRUApplyFn } from "./recurrent.js";

@@ -130,12 +130,18 @@ export declare const typeFn: unique symbol;
  * interface whose `out` is computed from `this["args"]`, the actual argument types (as the
  * transformation sees them: for vmap, the per-example leaves). `out` is the result, or
  * `ShapeError<M>` for arguments the function refuses (blamed on argument 1, the x of a layer's
- * `apply(params, x)`), or `unknown` to fall back on the declared result. The arguments are first
- * checked against the declared (erased) parameters, so the twin sees arguments that fit those.
+ * `apply(params, x)`), or `TypeFnFail<I, M>` (blamed on argument I), or `unknown` to fall back on
+ * the declared result. The arguments are first checked against the declared (erased) parameters,
+ * so the twin sees arguments that fit those.
  */
 export interface TypeFn {
   readonly args: unknown;
   readonly out: unknown;
+}
+/** A twin's refusal of argument I with message M. */
+export interface TypeFnFail<I extends number, M extends string> {
+  readonly at: I;
+  readonly msg: M;
 }
 /** What a generic function's type extends to carry its twin M (nn's layers' `apply`). */
 export interface WithTypeFn<M extends TypeFn> {
@@ -160,7 +166,9 @@ type TwinOut<F, Args extends readonly unknown[], O> = typeof typeFn extends keyo
         ? Ok<O>
         : [Y] extends [ShapeError<infer M>]
           ? Fail<1, M>
-          : Ok<Y>
+          : [Y] extends [TypeFnFail<infer I, infer M>]
+            ? Fail<I, M>
+            : Ok<Y>
       : never
     : Ok<O>
   : Ok<O>;

@@ -54,6 +54,14 @@ describe("mlp", () => {
     expect(() => vmap(model.apply, { inAxes: [null, 0] })(p, bad as never)).toThrow("mlp: the input has shape [3] but the first layer takes 2 inputs");
   });
 
+  it("vmap(cell.apply) with the batched carry left unmapped: the cell's carry message, as at compile time", () => {
+    const lstm = nn.lstmCell(2, 8);
+    const xs = random.normal(random.key(5), [16, 2]);
+    expect(() => vmap(lstm.apply, { inAxes: [null, null, 0] })(lstm.init(random.key(6)), lstm.initCarry([16]), xs as never)).toThrow(
+      "lstmCell: the carry has shape [16, 8] but an input of shape [2] needs [8]",
+    );
+  });
+
   it("Glorot uniform stays within its bound", async () => {
     const w = nn.glorotUniform(random.key(3), [40, 60]);
     const a = Math.sqrt(6 / 100);

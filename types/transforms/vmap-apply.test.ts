@@ -117,6 +117,22 @@ expectType<TypeEqual<typeof ynet2, Tensor<[4, 16, 1]>>>(true);
 // @ts-expect-error sequential: layer 0 takes [..., 2] but the input gives [..., 3]
 vmap(net.apply, { inAxes: [null, 0] })(netp, bad);
 
+// recurrent cells, apply(params, carry, x): one step for each example
+const lstm = nn.lstmCell(2, 8);
+const lp = lstm.init(key);
+const carry = lstm.initCarry([16]);
+const [c1, h1] = vmap(lstm.apply, { inAxes: [null, 0, 0] })(lp, carry, xs);
+expectType<TypeEqual<typeof c1, [Tensor<[16, 8]>, Tensor<[16, 8]>]>>(true);
+expectType<TypeEqual<typeof h1, Tensor<[16, 8]>>>(true);
+// the batched carry left unmapped: checkCarry's message, on the carry
+// @ts-expect-error lstmCell: the carry has shape [16, 8] but an input of shape [2] needs [8]
+vmap(lstm.apply, { inAxes: [null, null, 0] })(lp, carry, xs);
+// @ts-expect-error lstmCell: the input has shape [3] but the layer takes 2 features
+vmap(lstm.apply, { inAxes: [null, 0, 0] })(lp, carry, bad);
+const gru = nn.gruCell(2, 8);
+const [g1] = vmap(gru.apply, { inAxes: [null, 0, 0] })(gru.init(key), gru.initCarry([16]), xs);
+expectType<TypeEqual<typeof g1, Tensor<[16, 8]>>>(true);
+
 // a user's own generic function with a twin (the public TypeFn / WithTypeFn)
 interface ScaleFn extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>] ? Tensor<S, D> : unknown;
