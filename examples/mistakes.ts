@@ -39,7 +39,7 @@ vmap(F2, { inAxes: 2 });
 vmap((v: Tensor<number[]>) => sum(v), { inAxes: 2 })(x);
 
 // 5. mapped inputs whose batch sizes differ. JAX: "vmap got inconsistent sizes for array axes to be mapped".
-// @ts-expect-error vmap: mapped axes differ in size: argument 0 has 2 on axis 0, argument 1 has 3 on axis 0
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0 has size 2 on axis 0 (shape [2, 2]), but argument 1 has size 3 on axis 0 (shape [3, 2])
 vmap((a: Tensor<[2]>, b: Tensor<[2]>) => add(F2(a), F2(b)))(x, xs3);
 
 // 6. mapping the wrong axis, so the function gets the wrong shape (here F2 would get a column of 3).

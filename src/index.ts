@@ -63,3 +63,5 @@ export { jet, type JetResult, type SeriesOut } from "./transforms/jet.js";
 // backend choice (issue 13): whether a backend can run here, and every backend name
 export { backendAvailable } from "./runtime/init.js";
 export { backendNames } from "./runtime/registry.js";
+// issue 14: a generic function's type-level twin, which the transformations read (nn's layers' apply carry one)
+export type { TypeFn, TypeFnFail, WithTypeFn } from "./transforms/types.js";

@@ -15,10 +15,11 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { fromHost, zeros } from "../tensor/create.js";
 import { iota } from "../prims/broadcast.js";
+import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { headsMsg, maskMsg, showShape } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
-import { checkSequence, checkSize, o } from "./common.js";
+import { checkSequence, checkSize, o, twin } from "./common.js";
 
 type T = AnyTensor;
 
@@ -78,11 +79,18 @@ export interface MultiHeadAttention<I extends number, H extends number, Dh exten
   /** Kernels from the initialiser, zero biases. */
   init(key: PRNGKey): AttentionParams<I, H, Dh, O>;
   /** Attention of x `[..., length, inFeatures]` over itself (or `inputsKV`): `[..., length, outFeatures]`. */
-  apply<S extends Shape, D extends FloatDType = "float32", KV extends Shape = S, M extends Shape = []>(
+  readonly apply: AttentionApply<I, H, Dh, O>;
+}
+/** multiHeadAttention's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface AttentionApply<I extends number, H extends number, Dh extends number, O extends number> extends WithTypeFn<AttentionApplyFn<I, O>> {
+  <S extends Shape, D extends FloatDType = "float32", KV extends Shape = S, M extends Shape = []>(
     params: AttentionParams<I, H, Dh, O>,
     x: Check<AttnCheck<S, I>, Tensor<S, D>>,
     opts?: AttentionApplyOptions<D, KV, M, AttentionWeights<S, KV, H>>,
   ): Tensor<[...Lead<S>, O], D>;
+}
+export interface AttentionApplyFn<I extends number, O extends number> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]] ? Check<AttnCheck<S, I>, Tensor<[...Lead<S>, O], D>> : unknown;
 }
 
 const LOWEST = { float32: -3.4028234663852886e38, float64: -Number.MAX_VALUE } as const;
@@ -124,7 +132,7 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
         out: proj(ko, q, outF, [h, dh, outF], [outF]),
       } as never;
     },
-    apply(params, x, aopts = {}) {
+    apply: twin(function (params: unknown, x: unknown, aopts: AttentionApplyOptions<FloatDType> = {}) {
       const p = params as unknown as Record<"query" | "key" | "value" | "out", { kernel: T; bias: T }>;
       const xq = checkSequence("multiHeadAttention", x, inF);
       const xkv = aopts.inputsKV === undefined ? xq : checkSequence("multiHeadAttention", aopts.inputsKV, inF);
@@ -174,6 +182,6 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
       }
       const attended = o.einsum("...hqk,...khd->...qhd", weights, vh);
       return o.add(o.einsum("...qhd,hdo->...qo", attended, p.out.kernel), p.out.bias) as never;
-    },
+    }),
   };
 }

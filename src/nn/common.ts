@@ -66,3 +66,11 @@ export function checkSize(op: string, name: string, n: unknown): number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new RangeError(`${op}: ${name} must be a positive integer, got ${String(n)}`);
   return n;
 }
+
+/**
+ * A layer's apply typed as its interface T (the call signature and the type-level twin's phantom
+ * members, transforms/types.ts's WithTypeFn, which a function expression lacks): the same function,
+ * T inferred from the property it is written to. Its parameters are `never` unless annotated (the
+ * bodies cast them, as they did with the contextual generic signature).
+ */
+export const twin = <T>(f: (...args: never[]) => unknown): T => f as unknown as T;

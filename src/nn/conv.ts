@@ -11,10 +11,11 @@ import type { ConvGroupsCheck, ConvKernel, ConvLayerCheck, ConvLayerShape, ConvT
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { convGeneralDilated, convTranspose as laxConvTranspose } from "../lax/conv.js";
 import { zeros } from "../tensor/create.js";
+import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { convLayerGroupsMsg, convLayerRankMsg, featuresMsg } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
-import { checkSize, floatInput, o } from "./common.js";
+import { checkSize, floatInput, o, twin } from "./common.js";
 
 export interface ConvOptions {
   /** the step per spatial dim (default 1s) */
@@ -55,10 +56,19 @@ export interface Conv<I extends number, O extends number, K extends readonly num
    * The convolution of x ([...batch, ...spatial, I]; no batch dims works too) plus the bias:
    * `[...batch, ...outSpatial, O]`, the spatial dims as lax.convGeneralDilated computes them.
    */
-  apply<S extends Shape, D extends FloatDType = "float32">(
+  readonly apply: ConvApply<I, O, K, Op>;
+}
+/** conv's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface ConvApply<I extends number, O extends number, K extends readonly number[], Op> extends WithTypeFn<ConvApplyFn<I, O, K, Op>> {
+  <S extends Shape, D extends FloatDType = "float32">(
     params: ConvParams<K, I, O, Op>,
     x: Check<[ConvLayerCheck<S, K, I>] extends [never] ? ConvOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I>, Tensor<S, D>>,
   ): Tensor<AsShape<ConvOut<S, K, I, O, Op>>, D>;
+}
+export interface ConvApplyFn<I extends number, O extends number, K extends readonly number[], Op> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]]
+    ? Check<[ConvLayerCheck<S, K, I>] extends [never] ? ConvOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I>, Tensor<AsShape<ConvOut<S, K, I, O, Op>>, D>>
+    : unknown;
 }
 
 /** The output shape of a conv layer with options Op (ConvLayerShape with the options' defaults). */
@@ -104,7 +114,7 @@ export function conv<const I extends number, const O extends number, const K ext
       const kernel = kinit(key, [...kernelSize, inFeatures / g, outFeatures]);
       return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
     },
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = floatInput("conv", x);
       const s = t.shape;
       if (s.length < n + 1) shapeError(convLayerRankMsg(n, s));
@@ -121,7 +131,7 @@ export function conv<const I extends number, const O extends number, const K ext
       });
       if (p.bias) y = o.add(y, p.bias);
       return o.reshape(y, [...batch, ...y.shape.slice(1)]) as never;
-    },
+    }),
   };
 }
 
@@ -160,10 +170,22 @@ export interface ConvTransposeLayer<I extends number, O extends number, K extend
   /** The kernel from the initialiser, the bias zeros. */
   init(key: PRNGKey): ConvTransposeParams<K, I, O, Op>;
   /** lax.convTranspose of x ([...batch, ...spatial, I]) plus the bias: `[...batch, ...outSpatial, O]`. */
-  apply<S extends Shape, D extends FloatDType = "float32">(
+  readonly apply: ConvTransposeApply<I, O, K, Op>;
+}
+/** convTranspose's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface ConvTransposeApply<I extends number, O extends number, K extends readonly number[], Op> extends WithTypeFn<ConvTransposeApplyFn<I, O, K, Op>> {
+  <S extends Shape, D extends FloatDType = "float32">(
     params: ConvTransposeParams<K, I, O, Op>,
     x: Check<[ConvLayerCheck<S, K, I, "convTranspose">] extends [never] ? ConvTransposeOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I, "convTranspose">, Tensor<S, D>>,
   ): Tensor<AsShape<ConvTransposeOut<S, K, I, O, Op>>, D>;
+}
+export interface ConvTransposeApplyFn<I extends number, O extends number, K extends readonly number[], Op> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]]
+    ? Check<
+        [ConvLayerCheck<S, K, I, "convTranspose">] extends [never] ? ConvTransposeOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I, "convTranspose">,
+        Tensor<AsShape<ConvTransposeOut<S, K, I, O, Op>>, D>
+      >
+    : unknown;
 }
 
 /**
@@ -196,7 +218,7 @@ export function convTranspose<const I extends number, const O extends number, co
       const kernel = kinit(key, tk ? [...kernelSize, outFeatures, inFeatures] : [...kernelSize, inFeatures, outFeatures]);
       return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
     },
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = floatInput(op, x);
       const s = t.shape;
       if (s.length < n + 1) shapeError(convLayerRankMsg(n, s, op));
@@ -212,6 +234,6 @@ export function convTranspose<const I extends number, const O extends number, co
       });
       if (p.bias) y = o.add(y, p.bias);
       return o.reshape(y, [...batch, ...y.shape.slice(1)]) as never;
-    },
+    }),
   };
 }

@@ -37,3 +37,11 @@ export { lstmCell, gruCell, type LSTMCell, type LSTMParams, type LSTMCarry, type
 export { conv, convTranspose, type Conv, type ConvOptions, type ConvParams, type ConvOut, type ConvTransposeLayer, type ConvTransposeOptions, type ConvTransposeParams, type ConvTransposeOut } from "./conv.js";
 // issue 12: sequential stacks
 export { sequential, type Sequential, type SequentialParams, type SequentialCheck, type SequentialInputCheck, type SequentialOut, type SequentialApplyOptions } from "./sequential.js";
+// issue 14: the layers' apply, each carrying its type-level twin (vmap(layer.apply) keeps the shapes)
+export type { MLPApply, MLPApplyFn } from "./mlp.js";
+export type { NormApply, NormApplyFn } from "./norm.js";
+export type { ConvApply, ConvApplyFn, ConvTransposeApply, ConvTransposeApplyFn } from "./conv.js";
+export type { EmbedApply, EmbedApplyFn } from "./embed.js";
+export type { AttentionApply, AttentionApplyFn } from "./attention.js";
+export type { SequentialApply, SequentialApplyFn } from "./sequential.js";
+export type { LSTMApply, LSTMApplyFn, GRUApply, GRUApplyFn } from "./recurrent.js";

@@ -10,7 +10,8 @@ import type { Check, Shape } from "../shape/core.js";
 import type { FeatureCheck } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { ones, zeros } from "../tensor/create.js";
-import { checkFeatures, checkSize, o } from "./common.js";
+import type { TypeFn, WithTypeFn } from "../transforms/types.js";
+import { checkFeatures, checkSize, o, twin } from "./common.js";
 
 type T = AnyTensor;
 
@@ -41,7 +42,14 @@ export interface Norm<Op extends string, F extends number, P> {
   readonly features: F;
   /** The parameters: scale ones, bias zeros (the key is unused; taken for a uniform init). */
   init(key?: PRNGKey): P;
-  apply<S extends Shape, D extends FloatDType = "float32">(params: P, x: Check<FeatureCheck<Op, S, F>, Tensor<S, D>>): Tensor<S, D>;
+  readonly apply: NormApply<Op, F, P>;
+}
+/** A norm's apply (x's shape and dtype kept), carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface NormApply<Op extends string, F extends number, P> extends WithTypeFn<NormApplyFn<Op, F>> {
+  <S extends Shape, D extends FloatDType = "float32">(params: P, x: Check<FeatureCheck<Op, S, F>, Tensor<S, D>>): Tensor<S, D>;
+}
+export interface NormApplyFn<Op extends string, F extends number> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]] ? Check<FeatureCheck<Op, S, F>, Tensor<S, D>> : unknown;
 }
 
 function normParams(f: number, useScale: boolean, useBias: boolean): Record<string, T> {
@@ -75,13 +83,13 @@ export function layerNorm<const F extends number, const O extends NormOptions = 
   return {
     features,
     init: () => normParams(features, useScale, useBias) as NormParams<F, O>,
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = checkFeatures("layerNorm", x, features);
       const mu = o.mean(t, -1, true);
       const c = o.sub(t, mu);
       const y = o.mul(c, o.rsqrt(o.add(o.mean(o.square(c), -1, true), eps)));
       return affine(y, params as Record<string, T>) as never;
-    },
+    }),
   };
 }
 
@@ -99,11 +107,11 @@ export function rmsNorm<const F extends number, const O extends Omit<NormOptions
   return {
     features,
     init: () => normParams(features, useScale, false) as NormParams<F, O & { readonly useBias: false }>,
-    apply(params, x) {
+    apply: twin(function (params, x) {
       const t = checkFeatures("rmsNorm", x, features);
       const y = o.mul(t, o.rsqrt(o.add(o.mean(o.square(t), -1, true), eps)));
       return affine(y, params as Record<string, T>) as never;
-    },
+    }),
   };
 }
 

@@ -7,8 +7,9 @@
  */
 import type { PRNGKey } from "../random/random.js";
 import { split } from "../random/random.js";
-import type { FloatDType } from "../ir/dtype.js";
-import type { Check, Shape } from "../shape/core.js";
+import type { DType, FloatDType } from "../ir/dtype.js";
+import type { Check, Shape, ShapeError, ShowShape } from "../shape/core.js";
+import type { TypeFn, TypeFnFail, WithTypeFn } from "../transforms/types.js";
 import type { FeatureCheck, Lead } from "../shape/layers.js";
 import type { Mul } from "../shape/arith.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
@@ -17,7 +18,7 @@ import { zeros } from "../tensor/create.js";
 import { shapeError } from "../tensor/checks.js";
 import { showShape } from "../tensor/messages.js";
 import { lecunNormal, orthogonal, type Initializer } from "./init.js";
-import { checkFeatures, checkSize, o } from "./common.js";
+import { checkFeatures, checkSize, o, twin } from "./common.js";
 
 type T = AnyTensor;
 
@@ -51,11 +52,20 @@ export interface LSTMCell<I extends number, H extends number> {
    * g = tanh(x Wig + h Whg + bg), o = σ(x Wio + h Who + bo); c' = f·c + i·g, h' = o·tanh(c').
    * Returns `[[c', h'], h']`.
    */
-  apply<S extends Shape, D extends FloatDType = "float32">(
+  readonly apply: LSTMApply<I, H>;
+}
+/** lstmCell's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface LSTMApply<I extends number, H extends number> extends WithTypeFn<LSTMApplyFn<I, H>> {
+  <S extends Shape, D extends FloatDType = "float32">(
     params: LSTMParams<I, H>,
     carry: LSTMCarry<Lead<S>, H, D>,
     x: Check<FeatureCheck<"lstmCell", S, I>, Tensor<S, D>>,
   ): [LSTMCarry<Lead<S>, H, D>, Tensor<[...Lead<S>, H], D>];
+}
+export interface LSTMApplyFn<I extends number, H extends number> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, readonly [infer C, infer C2], Tensor<infer S, infer D extends FloatDType>, ...unknown[]]
+    ? CellOut<"lstmCell", [C, C2], S, I, H, [LSTMCarry<Lead<S>, H, D>, Tensor<[...Lead<S>, H], D>]>
+    : unknown;
 }
 
 /** gruCell's parameters, gates fused in flax's order r, z, n: `wi` and its bias `bi`, `wh` (no bias) and n's hidden bias `bhn`. */
@@ -76,12 +86,56 @@ export interface GRUCell<I extends number, H extends number> {
    * One step, flax's equations: r = σ(x Wir + bir + h Whr), z = σ(x Wiz + biz + h Whz),
    * n = tanh(x Win + bin + r·(h Whn + bhn)); h' = (1 - z)·n + z·h. Returns `[h', h']`.
    */
-  apply<S extends Shape, D extends FloatDType = "float32">(
+  readonly apply: GRUApply<I, H>;
+}
+/** gruCell's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface GRUApply<I extends number, H extends number> extends WithTypeFn<GRUApplyFn<I, H>> {
+  <S extends Shape, D extends FloatDType = "float32">(
     params: GRUParams<I, H>,
     carry: Tensor<[...Lead<S>, H], D>,
     x: Check<FeatureCheck<"gruCell", S, I>, Tensor<S, D>>,
   ): [Tensor<[...Lead<S>, H], D>, Tensor<[...Lead<S>, H], D>];
 }
+export interface GRUApplyFn<I extends number, H extends number> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, infer C, Tensor<infer S, infer D extends FloatDType>, ...unknown[]]
+    ? CellOut<"gruCell", [C], S, I, H, [Tensor<[...Lead<S>, H], D>, Tensor<[...Lead<S>, H], D>]>
+    : unknown;
+}
+
+/**
+ * A cell's result R for input shape S, or its refusal: x's features (argument 2), then each carry
+ * tensor against [...Lead<S>, H] (argument 1, checkCarry's message).
+ */
+type CellOut<Op extends string, C extends readonly unknown[], S extends Shape, I extends number, H extends number, R> = [FeatureCheck<Op, S, I>] extends [never]
+  ? CarryMisfit<C, [...Lead<S>, H]> extends infer CS extends Shape
+    ? [CS] extends [never]
+      ? R
+      : TypeFnFail<1, `${Op}: the carry has shape ${ShowShape<CS>} but an input of shape ${ShowShape<S>} needs ${ShowShape<[...Lead<S>, H]>}`>
+    : R
+  : FeatureCheck<Op, S, I> extends ShapeError<infer M>
+    ? TypeFnFail<2, M>
+    : R;
+/** The shape of the first carry tensor whose shape is not W (known ranks and dims that differ), or never. */
+type CarryMisfit<C extends readonly unknown[], W extends Shape> = C extends readonly [infer T, ...infer R]
+  ? T extends Tensor<infer CS, DType>
+    ? SameShape<CS, W> extends true
+      ? CarryMisfit<R, W>
+      : CS
+    : CarryMisfit<R, W>
+  : never;
+type SameShape<A extends Shape, B extends Shape> = number extends A["length"] | B["length"]
+  ? true
+  : A extends readonly [infer a extends number, ...infer AR extends Shape]
+    ? B extends readonly [infer b extends number, ...infer BR extends Shape]
+      ? number extends a | b
+        ? SameShape<AR, BR>
+        : a extends b
+          ? SameShape<AR, BR>
+          : false
+      : false
+    : B extends readonly []
+      ? true
+      : false;
 
 /** Gate k (of width h) of a fused pre-activation z `[..., n·h]`. */
 const gate = (z: T, k: number, h: number): T => slice(z, [...z.shape.slice(0, -1).map(() => null), [k * h, (k + 1) * h]] as never) as T;
@@ -117,7 +171,7 @@ export function lstmCell<const I extends number, const H extends number>(inputs:
       return { wi, wh, bh: zeros([4 * hidden]) } as never;
     },
     initCarry: (batch, dtype) => [zeros([...batch, hidden], dtype), zeros([...batch, hidden], dtype)] as never,
-    apply(params, carry, x) {
+    apply: twin(function (params, carry: unknown, x) {
       const xt = checkFeatures("lstmCell", x, inputs);
       const p = params as unknown as { wi: T; wh: T; bh: T };
       if (!Array.isArray(carry) || carry.length !== 2) throw new TypeError("lstmCell: the carry must be [c, h]");
@@ -131,7 +185,7 @@ export function lstmCell<const I extends number, const H extends number>(inputs:
       const c2 = o.add(o.mul(f, c), o.mul(i, g));
       const h2 = o.mul(og, o.tanh(c2));
       return [[c2, h2], h2] as never;
-    },
+    }),
   };
 }
 
@@ -147,7 +201,7 @@ export function gruCell<const I extends number, const H extends number>(inputs: 
       return { wi, bi: zeros([3 * hidden]), wh, bhn: zeros([hidden]) } as never;
     },
     initCarry: (batch, dtype) => zeros([...batch, hidden], dtype) as never,
-    apply(params, carry, x) {
+    apply: twin(function (params, carry: unknown, x) {
       const xt = checkFeatures("gruCell", x, inputs);
       const p = params as unknown as { wi: T; bi: T; wh: T; bhn: T };
       const h = checkCarry("gruCell", carry, xt, hidden);
@@ -158,6 +212,6 @@ export function gruCell<const I extends number, const H extends number>(inputs: 
       const n = o.tanh(o.add(gate(zi, 2, hidden), o.mul(r, o.add(gate(zh, 2, hidden), p.bhn))));
       const h2 = o.add(o.mul(o.sub(1, z), n), o.mul(z, h));
       return [h2, h2] as never;
-    },
+    }),
   };
 }

@@ -36,7 +36,9 @@ import type { AsShape, Check, Shape, ShapeError, ShowShape } from "../shape/core
 import type { Lead, SequentialMsg } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { shapeError } from "../tensor/checks.js";
+import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { batchNormRefusalMsg, sequentialMsg } from "../tensor/messages.js";
+import { twin } from "./common.js";
 import type { AttentionParams } from "./attention.js";
 
 type Fn = (x: never) => unknown;
@@ -76,7 +78,7 @@ type Takes<L> = L extends Fn
     ? Sz[0]
     : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<infer I, number, number, number> }
       ? I
-      : L extends Conv<infer I, number, readonly number[], unknown>
+      : L extends Conv<infer I, infer _O, infer _K, infer _Op>
         ? I
       : L extends { readonly numEmbeddings: number } | Nested<readonly unknown[]>
         ? number
@@ -99,7 +101,7 @@ type Gives<L, C extends number> = L extends DropoutStep
         ? O
         : L extends { readonly numHeads: number; init(key: PRNGKey): AttentionParams<number, number, number, infer O> }
           ? O
-          : L extends Conv<infer _I, infer O, readonly number[], unknown>
+          : L extends Conv<infer _I, infer O, infer _K, infer _Op>
             ? O
           : L extends { readonly features: infer F extends number }
             ? F
@@ -230,11 +232,20 @@ export interface Sequential<L extends readonly unknown[]> {
    * compile time only). `opts` feeds the dropout steps: `{ key }` in training (split over them),
    * `{ deterministic: true }` in evaluation; a stack with dropout and neither is a TypeError.
    */
-  apply<S extends Shape, D extends DType = "float32">(
+  readonly apply: SequentialApply<L>;
+}
+/** A stack's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface SequentialApply<L extends readonly unknown[]> extends WithTypeFn<SequentialApplyFn<L>> {
+  <S extends Shape, D extends DType = "float32">(
     params: SequentialParams<L>,
     x: Check<[SequentialCheck<L, LastDim<S>>] extends [never] ? SequentialInputCheck<L, Tensor<S, D>> : SequentialCheck<L, LastDim<S>>, Tensor<S, D>>,
     opts?: SequentialApplyOptions,
   ): SequentialOut<L, Tensor<S, D>>;
+}
+export interface SequentialApplyFn<L extends readonly unknown[]> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]]
+    ? Check<[SequentialCheck<L, LastDim<S>>] extends [never] ? SequentialInputCheck<L, Tensor<S, D>> : SequentialCheck<L, LastDim<S>>, SequentialOut<L, Tensor<S, D>>>
+    : unknown;
 }
 
 const isDropout = (l: Untyped): boolean => typeof l.rate === "number" && Array.isArray(l.broadcastDims) && typeof l.init !== "function";
@@ -281,7 +292,7 @@ export function sequential<const L extends readonly unknown[]>(layers: Sequentia
       const keys = split(key, ls.length);
       return ls.map((l, k) => (typeof l === "function" || isDropout(l) ? [] : l.init!(keys[k]!))) as SequentialParams<L>;
     },
-    apply(params, x, opts) {
+    apply: twin(function (params: unknown, x: unknown, opts?: SequentialApplyOptions) {
       const ps = params as readonly unknown[];
       if (!Array.isArray(ps) || ps.length !== ls.length) throw new TypeError(`sequential: params must be a list of ${ls.length} entries, one per layer (from init)`);
       // one key for each dropout, attention or nested-stack step, in order
@@ -304,6 +315,6 @@ export function sequential<const L extends readonly unknown[]>(layers: Sequentia
         h = ("numHeads" in l || "layers" in l ? l.apply!(ps[k], h, stepOpts()) : l.apply!(ps[k], h)) as AnyTensor;
       });
       return h as never;
-    },
+    }),
   };
 }

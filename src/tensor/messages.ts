@@ -413,3 +413,13 @@ export const optimUpdateMsg = (op: string, what: string, path: string, got: Dims
   const show = (s: Dims, d: string): string => `${showShape(s)}${d === "float32" ? "" : ` (${d})`}`;
   return `${op}.update: ${what}${path} has shape ${show(got, gotDType)}, but the state was built for params${path} of shape ${show(want, wantDType)}`;
 };
+
+// ---- vmap: mapped sizes that differ (issue 14; transforms/vmap.ts, transforms/types.ts's SizesMessage)
+/** `argument 0.b has size 2 on axis 0 (shape [2])`: a mapped leaf, named by its pytree path. */
+export const vmapLeafSize = (name: string, size: number, axis: number, s: Dims): string => `${name} has size ${size} on axis ${axis} (shape ${showShape(s)})`;
+/**
+ * `vmap: mapped axes have different sizes: <first mapped leaf>, but <first leaf that differs>`, and
+ * when both are leaves of one argument (a model's parameters, say) the hint that it is not batched.
+ */
+export const vmapSizesMsg = (first: string, other: string, sameArg: number | undefined): string =>
+  `vmap: mapped axes have different sizes: ${first}, but ${other}${sameArg === undefined ? "" : `; if argument ${sameArg} is not batched, give it inAxes null (e.g. inAxes: [null, 0])`}`;

@@ -13,7 +13,9 @@
  *   - Base<F>:          the args are checked against F's parameters; the output is F's return type
  *                       (for a generic F, TypeScript erases its type parameters to their
  *                       constraints: `<B extends number>(x: Tensor<[B]>) => Tensor<[B]>` returns
- *                       `Tensor<[number]>` here; the call still type-checks);
+ *                       `Tensor<[number]>` here; the call still type-checks), unless F carries a
+ *                       type-level twin (TypeFn: nn's layers' `apply`), which computes the output
+ *                       from the actual arguments;
  *   - Vmap<In, I, O>:   check the mapped axes (in range, same static size), remove them from every
  *                       leaf of the mapped args, run In, insert the batch dim at O in every leaf;
  *   - Grad<In, A>:      run In (its output must be a float scalar), the result is the type of the
@@ -38,7 +40,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Graph } from "../ir/graph.js";
-import type { Shape, ShapeError, ShowShape } from "../shape/core.js";
+import type { IsShapeError, Shape, ShapeError, ShowShape } from "../shape/core.js";
 import type { AxisInRange, InsertAxis, InsertAxisInRange, NormalizeAxis, RemoveAxis, DimAt } from "../shape/axis.js";
 import type { IsNat } from "../shape/arith.js";
 import type { DType, FloatDType } from "../ir/dtype.js";
@@ -116,6 +118,60 @@ export interface Transformed<R> {
    */
   new (never: typeof recipe): never;
 }
+
+// ------------------------------------------------------------------------------------ type-level twins
+
+/** The key of the phantom member by which a generic function carries its type-level twin. Type only. */
+export declare const typeFn: unique symbol;
+/**
+ * A generic function's type-level twin, for the transformations: TypeScript erases a generic
+ * function's type parameters when it is passed as a value (`vmap(m.apply)` would see `apply<S>` with
+ * S at its constraint), so a function that wants its exact result seen carries a `this`-typed
+ * interface whose `out` is computed from `this["args"]`, the actual argument types (as the
+ * transformation sees them: for vmap, the per-example leaves). `out` is the result, or
+ * `ShapeError<M>` for arguments the function refuses (blamed on argument 1, the x of a layer's
+ * `apply(params, x)`), or `TypeFnFail<I, M>` (blamed on argument I), or `unknown` to fall back on
+ * the declared result. The arguments are first checked against the declared (erased) parameters,
+ * so the twin sees arguments that fit those.
+ */
+export interface TypeFn {
+  readonly args: unknown;
+  readonly out: unknown;
+}
+/** A twin's refusal of argument I with message M. */
+export interface TypeFnFail<I extends number, M extends string> {
+  readonly at: I;
+  readonly msg: M;
+}
+/** What a generic function's type extends to carry its twin M (nn's layers' `apply`). */
+export interface WithTypeFn<M extends TypeFn> {
+  readonly [typeFn]?: M;
+  /**
+   * Not callable (nothing has this argument type), as Transformed's: keeps TypeScript from
+   * instantiating the generic call signature against a contextual function type
+   * (`vmap(jit(m.apply))`), which would drop the twin.
+   */
+  new (never: typeof typeFn): never;
+}
+/**
+ * The declared parameters of a function with a twin, with those that are a ShapeError at the erased
+ * constraint (embed's ids: `IntIndices<DType>`) left to the twin.
+ */
+type TwinParams<P extends readonly unknown[]> = { [K in keyof P]: IsShapeError<P[K]> extends true ? unknown : P[K] };
+/** Ok<twin's result> for F carrying a twin (or a Fail), else Ok<O> (F's declared result). */
+type TwinOut<F, Args extends readonly unknown[], O> = typeof typeFn extends keyof F
+  ? Exclude<F[typeof typeFn], undefined> extends infer T extends TypeFn
+    ? (T & { readonly args: Args })["out"] extends infer Y
+      ? [unknown] extends [Y]
+        ? Ok<O>
+        : [Y] extends [ShapeError<infer M>]
+          ? Fail<1, M>
+          : [Y] extends [TypeFnFail<infer I, infer M>]
+            ? Fail<I, M>
+            : Ok<Y>
+      : never
+    : Ok<O>
+  : Ok<O>;
 
 /** The recipe of a function: the one it carries (transformed, also through jit), else Base<F>. */
 export type RecipeOf<F> = typeof recipe extends keyof F ? Exclude<F[typeof recipe], undefined> : Base<F>;
@@ -313,9 +369,9 @@ export type Run<R, Args extends readonly unknown[]> =
 // ---- the base function
 
 type RunBase<F, Args extends readonly unknown[]> = F extends (...args: infer P) => infer O
-  ? BaseCheck<P, Args> extends infer E
+  ? BaseCheck<typeof typeFn extends keyof F ? TwinParams<P> : P, Args> extends infer E
     ? [E] extends [never]
-      ? Ok<O>
+      ? TwinOut<F, Args, O>
       : E
     : never
   : Fail<0, "shapegrad: not a function">;
@@ -585,7 +641,7 @@ type VmapScan<
     ? { readonly size: N; readonly inner: Inner }
     : Fail<0, "vmap: no argument is mapped (every inAxes entry is null)">;
 
-type MkStep<S, A> = S extends Fail<number, string> ? S : { readonly size: S; readonly arg: A };
+type MkStep<S, A> = S extends Fail<number, string> | SizesDiffer<number, string> ? S : { readonly size: S; readonly arg: A };
 type ScanArg<T, Ax, K extends number, I, Size> = Ax extends number
   ? [BadLeaves<Leaves<T>, Ax>] extends [never]
     ? [Leaves<T>] extends [never]
@@ -608,7 +664,7 @@ type OutOfRange<Name extends string, Ax extends number, K extends number, T, Bad
 type MergeSize<Size, N, K extends number, Ax extends number, T> = [T] extends [Tensor<infer _S, infer _D>]
   ? MergeDim<Size, N & number, K, NormAx<T, Ax>>
   : true extends IsUnion<N>
-    ? Fail<K, `vmap: the leaves of argument ${K} differ in size on axis ${Ax}; if argument ${K} is not batched, give it inAxes null (e.g. inAxes: [null, 0])`>
+    ? SizesDiffer<K, `vmap: the leaves of argument ${K} differ in size on axis ${Ax}; if argument ${K} is not batched, give it inAxes null (e.g. inAxes: [null, 0])`>
     : MergeDim<Size, N & number, K, NormAx<T, Ax>>;
 type MergeDim<Size, N extends number, K extends number, Ax extends number> = Size extends Unset
   ? SizeFrom<N, K, Ax>
@@ -620,7 +676,7 @@ type MergeDim<Size, N extends number, K extends number, Ax extends number> = Siz
         : { n: number } extends { n: M }
           ? SizeFrom<N, K, Ax>
           : { n: N & M } extends { n: never } // two different literals (a generic dim never reduces to never)
-            ? Fail<K, `vmap: mapped axes differ in size: argument ${J} has ${M} on axis ${JAx}, argument ${K} has ${N} on axis ${Ax}`>
+            ? SizesDiffer<K, `vmap: mapped axes differ in size: argument ${J} has ${M} on axis ${JAx}, argument ${K} has ${N} on axis ${Ax}`>
             : Size
     : never;
 /** N and M are the same dim, also the same generic dim (compared inside objects: a 1-tuple `[N]` of a generic N would defer). */
@@ -658,8 +714,92 @@ type RunVmap2<In, Args extends readonly unknown[], I, O> =
   VmapScan<Args, AxesPerArg<I, Args>, I, Unset> extends infer Scan
     ? Scan extends { readonly size: infer B extends number; readonly inner: infer Inner extends unknown[] }
       ? Lift<Run<In, Inner>, Args, AxesPerArg<I, Args>, B, O>
-      : Scan
+      : Scan extends SizesDiffer<infer K, infer Short>
+        ? Fail<K, SizesText<Args, AxesPerArg<I, Args>> extends infer M extends string ? ([M] extends [never] ? Short : M) : Short>
+        : Scan
     : never;
+
+/**
+ * Mapped sizes differ, found by the scan at argument K. The message is written afterwards by
+ * SizesText, as vmap.ts words it; Short is the fallback where the leaves' order is not known
+ * (an array of unknown length).
+ */
+interface SizesDiffer<K extends number, Short extends string> {
+  readonly at: K;
+  readonly short: Short;
+}
+
+/**
+ * The run-time message for mapped sizes that differ (messages.ts's vmapSizesMsg): walks the
+ * mapped leaves in vmap.ts's order (arguments, then each one's leaves as flatten orders them:
+ * tuples by index, objects by sorted key), takes the first static size and names the first leaf
+ * whose static size differs. never when it finds none (the caller falls back on the short text).
+ * Only evaluated on that failure, so a successful call never sorts keys.
+ */
+type SizesText<Args extends readonly unknown[], Axes extends readonly unknown[], First = Unset, K extends unknown[] = []> = Args extends readonly [infer H, ...infer R]
+  ? Axes[K["length"]] extends infer Ax extends number
+    ? SizesInLeaves<LeafList<H>, Ax, K["length"], First> extends infer St
+      ? St extends string
+        ? St
+        : SizesText<R, Axes, St, [...K, H]>
+      : never
+    : SizesText<R, Axes, First, [...K, H]>
+  : never;
+interface FirstSize<N extends number, Arg extends number, Text extends string> {
+  readonly n: N;
+  readonly arg: Arg;
+  readonly text: Text;
+}
+/** The message (a string) when a leaf of L differs from First, else the First after L's leaves. */
+type SizesInLeaves<L, Ax extends number, K extends number, First> = L extends readonly [readonly [infer P extends readonly PropertyKey[], infer S extends Shape], ...infer R]
+  ? NormalizeAxis<Ax, S["length"]> extends infer A extends number
+    ? DimAt<S, A> extends infer N extends number
+      ? First extends FirstSize<infer M, infer J, infer T>
+        ? { n: N & M } extends { n: never } // two different literals (a generic or dynamic dim never reduces to never)
+          ? `vmap: mapped axes have different sizes: ${T}, but ${LeafSizeText<K, P, N, A, S>}${J extends K ? `; if argument ${K} is not batched, give it inAxes null (e.g. inAxes: [null, 0])` : ""}`
+          : SizesInLeaves<R, Ax, K, First>
+        : { n: number } extends { n: N }
+          ? SizesInLeaves<R, Ax, K, First>
+          : SizesInLeaves<R, Ax, K, FirstSize<N, K, LeafSizeText<K, P, N, A, S>>>
+      : never
+    : never
+  : L extends readonly [] ? First : never;
+/** messages.ts's vmapLeafSize: `argument 0.b has size 2 on axis 0 (shape [2])`. */
+type LeafSizeText<K extends number, P extends readonly PropertyKey[], N extends number, A extends number, S extends Shape> =
+  `argument ${K}${ShowPath<P>} has size ${N} on axis ${A} (shape ${ShowShape<S>})`;
+
+/** [path, shape] of every tensor leaf of T in flatten's order (objects by sorted key); never for an array of unknown length. */
+type LeafList<T, P extends readonly PropertyKey[] = []> = T extends TensorMark
+  ? T extends Tensor<infer S, DType>
+    ? [[P, S]]
+    : []
+  : T extends readonly unknown[]
+    ? number extends T["length"]
+      ? never
+      : TupleLeafList<T, P>
+    : T extends object
+      ? KeyLeafList<T, SortKeys<keyof T & string>, P>
+      : [];
+type TupleLeafList<T extends readonly unknown[], P extends readonly PropertyKey[], Acc extends unknown[] = [], I extends unknown[] = []> = T extends readonly [infer H, ...infer R]
+  ? TupleLeafList<R, P, [...Acc, ...LeafList<H, [...P, I["length"]]>], [...I, H]>
+  : Acc;
+type KeyLeafList<T, Ks extends readonly string[], P extends readonly PropertyKey[], Acc extends unknown[] = []> = Ks extends readonly [infer K extends string, ...infer R extends readonly string[]]
+  ? KeyLeafList<T, R, P, [...Acc, ...LeafList<T[K & keyof T], [...P, K]>]>
+  : Acc;
+
+/** The keys in the order of JS's default sort (code units; ASCII compared, other characters taken as equal). */
+type SortKeys<U extends string, Acc extends string[] = []> = [U] extends [never] ? Acc : MinKey<U> extends infer K extends string ? SortKeys<Exclude<U, K>, [...Acc, K]> : Acc;
+type MinKey<U extends string> = { [K in U]: false extends (Exclude<U, K> extends infer J extends string ? (J extends unknown ? KeyBefore<K, J> : never) : never) ? never : K }[U];
+type Ascii = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+type KeyBefore<A extends string, B extends string> = A extends `${infer a}${infer AR}`
+  ? B extends `${infer b}${infer BR}`
+    ? a extends b
+      ? KeyBefore<AR, BR>
+      : Ascii extends `${string}${a}${string}${b}${string}`
+        ? true
+        : false
+    : false
+  : true;
 
 /** The inner result seen from outside: output with the batch dim inserted, errors re-expressed. */
 type Lift<Res, Args extends readonly unknown[], Axes extends readonly unknown[], B extends number, O> =

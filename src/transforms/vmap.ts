@@ -5,6 +5,8 @@ import { showShape, type AbstractValue } from "../ir/aval.js";
 import type { BatchDim } from "../ir/graph.js";
 import type { AnyTensor } from "../tensor/tensor.js";
 import * as lax from "../prims/lax.js";
+import { shapeError } from "../tensor/checks.js";
+import { vmapLeafSize, vmapSizesMsg } from "../tensor/messages.js";
 
 export type InAxes = number | null | readonly (number | null)[];
 export type OutAxes = number | readonly number[];
@@ -42,11 +44,10 @@ export function vmapImpl(f: TreeFn, args: readonly unknown[], inAxes: InAxes, ou
       if (size === undefined) {
         size = n;
         sizeArg = i;
-        sizeFrom = `${name} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})`;
+        sizeFrom = vmapLeafSize(name, n, a0, leaf.shape);
       } else if (n !== size) {
         // leaves of one argument that differ (a model's parameters, say) usually mean it is not batched
-        const hint = sizeArg === i ? `; if argument ${i} is not batched, give it inAxes null (e.g. inAxes: [null, 0])` : "";
-        throw new Error(`vmap: mapped axes have different sizes: ${sizeFrom}, but ${name} has size ${n} on axis ${a0} (shape ${showShape(leaf.shape)})${hint}`);
+        shapeError(vmapSizesMsg(sizeFrom, vmapLeafSize(name, n, a0, leaf.shape), sizeArg === i ? i : undefined));
       }
       moved.push(lax.moveAxis(leaf, a0, 0));
       dims.push(0);

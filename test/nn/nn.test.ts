@@ -31,6 +31,37 @@ describe("mlp", () => {
     }
   });
 
+  it("vmap(model.apply, { inAxes: [null, 0] }): each example through the network, typed exactly (issue 14)", async () => {
+    const model = nn.mlp([2, 3, 1]);
+    const p = model.init(random.key(2));
+    const xs = random.normal(random.key(3), [5, 2]) as Tensor<[5, 2]>;
+    const ys: Tensor<[5, 1]> = vmap(model.apply, { inAxes: [null, 0] })(p, xs);
+    const yss: Tensor<[5, 1]> = jit(vmap(model.apply, { inAxes: [null, 0] }))(p, xs);
+    expect(ys.shape).toEqual([5, 1]);
+    // independent check: the network written with loops, one example at a time
+    const X = (await settled(xs)).toArray();
+    const [l0, l1] = p;
+    const W0 = (await settled(l0.w)).toArray(), B0 = (await settled(l0.b)).toArray(), W1 = (await settled(l1.w)).toArray(), B1 = (await settled(l1.b)).toArray();
+    const Y = (await settled(ys)).toArray(), YJ = (await settled(yss)).toArray();
+    for (let r = 0; r < 5; r++) {
+      const h = B0.map((b, j) => Math.tanh(b + X[r]!.reduce((s, xi, i) => s + xi * W0[i]![j]!, 0)));
+      const want = B1[0]! + h.reduce((s, hj, j) => s + hj * W1[j]![0]!, 0);
+      expect(Y[r]![0]).toBeCloseTo(want, 5);
+      expect(YJ[r]![0]).toBeCloseTo(want, 5);
+    }
+    // a wrong feature size: the layer's message for one example (the compile-time text too)
+    const bad = random.normal(random.key(4), [5, 3]) as Tensor<[number, number]>;
+    expect(() => vmap(model.apply, { inAxes: [null, 0] })(p, bad as never)).toThrow("mlp: the input has shape [3] but the first layer takes 2 inputs");
+  });
+
+  it("vmap(cell.apply) with the batched carry left unmapped: the cell's carry message, as at compile time", () => {
+    const lstm = nn.lstmCell(2, 8);
+    const xs = random.normal(random.key(5), [16, 2]);
+    expect(() => vmap(lstm.apply, { inAxes: [null, null, 0] })(lstm.init(random.key(6)), lstm.initCarry([16]), xs as never)).toThrow(
+      "lstmCell: the carry has shape [16, 8] but an input of shape [2] needs [8]",
+    );
+  });
+
   it("Glorot uniform stays within its bound", async () => {
     const w = nn.glorotUniform(random.key(3), [40, 60]);
     const a = Math.sqrt(6 / 100);

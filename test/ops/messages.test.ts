@@ -194,6 +194,12 @@ const samples: [rule: string, call: string][] = [
   // optimiser updates against the state's params (issue 14)
   ["optimiser update grads", "sg.nn.adam({ learningRate: 0.1 }).update({ w: $([2, 4]), b: $([3]) }, sg.nn.adam({ learningRate: 0.1 }).init({ w: $([2, 3]), b: $([3]) }))"],
   ["optimiser update params", "sg.nn.sgd({ learningRate: 0.1, momentum: 0.9 }).update({ w: $([2, 3]) }, sg.nn.sgd({ learningRate: 0.1, momentum: 0.9 }).init({ w: $([2, 3]) }), { w: $([3, 2]) })"],
+  // vmap's mapped sizes (issue 14): leaves named by their pytree paths, in flatten's order (sorted keys)
+  ["vmap sizes of two arguments", "sg.vmap((a: sg.Tensor<number[]>, b: sg.Tensor<number[]>) => a)($([4, 3]), $([2, 3]))"],
+  ["vmap sizes of two arguments, axis 1", "sg.vmap((a: sg.Tensor<number[]>, b: sg.Tensor<number[]>) => a, { inAxes: [0, 1] })($([2, 3]), $([2, 3]))"],
+  ["vmap sizes of one argument's leaves", "sg.vmap((p: { w: sg.Tensor<number[]>; b: sg.Tensor<number[]> }, x: sg.Tensor<number[]>) => x)({ w: $([3, 2]), b: $([2]) }, $([5, 3]))"],
+  ["vmap sizes of nested leaves, axis -1", "sg.vmap((p: [{ zeta: sg.Tensor<number[]>; Alpha: sg.Tensor<number[]>; ab: sg.Tensor<number[]> }]) => p[0].ab, { inAxes: -1 })([{ zeta: $([2, 7]), Alpha: $([7]), ab: $([3, 6]) }])"],
+  ["vmap sizes of a pytree and a tensor", "sg.vmap((p: { w: sg.Tensor<number[]>; b: sg.Tensor<number[]> }, x: sg.Tensor<number[]>) => x)({ w: $([5, 2]), b: $([5]) }, $([4, 2]))"],
 ];
 /** Rules that do not depend on dims: typed `number`, the call still fails with the same text; at run time any Error. */
 const dimFree = new Set(["sequential batchNorm refusal"]);
@@ -257,7 +263,9 @@ function compileTimeMessages(): Record<Kind, { perSample: string[][]; stray: str
 
 /** A tensor of the given shape, typed with dynamic dims. */
 const $ = (shape: readonly number[]) => sg.tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)), shape as number[]);
-const run = (call: string): unknown => new Function("sg", "$", "n", "dims", "list", "data", `return ${call};`)(sg, $, (k: number) => k, (s: number[]) => s, (...xs: unknown[]) => xs, (d: unknown) => d);
+// the call as JavaScript (a sample may annotate a function's parameters: vmap's)
+const js = (call: string): string => ts.transpile(call, { target: ts.ScriptTarget.ES2022 }).trim().replace(/;$/, "");
+const run = (call: string): unknown => new Function("sg", "$", "n", "dims", "list", "data", `return ${js(call)};`)(sg, $, (k: number) => k, (s: number[]) => s, (...xs: unknown[]) => xs, (d: unknown) => d);
 
 describe("one message per shape rule: the run-time check says what the compiler says", () => {
   let compiled: ReturnType<typeof compileTimeMessages>;

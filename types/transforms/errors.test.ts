@@ -89,15 +89,15 @@ vmap((x: Tensor<number[]>) => sum(x), { inAxes: 2 })(m23);
 vmap(vmap(vmap(f)))(m23);
 
 // ---- vmap: mapped sizes differ
-// @ts-expect-error vmap: mapped axes differ in size: argument 0 has 4 on axis 0, argument 1 has 2 on axis 0
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0 has size 4 on axis 0 (shape [4, 3]), but argument 1 has size 2 on axis 0 (shape [2, 3])
 vmap((a: Tensor<[3]>, b: Tensor<[3]>) => add(a, b))(m43, m23);
 expectType<
   TypeEqual<
     CheckArgs<RecipeOf<ReturnType<typeof vmap<(a: Tensor<[3]>, b: Tensor<[3]>) => Tensor<[3]>>>>, [Tensor<[4, 3]>, Tensor<[2, 3]>]>,
-    [Tensor<[4, 3]>, ShapeError<"vmap: mapped axes differ in size: argument 0 has 4 on axis 0, argument 1 has 2 on axis 0">]
+    [Tensor<[4, 3]>, ShapeError<"vmap: mapped axes have different sizes: argument 0 has size 4 on axis 0 (shape [4, 3]), but argument 1 has size 2 on axis 0 (shape [2, 3])">]
   >
 >(true);
-// @ts-expect-error vmap: mapped axes differ in size: argument 0 has 2 on axis 0, argument 1 has 3 on axis 1
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0 has size 2 on axis 0 (shape [2, 3]), but argument 1 has size 3 on axis 1 (shape [2, 3])
 vmap((a: Tensor<[3]>, b: Tensor<[2]>) => add(sum(a), sum(b)), { inAxes: [0, 1] })(m23, m23);
 
 // ---- vmap: mapping the wrong axis, so the function gets the wrong shape

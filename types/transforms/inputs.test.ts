@@ -93,7 +93,7 @@ const mse = (p: { w: Tensor<[3, 2]>; b: Tensor<[2]> }, x: Tensor<[3]>, y: Tensor
 declare const params: { w: Tensor<[3, 2]>; b: Tensor<[2]> };
 declare const xb: Tensor<[5, 3]>;
 declare const yb: Tensor<[5, 2]>;
-// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0.b has size 2 on axis 0 (shape [2]), but argument 0.w has size 3 on axis 0 (shape [3, 2]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
 vmap(grad(mse))(params, xb, yb);
 const pg = vmap(grad(mse), { inAxes: [null, 0, 0] })(params, xb, yb);
 expectType<TypeEqual<typeof pg["w"], Tensor<[5, 3, 2]>>>(true);

@@ -56,8 +56,29 @@ declare const wrong: { w: Tensor<[3, 3]>; b: Tensor<[3]> };
 grad(loss)(wrong, x);
 // leaves of a mapped pytree must agree on the batch size
 declare const ragged: { w: Tensor<[5, 2, 3]>; b: Tensor<[4, 3]> };
-// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0.b has size 4 on axis 0 (shape [4, 3]), but argument 0.w has size 5 on axis 0 (shape [5, 2, 3]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
 vmap(loss, { inAxes: [0, null] })(ragged, x);
+// the leaves in flatten's order (tuples by index, objects by sorted key, as JS sorts: "Alpha" < "a_b" < "ab" < "zeta"),
+// the first static size and the first leaf that differs named by their paths, as at run time
+declare const keyed: [{ zeta: Tensor<[7, 2]>; Alpha: Tensor<[7]>; a_b: Tensor<[7]>; ab: Tensor<[6]> }];
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0[0].Alpha has size 7 on axis 0 (shape [7]), but argument 0[0].ab has size 6 on axis 0 (shape [6]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: [{ zeta: Tensor<[2]>; Alpha: Tensor<[]>; a_b: Tensor<[]>; ab: Tensor<[]> }]) => sum(p[0].ab))(keyed);
+declare const pairLeaves: [Tensor<[5, 2]>, Tensor<[4]>];
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0[0] has size 5 on axis 0 (shape [5, 2]), but argument 0[1] has size 4 on axis 0 (shape [4]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: [Tensor<[2]>, Tensor<[]>]) => sum(p[0]))(pairLeaves);
+// a negative axis, normalised per leaf
+declare const lastAxis: { w: Tensor<[3, 5]>; b: Tensor<[4]> };
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0.b has size 4 on axis 0 (shape [4]), but argument 0.w has size 5 on axis 1 (shape [3, 5]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: { w: Tensor<[3]>; b: Tensor<[]> }) => p.b, { inAxes: -1 })(lastAxis);
+// leaves of two arguments: no hint (each argument is consistent, they disagree with each other)
+declare const five: { w: Tensor<[5, 2]>; b: Tensor<[5]> };
+declare const four: Tensor<[4, 2]>;
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0.b has size 5 on axis 0 (shape [5]), but argument 1 has size 4 on axis 0 (shape [4, 2])
+vmap((p: { w: Tensor<[2]>; b: Tensor<[]> }, v: Tensor<[2]>) => sum(v))(five, four);
+// an array of unknown length has no known leaf order: the short text
+declare const ragList: (Tensor<[3]> | Tensor<[4]>)[];
+// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: Tensor<[]>[]) => p[0]!)(ragList);
 void y;
 void ys;
 // the offending leaf is named, also under vmap and for arrays of parameters
