@@ -321,7 +321,7 @@ const fnum = (v: number) => (Object.is(v, -0) ? `(-${ZERO})` : Number.isInteger(
 const cmp = (op: string) => (_e: Expr, [a, b]: readonly string[]) => `(${a} ${op} ${b} ? ${ONE} : ${ZERO})`;
 const math = (fn: string) => (_e: Expr, [x]: readonly string[]) => `Math.${fn}(${x})`;
 /** The modes whose kernels are shaders (WGSL, GLSL): a NaN operand is passed through explicitly there. */
-const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webgl", "headlessgl"]);
+export const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webgl", "headlessgl"]);
 /**
  * WGSL may assume no NaNs: its max/min return the other operand of a NaN, sign(NaN) is 0 and `!=` is
  * an ordered compare (false for NaN) on SwiftShader. `x === x` (false only for NaN) does hold, so
@@ -331,11 +331,11 @@ const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webg
 const keepNaN = (mode: GpuMode, x: string, value: string) => (SHADER.has(mode) ? `(${x} === ${x} ? ${value} : ${x})` : value);
 /** max/min that propagate NaN on every mode. */
 /**
- * webgpu: WGSL's max/min may return either zero for ±0; with both zero, max is a + b (-0 only for
+ * shaders: WGSL's and GLSL's max/min may return either zero for ±0; with both zero, max is a + b (-0 only for
  * -0, -0) and min is -(-a - b) (+0 only for +0, +0), as JavaScript's.
  */
 const zeros = (fn: "max" | "min", a: string, b: string, mode: GpuMode, value: string) =>
-  mode === "webgpu" ? `(${a} === 0 && ${b} === 0 ? ${fn === "max" ? `${a} + ${b}` : `-(-${a} - ${b})`} : ${value})` : value;
+  SHADER.has(mode) ? `(${a} === 0 && ${b} === 0 ? ${fn === "max" ? `${a} + ${b}` : `-(-${a} - ${b})`} : ${value})` : value;
 const minMaxCode = (fn: "max" | "min", a: string, b: string, mode: GpuMode) => keepNaN(mode, a, keepNaN(mode, b, zeros(fn, a, b, mode, `Math.${fn}(${a}, ${b})`)));
 const minMax = (fn: "max" | "min") => (_e: Expr, [a, b]: readonly string[], c: GpuCtx) => minMaxCode(fn, a!, b!, c.mode);
 const noF64 = (e: Expr) => {
@@ -379,7 +379,7 @@ const GPU_ALU = {
   neg: (e, [x]) => (e.dtype === "bool" ? x! : `-${x}`),
   recip: (_e, [x]) => `1 / ${x}`,
   sqrt: math("sqrt"),
-  // webgpu: exp(NaN) is Infinity on SwiftShader; log's domain is explicit in wgsl-forms.ts, NaN here
+  // shaders: exp(NaN) is Infinity on SwiftShader; log's domain is explicit in shader-forms.ts, NaN here
   exp: (_e, [x], c) => keepNaN(c.mode, x!, `Math.exp(${x})`),
   log: (_e, [x], c) => keepNaN(c.mode, x!, `Math.log(${x})`),
   sin: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("sin", x!, c) : `Math.sin(${x})`),
@@ -390,13 +390,14 @@ const GPU_ALU = {
   log1p: (_e, [x], c) => {
     // cpu mode runs JavaScript, which has it exactly
     if (c.mode === "cpu") return `Math.log1p(${x})`;
-    // webgpu's shader compilers simplify (1 + x) - 1 to x, so Goldberg's correction below is lost:
+    // shader compilers (WGSL's, GLSL's) simplify (1 + x) - 1 to x, so Goldberg's correction below is lost:
     // near 0, 2 atanh(s) with s = x / (2 + x), |s| < 0.2, by its series to s^13 (error below 1e-10)
-    if (c.mode === "webgpu") {
+    if (SHADER.has(c.mode)) {
       const n = c.name;
       c.pre.push(`const s${n} = ${x} / (2 + ${x});`, `const z${n} = s${n} * s${n};`);
       const series = `2 * (s${n} + s${n} * z${n} * (0.3333333333333333 + z${n} * (0.2 + z${n} * (0.14285714285714285 + z${n} * (0.1111111111111111 + z${n} * (0.09090909090909091 + z${n} * 0.07692307692307693))))))`;
-      return keepNaN(c.mode, x!, `(${x} > (-0.3) && ${x} < 0.5 ? ${series} : Math.log(1 + ${x}))`);
+      // ±0 is its own log1p (SwiftShader's GLSL division, refined by its residual, makes -0 / 2 +0)
+      return keepNaN(c.mode, x!, `(${x} === 0 ? ${x} : (${x} > (-0.3) && ${x} < 0.5 ? ${series} : Math.log(1 + ${x})))`);
     }
     c.pre.push(`const u${c.name} = 1 + ${x};`);
     const u = `u${c.name}`;
@@ -406,8 +407,8 @@ const GPU_ALU = {
   // a series near 0 (no cancelling 1 - 2/(e^2x + 1)), and no overflow of WGSL's tanh past |x| ~ 45
   tanh: (_e, [x], c) => (SHADER.has(c.mode) ? tanhCode(x!, c) : `Math.tanh(${x})`),
   abs: math("abs"),
-  // webgpu: WGSL's sign(-0) is +0; a zero is its own sign, as in JavaScript
-  sign: (_e, [x], c) => keepNaN(c.mode, x!, c.mode === "webgpu" ? `(${x} === 0 ? ${x} : Math.sign(${x}))` : `Math.sign(${x})`),
+  // shaders: WGSL's (and ANGLE's GLSL) sign(-0) is +0; a zero is its own sign, as in JavaScript
+  sign: (_e, [x], c) => keepNaN(c.mode, x!, SHADER.has(c.mode) ? `(${x} === 0 ? ${x} : Math.sign(${x}))` : `Math.sign(${x})`),
   floor: math("floor"),
   add: (_e, [a, b]) => `${a} + ${b}`,
   sub: (_e, [a, b]) => `${a} - ${b}`,
@@ -444,10 +445,10 @@ const GPU_ALU = {
   shl: noBitwise,
   shr: noBitwise,
   // math
-  // webgpu: SwiftShader's atan2 is π at y = 0 (so asin(0) and atan(0) were π) and loses NaN: y = 0
-  // explicit (±0 for x ≥ 0, π for x < 0; WGSL cannot tell -0 from +0, so atan2(±0, -0) is ±0, atan2(-0, x < 0) π)
+  // shaders: SwiftShader's atan2 is π at y = 0 (so asin(0) and atan(0) were π) and loses NaN: y = 0
+  // explicit (±0 for x ≥ 0, π for x < 0; a shader cannot tell -0 from +0, so atan2(±0, -0) is ±0, atan2(-0, x < 0) π)
   atan2: (_e, [a, b], c) =>
-    c.mode === "webgpu" ? keepNaN(c.mode, a!, keepNaN(c.mode, b!, `(${a} === 0 ? (${b} < 0 ? 3.141592653589793 : ${a}) : Math.atan2(${a}, ${b}))`)) : `Math.atan2(${a}, ${b})`,
+    SHADER.has(c.mode) ? keepNaN(c.mode, a!, keepNaN(c.mode, b!, `(${a} === 0 ? (${b} < 0 ? 3.141592653589793 : ${a}) : Math.atan2(${a}, ${b}))`)) : `Math.atan2(${a}, ${b})`,
   // fmod as a - trunc(a / b) · b, the quotient fixed up by the remainder's sign and size (the f32
   // quotient may be off by one); exact where trunc(a / b) · b is (integers, small quotients)
   rem: (e, [a, b], c) => {
