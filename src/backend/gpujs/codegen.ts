@@ -380,8 +380,9 @@ const GPU_ALU = {
   recip: (_e, [x]) => `1 / ${x}`,
   sqrt: math("sqrt"),
   // shaders: exp(NaN) is Infinity on SwiftShader; log's domain is explicit in shader-forms.ts, NaN here
-  exp: (_e, [x], c) => keepNaN(c.mode, x!, `Math.exp(${x})`),
-  log: (_e, [x], c) => keepNaN(c.mode, x!, `Math.log(${x})`),
+  exp: (_e, [x], c) => keepNaN(c.mode, x!, SHADER.has(c.mode) ? expCode(x!, c) : `Math.exp(${x})`),
+  // shaders: WGSL bounds log only to 2^-21 absolute on [0.5, 2], so there log(x) is log1p(x - 1) (x - 1 exact)
+  log: (_e, [x], c) => keepNaN(c.mode, x!, SHADER.has(c.mode) ? `(${x} > 0.5 && ${x} < 2 ? ${log1pSeries(`${x} - 1`, c)} : Math.log(${x}))` : `Math.log(${x})`),
   sin: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("sin", x!, c) : `Math.sin(${x})`),
   cos: (_e, [x], c) => (c.mode === "webgpu" ? sinCos("cos", x!, c) : `Math.cos(${x})`),
   // webgpu: SwiftShader's tan is 1e-4 relative off near 2: sin / cos of one range reduction (sinCos)
@@ -391,14 +392,9 @@ const GPU_ALU = {
     // cpu mode runs JavaScript, which has it exactly
     if (c.mode === "cpu") return `Math.log1p(${x})`;
     // shader compilers (WGSL's, GLSL's) simplify (1 + x) - 1 to x, so Goldberg's correction below is lost:
-    // near 0, 2 atanh(s) with s = x / (2 + x), |s| < 0.2, by its series to s^13 (error below 1e-10)
-    if (SHADER.has(c.mode)) {
-      const n = c.name;
-      c.pre.push(`const s${n} = ${x} / (2 + ${x});`, `const z${n} = s${n} * s${n};`);
-      const series = `2 * (s${n} + s${n} * z${n} * (0.3333333333333333 + z${n} * (0.2 + z${n} * (0.14285714285714285 + z${n} * (0.1111111111111111 + z${n} * (0.09090909090909091 + z${n} * 0.07692307692307693))))))`;
-      // ±0 is its own log1p (SwiftShader's GLSL division, refined by its residual, makes -0 / 2 +0)
-      return keepNaN(c.mode, x!, `(${x} === 0 ? ${x} : (${x} > (-0.3) && ${x} < 0.5 ? ${series} : Math.log(1 + ${x})))`);
-    }
+    // for 1 + x in (0.5, 2), where WGSL's log is only 2^-21 absolute, log1pSeries; the builtin past that
+    // ±0 is its own log1p (SwiftShader's GLSL division, refined by its residual, makes -0 / 2 +0)
+    if (SHADER.has(c.mode)) return keepNaN(c.mode, x!, `(${x} === 0 ? ${x} : (${x} > (-0.5) && ${x} < 1 ? ${log1pSeries(x!, c)} : Math.log(1 + ${x})))`);
     c.pre.push(`const u${c.name} = 1 + ${x};`);
     const u = `u${c.name}`;
     // where u - 1 == u (x past 2^24, or +Infinity) the rounding of u is nothing next to log(u)
@@ -465,6 +461,39 @@ const GPU_ALU = {
     return e.dtype === "int32" ? `(${b} === 0 ? ${ZERO} : r${n})` : `r${n}`;
   },
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], c: GpuCtx) => string>;
+
+/**
+ * shaders: log1p(t) for t in (-0.5, 1) as 2 atanh(s), s = t / (2 + t), |s| < 1/3, by its series to s^13
+ * (the next term is below 2^-26 relative).
+ */
+function log1pSeries(t: string, c: GpuCtx): string {
+  const n = c.name;
+  c.pre.push(`const s${n} = (${t}) / (2 + (${t}));`, `const z${n} = s${n} * s${n};`);
+  return `2 * (s${n} + s${n} * z${n} * (0.3333333333333333 + z${n} * (0.2 + z${n} * (0.14285714285714285 + z${n} * (0.1111111111111111 + z${n} * (0.09090909090909091 + z${n} * 0.07692307692307693))))))`;
+}
+
+/**
+ * shaders: exp without the builtin, which WGSL bounds only to 3 + 2|x| ulp (SwiftShader's is
+ * exp2(x · log2 e), whose rounded argument made exp(-72) 59 ulp off and sinh, cosh, erfc with it).
+ * Cephes' expf: k = round(x / ln 2), r = x - k ln 2 in two parts (k · 0.693359375 is exact for
+ * |k| < 2^15), a degree-7 polynomial for e^r on [-ln2/2, ln2/2], then times 2^k as 2^(k - 2h) · q · q
+ * with q = 2^h, h = floor(k / 2) (so 2^128 and 2^-150 need no single power; pow(2, integer) is exact
+ * where exp2 of an integer is, as on SwiftShader for every exponent). x is clamped to [-104, 89], past
+ * which the result is 0 or Infinity anyway (and r would not be small).
+ */
+function expCode(x: string, c: GpuCtx): string {
+  const n = c.name;
+  c.pre.push(
+    `const x${n} = Math.min(Math.max(${x}, (-104.0)), 89.0);`,
+    `const k${n} = Math.floor(x${n} * 1.4426950408889634 + 0.5);`,
+    `const r${n} = (x${n} - k${n} * 0.693359375) - k${n} * (-0.00021219444005469057);`,
+    `const p${n} = ((((((0.00019875691500 * r${n} + 0.0013981999507) * r${n} + 0.0083334519073) * r${n} + 0.041665795894) * r${n} + 0.16666665459) * r${n} + 0.50000001201) * r${n} * r${n} + r${n}) + 1;`,
+    `const h${n} = Math.floor(k${n} * 0.5);`,
+    `const q${n} = Math.pow(2, h${n});`,
+  );
+  // the odd factor first: p · 2^-126 alone may be subnormal (flushed) where the result is not
+  return `p${n} * (1 + (k${n} - 2 * h${n})) * q${n} * q${n}`;
+}
 
 /**
  * webgpu: tanh without the builtin, which SwiftShader computes by a formula that cancels for small
