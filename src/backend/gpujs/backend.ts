@@ -305,7 +305,7 @@ export class GpuJsBackend implements KernelBackend {
     let c = this.plans.get(original);
     if (c) return c;
     // shaders: log and pow with their special cases explicit (shader-forms.ts), before the constants those need are hoisted
-    const hoisted = hoistSpecials(SHADER.has(this.mode) ? shaderForms(original) : original);
+    const hoisted = hoistSpecials(SHADER.has(this.mode) ? shaderForms(original) : original, this.mode === "webgpu");
     const consts = hoisted.consts;
     const program = this.mode === "webgpu" ? splitWide(hoisted.program, this.maxInputs) : hoisted.program;
     const steps: CStep[] = [];

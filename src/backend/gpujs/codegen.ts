@@ -337,7 +337,18 @@ const keepNaN = (mode: GpuMode, x: string, value: string) => (SHADER.has(mode) ?
 const zeros = (fn: "max" | "min", a: string, b: string, mode: GpuMode, value: string) =>
   SHADER.has(mode) ? `(${a} === 0 && ${b} === 0 ? ${fn === "max" ? `${a} + ${b}` : `-(-${a} - ${b})`} : ${value})` : value;
 const minMaxCode = (fn: "max" | "min", a: string, b: string, mode: GpuMode) => keepNaN(mode, a, keepNaN(mode, b, zeros(fn, a, b, mode, `Math.${fn}(${a}, ${b})`)));
-const minMax = (fn: "max" | "min") => (_e: Expr, [a, b]: readonly string[], c: GpuCtx) => minMaxCode(fn, a!, b!, c.mode);
+/**
+ * shaders, against a literal zero: the answer for two zeros is known without arithmetic (SwiftShader
+ * folds zeros' x + 0 to x, so maximum(-0, 0) was -0): max(±0, +0) is the +0, max(x, -0) x; min(x, +0) x,
+ * min(±0, -0) the -0.
+ */
+const minMax = (fn: "max" | "min") => (e: Expr, [a, b]: readonly string[], c: GpuCtx) => {
+  const k = e.args.findIndex((x) => x.op === "const" && x.value === 0);
+  if (!SHADER.has(c.mode) || k < 0) return minMaxCode(fn, a!, b!, c.mode);
+  const [zero, other] = k === 0 ? [a!, b!] : [b!, a!];
+  const both = (fn === "max") === !Object.is(e.args[k]!.value, -0) ? zero : other;
+  return keepNaN(c.mode, other, `(${other} === 0 ? ${both} : Math.${fn}(${a}, ${b}))`);
+};
 const noF64 = (e: Expr) => {
   if (e.dtype === "float64") throw new Unsupported("gpu.js computes in float32");
 };
