@@ -404,7 +404,7 @@ const GPU_ALU = {
     if (c.mode === "cpu") return `Math.log1p(${x})`;
     // shader compilers (WGSL's, GLSL's) simplify (1 + x) - 1 to x, so Goldberg's correction below is lost:
     // for 1 + x in (0.5, 2), where WGSL's log is only 2^-21 absolute, log1pSeries; the builtin past that
-    // ±0 is its own log1p (SwiftShader's GLSL division, refined by its residual, makes -0 / 2 +0)
+    // ±0 is its own log1p (in SwiftShader's GLSL, -0 / 2 is +0)
     if (SHADER.has(c.mode)) return keepNaN(c.mode, x!, `(${x} === 0 ? ${x} : (${x} > (-0.5) && ${x} < 1 ? ${log1pSeries(x!, c)} : Math.log(1 + ${x})))`);
     c.pre.push(`const u${c.name} = 1 + ${x};`);
     const u = `u${c.name}`;
