@@ -12,9 +12,10 @@ import { defaultBackend, setBackend } from "../../src/runtime/registry.js";
 import type { Backend } from "../../src/ir/backend.js";
 import { gpujsCpu, gpujsWebasm, gpujsWebgpu, GpuJsBackend, type GpuJsStats } from "../../src/backend/gpujs/backend.js";
 import { generate } from "../../src/backend/gpujs/codegen.js";
+import { shaderForms } from "../../src/backend/gpujs/shader-forms.js";
 import { initBackend } from "../../src/runtime/init.js";
 import { probeWebGPU, resetWebGPUProbe } from "../../src/backend/gpujs/webgpu-node.js";
-import { K, type Kernel, type Program } from "../../src/ir/kernel.js";
+import { K, topo, type Kernel, type Program } from "../../src/ir/kernel.js";
 
 const S: any = sg;
 const { add, sub, mul, div, tanh, exp, sqrt, square, matmul, sum, mean, max, min, prod, grad, vmap, jit, random, transpose, reshape, slice, concatenate, stack, dot, maximum } = S;
@@ -226,6 +227,27 @@ describe("gpu.js code generation", () => {
     expect(generate(copy, program, "webasm").ok).toBe(false);
     expect(generate(copy, program, "webgpu").ok).toBe(false);
     expect(generate(copy, program, "cpu").ok).toBe(true);
+  });
+
+  it("the GL modes get the webgpu forms of the IEEE special cases (their builtins lose them the same way)", () => {
+    const aval = { shape: [4], dtype: "float32" } as const;
+    const program: Program = { buffers: [aval, aval], inputs: [0], kernels: [], outputs: [1] };
+    const x = K.input(0);
+    // sign(-0), max/min of two zeros, atan2 at y = 0, log1p near 0, NaN through exp and max
+    const expr = [K.sign(x), K.max(x, K.c(0)), K.min(K.c(0), x), K.atan2(x, K.c(-1)), K.log1p(x), K.exp(x)].reduce((a, b) => K.add(a, b));
+    const kernel: Kernel = { kind: "elementwise", out: 1, expr, inputs: [{ buffer: 0, view: { shape: [4], strides: [1], offset: 0 } }] };
+    const body = (mode: "webgpu" | "webgl2" | "webgl" | "headlessgl" | "webasm") => {
+      const g = generate(kernel, program, mode);
+      if (!g.ok) throw new Error(g.reason);
+      return g.kernel.body;
+    };
+    for (const mode of ["webgl2", "webgl", "headlessgl"] as const) expect(body(mode), mode).toBe(body("webgpu"));
+    expect(body("webasm")).not.toBe(body("webgpu"));
+    // the forms in the kernel IR (shader-forms.ts): log(0) is -Infinity, read from a buffer
+    const log = shaderForms({ ...program, kernels: [{ ...kernel, expr: K.log(x) }] }).kernels[0]!;
+    const consts = log.kind === "elementwise" ? topo(log.expr).filter((e) => e.op === "const").map((e) => e.value) : [];
+    expect(consts).toContain(-Infinity);
+    expect(consts.some(Number.isNaN)).toBe(true);
   });
 
   it("emits loops with literal bounds and raises loopMaxIterations above them", () => {

@@ -53,6 +53,8 @@ window.__run = async (name) => {
   const report = (r) => { results.push(r); window.__report?.(JSON.stringify(r)); };
   const b = await useBackend(name);
   if (b.name !== name) throw new Error("asked for " + name + ", got " + b.name);
+  // the harness's testBackendName() (test/harness/env.ts): what SHAPEGRAD_BACKEND is to a vitest project
+  globalThis.SHAPEGRAD_TEST_BACKEND = name;
   await import("./test/harness/setup.ts");
   afterEach(() => {
     if (defaultBackend().name !== name) throw new Error("after the test the backend is " + defaultBackend().name + ", not " + name);

@@ -11,7 +11,7 @@ import { tensor, type Tensor } from "../../src/index.js";
 import { fuse } from "../../src/compile/fusion.js";
 import { optimize } from "../../src/compile/passes.js";
 import { float64OnWasm, gpujsUnderTest } from "../harness/backend.js";
-import { testBackendName } from "../harness/env.js";
+import { onShaderBackend, testBackendName } from "../harness/env.js";
 import { f32Ulps } from "../harness/accuracy.js";
 import { settled, mapSeq } from "../harness/read.js";
 
@@ -348,10 +348,10 @@ describe("atan2 and hypot", () => {
     float64OnWasm();
     for (const dtype of FLOATS) {
       const got = await data(sg.atan2(vec(Y, dtype), vec(X, dtype)));
-      // gpujs:webgpu (README): WGSL cannot tell -0 from +0, so y = ±0 gives ±0 for x = -0 and π for x < 0
+      // gpu.js shader modes (README): a shader cannot tell -0 from +0, so y = ±0 gives ±0 for x = -0 and π for x < 0
       const zeroY = (y: number, x: number) => (x < 0 ? Math.fround(Math.PI) : y);
-      const webgpu = dtype === "float32" && testBackendName() === "gpujs:webgpu";
-      const want = Y.map((y, i) => (webgpu && y === 0 ? zeroY(y, X[i]!) : r32(Math.atan2(r32(y, dtype), r32(X[i]!, dtype)), dtype)));
+      const shader = dtype === "float32" && onShaderBackend();
+      const want = Y.map((y, i) => (shader && y === 0 ? zeroY(y, X[i]!) : r32(Math.atan2(r32(y, dtype), r32(X[i]!, dtype)), dtype)));
       if (dtype === "float64") got.forEach((g, i) => expect(Object.is(g, want[i]), `atan2(${Y[i]}, ${X[i]})`).toBe(true));
       else expectUlps(got, want, Y, dtype, 1, "atan2");
     }

@@ -34,11 +34,11 @@ import { HostArray } from "../../ir/host-array.js";
 import { isBitwise, topo, type Kernel, type Program } from "../../ir/kernel.js";
 import { wasmBackend } from "../wasm/backend.js";
 import { LruCache } from "../cache.js";
-import { generate, generateContraction, type GpuMode, type KernelSource } from "./codegen.js";
+import { SHADER, generate, generateContraction, type GpuMode, type KernelSource } from "./codegen.js";
 import { BLOCKED_MODES, planContractions, type PlanStep } from "./contraction.js";
 import { hasInt32, resultBound } from "./int-bounds.js";
 import { hoistSpecials } from "./specials.js";
-import { webgpuForms } from "./wgsl-forms.js";
+import { shaderForms } from "./shader-forms.js";
 import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
 import { provideGpuJs } from "./loaded.js";
@@ -304,8 +304,8 @@ export class GpuJsBackend implements KernelBackend {
   private compile(original: Program): Compiled {
     let c = this.plans.get(original);
     if (c) return c;
-    // webgpu: log and pow with their special cases explicit (wgsl-forms.ts), before the constants those need are hoisted
-    const hoisted = hoistSpecials(this.mode === "webgpu" ? webgpuForms(original) : original);
+    // shaders: log and pow with their special cases explicit (shader-forms.ts), before the constants those need are hoisted
+    const hoisted = hoistSpecials(SHADER.has(this.mode) ? shaderForms(original) : original, this.mode === "webgpu");
     const consts = hoisted.consts;
     const program = this.mode === "webgpu" ? splitWide(hoisted.program, this.maxInputs) : hoisted.program;
     const steps: CStep[] = [];

@@ -321,7 +321,7 @@ const fnum = (v: number) => (Object.is(v, -0) ? `(-${ZERO})` : Number.isInteger(
 const cmp = (op: string) => (_e: Expr, [a, b]: readonly string[]) => `(${a} ${op} ${b} ? ${ONE} : ${ZERO})`;
 const math = (fn: string) => (_e: Expr, [x]: readonly string[]) => `Math.${fn}(${x})`;
 /** The modes whose kernels are shaders (WGSL, GLSL): a NaN operand is passed through explicitly there. */
-const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webgl", "headlessgl"]);
+export const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webgl", "headlessgl"]);
 /**
  * WGSL may assume no NaNs: its max/min return the other operand of a NaN, sign(NaN) is 0 and `!=` is
  * an ordered compare (false for NaN) on SwiftShader. `x === x` (false only for NaN) does hold, so
@@ -331,13 +331,24 @@ const SHADER: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu", "webgl2", "webg
 const keepNaN = (mode: GpuMode, x: string, value: string) => (SHADER.has(mode) ? `(${x} === ${x} ? ${value} : ${x})` : value);
 /** max/min that propagate NaN on every mode. */
 /**
- * webgpu: WGSL's max/min may return either zero for ±0; with both zero, max is a + b (-0 only for
+ * shaders: WGSL's and GLSL's max/min may return either zero for ±0; with both zero, max is a + b (-0 only for
  * -0, -0) and min is -(-a - b) (+0 only for +0, +0), as JavaScript's.
  */
 const zeros = (fn: "max" | "min", a: string, b: string, mode: GpuMode, value: string) =>
-  mode === "webgpu" ? `(${a} === 0 && ${b} === 0 ? ${fn === "max" ? `${a} + ${b}` : `-(-${a} - ${b})`} : ${value})` : value;
+  SHADER.has(mode) ? `(${a} === 0 && ${b} === 0 ? ${fn === "max" ? `${a} + ${b}` : `-(-${a} - ${b})`} : ${value})` : value;
 const minMaxCode = (fn: "max" | "min", a: string, b: string, mode: GpuMode) => keepNaN(mode, a, keepNaN(mode, b, zeros(fn, a, b, mode, `Math.${fn}(${a}, ${b})`)));
-const minMax = (fn: "max" | "min") => (_e: Expr, [a, b]: readonly string[], c: GpuCtx) => minMaxCode(fn, a!, b!, c.mode);
+/**
+ * shaders, against a literal zero: the answer for two zeros is known without arithmetic (SwiftShader
+ * folds zeros' x + 0 to x, so maximum(-0, 0) was -0): max(±0, +0) is the +0, max(x, -0) x; min(x, +0) x,
+ * min(±0, -0) the -0.
+ */
+const minMax = (fn: "max" | "min") => (e: Expr, [a, b]: readonly string[], c: GpuCtx) => {
+  const k = e.args.findIndex((x) => x.op === "const" && x.value === 0);
+  if (!SHADER.has(c.mode) || k < 0) return minMaxCode(fn, a!, b!, c.mode);
+  const [zero, other] = k === 0 ? [a!, b!] : [b!, a!];
+  const both = (fn === "max") === !Object.is(e.args[k]!.value, -0) ? zero : other;
+  return keepNaN(c.mode, other, `(${other} === 0 ? ${both} : Math.${fn}(${a}, ${b}))`);
+};
 const noF64 = (e: Expr) => {
   if (e.dtype === "float64") throw new Unsupported("gpu.js computes in float32");
 };
@@ -379,9 +390,10 @@ const GPU_ALU = {
   neg: (e, [x]) => (e.dtype === "bool" ? x! : `-${x}`),
   recip: (_e, [x]) => `1 / ${x}`,
   sqrt: math("sqrt"),
-  // webgpu: exp(NaN) is Infinity on SwiftShader; log's domain is explicit in wgsl-forms.ts, NaN here
-  exp: (_e, [x], c) => keepNaN(c.mode, x!, `Math.exp(${x})`),
-  log: (_e, [x], c) => keepNaN(c.mode, x!, `Math.log(${x})`),
+  // shaders: exp(NaN) is Infinity on SwiftShader; log's domain is explicit in shader-forms.ts, NaN here
+  exp: (_e, [x], c) => keepNaN(c.mode, x!, SHADER.has(c.mode) ? expCode(x!, c) : `Math.exp(${x})`),
+  // shaders: WGSL bounds log only to 2^-21 absolute on [0.5, 2], so there log(x) is log1p(x - 1) (x - 1 exact)
+  log: (_e, [x], c) => keepNaN(c.mode, x!, SHADER.has(c.mode) ? `(${x} > 0.5 && ${x} < 2 ? ${log1pSeries(`${x} - 1`, c)} : Math.log(${x}))` : `Math.log(${x})`),
   // the shader modes: range-reduced here, to the largest float (reduceTrig); SwiftShader's tan was 1e-4 relative off near 2
   sin: (_e, [x], c) => (SHADER.has(c.mode) ? sinCos("sin", x!, c) : `Math.sin(${x})`),
   cos: (_e, [x], c) => (SHADER.has(c.mode) ? sinCos("cos", x!, c) : `Math.cos(${x})`),
@@ -390,14 +402,10 @@ const GPU_ALU = {
   log1p: (_e, [x], c) => {
     // cpu mode runs JavaScript, which has it exactly
     if (c.mode === "cpu") return `Math.log1p(${x})`;
-    // webgpu's shader compilers simplify (1 + x) - 1 to x, so Goldberg's correction below is lost:
-    // near 0, 2 atanh(s) with s = x / (2 + x), |s| < 0.2, by its series to s^13 (error below 1e-10)
-    if (c.mode === "webgpu") {
-      const n = c.name;
-      c.pre.push(`const s${n} = ${x} / (2 + ${x});`, `const z${n} = s${n} * s${n};`);
-      const series = `2 * (s${n} + s${n} * z${n} * (0.3333333333333333 + z${n} * (0.2 + z${n} * (0.14285714285714285 + z${n} * (0.1111111111111111 + z${n} * (0.09090909090909091 + z${n} * 0.07692307692307693))))))`;
-      return keepNaN(c.mode, x!, `(${x} > (-0.3) && ${x} < 0.5 ? ${series} : Math.log(1 + ${x}))`);
-    }
+    // shader compilers (WGSL's, GLSL's) simplify (1 + x) - 1 to x, so Goldberg's correction below is lost:
+    // for 1 + x in (0.5, 2), where WGSL's log is only 2^-21 absolute, log1pSeries; the builtin past that
+    // ±0 is its own log1p (in SwiftShader's GLSL, -0 / 2 is +0)
+    if (SHADER.has(c.mode)) return keepNaN(c.mode, x!, `(${x} === 0 ? ${x} : (${x} > (-0.5) && ${x} < 1 ? ${log1pSeries(x!, c)} : Math.log(1 + ${x})))`);
     c.pre.push(`const u${c.name} = 1 + ${x};`);
     const u = `u${c.name}`;
     // where u - 1 == u (x past 2^24, or +Infinity) the rounding of u is nothing next to log(u)
@@ -406,8 +414,8 @@ const GPU_ALU = {
   // a series near 0 (no cancelling 1 - 2/(e^2x + 1)), and no overflow of WGSL's tanh past |x| ~ 45
   tanh: (_e, [x], c) => (SHADER.has(c.mode) ? tanhCode(x!, c) : `Math.tanh(${x})`),
   abs: math("abs"),
-  // webgpu: WGSL's sign(-0) is +0; a zero is its own sign, as in JavaScript
-  sign: (_e, [x], c) => keepNaN(c.mode, x!, c.mode === "webgpu" ? `(${x} === 0 ? ${x} : Math.sign(${x}))` : `Math.sign(${x})`),
+  // shaders: WGSL's (and ANGLE's GLSL) sign(-0) is +0; a zero is its own sign, as in JavaScript
+  sign: (_e, [x], c) => keepNaN(c.mode, x!, SHADER.has(c.mode) ? `(${x} === 0 ? ${x} : Math.sign(${x}))` : `Math.sign(${x})`),
   floor: math("floor"),
   add: (_e, [a, b]) => `${a} + ${b}`,
   sub: (_e, [a, b]) => `${a} - ${b}`,
@@ -444,10 +452,10 @@ const GPU_ALU = {
   shl: noBitwise,
   shr: noBitwise,
   // math
-  // webgpu: SwiftShader's atan2 is π at y = 0 (so asin(0) and atan(0) were π) and loses NaN: y = 0
-  // explicit (±0 for x ≥ 0, π for x < 0; WGSL cannot tell -0 from +0, so atan2(±0, -0) is ±0, atan2(-0, x < 0) π)
+  // shaders: SwiftShader's atan2 is π at y = 0 (so asin(0) and atan(0) were π) and loses NaN: y = 0
+  // explicit (±0 for x ≥ 0, π for x < 0; a shader cannot tell -0 from +0, so atan2(±0, -0) is ±0, atan2(-0, x < 0) π)
   atan2: (_e, [a, b], c) =>
-    c.mode === "webgpu" ? keepNaN(c.mode, a!, keepNaN(c.mode, b!, `(${a} === 0 ? (${b} < 0 ? 3.141592653589793 : ${a}) : Math.atan2(${a}, ${b}))`)) : `Math.atan2(${a}, ${b})`,
+    SHADER.has(c.mode) ? keepNaN(c.mode, a!, keepNaN(c.mode, b!, `(${a} === 0 ? (${b} < 0 ? 3.141592653589793 : ${a}) : Math.atan2(${a}, ${b}))`)) : `Math.atan2(${a}, ${b})`,
   // fmod as a - trunc(a / b) · b, the quotient fixed up by the remainder's sign and size (the f32
   // quotient may be off by one); exact where trunc(a / b) · b is (integers, small quotients)
   rem: (e, [a, b], c) => {
@@ -464,6 +472,39 @@ const GPU_ALU = {
     return e.dtype === "int32" ? `(${b} === 0 ? ${ZERO} : r${n})` : `r${n}`;
   },
 } satisfies Record<AluOp, (e: Expr, args: readonly string[], c: GpuCtx) => string>;
+
+/**
+ * shaders: log1p(t) for t in (-0.5, 1) as 2 atanh(s), s = t / (2 + t), |s| < 1/3, by its series to s^13
+ * (the next term is below 2^-26 relative).
+ */
+function log1pSeries(t: string, c: GpuCtx): string {
+  const n = c.name;
+  c.pre.push(`const s${n} = (${t}) / (2 + (${t}));`, `const z${n} = s${n} * s${n};`);
+  return `2 * (s${n} + s${n} * z${n} * (0.3333333333333333 + z${n} * (0.2 + z${n} * (0.14285714285714285 + z${n} * (0.1111111111111111 + z${n} * (0.09090909090909091 + z${n} * 0.07692307692307693))))))`;
+}
+
+/**
+ * shaders: exp without the builtin, which WGSL bounds only to 3 + 2|x| ulp (SwiftShader's is
+ * exp2(x · log2 e), whose rounded argument made exp(-72) 59 ulp off and sinh, cosh, erfc with it).
+ * Cephes' expf: k = round(x / ln 2), r = x - k ln 2 in two parts (k · 0.693359375 is exact for
+ * |k| < 2^15), a degree-7 polynomial for e^r on [-ln2/2, ln2/2], then times 2^k as 2^(k - 2h) · q · q
+ * with q = 2^h, h = floor(k / 2) (so 2^128 and 2^-150 need no single power; pow(2, integer) is exact
+ * where exp2 of an integer is, as on SwiftShader for every exponent). x is clamped to [-104, 89], past
+ * which the result is 0 or Infinity anyway (and r would not be small).
+ */
+function expCode(x: string, c: GpuCtx): string {
+  const n = c.name;
+  c.pre.push(
+    `const x${n} = Math.min(Math.max(${x}, (-104.0)), 89.0);`,
+    `const k${n} = Math.floor(x${n} * 1.4426950408889634 + 0.5);`,
+    `const r${n} = (x${n} - k${n} * 0.693359375) - k${n} * (-0.00021219444005469057);`,
+    `const p${n} = ((((((0.00019875691500 * r${n} + 0.0013981999507) * r${n} + 0.0083334519073) * r${n} + 0.041665795894) * r${n} + 0.16666665459) * r${n} + 0.50000001201) * r${n} * r${n} + r${n}) + 1;`,
+    `const h${n} = Math.floor(k${n} * 0.5);`,
+    `const q${n} = Math.pow(2, h${n});`,
+  );
+  // the odd factor first: p · 2^-126 alone may be subnormal (flushed) where the result is not
+  return `p${n} * (1 + (k${n} - 2 * h${n})) * q${n} * q${n}`;
+}
 
 /**
  * webgpu: tanh without the builtin, which SwiftShader computes by a formula that cancels for small

@@ -3,7 +3,9 @@
  * no such constants, and WGSL rejects 1.0 / 0.0 as a constant expression). A mask written
  * `where(m, x, -Infinity)` would otherwise send the whole graph to the wasm backend, so the
  * non-finite constants of a program become loads of one-element buffers holding them, uploaded
- * once per compiled program: values read from a buffer are ordinary run-time floats.
+ * once per compiled program: values read from a buffer are ordinary run-time floats. With `negZero`
+ * (webgpu) -0 constants too: WGSL's compilers fold the literal `-(0.0)` to +0 (SwiftShader's
+ * maximum(x, -0) at x = -1 was +0).
  */
 import type { AbstractValue } from "../../ir/aval.js";
 import { HostArray } from "../../ir/host-array.js";
@@ -15,15 +17,14 @@ export interface Specials {
   readonly consts: readonly { readonly buffer: number; readonly value: HostArray }[];
 }
 
-const special = (e: Expr) => e.op === "const" && (e.dtype === "float32" || e.dtype === "float64") && !Number.isFinite(e.value);
-
-/** The program with its non-finite constants read from buffers (the same program when it has none). */
-export function hoistSpecials(p: Program): Specials {
+/** The program with its non-finite constants (and with `negZero`, its -0 constants) read from buffers (the same program when it has none). */
+export function hoistSpecials(p: Program, negZero = false): Specials {
+  const special = (e: Expr) => e.op === "const" && (e.dtype === "float32" || e.dtype === "float64") && (!Number.isFinite(e.value) || (negZero && Object.is(e.value, -0)));
   const buffers: AbstractValue[] = [...p.buffers];
   const consts: { buffer: number; value: HostArray }[] = [];
   const bufferOf = new Map<string, number>();
   const bufferFor = (e: Expr): number => {
-    const key = `${e.dtype}:${e.value}`;
+    const key = `${e.dtype}:${Object.is(e.value, -0) ? "-0" : e.value}`;
     let b = bufferOf.get(key);
     if (b === undefined) {
       b = buffers.length;

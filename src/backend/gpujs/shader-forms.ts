@@ -1,13 +1,13 @@
 /**
- * IEEE special cases made explicit for gpu.js's WebGPU mode.
+ * IEEE special cases made explicit for gpu.js's shader modes (WGSL on webgpu, GLSL on the GL modes).
  *
- * WGSL leaves the builtins undefined outside their domain, and SwiftShader (and GPUs) use that:
+ * WGSL and GLSL leave the builtins undefined outside their domain, and SwiftShader (and GPUs) use that:
  * `log(-1)` is `log(1)`, `log(0)` is -88, `pow(x, y)` is `exp2(y · log2(|x|))` whatever the sign of x
  * (so `pow(-2, 3)` was 8), `pow(0, -1)` is 1.7e38, and a literal `0 / x` is folded to 0. Those ops are rewritten here, in the kernel IR,
  * into the builtin on its domain and explicit answers elsewhere, with JavaScript's semantics (the
  * wasm backend's): NaN outside the domain, ±Infinity at the poles, the sign of a negative base
  * from the parity of an integer exponent. The NaN and Infinity constants this needs are then read
- * from buffers (specials.ts), as WGSL has no such literals. NaN inputs are handled in the renderer
+ * from buffers (specials.ts), as neither language has such literals. NaN inputs are handled in the renderer
  * (codegen.ts, `keepNaN`), where no constant is needed.
  */
 import { K, mapExpr, topo, type Expr, type Kernel, type Program } from "../../ir/kernel.js";
@@ -74,7 +74,7 @@ const isZero = (e: Expr): boolean => e.op === "const" && e.value === 0;
 const needs = (e: Expr): boolean => e.dtype === "float32" && (e.op === "log" || e.op === "log1p" || e.op === "pow" || e.op === "sqrt" || (e.op === "div" && isZero(e.args[0]!)));
 
 /** The program with log, log1p, pow and 0 / x in explicit form (the same program when it has none). */
-export function webgpuForms(p: Program): Program {
+export function shaderForms(p: Program): Program {
   let changed = false;
   const kernels = p.kernels.map((k): Kernel => {
     if (k.kind !== "elementwise" && k.kind !== "reduce") return k;
