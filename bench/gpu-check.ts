@@ -7,6 +7,7 @@
  *   npx tsx bench/gpu-check.ts --backend gpujs:webasm   # the same checks on this CPU machine
  *   options: --backend NAME  --tasks 1,2,3,4  --reps N (default 7)  --quick (small sizes only)
  *            --max-matmul S (skip larger matmuls: gpujs:cpu takes seconds per 1024 product)
+ *            --no-wgsl (gpujs:webgpu: contractions as gpu.js kernels, not WGSL shaders: the comparison)
  *
  * Tasks (float32): 1. sqrt(x1² + x2²)·tanh(x1) + 1 over 16M and 1M elements; 2. matmul 512, 1024,
  * 2048; 3. grad of mean(out²) for an MLP 2-64-64-1 (tanh), batch 1024, w.r.t. all parameters;
@@ -46,6 +47,7 @@ const tasks = new Set(opt("tasks", "1,2,3,4").split(",").map(Number));
 const REPS = Number(opt("reps", "7"));
 const quick = argv.includes("--quick");
 const maxMatmul = Number(opt("max-matmul", "2048"));
+gpujsWebgpu.wgslContractions = !argv.includes("--no-wgsl");
 
 const BACKENDS: Record<string, GpuJsBackend> = {
   "gpujs:webgpu": gpujsWebgpu,
