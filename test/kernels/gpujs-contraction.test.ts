@@ -291,6 +291,14 @@ const tiled: Case[] = [
   { name: "transposed rhs [10,7]@[13,7]ᵀ", xs: [10, 7], ys: [13, 7], dims: { contract: [[1], [1]], batch: [[], []] } },
   { name: "batched, both transposed [2,5,9]ᵀ·[2,11,5]ᵀ", xs: [2, 5, 9], ys: [2, 11, 5], dims: { contract: [[1], [2]], batch: [[0], [0]] } },
   { name: "batched dot products [33,6]·[33,6] (batch along x)", xs: [33, 6], ys: [33, 6], dims: { contract: [[1], [1]], batch: [[0], [0]] } },
+  // vec4 loads (operands contiguous along x) and stores (x a multiple of 4)
+  { name: "vec4 rhs and stores [21,13]@[13,16]", xs: [21, 13], ys: [13, 16], dims: MM },
+  { name: "vec4 stores, scalar loads: [10,7]@[12,7]ᵀ", xs: [10, 7], ys: [12, 7], dims: { contract: [[1], [1]], batch: [[], []] } },
+  { name: "both operands as vec4s: batch along x [5,8]·[5,8]", xs: [5, 8], ys: [5, 8], dims: { contract: [[0], [0]], batch: [[1], [1]] } },
+  { name: "vec4, batched [3,9,6]@[3,6,8]", xs: [3, 9, 6], ys: [3, 6, 8], dims: { contract: [[2], [1]], batch: [[0], [0]] } },
+  // vec4 loads along k (an operand contiguous along the innermost contracted dim, k a multiple of 4)
+  { name: "vec4 along k [9,12]@[12,8]", xs: [9, 12], ys: [12, 8], dims: MM },
+  { name: "vec4 along k under an outer contracted loop [4,3,8]·[8,3,2]", xs: [4, 3, 8], ys: [8, 3, 2], dims: { contract: [[1, 2], [1, 0]], batch: [[], []] } },
 ];
 
 describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
@@ -353,6 +361,25 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     // the relu is the first contraction's epilogue: its own gpu.js kernel between the two
     expect(r).toMatchObject({ hostGraphs: 0, launches: 3, wgsl: 2 });
     expectClose(r.outs[0]!, want, k * n, "relu(x @ y) @ z");
+  });
+
+  it("reads operands contiguous along the output's last dim or along k as vec4s, others as scalars", () => {
+    const at = (c: Case, out: number[]) => {
+      const p = contractionProgram(c, out);
+      return wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p)!.code;
+    };
+    const v = at(tiled.find((c) => c.name.startsWith("vec4 rhs"))!, [21, 16]);
+    expect(v).toMatch(/a0 : array<f32>/);
+    expect(v).toMatch(/a1 : array<vec4<f32>>/);
+    expect(v).toMatch(/out : array<vec4<f32>>/);
+    const s = at(tiled.find((c) => c.name.startsWith("vec4 stores"))!, [10, 12]);
+    expect(s).not.toMatch(/a\d : array<vec4/);
+    expect(s).toMatch(/out : array<vec4<f32>>/);
+    expect(at(tiled[0]!, [13, 11])).not.toMatch(/vec4/);
+    const k = at(tiled.find((c) => c.name.startsWith("vec4 along k ["))!, [9, 8]);
+    expect(k).toMatch(/a0 : array<vec4<f32>>/);
+    expect(k).toMatch(/a1 : array<vec4<f32>>/);
+    expect(at(tiled.find((c) => c.name.startsWith("vec4 along k under"))!, [4, 2])).toMatch(/a0 : array<vec4<f32>>[^]*for \(var k0 = 0; k0 < 3/);
   });
 
   it("leaves a grid past the device's workgroups per dim to the gpu.js kernel", () => {
