@@ -88,7 +88,7 @@ export class GpuJsArray implements DeviceArray {
 
 /** What a gpu.js backend has done, for tests and benchmarks. */
 export interface GpuJsStats {
-  /** kernels generated and handed to gpu.js (each builds on its first call) */
+  /** kernels generated and handed to gpu.js (each builds on its first call), and WGSL pipelines built (webgpu) */
   kernels: number;
   /** kernel calls */
   launches: number;
