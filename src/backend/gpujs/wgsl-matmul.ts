@@ -7,9 +7,10 @@
  * computes an RM x RN tile of the output (8 rows x 4 columns): per contracted step it loads RM
  * values of one operand and RN of the other for RM·RN multiply-adds, all index math in i32 with
  * the shapes, strides and offsets as literals. On SwiftShader (a CPU Vulkan) this ran matmul
- * 256/512 2-3x faster than the blocked gpu.js kernel (contraction.ts); workgroup-memory tiling
- * (64x64 tiles, 4x4 or 8x8 per invocation) ran 5-10x slower than that kernel there, every barrier
- * being a switch between the invocations SwiftShader runs in turn, so there is none.
+ * 256/512 in 2-3x less wall and CPU time than the blocked gpu.js kernel (contraction.ts);
+ * workgroup-memory tiling (64x64 or 32x32 tiles, 4x4 or 8x8 per invocation, barriers) took 4-12x
+ * longer than that kernel there (a CPU runs a workgroup's invocations in turn, so a barrier is
+ * likely a switch among them), so there is none.
  *
  * The output, after merging contiguous dims, is [Z, Y, X] (rank 3 at most; more is left to
  * contraction.ts); an operand may vary along any of them (a batch dim varies in both). Tiles
