@@ -7,12 +7,15 @@
  *   npx tsx bench/gpu-check.ts --backend gpujs:webasm   # the same checks on this CPU machine
  *   options: --backend NAME  --tasks 1,2,3,4  --reps N (default 7)  --quick (small sizes only)
  *            --max-matmul S (skip larger matmuls: gpujs:cpu takes seconds per 1024 product)
+ *            --no-wgsl (gpujs:webgpu: contractions as gpu.js kernels, not WGSL shaders: the comparison)
  *
  * Tasks (float32): 1. sqrt(x1² + x2²)·tanh(x1) + 1 over 16M and 1M elements; 2. matmul 512, 1024,
  * 2048; 3. grad of mean(out²) for an MLP 2-64-64-1 (tanh), batch 1024, w.r.t. all parameters;
  * 4. vmap(grad(grad(u))) for an MLP 1-64-64-1 (tanh), 4096 inputs. Each runs through `jit`, with its
  * inputs created on the backend (so they are uploaded once, on the first call, and stay on the
  * device). A timing is one call plus `await out.data()` for every output: it includes the readback.
+ * "cpu ms/call" is the process's CPU time per call over all its threads (a software adapter such
+ * as SwiftShader computes on them): on a loaded machine it moves less than the wall time.
  * "first" is the first call alone (trace, fusion, kernel generation and build, upload, run, read).
  *
  * On the GPU machine (see ../shared/device/README.md; the device has no Node.js and no registry):
@@ -46,6 +49,7 @@ const tasks = new Set(opt("tasks", "1,2,3,4").split(",").map(Number));
 const REPS = Number(opt("reps", "7"));
 const quick = argv.includes("--quick");
 const maxMatmul = Number(opt("max-matmul", "2048"));
+gpujsWebgpu.wgslContractions = !argv.includes("--no-wgsl");
 
 const BACKENDS: Record<string, GpuJsBackend> = {
   "gpujs:webgpu": gpujsWebgpu,
@@ -94,6 +98,8 @@ async function runAll(out: any): Promise<Float32Array[]> {
 interface Timing {
   first: number;
   median: number;
+  /** median CPU time of the process per call (every thread: a software adapter's work), less load-dependent than wall time */
+  cpu: number;
   reps: number;
   result: Float32Array[];
 }
@@ -108,13 +114,17 @@ async function time(name: string, t: Task): Promise<Timing> {
   const slow = first > 2000;
   for (let i = 0; i < (slow ? 1 : 2); i++) await runAll(f(...args));
   const ts: number[] = [];
+  const cpu: number[] = [];
   const reps = slow ? Math.min(REPS, 3) : REPS;
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     t0 = performance.now();
     await runAll(f(...args));
     ts.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return { first, median: median(ts), reps, result };
+  return { first, median: median(ts), cpu: median(cpu), reps, result };
 }
 
 function compare(got: Float32Array[], want: Float32Array[], t: Task): { err: number; ok: boolean } {
@@ -223,7 +233,7 @@ async function main(): Promise<number> {
     console.log("nothing measured: the requested backend cannot run here (its graphs would run on the wasm backend)");
     return 2;
   }
-  const rows: string[][] = [["task", `${backendName} first ms`, `${backendName} median ms`, "wasm median ms", "ratio", "max err / max|x|", "kernels run", "check"]];
+  const rows: string[][] = [["task", `${backendName} first ms`, `${backendName} median ms`, "wasm median ms", "ratio", "cpu ms/call", "wasm cpu ms", "cpu ratio", "max err / max|x|", "kernels run", "check"]];
   let bad = 0;
   for (const t of TASKS) {
     const before = { ...backend!.stats };
@@ -243,6 +253,9 @@ async function main(): Promise<number> {
       g.median.toFixed(2),
       w.median.toFixed(2),
       `${(g.median / w.median).toFixed(2)}x`,
+      g.cpu.toFixed(1),
+      w.cpu.toFixed(2),
+      `${(g.cpu / w.cpu).toFixed(1)}x`,
       err.toExponential(1),
       `${Math.round(launches / calls)}/call${hostSteps ? `, ${Math.round(hostSteps / calls)} host steps/call` : ""}`,
       fell ? "FELL BACK TO WASM" : ok ? "ok" : "WRONG",

@@ -3,11 +3,13 @@
 // shorter than the unroll or with a remainder, none at all, batch dims, transposed operands, one
 // buffer on both sides, a shape left to the plain kernel, copies folded into operands and
 // epilogues fused; each against a float64 loop over dot_general's definition, on gpu.js's cpu
-// and webasm modes, and on WebGPU where an adapter answers (SwiftShader: see bench/gpu-check.ts).
-import { describe, expect, it } from "vitest";
+// and webasm modes, and on WebGPU where an adapter answers (SwiftShader: see bench/gpu-check.ts),
+// there both as WGSL shaders (wgsl-matmul.ts, the default) and as gpu.js kernels.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpujsCpu, gpujsWebasm, gpujsWebgpu, type GpuJsBackend } from "../../src/backend/gpujs/backend.js";
 import { generate } from "../../src/backend/gpujs/codegen.js";
 import { planContractions } from "../../src/backend/gpujs/contraction.js";
+import { wgslContraction } from "../../src/backend/gpujs/wgsl-matmul.js";
 import { HostArray } from "../../src/ir/host-array.js";
 import { stridesOf } from "../../src/ir/aval.js";
 import { K, freeAxes, type ContractionDims, type Expr, type Kernel, type Operand, type Program } from "../../src/ir/kernel.js";
@@ -97,11 +99,11 @@ function contractionProgram(c: Case, outShape: readonly number[]): Program {
   };
 }
 
-async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number }> {
+async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number; wgsl: number }> {
   const before = { ...b.stats };
   const ins = inputs.map((d, i) => b.fromHost(new HostArray(d, p.buffers[p.inputs[i]!]!.shape, "float32")));
   const outs = await Promise.all(b.run(p, ins).map(async (o) => (await b.toHost(o)).data as Float32Array));
-  return { outs, launches: b.stats.launches - before.launches, hostGraphs: b.stats.hostGraphs - before.hostGraphs };
+  return { outs, launches: b.stats.launches - before.launches, hostGraphs: b.stats.hostGraphs - before.hostGraphs, wgsl: b.stats.wgsl - before.wgsl };
 }
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, k: number, what: string): void {
@@ -113,10 +115,16 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, k: number,
 }
 
 const webgpu = (await gpujsWebgpu.ready(4000)) === null;
-const modes: [string, GpuJsBackend][] = [
-  ["gpujs:cpu", gpujsCpu],
-  ["gpujs:webasm", gpujsWebasm],
-  ...(webgpu ? [["gpujs:webgpu", gpujsWebgpu] as [string, GpuJsBackend]] : []),
+/** [name, backend, contractions as WGSL shaders (webgpu only)] */
+const modes: [string, GpuJsBackend, boolean][] = [
+  ["gpujs:cpu", gpujsCpu, false],
+  ["gpujs:webasm", gpujsWebasm, false],
+  ...(webgpu
+    ? [
+        ["gpujs:webgpu", gpujsWebgpu, true] as [string, GpuJsBackend, boolean],
+        ["gpujs:webgpu (gpu.js kernels)", gpujsWebgpu, false] as [string, GpuJsBackend, boolean],
+      ]
+    : []),
 ];
 
 describe("the blocked form", () => {
@@ -177,8 +185,11 @@ describe("planning", () => {
   });
 });
 
-for (const [name, b] of modes) {
+for (const [name, b, wgsl] of modes) {
   describe(`${name}: blocked contractions against a float64 loop`, () => {
+    // plans are cached per program and every test builds its own, so the switch applies to each
+    beforeAll(() => void (b.wgslContractions = wgsl));
+    afterAll(() => void (b.wgslContractions = true));
     for (const c of cases) {
       it(c.name, async () => {
         const x = rand(size(c.xs), 3 + size(c.xs));
@@ -188,6 +199,8 @@ for (const [name, b] of modes) {
         const r = await run(b, contractionProgram(c, want.shape), [x, y]);
         expect(r.hostGraphs).toBe(0);
         if (want.data.length) expect(r.launches).toBe(1);
+        // every case but the four unmergeable output dims is a WGSL kernel where those are on
+        if (want.data.length) expect(r.wgsl).toBe(wgsl && !c.name.startsWith("four output dims") ? 1 : 0);
         expectClose(r.outs[0]!, want.data, k, `${name} ${c.name}`);
       });
     }
@@ -244,11 +257,12 @@ for (const [name, b] of modes) {
       return { prod, act: prod.map((v, i) => Math.tanh(v + bv[i % n]!)) };
     };
 
-    it("folds operand copies and a bias + tanh epilogue into one kernel", async () => {
+    it(wgsl ? "folds operand copies into the WGSL kernel; the bias + tanh epilogue is a gpu.js kernel after it" : "folds operand copies and a bias + tanh epilogue into one kernel", async () => {
       const p = program([6]);
       expect(planContractions(p).length).toBe(1);
       const r = await run(b, p, [xT, w, bv]);
-      expect(r.launches).toBe(1);
+      expect(r.launches).toBe(wgsl ? 2 : 1);
+      expect(r.wgsl).toBe(wgsl ? 1 : 0);
       expectClose(r.outs[0]!, want().act, kk, `${name} fused`);
     });
 
@@ -262,3 +276,117 @@ for (const [name, b] of modes) {
     });
   });
 }
+
+// the WGSL kernel's own edges: tiles of 8 rows x 4 columns per invocation, 64 invocations per
+// workgroup, the innermost contracted loop unrolled by 4
+const tiled: Case[] = [
+  { name: "odd sizes [13,7]@[7,11] (tiles past both edges)", xs: [13, 7], ys: [7, 11], dims: MM },
+  { name: "[70,37]@[37,45] (several workgroups, remainder of the unroll)", xs: [70, 37], ys: [37, 45], dims: MM },
+  { name: "k = 1: [10,1]@[1,9]", xs: [10, 1], ys: [1, 9], dims: MM },
+  { name: "large k: [3,2000]@[2000,5]", xs: [3, 2000], ys: [2000, 5], dims: MM },
+  { name: "one row [1,20]@[20,30]", xs: [1, 20], ys: [20, 30], dims: MM },
+  { name: "one column [30,20]@[20,1]", xs: [30, 20], ys: [20, 1], dims: MM },
+  { name: "batched [3,9,6]@[3,6,7]", xs: [3, 9, 6], ys: [3, 6, 7], dims: { contract: [[2], [1]], batch: [[0], [0]] } },
+  { name: "transposed lhs [7,10]ᵀ@[7,13]", xs: [7, 10], ys: [7, 13], dims: { contract: [[0], [0]], batch: [[], []] } },
+  { name: "transposed rhs [10,7]@[13,7]ᵀ", xs: [10, 7], ys: [13, 7], dims: { contract: [[1], [1]], batch: [[], []] } },
+  { name: "batched, both transposed [2,5,9]ᵀ·[2,11,5]ᵀ", xs: [2, 5, 9], ys: [2, 11, 5], dims: { contract: [[1], [2]], batch: [[0], [0]] } },
+  { name: "batched dot products [33,6]·[33,6] (batch along x)", xs: [33, 6], ys: [33, 6], dims: { contract: [[1], [1]], batch: [[0], [0]] } },
+  // vec4 loads (operands contiguous along x) and stores (x a multiple of 4)
+  { name: "vec4 rhs and stores [21,13]@[13,16]", xs: [21, 13], ys: [13, 16], dims: MM },
+  { name: "vec4 stores, scalar loads: [10,7]@[12,7]ᵀ", xs: [10, 7], ys: [12, 7], dims: { contract: [[1], [1]], batch: [[], []] } },
+  { name: "both operands as vec4s: batch along x [5,8]·[5,8]", xs: [5, 8], ys: [5, 8], dims: { contract: [[0], [0]], batch: [[1], [1]] } },
+  { name: "vec4, batched [3,9,6]@[3,6,8]", xs: [3, 9, 6], ys: [3, 6, 8], dims: { contract: [[2], [1]], batch: [[0], [0]] } },
+  // vec4 loads along k (an operand contiguous along the innermost contracted dim, k a multiple of 4)
+  { name: "vec4 along k [9,12]@[12,8]", xs: [9, 12], ys: [12, 8], dims: MM },
+  { name: "vec4 along k under an outer contracted loop [4,3,8]·[8,3,2]", xs: [4, 3, 8], ys: [8, 3, 2], dims: { contract: [[1, 2], [1, 0]], batch: [[], []] } },
+];
+
+describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
+  for (const c of tiled) {
+    it(c.name, async () => {
+      const x = rand(size(c.xs), 5 + size(c.xs));
+      const y = rand(size(c.ys), 9 + size(c.ys));
+      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
+      const r = await run(gpujsWebgpu, contractionProgram(c, want.shape), [x, y]);
+      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1 });
+      expectClose(r.outs[0]!, want.data, k, c.name);
+    });
+  }
+
+  it("propagates NaN and Infinity as a dot product does (Infinity · 0 is NaN)", async () => {
+    const c: Case = { name: "[9,6]@[6,5]", xs: [9, 6], ys: [6, 5], dims: MM };
+    const x = rand(54, 1);
+    const y = rand(30, 2);
+    x[0] = NaN; // row 0
+    x[6 * 3 + 2] = Infinity; // row 3, k = 2
+    y[2 * 5 + 1] = 0; // k = 2, column 1: Infinity · 0 in (3, 1)
+    x[6 * 7 + 4] = -Infinity; // row 7, k = 4
+    const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+    const r = await run(gpujsWebgpu, contractionProgram(c, want.shape), [x, y]);
+    expect(r.wgsl).toBe(1);
+    const got = r.outs[0]!;
+    for (let i = 0; i < want.data.length; i++) {
+      const w = want.data[i]!;
+      if (Number.isFinite(w)) expect(Math.abs(got[i]! - w), `element ${i}`).toBeLessThan(1e-5);
+      else expect(got[i], `element ${i}`).toBe(w);
+    }
+    // the reference has each kind: NaN from the NaN and from Infinity · 0, an infinity in row 7
+    expect([want.data[0], want.data[3 * 5 + 1], Math.abs(want.data[7 * 5]!)]).toEqual([NaN, NaN, Infinity]);
+  });
+
+  it("feeds its result to gpu.js kernels and reads a gpu.js kernel's result: relu(x @ y) @ z", async () => {
+    const [m, k, n, q] = [12, 9, 10, 7];
+    const p: Program = {
+      buffers: [
+        { shape: [m, k], dtype: "float32" },
+        { shape: [k, n], dtype: "float32" },
+        { shape: [n, q], dtype: "float32" },
+        { shape: [m, n], dtype: "float32" },
+        { shape: [m, n], dtype: "float32" },
+        { shape: [m, q], dtype: "float32" },
+      ],
+      inputs: [0, 1, 2],
+      kernels: [
+        { kind: "contraction", out: 3, lhs: 0, rhs: 1, dims: MM },
+        { kind: "elementwise", out: 4, expr: K.max(K.input(0), K.c(0)), inputs: [{ buffer: 3, view: { shape: [m, n], strides: [n, 1], offset: 0 } }] },
+        { kind: "contraction", out: 5, lhs: 4, rhs: 2, dims: MM },
+      ] as Kernel[],
+      outputs: [5],
+    };
+    const [x, y, z] = [rand(m * k, 21), rand(k * n, 22), rand(n * q, 23)];
+    const h = dotGeneral(x, [m, k], y, [k, n], MM).data.map((v) => Math.max(v, 0));
+    const want = dotGeneral(Float32Array.from(h), [m, n], z, [n, q], MM).data;
+    const r = await run(gpujsWebgpu, p, [x, y, z]);
+    // the relu is the first contraction's epilogue: its own gpu.js kernel between the two
+    expect(r).toMatchObject({ hostGraphs: 0, launches: 3, wgsl: 2 });
+    expectClose(r.outs[0]!, want, k * n, "relu(x @ y) @ z");
+  });
+
+  it("reads operands contiguous along the output's last dim or along k as vec4s, others as scalars", () => {
+    const at = (c: Case, out: number[]) => {
+      const p = contractionProgram(c, out);
+      return wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p)!.code;
+    };
+    const v = at(tiled.find((c) => c.name.startsWith("vec4 rhs"))!, [21, 16]);
+    expect(v).toMatch(/a0 : array<f32>/);
+    expect(v).toMatch(/a1 : array<vec4<f32>>/);
+    expect(v).toMatch(/out : array<vec4<f32>>/);
+    const s = at(tiled.find((c) => c.name.startsWith("vec4 stores"))!, [10, 12]);
+    expect(s).not.toMatch(/a\d : array<vec4/);
+    expect(s).toMatch(/out : array<vec4<f32>>/);
+    expect(at(tiled[0]!, [13, 11])).not.toMatch(/vec4/);
+    const k = at(tiled.find((c) => c.name.startsWith("vec4 along k ["))!, [9, 8]);
+    expect(k).toMatch(/a0 : array<vec4<f32>>/);
+    expect(k).toMatch(/a1 : array<vec4<f32>>/);
+    expect(at(tiled.find((c) => c.name.startsWith("vec4 along k under"))!, [4, 2])).toMatch(/a0 : array<vec4<f32>>[^]*for \(var k0 = 0; k0 < 3/);
+  });
+
+  it("leaves a grid past the device's workgroups per dim to the gpu.js kernel", () => {
+    const c = tiled[1]!;
+    const p = contractionProgram(c, [70, 45]);
+    const k = p.kernels[0] as Extract<Kernel, { kind: "contraction" }>;
+    expect(wgslContraction(k, p)?.workgroups).toEqual([2, 2, 1]);
+    expect(wgslContraction(k, p, {}, 1)).toBe(null);
+  });
+});

@@ -4,8 +4,10 @@
  * each kernel — elementwise (views and masked views included), reduction, contraction — becomes
  * one generated gpu.js kernel (gpujs/codegen.ts), cached by its source (which spells out the
  * shapes, strides and offsets); a contraction takes in the copies before it and the elementwise
- * kernel after it where it can (gpujs/contraction.ts). Plans are cached per program; eager ops
- * are one-equation programs, so they reuse kernels too.
+ * kernel after it where it can (gpujs/contraction.ts). On webgpu a float32 contraction is instead
+ * a hand-written WGSL shader dispatched on gpu.js's own device, its result under gpu.js's own
+ * buffer handle (gpujs/wgsl-matmul.ts; its epilogue stays a gpu.js kernel). Plans are cached per
+ * program; eager ops are one-equation programs, so they reuse kernels too.
  *
  * Residency: an array lives on the device between kernels and is read back only when asked
  * (toHost / toHostSync). Every kernel runs with `pipeline: true, immutable: true`: on webgpu its
@@ -41,6 +43,7 @@ import { hoistSpecials } from "./specials.js";
 import { shaderForms } from "./shader-forms.js";
 import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
+import { wgslContraction, type WgslKernel } from "./wgsl-matmul.js";
 import { provideGpuJs } from "./loaded.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
@@ -85,7 +88,7 @@ export class GpuJsArray implements DeviceArray {
 
 /** What a gpu.js backend has done, for tests and benchmarks. */
 export interface GpuJsStats {
-  /** kernels generated and handed to gpu.js (each builds on its first call) */
+  /** kernels generated and handed to gpu.js (each builds on its first call), and WGSL pipelines built (webgpu) */
   kernels: number;
   /** kernel calls */
   launches: number;
@@ -95,6 +98,8 @@ export interface GpuJsStats {
   hostGraphs: number;
   uploads: number;
   readbacks: number;
+  /** webgpu: launches that were contractions run as WGSL shaders (wgsl-matmul.ts), among `launches` */
+  wgsl: number;
 }
 
 type CStep =
@@ -107,7 +112,12 @@ type CStep =
       /** the kernel, when it computes int32 values (their bound is checked before each launch) */
       readonly int32: Kernel | null;
     }
-  | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray; readonly consts: readonly DeviceArray[] };
+  | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray; readonly consts: readonly DeviceArray[] }
+  /** webgpu: a contraction as a WGSL shader on gpu.js's device */
+  | { readonly kind: "wgsl"; readonly out: number; readonly src: WgslKernel };
+
+/** The buffers a step reads. */
+const argsOf = (s: CStep): readonly number[] => (s.kind === "host" ? s.ins : s.src.args);
 
 interface Compiled {
   /** the program as it runs here: its non-finite constants read from buffers (specials.ts) */
@@ -135,7 +145,7 @@ export class GpuJsBackend implements KernelBackend {
   readonly name: string;
   /** Reads are asynchronous (webgpu): dataSync()/toArray() throw, `await t.data()` works. */
   readonly asyncOnly: boolean;
-  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0 };
+  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0, wgsl: 0 };
   private gpu: GpuInstance | null = null;
   private readonly kernels = new LruCache<string, KernelFn>(1024);
   private readonly plans = new WeakMap<Program, Compiled>();
@@ -150,6 +160,13 @@ export class GpuJsBackend implements KernelBackend {
   private maxInputs = 7;
   /** one copy kernel per array length (webgpu): bounded like the other kernel caches */
   private uploadKernels = new LruCache<number, KernelFn>(256);
+  /**
+   * webgpu: run float32 contractions as WGSL shaders (wgsl-matmul.ts) where they apply, else as
+   * gpu.js kernels; read when a program is first compiled (for tests and benchmarks)
+   */
+  wgslContractions = true;
+  /** webgpu: compute pipelines of the WGSL kernels, by source, with the device they were built on */
+  private pipelines = new LruCache<string, { device: GpuDevice; layout: unknown; pipeline: Promise<GpuPipeline>; checked: boolean }>(1024);
 
   constructor(readonly mode: GpuMode) {
     this.name = `gpujs:${mode}`;
@@ -323,7 +340,7 @@ export class GpuJsBackend implements KernelBackend {
     if (host) steps.length = 0;
     // last uses, for freeing intermediates between kernels
     const last = new Map<number, number>();
-    steps.forEach((s, i) => (s.kind === "kernel" ? s.src.args : s.ins).forEach((b) => last.set(b, i)));
+    steps.forEach((s, i) => argsOf(s).forEach((b) => last.set(b, i)));
     const keep = new Set<number>([...program.inputs, ...program.outputs, ...consts.map((k) => k.buffer)]);
     const dies: number[][] = steps.map(() => []);
     for (const [b, i] of last) if (!keep.has(b)) dies[i]!.push(b);
@@ -339,6 +356,8 @@ export class GpuJsBackend implements KernelBackend {
    * kernel; where that kernel has no blocked form, the kernels it replaces run one by one.
    */
   private compilePlanStep(u: PlanStep, program: Program): CStep[] | string {
+    const w = this.wgslStep(u, program);
+    if (w) return w;
     if (u.kind === "contraction") {
       const g = generateContraction(u.kernel, u.parts, u.out, program, this.mode);
       if (g.ok) return [{ kind: "kernel", out: u.out, src: g.kernel, fn: null, int32: null }];
@@ -350,6 +369,81 @@ export class GpuJsBackend implements KernelBackend {
       steps.push(r);
     }
     return steps;
+  }
+
+  /**
+   * webgpu: a float32 contraction (with its operands' copies read through their views) as a WGSL
+   * kernel, followed by its epilogue as a gpu.js kernel of its own; null where that does not apply.
+   */
+  private wgslStep(u: PlanStep, program: Program): CStep[] | string | null {
+    if (this.mode !== "webgpu" || !this.wgslContractions) return null;
+    const c = u.kernel;
+    if (c.kind !== "contraction" || [c.lhs, c.rhs, c.out].some((b) => program.buffers[b]!.dtype !== "float32")) return null;
+    const w = wgslContraction(c, program, u.kind === "contraction" ? u.parts : {});
+    if (!w) return null;
+    const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w }];
+    if (u.kind === "contraction" && u.parts.epilogue) {
+      const e = this.compileKernel(u.kernels[u.kernels.length - 1]!, program);
+      if (typeof e === "string") return e;
+      steps.push(e);
+    }
+    return steps;
+  }
+
+  /**
+   * webgpu: dispatches a WGSL kernel on the device of the gpu.js buffers it reads, into a new
+   * buffer under gpu.js's own handle (so gpu.js kernels bind it and read it back like theirs).
+   * The first dispatch of each pipeline is checked for validation errors (which WebGPU reports
+   * asynchronously, leaving zeros): a failure rejects, and the program runs on the wasm backend.
+   */
+  private dispatchWgsl(src: WgslKernel, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
+    const h = ins[0]!;
+    const ctx = h.context as { device: GpuDevice; isLost?: boolean };
+    if (ctx.isLost) throw new Error("the WebGPU device was lost");
+    const device = ctx.device;
+    let entry = this.pipelines.get(src.code);
+    if (!entry || entry.device !== device) {
+      const module = device.createShaderModule({ code: src.code });
+      // an explicit layout: "auto" would drop the bindings a shader never reads (an empty contraction)
+      const buffer = (type: string) => ({ visibility: COMPUTE, buffer: { type } });
+      const entries = [...src.args.map(() => buffer("read-only-storage")), buffer("storage")].map((e, binding) => ({ binding, ...e }));
+      const layout = device.createBindGroupLayout({ entries });
+      const pipeline = device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: "main" } });
+      entry = { device, layout, pipeline, checked: false };
+      this.pipelines.set(src.code, entry);
+      this.stats.kernels++;
+    }
+    const e = entry;
+    return e.pipeline.then((pipeline) => {
+      const bytes = Math.max(4, src.size * 4);
+      const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+      if (bytes > limit || ins.some((d) => d.buffer.size > limit)) throw new Error(`a WGSL contraction needs ${bytes} bytes per storage buffer, over this device's ${limit}`);
+      const check = !e.checked;
+      if (check) device.pushErrorScope("validation");
+      const buffer = device.createBuffer({ size: bytes, usage: STORAGE | COPY_SRC });
+      const bindGroup = device.createBindGroup({
+        layout: e.layout,
+        entries: [...ins.map((d) => d.buffer), buffer].map((b, binding) => ({ binding, resource: { buffer: b } })),
+      });
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(...src.workgroups);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      const Handle = h.constructor as new (settings: object) => WebGpuHandle;
+      const out = new Handle({ buffer, output: [src.size], componentCount: 1, context: h.context, kernel: h.kernel });
+      if (!check) return out;
+      return device.popErrorScope().then((err) => {
+        if (err) {
+          out.delete();
+          throw new Error(`a WGSL contraction did not validate: ${err.message}`);
+        }
+        e.checked = true;
+        return out;
+      });
+    });
   }
 
   /** A compiled step, or the reason the program cannot run on this backend. */
@@ -516,6 +610,16 @@ export class GpuJsBackend implements KernelBackend {
           else if (finalizer && outputs.has(s.out)) finalizer.register(out, out.dev);
         }
         done = out.dev ?? out.host;
+      } else if (s.kind === "wgsl") {
+        if (s.src.size === 0) out.host = HostArray.zeros(aval);
+        else {
+          this.stats.launches++;
+          this.stats.wgsl++;
+          const held = s.src.args.map((b) => env[b]!);
+          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(this.dispatchWgsl(s.src, ds as WebGpuHandle[]), held));
+          if (finalizer && outputs.has(s.out)) finalizer.register(out, out.dev);
+        }
+        done = out.dev ?? out.host;
       } else {
         this.stats.hostSteps++;
         // webgpu: the graphs it runs (on wasm) read their constants synchronously: those made here are read first
@@ -530,7 +634,7 @@ export class GpuJsBackend implements KernelBackend {
       // run as their inputs arrive, not in program order (a kernel's first call waits for its
       // build), so the last reader in program order is not the last in time: wait for them all.
       if (this.asyncOnly) {
-        for (const b of s.kind === "kernel" ? s.src.args : s.ins) (readers[b] ??= []).push(done);
+        for (const b of argsOf(s)) (readers[b] ??= []).push(done);
         for (const b of c.dies[i]!) {
           const a = env[b]!;
           if (a.dev) Promise.all([a.dev, ...(readers[b] ?? [done])]).then(([d]) => !(d instanceof Float32Array) && d.delete(), () => {});
@@ -576,13 +680,41 @@ function deviceData(h: HostArray): Float32Array {
 /** What gpu.js returns for a kernel with a multi-dim output or Array(n) components. */
 type BlockedResult = Float32Array | BlockedResult[] | WebGpuHandle;
 interface WebGpuHandle {
-  buffer: unknown;
+  buffer: GpuBuffer;
   output: number[];
   componentCount: number;
   context: unknown;
   kernel: unknown;
   delete(): void;
   toArray(): Promise<Float32Array>;
+}
+
+// the little of WebGPU's API that dispatching a WGSL kernel uses (no DOM types in this build)
+const STORAGE = 0x80;
+const COPY_SRC = 0x04;
+const COMPUTE = 0x4;
+interface GpuBuffer {
+  readonly size: number;
+}
+type GpuPipeline = object;
+interface GpuPass {
+  setPipeline(p: GpuPipeline): void;
+  setBindGroup(i: number, g: unknown): void;
+  dispatchWorkgroups(x: number, y: number, z: number): void;
+  end(): void;
+}
+interface GpuDevice {
+  readonly limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
+  readonly queue: { submit(buffers: unknown[]): void };
+  createShaderModule(d: { code: string }): unknown;
+  createBindGroupLayout(d: { entries: { binding: number; visibility: number; buffer: { type: string } }[] }): unknown;
+  createPipelineLayout(d: { bindGroupLayouts: unknown[] }): unknown;
+  createComputePipelineAsync(d: { layout: unknown; compute: { module: unknown; entryPoint: string } }): Promise<GpuPipeline>;
+  createBuffer(d: { size: number; usage: number }): GpuBuffer;
+  createBindGroup(d: { layout: unknown; entries: { binding: number; resource: { buffer: GpuBuffer } }[] }): unknown;
+  createCommandEncoder(): { beginComputePass(): GpuPass; finish(): unknown };
+  pushErrorScope(filter: "validation"): void;
+  popErrorScope(): Promise<{ message: string } | null>;
 }
 
 /**

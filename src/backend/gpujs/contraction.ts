@@ -21,7 +21,8 @@
  *
  * Shapes it does not take (more than three output dims after merging, thread grids past WebGPU's
  * 65535 workgroups per dim) keep the plain form. Modes: cpu, webasm and webgpu (`BLOCKED_MODES`;
- * the GL modes' Array(n) results are textures, read differently).
+ * the GL modes' Array(n) results are textures, read differently); on webgpu the float32
+ * contractions that wgsl-matmul.ts takes run as WGSL shaders instead.
  */
 import { contractionAsReduce, freeAxes, mergeDims, type Expr, type Kernel, type Operand, type Program, type View } from "../../ir/kernel.js";
 
@@ -102,25 +103,43 @@ type Pos = { readonly name: string; readonly mul: number; readonly add: number }
  * The blocked kernel for a contraction (with an optional epilogue), or null where it does not
  * apply: more than three output dims left after merging, or an epilogue input with a mask.
  */
-export function blockedContraction(k: Contraction, p: Program, emitExpr: EmitExpr, parts: ContractionParts = {}): BlockedSource | null {
-  const { epilogue } = parts;
+/** An operand of a contraction read over its index space: the buffer, its offset and its strides. */
+export interface SpaceOperand {
+  readonly buffer: number;
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+/**
+ * The contraction's index space [batch, lhs free, rhs free, contracted] (`nOut` output dims first)
+ * and its two operands over it, read through the folded copies' views where `parts` has them;
+ * null when such a view is masked.
+ */
+export function contractionSpace(k: Contraction, p: Program, parts: Pick<ContractionParts, "lhs" | "rhs"> = {}): { shape: readonly number[]; nOut: number; lhs: SpaceOperand; rhs: SpaceOperand } | null {
+  if (parts.lhs?.view.mask || parts.rhs?.view.mask) return null;
   const r = contractionAsReduce(k, p.buffers[k.lhs]!, p.buffers[k.rhs]!);
-  const nOut = r.shape.length - r.axes.length;
-  const epi = epilogue ? epilogue.inputs.map((op, j) => ({ op, j })).filter(({ j }) => j !== epilogue.self) : [];
-  if (epi.some(({ op }) => op.view.mask) || parts.lhs?.view.mask || parts.rhs?.view.mask) return null;
-  const [lv, rv] = ([0, 1] as const).map((side) => {
+  const [lhs, rhs] = ([0, 1] as const).map((side) => {
     const o = side === 0 ? parts.lhs : parts.rhs;
     const v = o ? spaceView(k, p, side, o.view) : r.inputs[side]!.view;
     return { buffer: o ? o.buffer : side === 0 ? k.lhs : k.rhs, offset: v.offset, strides: v.strides };
-  }) as [{ buffer: number; offset: number; strides: readonly number[] }, { buffer: number; offset: number; strides: readonly number[] }];
+  }) as [SpaceOperand, SpaceOperand];
+  return { shape: r.shape, nOut: r.shape.length - r.axes.length, lhs, rhs };
+}
+
+export function blockedContraction(k: Contraction, p: Program, emitExpr: EmitExpr, parts: ContractionParts = {}): BlockedSource | null {
+  const { epilogue } = parts;
+  const epi = epilogue ? epilogue.inputs.map((op, j) => ({ op, j })).filter(({ j }) => j !== epilogue.self) : [];
+  const space = contractionSpace(k, p, parts);
+  if (!space || epi.some(({ op }) => op.view.mask)) return null;
+  const { shape, nOut, lhs: lv, rhs: rv } = space;
   const ops = [
     { buffer: lv.buffer, offset: lv.offset, out: lv.strides.slice(0, nOut) },
     { buffer: rv.buffer, offset: rv.offset, out: rv.strides.slice(0, nOut) },
     ...epi.map(({ op }) => ({ buffer: op.buffer, offset: op.view.offset, out: op.view.strides })),
   ];
   // output dims contiguous for every operand (the epilogue's too) merge, and so do contracted dims
-  const o = mergeDims(r.shape.slice(0, nOut), ops.map((op) => op.out));
-  const red = mergeDims(r.shape.slice(nOut), [lv.strides.slice(nOut), rv.strides.slice(nOut)]);
+  const o = mergeDims(shape.slice(0, nOut), ops.map((op) => op.out));
+  const red = mergeDims(shape.slice(nOut), [lv.strides.slice(nOut), rv.strides.slice(nOut)]);
   if (o.shape.length > 3) return null;
   const rank = o.shape.length;
   const inner = rank ? o.shape[rank - 1]! : 1;

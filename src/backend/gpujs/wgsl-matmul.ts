@@ -1,0 +1,197 @@
+/**
+ * Contractions as hand-written WGSL compute shaders, for the gpu.js backend's webgpu mode only
+ * (backend.ts dispatches them on gpu.js's own GPUDevice, reading and writing the same GPUBuffers
+ * its kernels do, so results stay on the device and feed gpu.js kernels directly).
+ *
+ * gpu.js gives a thread at most 4 outputs and declares every value f32; here each invocation
+ * computes an RM x RN tile of the output (8 rows x 4 columns): per contracted step it loads RM
+ * values of one operand and RN of the other for RM·RN multiply-adds, all index math in i32 with
+ * the shapes, strides and offsets as literals. On SwiftShader (a CPU Vulkan) this ran matmul
+ * 256/512 in 2-3x less wall and CPU time than the blocked gpu.js kernel (contraction.ts);
+ * workgroup-memory tiling (64x64 or 32x32 tiles, 4x4 or 8x8 per invocation, barriers) took 4-12x
+ * longer than that kernel there (a CPU runs a workgroup's invocations in turn, so a barrier is
+ * likely a switch among them), so there is none.
+ *
+ * The output, after merging contiguous dims, is [Z, Y, X] (rank 3 at most; more is left to
+ * contraction.ts); an operand may vary along any of them (a batch dim varies in both). Tiles
+ * past the edge of Y or X read the last row or column (clamped, never out of bounds) and store
+ * nothing. The contracted dims, merged, are loops; the innermost is unrolled by 4. A dot product
+ * just propagates NaN and Infinity, as the gpu.js kernels do. An operand contiguous along X (the
+ * rhs of a row-major matmul) or along the innermost contracted dim (the lhs) is read as vec4s,
+ * and the result written as vec4s, where the alignment allows.
+ */
+import { mergeDims, type Kernel, type Program } from "../../ir/kernel.js";
+import { contractionSpace, type ContractionParts, type SpaceOperand } from "./contraction.js";
+
+type Contraction = Extract<Kernel, { kind: "contraction" }>;
+
+export interface WgslKernel {
+  /** the shader source (also its cache key: shapes, strides and offsets are literals in it) */
+  readonly code: string;
+  /** buffers bound at @binding(0..n-1), read only; the result is @binding(n) */
+  readonly args: readonly number[];
+  readonly workgroups: readonly [number, number, number];
+  /** elements of the result */
+  readonly size: number;
+}
+
+/** Rows and columns of the output tile of one invocation. */
+const RM = 8;
+const RN = 4;
+/** Unroll factor of the innermost contracted loop. */
+const UNROLL = 4;
+/** Invocations per workgroup. */
+const WG = 64;
+
+/** `Σ name·stride + offset` as i32 WGSL (zero strides dropped). */
+function affine(offset: number, terms: readonly (readonly [string, number])[]): string {
+  const parts: string[] = [];
+  for (const [name, s] of terms) {
+    if (s === 1) parts.push(name);
+    else if (s !== 0) parts.push(`${name} * ${s}`);
+  }
+  if (offset !== 0 || parts.length === 0) parts.push(String(offset));
+  return parts.join(" + ");
+}
+
+/**
+ * The WGSL kernel of a float32 contraction whose operands are read through `parts`' views (copies
+ * folded in), or null where it does not apply: a masked view, more than three output dims after
+ * merging, a grid past `maxWorkgroups` per dim. Epilogues are not taken (the caller runs them as
+ * their own gpu.js kernel).
+ */
+export function wgslContraction(k: Contraction, p: Program, parts: Pick<ContractionParts, "lhs" | "rhs"> = {}, maxWorkgroups = 65535): WgslKernel | null {
+  const space = contractionSpace(k, p, parts);
+  if (!space) return null;
+  const { shape, nOut } = space;
+  const ops: readonly SpaceOperand[] = [space.lhs, space.rhs];
+  const o = mergeDims(shape.slice(0, nOut), ops.map((op) => op.strides.slice(0, nOut)));
+  if (o.shape.length > 3) return null;
+  const red = mergeDims(shape.slice(nOut), ops.map((op) => op.strides.slice(nOut)));
+  const pad = 3 - o.shape.length;
+  const [Z, Y, X] = [...Array<number>(pad).fill(1), ...o.shape] as [number, number, number];
+  // strides of operand j along z, y, x (0 for a padded dim)
+  const st = ops.map((_, j) => [...Array<number>(pad).fill(0), ...o.strides[j]!] as [number, number, number]);
+  const size = Z * Y * X;
+  const rm = Math.min(RM, Y);
+  const rn = Math.min(RN, X);
+  const tx = Math.ceil(X / rn);
+  const ty = Math.ceil(Y / rm);
+  const wx = ty === 1 ? WG : tx === 1 ? 1 : 8;
+  const wy = WG / wx;
+  const workgroups: [number, number, number] = [Math.ceil(tx / wx), Math.ceil(ty / wy), Z];
+  if (workgroups.some((g) => g > maxWorkgroups)) return null;
+
+  // vec4 loads of the operands contiguous along x, 4-aligned everywhere, and vec4 stores, where a
+  // tile's 4 columns never pass the edge (on SwiftShader 1.2-1.5x less CPU time at matmul 256/512)
+  const vec = rn === 4 && X % 4 === 0;
+  const R = red.shape;
+  const q = R.length - 1;
+  const aligned = (j: number, strides: readonly number[]) => [ops[j]!.offset, ...strides].every((v) => v % 4 === 0);
+  const quad = ops.map((_, j) => vec && st[j]![2] === 1 && aligned(j, [st[j]![0], st[j]![1], ...red.strides[j]!]));
+  // an operand contiguous along the innermost contracted dim (the lhs of a row-major matmul) is
+  // read as vec4s along it, one per unrolled group of 4
+  const kquad = ops.map((_, j) => !quad[j] && q >= 0 && UNROLL === 4 && R[q]! % 4 === 0 && red.strides[j]![q] === 1 && aligned(j, [...st[j]!, ...red.strides[j]!.slice(0, q)]));
+  const div = (j: number) => (quad[j] || kquad[j] ? 4 : 1);
+  // one binding per buffer and element type (a buffer read both ways is bound twice, read only)
+  const args: number[] = [];
+  const slots: string[] = [];
+  const names = ops.map((op, j) => {
+    const slot = `${op.buffer}${quad[j] || kquad[j] ? "v" : ""}`;
+    let i = slots.indexOf(slot);
+    if (i < 0) i = (slots.push(slot), args.push(op.buffer) - 1);
+    return `a${i}`;
+  });
+  const L: string[] = [];
+  slots.forEach((slot, i) => L.push(`@group(0) @binding(${i}) var<storage, read> a${i} : array<${slot.endsWith("v") ? "vec4<f32>" : "f32"}>;`));
+  L.push(`@group(0) @binding(${args.length}) var<storage, read_write> out : array<${vec ? "vec4<f32>" : "f32"}>;`);
+  L.push(`@compute @workgroup_size(${wx}, ${wy}, 1)`);
+  L.push(`fn main(@builtin(global_invocation_id) g : vec3<u32>) {`);
+  L.push(`  if (g.x >= ${tx}u || g.y >= ${ty}u) { return; }`);
+  L.push(`  let gx = i32(g.x);`, `  let ox = gx * ${rn};`, `  let oy = i32(g.y) * ${rm};`, `  let z = i32(g.z);`);
+  // the rows and columns of the tile, clamped where the tiles overrun the edge
+  const clampY = Y % rm !== 0;
+  const clampX = X % rn !== 0;
+  for (let i = 0; i < rm; i++) L.push(`  let y${i} = ${clampY ? `min(oy + ${i}, ${Y - 1})` : `oy + ${i}`};`);
+  for (let c = 0; c < rn; c++) L.push(`  let x${c} = ${clampX ? `min(ox + ${c}, ${X - 1})` : `ox + ${c}`};`);
+  // operand j's value for output (i, c) depends on i only where it varies along y, on c along x
+  const at = (j: number, i: number, c: number): [number, number] => [st[j]![1] !== 0 ? i : 0, st[j]![2] !== 0 ? c : 0];
+  const bases = new Set<string>();
+  for (let j = 0; j < 2; j++) {
+    for (let i = 0; i < rm; i++) {
+      for (let c = 0; c < rn; c++) {
+        const [ii, cc] = at(j, i, quad[j] ? 0 : c);
+        const name = `b${j}_${ii}_${cc}`;
+        if (bases.has(name)) continue;
+        bases.add(name);
+        // a vec4 operand's base counts vec4s: its tile's first column is gx
+        const x: [string, number] = quad[j] ? ["gx", 1] : [`x${cc}`, st[j]![2] / div(j)];
+        L.push(`  let ${name} = ${affine(ops[j]!.offset / div(j), [["z", st[j]![0] / div(j)], [`y${ii}`, st[j]![1] / div(j)], x])};`);
+      }
+    }
+  }
+  for (let i = 0; i < rm; i++) for (let c = 0; c < rn; c++) L.push(`  var acc${i}_${c} = 0.0;`);
+
+  // the outer contracted dims are loops whose offsets every load adds
+  R.slice(0, Math.max(q, 0)).forEach((K, d) => L.push(`${"  ".repeat(d + 1)}for (var k${d} = 0; k${d} < ${K}; k${d}++) {`));
+  const outer = (j: number): [string, number][] => R.slice(0, Math.max(q, 0)).map((_, d) => [`k${d}`, red.strides[j]![d]! / div(j)]);
+  /**
+   * one contracted position (`kq` the innermost index expression, or none; `u` its place in the
+   * unrolled group, where the vec4s along k are loaded at 0): loads, then the products
+   */
+  const step = (ind: string, kq: string | null, tag: string, u = -1) => {
+    const loaded = new Set<string>();
+    const load = (j: number, i: number, c: number): string => {
+      const [ii, cc] = at(j, i, quad[j] ? 0 : c);
+      if (kquad[j]) {
+        const name = `w${j}_${ii}_${cc}`;
+        if (u === 0 && !loaded.has(name)) {
+          loaded.add(name);
+          L.push(`${ind}let ${name} = ${names[j]}[${affine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ["kv", 1]])}];`);
+        }
+        return `${name}.${"xyzw"[u]}`;
+      }
+      const name = `v${tag}_${j}_${ii}_${cc}`;
+      if (!loaded.has(name)) {
+        loaded.add(name);
+        const sq = q >= 0 ? red.strides[j]![q]! / div(j) : 0;
+        L.push(`${ind}let ${name} = ${names[j]}[${affine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ...(kq ? ([[kq, sq]] as [string, number][]) : [])])}];`);
+      }
+      return quad[j] ? `${name}.${"xyzw"[c]}` : name;
+    };
+    for (let i = 0; i < rm; i++) for (let c = 0; c < rn; c++) (load(0, i, c), load(1, i, c));
+    for (let i = 0; i < rm; i++) for (let c = 0; c < rn; c++) L.push(`${ind}acc${i}_${c} += ${load(0, i, c)} * ${load(1, i, c)};`);
+  };
+  if (q < 0) step("  ", null, "s");
+  else {
+    const Kq = R[q]!;
+    const ind = "  ".repeat(q + 1);
+    const full = Math.floor(Kq / UNROLL);
+    if (full > 0) {
+      L.push(`${ind}for (var kq = 0; kq < ${full * UNROLL}; kq += ${UNROLL}) {`);
+      if (kquad.some(Boolean)) L.push(`${ind}  let kv = kq / 4;`);
+      for (let u = 0; u < UNROLL; u++) {
+        L.push(`${ind}  let ku${u} = kq + ${u};`);
+        step(`${ind}  `, `ku${u}`, `u${u}`, u);
+      }
+      L.push(`${ind}}`);
+    }
+    for (let t = full * UNROLL; t < Kq; t++) step(ind, String(t), `t${t}`);
+  }
+  for (let d = q - 1; d >= 0; d--) L.push(`${"  ".repeat(d + 1)}}`);
+
+  // stores: row-major [Z, Y, X], only inside the edges
+  for (let i = 0; vec && i < rm; i++) {
+    const store = `out[${affine(0, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", 1]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => `acc${i}_${c}`).join(", ")});`;
+    L.push(clampY ? `  if (oy + ${i} < ${Y}) { ${store} }` : `  ${store}`);
+  }
+  for (let i = 0; !vec && i < rm; i++) {
+    for (let c = 0; c < rn; c++) {
+      const conds = [...(clampY ? [`oy + ${i} < ${Y}`] : []), ...(clampX ? [`ox + ${c} < ${X}`] : [])];
+      const store = `out[${affine(0, [["z", Y * X], [`(oy + ${i})`, X], [`(ox + ${c})`, 1]])}] = acc${i}_${c};`;
+      L.push(conds.length ? `  if (${conds.join(" && ")}) { ${store} }` : `  ${store}`);
+    }
+  }
+  L.push("}");
+  return { code: L.join("\n"), args, workgroups, size };
+}
