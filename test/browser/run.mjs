@@ -119,7 +119,7 @@ try {
     const page = await browser.newPage();
     const warnings = [];
     page.on("console", (m) => {
-      if (m.type() === "warning" || m.type() === "error") warnings.push(m.text());
+      if (m.type() === "warn" || m.type() === "error") warnings.push(m.text());
     });
     page.on("pageerror", (e) => warnings.push(`page error: ${e.message}`));
     await page.exposeFunction("__report", (s) => {
