@@ -5,7 +5,7 @@
 // epilogues fused; each against a float64 loop over dot_general's definition, on gpu.js's cpu
 // and webasm modes, and on WebGPU where an adapter answers (SwiftShader: see bench/gpu-check.ts),
 // there both as WGSL shaders (wgsl-matmul.ts, the default) and as gpu.js kernels.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { gpujsCpu, gpujsWebasm, gpujsWebgpu, type GpuJsBackend } from "../../src/backend/gpujs/backend.js";
 import { generate } from "../../src/backend/gpujs/codegen.js";
 import { planContractions } from "../../src/backend/gpujs/contraction.js";
@@ -14,6 +14,7 @@ import { HostArray } from "../../src/ir/host-array.js";
 import { stridesOf } from "../../src/ir/aval.js";
 import { K, freeAxes, type ContractionDims, type Expr, type Kernel, type Operand, type Program } from "../../src/ir/kernel.js";
 import { rand } from "./data.js";
+
 
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -99,11 +100,12 @@ function contractionProgram(c: Case, outShape: readonly number[]): Program {
   };
 }
 
-async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number; wgsl: number }> {
+async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number; wgsl: number; kernels: number }> {
   const before = { ...b.stats };
   const ins = inputs.map((d, i) => b.fromHost(new HostArray(d, p.buffers[p.inputs[i]!]!.shape, "float32")));
   const outs = await Promise.all(b.run(p, ins).map(async (o) => (await b.toHost(o)).data as Float32Array));
-  return { outs, launches: b.stats.launches - before.launches, hostGraphs: b.stats.hostGraphs - before.hostGraphs, wgsl: b.stats.wgsl - before.wgsl };
+  const d = (k: "launches" | "hostGraphs" | "wgsl" | "kernels") => b.stats[k] - before[k];
+  return { outs, launches: d("launches"), hostGraphs: d("hostGraphs"), wgsl: d("wgsl"), kernels: d("kernels") };
 }
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, k: number, what: string): void {
@@ -299,6 +301,8 @@ const tiled: Case[] = [
   // vec4 loads along k (an operand contiguous along the innermost contracted dim, k a multiple of 4)
   { name: "vec4 along k [9,12]@[12,8]", xs: [9, 12], ys: [12, 8], dims: MM },
   { name: "vec4 along k under an outer contracted loop [4,3,8]·[8,3,2]", xs: [4, 3, 8], ys: [8, 3, 2], dims: { contract: [[1, 2], [1, 0]], batch: [[], []] } },
+  // nothing to contract: zeros, the operands never read (bound to a 4-byte placeholder) as scalars
+  { name: "k = 0 [8,0]@[0,8] (would be vec4 along k and x)", xs: [8, 0], ys: [0, 8], dims: MM },
 ];
 
 describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
@@ -388,5 +392,97 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     const k = p.kernels[0] as Extract<Kernel, { kind: "contraction" }>;
     expect(wgslContraction(k, p)?.workgroups).toEqual([2, 2, 1]);
     expect(wgslContraction(k, p, {}, 1)).toBe(null);
+  });
+
+  it("leaves an empty output to the caller (no NaN in the shader or its grid)", () => {
+    for (const [xs, ys, out] of [
+      [[0, 4], [4, 4], [0, 4]],
+      [[3, 4], [4, 0], [3, 0]],
+      [[0, 0], [0, 8], [0, 8]],
+    ]) {
+      const p = contractionProgram({ name: "", xs: xs!, ys: ys!, dims: MM }, out!);
+      expect(wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p), JSON.stringify(xs)).toBe(null);
+    }
+  });
+
+  it("binds the operands of a contraction with nothing to contract as scalars (they may be 4 bytes)", () => {
+    for (const [xs, ys, out] of [
+      [[8, 0], [0, 8], [8, 8]],
+      [[3, 0], [0, 4], [3, 4]],
+    ]) {
+      const p = contractionProgram({ name: "", xs: xs!, ys: ys!, dims: MM }, out!);
+      const code = wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p)!.code;
+      expect(code).toMatch(/a0 : array<f32>/);
+      expect(code).not.toMatch(/a\d : array<vec4/);
+      expect(code).not.toMatch(/NaN/);
+    }
+  });
+
+  // the same matmul, alone and with a relu epilogue (two programs, one WGSL kernel)
+  const failCase = (m: number, k: number, n: number, relu: boolean): Program => {
+    const p = contractionProgram({ name: "", xs: [m, k], ys: [k, n], dims: MM }, [m, n]);
+    if (!relu) return p;
+    return {
+      ...p,
+      buffers: [...p.buffers, { shape: [m, n], dtype: "float32" }],
+      kernels: [...p.kernels, { kind: "elementwise", out: 3, expr: K.max(K.input(0), K.c(0)), inputs: [{ buffer: 2, view: { shape: [m, n], strides: [n, 1], offset: 0 } }] }],
+      outputs: [3],
+    };
+  };
+
+  it("runs a contraction whose WGSL kernel fails as a gpu.js kernel: that call, later ones, other programs", async () => {
+    const [m, k, n] = [9, 3, 19];
+    const x = rand(m * k, 31);
+    const y = rand(k * n, 32);
+    const want = dotGeneral(x, [m, k], y, [k, n], MM).data;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    // the device takes this matmul's WGSL kernel (the only shader clamping rows to 8 and columns to
+    // 18) without its entry point, so its pipeline is rejected
+    const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
+    const make = proto.createShaderModule;
+    const shader = vi.spyOn(proto, "createShaderModule").mockImplementation(function (this: unknown, d) {
+      const broken = d.code.includes("min(oy + 1, 8)") && d.code.includes("min(ox + 1, 18)");
+      return make.call(this, broken ? { ...d, code: d.code.replace("fn main(", "fn broken(") } : d);
+    });
+    try {
+      const p = failCase(m, k, n, false);
+      // the first call launches the WGSL kernel, whose pipeline is rejected, and runs again with
+      // the gpu.js kernel (two builds: the pipeline and the kernel), not on wasm
+      const first = await run(gpujsWebgpu, p, [x, y]);
+      expect(first).toMatchObject({ hostGraphs: 0, wgsl: 1, launches: 2, kernels: 2 });
+      expectClose(first.outs[0]!, want, k, "the failing call");
+      const said = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("WGSL contraction failed"));
+      expect(said.length).toBe(1);
+      expect(said[0]).toMatch(/runs as a gpu\.js kernel/);
+      // the next call: the gpu.js kernel, built before
+      const next = await run(gpujsWebgpu, p, [x, y]);
+      expect(next).toMatchObject({ hostGraphs: 0, wgsl: 0, launches: 1, kernels: 0 });
+      expectClose(next.outs[0]!, want, k, "the next call");
+      // another program with the same contraction: its gpu.js kernel with the relu fused
+      const other = await run(gpujsWebgpu, failCase(m, k, n, true), [x, y]);
+      expect(other).toMatchObject({ hostGraphs: 0, wgsl: 0, launches: 1 });
+      expectClose(other.outs[0]!, want.map((v) => Math.max(v, 0)), k, "another program");
+      expect(warn.mock.calls.filter((c) => String(c[0]).includes("WGSL contraction failed")).length).toBe(1);
+      expect(shader.mock.calls.filter(([d]) => d.code.includes("min(oy + 1, 8)")).length).toBe(1);
+    } finally {
+      shader.mockRestore();
+      warn.mockRestore();
+    }
+  });
+
+  it("runs a contraction whose grid passes the device's workgroups per dim as a gpu.js kernel", async () => {
+    const c = tiled[1]!;
+    const x = rand(70 * 37, 41);
+    const y = rand(37 * 45, 42);
+    const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+    // its grid is [2, 2, 1]: a device taking 1 workgroup per dim
+    gpujsWebgpu.wgslWorkgroupCap = 1;
+    try {
+      const r = await run(gpujsWebgpu, contractionProgram(c, want.shape), [x, y]);
+      expect(r).toMatchObject({ hostGraphs: 0, wgsl: 0, launches: 1 });
+      expectClose(r.outs[0]!, want.data, 37, "grid past the limit");
+    } finally {
+      gpujsWebgpu.wgslWorkgroupCap = Infinity;
+    }
   });
 });

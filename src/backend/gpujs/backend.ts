@@ -134,9 +134,13 @@ interface Compiled {
 const finalizer =
   typeof FinalizationRegistry === "function"
     ? new FinalizationRegistry<MaybeP<DevBuf>>((d) => {
-        void then(d, (b) => {
-          if (!(b instanceof Float32Array)) b.delete();
-        });
+        // a buffer that never came (its kernel failed, the call ran again) has nothing to delete
+        void Promise.resolve(d).then(
+          (b) => {
+            if (!(b instanceof Float32Array)) b.delete();
+          },
+          () => {},
+        );
       })
     : null;
 
@@ -165,8 +169,15 @@ export class GpuJsBackend implements KernelBackend {
    * gpu.js kernels; read when a program is first compiled (for tests and benchmarks)
    */
   wgslContractions = true;
-  /** webgpu: compute pipelines of the WGSL kernels, by source, with the device they were built on */
-  private pipelines = new LruCache<string, { device: GpuDevice; layout: unknown; pipeline: Promise<GpuPipeline>; checked: boolean }>(1024);
+  /**
+   * webgpu: compute pipelines of the WGSL kernels, by source, with the device they were built on;
+   * `failed` once one did not build, validate or fit (its contraction is a gpu.js kernel from then on)
+   */
+  private pipelines = new LruCache<string, { device: GpuDevice; layout: unknown; pipeline: Promise<GpuPipeline>; checked: boolean; failed: boolean }>(1024);
+  /** webgpu: the device's workgroups per dim (maxComputeWorkgroupsPerDimension), read on each WGSL dispatch; WebGPU's default before the first */
+  private deviceWorkgroups = 65535;
+  /** webgpu: a lower cap on a WGSL kernel's workgroups per dim than the device's (for tests) */
+  wgslWorkgroupCap = Infinity;
 
   constructor(readonly mode: GpuMode) {
     this.name = `gpujs:${mode}`;
@@ -379,8 +390,8 @@ export class GpuJsBackend implements KernelBackend {
     if (this.mode !== "webgpu" || !this.wgslContractions) return null;
     const c = u.kernel;
     if (c.kind !== "contraction" || [c.lhs, c.rhs, c.out].some((b) => program.buffers[b]!.dtype !== "float32")) return null;
-    const w = wgslContraction(c, program, u.kind === "contraction" ? u.parts : {});
-    if (!w) return null;
+    const w = wgslContraction(c, program, u.kind === "contraction" ? u.parts : {}, Math.min(this.deviceWorkgroups, this.wgslWorkgroupCap));
+    if (!w || this.pipelines.get(w.code)?.failed) return null;
     const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w }];
     if (u.kind === "contraction" && u.parts.epilogue) {
       const e = this.compileKernel(u.kernels[u.kernels.length - 1]!, program);
@@ -394,13 +405,15 @@ export class GpuJsBackend implements KernelBackend {
    * webgpu: dispatches a WGSL kernel on the device of the gpu.js buffers it reads, into a new
    * buffer under gpu.js's own handle (so gpu.js kernels bind it and read it back like theirs).
    * The first dispatch of each pipeline is checked for validation errors (which WebGPU reports
-   * asynchronously, leaving zeros): a failure rejects, and the program runs on the wasm backend.
+   * asynchronously, leaving zeros). A shader that does not build, validate or fit the device is
+   * marked failed and rejects with a WgslError: run() recompiles the program without it.
    */
   private dispatchWgsl(src: WgslKernel, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
     const h = ins[0]!;
     const ctx = h.context as { device: GpuDevice; isLost?: boolean };
     if (ctx.isLost) throw new Error("the WebGPU device was lost");
     const device = ctx.device;
+    this.deviceWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
     let entry = this.pipelines.get(src.code);
     if (!entry || entry.device !== device) {
       const module = device.createShaderModule({ code: src.code });
@@ -409,12 +422,13 @@ export class GpuJsBackend implements KernelBackend {
       const entries = [...src.args.map(() => buffer("read-only-storage")), buffer("storage")].map((e, binding) => ({ binding, ...e }));
       const layout = device.createBindGroupLayout({ entries });
       const pipeline = device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: "main" } });
-      entry = { device, layout, pipeline, checked: false };
+      entry = { device, layout, pipeline, checked: false, failed: false };
       this.pipelines.set(src.code, entry);
       this.stats.kernels++;
     }
     const e = entry;
-    return e.pipeline.then((pipeline) => {
+    const run = e.pipeline.then((pipeline) => {
+      if (src.workgroups.some((g) => g > this.deviceWorkgroups)) throw new Error(`its grid ${src.workgroups.join("x")} passes this device's ${this.deviceWorkgroups} workgroups per dim`);
       const bytes = Math.max(4, src.size * 4);
       const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
       if (bytes > limit || ins.some((d) => d.buffer.size > limit)) throw new Error(`a WGSL contraction needs ${bytes} bytes per storage buffer, over this device's ${limit}`);
@@ -443,6 +457,12 @@ export class GpuJsBackend implements KernelBackend {
         e.checked = true;
         return out;
       });
+    });
+    return run.catch((err: unknown) => {
+      e.failed = true;
+      const why = String((err as Error)?.message ?? err).split("\n")[0]!;
+      this.say(`a WGSL contraction failed (${why}); it runs as a gpu.js kernel instead`);
+      throw new WgslError(why);
     });
   }
 
@@ -500,6 +520,7 @@ export class GpuJsBackend implements KernelBackend {
     }
     // webgpu: everything after the adapter probe, as promises
     const outs = program.outputs.map((b) => new GpuJsArray(program.buffers[b]!, this));
+    let plan = c;
     let fallback: Promise<GpuJsArray[]> | null = null;
     const onHost = (why: string) => (fallback ??= Promise.resolve(this.hostRun(program, ins, why)));
     const res: Promise<GpuJsArray[]> = this.ready().then(async (unusable) => {
@@ -507,14 +528,28 @@ export class GpuJsBackend implements KernelBackend {
       if (c.host) return onHost(c.host);
       // inputs made by earlier calls are their results' own arrays once those are queued: they
       // carry the int32 bounds their kernels give (a forwarding array knows none)
-      return this.runPlan(c, await Promise.all(ins.map((a) => settle(a))));
+      const args = await Promise.all(ins.map((a) => settle(a)));
+      for (;;) {
+        const r = this.runPlan(plan, args);
+        try {
+          await Promise.all(r.map((o) => o.dev ?? o.host));
+          return r;
+        } catch (e) {
+          // a WGSL shader that failed is marked so: recompiled without it, this call runs again
+          // (its contraction a gpu.js kernel), as does every later one
+          if (!(e instanceof WgslError)) throw e;
+          this.plans.delete(program);
+          plan = this.compile(program);
+          if (plan.host) return onHost(plan.host);
+        }
+      }
     });
     outs.forEach((o, i) => {
       const failed = (e: unknown) => {
         const why = `a gpu.js kernel failed (${String((e as Error)?.message ?? e).split("\n")[0]}); this graph runs on the wasm backend`;
         if (e instanceof Int32RangeError) return onHost(why);
-        c.host ??= why;
-        return onHost(c.host);
+        plan.host ??= why;
+        return onHost(plan.host);
       };
       // forward to the result once its kernel is queued (a kernel that fails to build rejects here)
       o.fwd = res
@@ -664,6 +699,8 @@ const hasUint32 = (p: Program): boolean =>
 
 /** An int32 value past 2^24 (an input, or a result that could be): this call runs on the wasm backend (the program is not marked). */
 class Int32RangeError extends Error {}
+/** A WGSL contraction that did not build, validate or fit the device (dispatchWgsl). */
+class WgslError extends Error {}
 const INT32_RANGE = "an int32 value could pass 2^24, where gpu.js's float32 is not exact";
 
 /**
@@ -704,7 +741,7 @@ interface GpuPass {
   end(): void;
 }
 interface GpuDevice {
-  readonly limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
+  readonly limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number; readonly maxComputeWorkgroupsPerDimension: number };
   readonly queue: { submit(buffers: unknown[]): void };
   createShaderModule(d: { code: string }): unknown;
   createBindGroupLayout(d: { entries: { binding: number; visibility: number; buffer: { type: string } }[] }): unknown;

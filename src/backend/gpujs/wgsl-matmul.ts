@@ -57,8 +57,8 @@ function affine(offset: number, terms: readonly (readonly [string, number])[]): 
 /**
  * The WGSL kernel of a float32 contraction whose operands are read through `parts`' views (copies
  * folded in), or null where it does not apply: a masked view, more than three output dims after
- * merging, a grid past `maxWorkgroups` per dim. Epilogues are not taken (the caller runs them as
- * their own gpu.js kernel).
+ * merging, a grid past `maxWorkgroups` per dim, an empty output (the caller makes its zeros).
+ * Epilogues are not taken (the caller runs them as their own gpu.js kernel).
  */
 export function wgslContraction(k: Contraction, p: Program, parts: Pick<ContractionParts, "lhs" | "rhs"> = {}, maxWorkgroups = 65535): WgslKernel | null {
   const space = contractionSpace(k, p, parts);
@@ -73,6 +73,7 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
   // strides of operand j along z, y, x (0 for a padded dim)
   const st = ops.map((_, j) => [...Array<number>(pad).fill(0), ...o.strides[j]!] as [number, number, number]);
   const size = Z * Y * X;
+  if (size === 0) return null;
   const rm = Math.min(RM, Y);
   const rn = Math.min(RN, X);
   const tx = Math.ceil(X / rn);
@@ -87,11 +88,14 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
   const vec = rn === 4 && X % 4 === 0;
   const R = red.shape;
   const q = R.length - 1;
+  // nothing to contract (K = 0): the operands are never read and may be bound to a 4-byte
+  // placeholder, shorter than one vec4 (a minimum binding size a device may check)
+  const reads = R.every((r) => r > 0);
   const aligned = (j: number, strides: readonly number[]) => [ops[j]!.offset, ...strides].every((v) => v % 4 === 0);
-  const quad = ops.map((_, j) => vec && st[j]![2] === 1 && aligned(j, [st[j]![0], st[j]![1], ...red.strides[j]!]));
+  const quad = ops.map((_, j) => reads && vec && st[j]![2] === 1 && aligned(j, [st[j]![0], st[j]![1], ...red.strides[j]!]));
   // an operand contiguous along the innermost contracted dim (the lhs of a row-major matmul) is
   // read as vec4s along it, one per unrolled group of 4
-  const kquad = ops.map((_, j) => !quad[j] && q >= 0 && UNROLL === 4 && R[q]! % 4 === 0 && red.strides[j]![q] === 1 && aligned(j, [...st[j]!, ...red.strides[j]!.slice(0, q)]));
+  const kquad = ops.map((_, j) => reads && !quad[j] && q >= 0 && UNROLL === 4 && R[q]! % 4 === 0 && red.strides[j]![q] === 1 && aligned(j, [...st[j]!, ...red.strides[j]!.slice(0, q)]));
   const div = (j: number) => (quad[j] || kquad[j] ? 4 : 1);
   // one binding per buffer and element type (a buffer read both ways is bound twice, read only)
   const args: number[] = [];
