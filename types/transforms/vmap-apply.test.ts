@@ -107,6 +107,19 @@ declare const toks: Tensor<[16, 5, 8]>;
 const att = nn.multiHeadAttention({ numHeads: 2, qkvFeatures: 8 });
 const yatt = vmap(att.apply, { inAxes: [null, 0] })(att.init(key), toks);
 expectType<TypeEqual<typeof yatt, Tensor<[16, 5, 8]>>>(true);
+// the options are checked as the direct call checks them: the mask against the weights [heads, qLength, kvLength]
+declare const mask55: Tensor<[5, 5], "bool">;
+const yattm = vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { mask: mask55 });
+expectType<TypeEqual<typeof yattm, Tensor<[16, 5, 8]>>>(true);
+declare const kv6: Tensor<[6, 8]>;
+declare const mask56: Tensor<[5, 6], "bool">;
+const yattkv = vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { inputsKV: kv6, mask: mask56 });
+expectType<TypeEqual<typeof yattkv, Tensor<[16, 5, 8]>>>(true);
+declare const mask79: Tensor<[7, 9], "bool">;
+// @ts-expect-error multiHeadAttention: the mask has shape [7, 9] but the attention weights have shape [2, 5, 5]
+vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { mask: mask79 });
+// @ts-expect-error multiHeadAttention: the mask has shape [5, 5] but the attention weights have shape [2, 5, 6]
+vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { inputsKV: kv6, mask: mask55 });
 
 const net = nn.sequential([nn.mlp([2, 8]), nn.relu, nn.layerNorm(8), nn.mlp([8, 1])]);
 const netp = net.init(key);
