@@ -19,7 +19,7 @@ import type { TypeFn, TypeFnFail, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { headsMsg, maskMsg, showShape } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
-import { checkSequence, checkSize, o, twin } from "./common.js";
+import { checkSequence, checkSize, o, withTypeFn } from "./common.js";
 
 type T = AnyTensor;
 
@@ -81,14 +81,17 @@ export interface MultiHeadAttention<I extends number, H extends number, Dh exten
   /** Attention of x `[..., length, inFeatures]` over itself (or `inputsKV`): `[..., length, outFeatures]`. */
   readonly apply: AttentionApply<I, H, Dh, O>;
 }
-/** multiHeadAttention's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface AttentionApply<I extends number, H extends number, Dh extends number, O extends number> extends WithTypeFn<AttentionApplyFn<I, H, O>> {
+/** AttentionApply's call signature alone (what nn.withTypeFn takes). */
+export interface AttentionCall<I extends number, H extends number, Dh extends number, O extends number> {
+  /** Attention of x `[..., length, inFeatures]` over itself (or `inputsKV`): `[..., length, outFeatures]`. */
   <S extends Shape, D extends FloatDType = "float32", KV extends Shape = S, M extends Shape = []>(
     params: AttentionParams<I, H, Dh, O>,
     x: Check<AttnCheck<S, I>, Tensor<S, D>>,
     opts?: AttentionApplyOptions<D, KV, M, AttentionWeights<S, KV, H>>,
   ): Tensor<[...Lead<S>, O], D>;
 }
+/** multiHeadAttention's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface AttentionApply<I extends number, H extends number, Dh extends number, O extends number> extends AttentionCall<I, H, Dh, O>, WithTypeFn<AttentionApplyFn<I, H, O>, AttentionCall<I, H, Dh, O>> {}
 /** The twin: x checked as the declared signature checks it, then the options' mask against the weights (blamed on the options). */
 export interface AttentionApplyFn<I extends number, H extends number, O extends number> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...infer R]
@@ -145,7 +148,7 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
         out: proj(ko, q, outF, [h, dh, outF], [outF]),
       } as never;
     },
-    apply: twin(function (params: unknown, x: unknown, aopts: AttentionApplyOptions<FloatDType> = {}) {
+    apply: withTypeFn(function (params, x, aopts = {}) {
       const p = params as unknown as Record<"query" | "key" | "value" | "out", { kernel: T; bias: T }>;
       const xq = checkSequence("multiHeadAttention", x, inF);
       const xkv = aopts.inputsKV === undefined ? xq : checkSequence("multiHeadAttention", aopts.inputsKV, inF);

@@ -143,9 +143,15 @@ export interface TypeFnFail<I extends number, M extends string> {
   readonly at: I;
   readonly msg: M;
 }
-/** What a generic function's type extends to carry its twin M (nn's layers' `apply`). */
-export interface WithTypeFn<M extends TypeFn> {
+/** The key of the phantom member naming a function's plain call signature (withTypeFn's parameter). Type only. */
+export declare const typeFnCall: unique symbol;
+/**
+ * What a generic function's type extends to carry its twin M (nn's layers' `apply`); C is its call
+ * signature alone (what nn.withTypeFn takes: a function expression has no construct signature).
+ */
+export interface WithTypeFn<M extends TypeFn, C = unknown> {
   readonly [typeFn]?: M;
+  readonly [typeFnCall]?: C;
   /**
    * Not callable (nothing has this argument type), as Transformed's: keeps TypeScript from
    * instantiating the generic call signature against a contextual function type

@@ -6,7 +6,7 @@
 // the unbatched leaves: exact shapes, under jit and nested vmaps, and a wrong feature size is the
 // layer's own message at the call (the run-time text of the mapped apply, per example).
 import { expectType, type TypeEqual } from "ts-expect";
-import { nn, vmap, jit, jacobian, vjp, type Tensor, type PRNGKey, type Shape, type DType, type TypeFn, type WithTypeFn } from "../../src/index.js";
+import { nn, vmap, jit, add, matmul, sum, jacobian, vjp, type Tensor, type PRNGKey, type Shape, type DType, type TypeFn, type WithTypeFn } from "../../src/index.js";
 
 declare const key: PRNGKey;
 declare const xs: Tensor<[16, 2]>;
@@ -167,3 +167,24 @@ const hoverApply = m.apply;
 // @display Tensor<[1024, 1], "float32">
 const hoverCall = m.apply(mp, x1);
 void hoverApply, hoverCall;
+
+// a layer interface implemented outside the library: nn.withTypeFn types the function as the
+// interface's apply (a plain function lacks the twin's construct signature), its parameters from
+// the call signature (nn.MLPCall): x is the checked input, params the layers
+const mine: nn.MLP<[2, 1]> = {
+  sizes: [2, 1],
+  init: () => m.init(key).slice(0, 1) as unknown as [nn.Dense<2, 1>],
+  apply: nn.withTypeFn(function (params, x) {
+    expectType<TypeEqual<typeof params, [nn.Dense<2, 1>]>>(true);
+    return add(matmul(x as never, params[0].w), params[0].b) as never;
+  }),
+};
+const ymine = vmap(mine.apply, { inAxes: [null, 0] })(mine.init(key), xs);
+expectType<TypeEqual<typeof ymine, Tensor<[16, 1]>>>(true);
+const mine2: nn.MLP<[2, 1]> = {
+  sizes: [2, 1],
+  init: mine.init,
+  // @ts-expect-error Property 'v' does not exist on type 'Dense<2, 1>'.
+  apply: nn.withTypeFn(function (params, x) { return sum(params[0].v) as never; }),
+};
+void mine2;
