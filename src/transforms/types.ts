@@ -790,15 +790,17 @@ type LeafList<T, P extends readonly PropertyKey[] = []> = T extends TensorMark
       ? never
       : TupleLeafList<T, P>
     : T extends object
-      ? KeyLeafList<T, SortKeys<keyof T & string>, P>
+      ? KeyLeafList<T, SortKeys<`${keyof T & (string | number)}`>, P>
       : [];
 type TupleLeafList<T extends readonly unknown[], P extends readonly PropertyKey[], Acc extends unknown[] = [], I extends unknown[] = []> = T extends readonly [infer H, ...infer R]
   ? TupleLeafList<R, P, [...Acc, ...LeafList<H, [...P, I["length"]]>], [...I, H]>
   : Acc;
 type KeyLeafList<T, Ks extends readonly string[], P extends readonly PropertyKey[], Acc extends unknown[] = []> = Ks extends readonly [infer K extends string, ...infer R extends readonly string[]]
-  ? KeyLeafList<T, R, P, [...Acc, ...LeafList<T[K & keyof T], [...P, K]>]>
+  ? KeyLeafList<T, R, P, [...Acc, ...LeafList<K extends keyof T ? T[K] : T[KeyOf<T, K>], [...P, K]>]>
   : Acc;
 
+/** The numeric key of T that Object.keys names K ("1" for `{ 1: ... }`). */
+type KeyOf<T, K extends string> = { [J in keyof T & number]: `${J}` extends K ? J : never }[keyof T & number];
 /**
  * The keys in the order of JS's default sort (UTF-16 code units, as tree.ts's Object.keys().sort()),
  * or never where two keys differ first at two characters both above U+00FF (their order is not

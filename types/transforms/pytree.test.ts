@@ -80,6 +80,10 @@ vmap((p: { w: Tensor<[2]>; b: Tensor<[]> }, v: Tensor<[2]>) => sum(v))(five, fou
 declare const accents: { "ü": Tensor<[4, 2]>; "é": Tensor<[3, 2]>; a: Tensor<[3]> };
 // @ts-expect-error vmap: mapped axes have different sizes: argument 0.a has size 3 on axis 0 (shape [3]), but argument 0.ü has size 4 on axis 0 (shape [4, 2]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
 vmap((p: { "ü": Tensor<[2]>; "é": Tensor<[2]>; a: Tensor<[]> }) => p.a)(accents);
+// a numeric key is a string key at run time ("1" < "a")
+declare const numKey: { a: Tensor<[3]>; 1: Tensor<[3, 2]>; b: Tensor<[4]> };
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0.1 has size 3 on axis 0 (shape [3, 2]), but argument 0.b has size 4 on axis 0 (shape [4]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: { a: Tensor<[]>; 1: Tensor<[2]>; b: Tensor<[]> }) => p.a)(numKey);
 declare const cjk: { "一": Tensor<[3, 2]>; "二": Tensor<[4, 2]> };
 // @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
 vmap((p: { "一": Tensor<[2]>; "二": Tensor<[2]> }) => p["一"])(cjk);
