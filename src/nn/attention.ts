@@ -7,19 +7,19 @@
  */
 import type { PRNGKey } from "../random/random.js";
 import { bernoulli, split } from "../random/random.js";
-import type { FloatDType } from "../ir/dtype.js";
-import type { Check, Shape } from "../shape/core.js";
+import type { DType, FloatDType } from "../ir/dtype.js";
+import type { Check, Shape, ShapeError } from "../shape/core.js";
 import type { Div } from "../shape/arith.js";
 import type { AttentionWeights, FeatureCheck, HeadsCheck, Lead, MaskCheck, SequenceCheck } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { Tensor as TensorClass } from "../tensor/tensor.js";
 import { fromHost, zeros } from "../tensor/create.js";
 import { iota } from "../prims/broadcast.js";
-import type { TypeFn, WithTypeFn } from "../transforms/types.js";
+import type { TypeFn, TypeFnFail, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { headsMsg, maskMsg, showShape } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
-import { checkSequence, checkSize, o, twin } from "./common.js";
+import { checkSequence, checkSize, o, withTypeFn } from "./common.js";
 
 type T = AnyTensor;
 
@@ -81,17 +81,33 @@ export interface MultiHeadAttention<I extends number, H extends number, Dh exten
   /** Attention of x `[..., length, inFeatures]` over itself (or `inputsKV`): `[..., length, outFeatures]`. */
   readonly apply: AttentionApply<I, H, Dh, O>;
 }
-/** multiHeadAttention's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface AttentionApply<I extends number, H extends number, Dh extends number, O extends number> extends WithTypeFn<AttentionApplyFn<I, O>> {
+/** AttentionApply's call signature alone (what nn.withTypeFn takes). */
+export interface AttentionCall<I extends number, H extends number, Dh extends number, O extends number> {
+  /** Attention of x `[..., length, inFeatures]` over itself (or `inputsKV`): `[..., length, outFeatures]`. */
   <S extends Shape, D extends FloatDType = "float32", KV extends Shape = S, M extends Shape = []>(
     params: AttentionParams<I, H, Dh, O>,
     x: Check<AttnCheck<S, I>, Tensor<S, D>>,
     opts?: AttentionApplyOptions<D, KV, M, AttentionWeights<S, KV, H>>,
   ): Tensor<[...Lead<S>, O], D>;
 }
-export interface AttentionApplyFn<I extends number, O extends number> extends TypeFn {
-  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]] ? Check<AttnCheck<S, I>, Tensor<[...Lead<S>, O], D>> : unknown;
+/** multiHeadAttention's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface AttentionApply<I extends number, H extends number, Dh extends number, O extends number> extends AttentionCall<I, H, Dh, O>, WithTypeFn<AttentionApplyFn<I, H, O>, AttentionCall<I, H, Dh, O>> {}
+/** The twin: x checked as the declared signature checks it, then the options' mask against the weights (blamed on the options). */
+export interface AttentionApplyFn<I extends number, H extends number, O extends number> extends TypeFn {
+  readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...infer R]
+    ? Check<AttnCheck<S, I>, [OptionsCheck<S, H, R>] extends [never] ? Tensor<[...Lead<S>, O], D> : OptionsCheck<S, H, R>>
+    : unknown;
 }
+/** never, or TypeFnFail on argument 2 with MaskCheck's message for the options' mask. */
+type OptionsCheck<S extends Shape, H extends number, R> = R extends readonly [{ readonly mask: Tensor<infer M, DType> }, ...unknown[]]
+  ? MaskCheck<M, AttentionWeights<S, R[0] extends { readonly inputsKV: Tensor<infer KV, DType> } ? KV : S, H>> extends infer C
+    ? [C] extends [never]
+      ? never
+      : [C] extends [ShapeError<infer Msg>]
+        ? TypeFnFail<2, Msg>
+        : never
+    : never
+  : never;
 
 const LOWEST = { float32: -3.4028234663852886e38, float64: -Number.MAX_VALUE } as const;
 
@@ -132,7 +148,7 @@ export function multiHeadAttention<const H extends number, const Q extends numbe
         out: proj(ko, q, outF, [h, dh, outF], [outF]),
       } as never;
     },
-    apply: twin(function (params: unknown, x: unknown, aopts: AttentionApplyOptions<FloatDType> = {}) {
+    apply: withTypeFn(function (params, x, aopts = {}) {
       const p = params as unknown as Record<"query" | "key" | "value" | "out", { kernel: T; bias: T }>;
       const xq = checkSequence("multiHeadAttention", x, inF);
       const xkv = aopts.inputsKV === undefined ? xq : checkSequence("multiHeadAttention", aopts.inputsKV, inF);

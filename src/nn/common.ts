@@ -11,6 +11,7 @@ import { einsum } from "../ops/einsum.js";
 import { softmax } from "./softmax.js";
 import { shapeError } from "../tensor/checks.js";
 import { featuresMsg, sequenceRankMsg } from "../tensor/messages.js";
+import type { TypeFn, WithTypeFn, typeFnCall } from "../transforms/types.js";
 
 type T = AnyTensor;
 type Untyped = (...args: never[]) => unknown;
@@ -68,9 +69,9 @@ export function checkSize(op: string, name: string, n: unknown): number {
 }
 
 /**
- * A layer's apply typed as its interface T (the call signature and the type-level twin's phantom
- * members, transforms/types.ts's WithTypeFn, which a function expression lacks): the same function,
- * T inferred from the property it is written to. Its parameters are `never` unless annotated (the
- * bodies cast them, as they did with the contextual generic signature).
+ * A function typed as T, a layer's apply interface (`nn.MLPApply<[2, 1]>`: its call signature and
+ * the type-level twin by which vmap keeps its shapes, transforms/types.ts's WithTypeFn): the same
+ * function, its parameters and result checked against T's call signature. T comes from where it is
+ * written: `const mine: nn.MLP<[2, 1]> = { sizes, init, apply: nn.withTypeFn(function (params, x) { ... }) }`.
  */
-export const twin = <T>(f: (...args: never[]) => unknown): T => f as unknown as T;
+export const withTypeFn = <T extends WithTypeFn<TypeFn, unknown>>(f: NonNullable<T[typeof typeFnCall]>): T => f as unknown as T;

@@ -15,7 +15,7 @@ import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { convLayerGroupsMsg, convLayerRankMsg, featuresMsg } from "../tensor/messages.js";
 import { lecunNormal, type Initializer } from "./init.js";
-import { checkSize, floatInput, o, twin } from "./common.js";
+import { checkSize, floatInput, o, withTypeFn } from "./common.js";
 
 export interface ConvOptions {
   /** the step per spatial dim (default 1s) */
@@ -58,13 +58,19 @@ export interface Conv<I extends number, O extends number, K extends readonly num
    */
   readonly apply: ConvApply<I, O, K, Op>;
 }
-/** conv's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface ConvApply<I extends number, O extends number, K extends readonly number[], Op> extends WithTypeFn<ConvApplyFn<I, O, K, Op>> {
+/** ConvApply's call signature alone (what nn.withTypeFn takes). */
+export interface ConvCall<I extends number, O extends number, K extends readonly number[], Op> {
+  /**
+   * The convolution of x ([...batch, ...spatial, I]; no batch dims works too) plus the bias:
+   * `[...batch, ...outSpatial, O]`, the spatial dims as lax.convGeneralDilated computes them.
+   */
   <S extends Shape, D extends FloatDType = "float32">(
     params: ConvParams<K, I, O, Op>,
     x: Check<[ConvLayerCheck<S, K, I>] extends [never] ? ConvOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I>, Tensor<S, D>>,
   ): Tensor<AsShape<ConvOut<S, K, I, O, Op>>, D>;
 }
+/** conv's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface ConvApply<I extends number, O extends number, K extends readonly number[], Op> extends ConvCall<I, O, K, Op>, WithTypeFn<ConvApplyFn<I, O, K, Op>, ConvCall<I, O, K, Op>> {}
 export interface ConvApplyFn<I extends number, O extends number, K extends readonly number[], Op> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]]
     ? Check<[ConvLayerCheck<S, K, I>] extends [never] ? ConvOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I>, Tensor<AsShape<ConvOut<S, K, I, O, Op>>, D>>
@@ -114,7 +120,7 @@ export function conv<const I extends number, const O extends number, const K ext
       const kernel = kinit(key, [...kernelSize, inFeatures / g, outFeatures]);
       return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
     },
-    apply: twin(function (params, x) {
+    apply: withTypeFn(function (params, x) {
       const t = floatInput("conv", x);
       const s = t.shape;
       if (s.length < n + 1) shapeError(convLayerRankMsg(n, s));
@@ -172,13 +178,16 @@ export interface ConvTransposeLayer<I extends number, O extends number, K extend
   /** lax.convTranspose of x ([...batch, ...spatial, I]) plus the bias: `[...batch, ...outSpatial, O]`. */
   readonly apply: ConvTransposeApply<I, O, K, Op>;
 }
-/** convTranspose's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface ConvTransposeApply<I extends number, O extends number, K extends readonly number[], Op> extends WithTypeFn<ConvTransposeApplyFn<I, O, K, Op>> {
+/** ConvTransposeApply's call signature alone (what nn.withTypeFn takes). */
+export interface ConvTransposeCall<I extends number, O extends number, K extends readonly number[], Op> {
+  /** lax.convTranspose of x ([...batch, ...spatial, I]) plus the bias: `[...batch, ...outSpatial, O]`. */
   <S extends Shape, D extends FloatDType = "float32">(
     params: ConvTransposeParams<K, I, O, Op>,
     x: Check<[ConvLayerCheck<S, K, I, "convTranspose">] extends [never] ? ConvTransposeOut<S, K, I, O, Op> : ConvLayerCheck<S, K, I, "convTranspose">, Tensor<S, D>>,
   ): Tensor<AsShape<ConvTransposeOut<S, K, I, O, Op>>, D>;
 }
+/** convTranspose's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface ConvTransposeApply<I extends number, O extends number, K extends readonly number[], Op> extends ConvTransposeCall<I, O, K, Op>, WithTypeFn<ConvTransposeApplyFn<I, O, K, Op>, ConvTransposeCall<I, O, K, Op>> {}
 export interface ConvTransposeApplyFn<I extends number, O extends number, K extends readonly number[], Op> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]]
     ? Check<
@@ -218,7 +227,7 @@ export function convTranspose<const I extends number, const O extends number, co
       const kernel = kinit(key, tk ? [...kernelSize, outFeatures, inFeatures] : [...kernelSize, inFeatures, outFeatures]);
       return (useBias ? { kernel, bias: zeros([outFeatures]) } : { kernel }) as never;
     },
-    apply: twin(function (params, x) {
+    apply: withTypeFn(function (params, x) {
       const t = floatInput(op, x);
       const s = t.shape;
       if (s.length < n + 1) shapeError(convLayerRankMsg(n, s, op));

@@ -10,7 +10,7 @@ import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { shapeError } from "../tensor/checks.js";
 import { intIndicesMsg } from "../tensor/messages.js";
 import { varianceScaling, type Initializer } from "./init.js";
-import { checkFeatures, checkSize, o, twin } from "./common.js";
+import { checkFeatures, checkSize, o, withTypeFn } from "./common.js";
 
 export interface EmbedParams<N extends number, F extends number> {
   readonly embedding: Tensor<[N, F]>;
@@ -30,10 +30,16 @@ export interface Embed<N extends number, F extends number> {
   attend<S extends Shape, D extends FloatDType = "float32">(params: EmbedParams<N, F>, query: Check<FeatureCheck<"embed.attend", S, F>, Tensor<S, D>>): Tensor<[...Lead<S>, N], D>;
 }
 
-/** embed's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface EmbedApply<N extends number, F extends number> extends WithTypeFn<EmbedApplyFn<F>> {
+/** EmbedApply's call signature alone (what nn.withTypeFn takes). */
+export interface EmbedCall<N extends number, F extends number> {
+  /**
+   * The rows at `ids` (int32, any shape I): `Tensor<[...I, F]>`. Out-of-range ids clamp to the
+   * table (shapegrad's gather rule; flax's jnp.take gives NaN there).
+   */
   <I extends Shape, DI extends DType>(params: EmbedParams<N, F>, ids: Check<IntIndices<DI, "embed">, Tensor<I, DI>>): Tensor<[...I, F]>;
 }
+/** embed's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface EmbedApply<N extends number, F extends number> extends EmbedCall<N, F>, WithTypeFn<EmbedApplyFn<F>, EmbedCall<N, F>> {}
 export interface EmbedApplyFn<F extends number> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer I, infer DI>, ...unknown[]] ? Check<IntIndices<DI, "embed">, Tensor<[...I, F]>> : unknown;
 }
@@ -48,7 +54,7 @@ export function embed<const N extends number, const F extends number>(numEmbeddi
     numEmbeddings,
     features,
     init: (key) => ({ embedding: init(key, [numEmbeddings, features]) }),
-    apply: twin(function (params: EmbedParams<N, F>, ids: unknown) {
+    apply: withTypeFn(function (params, ids) {
       if (!(ids instanceof TensorClass)) throw new TypeError("embed: ids must be an int32 tensor");
       const i = ids as AnyTensor;
       if (i.dtype !== "int32") shapeError(intIndicesMsg("embed", i.dtype));

@@ -45,3 +45,12 @@ export type { EmbedApply, EmbedApplyFn } from "./embed.js";
 export type { AttentionApply, AttentionApplyFn } from "./attention.js";
 export type { SequentialApply, SequentialApplyFn } from "./sequential.js";
 export type { LSTMApply, LSTMApplyFn, GRUApply, GRUApplyFn } from "./recurrent.js";
+// a layer interface's apply written outside the library: nn.withTypeFn(function ...), checked against its call signature
+export { withTypeFn } from "./common.js";
+export type { MLPCall } from "./mlp.js";
+export type { NormCall } from "./norm.js";
+export type { ConvCall, ConvTransposeCall } from "./conv.js";
+export type { EmbedCall } from "./embed.js";
+export type { AttentionCall } from "./attention.js";
+export type { SequentialCall } from "./sequential.js";
+export type { LSTMCall, GRUCall } from "./recurrent.js";

@@ -12,7 +12,7 @@ import { gelu, silu } from "./activations.js";
 import { matmul } from "../ops/linalg.js";
 import { zeros } from "../tensor/create.js";
 import { glorotUniform, type Initializer } from "./init.js";
-import { twin } from "./common.js";
+import { withTypeFn } from "./common.js";
 import { shapeError } from "../tensor/checks.js";
 import { mlpChainMsg, mlpInputMsg } from "../tensor/messages.js";
 import type { DType } from "../ir/dtype.js";
@@ -155,11 +155,13 @@ export interface MLPOptions<Sizes extends readonly number[]> {
   readonly init?: Initializer;
 }
 
-/** mlp's apply, carrying its type-level twin so that `vmap(m.apply, { inAxes: [null, 0] })` keeps the shapes. */
-export interface MLPApply<Sizes extends readonly number[]> extends WithTypeFn<MLPApplyFn<Sizes>> {
+/** MLPApply's call signature alone (what nn.withTypeFn takes). */
+export interface MLPCall<Sizes extends readonly number[]> {
   /** The network on x: `Tensor<[...batch, in]>` -> `Tensor<[...batch, out]>`. */
   <S extends Shape>(params: Layers<Sizes>, x: Check<InputCheck<Layers<Sizes>, S>, Tensor<S>>): Tensor<[...Init<S>, LastSize<Sizes>]>;
 }
+/** mlp's apply, carrying its type-level twin so that `vmap(m.apply, { inAxes: [null, 0] })` keeps the shapes. */
+export interface MLPApply<Sizes extends readonly number[]> extends MLPCall<Sizes>, WithTypeFn<MLPApplyFn<Sizes>, MLPCall<Sizes>> {}
 /** The twin: apply's result for the actual x (transforms/types.ts's TypeFn). */
 export interface MLPApplyFn<Sizes extends readonly number[]> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer S, DType>, ...unknown[]] ? Check<InputCheck<Layers<Sizes>, S>, Tensor<[...Init<S>, LastSize<Sizes>]>> : unknown;
@@ -191,7 +193,7 @@ export function mlp<const Sizes extends readonly number[]>(sizes: Sizes, opts: M
       const keys = split(key, sizes.length - 1);
       return sizes.slice(1).map((o, i) => dense(keys[i]!, sizes[i]!, o, init)) as unknown as Layers<Sizes>;
     },
-    apply: twin(function (params, x) {
+    apply: withTypeFn(function (params, x) {
       return applyLayers(params as never, x as never, activation, output) as never;
     }),
   };

@@ -11,7 +11,7 @@ import type { FeatureCheck } from "../shape/layers.js";
 import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { ones, zeros } from "../tensor/create.js";
 import type { TypeFn, WithTypeFn } from "../transforms/types.js";
-import { checkFeatures, checkSize, o, twin } from "./common.js";
+import { checkFeatures, checkSize, o, withTypeFn } from "./common.js";
 
 type T = AnyTensor;
 
@@ -44,10 +44,13 @@ export interface Norm<Op extends string, F extends number, P> {
   init(key?: PRNGKey): P;
   readonly apply: NormApply<Op, F, P>;
 }
-/** A norm's apply (x's shape and dtype kept), carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface NormApply<Op extends string, F extends number, P> extends WithTypeFn<NormApplyFn<Op, F>> {
+/** NormApply's call signature alone (what nn.withTypeFn takes). */
+export interface NormCall<Op extends string, F extends number, P> {
+  /** x normalised over its last (features) axis, then scaled (and shifted): the same shape and dtype. */
   <S extends Shape, D extends FloatDType = "float32">(params: P, x: Check<FeatureCheck<Op, S, F>, Tensor<S, D>>): Tensor<S, D>;
 }
+/** A norm's apply (x's shape and dtype kept), carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface NormApply<Op extends string, F extends number, P> extends NormCall<Op, F, P>, WithTypeFn<NormApplyFn<Op, F>, NormCall<Op, F, P>> {}
 export interface NormApplyFn<Op extends string, F extends number> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]] ? Check<FeatureCheck<Op, S, F>, Tensor<S, D>> : unknown;
 }
@@ -83,7 +86,7 @@ export function layerNorm<const F extends number, const O extends NormOptions = 
   return {
     features,
     init: () => normParams(features, useScale, useBias) as NormParams<F, O>,
-    apply: twin(function (params, x) {
+    apply: withTypeFn(function (params, x) {
       const t = checkFeatures("layerNorm", x, features);
       const mu = o.mean(t, -1, true);
       const c = o.sub(t, mu);
@@ -107,7 +110,7 @@ export function rmsNorm<const F extends number, const O extends Omit<NormOptions
   return {
     features,
     init: () => normParams(features, useScale, false) as NormParams<F, O & { readonly useBias: false }>,
-    apply: twin(function (params, x) {
+    apply: withTypeFn(function (params, x) {
       const t = checkFeatures("rmsNorm", x, features);
       const y = o.mul(t, o.rsqrt(o.add(o.mean(o.square(t), -1, true), eps)));
       return affine(y, params as Record<string, T>) as never;

@@ -18,7 +18,7 @@ import { zeros } from "../tensor/create.js";
 import { shapeError } from "../tensor/checks.js";
 import { showShape } from "../tensor/messages.js";
 import { lecunNormal, orthogonal, type Initializer } from "./init.js";
-import { checkFeatures, checkSize, o, twin } from "./common.js";
+import { checkFeatures, checkSize, o, withTypeFn } from "./common.js";
 
 type T = AnyTensor;
 
@@ -54,14 +54,21 @@ export interface LSTMCell<I extends number, H extends number> {
    */
   readonly apply: LSTMApply<I, H>;
 }
-/** lstmCell's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface LSTMApply<I extends number, H extends number> extends WithTypeFn<LSTMApplyFn<I, H>> {
+/** LSTMApply's call signature alone (what nn.withTypeFn takes). */
+export interface LSTMCall<I extends number, H extends number> {
+  /**
+   * One step, flax's equations: i = σ(x Wii + h Whi + bi), f = σ(x Wif + h Whf + bf),
+   * g = tanh(x Wig + h Whg + bg), o = σ(x Wio + h Who + bo); c' = f·c + i·g, h' = o·tanh(c').
+   * Returns `[[c', h'], h']`.
+   */
   <S extends Shape, D extends FloatDType = "float32">(
     params: LSTMParams<I, H>,
     carry: LSTMCarry<Lead<S>, H, D>,
     x: Check<FeatureCheck<"lstmCell", S, I>, Tensor<S, D>>,
   ): [LSTMCarry<Lead<S>, H, D>, Tensor<[...Lead<S>, H], D>];
 }
+/** lstmCell's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface LSTMApply<I extends number, H extends number> extends LSTMCall<I, H>, WithTypeFn<LSTMApplyFn<I, H>, LSTMCall<I, H>> {}
 export interface LSTMApplyFn<I extends number, H extends number> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, readonly [infer C, infer C2], Tensor<infer S, infer D extends FloatDType>, ...unknown[]]
     ? CellOut<"lstmCell", [C, C2], S, I, H, [LSTMCarry<Lead<S>, H, D>, Tensor<[...Lead<S>, H], D>]>
@@ -88,14 +95,20 @@ export interface GRUCell<I extends number, H extends number> {
    */
   readonly apply: GRUApply<I, H>;
 }
-/** gruCell's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface GRUApply<I extends number, H extends number> extends WithTypeFn<GRUApplyFn<I, H>> {
+/** GRUApply's call signature alone (what nn.withTypeFn takes). */
+export interface GRUCall<I extends number, H extends number> {
+  /**
+   * One step, flax's equations: r = σ(x Wir + bir + h Whr), z = σ(x Wiz + biz + h Whz),
+   * n = tanh(x Win + bin + r·(h Whn + bhn)); h' = (1 - z)·n + z·h. Returns `[h', h']`.
+   */
   <S extends Shape, D extends FloatDType = "float32">(
     params: GRUParams<I, H>,
     carry: Tensor<[...Lead<S>, H], D>,
     x: Check<FeatureCheck<"gruCell", S, I>, Tensor<S, D>>,
   ): [Tensor<[...Lead<S>, H], D>, Tensor<[...Lead<S>, H], D>];
 }
+/** gruCell's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface GRUApply<I extends number, H extends number> extends GRUCall<I, H>, WithTypeFn<GRUApplyFn<I, H>, GRUCall<I, H>> {}
 export interface GRUApplyFn<I extends number, H extends number> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, infer C, Tensor<infer S, infer D extends FloatDType>, ...unknown[]]
     ? CellOut<"gruCell", [C], S, I, H, [Tensor<[...Lead<S>, H], D>, Tensor<[...Lead<S>, H], D>]>
@@ -171,7 +184,7 @@ export function lstmCell<const I extends number, const H extends number>(inputs:
       return { wi, wh, bh: zeros([4 * hidden]) } as never;
     },
     initCarry: (batch, dtype) => [zeros([...batch, hidden], dtype), zeros([...batch, hidden], dtype)] as never,
-    apply: twin(function (params, carry: unknown, x) {
+    apply: withTypeFn(function (params, carry, x) {
       const xt = checkFeatures("lstmCell", x, inputs);
       const p = params as unknown as { wi: T; wh: T; bh: T };
       if (!Array.isArray(carry) || carry.length !== 2) throw new TypeError("lstmCell: the carry must be [c, h]");
@@ -201,7 +214,7 @@ export function gruCell<const I extends number, const H extends number>(inputs: 
       return { wi, bi: zeros([3 * hidden]), wh, bhn: zeros([hidden]) } as never;
     },
     initCarry: (batch, dtype) => zeros([...batch, hidden], dtype) as never,
-    apply: twin(function (params, carry: unknown, x) {
+    apply: withTypeFn(function (params, carry, x) {
       const xt = checkFeatures("gruCell", x, inputs);
       const p = params as unknown as { wi: T; bi: T; wh: T; bhn: T };
       const h = checkCarry("gruCell", carry, xt, hidden);

@@ -38,7 +38,7 @@ import type { AnyTensor, Tensor } from "../tensor/tensor.js";
 import { shapeError } from "../tensor/checks.js";
 import type { TypeFn, WithTypeFn } from "../transforms/types.js";
 import { batchNormRefusalMsg, sequentialMsg } from "../tensor/messages.js";
-import { twin } from "./common.js";
+import { withTypeFn } from "./common.js";
 import type { AttentionParams } from "./attention.js";
 
 type Fn = (x: never) => unknown;
@@ -234,14 +234,23 @@ export interface Sequential<L extends readonly unknown[]> {
    */
   readonly apply: SequentialApply<L>;
 }
-/** A stack's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
-export interface SequentialApply<L extends readonly unknown[]> extends WithTypeFn<SequentialApplyFn<L>> {
+/** SequentialApply's call signature alone (what nn.withTypeFn takes). */
+export interface SequentialCall<L extends readonly unknown[]> {
+  /**
+   * x through each step in turn; the result's type is computed step by step. x's features must
+   * be what the first layer takes (`sequential: layer 0 takes [..., 3] but the input gives [..., 4]`),
+   * and a function step with a concrete parameter type must take what comes to it (checked at
+   * compile time only). `opts` feeds the dropout steps: `{ key }` in training (split over them),
+   * `{ deterministic: true }` in evaluation; a stack with dropout and neither is a TypeError.
+   */
   <S extends Shape, D extends DType = "float32">(
     params: SequentialParams<L>,
     x: Check<[SequentialCheck<L, LastDim<S>>] extends [never] ? SequentialInputCheck<L, Tensor<S, D>> : SequentialCheck<L, LastDim<S>>, Tensor<S, D>>,
     opts?: SequentialApplyOptions,
   ): SequentialOut<L, Tensor<S, D>>;
 }
+/** A stack's apply, carrying its type-level twin for vmap (transforms/types.ts's TypeFn). */
+export interface SequentialApply<L extends readonly unknown[]> extends SequentialCall<L>, WithTypeFn<SequentialApplyFn<L>, SequentialCall<L>> {}
 export interface SequentialApplyFn<L extends readonly unknown[]> extends TypeFn {
   readonly out: this["args"] extends readonly [unknown, Tensor<infer S, infer D>, ...unknown[]]
     ? Check<[SequentialCheck<L, LastDim<S>>] extends [never] ? SequentialInputCheck<L, Tensor<S, D>> : SequentialCheck<L, LastDim<S>>, SequentialOut<L, Tensor<S, D>>>
@@ -292,7 +301,8 @@ export function sequential<const L extends readonly unknown[]>(layers: Sequentia
       const keys = split(key, ls.length);
       return ls.map((l, k) => (typeof l === "function" || isDropout(l) ? [] : l.init!(keys[k]!))) as SequentialParams<L>;
     },
-    apply: twin(function (params: unknown, x: unknown, opts?: SequentialApplyOptions) {
+    // annotated: typing this body from SequentialCall's generic signature crashes TypeScript 7's checker
+    apply: withTypeFn(function (params: unknown, x: unknown, opts?: SequentialApplyOptions) {
       const ps = params as readonly unknown[];
       if (!Array.isArray(ps) || ps.length !== ls.length) throw new TypeError(`sequential: params must be a list of ${ls.length} entries, one per layer (from init)`);
       // one key for each dropout, attention or nested-stack step, in order

@@ -143,9 +143,15 @@ export interface TypeFnFail<I extends number, M extends string> {
   readonly at: I;
   readonly msg: M;
 }
-/** What a generic function's type extends to carry its twin M (nn's layers' `apply`). */
-export interface WithTypeFn<M extends TypeFn> {
+/** The key of the phantom member naming a function's plain call signature (withTypeFn's parameter). Type only. */
+export declare const typeFnCall: unique symbol;
+/**
+ * What a generic function's type extends to carry its twin M (nn's layers' `apply`); C is its call
+ * signature alone (what nn.withTypeFn takes: a function expression has no construct signature).
+ */
+export interface WithTypeFn<M extends TypeFn, C = unknown> {
   readonly [typeFn]?: M;
+  readonly [typeFnCall]?: C;
   /**
    * Not callable (nothing has this argument type), as Transformed's: keeps TypeScript from
    * instantiating the generic call signature against a contextual function type
@@ -733,7 +739,7 @@ interface SizesDiffer<K extends number, Short extends string> {
  * The run-time message for mapped sizes that differ (messages.ts's vmapSizesMsg): walks the
  * mapped leaves in vmap.ts's order (arguments, then each one's leaves as flatten orders them:
  * tuples by index, objects by sorted key), takes the first static size and names the first leaf
- * whose static size differs. never when it finds none (the caller falls back on the short text).
+ * whose static size differs. never when it finds none, or meets a dynamic size before it, or a dynamic dim in a shape it would print (the run time words those from the actual sizes): the caller falls back on the short text.
  * Only evaluated on that failure, so a successful call never sorts keys.
  */
 type SizesText<Args extends readonly unknown[], Axes extends readonly unknown[], First = Unset, K extends unknown[] = []> = Args extends readonly [infer H, ...infer R]
@@ -754,16 +760,22 @@ interface FirstSize<N extends number, Arg extends number, Text extends string> {
 type SizesInLeaves<L, Ax extends number, K extends number, First> = L extends readonly [readonly [infer P extends readonly PropertyKey[], infer S extends Shape], ...infer R]
   ? NormalizeAxis<Ax, S["length"]> extends infer A extends number
     ? DimAt<S, A> extends infer N extends number
-      ? First extends FirstSize<infer M, infer J, infer T>
-        ? { n: N & M } extends { n: never } // two different literals (a generic or dynamic dim never reduces to never)
-          ? `vmap: mapped axes have different sizes: ${T}, but ${LeafSizeText<K, P, N, A, S>}${J extends K ? `; if argument ${K} is not batched, give it inAxes null (e.g. inAxes: [null, 0])` : ""}`
-          : SizesInLeaves<R, Ax, K, First>
-        : { n: number } extends { n: N }
-          ? SizesInLeaves<R, Ax, K, First>
-          : SizesInLeaves<R, Ax, K, FirstSize<N, K, LeafSizeText<K, P, N, A, S>>>
+      ? { n: number } extends { n: N }
+        ? never // a dynamic size: the run time may take it first or stop at it, so no leaf text is sure
+        : First extends FirstSize<infer M, infer J, infer T>
+          ? { n: N & M } extends { n: never } // two different literals (a generic dim never reduces to never)
+            ? StaticShape<S> extends true
+              ? `vmap: mapped axes have different sizes: ${T}, but ${LeafSizeText<K, P, N, A, S>}${J extends K ? `; if argument ${K} is not batched, give it inAxes null (e.g. inAxes: [null, 0])` : ""}`
+              : never
+            : SizesInLeaves<R, Ax, K, First>
+          : StaticShape<S> extends true
+            ? SizesInLeaves<R, Ax, K, FirstSize<N, K, LeafSizeText<K, P, N, A, S>>>
+            : never
       : never
     : never
   : L extends readonly [] ? First : never;
+/** No dynamic (`number`) dim in S, whose text would differ from the run time's (a generic dim prints as itself). */
+type StaticShape<S extends Shape> = { d: number } extends { d: S[number] } ? false : true;
 /** messages.ts's vmapLeafSize: `argument 0.b has size 2 on axis 0 (shape [2])`. */
 type LeafSizeText<K extends number, P extends readonly PropertyKey[], N extends number, A extends number, S extends Shape> =
   `argument ${K}${ShowPath<P>} has size ${N} on axis ${A} (shape ${ShowShape<S>})`;
@@ -778,25 +790,45 @@ type LeafList<T, P extends readonly PropertyKey[] = []> = T extends TensorMark
       ? never
       : TupleLeafList<T, P>
     : T extends object
-      ? KeyLeafList<T, SortKeys<keyof T & string>, P>
+      ? KeyLeafList<T, SortKeys<`${keyof T & (string | number)}`>, P>
       : [];
 type TupleLeafList<T extends readonly unknown[], P extends readonly PropertyKey[], Acc extends unknown[] = [], I extends unknown[] = []> = T extends readonly [infer H, ...infer R]
   ? TupleLeafList<R, P, [...Acc, ...LeafList<H, [...P, I["length"]]>], [...I, H]>
   : Acc;
 type KeyLeafList<T, Ks extends readonly string[], P extends readonly PropertyKey[], Acc extends unknown[] = []> = Ks extends readonly [infer K extends string, ...infer R extends readonly string[]]
-  ? KeyLeafList<T, R, P, [...Acc, ...LeafList<T[K & keyof T], [...P, K]>]>
+  ? KeyLeafList<T, R, P, [...Acc, ...LeafList<K extends keyof T ? T[K] : T[KeyOf<T, K>], [...P, K]>]>
   : Acc;
 
-/** The keys in the order of JS's default sort (code units; ASCII compared, other characters taken as equal). */
-type SortKeys<U extends string, Acc extends string[] = []> = [U] extends [never] ? Acc : MinKey<U> extends infer K extends string ? SortKeys<Exclude<U, K>, [...Acc, K]> : Acc;
+/** The numeric key of T that Object.keys names K ("1" for `{ 1: ... }`). */
+type KeyOf<T, K extends string> = { [J in keyof T & number]: `${J}` extends K ? J : never }[keyof T & number];
+/**
+ * The keys in the order of JS's default sort (UTF-16 code units, as tree.ts's Object.keys().sort()),
+ * or never where two keys differ first at two characters both above U+00FF (their order is not
+ * worked out here; the caller falls back on the short message).
+ */
+type SortKeys<U extends string, Acc extends string[] = []> = [U] extends [never]
+  ? Acc
+  : [MinKey<U>] extends [never]
+    ? never
+    : SortKeys<Exclude<U, MinKey<U>>, [...Acc, MinKey<U>]>;
+/** The key before every other key of U; never when that is not known. */
 type MinKey<U extends string> = { [K in U]: false extends (Exclude<U, K> extends infer J extends string ? (J extends unknown ? KeyBefore<K, J> : never) : never) ? never : K }[U];
+/** U+0000 to U+00FF in code-unit order: a character past it sorts after every one in it. */
+type Latin1 = `${Control}${Ascii}\x7f${Latin1Upper}`;
+type Control = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
 type Ascii = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+type Latin1Upper = "\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\x9e\x9f\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf\xb0\xb1\xb2\xb3\xb4\xb5\xb6\xb7\xb8\xb9\xba\xbb\xbc\xbd\xbe\xbf\xc0\xc1\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf\xd0\xd1\xd2\xd3\xd4\xd5\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf\xe0\xe1\xe2\xe3\xe4\xe5\xe6\xe7\xe8\xe9\xea\xeb\xec\xed\xee\xef\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff";
+/** A before B (or equal); false both ways where their first differing characters are both past U+00FF. */
 type KeyBefore<A extends string, B extends string> = A extends `${infer a}${infer AR}`
   ? B extends `${infer b}${infer BR}`
     ? a extends b
       ? KeyBefore<AR, BR>
-      : Ascii extends `${string}${a}${string}${b}${string}`
-        ? true
+      : Latin1 extends `${string}${a}${string}`
+        ? Latin1 extends `${string}${b}${string}`
+          ? Latin1 extends `${string}${a}${string}${b}${string}`
+            ? true
+            : false
+          : true
         : false
     : false
   : true;

@@ -199,6 +199,8 @@ const samples: [rule: string, call: string][] = [
   ["vmap sizes of two arguments, axis 1", "sg.vmap((a: sg.Tensor<number[]>, b: sg.Tensor<number[]>) => a, { inAxes: [0, 1] })($([2, 3]), $([2, 3]))"],
   ["vmap sizes of one argument's leaves", "sg.vmap((p: { w: sg.Tensor<number[]>; b: sg.Tensor<number[]> }, x: sg.Tensor<number[]>) => x)({ w: $([3, 2]), b: $([2]) }, $([5, 3]))"],
   ["vmap sizes of nested leaves, axis -1", "sg.vmap((p: [{ zeta: sg.Tensor<number[]>; Alpha: sg.Tensor<number[]>; ab: sg.Tensor<number[]> }]) => p[0].ab, { inAxes: -1 })([{ zeta: $([2, 7]), Alpha: $([7]), ab: $([3, 6]) }])"],
+  ["vmap sizes of keys past ASCII", "sg.vmap((p: { \"ü\": sg.Tensor<number[]>; \"é\": sg.Tensor<number[]>; a: sg.Tensor<number[]> }) => p.a)({ \"ü\": $([4, 2]), \"é\": $([3, 2]), a: $([3]) })"],
+  ["vmap sizes of a numeric key", "sg.vmap((p: { a: sg.Tensor<number[]>; 1: sg.Tensor<number[]>; b: sg.Tensor<number[]> }) => p.a)({ a: $([3]), 1: $([3, 2]), b: $([4]) })"],
   ["vmap sizes of a pytree and a tensor", "sg.vmap((p: { w: sg.Tensor<number[]>; b: sg.Tensor<number[]> }, x: sg.Tensor<number[]>) => x)({ w: $([5, 2]), b: $([5]) }, $([4, 2]))"],
 ];
 /** Rules that do not depend on dims: typed `number`, the call still fails with the same text; at run time any Error. */

@@ -75,6 +75,31 @@ declare const five: { w: Tensor<[5, 2]>; b: Tensor<[5]> };
 declare const four: Tensor<[4, 2]>;
 // @ts-expect-error vmap: mapped axes have different sizes: argument 0.b has size 5 on axis 0 (shape [5]), but argument 1 has size 4 on axis 0 (shape [4, 2])
 vmap((p: { w: Tensor<[2]>; b: Tensor<[]> }, v: Tensor<[2]>) => sum(v))(five, four);
+// keys past ASCII sort by code unit as at run time ("a" < "é" < "ü"); keys that differ first at
+// characters past U+00FF are not ordered here: the short text (no leaf named that the run time would not)
+declare const accents: { "ü": Tensor<[4, 2]>; "é": Tensor<[3, 2]>; a: Tensor<[3]> };
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0.a has size 3 on axis 0 (shape [3]), but argument 0.ü has size 4 on axis 0 (shape [4, 2]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: { "ü": Tensor<[2]>; "é": Tensor<[2]>; a: Tensor<[]> }) => p.a)(accents);
+// a numeric key is a string key at run time ("1" < "a")
+declare const numKey: { a: Tensor<[3]>; 1: Tensor<[3, 2]>; b: Tensor<[4]> };
+// @ts-expect-error vmap: mapped axes have different sizes: argument 0.1 has size 3 on axis 0 (shape [3, 2]), but argument 0.b has size 4 on axis 0 (shape [4]); if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: { a: Tensor<[]>; 1: Tensor<[2]>; b: Tensor<[]> }) => p.a)(numKey);
+declare const cjk: { "一": Tensor<[3, 2]>; "二": Tensor<[4, 2]> };
+// @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])
+vmap((p: { "一": Tensor<[2]>; "二": Tensor<[2]> }) => p["一"])(cjk);
+// a dynamic size before the leaf that differs: the run time may name it, so the short text
+declare const dyn: Tensor<[number, 2]>;
+declare const three: Tensor<[3, 2]>;
+declare const fourB: Tensor<[4, 2]>;
+const f3 = (a: Tensor<[2]>, b: Tensor<[2]>, c: Tensor<[2]>) => a;
+// @ts-expect-error vmap: mapped axes differ in size: argument 1 has 3 on axis 0, argument 2 has 4 on axis 0
+vmap(f3)(dyn, three, fourB);
+// @ts-expect-error vmap: mapped axes differ in size: argument 0 has 3 on axis 0, argument 2 has 4 on axis 0
+vmap(f3)(three, dyn, fourB);
+// a dynamic dim in a shape the message would print: the short text
+declare const fourDyn: Tensor<[4, number]>;
+// @ts-expect-error vmap: mapped axes differ in size: argument 0 has 3 on axis 0, argument 1 has 4 on axis 0
+vmap(f3)(three, fourDyn, fourB);
 // an array of unknown length has no known leaf order: the short text
 declare const ragList: (Tensor<[3]> | Tensor<[4]>)[];
 // @ts-expect-error vmap: the leaves of argument 0 differ in size on axis 0; if argument 0 is not batched, give it inAxes null (e.g. inAxes: [null, 0])

@@ -6,7 +6,7 @@
 // the unbatched leaves: exact shapes, under jit and nested vmaps, and a wrong feature size is the
 // layer's own message at the call (the run-time text of the mapped apply, per example).
 import { expectType, type TypeEqual } from "ts-expect";
-import { nn, vmap, jit, jacobian, vjp, type Tensor, type PRNGKey, type Shape, type DType, type TypeFn, type WithTypeFn } from "../../src/index.js";
+import { nn, vmap, jit, add, matmul, sum, jacobian, vjp, type Tensor, type PRNGKey, type Shape, type DType, type TypeFn, type WithTypeFn } from "../../src/index.js";
 
 declare const key: PRNGKey;
 declare const xs: Tensor<[16, 2]>;
@@ -107,6 +107,19 @@ declare const toks: Tensor<[16, 5, 8]>;
 const att = nn.multiHeadAttention({ numHeads: 2, qkvFeatures: 8 });
 const yatt = vmap(att.apply, { inAxes: [null, 0] })(att.init(key), toks);
 expectType<TypeEqual<typeof yatt, Tensor<[16, 5, 8]>>>(true);
+// the options are checked as the direct call checks them: the mask against the weights [heads, qLength, kvLength]
+declare const mask55: Tensor<[5, 5], "bool">;
+const yattm = vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { mask: mask55 });
+expectType<TypeEqual<typeof yattm, Tensor<[16, 5, 8]>>>(true);
+declare const kv6: Tensor<[6, 8]>;
+declare const mask56: Tensor<[5, 6], "bool">;
+const yattkv = vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { inputsKV: kv6, mask: mask56 });
+expectType<TypeEqual<typeof yattkv, Tensor<[16, 5, 8]>>>(true);
+declare const mask79: Tensor<[7, 9], "bool">;
+// @ts-expect-error multiHeadAttention: the mask has shape [7, 9] but the attention weights have shape [2, 5, 5]
+vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { mask: mask79 });
+// @ts-expect-error multiHeadAttention: the mask has shape [5, 5] but the attention weights have shape [2, 5, 6]
+vmap(att.apply, { inAxes: [null, 0, null] })(att.init(key), toks, { inputsKV: kv6, mask: mask55 });
 
 const net = nn.sequential([nn.mlp([2, 8]), nn.relu, nn.layerNorm(8), nn.mlp([8, 1])]);
 const netp = net.init(key);
@@ -154,3 +167,24 @@ const hoverApply = m.apply;
 // @display Tensor<[1024, 1], "float32">
 const hoverCall = m.apply(mp, x1);
 void hoverApply, hoverCall;
+
+// a layer interface implemented outside the library: nn.withTypeFn types the function as the
+// interface's apply (a plain function lacks the twin's construct signature), its parameters from
+// the call signature (nn.MLPCall): x is the checked input, params the layers
+const mine: nn.MLP<[2, 1]> = {
+  sizes: [2, 1],
+  init: () => m.init(key).slice(0, 1) as unknown as [nn.Dense<2, 1>],
+  apply: nn.withTypeFn(function (params, x) {
+    expectType<TypeEqual<typeof params, [nn.Dense<2, 1>]>>(true);
+    return add(matmul(x as never, params[0].w), params[0].b) as never;
+  }),
+};
+const ymine = vmap(mine.apply, { inAxes: [null, 0] })(mine.init(key), xs);
+expectType<TypeEqual<typeof ymine, Tensor<[16, 1]>>>(true);
+const mine2: nn.MLP<[2, 1]> = {
+  sizes: [2, 1],
+  init: mine.init,
+  // @ts-expect-error Property 'v' does not exist on type 'Dense<2, 1>'.
+  apply: nn.withTypeFn(function (params, x) { return sum(params[0].v) as never; }),
+};
+void mine2;
