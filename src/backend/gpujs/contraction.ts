@@ -86,7 +86,7 @@ export interface BlockedSource {
 const UNROLL = 8;
 
 /** `offset + Σ name·stride` over integer names and literals (kept integral for gpu.js). */
-function intAffine(offset: number, terms: readonly (readonly [string, number])[]): string {
+export function intAffine(offset: number, terms: readonly (readonly [string, number])[]): string {
   const parts: string[] = [];
   for (const [name, s] of terms) {
     if (s === 1) parts.push(name);

@@ -21,7 +21,7 @@
  * and the result written as vec4s, where the alignment allows.
  */
 import { mergeDims, type Kernel, type Program } from "../../ir/kernel.js";
-import { contractionSpace, type ContractionParts, type SpaceOperand } from "./contraction.js";
+import { contractionSpace, intAffine, type ContractionParts, type SpaceOperand } from "./contraction.js";
 
 type Contraction = Extract<Kernel, { kind: "contraction" }>;
 
@@ -42,17 +42,6 @@ const RN = 4;
 const UNROLL = 4;
 /** Invocations per workgroup. */
 const WG = 64;
-
-/** `Σ name·stride + offset` as i32 WGSL (zero strides dropped). */
-function affine(offset: number, terms: readonly (readonly [string, number])[]): string {
-  const parts: string[] = [];
-  for (const [name, s] of terms) {
-    if (s === 1) parts.push(name);
-    else if (s !== 0) parts.push(`${name} * ${s}`);
-  }
-  if (offset !== 0 || parts.length === 0) parts.push(String(offset));
-  return parts.join(" + ");
-}
 
 /**
  * The WGSL kernel of a float32 contraction whose operands are read through `parts`' views (copies
@@ -130,7 +119,7 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
         bases.add(name);
         // a vec4 operand's base counts vec4s: its tile's first column is gx
         const x: [string, number] = quad[j] ? ["gx", 1] : [`x${cc}`, st[j]![2] / div(j)];
-        L.push(`  let ${name} = ${affine(ops[j]!.offset / div(j), [["z", st[j]![0] / div(j)], [`y${ii}`, st[j]![1] / div(j)], x])};`);
+        L.push(`  let ${name} = ${intAffine(ops[j]!.offset / div(j), [["z", st[j]![0] / div(j)], [`y${ii}`, st[j]![1] / div(j)], x])};`);
       }
     }
   }
@@ -151,7 +140,7 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
         const name = `w${j}_${ii}_${cc}`;
         if (u === 0 && !loaded.has(name)) {
           loaded.add(name);
-          L.push(`${ind}let ${name} = ${names[j]}[${affine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ["kv", 1]])}];`);
+          L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ["kv", 1]])}];`);
         }
         return `${name}.${"xyzw"[u]}`;
       }
@@ -159,7 +148,7 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
       if (!loaded.has(name)) {
         loaded.add(name);
         const sq = q >= 0 ? red.strides[j]![q]! / div(j) : 0;
-        L.push(`${ind}let ${name} = ${names[j]}[${affine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ...(kq ? ([[kq, sq]] as [string, number][]) : [])])}];`);
+        L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ...(kq ? ([[kq, sq]] as [string, number][]) : [])])}];`);
       }
       return quad[j] ? `${name}.${"xyzw"[c]}` : name;
     };
@@ -186,13 +175,13 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
 
   // stores: row-major [Z, Y, X], only inside the edges
   for (let i = 0; vec && i < rm; i++) {
-    const store = `out[${affine(0, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", 1]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => `acc${i}_${c}`).join(", ")});`;
+    const store = `out[${intAffine(0, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", 1]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => `acc${i}_${c}`).join(", ")});`;
     L.push(clampY ? `  if (oy + ${i} < ${Y}) { ${store} }` : `  ${store}`);
   }
   for (let i = 0; !vec && i < rm; i++) {
     for (let c = 0; c < rn; c++) {
       const conds = [...(clampY ? [`oy + ${i} < ${Y}`] : []), ...(clampX ? [`ox + ${c} < ${X}`] : [])];
-      const store = `out[${affine(0, [["z", Y * X], [`(oy + ${i})`, X], [`(ox + ${c})`, 1]])}] = acc${i}_${c};`;
+      const store = `out[${intAffine(0, [["z", Y * X], [`(oy + ${i})`, X], [`(ox + ${c})`, 1]])}] = acc${i}_${c};`;
       L.push(conds.length ? `  if (${conds.join(" && ")}) { ${store} }` : `  ${store}`);
     }
   }
