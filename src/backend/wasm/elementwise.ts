@@ -739,12 +739,7 @@ export function compileRowReduceWasm(spec: {
   at = align64(outAt + rows * 4);
   const args = new Array<number>(2 + 2 * nIn).fill(0);
   return (inputs, out) => {
-    let end = at;
-    const regions = inputs.map((x) => {
-      const r = end;
-      end = align64(end + x.length * 4 + 16);
-      return r;
-    });
+    const { regions, end } = inputRegions(at, inputs);
     const h = heap();
     h.ensure(end);
     const i32 = new Int32Array(h.memory.buffer);
@@ -813,12 +808,7 @@ export function compileColumnSumWasm(spec: {
   const run = inst.exports["cols"] as (...args: number[]) => void;
   const args = new Array<number>(1 + nIn).fill(0);
   return (inputs, out) => {
-    let end = align64(spec.n * 4);
-    const regions = inputs.map((x) => {
-      const at = end;
-      end = align64(end + x.length * 4 + 16);
-      return at;
-    });
+    const { regions, end } = inputRegions(align64(spec.n * 4), inputs);
     const h = heap();
     h.ensure(end);
     h.f32.fill(0, 0, spec.n);
@@ -830,4 +820,15 @@ export function compileColumnSumWasm(spec: {
     if (spec.rows > 0) run(...args);
     out.set(h.f32.subarray(0, spec.n));
   };
+}
+
+/** Byte offsets for copying `inputs` into the heap from `start` on (each 64-aligned, 16 bytes of slack for SIMD tails), and the end. */
+function inputRegions(start: number, inputs: readonly Float32Array[]): { regions: number[]; end: number } {
+  let end = start;
+  const regions = inputs.map((x) => {
+    const at = end;
+    end = align64(end + x.length * 4 + 16);
+    return at;
+  });
+  return { regions, end };
 }
