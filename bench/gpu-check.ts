@@ -8,6 +8,7 @@
  *   options: --backend NAME  --tasks 1,2,3,4  --reps N (default 7)  --quick (small sizes only)
  *            --max-matmul S (skip larger matmuls: gpujs:cpu takes seconds per 1024 product)
  *            --no-wgsl (gpujs:webgpu: contractions as gpu.js kernels, not WGSL shaders: the comparison)
+ *            --gpu-tiles (gpujs:webgpu on a software adapter: the WGSL contractions' GPU tiles, 8x4, not 16x8)
  *
  * Tasks (float32): 1. sqrt(x1² + x2²)·tanh(x1) + 1 over 16M and 1M elements; 2. matmul 512, 1024,
  * 2048; 3. grad of mean(out²) for an MLP 2-64-64-1 (tanh), batch 1024, w.r.t. all parameters;
@@ -35,6 +36,7 @@ import * as sg from "../src/index.js";
 import { setBackend } from "../src/runtime/registry.js";
 import { GpuJsBackend, gpujsCpu, gpujsHeadlessgl, gpujsWebasm, gpujsWebgpu } from "../src/backend/gpujs/backend.js";
 import { probeWebGPU } from "../src/backend/gpujs/webgpu-node.js";
+import { HARDWARE_TILES } from "../src/backend/gpujs/wgsl-matmul.js";
 
 const S: any = sg;
 const { add, mul, sqrt, square, tanh, matmul, mean, grad, vmap, jit, dot, tensor } = S;
@@ -50,6 +52,7 @@ const REPS = Number(opt("reps", "7"));
 const quick = argv.includes("--quick");
 const maxMatmul = Number(opt("max-matmul", "2048"));
 gpujsWebgpu.wgslContractions = !argv.includes("--no-wgsl");
+const gpuTiles = argv.includes("--gpu-tiles");
 
 const BACKENDS: Record<string, GpuJsBackend> = {
   "gpujs:webgpu": gpujsWebgpu,
@@ -226,6 +229,7 @@ if (tasks.has(4)) {
 
 async function main(): Promise<number> {
   const unusable = await backend!.ready(15_000);
+  if (gpuTiles) gpujsWebgpu.wgslTiles = HARDWARE_TILES;
   const probe = backendName === "gpujs:webgpu" ? await probeWebGPU() : null;
   const where = probe?.ok ? `adapter: ${probe.adapter}` : `node ${process.version}, ${process.platform}/${process.arch}`;
   console.log(`gpu-check on ${backendName} (${unusable ? `UNUSABLE: ${unusable}` : where})`);

@@ -498,7 +498,9 @@ function roundExpr(x: Expr): Expr {
   const odd = K.eq(K.sub(f, K.mul(c(x, 2), K.floor(K.mul(f, c(x, 0.5))))), c(x, 1));
   const up = K.where(K.lt(c(x, 0.5), d), K.c(1, "bool"), K.where(K.eq(d, c(x, 0.5)), odd, K.c(0, "bool")));
   const r = K.where(up, K.add(f, c(x, 1)), f);
-  return K.where(K.eq(r, c(x, 0)), K.mul(x, c(x, 0)), r);
+  // a zero result has x's sign, chosen by comparisons (x · 0 would be folded to +0 by a shader
+  // compiler that treats float arithmetic as real arithmetic, as SwiftShader's does)
+  return K.where(K.eq(r, c(x, 0)), K.where(K.lt(x, c(x, 0)), c(x, -0), K.where(K.lt(c(x, 0), x), c(x, 0), x)), r);
 }
 function roundHalfEven(x: number): number {
   const f = Math.floor(x);

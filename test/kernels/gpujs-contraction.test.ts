@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { gpujsCpu, gpujsWebasm, gpujsWebgpu, type GpuJsBackend } from "../../src/backend/gpujs/backend.js";
 import { generate } from "../../src/backend/gpujs/codegen.js";
 import { planContractions } from "../../src/backend/gpujs/contraction.js";
-import { wgslContraction } from "../../src/backend/gpujs/wgsl-matmul.js";
+import { HARDWARE_TILES, SOFTWARE_TILES, wgslContraction } from "../../src/backend/gpujs/wgsl-matmul.js";
+import { probeWebGPU } from "../../src/backend/gpujs/webgpu-node.js";
 import { HostArray } from "../../src/ir/host-array.js";
 import { stridesOf } from "../../src/ir/aval.js";
 import { K, freeAxes, type ContractionDims, type Expr, type Kernel, type Operand, type Program } from "../../src/ir/kernel.js";
@@ -100,12 +101,12 @@ function contractionProgram(c: Case, outShape: readonly number[]): Program {
   };
 }
 
-async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number; wgsl: number; kernels: number }> {
+async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number; wgsl: number; wgslLarge: number; kernels: number }> {
   const before = { ...b.stats };
   const ins = inputs.map((d, i) => b.fromHost(new HostArray(d, p.buffers[p.inputs[i]!]!.shape, "float32")));
   const outs = await Promise.all(b.run(p, ins).map(async (o) => (await b.toHost(o)).data as Float32Array));
-  const d = (k: "launches" | "hostGraphs" | "wgsl" | "kernels") => b.stats[k] - before[k];
-  return { outs, launches: d("launches"), hostGraphs: d("hostGraphs"), wgsl: d("wgsl"), kernels: d("kernels") };
+  const d = (k: "launches" | "hostGraphs" | "wgsl" | "wgslLarge" | "kernels") => b.stats[k] - before[k];
+  return { outs, launches: d("launches"), hostGraphs: d("hostGraphs"), wgsl: d("wgsl"), wgslLarge: d("wgslLarge"), kernels: d("kernels") };
 }
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, k: number, what: string): void {
@@ -128,6 +129,10 @@ const modes: [string, GpuJsBackend, boolean][] = [
       ]
     : []),
 ];
+
+it.runIf(/^(1|true)$/i.test(process.env["CI"] ?? ""))("has a WebGPU adapter under CI=true (the WebGPU cases must not quietly vanish)", () => {
+  expect(webgpu).toBe(true);
+});
 
 describe("the blocked form", () => {
   it("takes 4, 2 or 1 outputs per thread by the inner output dim, with integer index math", () => {
@@ -301,9 +306,45 @@ const tiled: Case[] = [
   // vec4 loads along k (an operand contiguous along the innermost contracted dim, k a multiple of 4)
   { name: "vec4 along k [9,12]@[12,8]", xs: [9, 12], ys: [12, 8], dims: MM },
   { name: "vec4 along k under an outer contracted loop [4,3,8]·[8,3,2]", xs: [4, 3, 8], ys: [8, 3, 2], dims: { contract: [[1, 2], [1, 0]], batch: [[], []] } },
+  // vec4 loads along y (an operand contiguous along the output's rows: a transposed lhs, rows a multiple of the tile's)
+  { name: "vec4 along y: a transposed lhs [9,16]ᵀ@[9,12]", xs: [9, 16], ys: [9, 12], dims: { contract: [[0], [0]], batch: [[], []] } },
+  { name: "vec4 along y, batched [2,6,32]ᵀ·[2,6,8]", xs: [2, 6, 32], ys: [2, 6, 8], dims: { contract: [[1], [1]], batch: [[0], [0]] } },
+  // a tile 8 columns wide (a software adapter's): two vec4s per row where X is a multiple of 8
+  { name: "two vec4s per tile row [20,10]@[10,24]", xs: [20, 10], ys: [10, 24], dims: MM },
+  { name: "rows past the edge, 12 columns [37,9]@[9,12]", xs: [37, 9], ys: [9, 12], dims: MM },
   // nothing to contract: zeros, the operands never read (bound to a 4-byte placeholder) as scalars
   { name: "k = 0 [8,0]@[0,8] (would be vec4 along k and x)", xs: [8, 0], ys: [0, 8], dims: MM },
 ];
+
+describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 x 8 tiles", () => {
+  // the tile is taken whatever the grid (the only one offered)
+  let own: typeof HARDWARE_TILES = HARDWARE_TILES;
+  beforeAll(async () => {
+    // the backend's own choice follows the adapter (SwiftShader's is a software one)
+    const p = await probeWebGPU();
+    own = gpujsWebgpu.wgslTiles;
+    expect(own).toBe(p.ok && p.software ? SOFTWARE_TILES : HARDWARE_TILES);
+    gpujsWebgpu.wgslTiles = [[16, 8]];
+  });
+  afterAll(() => void (gpujsWebgpu.wgslTiles = own));
+  /** whether 16 x 8 tiles give another kernel than the GPU's 8 x 4 (not where the output is at most 8 x 4) */
+  const differs = (p: Program) => {
+    const k = p.kernels[0] as Extract<Kernel, { kind: "contraction" }>;
+    return wgslContraction(k, p, {}, 65535, [[16, 8]])!.code !== wgslContraction(k, p)!.code;
+  };
+  for (const c of [...tiled, { name: "several tiles each way [70,64]@[64,40]", xs: [70, 64], ys: [64, 40], dims: MM }]) {
+    it(c.name, async () => {
+      const x = rand(size(c.xs), 15 + size(c.xs));
+      const y = rand(size(c.ys), 19 + size(c.ys));
+      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
+      const p = contractionProgram(c, want.shape);
+      const r = await run(gpujsWebgpu, p, [x, y]);
+      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslLarge: differs(p) ? 1 : 0 });
+      expectClose(r.outs[0]!, want.data, k, c.name);
+    });
+  }
+});
 
 describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
   for (const c of tiled) {
@@ -384,6 +425,40 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     expect(k).toMatch(/a0 : array<vec4<f32>>/);
     expect(k).toMatch(/a1 : array<vec4<f32>>/);
     expect(at(tiled.find((c) => c.name.startsWith("vec4 along k under"))!, [4, 2])).toMatch(/a0 : array<vec4<f32>>[^]*for \(var k0 = 0; k0 < 3/);
+  });
+
+  it("reads an operand contiguous along the output's rows as vec4s of 4 rows where no tile passes the edge", () => {
+    const T = { contract: [[0], [0]], batch: [[], []] } as ContractionDims;
+    const code = (m: number) => wgslContraction(contractionProgram({ name: "", xs: [9, m], ys: [9, 12], dims: T }, [m, 12]).kernels[0] as Extract<Kernel, { kind: "contraction" }>, contractionProgram({ name: "", xs: [9, m], ys: [9, 12], dims: T }, [m, 12]))!.code;
+    expect(code(16)).toMatch(/a0 : array<vec4<f32>>/);
+    expect(code(16)).toMatch(/let b0_4_0 = gy \* 2 \+ 1;/);
+    // 13 rows: the last tile's rows are clamped, so they are read one by one
+    expect(code(13)).toMatch(/a0 : array<f32>/);
+  });
+
+  it("takes 16 x 8 tiles on a software adapter for 2^24 multiply-adds or more where they leave 8 workgroups, else 8 x 4; a GPU takes 8 x 4", () => {
+    const at = (m: number, n: number, k: number, tiles: typeof HARDWARE_TILES) => {
+      const p = contractionProgram({ name: "", xs: [m, k], ys: [k, n], dims: MM }, [m, n]);
+      return wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p, {}, 65535, tiles)!;
+    };
+    const large = /let ox = gx \* 8;\n  let oy = gy \* 16;/;
+    const gpu = /let ox = gx \* 4;\n  let oy = gy \* 8;/;
+    // 512 x 512 x 64: 2^24 multiply-adds, 32 x 64 tiles in workgroups of 8 x 8
+    const soft = at(512, 512, 64, SOFTWARE_TILES);
+    expect(soft.code).toMatch(large);
+    expect(soft.workgroups).toEqual([8, 4, 1]);
+    expect(at(512, 512, 64, HARDWARE_TILES).code).toMatch(gpu);
+    // half the work keeps the GPU tile
+    expect(at(512, 512, 32, SOFTWARE_TILES).code).toMatch(gpu);
+    // 1024 x 64 x 256: 16 x 8 tiles leave exactly 8 workgroups
+    expect(at(1024, 64, 256, SOFTWARE_TILES).workgroups).toEqual([1, 8, 1]);
+    // 64 x 64 x 4096: 2^24 multiply-adds, but 16 x 8 tiles would leave 1 workgroup, 8 x 4 tiles leave 2
+    const narrow = at(64, 64, 4096, SOFTWARE_TILES);
+    expect(narrow.code).toMatch(gpu);
+    expect(narrow.workgroups).toEqual([2, 1, 1]);
+    // an outer product (K = 1) keeps 8 x 4 whatever its size, and K = 4 (one unrolled step) takes 16 x 8
+    expect(at(4096, 4096, 1, SOFTWARE_TILES).code).toMatch(gpu);
+    expect(at(2048, 2048, 4, SOFTWARE_TILES).code).toMatch(large);
   });
 
   it("leaves a grid past the device's workgroups per dim to the gpu.js kernel", () => {

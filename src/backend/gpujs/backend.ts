@@ -43,7 +43,7 @@ import { hoistSpecials } from "./specials.js";
 import { shaderForms } from "./shader-forms.js";
 import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
-import { wgslContraction, type WgslKernel } from "./wgsl-matmul.js";
+import { HARDWARE_TILES, SOFTWARE_TILES, wgslContraction, type Tile, type WgslKernel } from "./wgsl-matmul.js";
 import { provideGpuJs } from "./loaded.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
@@ -100,6 +100,8 @@ export interface GpuJsStats {
   readbacks: number;
   /** webgpu: launches that were contractions run as WGSL shaders (wgsl-matmul.ts), among `launches` */
   wgsl: number;
+  /** webgpu, a software adapter: those that ran with the larger tile (`wgslTiles`), among `wgsl` */
+  wgslLarge: number;
 }
 
 type CStep =
@@ -113,8 +115,8 @@ type CStep =
       readonly int32: Kernel | null;
     }
   | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray; readonly consts: readonly DeviceArray[] }
-  /** webgpu: a contraction as a WGSL shader on gpu.js's device */
-  | { readonly kind: "wgsl"; readonly out: number; readonly src: WgslKernel };
+  /** webgpu: a contraction as a WGSL shader on gpu.js's device; `larger`: with a larger tile than a GPU's (`wgslTiles`) */
+  | { readonly kind: "wgsl"; readonly out: number; readonly src: WgslKernel; readonly larger: boolean };
 
 /** The buffers a step reads. */
 const argsOf = (s: CStep): readonly number[] => (s.kind === "host" ? s.ins : s.src.args);
@@ -149,7 +151,7 @@ export class GpuJsBackend implements KernelBackend {
   readonly name: string;
   /** Reads are asynchronous (webgpu): dataSync()/toArray() throw, `await t.data()` works. */
   readonly asyncOnly: boolean;
-  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0, wgsl: 0 };
+  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0, wgsl: 0, wgslLarge: 0 };
   private gpu: GpuInstance | null = null;
   private readonly kernels = new LruCache<string, KernelFn>(1024);
   private readonly plans = new WeakMap<Program, Compiled>();
@@ -171,13 +173,19 @@ export class GpuJsBackend implements KernelBackend {
   wgslContractions = true;
   /**
    * webgpu: compute pipelines of the WGSL kernels, by source, with the device they were built on;
-   * `failed` once one did not build, validate or fit (its contraction is a gpu.js kernel from then on)
+   * `failed` once one did not build, validate or fit (its contraction is a gpu.js kernel from
+   * then on, or takes the GPU tile where a larger one failed)
    */
-  private pipelines = new LruCache<string, { device: GpuDevice; layout: unknown; pipeline: Promise<GpuPipeline>; checked: boolean; failed: boolean }>(1024);
+  private pipelines = new LruCache<string, Pipeline>(1024);
   /** webgpu: the device's workgroups per dim (maxComputeWorkgroupsPerDimension), read on each WGSL dispatch; WebGPU's default before the first */
   private deviceWorkgroups = 65535;
   /** webgpu: a lower cap on a WGSL kernel's workgroups per dim than the device's (for tests) */
   wgslWorkgroupCap = Infinity;
+  /**
+   * webgpu: the WGSL kernels' tile shapes (wgsl-matmul.ts), a software adapter's once the probe
+   * says it is one; read when a program is first compiled (tests set it)
+   */
+  wgslTiles: readonly Tile[] = HARDWARE_TILES;
 
   constructor(readonly mode: GpuMode) {
     this.name = `gpujs:${mode}`;
@@ -195,6 +203,7 @@ export class GpuJsBackend implements KernelBackend {
     this.readiness = probeWebGPU(timeoutMs).then(async (r) => {
       this.unusable = r.ok ? null : r.reason;
       if (r.ok) this.maxInputs = r.maxStorageBuffers - 1;
+      if (r.ok && r.software) this.wgslTiles = SOFTWARE_TILES;
       return this.unusable;
     });
     return this.readiness;
@@ -390,9 +399,15 @@ export class GpuJsBackend implements KernelBackend {
     if (this.mode !== "webgpu" || !this.wgslContractions) return null;
     const c = u.kernel;
     if (c.kind !== "contraction" || [c.lhs, c.rhs, c.out].some((b) => program.buffers[b]!.dtype !== "float32")) return null;
-    const w = wgslContraction(c, program, u.kind === "contraction" ? u.parts : {}, Math.min(this.deviceWorkgroups, this.wgslWorkgroupCap));
-    if (!w || this.pipelines.get(w.code)?.failed) return null;
-    const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w }];
+    const parts = u.kind === "contraction" ? u.parts : {};
+    const cap = Math.min(this.deviceWorkgroups, this.wgslWorkgroupCap);
+    const ok = (w: WgslKernel | null) => (w && !this.pipelines.get(w.code)?.failed ? w : null);
+    const gpu = ok(wgslContraction(c, program, parts, cap, HARDWARE_TILES));
+    const large = this.wgslTiles === HARDWARE_TILES ? null : ok(wgslContraction(c, program, parts, cap, this.wgslTiles));
+    // a larger tile that failed gives way to the GPU's
+    const w = large ?? gpu;
+    if (!w) return null;
+    const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, larger: w.code !== gpu?.code }];
     if (u.kind === "contraction" && u.parts.epilogue) {
       const e = this.compileKernel(u.kernels[u.kernels.length - 1]!, program);
       if (typeof e === "string") return e;
@@ -408,25 +423,14 @@ export class GpuJsBackend implements KernelBackend {
    * asynchronously, leaving zeros). A shader that does not build, validate or fit the device is
    * marked failed and rejects with a WgslError: run() recompiles the program without it.
    */
-  private dispatchWgsl(src: WgslKernel, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
+  private dispatchWgsl(src: WgslKernel, larger: boolean, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
     const h = ins[0]!;
     const ctx = h.context as { device: GpuDevice; isLost?: boolean };
     if (ctx.isLost) throw new Error("the WebGPU device was lost");
     const device = ctx.device;
     this.deviceWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
-    let entry = this.pipelines.get(src.code);
-    if (!entry || entry.device !== device) {
-      const module = device.createShaderModule({ code: src.code });
-      // an explicit layout: "auto" would drop the bindings a shader never reads (an empty contraction)
-      const buffer = (type: string) => ({ visibility: COMPUTE, buffer: { type } });
-      const entries = [...src.args.map(() => buffer("read-only-storage")), buffer("storage")].map((e, binding) => ({ binding, ...e }));
-      const layout = device.createBindGroupLayout({ entries });
-      const pipeline = device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: "main" } });
-      entry = { device, layout, pipeline, checked: false, failed: false };
-      this.pipelines.set(src.code, entry);
-      this.stats.kernels++;
-    }
-    const e = entry;
+    const e = this.pipelineOf(src, device);
+    if (larger) this.stats.wgslLarge++;
     const run = e.pipeline.then((pipeline) => {
       if (src.workgroups.some((g) => g > this.deviceWorkgroups)) throw new Error(`its grid ${src.workgroups.join("x")} passes this device's ${this.deviceWorkgroups} workgroups per dim`);
       const bytes = Math.max(4, src.size * 4);
@@ -461,9 +465,25 @@ export class GpuJsBackend implements KernelBackend {
     return run.catch((err: unknown) => {
       e.failed = true;
       const why = String((err as Error)?.message ?? err).split("\n")[0]!;
-      this.say(`a WGSL contraction failed (${why}); it runs as a gpu.js kernel instead`);
+      this.say(larger ? `a WGSL contraction's larger tile failed (${why}); it keeps the GPU tile` : `a WGSL contraction failed (${why}); it runs as a gpu.js kernel instead`);
       throw new WgslError(why);
     });
+  }
+
+  /** webgpu: the compute pipeline of a WGSL kernel on `device`, built on first use. */
+  private pipelineOf(src: WgslKernel, device: GpuDevice): Pipeline {
+    const known = this.pipelines.get(src.code);
+    if (known && known.device === device) return known;
+    const module = device.createShaderModule({ code: src.code });
+    // an explicit layout: "auto" would drop the bindings a shader never reads (an empty contraction)
+    const buffer = (type: string) => ({ visibility: COMPUTE, buffer: { type } });
+    const entries = [...src.args.map(() => buffer("read-only-storage")), buffer("storage")].map((e, binding) => ({ binding, ...e }));
+    const layout = device.createBindGroupLayout({ entries });
+    const pipeline = device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: "main" } });
+    const entry: Pipeline = { device, layout, pipeline, checked: false, failed: false };
+    this.pipelines.set(src.code, entry);
+    this.stats.kernels++;
+    return entry;
   }
 
   /** A compiled step, or the reason the program cannot run on this backend. */
@@ -651,7 +671,7 @@ export class GpuJsBackend implements KernelBackend {
           this.stats.launches++;
           this.stats.wgsl++;
           const held = s.src.args.map((b) => env[b]!);
-          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(this.dispatchWgsl(s.src, ds as WebGpuHandle[]), held));
+          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(this.dispatchWgsl(s.src, s.larger, ds as WebGpuHandle[]), held));
           if (finalizer && outputs.has(s.out)) finalizer.register(out, out.dev);
         }
         done = out.dev ?? out.host;
@@ -699,6 +719,15 @@ const hasUint32 = (p: Program): boolean =>
 
 /** An int32 value past 2^24 (an input, or a result that could be): this call runs on the wasm backend (the program is not marked). */
 class Int32RangeError extends Error {}
+/** A WGSL kernel's compute pipeline on one device (GpuJsBackend.pipelineOf). */
+interface Pipeline {
+  readonly device: GpuDevice;
+  readonly layout: unknown;
+  readonly pipeline: Promise<GpuPipeline>;
+  checked: boolean;
+  failed: boolean;
+}
+
 /** A WGSL contraction that did not build, validate or fit the device (dispatchWgsl). */
 class WgslError extends Error {}
 const INT32_RANGE = "an int32 value could pass 2^24, where gpu.js's float32 is not exact";

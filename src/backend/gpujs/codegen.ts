@@ -6,7 +6,10 @@
  *
  * - one thread per output element, `this.thread.x` = the row-major flat index; every input is a
  *   flat Float32Array (or device buffer) indexed with emitted integer index math (strides, offset,
- *   broadcasting as stride 0), so any rank and any view works and output rank is always 1;
+ *   broadcasting as stride 0), so any rank and any view works and output rank is always 1; on
+ *   webgpu, an elementwise kernel of up to three dims whose innermost is a multiple of 4
+ *   computes 4 neighbouring outputs per thread instead (`emitBlocked`), and on the modes with
+ *   Array(n) buffers a contraction computes a block of outputs (contraction.ts);
  * - index decomposition t -> (i0, i1, ...) by division with an exact fix-up: gpu.js computes `/`
  *   in float32 (WGSL's f32 division is only accurate to 2.5 ulp), so a plain Math.floor(t / d)
  *   can be off by one (or three, near 2^24); the fix-up recomputes the remainder, which is exact
@@ -191,7 +194,104 @@ function affine(offset: number, idx: readonly string[], strides: readonly number
   return terms.length ? terms.join(" + ") : "0";
 }
 
+/**
+ * Each access's element index at the output point `idx` (per dim, innermost last), as constants
+ * `p<j><suffix>`, and for a masked view (pad, concatenate) its validity `v<j><suffix>`.
+ */
+function pointers(s: LoopSpec, idx: readonly string[], lines: string[], suffix: string): { base: string[]; valid: (string | null)[] } {
+  const valid: (string | null)[] = [];
+  const base = s.access.map((a, j) => {
+    const name = `p${j}${suffix}`;
+    if (!a.mask) {
+      lines.push(`const ${name} = ${affine(a.offset, idx, a.out)};`);
+      valid.push(null);
+      return name;
+    }
+    // a masked view: element (i - lo) / step where i is in range and on the step, else 0
+    const conds: string[] = [];
+    const terms: string[] = a.offset !== 0 ? [String(a.offset)] : [];
+    a.mask.forEach((m, d) => {
+      const i = idx[d] ?? "0";
+      if (m.lo > 0) conds.push(`${i} >= ${m.lo}`);
+      conds.push(`${i} < ${m.hi}`);
+      const k = m.lo === 0 ? i : `(${i} - ${m.lo})`;
+      if (m.step === 1) {
+        if (a.out[d] !== 0) terms.push(`${k} * ${a.out[d]}`);
+      } else {
+        // exact: the quotient is rounded, then checked (f32 division may be off by an ulp)
+        lines.push(`const q${j}_${d}${suffix} = Math.floor(${k} / ${m.step} + 0.5);`);
+        conds.push(`q${j}_${d}${suffix} * ${m.step} === ${k}`);
+        if (a.out[d] !== 0) terms.push(`q${j}_${d}${suffix} * ${a.out[d]}`);
+      }
+    });
+    const v = `v${j}${suffix}`;
+    lines.push(`const ${v} = ${conds.length ? conds.map((c) => `(${c})`).join(" && ") : "true"};`);
+    lines.push(`const ${name} = ${v} ? ${terms.length ? terms.join(" + ") : "0"} : 0;`);
+    valid.push(v);
+    return name;
+  });
+  return { base, valid };
+}
+
+/** Operand j read at `at(j)`, zero where its masked view has no element. */
+const access = (at: (j: number) => string, valid: readonly (string | null)[]): GpuAccess => ({
+  load: (j) => (valid[j] ? `(${valid[j]} ? ${at(j)} : ${ZERO})` : at(j)),
+  valid: (j) => (valid[j] ? `(${valid[j]} ? ${ONE} : ${ZERO})` : ONE),
+});
+
+/** Outputs per thread of a blocked elementwise kernel. */
+const ELEMENTWISE_BLOCK = 4;
+/**
+ * The modes that take blocked elementwise kernels: webgpu, where an Array(4) result is the flat
+ * buffer itself. On webasm and cpu it comes back as one small array per thread, copied into one
+ * (backend.ts `flatResult`): elementwise 1M on gpujs:webasm took 2x longer blocked.
+ */
+const ELEMENTWISE_BLOCKED_MODES: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgpu"]);
+
+/**
+ * An elementwise kernel with 4 neighbouring outputs per thread, returned as Array(4) (stored at
+ * t·4 + c: the row-major result, as blocked contractions are), or null where it does not apply:
+ * a mode other than webgpu (`ELEMENTWISE_BLOCKED_MODES`), more than three dims, an innermost dim that
+ * is not a multiple of 4, a grid past WebGPU's 65535 workgroups of 8 x 8 per dim. The output
+ * dims are the thread axes (x counting blocks), so no index needs a division. On SwiftShader
+ * elementwise kernels ran in 1.6-2x less time this way (fewer invocations, one index computation
+ * per 4 elements; bench/gpu-check.ts task 1, 1M elements: 38 -> 24 ms); an operand constant
+ * along the innermost dim is loaded once.
+ */
+function emitBlocked(s: LoopSpec, program: Program, mode: GpuMode): KernelSource | null {
+  const B = ELEMENTWISE_BLOCK;
+  const rank = s.outShape.length;
+  if (s.body.kind !== "expr" || !ELEMENTWISE_BLOCKED_MODES.has(mode) || rank === 0 || rank > 3) return null;
+  const inner = s.outShape[rank - 1]!;
+  if (inner % B !== 0) return null;
+  const output = [inner / B, ...s.outShape.slice(0, -1).reverse()];
+  if (output.length > 1 && (output[0]! > 65535 * 8 || output[1]! > 65535 * 8 || (output[2] ?? 1) > 65535)) return null;
+  const lines: string[] = [`const tx = this.thread.x * ${B};`];
+  const idx = ["tz", "ty", "tx"].slice(3 - rank);
+  if (rank > 1) lines.push("const ty = this.thread.y;");
+  if (rank > 2) lines.push("const tz = this.thread.z;");
+  const expr = s.body.expr;
+  const values: string[] = [];
+  for (let c = 0; c < B; c++) {
+    const at = [...idx.slice(0, -1), c === 0 ? "tx" : `(tx + ${c})`];
+    const { base, valid } = pointers(s, at, lines, `_${c}`);
+    // an unmasked operand constant along the innermost dim: component 0's value
+    const shared = (j: number) => c > 0 && !valid[j] && s.access[j]!.out[rank - 1] === 0;
+    const code = emitExpr(expr, access((j) => (shared(j) ? `c0_x${j}` : `a${s.access[j]!.arg}[${base[j]}]`), valid), mode, `c${c}_`);
+    lines.push(...code.slice(0, -1));
+    values.push(code[code.length - 1]!.replace(/^return (.*);$/, "$1"));
+  }
+  lines.push(`return [${values.join(", ")}];`);
+  const n = sizeOf(s.outShape);
+  const params = s.args.map((_, i) => `a${i}`);
+  const body = lines.join("\n");
+  const sizes = s.args.map((b) => sizeOf(program.buffers[b]!.shape)).join(",");
+  return { params, body, size: n, args: s.args, loopMax: 1000, key: `${n}|${sizes}|${output.join("x")}|${B}|${body}`, output, components: B };
+}
+
 function emit(s: LoopSpec, program: Program, mode: GpuMode): KernelSource {
+  const blocked = emitBlocked(s, program, mode);
+  if (blocked) return blocked;
   const n = Math.max(1, sizeOf(s.outShape));
   const lines: string[] = [];
   // thread index -> per-dim indices, innermost first
@@ -218,42 +318,9 @@ function emit(s: LoopSpec, program: Program, mode: GpuMode): KernelSource {
     }
     idx[0] = rest;
   }
-  const valid: (string | null)[] = [];
-  const base = s.access.map((a, j) => {
-    const name = `p${j}`;
-    if (!a.mask) {
-      lines.push(`const ${name} = ${affine(a.offset, idx, a.out)};`);
-      valid.push(null);
-      return name;
-    }
-    // a masked view: element (i - lo) / step where i is in range and on the step, else 0
-    const conds: string[] = [];
-    const terms: string[] = a.offset !== 0 ? [String(a.offset)] : [];
-    a.mask.forEach((m, d) => {
-      const i = idx[d] ?? "0";
-      if (m.lo > 0) conds.push(`${i} >= ${m.lo}`);
-      conds.push(`${i} < ${m.hi}`);
-      const k = m.lo === 0 ? i : `(${i} - ${m.lo})`;
-      if (m.step === 1) {
-        if (a.out[d] !== 0) terms.push(`${k} * ${a.out[d]}`);
-      } else {
-        // exact: the quotient is rounded, then checked (f32 division may be off by an ulp)
-        lines.push(`const q${j}_${d} = Math.floor(${k} / ${m.step} + 0.5);`);
-        conds.push(`q${j}_${d} * ${m.step} === ${k}`);
-        if (a.out[d] !== 0) terms.push(`q${j}_${d} * ${a.out[d]}`);
-      }
-    });
-    const v = `v${j}`;
-    lines.push(`const ${v} = ${conds.length ? conds.map((c) => `(${c})`).join(" && ") : "true"};`);
-    lines.push(`const ${name} = ${v} ? ${terms.length ? terms.join(" + ") : "0"} : 0;`);
-    valid.push(v);
-    return name;
-  });
+  const { base, valid } = pointers(s, idx, lines, "");
   const arg = (j: number) => `a${s.access[j]!.arg}`;
-  const io = (at: (j: number) => string): GpuAccess => ({
-    load: (j) => (valid[j] ? `(${valid[j]} ? ${at(j)} : ${ZERO})` : at(j)),
-    valid: (j) => (valid[j] ? `(${valid[j]} ? ${ONE} : ${ZERO})` : ONE),
-  });
+  const io = (at: (j: number) => string): GpuAccess => access(at, valid);
   let loopMax = 1000;
   switch (s.body.kind) {
     case "expr":

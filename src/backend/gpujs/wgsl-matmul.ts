@@ -4,21 +4,30 @@
  * its kernels do, so results stay on the device and feed gpu.js kernels directly).
  *
  * gpu.js gives a thread at most 4 outputs and declares every value f32; here each invocation
- * computes an RM x RN tile of the output (8 rows x 4 columns): per contracted step it loads RM
- * values of one operand and RN of the other for RM·RN multiply-adds, all index math in i32 with
- * the shapes, strides and offsets as literals. On SwiftShader (a CPU Vulkan) this ran matmul
- * 256/512 in 2-3x less wall and CPU time than the blocked gpu.js kernel (contraction.ts);
+ * computes an RM x RN tile of the output (8 rows x 4 columns on a GPU): per contracted step it
+ * loads RM values of one operand and RN of the other for RM·RN multiply-adds, all index math in
+ * i32 with the shapes, strides and offsets as literals. On SwiftShader (a CPU Vulkan) this ran
+ * matmul 256/512 in 2-3x less wall and CPU time than the blocked gpu.js kernel (contraction.ts);
  * workgroup-memory tiling (64x64 or 32x32 tiles, 4x4 or 8x8 per invocation, barriers) took 4-12x
  * longer than that kernel there (a CPU runs a workgroup's invocations in turn, so a barrier is
  * likely a switch among them), so there is none.
+ *
+ * A software adapter takes 16 x 8 tiles where the grid stays wide enough (`SOFTWARE_TILES`): on
+ * SwiftShader every storage load is a gather, one lane at a time whatever the addresses (about
+ * 20 ns of CPU time per 4-lane load, from matmul 512 with and without its loads: 80% of its time),
+ * so loads per multiply-add are what count. There matmul 512 took 1.5-1.8x less time with 16 x 8
+ * tiles than with 8 x 4 (16 x 16 within 20% of 16 x 8, at about twice the shader build time),
+ * and the shader took 2-3x longer to build (150-450 ms). On a GPU, 128 accumulators per
+ * invocation would crowd the registers and thin the grid.
  *
  * The output, after merging contiguous dims, is [Z, Y, X] (rank 3 at most; more is left to
  * contraction.ts); an operand may vary along any of them (a batch dim varies in both). Tiles
  * past the edge of Y or X read the last row or column (clamped, never out of bounds) and store
  * nothing. The contracted dims, merged, are loops; the innermost is unrolled by 4. A dot product
  * just propagates NaN and Infinity, as the gpu.js kernels do. An operand contiguous along X (the
- * rhs of a row-major matmul) or along the innermost contracted dim (the lhs) is read as vec4s,
- * and the result written as vec4s, where the alignment allows.
+ * rhs of a row-major matmul), along the innermost contracted dim (the lhs) or along Y (a
+ * transposed lhs, as in the weight gradient xᵀ·g) is read as vec4s, and the result written as
+ * vec4s, where the alignment allows (one index and bounds clamp per 4 values, not per value).
  */
 import { mergeDims, type Kernel, type Program } from "../../ir/kernel.js";
 import { contractionSpace, intAffine, type ContractionParts, type SpaceOperand } from "./contraction.js";
@@ -36,8 +45,23 @@ export interface WgslKernel {
 }
 
 /** Rows and columns of the output tile of one invocation. */
-const RM = 8;
-const RN = 4;
+export type Tile = readonly [rows: number, columns: number];
+/** A GPU's tile. */
+export const HARDWARE_TILES: readonly Tile[] = [[8, 4]];
+/** A software adapter's (a CPU): the first that fits (`MIN_WORKGROUPS`, `MIN_WORK`, K of 4 or more), else the last. */
+export const SOFTWARE_TILES: readonly Tile[] = [
+  [16, 8],
+  [8, 4],
+];
+/** Workgroups a larger tile must leave, so that a CPU's threads all have some (8: up to 8 cores). */
+const MIN_WORKGROUPS = 8;
+/**
+ * Multiply-adds a contraction needs for a larger tile: its shader takes 150-450 ms longer to build
+ * on SwiftShader, and below 2^24 the time it saves per call (under 1 ms for 1024x64 @ 64x64 in the
+ * MLP gradient of bench/gpu-check.ts, whose first call it made 2x longer) would take hundreds of
+ * calls to repay that.
+ */
+const MIN_WORK = 2 ** 24;
 /** Unroll factor of the innermost contracted loop. */
 const UNROLL = 4;
 /** Invocations per workgroup. */
@@ -47,9 +71,16 @@ const WG = 64;
  * The WGSL kernel of a float32 contraction whose operands are read through `parts`' views (copies
  * folded in), or null where it does not apply: a masked view, more than three output dims after
  * merging, a grid past `maxWorkgroups` per dim, an empty output (the caller makes its zeros).
- * Epilogues are not taken (the caller runs them as their own gpu.js kernel).
+ * Epilogues are not taken (the caller runs them as their own gpu.js kernel). `tiles`: the tile
+ * shapes to choose from, largest first (`HARDWARE_TILES` or `SOFTWARE_TILES`).
  */
-export function wgslContraction(k: Contraction, p: Program, parts: Pick<ContractionParts, "lhs" | "rhs"> = {}, maxWorkgroups = 65535): WgslKernel | null {
+export function wgslContraction(
+  k: Contraction,
+  p: Program,
+  parts: Pick<ContractionParts, "lhs" | "rhs"> = {},
+  maxWorkgroups = 65535,
+  tiles: readonly Tile[] = HARDWARE_TILES,
+): WgslKernel | null {
   const space = contractionSpace(k, p, parts);
   if (!space) return null;
   const { shape, nOut } = space;
@@ -63,18 +94,25 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
   const st = ops.map((_, j) => [...Array<number>(pad).fill(0), ...o.strides[j]!] as [number, number, number]);
   const size = Z * Y * X;
   if (size === 0) return null;
-  const rm = Math.min(RM, Y);
-  const rn = Math.min(RN, X);
-  const tx = Math.ceil(X / rn);
-  const ty = Math.ceil(Y / rm);
-  const wx = ty === 1 ? WG : tx === 1 ? 1 : 8;
-  const wy = WG / wx;
-  const workgroups: [number, number, number] = [Math.ceil(tx / wx), Math.ceil(ty / wy), Z];
+  const grid = (tile: Tile) => {
+    const rm = Math.min(tile[0], Y);
+    const rn = Math.min(tile[1], X);
+    const tx = Math.ceil(X / rn);
+    const ty = Math.ceil(Y / rm);
+    const wx = ty === 1 ? WG : tx === 1 ? 1 : 8;
+    const wy = WG / wx;
+    const workgroups: [number, number, number] = [Math.ceil(tx / wx), Math.ceil(ty / wy), Z];
+    return { rm, rn, tx, ty, wx, wy, workgroups };
+  };
+  // (an outer product, K = 1, ran 3-5x slower with the larger tile on SwiftShader: at least one unrolled step)
+  const steps = red.shape.reduce((a, r) => a * r, 1);
+  const fits = (g: ReturnType<typeof grid>) => steps >= UNROLL && size * steps >= MIN_WORK && g.workgroups[0] * g.workgroups[1] * g.workgroups[2] >= MIN_WORKGROUPS;
+  const { rm, rn, tx, ty, wx, wy, workgroups } = tiles.slice(0, -1).map(grid).find(fits) ?? grid(tiles[tiles.length - 1]!);
   if (workgroups.some((g) => g > maxWorkgroups)) return null;
 
   // vec4 loads of the operands contiguous along x, 4-aligned everywhere, and vec4 stores, where a
-  // tile's 4 columns never pass the edge (on SwiftShader 1.2-1.5x less CPU time at matmul 256/512)
-  const vec = rn === 4 && X % 4 === 0;
+  // tile's columns (4 or 8) never pass the edge (on SwiftShader 1.2-1.5x less CPU time at matmul 256/512)
+  const vec = rn % 4 === 0 && X % rn === 0;
   const R = red.shape;
   const q = R.length - 1;
   // nothing to contract (K = 0): the operands are never read and may be bound to a 4-byte
@@ -85,12 +123,16 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
   // an operand contiguous along the innermost contracted dim (the lhs of a row-major matmul) is
   // read as vec4s along it, one per unrolled group of 4
   const kquad = ops.map((_, j) => reads && !quad[j] && q >= 0 && UNROLL === 4 && R[q]! % 4 === 0 && red.strides[j]![q] === 1 && aligned(j, [...st[j]!, ...red.strides[j]!.slice(0, q)]));
-  const div = (j: number) => (quad[j] || kquad[j] ? 4 : 1);
+  // an operand contiguous along y (a transposed lhs) is read as vec4s of 4 rows, where no tile
+  // passes the edge of Y (the rows are never clamped)
+  const yquad = ops.map((_, j) => reads && !quad[j] && !kquad[j] && rm % 4 === 0 && Y % rm === 0 && st[j]![1] === 1 && aligned(j, [st[j]![0], st[j]![2], ...red.strides[j]!]));
+  const wide = (j: number) => quad[j] || kquad[j] || yquad[j];
+  const div = (j: number) => (wide(j) ? 4 : 1);
   // one binding per buffer and element type (a buffer read both ways is bound twice, read only)
   const args: number[] = [];
   const slots: string[] = [];
   const names = ops.map((op, j) => {
-    const slot = `${op.buffer}${quad[j] || kquad[j] ? "v" : ""}`;
+    const slot = `${op.buffer}${wide(j) ? "v" : ""}`;
     let i = slots.indexOf(slot);
     if (i < 0) i = (slots.push(slot), args.push(op.buffer) - 1);
     return `a${i}`;
@@ -101,25 +143,28 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
   L.push(`@compute @workgroup_size(${wx}, ${wy}, 1)`);
   L.push(`fn main(@builtin(global_invocation_id) g : vec3<u32>) {`);
   L.push(`  if (g.x >= ${tx}u || g.y >= ${ty}u) { return; }`);
-  L.push(`  let gx = i32(g.x);`, `  let ox = gx * ${rn};`, `  let oy = i32(g.y) * ${rm};`, `  let z = i32(g.z);`);
+  L.push(`  let gx = i32(g.x);`, `  let gy = i32(g.y);`, `  let ox = gx * ${rn};`, `  let oy = gy * ${rm};`, `  let z = i32(g.z);`);
   // the rows and columns of the tile, clamped where the tiles overrun the edge
   const clampY = Y % rm !== 0;
   const clampX = X % rn !== 0;
   for (let i = 0; i < rm; i++) L.push(`  let y${i} = ${clampY ? `min(oy + ${i}, ${Y - 1})` : `oy + ${i}`};`);
   for (let c = 0; c < rn; c++) L.push(`  let x${c} = ${clampX ? `min(ox + ${c}, ${X - 1})` : `ox + ${c}`};`);
   // operand j's value for output (i, c) depends on i only where it varies along y, on c along x
-  const at = (j: number, i: number, c: number): [number, number] => [st[j]![1] !== 0 ? i : 0, st[j]![2] !== 0 ? c : 0];
+  // (a vec4 along y or x holds 4 rows or columns: the first names it)
+  const at = (j: number, i: number, c: number): [number, number] => [st[j]![1] === 0 ? 0 : yquad[j] ? i - (i % 4) : i, st[j]![2] === 0 ? 0 : quad[j] ? c - (c % 4) : c];
   const bases = new Set<string>();
   for (let j = 0; j < 2; j++) {
     for (let i = 0; i < rm; i++) {
       for (let c = 0; c < rn; c++) {
-        const [ii, cc] = at(j, i, quad[j] ? 0 : c);
+        const [ii, cc] = at(j, i, c);
         const name = `b${j}_${ii}_${cc}`;
         if (bases.has(name)) continue;
         bases.add(name);
-        // a vec4 operand's base counts vec4s: its tile's first column is gx
-        const x: [string, number] = quad[j] ? ["gx", 1] : [`x${cc}`, st[j]![2] / div(j)];
-        L.push(`  let ${name} = ${intAffine(ops[j]!.offset / div(j), [["z", st[j]![0] / div(j)], [`y${ii}`, st[j]![1] / div(j)], x])};`);
+        // a vec4 operand's base counts vec4s: its vec4 of columns cc.. is gx·rn/4 + cc/4, of rows ii.. gy·rm/4 + ii/4
+        const x: [string, number] = quad[j] ? ["gx", rn / 4] : [`x${cc}`, st[j]![2] / div(j)];
+        const y: [string, number] = yquad[j] ? ["gy", rm / 4] : [`y${ii}`, st[j]![1] / div(j)];
+        const first = (yquad[j] ? ii : 0) + (quad[j] ? cc : 0);
+        L.push(`  let ${name} = ${intAffine((ops[j]!.offset + first) / div(j), [["z", st[j]![0] / div(j)], y, x])};`);
       }
     }
   }
@@ -135,7 +180,7 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
   const step = (ind: string, kq: string | null, tag: string, u = -1) => {
     const loaded = new Set<string>();
     const load = (j: number, i: number, c: number): string => {
-      const [ii, cc] = at(j, i, quad[j] ? 0 : c);
+      const [ii, cc] = at(j, i, c);
       if (kquad[j]) {
         const name = `w${j}_${ii}_${cc}`;
         if (u === 0 && !loaded.has(name)) {
@@ -150,7 +195,7 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
         const sq = q >= 0 ? red.strides[j]![q]! / div(j) : 0;
         L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ...(kq ? ([[kq, sq]] as [string, number][]) : [])])}];`);
       }
-      return quad[j] ? `${name}.${"xyzw"[c]}` : name;
+      return quad[j] ? `${name}.${"xyzw"[c % 4]}` : yquad[j] ? `${name}.${"xyzw"[i % 4]}` : name;
     };
     for (let i = 0; i < rm; i++) for (let c = 0; c < rn; c++) (load(0, i, c), load(1, i, c));
     for (let i = 0; i < rm; i++) for (let c = 0; c < rn; c++) L.push(`${ind}acc${i}_${c} += ${load(0, i, c)} * ${load(1, i, c)};`);
@@ -175,8 +220,10 @@ export function wgslContraction(k: Contraction, p: Program, parts: Pick<Contract
 
   // stores: row-major [Z, Y, X], only inside the edges
   for (let i = 0; vec && i < rm; i++) {
-    const store = `out[${intAffine(0, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", 1]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => `acc${i}_${c}`).join(", ")});`;
-    L.push(clampY ? `  if (oy + ${i} < ${Y}) { ${store} }` : `  ${store}`);
+    for (let c4 = 0; c4 < rn; c4 += 4) {
+      const store = `out[${intAffine(c4 / 4, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", rn / 4]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => `acc${i}_${c4 + c}`).join(", ")});`;
+      L.push(clampY ? `  if (oy + ${i} < ${Y}) { ${store} }` : `  ${store}`);
+    }
   }
   for (let i = 0; !vec && i < rm; i++) {
     for (let c = 0; c < rn; c++) {
