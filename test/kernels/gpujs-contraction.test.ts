@@ -344,6 +344,41 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
       expectClose(r.outs[0]!, want.data, k, c.name);
     });
   }
+
+  it("runs a contraction whose larger-tile shader fails with the GPU tile: that call and later ones", async () => {
+    const [m, k, n] = [40, 24, 32];
+    const x = rand(m * k, 61);
+    const y = rand(k * n, 62);
+    const want = dotGeneral(x, [m, k], y, [k, n], MM).data;
+    const p = contractionProgram({ name: "", xs: [m, k], ys: [k, n], dims: MM }, [m, n]);
+    expect(differs(p)).toBe(true);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    // the device takes the 16 x 8 shader of this matmul (the only one with 3 rows of 16-row tiles,
+    // the last clamped to row 39) without its entry point, so its pipeline is rejected
+    const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
+    const make = proto.createShaderModule;
+    const mark = (code: string) => code.includes("let oy = gy * 16;") && code.includes("min(oy + 15, 39)");
+    const shader = vi.spyOn(proto, "createShaderModule").mockImplementation(function (this: unknown, d) {
+      return make.call(this, mark(d.code) ? { ...d, code: d.code.replace("fn main(", "fn broken(") } : d);
+    });
+    try {
+      // the first call launches the 16 x 8 shader, whose pipeline is rejected, and runs again with the 8 x 4 one
+      const first = await run(gpujsWebgpu, p, [x, y]);
+      expect(first).toMatchObject({ hostGraphs: 0, wgsl: 2, wgslLarge: 1, launches: 2 });
+      expectClose(first.outs[0]!, want, k, "the failing call");
+      const said = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("larger tile failed"));
+      expect(said.length).toBe(1);
+      expect(said[0]).toMatch(/it keeps the GPU tile/);
+      // the next call: the 8 x 4 shader, built before
+      const next = await run(gpujsWebgpu, p, [x, y]);
+      expect(next).toMatchObject({ hostGraphs: 0, wgsl: 1, wgslLarge: 0, launches: 1, kernels: 0 });
+      expectClose(next.outs[0]!, want, k, "the next call");
+      expect(shader.mock.calls.filter(([d]) => mark(d.code)).length).toBe(1);
+    } finally {
+      shader.mockRestore();
+      warn.mockRestore();
+    }
+  });
 });
 
 describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {

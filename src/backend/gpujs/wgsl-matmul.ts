@@ -12,10 +12,10 @@
  * longer than that kernel there (a CPU runs a workgroup's invocations in turn, so a barrier is
  * likely a switch among them), so there is none.
  *
- * A software adapter takes 16 x 8 tiles where the grid stays wide enough (`SOFTWARE_TILES`): on
+ * A software adapter takes 16 x 8 tiles for large contractions on wide grids (`SOFTWARE_TILES`): on
  * SwiftShader every storage load is a gather, one lane at a time whatever the addresses (about
  * 20 ns of CPU time per 4-lane load, from matmul 512 with and without its loads: 80% of its time),
- * so loads per multiply-add are what count. There matmul 512 took 1.5-1.8x less time with 16 x 8
+ * so loads per multiply-add are what count. There matmul 512 took 1.4-1.8x less time with 16 x 8
  * tiles than with 8 x 4 (16 x 16 within 20% of 16 x 8, at about twice the shader build time),
  * and the shader took 2-3x longer to build (150-450 ms). On a GPU, 128 accumulators per
  * invocation would crowd the registers and thin the grid.
@@ -104,7 +104,7 @@ export function wgslContraction(
     const workgroups: [number, number, number] = [Math.ceil(tx / wx), Math.ceil(ty / wy), Z];
     return { rm, rn, tx, ty, wx, wy, workgroups };
   };
-  // (an outer product, K = 1, ran 3-5x slower with the larger tile on SwiftShader: at least one unrolled step)
+  // (an outer product, K = 1, ran 3-6x slower with the larger tile on SwiftShader: at least one unrolled step)
   const steps = red.shape.reduce((a, r) => a * r, 1);
   const fits = (g: ReturnType<typeof grid>) => steps >= UNROLL && size * steps >= MIN_WORK && g.workgroups[0] * g.workgroups[1] * g.workgroups[2] >= MIN_WORKGROUPS;
   const { rm, rn, tx, ty, wx, wy, workgroups } = tiles.slice(0, -1).map(grid).find(fits) ?? grid(tiles[tiles.length - 1]!);
