@@ -153,6 +153,17 @@ describe("the blocked form", () => {
     }
   });
 
+  it("leaves a contraction whose thread grid passes WebGPU's 65535 workgroups of 8 per dim along x to the plain kernel", () => {
+    // [4,1]@[1,2^21]: 2^19 blocks of 4 along x, past 65535 · 8; 2^21 - 32 columns are the most that fit
+    const at = (n: number) => {
+      const p = contractionProgram({ name: "", xs: [4, 1], ys: [1, n], dims: MM }, [4, n]);
+      const g = generate(p.kernels[0]!, p, "webgpu");
+      return g.ok ? g.kernel.output : "failed";
+    };
+    expect(at(2 ** 21)).toBe(undefined);
+    expect(at(2 ** 21 - 32)).toEqual([524280, 4]);
+  });
+
   it("leaves a contraction with four unmergeable output dims to the plain kernel", () => {
     const c = cases.find((x) => x.name.startsWith("four output dims"))!;
     const { shape } = dotGeneral(new Float32Array(size(c.xs)), c.xs, new Float32Array(size(c.ys)), c.ys, c.dims);

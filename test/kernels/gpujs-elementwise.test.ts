@@ -219,6 +219,20 @@ describe("the blocked elementwise form", () => {
     });
   }
 
+  it("keeps one output per thread where the thread grid would pass WebGPU's 65535 workgroups of 8 per dim", () => {
+    // [4, 2^21] (a broadcast keeps the dims apart): 2^19 blocks along x, past 65535 · 8
+    const out = [4, 2 ** 21];
+    const c: Case = { name: "", out, ins: [{ shape: out, view: plain(out) }, { shape: [4], view: { shape: out, strides: [1, 0], offset: 0 } }], expr: K.add(K.input(0), K.input(1)), f: () => 0, blocked: false };
+    const p = program(c);
+    const g = generate(p.kernels[0]!, p, "webgpu");
+    expect(g.ok && g.kernel.components).toBe(undefined);
+    // [4, 2^21 - 32]: 524280 blocks, the most that fit
+    const fits = [4, 2 ** 21 - 32];
+    const q = program({ ...c, out: fits, ins: [{ shape: fits, view: plain(fits) }, { shape: [4], view: { shape: fits, strides: [1, 0], offset: 0 } }] });
+    const h = generate(q.kernels[0]!, q, "webgpu");
+    expect(h.ok && h.kernel.output).toEqual([524280, 4]);
+  });
+
   it("loads an operand constant along the innermost dim once per thread", () => {
     const p = program(cases[1]!);
     const g = generate(p.kernels[0]!, p, "webgpu");

@@ -20,7 +20,7 @@
  *   division at all.
  */
 import { sizeOf } from "../../ir/aval.js";
-import { BLOCKED_MODES, blockedContraction, type BlockedSource, type ContractionParts } from "./contraction.js";
+import { BLOCKED_MODES, blockedContraction, fitsWebGpuGrid, type BlockedSource, type ContractionParts } from "./contraction.js";
 import { contractionAsReduce, isBinary, isUnary, mergeDims, topo, type AluOp, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
 export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl" | "webgl2" | "webgl";
@@ -252,7 +252,7 @@ const ELEMENTWISE_BLOCKED_MODES: ReadonlySet<GpuMode> = new Set<GpuMode>(["webgp
  * An elementwise kernel with 4 neighbouring outputs per thread, returned as Array(4) (stored at
  * t·4 + c: the row-major result, as blocked contractions are), or null where it does not apply:
  * a mode other than webgpu (`ELEMENTWISE_BLOCKED_MODES`), more than three dims, an innermost dim that
- * is not a multiple of 4, a grid past WebGPU's 65535 workgroups of 8 x 8 per dim. The output
+ * is not a multiple of 4, a grid gpu.js cannot dispatch (`fitsWebGpuGrid`). The output
  * dims are the thread axes (x counting blocks), so no index needs a division. On SwiftShader
  * elementwise kernels ran in 1.6-2x less time this way (fewer invocations, one index computation
  * per 4 elements; bench/gpu-check.ts task 1, 1M elements: 38 -> 24 ms); an operand constant
@@ -265,7 +265,7 @@ function emitBlocked(s: LoopSpec, program: Program, mode: GpuMode): KernelSource
   const inner = s.outShape[rank - 1]!;
   if (inner % B !== 0) return null;
   const output = [inner / B, ...s.outShape.slice(0, -1).reverse()];
-  if (output.length > 1 && (output[0]! > 65535 * 8 || output[1]! > 65535 * 8 || (output[2] ?? 1) > 65535)) return null;
+  if (!fitsWebGpuGrid(output)) return null;
   const lines: string[] = [`const tx = this.thread.x * ${B};`];
   const idx = ["tz", "ty", "tx"].slice(3 - rank);
   if (rank > 1) lines.push("const ty = this.thread.y;");
@@ -282,11 +282,8 @@ function emitBlocked(s: LoopSpec, program: Program, mode: GpuMode): KernelSource
     values.push(code[code.length - 1]!.replace(/^return (.*);$/, "$1"));
   }
   lines.push(`return [${values.join(", ")}];`);
-  const n = sizeOf(s.outShape);
   const params = s.args.map((_, i) => `a${i}`);
-  const body = lines.join("\n");
-  const sizes = s.args.map((b) => sizeOf(program.buffers[b]!.shape)).join(",");
-  return { params, body, size: n, args: s.args, loopMax: 1000, key: `${n}|${sizes}|${output.join("x")}|${B}|${body}`, output, components: B };
+  return blockedSource({ params, body: lines.join("\n"), output, components: B, args: s.args, loopMax: 1000 }, program, sizeOf(s.outShape));
 }
 
 function emit(s: LoopSpec, program: Program, mode: GpuMode): KernelSource {
@@ -772,6 +769,7 @@ function emitExpr(root: Expr, io: GpuAccess, mode: GpuMode, prefix: string): str
 /** emitExpr for an epilogue: its loads are given, and it reads no masked view. */
 const epilogueEmitter = (mode: GpuMode) => (root: Expr, load: (j: number) => string, prefix: string) => emitExpr(root, { load, valid: () => ONE }, mode, prefix);
 
+/** A blocked kernel (a contraction here, an elementwise kernel in emitBlocked) with its size and cache key. */
 function blockedSource(b: BlockedSource, program: Program, n: number): KernelSource {
   const sizes = b.args.map((a) => sizeOf(program.buffers[a]!.shape)).join(",");
   return { ...b, size: n, key: `${n}|${sizes}|${b.output.join("x")}|${b.components}|${b.body}` };

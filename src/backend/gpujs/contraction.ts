@@ -85,6 +85,15 @@ export interface BlockedSource {
 /** Unroll factor of the innermost contracted loop. */
 const UNROLL = 8;
 
+/**
+ * Whether gpu.js can dispatch a kernel of these output dims (innermost first) on WebGPU: a 2-D or
+ * 3-D output goes out as workgroups of 8 x 8 x 1, at most 65535 per dim; a 1-D one folds across
+ * y by itself.
+ */
+export function fitsWebGpuGrid(output: readonly number[]): boolean {
+  return output.length <= 1 || (output[0]! <= 65535 * 8 && output[1]! <= 65535 * 8 && (output[2] ?? 1) <= 65535);
+}
+
 /** `offset + Σ name·stride` over integer names and literals (kept integral for gpu.js). */
 export function intAffine(offset: number, terms: readonly (readonly [string, number])[]): string {
   const parts: string[] = [];
@@ -145,8 +154,7 @@ export function blockedContraction(k: Contraction, p: Program, emitExpr: EmitExp
   const inner = rank ? o.shape[rank - 1]! : 1;
   const B = inner % 4 === 0 ? 4 : inner % 2 === 0 ? 2 : 1;
   const output = rank ? [inner / B, ...o.shape.slice(0, -1).reverse()] : [1];
-  // WebGPU dispatches 8 x 8 x 1 workgroups for a 2-D or 3-D output, at most 65535 per dim
-  if (output.length > 1 && (output[1]! > 65535 * 8 || (output[2] ?? 1) > 65535)) return null;
+  if (!fitsWebGpuGrid(output)) return null;
 
   const args: number[] = [];
   const names = ops.map((op) => {
