@@ -5,8 +5,9 @@
 // epilogues fused; each against a float64 loop over dot_general's definition, on gpu.js's cpu
 // and webasm modes, and on WebGPU where an adapter answers (SwiftShader: see bench/gpu-check.ts),
 // there both as WGSL shaders (wgsl-matmul.ts, the default) and as gpu.js kernels.
+import * as gpujs from "gpu.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { gpujsCpu, gpujsWebasm, gpujsWebgpu, type GpuJsBackend } from "../../src/backend/gpujs/backend.js";
+import { GpuJsBackend, gpujsCpu, gpujsWebasm, gpujsWebgpu } from "../../src/backend/gpujs/backend.js";
 import { generate } from "../../src/backend/gpujs/codegen.js";
 import { planContractions } from "../../src/backend/gpujs/contraction.js";
 import { HARDWARE_TILES, SOFTWARE_TILES, wgslContraction } from "../../src/backend/gpujs/wgsl-matmul.js";
@@ -59,6 +60,13 @@ function dotGeneral(x: Float32Array, xs: readonly number[], y: Float32Array, ys:
 
 const MM: ContractionDims = { contract: [[1], [0]], batch: [[], []] };
 
+/** dot_general's output shape: [batch, lhs free, rhs free]. */
+const outShape = (c: { xs: readonly number[]; ys: readonly number[]; dims: ContractionDims }) => [
+  ...c.dims.batch[0].map((i) => c.xs[i]!),
+  ...freeAxes(c.xs.length, c.dims.contract[0], c.dims.batch[0]).map((i) => c.xs[i]!),
+  ...freeAxes(c.ys.length, c.dims.contract[1], c.dims.batch[1]).map((i) => c.ys[i]!),
+];
+
 interface Case {
   readonly name: string;
   readonly xs: readonly number[];
@@ -101,13 +109,21 @@ function contractionProgram(c: Case, outShape: readonly number[]): Program {
   };
 }
 
-async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[]): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number; wgsl: number; wgslLarge: number; kernels: number }> {
+async function run(
+  b: GpuJsBackend,
+  p: Program,
+  inputs: readonly Float32Array[],
+): Promise<{ outs: Float32Array[]; launches: number; hostGraphs: number; wgsl: number; wgslLarge: number; wgslQuads: number; kernels: number }> {
   const before = { ...b.stats };
   const ins = inputs.map((d, i) => b.fromHost(new HostArray(d, p.buffers[p.inputs[i]!]!.shape, "float32")));
   const outs = await Promise.all(b.run(p, ins).map(async (o) => (await b.toHost(o)).data as Float32Array));
-  const d = (k: "launches" | "hostGraphs" | "wgsl" | "wgslLarge" | "kernels") => b.stats[k] - before[k];
-  return { outs, launches: d("launches"), hostGraphs: d("hostGraphs"), wgsl: d("wgsl"), wgslLarge: d("wgslLarge"), kernels: d("kernels") };
+  const d = (k: "launches" | "hostGraphs" | "wgsl" | "wgslLarge" | "wgslQuads" | "kernels") => b.stats[k] - before[k];
+  return { outs, launches: d("launches"), hostGraphs: d("hostGraphs"), wgsl: d("wgsl"), wgslLarge: d("wgslLarge"), wgslQuads: d("wgslQuads"), kernels: d("kernels") };
 }
+
+/** The WGSL kernel of a program's one contraction, in a given form. */
+const wgslOf = (p: Program, tiles: readonly (readonly [number, number])[] = HARDWARE_TILES, quads = false) =>
+  wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p, {}, 65535, tiles, quads);
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, k: number, what: string): void {
   expect(got.length, what).toBe(want.length);
@@ -327,17 +343,24 @@ const tiled: Case[] = [
   { name: "k = 0 [8,0]@[0,8] (would be vec4 along k and x)", xs: [8, 0], ys: [0, 8], dims: MM },
 ];
 
-describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 x 8 tiles", () => {
+describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 x 8 tiles, their quads sharing loads", () => {
   // the tile is taken whatever the grid (the only one offered)
   let own: typeof HARDWARE_TILES = HARDWARE_TILES;
+  let ownQuads = false;
   beforeAll(async () => {
-    // the backend's own choice follows the adapter (SwiftShader's is a software one)
+    // the backend's own choice follows the adapter (SwiftShader's is a software one, with subgroups)
     const p = await probeWebGPU();
     own = gpujsWebgpu.wgslTiles;
+    ownQuads = gpujsWebgpu.wgslQuads;
     expect(own).toBe(p.ok && p.software ? SOFTWARE_TILES : HARDWARE_TILES);
+    expect(ownQuads).toBe(p.ok && p.software && p.subgroups);
     gpujsWebgpu.wgslTiles = [[16, 8]];
+    gpujsWebgpu.wgslQuads = true;
   });
-  afterAll(() => void (gpujsWebgpu.wgslTiles = own));
+  afterAll(() => {
+    gpujsWebgpu.wgslTiles = own;
+    gpujsWebgpu.wgslQuads = ownQuads;
+  });
   /** whether 16 x 8 tiles give another kernel than the GPU's 8 x 4 (not where the output is at most 8 x 4) */
   const differs = (p: Program) => {
     const k = p.kernels[0] as Extract<Kernel, { kind: "contraction" }>;
@@ -351,7 +374,7 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
       const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
       const p = contractionProgram(c, want.shape);
       const r = await run(gpujsWebgpu, p, [x, y]);
-      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslLarge: differs(p) ? 1 : 0 });
+      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslLarge: differs(p) ? 1 : 0, wgslQuads: wgslOf(p, [[16, 8]], true)!.quads ? 1 : 0 });
       expectClose(r.outs[0]!, want.data, k, c.name);
     });
   }
@@ -377,9 +400,9 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
       const first = await run(gpujsWebgpu, p, [x, y]);
       expect(first).toMatchObject({ hostGraphs: 0, wgsl: 2, wgslLarge: 1, launches: 2 });
       expectClose(first.outs[0]!, want, k, "the failing call");
-      const said = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("larger tile failed"));
+      const said = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("software-adapter form"));
       expect(said.length).toBe(1);
-      expect(said[0]).toMatch(/it keeps the GPU tile/);
+      expect(said[0]).toMatch(/\(16x8 tile, quads\) failed \(.*\); it runs in a GPU's form \(8x4 tile\)$/);
       // the next call: the 8 x 4 shader, built before
       const next = await run(gpujsWebgpu, p, [x, y]);
       expect(next).toMatchObject({ hostGraphs: 0, wgsl: 1, wgslLarge: 0, launches: 1, kernels: 0 });
@@ -392,18 +415,49 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
   });
 });
 
+// a GPU's form of the WGSL kernel (8 x 4 tiles, no quads), also on a software adapter
+describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels in a GPU's form", () => {
+  let own: typeof HARDWARE_TILES = HARDWARE_TILES;
+  let ownQuads = false;
+  beforeAll(() => {
+    [own, ownQuads] = [gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads];
+    [gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads] = [HARDWARE_TILES, false];
+  });
+  afterAll(() => void ([gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads] = [own, ownQuads]));
+  for (const c of tiled) {
+    it(c.name, async () => {
+      const x = rand(size(c.xs), 7 + size(c.xs));
+      const y = rand(size(c.ys), 11 + size(c.ys));
+      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
+      const r = await run(gpujsWebgpu, contractionProgram(c, want.shape), [x, y]);
+      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslLarge: 0, wgslQuads: 0 });
+      expectClose(r.outs[0]!, want.data, k, c.name);
+    });
+  }
+});
+
 describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
+  // the backend's own form: on a software adapter (SwiftShader), its tiles, and quads that share loads
   for (const c of tiled) {
     it(c.name, async () => {
       const x = rand(size(c.xs), 5 + size(c.xs));
       const y = rand(size(c.ys), 9 + size(c.ys));
       const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
       const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
-      const r = await run(gpujsWebgpu, contractionProgram(c, want.shape), [x, y]);
-      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1 });
+      const p = contractionProgram(c, want.shape);
+      const r = await run(gpujsWebgpu, p, [x, y]);
+      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslQuads: wgslOf(p, gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads)!.quads ? 1 : 0 });
       expectClose(r.outs[0]!, want.data, k, c.name);
     });
   }
+
+  it("shares loads among quads in most of those cases (on a software adapter with subgroups)", async () => {
+    const p = await probeWebGPU();
+    const quads = tiled.filter((c) => wgslOf(contractionProgram(c, outShape(c)), gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads)!.quads).map((c) => c.name);
+    if (p.ok && p.software && p.subgroups) expect(quads.length).toBeGreaterThanOrEqual(15);
+    else expect(quads).toEqual([]);
+  });
 
   it("propagates NaN and Infinity as a dot product does (Infinity · 0 is NaN)", async () => {
     const c: Case = { name: "[9,6]@[6,5]", xs: [9, 6], ys: [6, 5], dims: MM };
@@ -507,6 +561,44 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     expect(at(2048, 2048, 4, SOFTWARE_TILES).code).toMatch(large);
   });
 
+  it("shares an operand constant along x among a quad's 4 tiles: a quarter of its loads each, the rest by quadBroadcast", () => {
+    const mm = (m: number, k: number, n: number, quads = true, tiles: readonly (readonly [number, number])[] = HARDWARE_TILES) =>
+      wgslOf(contractionProgram({ name: "", xs: [m, k], ys: [k, n], dims: MM }, [m, n]), tiles, quads)!;
+    // 64 x 64 @ 64 x 64, 8 x 4 tiles: the lhs, read as vec4s along k, 2 of its 8 rows per invocation
+    const q = mm(64, 64, 64);
+    expect(q.quads).toBe(true);
+    expect(q.code).toMatch(/^enable subgroups;\n/);
+    expect(q.code).toMatch(/@builtin\(subgroup_invocation_id\) sl : u32/);
+    expect(q.code).toMatch(/let sb0_1 = \(oy \+ p \* 2 \+ 1\) \* 16;/);
+    expect(q.code.match(/= a0\[/g)?.length).toBe(2);
+    expect(q.code).toMatch(/let w0_7_0 = quadBroadcast\(s0_1, 3\);/);
+    // a quad wholly past the edge returns before any quad operation; stores past it are skipped
+    expect(q.code).toMatch(/if \(\(g\.x & ~3u\) >= 16u \|\| g\.y >= 8u\) \{ return; \}/);
+    expect(q.code).not.toMatch(/if \(g\.x >= 16u \|\| g\.y >= 8u\)/);
+    // without quads the same kernel reads all 8 rows itself
+    const plain = mm(64, 64, 64, false);
+    expect(plain.quads).toBe(false);
+    expect(plain.code).not.toMatch(/subgroup|quad/);
+    expect(plain.code.match(/= a0\[/g)?.length).toBe(8);
+    // a transposed lhs read one row at a time (13 rows: clamped): invocation p loads step p of each group of 4
+    const T = { contract: [[0], [0]], batch: [[], []] } as ContractionDims;
+    const t = wgslOf(contractionProgram({ name: "", xs: [9, 13], ys: [9, 12], dims: T }, [13, 12]), HARDWARE_TILES, true)!;
+    expect(t.quads).toBe(true);
+    expect(t.code).toMatch(/let s0_0_0 = a0\[b0_0_0 \+ kq \* 13 \+ p \* 13\];/);
+    expect(t.code).toMatch(/let vu3_0_0_0 = quadBroadcast\(s0_0_0, 3\);/);
+    // 3 columns of tiles: the invocation of the fourth returns after the loops, before storing
+    expect(t.code).toMatch(/if \(g\.x >= 3u\) \{ return; \}\n {2}if \(oy \+ 0 < 13\) \{ out\[/);
+    // no quads: fewer than 4 steps, a one-column grid (workgroups of 1 x 64), or no operand constant along x
+    expect(mm(64, 3, 64).quads).toBe(false);
+    expect(mm(64, 64, 4).quads).toBe(false);
+    const B = { contract: [[1], [1]], batch: [[0], [0]] } as ContractionDims;
+    expect(wgslOf(contractionProgram({ name: "", xs: [33, 6], ys: [33, 6], dims: B }, [33]), HARDWARE_TILES, true)!.quads).toBe(false);
+    // 16 x 8 tiles: 4 of 16 rows each
+    const big = mm(512, 64, 512, true, SOFTWARE_TILES);
+    expect(big.tile).toEqual([16, 8]);
+    expect(big.code.match(/= a0\[/g)?.length).toBe(4);
+  });
+
   it("leaves a grid past the device's workgroups per dim to the gpu.js kernel", () => {
     const c = tiled[1]!;
     const p = contractionProgram(c, [70, 45]);
@@ -589,6 +681,83 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
       shader.mockRestore();
       warn.mockRestore();
     }
+  });
+
+  it("passes NaN and Infinity from one invocation of a quad to the others", async () => {
+    const c: Case = { name: "[12,8]@[8,16]", xs: [12, 8], ys: [8, 16], dims: MM };
+    const p = contractionProgram(c, [12, 16]);
+    const b = new GpuJsBackend("webgpu");
+    expect(await b.ready()).toBe(null);
+    b.wgslQuads = true;
+    expect(wgslOf(p, b.wgslTiles, true)!.quads).toBe(true);
+    const x = rand(96, 3);
+    const y = rand(128, 4);
+    x[8 * 5 + 3] = NaN; // row 5: loaded by another invocation than row 0's
+    x[8 * 10 + 6] = -Infinity; // row 10
+    const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+    const r = await run(b, p, [x, y]);
+    expect(r).toMatchObject({ hostGraphs: 0, wgsl: 1, wgslQuads: 1 });
+    for (let i = 0; i < want.data.length; i++) {
+      const w = want.data[i]!;
+      if (Number.isFinite(w)) expect(Math.abs(r.outs[0]![i]! - w), `element ${i}`).toBeLessThan(1e-5);
+      else expect(r.outs[0]![i], `element ${i}`).toBe(w);
+    }
+    expect([want.data[5 * 16], Math.abs(want.data[10 * 16 + 3]!)]).toEqual([NaN, Infinity]);
+  });
+
+  // a device that cannot take the quads: a fresh backend (its check is per backend and device)
+  const withoutQuads = async (why: RegExp, spy: () => { mockRestore(): void }) => {
+    const b = new GpuJsBackend("webgpu");
+    expect(await b.ready()).toBe(null);
+    b.wgslQuads = true;
+    const c: Case = { name: "", xs: [40, 24], ys: [24, 32], dims: MM };
+    const p = contractionProgram(c, [40, 32]);
+    expect(wgslOf(p, b.wgslTiles, true)!.quads).toBe(true);
+    const x = rand(40 * 24, 71);
+    const y = rand(24 * 32, 72);
+    const want = dotGeneral(x, c.xs, y, c.ys, c.dims).data;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const mock = spy();
+    try {
+      // the first call finds out and runs again in a GPU's form; later programs are compiled without quads
+      const first = await run(b, p, [x, y]);
+      expect(first).toMatchObject({ hostGraphs: 0, wgsl: 2, wgslQuads: 1 });
+      expectClose(first.outs[0]!, want, 24, "the first call");
+      const said = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("WGSL"));
+      expect(said.length).toBe(1);
+      expect(said[0]).toMatch(why);
+      expect(said[0]).toMatch(/share no loads among quads of invocations here \(.*\); they run without$/);
+      expect(b.wgslQuads).toBe(false);
+      const next = await run(b, p, [x, y]);
+      expect(next).toMatchObject({ hostGraphs: 0, wgsl: 1, wgslQuads: 0 });
+      expectClose(next.outs[0]!, want, 24, "the next call");
+    } finally {
+      mock.mockRestore();
+      warn.mockRestore();
+    }
+  };
+
+  it("runs without quads on a device without subgroups", async () => {
+    // gpu.js's one device, whose features then lack subgroups
+    const { WebGPUContext } = gpujs as unknown as { WebGPUContext: { acquire(): Promise<{ device: { features: { has(f: string): boolean } } }> } };
+    const { device } = await WebGPUContext.acquire();
+    const features = device.features;
+    await withoutQuads(/\(this WebGPU device has no subgroups\)/, () => {
+      device.features = { has: (f: string) => f !== "subgroups" && features.has(f) };
+      return { mockRestore: () => void (device.features = features) };
+    });
+  });
+
+  it("runs without quads on a device whose quads are not 4 consecutive invocations", async () => {
+    const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
+    const make = proto.createShaderModule;
+    // the check's second kernel (64 x 1 workgroups) as if its quads were not in order
+    await withoutQuads(/\(this WebGPU device's quads are not 4 consecutive invocations\)/, () =>
+      vi.spyOn(proto, "createShaderModule").mockImplementation(function (this: unknown, d) {
+        const check = d.code.includes("@workgroup_size(64, 1, 1)") && d.code.includes("quadBroadcast(li, 3)");
+        return make.call(this, check ? { ...d, code: d.code.replace("quadBroadcast(li, 3)", "quadBroadcast(li, 2)") } : d);
+      }),
+    );
   });
 
   it("runs a contraction whose grid passes the device's workgroups per dim as a gpu.js kernel", async () => {

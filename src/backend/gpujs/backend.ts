@@ -43,7 +43,7 @@ import { hoistSpecials } from "./specials.js";
 import { shaderForms } from "./shader-forms.js";
 import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
-import { HARDWARE_TILES, SOFTWARE_TILES, wgslContraction, type Tile, type WgslKernel } from "./wgsl-matmul.js";
+import { HARDWARE_TILES, QUAD_CHECKS, SOFTWARE_TILES, wgslContraction, type Tile, type WgslKernel } from "./wgsl-matmul.js";
 import { provideGpuJs } from "./loaded.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
@@ -102,6 +102,8 @@ export interface GpuJsStats {
   wgsl: number;
   /** webgpu, a software adapter: those that ran with the larger tile (`wgslTiles`), among `wgsl` */
   wgslLarge: number;
+  /** webgpu, a software adapter: those whose quads of invocations shared their loads (`wgslQuads`), among `wgsl` */
+  wgslQuads: number;
 }
 
 type CStep =
@@ -115,8 +117,11 @@ type CStep =
       readonly int32: Kernel | null;
     }
   | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray; readonly consts: readonly DeviceArray[] }
-  /** webgpu: a contraction as a WGSL shader on gpu.js's device; `larger`: with a larger tile than a GPU's (`wgslTiles`) */
-  | { readonly kind: "wgsl"; readonly out: number; readonly src: WgslKernel; readonly larger: boolean };
+  /**
+   * webgpu: a contraction as a WGSL shader on gpu.js's device; `soft`: a software adapter's form
+   * (`wgslTiles`, `wgslQuads`), not a GPU's, and `larger` where its tile is larger than a GPU's
+   */
+  | { readonly kind: "wgsl"; readonly out: number; readonly src: WgslKernel; readonly soft: boolean; readonly larger: boolean };
 
 /** The buffers a step reads. */
 const argsOf = (s: CStep): readonly number[] => (s.kind === "host" ? s.ins : s.src.args);
@@ -151,7 +156,7 @@ export class GpuJsBackend implements KernelBackend {
   readonly name: string;
   /** Reads are asynchronous (webgpu): dataSync()/toArray() throw, `await t.data()` works. */
   readonly asyncOnly: boolean;
-  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0, wgsl: 0, wgslLarge: 0 };
+  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0, wgsl: 0, wgslLarge: 0, wgslQuads: 0 };
   private gpu: GpuInstance | null = null;
   private readonly kernels = new LruCache<string, KernelFn>(1024);
   private readonly plans = new WeakMap<Program, Compiled>();
@@ -174,7 +179,7 @@ export class GpuJsBackend implements KernelBackend {
   /**
    * webgpu: compute pipelines of the WGSL kernels, by source, with the device they were built on;
    * `failed` once one did not build, validate or fit (its contraction is a gpu.js kernel from
-   * then on, or takes the GPU tile where a larger one failed)
+   * then on, or takes a GPU's form where a software adapter's failed)
    */
   private pipelines = new LruCache<string, Pipeline>(1024);
   /** webgpu: the device's workgroups per dim (maxComputeWorkgroupsPerDimension), read on each WGSL dispatch; WebGPU's default before the first */
@@ -186,6 +191,14 @@ export class GpuJsBackend implements KernelBackend {
    * says it is one; read when a program is first compiled (tests set it)
    */
   wgslTiles: readonly Tile[] = HARDWARE_TILES;
+  /**
+   * webgpu: whether WGSL contractions share loads among quads of invocations (wgsl-matmul.ts): on a
+   * software adapter with subgroups, once the probe says so; read when a program is first compiled.
+   * Each device is checked first for quads of consecutive invocations (`quadsOn`).
+   */
+  wgslQuads = false;
+  /** webgpu: per device, why its quads cannot be used, or null (the check's answer) */
+  private quadChecks = new WeakMap<object, Promise<string | null>>();
 
   constructor(readonly mode: GpuMode) {
     this.name = `gpujs:${mode}`;
@@ -204,6 +217,7 @@ export class GpuJsBackend implements KernelBackend {
       this.unusable = r.ok ? null : r.reason;
       if (r.ok) this.maxInputs = r.maxStorageBuffers - 1;
       if (r.ok && r.software) this.wgslTiles = SOFTWARE_TILES;
+      if (r.ok && r.software && r.subgroups) this.wgslQuads = true;
       return this.unusable;
     });
     return this.readiness;
@@ -402,12 +416,14 @@ export class GpuJsBackend implements KernelBackend {
     const parts = u.kind === "contraction" ? u.parts : {};
     const cap = Math.min(this.deviceWorkgroups, this.wgslWorkgroupCap);
     const ok = (w: WgslKernel | null) => (w && !this.pipelines.get(w.code)?.failed ? w : null);
-    const gpu = ok(wgslContraction(c, program, parts, cap, HARDWARE_TILES));
-    const large = this.wgslTiles === HARDWARE_TILES ? null : ok(wgslContraction(c, program, parts, cap, this.wgslTiles));
-    // a larger tile that failed gives way to the GPU's
-    const w = large ?? gpu;
+    const hard = wgslContraction(c, program, parts, cap, HARDWARE_TILES);
+    const softForm = this.wgslTiles === HARDWARE_TILES && !this.wgslQuads ? null : wgslContraction(c, program, parts, cap, this.wgslTiles, this.wgslQuads);
+    // a software adapter's form that failed gives way to a GPU's
+    const soft = softForm && softForm.code !== hard?.code ? ok(softForm) : null;
+    const w = soft ?? ok(hard);
     if (!w) return null;
-    const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, larger: w.code !== gpu?.code }];
+    const area = (k: WgslKernel | null) => (k ? k.tile[0] * k.tile[1] : 0);
+    const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, soft: w === soft, larger: w === soft && area(soft) > area(hard) }];
     if (u.kind === "contraction" && u.parts.epilogue) {
       const e = this.compileKernel(u.kernels[u.kernels.length - 1]!, program);
       if (typeof e === "string") return e;
@@ -423,51 +439,95 @@ export class GpuJsBackend implements KernelBackend {
    * asynchronously, leaving zeros). A shader that does not build, validate or fit the device is
    * marked failed and rejects with a WgslError: run() recompiles the program without it.
    */
-  private dispatchWgsl(src: WgslKernel, larger: boolean, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
+  private dispatchWgsl(src: WgslKernel, soft: boolean, larger: boolean, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
     const h = ins[0]!;
     const ctx = h.context as { device: GpuDevice; isLost?: boolean };
     if (ctx.isLost) throw new Error("the WebGPU device was lost");
     const device = ctx.device;
     this.deviceWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
-    const e = this.pipelineOf(src, device);
     if (larger) this.stats.wgslLarge++;
-    const run = e.pipeline.then((pipeline) => {
-      if (src.workgroups.some((g) => g > this.deviceWorkgroups)) throw new Error(`its grid ${src.workgroups.join("x")} passes this device's ${this.deviceWorkgroups} workgroups per dim`);
-      const bytes = Math.max(4, src.size * 4);
-      const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-      if (bytes > limit || ins.some((d) => d.buffer.size > limit)) throw new Error(`a WGSL contraction needs ${bytes} bytes per storage buffer, over this device's ${limit}`);
-      const check = !e.checked;
-      if (check) device.pushErrorScope("validation");
-      const buffer = device.createBuffer({ size: bytes, usage: STORAGE | COPY_SRC });
-      const bindGroup = device.createBindGroup({
-        layout: e.layout,
-        entries: [...ins.map((d) => d.buffer), buffer].map((b, binding) => ({ binding, resource: { buffer: b } })),
-      });
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(...src.workgroups);
-      pass.end();
-      device.queue.submit([encoder.finish()]);
-      const Handle = h.constructor as new (settings: object) => WebGpuHandle;
-      const out = new Handle({ buffer, output: [src.size], componentCount: 1, context: h.context, kernel: h.kernel });
-      if (!check) return out;
-      return device.popErrorScope().then((err) => {
-        if (err) {
-          out.delete();
-          throw new Error(`a WGSL contraction did not validate: ${err.message}`);
-        }
-        e.checked = true;
-        return out;
-      });
-    });
-    return run.catch((err: unknown) => {
+    if (src.quads) this.stats.wgslQuads++;
+    const fail = (err: unknown, e: Pipeline): never => {
       e.failed = true;
       const why = String((err as Error)?.message ?? err).split("\n")[0]!;
-      this.say(larger ? `a WGSL contraction's larger tile failed (${why}); it keeps the GPU tile` : `a WGSL contraction failed (${why}); it runs as a gpu.js kernel instead`);
+      this.say(
+        soft
+          ? `a WGSL contraction's software-adapter form (${src.tile.join("x")} tile${src.quads ? ", quads" : ""}) failed (${why}); it runs in a GPU's form (${HARDWARE_TILES[0]!.join("x")} tile)`
+          : `a WGSL contraction failed (${why}); it runs as a gpu.js kernel instead`,
+      );
       throw new WgslError(why);
+    };
+    const go = () => {
+      const e = this.pipelineOf(src, device);
+      return e.pipeline.then((pipeline) => this.launch(src, e, pipeline, ins, h)).catch((err: unknown) => fail(err, e));
+    };
+    if (!src.quads) return go();
+    // quads wait for the device's check; where it fails, no program is compiled with them again
+    return this.quadsOn(h).then((no) => {
+      if (!no) return go();
+      this.wgslQuads = false;
+      this.say(`WGSL contractions share no loads among quads of invocations here (${no}); they run without`);
+      throw new WgslError(no);
     });
+  }
+
+  /** webgpu: one dispatch of a built pipeline into a new buffer (its first also checked for validation errors). */
+  private launch(src: WgslKernel, e: Pipeline, pipeline: GpuPipeline, ins: readonly WebGpuHandle[], h: WebGpuHandle): MaybeP<WebGpuHandle> {
+    const device = e.device;
+    if (src.workgroups.some((g) => g > this.deviceWorkgroups)) throw new Error(`its grid ${src.workgroups.join("x")} passes this device's ${this.deviceWorkgroups} workgroups per dim`);
+    const bytes = Math.max(4, src.size * 4);
+    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    if (bytes > limit || ins.some((d) => d.buffer.size > limit)) throw new Error(`a WGSL contraction needs ${bytes} bytes per storage buffer, over this device's ${limit}`);
+    const check = !e.checked;
+    if (check) device.pushErrorScope("validation");
+    const buffer = device.createBuffer({ size: bytes, usage: STORAGE | COPY_SRC });
+    const bindGroup = device.createBindGroup({
+      layout: e.layout,
+      entries: [...ins.map((d) => d.buffer), buffer].map((b, binding) => ({ binding, resource: { buffer: b } })),
+    });
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(...src.workgroups);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    const Handle = h.constructor as new (settings: object) => WebGpuHandle;
+    const out = new Handle({ buffer, output: [src.size], componentCount: 1, context: h.context, kernel: h.kernel });
+    if (!check) return out;
+    return device.popErrorScope().then((err) => {
+      if (err) {
+        out.delete();
+        throw new Error(`a WGSL contraction did not validate: ${err.message}`);
+      }
+      e.checked = true;
+      return out;
+    });
+  }
+
+  /**
+   * webgpu: why the quads of `h`'s device cannot share loads, or null: it needs subgroups, and
+   * quads of 4 consecutive invocations in the workgroups the kernels use (QUAD_CHECKS, run once
+   * per device), which WebGPU does not promise (SwiftShader, with 4 lanes, has them).
+   */
+  private quadsOn(h: WebGpuHandle): Promise<string | null> {
+    const device = (h.context as { device: GpuDevice }).device;
+    let c = this.quadChecks.get(device);
+    if (!c) {
+      c = (async () => {
+        if (device.features?.has("subgroups") !== true) return "this WebGPU device has no subgroups";
+        for (const k of QUAD_CHECKS) {
+          const e = this.pipelineOf(k, device);
+          const out = await this.launch(k, e, await e.pipeline, [], h);
+          const got = await out.toArray();
+          out.delete();
+          if (!got.every((v) => v === 1)) return "this WebGPU device's quads are not 4 consecutive invocations";
+        }
+        return null;
+      })().catch((err: unknown) => `the check of this device's quads failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`);
+      this.quadChecks.set(device, c);
+    }
+    return c;
   }
 
   /** webgpu: the compute pipeline of a WGSL kernel on `device`, built on first use. */
@@ -671,7 +731,7 @@ export class GpuJsBackend implements KernelBackend {
           this.stats.launches++;
           this.stats.wgsl++;
           const held = s.src.args.map((b) => env[b]!);
-          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(this.dispatchWgsl(s.src, s.larger, ds as WebGpuHandle[]), held));
+          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(this.dispatchWgsl(s.src, s.soft, s.larger, ds as WebGpuHandle[]), held));
           if (finalizer && outputs.has(s.out)) finalizer.register(out, out.dev);
         }
         done = out.dev ?? out.host;
@@ -770,6 +830,7 @@ interface GpuPass {
   end(): void;
 }
 interface GpuDevice {
+  readonly features?: { has(f: string): boolean };
   readonly limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number; readonly maxComputeWorkgroupsPerDimension: number };
   readonly queue: { submit(buffers: unknown[]): void };
   createShaderModule(d: { code: string }): unknown;

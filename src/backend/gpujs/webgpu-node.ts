@@ -11,8 +11,11 @@
  * after `timeoutMs` the answer is "no adapter" and the timer does not keep the process alive.
  */
 export type Probe =
-  /** `software`: a CPU implementation (SwiftShader, llvmpipe, WARP), not a GPU */
-  | { readonly ok: true; readonly adapter: string; readonly software: boolean; readonly maxStorageBuffers: number }
+  /**
+   * `software`: a CPU implementation (SwiftShader, llvmpipe, WARP), not a GPU; `subgroups`: the
+   * adapter has WebGPU's "subgroups" feature (which the devices made from it then ask for)
+   */
+  | { readonly ok: true; readonly adapter: string; readonly software: boolean; readonly maxStorageBuffers: number; readonly subgroups: boolean }
   | { readonly ok: false; readonly reason: string };
 
 /** Adapter names of the software implementations, for drivers that do not set isFallbackAdapter. */
@@ -53,14 +56,17 @@ interface Gpu {
 }
 interface Adapter {
   readonly limits: { readonly maxStorageBuffersPerShaderStage: number };
-  requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<unknown>;
+  readonly features?: { has(f: string): boolean };
+  requestDevice(d?: { requiredLimits?: Record<string, number>; requiredFeatures?: readonly string[] }): Promise<unknown>;
 }
 const raised = new WeakSet<object>();
+const hasSubgroups = (a: Adapter): boolean => a.features?.has("subgroups") === true;
 
 /**
  * Devices made from this `navigator.gpu` (gpu.js makes its own) ask for the adapter's storage
  * buffers per stage, not WebGPU's default 8, so that kernels reading many buffers need fewer
- * splits (split.ts).
+ * splits (split.ts), and for its "subgroups" feature where it has one (the WGSL contractions'
+ * quads on a software adapter: wgsl-matmul.ts).
  */
 function raiseLimits(gpu: Gpu): void {
   if (raised.has(gpu)) return;
@@ -72,8 +78,13 @@ function raiseLimits(gpu: Gpu): void {
       if (a && !raised.has(a)) {
         raised.add(a);
         const device = a.requestDevice.bind(a);
+        const features = hasSubgroups(a) ? ["subgroups"] : [];
         a.requestDevice = (d = {}) =>
-          device({ ...d, requiredLimits: { ...d.requiredLimits, maxStorageBuffersPerShaderStage: a.limits.maxStorageBuffersPerShaderStage } });
+          device({
+            ...d,
+            requiredLimits: { ...d.requiredLimits, maxStorageBuffersPerShaderStage: a.limits.maxStorageBuffersPerShaderStage },
+            requiredFeatures: [...new Set([...(d.requiredFeatures ?? []), ...features])],
+          });
       }
       return a;
     };
@@ -102,7 +113,7 @@ async function doProbe(timeoutMs: number): Promise<Probe> {
     // Dawn 0.6.2 sets info.isFallbackAdapter for SwiftShader; older implementations had it on the adapter
     const software = info?.isFallbackAdapter === true || a.isFallbackAdapter === true || SOFTWARE.test(name);
     const maxStorageBuffers = (adapter as { limits?: { maxStorageBuffersPerShaderStage?: number } }).limits?.maxStorageBuffersPerShaderStage ?? 8;
-    return { ok: true, adapter: name, software, maxStorageBuffers };
+    return { ok: true, adapter: name, software, maxStorageBuffers, subgroups: hasSubgroups(adapter as Adapter) };
   } catch (e) {
     return { ok: false, reason: `requestAdapter() failed: ${(e as Error)?.message ?? e}` };
   } finally {

@@ -20,6 +20,14 @@
  * and the shader took 2-3x longer to build (150-450 ms). On a GPU, 128 accumulators per
  * invocation would crowd the registers and thin the grid.
  *
+ * A software adapter with subgroups also shares loads within quads (`quads`): 4 invocations side
+ * by side along x need the same values of the operand that is constant along x (the lhs of a
+ * matmul), so each loads a quarter and quadBroadcast hands them round, a register move where a
+ * load is a gather. On SwiftShader (4 lanes, so a quad is one SIMD group) matmul 512 took
+ * 66-71 ms instead of 107-124 with 8 x 4 tiles, and matmul 256 6.6-8.4 instead of 10.3-11.1 ms
+ * with 16 x 8 (a standalone Dawn script, medians of 9). WebGPU does not say which invocations
+ * form a quad, so the backend checks each device first (QUAD_CHECKS).
+ *
  * The output, after merging contiguous dims, is [Z, Y, X] (rank 3 at most; more is left to
  * contraction.ts); an operand may vary along any of them (a batch dim varies in both). Tiles
  * past the edge of Y or X read the last row or column (clamped, never out of bounds) and store
@@ -42,6 +50,10 @@ export interface WgslKernel {
   readonly workgroups: readonly [number, number, number];
   /** elements of the result */
   readonly size: number;
+  /** rows and columns of one invocation's tile (less than the tile asked for where the output is smaller) */
+  readonly tile: Tile;
+  /** whether the quads of invocations share their loads (`quads` of wgslContraction): needs the device's subgroups */
+  readonly quads: boolean;
 }
 
 /** Rows and columns of the output tile of one invocation. */
@@ -80,6 +92,7 @@ export function wgslContraction(
   parts: Pick<ContractionParts, "lhs" | "rhs"> = {},
   maxWorkgroups = 65535,
   tiles: readonly Tile[] = HARDWARE_TILES,
+  quads = false,
 ): WgslKernel | null {
   const space = contractionSpace(k, p, parts);
   if (!space) return null;
@@ -127,6 +140,17 @@ export function wgslContraction(
   // passes the edge of Y (the rows are never clamped)
   const yquad = ops.map((_, j) => reads && !quad[j] && !kquad[j] && rm % 4 === 0 && Y % rm === 0 && st[j]![1] === 1 && aligned(j, [st[j]![0], st[j]![2], ...red.strides[j]!]));
   const wide = (j: number) => quad[j] || kquad[j] || yquad[j];
+  // quads (a software adapter's, where the device has subgroups and was checked to form quads of 4
+  // consecutive invocations): a quad is 4 tiles side by side along x, so an operand constant along
+  // x has the same values for all 4. Each loads a quarter of them per unrolled group of 4 steps and
+  // takes the rest from the others by quadBroadcast: along k (kquad) rows p·rm/4 .. of the tile,
+  // else the values of step p of the group. A quad past the edge returns at once; in a quad that
+  // is partly past it, every invocation runs to the end (one past the edge computes a clamped tile
+  // and stores nothing), as quad operations need the whole quad.
+  const full = q >= 0 ? Math.floor(R[q]! / UNROLL) : 0;
+  const shared = ops.map((_, j) => quads && reads && wx % 4 === 0 && full > 0 && st[j]![2] === 0 && (!kquad[j] || (st[j]![1] !== 0 && rm % 4 === 0)));
+  const sharing = shared.some(Boolean);
+  const per = rm / 4;
   const div = (j: number) => (wide(j) ? 4 : 1);
   // one binding per buffer and element type (a buffer read both ways is bound twice, read only)
   const args: number[] = [];
@@ -137,13 +161,21 @@ export function wgslContraction(
     if (i < 0) i = (slots.push(slot), args.push(op.buffer) - 1);
     return `a${i}`;
   });
-  const L: string[] = [];
+  // (the analysis of uniformity knows nothing of quads: a quad returns whole or not at all)
+  const L: string[] = sharing ? ["enable subgroups;", "diagnostic(off, subgroup_uniformity);"] : [];
   slots.forEach((slot, i) => L.push(`@group(0) @binding(${i}) var<storage, read> a${i} : array<${slot.endsWith("v") ? "vec4<f32>" : "f32"}>;`));
   L.push(`@group(0) @binding(${args.length}) var<storage, read_write> out : array<${vec ? "vec4<f32>" : "f32"}>;`);
   L.push(`@compute @workgroup_size(${wx}, ${wy}, 1)`);
-  L.push(`fn main(@builtin(global_invocation_id) g : vec3<u32>) {`);
-  L.push(`  if (g.x >= ${tx}u || g.y >= ${ty}u) { return; }`);
-  L.push(`  let gx = i32(g.x);`, `  let gy = i32(g.y);`, `  let ox = gx * ${rn};`, `  let oy = gy * ${rm};`, `  let z = i32(g.z);`);
+  if (sharing) {
+    L.push(`fn main(@builtin(global_invocation_id) g : vec3<u32>, @builtin(subgroup_invocation_id) sl : u32) {`);
+    L.push(`  if ((g.x & ~3u) >= ${tx}u || g.y >= ${ty}u) { return; }`);
+    L.push(`  let gx = min(i32(g.x), ${tx - 1});`, `  let gy = i32(g.y);`, `  let p = i32(sl & 3u);`);
+  } else {
+    L.push(`fn main(@builtin(global_invocation_id) g : vec3<u32>) {`);
+    L.push(`  if (g.x >= ${tx}u || g.y >= ${ty}u) { return; }`);
+    L.push(`  let gx = i32(g.x);`, `  let gy = i32(g.y);`);
+  }
+  L.push(`  let ox = gx * ${rn};`, `  let oy = gy * ${rm};`, `  let z = i32(g.z);`);
   // the rows and columns of the tile, clamped where the tiles overrun the edge
   const clampY = Y % rm !== 0;
   const clampX = X % rn !== 0;
@@ -168,6 +200,14 @@ export function wgslContraction(
       }
     }
   }
+  // a shared operand along k: the rows this invocation loads for its quad
+  shared.forEach((sh, j) => {
+    if (!sh || !kquad[j]) return;
+    for (let t = 0; t < per; t++) {
+      const row = clampY ? `min(oy + p * ${per} + ${t}, ${Y - 1})` : `(oy + p * ${per} + ${t})`;
+      L.push(`  let sb${j}_${t} = ${intAffine(ops[j]!.offset / div(j), [["z", st[j]![0] / div(j)], [row, st[j]![1] / div(j)]])};`);
+    }
+  });
   for (let i = 0; i < rm; i++) for (let c = 0; c < rn; c++) L.push(`  var acc${i}_${c} = 0.0;`);
 
   // the outer contracted dims are loops whose offsets every load adds
@@ -185,7 +225,15 @@ export function wgslContraction(
         const name = `w${j}_${ii}_${cc}`;
         if (u === 0 && !loaded.has(name)) {
           loaded.add(name);
-          L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ["kv", 1]])}];`);
+          if (!shared[j]) L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ["kv", 1]])}];`);
+          else {
+            if (!loaded.has(`s${j}`)) {
+              loaded.add(`s${j}`);
+              for (let t = 0; t < per; t++) L.push(`${ind}let s${j}_${t} = ${names[j]}[${intAffine(0, [[`sb${j}_${t}`, 1], ...outer(j), ["kv", 1]])}];`);
+            }
+            // row ii is lane ii / per's load ii % per
+            L.push(`${ind}let ${name} = quadBroadcast(s${j}_${ii % per}, ${Math.floor(ii / per)});`);
+          }
         }
         return `${name}.${"xyzw"[u]}`;
       }
@@ -193,7 +241,12 @@ export function wgslContraction(
       if (!loaded.has(name)) {
         loaded.add(name);
         const sq = q >= 0 ? red.strides[j]![q]! / div(j) : 0;
-        L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ...(kq ? ([[kq, sq]] as [string, number][]) : [])])}];`);
+        if (shared[j] && u >= 0) {
+          // step u's value is lane u's load, at step kq + p (made at the group's first step)
+          const lane = `s${j}_${ii}_${cc}`;
+          if (u === 0) L.push(`${ind}let ${lane} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ["kq", sq], ["p", sq]])}];`);
+          L.push(`${ind}let ${name} = quadBroadcast(${lane}, ${u});`);
+        } else L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ...(kq ? ([[kq, sq]] as [string, number][]) : [])])}];`);
       }
       return quad[j] ? `${name}.${"xyzw"[c % 4]}` : yquad[j] ? `${name}.${"xyzw"[i % 4]}` : name;
     };
@@ -204,7 +257,6 @@ export function wgslContraction(
   else {
     const Kq = R[q]!;
     const ind = "  ".repeat(q + 1);
-    const full = Math.floor(Kq / UNROLL);
     if (full > 0) {
       L.push(`${ind}for (var kq = 0; kq < ${full * UNROLL}; kq += ${UNROLL}) {`);
       if (kquad.some(Boolean)) L.push(`${ind}  let kv = kq / 4;`);
@@ -219,6 +271,7 @@ export function wgslContraction(
   for (let d = q - 1; d >= 0; d--) L.push(`${"  ".repeat(d + 1)}}`);
 
   // stores: row-major [Z, Y, X], only inside the edges
+  if (sharing && tx % 4 !== 0) L.push(`  if (g.x >= ${tx}u) { return; }`);
   for (let i = 0; vec && i < rm; i++) {
     for (let c4 = 0; c4 < rn; c4 += 4) {
       const store = `out[${intAffine(c4 / 4, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", rn / 4]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => `acc${i}_${c4 + c}`).join(", ")});`;
@@ -233,5 +286,32 @@ export function wgslContraction(
     }
   }
   L.push("}");
-  return { code: L.join("\n"), args, workgroups, size };
+  return { code: L.join("\n"), args, workgroups, size, tile: [rm, rn], quads: sharing };
 }
+
+/**
+ * Kernels that check a device's quads (backend.ts `quadsOn`), one per workgroup shape that
+ * wgslContraction gives quads (8 x 8, 64 x 1): each invocation writes 1 where the 4 of its quad are
+ * the invocations 4m .. 4m + 3 of its workgroup, in that order, else 0. WebGPU does not promise
+ * that layout; the quads above need it (4 tiles side by side, in one row of the grid).
+ */
+export const QUAD_CHECKS: readonly WgslKernel[] = [
+  [8, 8],
+  [64, 1],
+].map(([wx, wy]) => ({
+  code: [
+    "enable subgroups;",
+    "@group(0) @binding(0) var<storage, read_write> out : array<f32>;",
+    `@compute @workgroup_size(${wx}, ${wy}, 1)`,
+    "fn main(@builtin(local_invocation_index) li : u32) {",
+    "  let b = li & ~3u;",
+    ...[0, 1, 2, 3].map((i) => `  let q${i} = quadBroadcast(li, ${i}) == b + ${i}u;`),
+    "  out[li] = select(0.0, 1.0, q0 && q1 && q2 && q3);",
+    "}",
+  ].join("\n"),
+  args: [],
+  workgroups: [1, 1, 1],
+  size: WG,
+  tile: [1, 1],
+  quads: true,
+}));
