@@ -38,10 +38,30 @@ const withGpu = (gpu: object) => Object.defineProperty(globalThis, "navigator", 
 describe("the adapter probe tells a software adapter from a GPU", () => {
   it("by isFallbackAdapter (adapter.info's, as Dawn 0.6.2 sets it, or the adapter's)", async () => {
     withGpu(fake({ vendor: "google", architecture: "swiftshader", description: "SwiftShader driver", isFallbackAdapter: true }));
-    expect(await probeWebGPU(2000)).toEqual({ ok: true, adapter: "google swiftshader SwiftShader driver", software: true, maxStorageBuffers: 10 });
+    expect(await probeWebGPU(2000)).toEqual({ ok: true, adapter: "google swiftshader SwiftShader driver", software: true, maxStorageBuffers: 10, subgroups: false });
     resetWebGPUProbe();
     withGpu(fake({ vendor: "acme", architecture: "x", description: "a" }, true));
     expect(await probeWebGPU(2000)).toMatchObject({ ok: true, software: true });
+  });
+
+  it("says whether the adapter has subgroups, and the devices made from it then ask for them", async () => {
+    const asked: { requiredFeatures?: readonly string[]; requiredLimits?: Record<string, number> }[] = [];
+    const adapter = (features: string[]) => ({
+      info: { vendor: "google", architecture: "swiftshader", description: "", isFallbackAdapter: true },
+      features: new Set(features),
+      limits: { maxStorageBuffersPerShaderStage: 10 },
+      requestDevice: async (d: (typeof asked)[number]) => void asked.push(d),
+    });
+    for (const features of [["subgroups", "timestamp-query"], ["timestamp-query"]]) {
+      resetWebGPUProbe();
+      const gpu = { requestAdapter: async () => adapter(features) };
+      withGpu(gpu);
+      expect(await probeWebGPU(2000)).toMatchObject({ ok: true, subgroups: features.includes("subgroups") });
+      // as gpu.js asks for its device: a limit of its own, no features
+      const a = (await gpu.requestAdapter()) as unknown as { requestDevice(d: object): Promise<unknown> };
+      await a.requestDevice({ requiredLimits: { maxBufferSize: 4 } });
+      expect(asked.pop()).toEqual({ requiredLimits: { maxBufferSize: 4, maxStorageBuffersPerShaderStage: 10 }, requiredFeatures: features.includes("subgroups") ? ["subgroups"] : [] });
+    }
   });
 
   it("by name where the flag is missing (llvmpipe), and a hardware adapter is not one", async () => {

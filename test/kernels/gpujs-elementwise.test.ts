@@ -7,7 +7,7 @@
 // under CI=true a missing one fails), and on gpu.js's cpu and webasm modes (one output per thread
 // there: the same cases through the other form).
 import { describe, expect, it } from "vitest";
-import { gpujsCpu, gpujsWebasm, gpujsWebgpu, type GpuJsBackend } from "../../src/backend/gpujs/backend.js";
+import { GpuJsBackend, gpujsCpu, gpujsWebasm } from "../../src/backend/gpujs/backend.js";
 import { generate } from "../../src/backend/gpujs/codegen.js";
 import { HostArray } from "../../src/ir/host-array.js";
 import type { DType } from "../../src/ir/dtype.js";
@@ -187,6 +187,9 @@ async function run(b: GpuJsBackend, p: Program, inputs: readonly Float32Array[])
   return { out, launches: b.stats.launches - before.launches, hostGraphs: b.stats.hostGraphs - before.hostGraphs };
 }
 
+// gpu.js's kernels on webgpu, not the WGSL shaders the backend takes for most elementwise kernels there (wgsl-elementwise.test.ts)
+const gpujsWebgpu = new GpuJsBackend("webgpu");
+gpujsWebgpu.wgslElementwise = false;
 const webgpu = (await gpujsWebgpu.ready(4000)) === null;
 const modes: [string, GpuJsBackend][] = [["gpujs:cpu", gpujsCpu], ["gpujs:webasm", gpujsWebasm], ...(webgpu ? [["gpujs:webgpu", gpujsWebgpu] as [string, GpuJsBackend]] : [])];
 

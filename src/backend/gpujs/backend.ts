@@ -43,7 +43,8 @@ import { hoistSpecials } from "./specials.js";
 import { shaderForms } from "./shader-forms.js";
 import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
-import { HARDWARE_TILES, QUAD_CHECKS, SOFTWARE_TILES, wgslContraction, type Tile, type WgslKernel } from "./wgsl-matmul.js";
+import { HARDWARE_TILES, QUAD_CHECKS, SOFTWARE_TILES, wgslContraction, type Tile, type WgslContraction, type WgslKernel } from "./wgsl-matmul.js";
+import { wgslElementwise, wgslReduce } from "./wgsl-elementwise.js";
 import { provideGpuJs } from "./loaded.js";
 
 const { GPU } = gpujs as unknown as { GPU: new (settings: { mode: string }) => GpuInstance };
@@ -104,6 +105,8 @@ export interface GpuJsStats {
   wgslLarge: number;
   /** webgpu, a software adapter: those whose quads of invocations shared their loads (`wgslQuads`), among `wgsl` */
   wgslQuads: number;
+  /** webgpu: launches that were elementwise kernels run as WGSL shaders (wgsl-elementwise.ts), among `wgsl` */
+  wgslElementwise: number;
 }
 
 type CStep =
@@ -117,11 +120,19 @@ type CStep =
       readonly int32: Kernel | null;
     }
   | { readonly kind: "host"; readonly out: number; readonly ins: readonly number[]; readonly run: (hs: readonly HostArray[]) => HostArray; readonly consts: readonly DeviceArray[] }
-  /**
-   * webgpu: a contraction as a WGSL shader on gpu.js's device; `soft`: a software adapter's form
-   * (`wgslTiles`, `wgslQuads`), not a GPU's, and `larger` where its tile is larger than a GPU's
-   */
-  | { readonly kind: "wgsl"; readonly out: number; readonly src: WgslKernel; readonly soft: boolean; readonly larger: boolean };
+  /** webgpu: a contraction (`form`) or an elementwise kernel (null) as a WGSL shader on gpu.js's device */
+  | { readonly kind: "wgsl"; readonly out: number; readonly src: WgslKernel; readonly form: WgslForm | null };
+
+/**
+ * A WGSL contraction's form: `soft`, a software adapter's (`wgslTiles`, `wgslQuads`), not a GPU's;
+ * `larger` where its tile is larger than a GPU's.
+ */
+interface WgslForm {
+  readonly soft: boolean;
+  readonly larger: boolean;
+  readonly tile: Tile;
+  readonly quads: boolean;
+}
 
 /** The buffers a step reads. */
 const argsOf = (s: CStep): readonly number[] => (s.kind === "host" ? s.ins : s.src.args);
@@ -156,7 +167,7 @@ export class GpuJsBackend implements KernelBackend {
   readonly name: string;
   /** Reads are asynchronous (webgpu): dataSync()/toArray() throw, `await t.data()` works. */
   readonly asyncOnly: boolean;
-  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0, wgsl: 0, wgslLarge: 0, wgslQuads: 0 };
+  readonly stats: GpuJsStats = { kernels: 0, launches: 0, hostSteps: 0, hostGraphs: 0, uploads: 0, readbacks: 0, wgsl: 0, wgslLarge: 0, wgslQuads: 0, wgslElementwise: 0 };
   private gpu: GpuInstance | null = null;
   private readonly kernels = new LruCache<string, KernelFn>(1024);
   private readonly plans = new WeakMap<Program, Compiled>();
@@ -176,6 +187,11 @@ export class GpuJsBackend implements KernelBackend {
    * gpu.js kernels; read when a program is first compiled (for tests and benchmarks)
    */
   wgslContractions = true;
+  /**
+   * webgpu: run float32 elementwise kernels as WGSL shaders (wgsl-elementwise.ts) where they apply,
+   * else as gpu.js kernels; read when a program is first compiled (for tests and benchmarks)
+   */
+  wgslElementwise = true;
   /**
    * webgpu: compute pipelines of the WGSL kernels, by source, with the device they were built on;
    * `failed` once one did not build, validate or fit (its contraction is a gpu.js kernel from
@@ -415,15 +431,16 @@ export class GpuJsBackend implements KernelBackend {
     if (c.kind !== "contraction" || [c.lhs, c.rhs, c.out].some((b) => program.buffers[b]!.dtype !== "float32")) return null;
     const parts = u.kind === "contraction" ? u.parts : {};
     const cap = Math.min(this.deviceWorkgroups, this.wgslWorkgroupCap);
-    const ok = (w: WgslKernel | null) => (w && !this.pipelines.get(w.code)?.failed ? w : null);
+    const ok = (w: WgslContraction | null) => (w && !this.pipelines.get(w.code)?.failed ? w : null);
     const hard = wgslContraction(c, program, parts, cap, HARDWARE_TILES);
     const softForm = this.wgslTiles === HARDWARE_TILES && !this.wgslQuads ? null : wgslContraction(c, program, parts, cap, this.wgslTiles, this.wgslQuads);
     // a software adapter's form that failed gives way to a GPU's
     const soft = softForm && softForm.code !== hard?.code ? ok(softForm) : null;
     const w = soft ?? ok(hard);
     if (!w) return null;
-    const area = (k: WgslKernel | null) => (k ? k.tile[0] * k.tile[1] : 0);
-    const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, soft: w === soft, larger: w === soft && area(soft) > area(hard) }];
+    const area = (k: WgslContraction | null) => (k ? k.tile[0] * k.tile[1] : 0);
+    const form = { soft: w === soft, larger: w === soft && area(soft) > area(hard), tile: w.tile, quads: w.quads };
+    const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, form }];
     if (u.kind === "contraction" && u.parts.epilogue) {
       const e = this.compileKernel(u.kernels[u.kernels.length - 1]!, program);
       if (typeof e === "string") return e;
@@ -439,21 +456,22 @@ export class GpuJsBackend implements KernelBackend {
    * asynchronously, leaving zeros). A shader that does not build, validate or fit the device is
    * marked failed and rejects with a WgslError: run() recompiles the program without it.
    */
-  private dispatchWgsl(src: WgslKernel, soft: boolean, larger: boolean, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
+  private dispatchWgsl(src: WgslKernel, form: WgslForm | null, ins: readonly WebGpuHandle[]): MaybeP<DevBuf> {
     const h = ins[0]!;
     const ctx = h.context as { device: GpuDevice; isLost?: boolean };
     if (ctx.isLost) throw new Error("the WebGPU device was lost");
     const device = ctx.device;
     this.deviceWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
-    if (larger) this.stats.wgslLarge++;
-    if (src.quads) this.stats.wgslQuads++;
+    if (form?.larger) this.stats.wgslLarge++;
+    if (form?.quads) this.stats.wgslQuads++;
+    if (!form) this.stats.wgslElementwise++;
     const fail = (err: unknown, e: Pipeline): never => {
       e.failed = true;
       const why = String((err as Error)?.message ?? err).split("\n")[0]!;
       this.say(
-        soft
-          ? `a WGSL contraction's software-adapter form (${src.tile.join("x")} tile${src.quads ? ", quads" : ""}) failed (${why}); it runs in a GPU's form (${HARDWARE_TILES[0]!.join("x")} tile)`
-          : `a WGSL contraction failed (${why}); it runs as a gpu.js kernel instead`,
+        form?.soft
+          ? `a WGSL contraction's software-adapter form (${form.tile.join("x")} tile${form.quads ? ", quads" : ""}) failed (${why}); it runs in a GPU's form (${HARDWARE_TILES[0]!.join("x")} tile)`
+          : `a WGSL ${form ? "contraction" : "elementwise kernel"} failed (${why}); it runs as a gpu.js kernel instead`,
       );
       throw new WgslError(why);
     };
@@ -461,7 +479,7 @@ export class GpuJsBackend implements KernelBackend {
       const e = this.pipelineOf(src, device);
       return e.pipeline.then((pipeline) => this.launch(src, e, pipeline, ins, h)).catch((err: unknown) => fail(err, e));
     };
-    if (!src.quads) return go();
+    if (!form?.quads) return go();
     // quads wait for the device's check; where it fails, no program is compiled with them again
     return this.quadsOn(h).then((no) => {
       if (!no) return go();
@@ -477,7 +495,7 @@ export class GpuJsBackend implements KernelBackend {
     if (src.workgroups.some((g) => g > this.deviceWorkgroups)) throw new Error(`its grid ${src.workgroups.join("x")} passes this device's ${this.deviceWorkgroups} workgroups per dim`);
     const bytes = Math.max(4, src.size * 4);
     const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-    if (bytes > limit || ins.some((d) => d.buffer.size > limit)) throw new Error(`a WGSL contraction needs ${bytes} bytes per storage buffer, over this device's ${limit}`);
+    if (bytes > limit || ins.some((d) => d.buffer.size > limit)) throw new Error(`a WGSL kernel needs ${bytes} bytes per storage buffer, over this device's ${limit}`);
     const check = !e.checked;
     if (check) device.pushErrorScope("validation");
     const buffer = device.createBuffer({ size: bytes, usage: STORAGE | COPY_SRC });
@@ -498,7 +516,7 @@ export class GpuJsBackend implements KernelBackend {
     return device.popErrorScope().then((err) => {
       if (err) {
         out.delete();
-        throw new Error(`a WGSL contraction did not validate: ${err.message}`);
+        throw new Error(`a WGSL kernel did not validate: ${err.message}`);
       }
       e.checked = true;
       return out;
@@ -549,6 +567,12 @@ export class GpuJsBackend implements KernelBackend {
   /** A compiled step, or the reason the program cannot run on this backend. */
   private compileKernel(k: Kernel, program: Program): CStep | string {
     if (k.kind === "opaque") return { kind: "host", out: k.out, ins: k.inputs, run: k.run, consts: k.consts ?? [] };
+    if (this.mode === "webgpu" && this.wgslElementwise) {
+      // a WGSL shader that failed gives way to the gpu.js kernel
+      const cap = Math.min(this.deviceWorkgroups, this.wgslWorkgroupCap);
+      const w = wgslElementwise(k, program, cap) ?? wgslReduce(k, program, cap);
+      if (w && !this.pipelines.get(w.code)?.failed) return { kind: "wgsl", out: k.out, src: w, form: null };
+    }
     const g = generate(k, program, this.mode);
     if (!g.ok) return `${g.reason}; such graphs run on the wasm backend`;
     return { kind: "kernel", out: k.out, src: g.kernel, fn: null, int32: hasInt32(k, program) ? k : null };
@@ -731,7 +755,7 @@ export class GpuJsBackend implements KernelBackend {
           this.stats.launches++;
           this.stats.wgsl++;
           const held = s.src.args.map((b) => env[b]!);
-          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(this.dispatchWgsl(s.src, s.soft, s.larger, ds as WebGpuHandle[]), held));
+          out.dev = then(all(held.map((a) => this.devOf(a))), (ds) => keep(this.dispatchWgsl(s.src, s.form, ds as WebGpuHandle[]), held));
           if (finalizer && outputs.has(s.out)) finalizer.register(out, out.dev);
         }
         done = out.dev ?? out.host;

@@ -29,7 +29,7 @@ export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl" | "webgl2" | "w
  * One operand access: argument index, base offset, stride per output dim and per reduced dim, and
  * for a masked view (pad, concatenate) the valid range per output dim.
  */
-interface Access {
+export interface Access {
   readonly arg: number;
   readonly offset: number;
   readonly out: readonly number[];
@@ -37,12 +37,12 @@ interface Access {
   readonly mask?: readonly MaskDim[];
 }
 
-type Body =
+export type Body =
   | { readonly kind: "expr"; readonly expr: Expr }
   | { readonly kind: "reduce"; readonly op: ReduceOp; readonly expr: Expr }
   | { readonly kind: "dot" };
 
-interface LoopSpec {
+export interface LoopSpec {
   readonly outShape: readonly number[];
   readonly redShape: readonly number[];
   /** the distinct buffers the kernel reads, in argument order */
@@ -768,6 +768,20 @@ function emitExpr(root: Expr, io: GpuAccess, mode: GpuMode, prefix: string): str
 
 /** emitExpr for an epilogue: its loads are given, and it reads no masked view. */
 const epilogueEmitter = (mode: GpuMode) => (root: Expr, load: (j: number) => string, prefix: string) => emitExpr(root, { load, valid: () => ONE }, mode, prefix);
+
+/**
+ * For WGSL kernels of the webgpu mode (wgsl-elementwise.ts): a kernel's loop spec with its dims
+ * merged (null for an opaque kernel), and the webgpu renderer's statements for an expression whose
+ * loads are given (no masked view), ending in `return value;`; they throw where the renderer does.
+ */
+export const webgpuSpec = (k: Kernel, p: Program): LoopSpec | null => {
+  const s = loopSpec(k, p);
+  return s && collapse(s);
+};
+export const webgpuExpr = epilogueEmitter("webgpu");
+/** The webgpu renderer's step of a reduction: `acc` combined with the next `value`, as emit() does it. */
+export const webgpuAccumulate = (op: ReduceOp, acc: string, value: string): string =>
+  op === "sum" ? `${acc} = ${acc} + ${value};` : op === "prod" ? `${acc} = ${acc} * ${value};` : `${acc} = ${minMaxCode(op, acc, value, "webgpu")};`;
 
 /** A blocked kernel (a contraction here, an elementwise kernel in emitBlocked) with its size and cache key. */
 function blockedSource(b: BlockedSource, program: Program, n: number): KernelSource {

@@ -42,6 +42,7 @@ import { contractionSpace, intAffine, type ContractionParts, type SpaceOperand }
 
 type Contraction = Extract<Kernel, { kind: "contraction" }>;
 
+/** A WGSL kernel as backend.ts dispatches it (contractions here, elementwise kernels in wgsl-elementwise.ts). */
 export interface WgslKernel {
   /** the shader source (also its cache key: shapes, strides and offsets are literals in it) */
   readonly code: string;
@@ -50,6 +51,9 @@ export interface WgslKernel {
   readonly workgroups: readonly [number, number, number];
   /** elements of the result */
   readonly size: number;
+}
+
+export interface WgslContraction extends WgslKernel {
   /** rows and columns of one invocation's tile (less than the tile asked for where the output is smaller) */
   readonly tile: Tile;
   /** whether the quads of invocations share their loads (`quads` of wgslContraction): needs the device's subgroups */
@@ -93,7 +97,7 @@ export function wgslContraction(
   maxWorkgroups = 65535,
   tiles: readonly Tile[] = HARDWARE_TILES,
   quads = false,
-): WgslKernel | null {
+): WgslContraction | null {
   const space = contractionSpace(k, p, parts);
   if (!space) return null;
   const { shape, nOut } = space;
@@ -312,6 +316,4 @@ export const QUAD_CHECKS: readonly WgslKernel[] = [
   args: [],
   workgroups: [1, 1, 1],
   size: WG,
-  tile: [1, 1],
-  quads: true,
 }));
