@@ -291,12 +291,12 @@ for (const [name, b, wgsl] of modes) {
       return { prod, act: prod.map((v, i) => Math.tanh(v + bv[i % n]!)) };
     };
 
-    it(wgsl ? "folds operand copies into the WGSL kernel; the bias + tanh epilogue is a WGSL elementwise kernel after it" : "folds operand copies and a bias + tanh epilogue into one kernel", async () => {
+    it(wgsl ? "folds operand copies and a bias + tanh epilogue into one WGSL kernel" : "folds operand copies and a bias + tanh epilogue into one kernel", async () => {
       const p = program([6]);
       expect(planContractions(p).length).toBe(1);
       const r = await run(b, p, [xT, w, bv]);
-      expect(r.launches).toBe(wgsl ? 2 : 1);
-      expect(r.wgsl).toBe(wgsl ? 2 : 0);
+      expect(r.launches).toBe(1);
+      expect(r.wgsl).toBe(wgsl ? 1 : 0);
       expectClose(r.outs[0]!, want().act, kk, `${name} fused`);
     });
 
@@ -500,7 +500,8 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
         { kind: "elementwise", out: 4, expr: K.max(K.input(0), K.c(0)), inputs: [{ buffer: 3, view: { shape: [m, n], strides: [n, 1], offset: 0 } }] },
         { kind: "contraction", out: 5, lhs: 4, rhs: 2, dims: MM },
       ] as Kernel[],
-      outputs: [5],
+      // (x @ y an output too: not an epilogue's, so the relu is a kernel of its own)
+      outputs: [5, 3],
     };
     const [x, y, z] = [rand(m * k, 21), rand(k * n, 22), rand(n * q, 23)];
     const h = dotGeneral(x, [m, k], y, [k, n], MM).data.map((v) => Math.max(v, 0));
@@ -674,15 +675,71 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
       const next = await run(gpujsWebgpu, p, [x, y]);
       expect(next).toMatchObject({ hostGraphs: 0, wgsl: 0, launches: 1, kernels: 0 });
       expectClose(next.outs[0]!, want, k, "the next call");
-      // another program with the same contraction: its gpu.js kernel with the relu fused
+      // another program with the same contraction and a relu: another WGSL kernel (the relu in
+      // it), rejected as well, then the gpu.js kernel with the relu fused
       const other = await run(gpujsWebgpu, failCase(m, k, n, true), [x, y]);
-      expect(other).toMatchObject({ hostGraphs: 0, wgsl: 0, launches: 1 });
+      expect(other).toMatchObject({ hostGraphs: 0, wgsl: 1, launches: 2 });
       expectClose(other.outs[0]!, want.map((v) => Math.max(v, 0)), k, "another program");
       expect(warn.mock.calls.filter((c) => String(c[0]).includes("WGSL contraction failed")).length).toBe(1);
-      expect(shader.mock.calls.filter(([d]) => d.code.includes("min(oy + 1, 8)")).length).toBe(1);
+      expect(shader.mock.calls.filter(([d]) => d.code.includes("min(oy + 1, 8)")).length).toBe(2);
+      // and its next call: the gpu.js kernel
+      expect(await run(gpujsWebgpu, failCase(m, k, n, true), [x, y])).toMatchObject({ hostGraphs: 0, wgsl: 0, launches: 1 });
     } finally {
       shader.mockRestore();
       warn.mockRestore();
+    }
+  });
+
+  // epilogues in the WGSL kernel: a bias along the rows and a tanh, or a residual read whole
+  const epilogueProgram = (c: Case, kind: "bias-tanh" | "residual"): { p: Program; f: (v: number, o: number) => number; extra: () => Float32Array } => {
+    const out = outShape(c);
+    const n = size(out);
+    const cols = out.length ? out[out.length - 1]! : 1;
+    const base = contractionProgram(c, out);
+    const extraShape = kind === "bias-tanh" ? [cols] : out;
+    const view = kind === "bias-tanh" ? { shape: out, strides: out.map((_, d) => (d === out.length - 1 ? 1 : 0)), offset: 0 } : { shape: out, strides: stridesOf(out), offset: 0 };
+    const expr = kind === "bias-tanh" ? K.tanh(K.add(K.input(0), K.input(1))) : K.sub(K.mul(K.input(1), K.c(0.5)), K.input(0));
+    const p: Program = {
+      buffers: [...base.buffers, { shape: extraShape, dtype: "float32" }, { shape: out, dtype: "float32" }],
+      inputs: [0, 1, 3],
+      kernels: [...base.kernels, { kind: "elementwise", out: 4, expr, inputs: [{ buffer: 2, view: { shape: out, strides: stridesOf(out), offset: 0 } }, { buffer: 3, view }] }] as Kernel[],
+      outputs: [4],
+    };
+    const extra = rand(kind === "bias-tanh" ? cols : n, 91 + n);
+    const f = kind === "bias-tanh" ? (v: number, o: number) => Math.tanh(v + extra[o % cols]!) : (v: number, o: number) => extra[o]! * 0.5 - v;
+    return { p, f, extra: () => extra };
+  };
+  for (const kind of ["bias-tanh", "residual"] as const) {
+    for (const c of tiled.filter((t) => size(outShape(t)) > 0)) {
+      it(`fuses a ${kind} epilogue: ${c.name}`, async () => {
+        const { p, f, extra } = epilogueProgram(c, kind);
+        const plan = planContractions(p);
+        expect(plan.length).toBe(1);
+        const parts = plan[0]!.kind === "contraction" ? plan[0]!.parts : {};
+        const w = wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p, parts, 65535, gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads)!;
+        expect(w.fused, "the epilogue in the kernel").toBe(true);
+        const x = rand(size(c.xs), 25 + size(c.xs));
+        const y = rand(size(c.ys), 29 + size(c.ys));
+        const prod = dotGeneral(x, c.xs, y, c.ys, c.dims).data;
+        const r = await run(gpujsWebgpu, p, [x, y, extra()]);
+        expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1 });
+        const k = c.dims.contract[0].reduce((a, i) => a * c.xs[i]!, 1);
+        expectClose(r.outs[0]!, prod.map((v, o) => f(v, o)), k, `${c.name} ${kind}`);
+      });
+    }
+  }
+
+  it("takes a long epilogue into 8 x 4 tiles but not into 16 x 8 ones (its shader would build slowly); a short one into both", () => {
+    const c: Case = { name: "", xs: [512, 64], ys: [64, 512], dims: MM };
+    for (const [kind, large] of [["bias-tanh", false], ["residual", true]] as const) {
+      const { p } = epilogueProgram(c, kind);
+      const plan = planContractions(p)[0]!;
+      const parts = plan.kind === "contraction" ? plan.parts : {};
+      const k = p.kernels[0] as Extract<Kernel, { kind: "contraction" }>;
+      expect(wgslContraction(k, p, parts, 65535, HARDWARE_TILES)!.fused).toBe(true);
+      const soft = wgslContraction(k, p, parts, 65535, SOFTWARE_TILES)!;
+      expect(soft.tile).toEqual([16, 8]);
+      expect(soft.fused, kind).toBe(large);
     }
   });
 

@@ -440,6 +440,8 @@ export class GpuJsBackend implements KernelBackend {
     if (!w) return null;
     const area = (k: WgslContraction | null) => (k ? k.tile[0] * k.tile[1] : 0);
     const form = { soft: w === soft, larger: w === soft && area(soft) > area(hard), tile: w.tile, quads: w.quads };
+    // an epilogue the shader does not take in runs after it, as its own kernel
+    if (w.fused && u.kind === "contraction") return [{ kind: "wgsl", out: u.out, src: w, form }];
     const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, form }];
     if (u.kind === "contraction" && u.parts.epilogue) {
       const e = this.compileKernel(u.kernels[u.kernels.length - 1]!, program);

@@ -37,8 +37,10 @@
  * transposed lhs, as in the weight gradient xᵀ·g) is read as vec4s, and the result written as
  * vec4s, where the alignment allows (one index and bounds clamp per 4 values, not per value).
  */
-import { mergeDims, type Kernel, type Program } from "../../ir/kernel.js";
-import { contractionSpace, intAffine, type ContractionParts, type SpaceOperand } from "./contraction.js";
+import { mergeDims, topo, type Kernel, type Program } from "../../ir/kernel.js";
+import { webgpuExpr } from "./codegen.js";
+import { contractionSpace, intAffine, type ContractionParts, type Epilogue, type SpaceOperand } from "./contraction.js";
+import { JsWgslError, jsToWgsl } from "./js-wgsl.js";
 
 type Contraction = Extract<Kernel, { kind: "contraction" }>;
 
@@ -58,6 +60,8 @@ export interface WgslContraction extends WgslKernel {
   readonly tile: Tile;
   /** whether the quads of invocations share their loads (`quads` of wgslContraction): needs the device's subgroups */
   readonly quads: boolean;
+  /** whether the epilogue (`parts.epilogue`) is in it, its result the kernel's; else the caller runs it after */
+  readonly fused: boolean;
 }
 
 /** Rows and columns of the output tile of one invocation. */
@@ -87,28 +91,61 @@ const WG = 64;
  * The WGSL kernel of a float32 contraction whose operands are read through `parts`' views (copies
  * folded in), or null where it does not apply: a masked view, more than three output dims after
  * merging, a grid past `maxWorkgroups` per dim, an empty output (the caller makes its zeros).
- * Epilogues are not taken (the caller runs them as their own gpu.js kernel). `tiles`: the tile
- * shapes to choose from, largest first (`HARDWARE_TILES` or `SOFTWARE_TILES`).
+ * `tiles`: the tile shapes to choose from, largest first (`HARDWARE_TILES` or `SOFTWARE_TILES`).
+ * An epilogue is evaluated on each output before it is stored (`fused`), as the gpu.js renderer
+ * writes it (codegen.ts, translated by js-wgsl.ts), where its inputs have no mask, its dims merge
+ * as the operands' do, the bindings fit in 8 and the tile times its statements in `EPILOGUE_BUDGET`;
+ * else the kernel leaves it to the caller.
  */
 export function wgslContraction(
   k: Contraction,
   p: Program,
-  parts: Pick<ContractionParts, "lhs" | "rhs"> = {},
+  parts: ContractionParts = {},
   maxWorkgroups = 65535,
   tiles: readonly Tile[] = HARDWARE_TILES,
   quads = false,
+): WgslContraction | null {
+  if (parts.epilogue) {
+    const fused = build(k, p, parts, maxWorkgroups, tiles, quads, parts.epilogue);
+    if (fused) return fused;
+  }
+  return build(k, p, parts, maxWorkgroups, tiles, quads, null);
+}
+
+/**
+ * Outputs per invocation times an epilogue's statements that a kernel takes in: 8 x 4 tiles take
+ * a tanh (about 20 statements), 16 x 8 a bias and a relu (a shader with 128 copies of a long
+ * epilogue would take long to build).
+ */
+const EPILOGUE_BUDGET = 1024;
+/** WebGPU's storage buffers per shader stage by default (an adapter may give more). */
+const MAX_BINDINGS = 8;
+
+function build(
+  k: Contraction,
+  p: Program,
+  parts: ContractionParts,
+  maxWorkgroups: number,
+  tiles: readonly Tile[],
+  quads: boolean,
+  epilogue: Epilogue | null,
 ): WgslContraction | null {
   const space = contractionSpace(k, p, parts);
   if (!space) return null;
   const { shape, nOut } = space;
   const ops: readonly SpaceOperand[] = [space.lhs, space.rhs];
-  const o = mergeDims(shape.slice(0, nOut), ops.map((op) => op.strides.slice(0, nOut)));
+  // the epilogue's inputs but its own value (the contraction's), read at the output points
+  const epi = epilogue ? epilogue.inputs.filter((_, j) => j !== epilogue.self) : [];
+  // (float32 values only, as in wgsl-elementwise.ts: int32 ones have bounds the backend checks around gpu.js kernels)
+  if (epi.some((op) => op.view.mask || p.buffers[op.buffer]!.dtype !== "float32")) return null;
+  if (epilogue && topo(epilogue.expr).some((e) => e.dtype !== "float32" && e.dtype !== "bool")) return null;
+  const o = mergeDims(shape.slice(0, nOut), [...ops.map((op) => op.strides.slice(0, nOut)), ...epi.map((op) => op.view.strides)]);
   if (o.shape.length > 3) return null;
   const red = mergeDims(shape.slice(nOut), ops.map((op) => op.strides.slice(nOut)));
   const pad = 3 - o.shape.length;
   const [Z, Y, X] = [...Array<number>(pad).fill(1), ...o.shape] as [number, number, number];
-  // strides of operand j along z, y, x (0 for a padded dim)
-  const st = ops.map((_, j) => [...Array<number>(pad).fill(0), ...o.strides[j]!] as [number, number, number]);
+  // strides of operand j along z, y, x (0 for a padded dim), and of epilogue input e (after the operands)
+  const st = [...ops, ...epi].map((_, j) => [...Array<number>(pad).fill(0), ...o.strides[j]!] as [number, number, number]);
   const size = Z * Y * X;
   if (size === 0) return null;
   const grid = (tile: Tile) => {
@@ -159,16 +196,34 @@ export function wgslContraction(
   // one binding per buffer and element type (a buffer read both ways is bound twice, read only)
   const args: number[] = [];
   const slots: string[] = [];
-  const names = ops.map((op, j) => {
-    const slot = `${op.buffer}${wide(j) ? "v" : ""}`;
+  const bind = (buffer: number, wideSlot: boolean) => {
+    const slot = `${buffer}${wideSlot ? "v" : ""}`;
     let i = slots.indexOf(slot);
-    if (i < 0) i = (slots.push(slot), args.push(op.buffer) - 1);
+    if (i < 0) i = (slots.push(slot), args.push(buffer) - 1);
     return `a${i}`;
-  });
+  };
+  const names = ops.map((op, j) => bind(op.buffer, wide(j)));
+  const epiNames = epi.map((op) => bind(op.buffer, false));
+  if (epilogue && slots.length + 1 > MAX_BINDINGS) return null;
+  // the epilogue as a function of its inputs (p<j>: input j's value), in the renderer's forms
+  let epiFn: string[] = [];
+  if (epilogue) {
+    try {
+      const js = webgpuExpr(epilogue.expr, (j) => `p${j}`, "e_");
+      if (js.length * rm * rn > EPILOGUE_BUDGET) return null;
+      const w = jsToWgsl(js);
+      const params = epilogue.inputs.map((_, j) => `p${j} : f32`).join(", ");
+      epiFn = [`fn epilogue(${params}) -> f32 {`, ...w.body.map((l) => `  ${l}`), `  return ${w.value!};`, "}"];
+    } catch (e) {
+      if (e instanceof JsWgslError) return null;
+      throw e;
+    }
+  }
   // (the analysis of uniformity knows nothing of quads: a quad returns whole or not at all)
   const L: string[] = sharing ? ["enable subgroups;", "diagnostic(off, subgroup_uniformity);"] : [];
   slots.forEach((slot, i) => L.push(`@group(0) @binding(${i}) var<storage, read> a${i} : array<${slot.endsWith("v") ? "vec4<f32>" : "f32"}>;`));
   L.push(`@group(0) @binding(${args.length}) var<storage, read_write> out : array<${vec ? "vec4<f32>" : "f32"}>;`);
+  L.push(...epiFn);
   L.push(`@compute @workgroup_size(${wx}, ${wy}, 1)`);
   if (sharing) {
     L.push(`fn main(@builtin(global_invocation_id) g : vec3<u32>, @builtin(subgroup_invocation_id) sl : u32) {`);
@@ -274,23 +329,34 @@ export function wgslContraction(
   }
   for (let d = q - 1; d >= 0; d--) L.push(`${"  ".repeat(d + 1)}}`);
 
-  // stores: row-major [Z, Y, X], only inside the edges
+  // stores: row-major [Z, Y, X], only inside the edges; each output through the epilogue, its
+  // inputs read at the (clamped) output point
   if (sharing && tx % 4 !== 0) L.push(`  if (g.x >= ${tx}u) { return; }`);
+  const value = (i: number, c: number) => {
+    if (!epilogue) return `acc${i}_${c}`;
+    let e = -1;
+    const xs = epilogue.inputs.map((op, j) => {
+      if (j === epilogue.self) return `acc${i}_${c}`;
+      const [sz, sy, sx] = st[2 + ++e]!;
+      return `${epiNames[e]}[${intAffine(op.view.offset, [["z", sz], [`y${i}`, sy], [`x${c}`, sx]])}]`;
+    });
+    return `epilogue(${xs.join(", ")})`;
+  };
   for (let i = 0; vec && i < rm; i++) {
     for (let c4 = 0; c4 < rn; c4 += 4) {
-      const store = `out[${intAffine(c4 / 4, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", rn / 4]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => `acc${i}_${c4 + c}`).join(", ")});`;
+      const store = `out[${intAffine(c4 / 4, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", rn / 4]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => value(i, c4 + c)).join(", ")});`;
       L.push(clampY ? `  if (oy + ${i} < ${Y}) { ${store} }` : `  ${store}`);
     }
   }
   for (let i = 0; !vec && i < rm; i++) {
     for (let c = 0; c < rn; c++) {
       const conds = [...(clampY ? [`oy + ${i} < ${Y}`] : []), ...(clampX ? [`ox + ${c} < ${X}`] : [])];
-      const store = `out[${intAffine(0, [["z", Y * X], [`(oy + ${i})`, X], [`(ox + ${c})`, 1]])}] = acc${i}_${c};`;
+      const store = `out[${intAffine(0, [["z", Y * X], [`(oy + ${i})`, X], [`(ox + ${c})`, 1]])}] = ${value(i, c)};`;
       L.push(conds.length ? `  if (${conds.join(" && ")}) { ${store} }` : `  ${store}`);
     }
   }
   L.push("}");
-  return { code: L.join("\n"), args, workgroups, size, tile: [rm, rn], quads: sharing };
+  return { code: L.join("\n"), args, workgroups, size, tile: [rm, rn], quads: sharing, fused: epilogue !== null };
 }
 
 /**
