@@ -13,9 +13,9 @@
  * invocation and 3.0 ms with one element (a standalone Dawn script; the gpu.js kernel, with 4
  * outputs per thread, took 1.85 ms in bench/gpu-check.ts task 4). Not measured on a GPU.
  *
- * Taken: float32 kernels (bools inside) that read some buffer, through no masked view (pad,
- * concatenate); an elementwise one with an innermost dim that is a multiple of 4, a reduction in
- * one of wgslReduce's forms. Else null, and the gpu.js kernel runs.
+ * Taken: float32 kernels (bools inside) of `MIN_WORK` elements or more that read some buffer,
+ * through no masked view (pad, concatenate); an elementwise one with an innermost dim that is a
+ * multiple of 4, a reduction in one of wgslReduce's forms. Else null, and the gpu.js kernel runs.
  */
 import { sizeOf } from "../../ir/aval.js";
 import { topo, type Kernel, type Program } from "../../ir/kernel.js";
@@ -30,6 +30,14 @@ const WG = 64;
 const BLOCK = 16;
 const SHORT_BLOCK = 4;
 const LONG = 24;
+/**
+ * Elements a kernel computes (for a reduction, outputs times the reduced length) for a WGSL
+ * shader: below that, dispatching is what counts, and the gpu.js kernel did better. The web
+ * demo's PINN (64 points, arrays of up to 2,048 elements) trained at 39-41 steps per second in
+ * headless Chromium on SwiftShader with WGSL kernels for all, against 44-46 with gpu.js's, and its
+ * first step took 1.9-2.6 s against 1.3-1.5 s (each new shader is built and checked once).
+ */
+const MIN_WORK = 2 ** 14;
 
 /** A kernel's loop spec where it is one for a WGSL kernel here (float32, reads a buffer, no masked view), else null. */
 function specOf(k: Kernel, p: Program): LoopSpec | null {
@@ -39,7 +47,7 @@ function specOf(k: Kernel, p: Program): LoopSpec | null {
   const s = webgpuSpec(k, p);
   // (a kernel that reads nothing, a fill, has no buffer to find the device by; indices stay below
   // 2^24 as in every gpu.js kernel: larger arrays never reach the device)
-  if (!s || s.args.length === 0 || s.access.some((a) => a.mask) || sizeOf(s.outShape) === 0) return null;
+  if (!s || s.args.length === 0 || s.access.some((a) => a.mask) || sizeOf(s.outShape) * sizeOf(s.redShape) < MIN_WORK) return null;
   return Math.max(sizeOf(s.outShape), ...s.args.map((b) => sizeOf(p.buffers[b]!.shape))) > F32_MAX_INDEX ? null : s;
 }
 
