@@ -12,9 +12,7 @@ import { generate } from "../../src/backend/gpujs/codegen.js";
 import { HostArray } from "../../src/ir/host-array.js";
 import type { DType } from "../../src/ir/dtype.js";
 import { K, type Expr, type Operand, type Program, type View } from "../../src/ir/kernel.js";
-import { rand } from "./data.js";
-
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+import { plain, rand, size, viewAt } from "./data.js";
 
 interface Input {
   readonly shape: readonly number[];
@@ -32,29 +30,6 @@ interface Case {
   readonly f: (xs: readonly number[], valid: readonly boolean[]) => number;
   /** components per thread the kernel must have: 4 (blocked) or undefined (one per thread) */
   readonly blocked: boolean;
-}
-
-const row = (shape: readonly number[]): number[] => {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) ((s[d] = acc), (acc *= shape[d]!));
-  return s;
-};
-const plain = (shape: readonly number[]): View => ({ shape, strides: row(shape), offset: 0 });
-
-/** The element a view reads at output point `idx`, or undefined outside its mask. */
-function viewAt(v: View, data: ArrayLike<number>, idx: readonly number[]): number | undefined {
-  let at = v.offset;
-  for (let d = 0; d < idx.length; d++) {
-    let i = idx[d]!;
-    const m = v.mask?.[d];
-    if (m) {
-      if (i < m.lo || i >= m.hi || (i - m.lo) % m.step !== 0) return undefined;
-      i = (i - m.lo) / m.step;
-    }
-    at += i * v.strides[d]!;
-  }
-  return data[at]!;
 }
 
 function program(c: Case): Program {

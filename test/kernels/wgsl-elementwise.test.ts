@@ -11,16 +11,7 @@ import { JsWgslError, jsToWgsl } from "../../src/backend/gpujs/js-wgsl.js";
 import { wgslElementwise, wgslReduce } from "../../src/backend/gpujs/wgsl-elementwise.js";
 import { HostArray } from "../../src/ir/host-array.js";
 import { K, type Expr, type Kernel, type Program, type ReduceOp, type View } from "../../src/ir/kernel.js";
-import { rand } from "./data.js";
-
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-const row = (shape: readonly number[]): number[] => {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) ((s[d] = acc), (acc *= shape[d]!));
-  return s;
-};
-const plain = (shape: readonly number[]): View => ({ shape, strides: row(shape), offset: 0 });
+import { plain, rand, size, viewAt } from "./data.js";
 
 describe("the gpu.js renderer's JavaScript as WGSL", () => {
   it("declares, assigns, branches and returns as WGSL does, every number a float", () => {
@@ -85,21 +76,6 @@ function program(c: Case): Program {
   return { buffers, inputs: c.ins.map((_, i) => i), kernels: [kernel], outputs: [out] };
 }
 
-/** The element a view reads at point `idx` of its shape (0 outside its mask). */
-function viewAt(v: View, data: ArrayLike<number>, idx: readonly number[]): number {
-  let at = v.offset;
-  for (let d = 0; d < idx.length; d++) {
-    let i = idx[d]!;
-    const m = v.mask?.[d];
-    if (m) {
-      if (i < m.lo || i >= m.hi || (i - m.lo) % m.step !== 0) return 0;
-      i = (i - m.lo) / m.step;
-    }
-    at += i * v.strides[d]!;
-  }
-  return data[at]!;
-}
-
 /** The reference, and for each output the sum of its terms' magnitudes (what a float32 sum's rounding scales with). */
 function want(c: Case, data: readonly Float32Array[]): Float64Array & { abs?: Float64Array } {
   const shape = c.reduce?.shape ?? c.out;
@@ -110,7 +86,7 @@ function want(c: Case, data: readonly Float32Array[]): Float64Array & { abs?: Fl
   for (let f = 0; f < size(shape); f++) {
     let r = f;
     for (let d = shape.length - 1; d >= 0; d--) ((idx[d] = r % shape[d]!), (r = Math.floor(r / shape[d]!)));
-    const v = c.f(c.ins.map((inp, j) => viewAt(inp.view, data[j]!, idx)));
+    const v = c.f(c.ins.map((inp, j) => viewAt(inp.view, data[j]!, idx) ?? 0));
     const kept = idx.filter((_, d) => !c.reduce?.axes.includes(d));
     const o = kept.reduce((a, i, d) => a * c.out[d]! + i, 0);
     const op = c.reduce?.op;
