@@ -423,7 +423,7 @@ export class GpuJsBackend implements KernelBackend {
 
   /**
    * webgpu: a float32 contraction (with its operands' copies read through their views) as a WGSL
-   * kernel, followed by its epilogue as a gpu.js kernel of its own; null where that does not apply.
+   * kernel, its epilogue in it or after it as a kernel of its own; null where that does not apply.
    */
   private wgslStep(u: PlanStep, program: Program): CStep[] | string | null {
     if (this.mode !== "webgpu" || !this.wgslContractions) return null;
@@ -440,7 +440,7 @@ export class GpuJsBackend implements KernelBackend {
     if (!w) return null;
     const area = (k: WgslContraction | null) => (k ? k.tile[0] * k.tile[1] : 0);
     const form = { soft: w === soft, larger: w === soft && area(soft) > area(hard), tile: w.tile, quads: w.quads };
-    // an epilogue the shader does not take in runs after it, as its own kernel
+    // an epilogue in the shader writes the step's result; one it does not take in runs after it, as its own kernel
     if (w.fused && u.kind === "contraction") return [{ kind: "wgsl", out: u.out, src: w, form }];
     const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, form }];
     if (u.kind === "contraction" && u.parts.epilogue) {
