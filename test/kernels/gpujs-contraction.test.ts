@@ -379,7 +379,7 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
     });
   }
 
-  it("runs a contraction whose larger-tile shader fails with the GPU tile: that call and later ones", async () => {
+  it("runs a contraction whose software-adapter shaders fail in a GPU's form: that call and later ones, without quads from then on", async () => {
     const [m, k, n] = [40, 24, 32];
     const x = rand(m * k, 61);
     const y = rand(k * n, 62);
@@ -387,8 +387,8 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
     const p = contractionProgram({ name: "", xs: [m, k], ys: [k, n], dims: MM }, [m, n]);
     expect(differs(p)).toBe(true);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    // the device takes the 16 x 8 shader of this matmul (the only one with 3 rows of 16-row tiles,
-    // the last clamped to row 39) without its entry point, so its pipeline is rejected
+    // the device takes the 16 x 8 shaders of this matmul, with quads and without (the only ones with
+    // 3 rows of 16-row tiles, the last clamped to row 39), without their entry point, so their pipelines are rejected
     const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
     const make = proto.createShaderModule;
     const mark = (code: string) => code.includes("let oy = gy * 16;") && code.includes("min(oy + 15, 39)");
@@ -396,18 +396,21 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
       return make.call(this, mark(d.code) ? { ...d, code: d.code.replace("fn main(", "fn broken(") } : d);
     });
     try {
-      // the first call launches the 16 x 8 shader, whose pipeline is rejected, and runs again with the 8 x 4 one
+      // the first call: the 16 x 8 shader with quads, rejected (and quads with it), then the one
+      // without, rejected too, then the 8 x 4 one
       const first = await run(gpujsWebgpu, p, [x, y]);
-      expect(first).toMatchObject({ hostGraphs: 0, wgsl: 2, wgslLarge: 1, launches: 2 });
+      expect(first).toMatchObject({ hostGraphs: 0, wgsl: 3, wgslLarge: 2, wgslQuads: 1, launches: 3 });
       expectClose(first.outs[0]!, want, k, "the failing call");
+      expect(gpujsWebgpu.wgslQuads).toBe(false);
       const said = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("software-adapter form"));
-      expect(said.length).toBe(1);
-      expect(said[0]).toMatch(/\(16x8 tile, quads\) failed \(.*\); it runs in a GPU's form \(8x4 tile\)$/);
+      expect(said.length).toBe(2);
+      expect(said[0]).toMatch(/\(16x8 tile, quads\) failed \(.*\); the contraction is compiled again without it$/);
+      expect(said[1]).toMatch(/\(16x8 tile\) failed \(.*\); the contraction is compiled again without it$/);
       // the next call: the 8 x 4 shader, built before
       const next = await run(gpujsWebgpu, p, [x, y]);
-      expect(next).toMatchObject({ hostGraphs: 0, wgsl: 1, wgslLarge: 0, launches: 1, kernels: 0 });
+      expect(next).toMatchObject({ hostGraphs: 0, wgsl: 1, wgslLarge: 0, wgslQuads: 0, launches: 1, kernels: 0 });
       expectClose(next.outs[0]!, want, k, "the next call");
-      expect(shader.mock.calls.filter(([d]) => mark(d.code)).length).toBe(1);
+      expect(shader.mock.calls.filter(([d]) => mark(d.code)).length).toBe(2);
     } finally {
       shader.mockRestore();
       warn.mockRestore();
@@ -728,6 +731,37 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
       });
     }
   }
+
+  it("runs a contraction whose shader with the epilogue fails as a shader without it, the epilogue after it", async () => {
+    const c: Case = { name: "", xs: [20, 12], ys: [12, 16], dims: MM };
+    const { p, f, extra } = epilogueProgram(c, "bias-tanh");
+    const x = rand(240, 95);
+    const y = rand(192, 96);
+    const want = dotGeneral(x, c.xs, y, c.ys, c.dims).data.map((v, o) => f(v, o));
+    // a GPU's form (a backend of its own: no quads to lose with the failure)
+    const b = new GpuJsBackend("webgpu");
+    expect(await b.ready()).toBe(null);
+    [b.wgslTiles, b.wgslQuads] = [HARDWARE_TILES, false];
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
+    const make = proto.createShaderModule;
+    const shader = vi.spyOn(proto, "createShaderModule").mockImplementation(function (this: unknown, d) {
+      return make.call(this, d.code.includes("fn epilogue(") ? { ...d, code: d.code.replace("fn main(", "fn broken(") } : d);
+    });
+    try {
+      // the shader with the epilogue, rejected; then the shader without it and the epilogue's own kernel
+      const first = await run(b, p, [x, y, extra()]);
+      expect(first).toMatchObject({ hostGraphs: 0, wgsl: 2, launches: 3 });
+      expectClose(first.outs[0]!, want, 12, "the failing call");
+      expect(warn.mock.calls.filter((w) => String(w[0]).includes("WGSL contraction failed")).length).toBe(1);
+      const next = await run(b, p, [x, y, extra()]);
+      expect(next).toMatchObject({ hostGraphs: 0, wgsl: 1, launches: 2 });
+      expectClose(next.outs[0]!, want, 12, "the next call");
+    } finally {
+      shader.mockRestore();
+      warn.mockRestore();
+    }
+  });
 
   it("takes a long epilogue into 8 x 4 tiles but not into 16 x 8 ones (its shader would build slowly); a short one into both", () => {
     const c: Case = { name: "", xs: [512, 64], ys: [64, 512], dims: MM };

@@ -37,6 +37,11 @@ describe("the gpu.js renderer's JavaScript as WGSL", () => {
     expect(jsToWgsl(["return Math.atan2(Math.abs(y), Math.max(x, 1));"]).value).toBe("atan2(abs(y), max(x, 1.0))");
   });
 
+  it("writes a number past float32's range as its largest, as gpu.js does", () => {
+    expect(jsToWgsl(["return 1e39 * x;"]).value).toBe("0x1.fffffep+127 * x");
+    expect(jsToWgsl(["return 3.4028234663852886e38 * x;"]).value).toBe("3.4028234663852886e38 * x");
+  });
+
   it("refuses what it does not know, rather than guess", () => {
     for (const src of [["return Math.log1p(x);"], ["return x | 0;"], ["return a[0];"], ["const t = this.thread.x;", "return t;"], ["const a = 1;"], ["return a;", "return b;"]]) {
       expect(() => jsToWgsl(src), src.join(" ")).toThrow(JsWgslError);
@@ -265,6 +270,20 @@ describe("the WGSL form", () => {
     expect(wgslElementwise(fill.kernels[0]!, fill)).toBe(null);
   });
 
+  it("leaves a kernel that would bind more than WebGPU's 8 storage buffers to gpu.js (which splits it)", () => {
+    const kernel = (n: number): Program => {
+      const ins = Array.from({ length: n }, (_, j) => j);
+      return {
+        buffers: [...ins.map(() => ({ shape: [16384], dtype: "float32" as const })), { shape: [16384], dtype: "float32" as const }],
+        inputs: ins,
+        kernels: [{ kind: "elementwise", out: n, expr: ins.slice(1).reduce((e: Expr, j) => K.add(e, K.input(j)), K.input(0)), inputs: ins.map((b) => ({ buffer: b, view: plain([16384]) })) }],
+        outputs: [n],
+      };
+    };
+    expect(wgslElementwise(kernel(7).kernels[0]!, kernel(7))).not.toBe(null);
+    expect(wgslElementwise(kernel(8).kernels[0]!, kernel(8))).toBe(null);
+  });
+
   it("spreads a grid past the device's workgroups per dim over y", () => {
     const c: Case = { name: "", out: [4096, 64], ins: [{ shape: [4096, 64], view: plain([4096, 64]) }], expr: K.neg(x), f: ([a]) => -a!, per: 16 };
     const p = program(c);
@@ -336,7 +355,7 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL elementwise kernels and reductions ag
     try {
       const first = await run(b, p, data);
       expect(first).toMatchObject({ hostGraphs: 0, launches: 2, wgslElementwise: 1 });
-      const said = warn.mock.calls.map((w) => String(w[0])).filter((l) => l.includes("WGSL elementwise kernel failed"));
+      const said = warn.mock.calls.map((w) => String(w[0])).filter((l) => l.includes("a WGSL kernel failed"));
       expect(said.length).toBe(1);
       expect(said[0]).toMatch(/it runs as a gpu\.js kernel instead$/);
       const next = await run(b, p, data);

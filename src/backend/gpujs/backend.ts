@@ -5,9 +5,10 @@
  * one generated gpu.js kernel (gpujs/codegen.ts), cached by its source (which spells out the
  * shapes, strides and offsets); a contraction takes in the copies before it and the elementwise
  * kernel after it where it can (gpujs/contraction.ts). On webgpu a float32 contraction is instead
- * a hand-written WGSL shader dispatched on gpu.js's own device, its result under gpu.js's own
- * buffer handle (gpujs/wgsl-matmul.ts; its epilogue stays a gpu.js kernel). Plans are cached per
- * program; eager ops are one-equation programs, so they reuse kernels too.
+ * a WGSL shader of shapegrad's own dispatched on gpu.js's own device, its result under gpu.js's
+ * own buffer handle (gpujs/wgsl-matmul.ts, its epilogue in it where it fits), and so are float32
+ * elementwise kernels and reductions of 2^14 elements or more (gpujs/wgsl-elementwise.ts). Plans
+ * are cached per program; eager ops are one-equation programs, so they reuse kernels too.
  *
  * Residency: an array lives on the device between kernels and is read back only when asked
  * (toHost / toHostSync). Every kernel runs with `pipeline: true, immutable: true`: on webgpu its
@@ -103,9 +104,9 @@ export interface GpuJsStats {
   wgsl: number;
   /** webgpu, a software adapter: those that ran with the larger tile (`wgslTiles`), among `wgsl` */
   wgslLarge: number;
-  /** webgpu, a software adapter: those whose quads of invocations shared their loads (`wgslQuads`), among `wgsl` */
+  /** webgpu, a software adapter: those of kernels whose quads of invocations share their loads (`wgslQuads`), among `wgsl` */
   wgslQuads: number;
-  /** webgpu: launches that were elementwise kernels run as WGSL shaders (wgsl-elementwise.ts), among `wgsl` */
+  /** webgpu: launches that were elementwise kernels or reductions run as WGSL shaders (wgsl-elementwise.ts), among `wgsl` */
   wgslElementwise: number;
 }
 
@@ -432,11 +433,17 @@ export class GpuJsBackend implements KernelBackend {
     const parts = u.kind === "contraction" ? u.parts : {};
     const cap = Math.min(this.deviceWorkgroups, this.wgslWorkgroupCap);
     const ok = (w: WgslContraction | null) => (w && !this.pipelines.get(w.code)?.failed ? w : null);
-    const hard = wgslContraction(c, program, parts, cap, HARDWARE_TILES);
-    const softForm = this.wgslTiles === HARDWARE_TILES && !this.wgslQuads ? null : wgslContraction(c, program, parts, cap, this.wgslTiles, this.wgslQuads);
-    // a software adapter's form that failed gives way to a GPU's
-    const soft = softForm && softForm.code !== hard?.code ? ok(softForm) : null;
-    const w = soft ?? ok(hard);
+    // a software adapter's form that failed gives way to a GPU's, and a kernel with the epilogue in it to one without
+    let soft: WgslContraction | null = null;
+    let hard: WgslContraction | null = null;
+    let w: WgslContraction | null = null;
+    for (const ps of parts.epilogue ? [parts, { ...parts, epilogue: undefined }] : [parts]) {
+      hard = wgslContraction(c, program, ps, cap, HARDWARE_TILES);
+      const softForm = this.wgslTiles === HARDWARE_TILES && !this.wgslQuads ? null : wgslContraction(c, program, ps, cap, this.wgslTiles, this.wgslQuads);
+      soft = softForm && softForm.code !== hard?.code ? ok(softForm) : null;
+      w = soft ?? ok(hard);
+      if (w) break;
+    }
     if (!w) return null;
     const area = (k: WgslContraction | null) => (k ? k.tile[0] * k.tile[1] : 0);
     const form = { soft: w === soft, larger: w === soft && area(soft) > area(hard), tile: w.tile, quads: w.quads };
@@ -470,10 +477,12 @@ export class GpuJsBackend implements KernelBackend {
     const fail = (err: unknown, e: Pipeline): never => {
       e.failed = true;
       const why = String((err as Error)?.message ?? err).split("\n")[0]!;
+      // a shader with quads that fails says the device takes none: no later program is compiled with them
+      if (form?.quads) this.wgslQuads = false;
       this.say(
         form?.soft
-          ? `a WGSL contraction's software-adapter form (${form.tile.join("x")} tile${form.quads ? ", quads" : ""}) failed (${why}); it runs in a GPU's form (${HARDWARE_TILES[0]!.join("x")} tile)`
-          : `a WGSL ${form ? "contraction" : "elementwise kernel"} failed (${why}); it runs as a gpu.js kernel instead`,
+          ? `a WGSL contraction's software-adapter form (${form.tile.join("x")} tile${form.quads ? ", quads" : ""}) failed (${why}); the contraction is compiled again without it`
+          : `a WGSL ${form ? "contraction" : "kernel"} failed (${why}); it runs as a gpu.js kernel instead`,
       );
       throw new WgslError(why);
     };

@@ -21,6 +21,7 @@
  */
 import { sizeOf } from "../../ir/aval.js";
 import { BLOCKED_MODES, blockedContraction, fitsWebGpuGrid, type BlockedSource, type ContractionParts } from "./contraction.js";
+import { JsWgslError } from "./js-wgsl.js";
 import { contractionAsReduce, isBinary, isUnary, mergeDims, topo, type AluOp, type Expr, type Kernel, type MaskDim, type Operand, type Program, type ReduceOp } from "../../ir/kernel.js";
 
 export type GpuMode = "cpu" | "webasm" | "webgpu" | "headlessgl" | "webgl2" | "webgl";
@@ -779,6 +780,8 @@ export const webgpuSpec = (k: Kernel, p: Program): LoopSpec | null => {
   return s && collapse(s);
 };
 export const webgpuExpr = epilogueEmitter("webgpu");
+/** Whether an error says the webgpu renderer or js-wgsl.ts has no form for an expression (then the WGSL kernel is not made). */
+export const refused = (e: unknown): boolean => e instanceof Unsupported || e instanceof JsWgslError;
 /** The webgpu renderer's step of a reduction: `acc` combined with the next `value`, as emit() does it. */
 export const webgpuAccumulate = (op: ReduceOp, acc: string, value: string): string =>
   op === "sum" ? `${acc} = ${acc} + ${value};` : op === "prod" ? `${acc} = ${acc} * ${value};` : `${acc} = ${minMaxCode(op, acc, value, "webgpu")};`;

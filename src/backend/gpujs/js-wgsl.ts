@@ -6,10 +6,11 @@
  *
  * The subset: `const`/`let` declarations, assignments, `if (...) { ... }` blocks and a final
  * `return`, over numbers, names, `Math.*` calls, unary `-`, `+ - * /`, comparisons, `&&`, `||` and
- * `?:`. Every value is an f32, as gpu.js declares them; comparisons and `&&`/`||` give bools, which
- * only conditions read. It is translated as gpu.js translates it: `===` is `==`, a conditional is
- * `select`, `Math.pow` is WGSL's pow except that a zero exponent gives 1 (gpu.js's `_pow`), and a
- * number is a float literal. Anything else is refused (JsWgslError), and the kernel stays a gpu.js one.
+ * `?:`. Every value is an f32, as gpu.js declares them; comparisons and `&&`/`||` give bools, read
+ * as conditions or, where a number is wanted, as 1 and 0. It is translated as gpu.js translates it:
+ * `===` is `==`, a conditional is `select`, `Math.pow` is WGSL's pow except that a zero exponent
+ * gives 1 (gpu.js's `_pow`), and a number is a float literal, past float32's range its largest (as
+ * gpu.js's `wgslFloat`). Anything else is refused (JsWgslError), and the kernel stays a gpu.js one.
  */
 
 export class JsWgslError extends Error {}
@@ -60,7 +61,7 @@ export function jsToWgsl(lines: readonly string[], returns = true): { readonly b
 
   const primary = (): Value => {
     const tok = next();
-    if (/^[\d.]/.test(tok)) return { code: /[.e]/.test(tok) ? tok : `${tok}.0`, bool: false };
+    if (/^[\d.]/.test(tok)) return { code: Number(tok) > 3.4028234663852886e38 ? "0x1.fffffep+127" : /[.e]/.test(tok) ? tok : `${tok}.0`, bool: false };
     if (tok === "(") {
       const v = expr();
       expect(")");

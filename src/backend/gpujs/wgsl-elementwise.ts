@@ -19,9 +19,9 @@
  */
 import { sizeOf } from "../../ir/aval.js";
 import { topo, type Kernel, type Program } from "../../ir/kernel.js";
-import { F32_MAX_INDEX, webgpuAccumulate, webgpuExpr, webgpuSpec, type LoopSpec } from "./codegen.js";
+import { F32_MAX_INDEX, refused, webgpuAccumulate, webgpuExpr, webgpuSpec, type LoopSpec } from "./codegen.js";
 import { intAffine } from "./contraction.js";
-import { JsWgslError, jsToWgsl } from "./js-wgsl.js";
+import { jsToWgsl } from "./js-wgsl.js";
 import type { WgslKernel } from "./wgsl-matmul.js";
 
 /** Invocations per workgroup. */
@@ -71,6 +71,8 @@ function frame(s: LoopSpec, E: number, vec: (j: number) => boolean, outVec4: boo
     if (i < 0) i = (slots.push(slot), args.push(s.args[a.arg]!) - 1);
     return `in${i}`;
   });
+  // WebGPU's storage buffers per stage by default (a buffer read both ways takes two)
+  if (args.length + 1 > 8) return null;
   const L: string[] = [];
   slots.forEach((slot, i) => L.push(`@group(0) @binding(${i}) var<storage, read> in${i} : array<${slot.endsWith("v") ? "vec4<f32>" : "f32"}>;`));
   L.push(`@group(0) @binding(${args.length}) var<storage, read_write> out : array<${outVec4 ? "vec4<f32>" : "f32"}>;`);
@@ -99,8 +101,9 @@ export function wgslElementwise(k: Kernel, p: Program, maxWorkgroups = 65535): W
   let E: number;
   try {
     E = X % BLOCK === 0 && webgpuExpr(expr, (j) => `x${j}`, "").length <= LONG ? BLOCK : SHORT_BLOCK;
-  } catch {
-    return null;
+  } catch (e) {
+    if (refused(e)) return null;
+    throw e;
   }
   // vec4s along the innermost dim (the block lies in one row: X is a multiple of 4), once where constant along it, else one by one
   const sx = (j: number) => s.access[j]!.out[rank - 1]!;
@@ -128,7 +131,7 @@ export function wgslElementwise(k: Kernel, p: Program, maxWorkgroups = 65535): W
       values.push(w.value!);
     }
   } catch (e) {
-    if (e instanceof JsWgslError) return null;
+    if (refused(e)) return null;
     throw e;
   }
   for (let q = 0; q < E / 4; q++) L.push(`  out[t * ${E / 4} + ${q}] = vec4<f32>(${values.slice(q * 4, q * 4 + 4).join(", ")});`);
@@ -216,7 +219,7 @@ export function wgslReduce(k: Kernel, p: Program, maxWorkgroups = 65535): WgslKe
     }
     for (let d = R.length - 1; d >= 0; d--) L.push(`${"  ".repeat(d + 1)}}`);
   } catch (e) {
-    if (e instanceof JsWgslError) return null;
+    if (refused(e)) return null;
     throw e;
   }
   L.push(across ? `  out[t] = vec4<f32>(acc0, acc1, acc2, acc3);` : `  out[t] = acc0;`);

@@ -38,9 +38,9 @@
  * vec4s, where the alignment allows (one index and bounds clamp per 4 values, not per value).
  */
 import { mergeDims, topo, type Kernel, type Program } from "../../ir/kernel.js";
-import { webgpuExpr } from "./codegen.js";
+import { refused, webgpuExpr } from "./codegen.js";
 import { contractionSpace, intAffine, type ContractionParts, type Epilogue, type SpaceOperand } from "./contraction.js";
-import { JsWgslError, jsToWgsl } from "./js-wgsl.js";
+import { jsToWgsl } from "./js-wgsl.js";
 
 type Contraction = Extract<Kernel, { kind: "contraction" }>;
 
@@ -189,7 +189,8 @@ function build(
   // is partly past it, every invocation runs to the end (one past the edge computes a clamped tile
   // and stores nothing), as quad operations need the whole quad.
   const full = q >= 0 ? Math.floor(R[q]! / UNROLL) : 0;
-  const shared = ops.map((_, j) => quads && reads && wx % 4 === 0 && full > 0 && st[j]![2] === 0 && (!kquad[j] || (st[j]![1] !== 0 && rm % 4 === 0)));
+  // (a group of 4 unrolled steps: one per invocation of the quad)
+  const shared = ops.map((_, j) => quads && UNROLL === 4 && reads && wx % 4 === 0 && full > 0 && st[j]![2] === 0 && (!kquad[j] || (st[j]![1] !== 0 && rm % 4 === 0)));
   const sharing = shared.some(Boolean);
   const per = rm / 4;
   const div = (j: number) => (wide(j) ? 4 : 1);
@@ -215,7 +216,7 @@ function build(
       const params = epilogue.inputs.map((_, j) => `p${j} : f32`).join(", ");
       epiFn = [`fn epilogue(${params}) -> f32 {`, ...w.body.map((l) => `  ${l}`), `  return ${w.value!};`, "}"];
     } catch (e) {
-      if (e instanceof JsWgslError) return null;
+      if (refused(e)) return null;
       throw e;
     }
   }
@@ -245,6 +246,8 @@ function build(
   const at = (j: number, i: number, c: number): [number, number] => [st[j]![1] === 0 ? 0 : yquad[j] ? i - (i % 4) : i, st[j]![2] === 0 ? 0 : quad[j] ? c - (c % 4) : c];
   const bases = new Set<string>();
   for (let j = 0; j < 2; j++) {
+    // (a shared operand along k is read from its quad's rows instead: sb<j>_<t> below)
+    if (shared[j] && kquad[j]) continue;
     for (let i = 0; i < rm; i++) {
       for (let c = 0; c < rn; c++) {
         const [ii, cc] = at(j, i, c);
