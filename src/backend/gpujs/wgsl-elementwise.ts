@@ -34,8 +34,9 @@ const LONG = 24;
  * Elements a kernel computes (for a reduction, outputs times the reduced length) for a WGSL
  * shader: below that, dispatching is what counts, and the gpu.js kernel did better. The web
  * demo's PINN (64 points, arrays of up to 2,048 elements) trained at 39-41 steps per second in
- * headless Chromium on SwiftShader with WGSL kernels for all, against 44-46 with gpu.js's, and its
- * first step took 1.9-2.6 s against 1.3-1.5 s (each new shader is built and checked once).
+ * headless Chromium on SwiftShader with WGSL kernels for all, against 43-48 with gpu.js's, and its
+ * first step took 1.9-2.6 s against 1.3-1.5 s (each new shader is built and checked once; 2 and 4
+ * runs, which vary by up to 20%).
  */
 const MIN_WORK = 2 ** 14;
 
