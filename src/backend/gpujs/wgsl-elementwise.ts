@@ -18,11 +18,11 @@
  * multiple of 4, a reduction in one of wgslReduce's forms. Else null, and the gpu.js kernel runs.
  */
 import { sizeOf } from "../../ir/aval.js";
-import { topo, type Kernel, type Program } from "../../ir/kernel.js";
+import type { Kernel, Program } from "../../ir/kernel.js";
 import { F32_MAX_INDEX, refused, webgpuAccumulate, webgpuExpr, webgpuSpec, type LoopSpec } from "./codegen.js";
 import { intAffine } from "./contraction.js";
 import { jsToWgsl } from "./js-wgsl.js";
-import type { WgslKernel } from "./wgsl-matmul.js";
+import { bindings, float32Only, MAX_BINDINGS, type WgslKernel } from "./wgsl-matmul.js";
 
 /** Invocations per workgroup. */
 const WG = 64;
@@ -44,7 +44,7 @@ const MIN_WORK = 2 ** 14;
 function specOf(k: Kernel, p: Program): LoopSpec | null {
   if (k.kind !== "elementwise" && k.kind !== "reduce") return null;
   if (![k.out, ...k.inputs.map((o) => o.buffer)].every((b) => p.buffers[b]!.dtype === "float32")) return null;
-  if (topo(k.expr).some((e) => e.dtype !== "float32" && e.dtype !== "bool")) return null;
+  if (!float32Only(k.expr)) return null;
   const s = webgpuSpec(k, p);
   // (a kernel that reads nothing, a fill, has no buffer to find the device by; indices stay below
   // 2^24 as in every gpu.js kernel: larger arrays never reach the device)
@@ -64,18 +64,10 @@ function frame(s: LoopSpec, E: number, vec: (j: number) => boolean, outVec4: boo
   const gx = Math.min(groups, maxWorkgroups);
   const gy = Math.ceil(groups / gx);
   if (gy > maxWorkgroups) return null;
-  const args: number[] = [];
-  const slots: string[] = [];
-  const names = s.access.map((a, j) => {
-    const slot = `${s.args[a.arg]!}${vec(j) ? "v" : ""}`;
-    let i = slots.indexOf(slot);
-    if (i < 0) i = (slots.push(slot), args.push(s.args[a.arg]!) - 1);
-    return `in${i}`;
-  });
-  // WebGPU's storage buffers per stage by default (a buffer read both ways takes two)
-  if (args.length + 1 > 8) return null;
-  const L: string[] = [];
-  slots.forEach((slot, i) => L.push(`@group(0) @binding(${i}) var<storage, read> in${i} : array<${slot.endsWith("v") ? "vec4<f32>" : "f32"}>;`));
+  const { args, bind, declare } = bindings("in");
+  const names = s.access.map((a, j) => bind(s.args[a.arg]!, vec(j)));
+  if (args.length + 1 > MAX_BINDINGS) return null;
+  const L: string[] = declare();
   L.push(`@group(0) @binding(${args.length}) var<storage, read_write> out : array<${outVec4 ? "vec4<f32>" : "f32"}>;`);
   L.push(`@compute @workgroup_size(${WG}, 1, 1)`);
   L.push(`fn main(@builtin(global_invocation_id) g : vec3<u32>) {`);

@@ -37,7 +37,7 @@
  * transposed lhs, as in the weight gradient xᵀ·g) is read as vec4s, and the result written as
  * vec4s, where the alignment allows (one index and bounds clamp per 4 values, not per value).
  */
-import { mergeDims, topo, type Kernel, type Program } from "../../ir/kernel.js";
+import { mergeDims, topo, type Expr, type Kernel, type Program } from "../../ir/kernel.js";
 import { refused, webgpuExpr } from "./codegen.js";
 import { contractionSpace, intAffine, type ContractionParts, type Epilogue, type SpaceOperand } from "./contraction.js";
 import { jsToWgsl } from "./js-wgsl.js";
@@ -63,6 +63,30 @@ export interface WgslContraction extends WgslKernel {
   /** whether the epilogue (`parts.epilogue`) is in it, its result the kernel's; else the caller runs it after */
   readonly fused: boolean;
 }
+
+/**
+ * A shader's read-only bindings, one per buffer and element type (a buffer read both as vec4s and
+ * as floats is bound twice): `bind` names a buffer's binding `<prefix><i>`, `args` are the
+ * buffers in binding order, `declare` writes their declarations. The result is @binding(args.length).
+ */
+export function bindings(prefix: string) {
+  const args: number[] = [];
+  const slots: string[] = [];
+  const bind = (buffer: number, vec4: boolean): string => {
+    const slot = `${buffer}${vec4 ? "v" : ""}`;
+    let i = slots.indexOf(slot);
+    if (i < 0) i = (slots.push(slot), args.push(buffer) - 1);
+    return `${prefix}${i}`;
+  };
+  const declare = () => slots.map((slot, i) => `@group(0) @binding(${i}) var<storage, read> ${prefix}${i} : array<${slot.endsWith("v") ? "vec4<f32>" : "f32"}>;`);
+  return { args, bind, declare };
+}
+
+/** WebGPU's storage buffers per shader stage by default (an adapter may give more): the WGSL kernels bind at most this, the result included. */
+export const MAX_BINDINGS = 8;
+
+/** Whether an expression computes on float32 values (bools inside) only: int32 ones have bounds the backend checks around gpu.js kernels. */
+export const float32Only = (e: Expr): boolean => topo(e).every((n) => n.dtype === "float32" || n.dtype === "bool");
 
 /** Rows and columns of the output tile of one invocation. */
 export type Tile = readonly [rows: number, columns: number];
@@ -118,8 +142,6 @@ export function wgslContraction(
  * epilogue would take long to build).
  */
 const EPILOGUE_BUDGET = 1024;
-/** WebGPU's storage buffers per shader stage by default (an adapter may give more). */
-const MAX_BINDINGS = 8;
 
 function build(
   k: Contraction,
@@ -136,9 +158,8 @@ function build(
   const ops: readonly SpaceOperand[] = [space.lhs, space.rhs];
   // the epilogue's inputs but its own value (the contraction's), read at the output points
   const epi = epilogue ? epilogue.inputs.filter((_, j) => j !== epilogue.self) : [];
-  // (float32 values only, as in wgsl-elementwise.ts: int32 ones have bounds the backend checks around gpu.js kernels)
   if (epi.some((op) => op.view.mask || p.buffers[op.buffer]!.dtype !== "float32")) return null;
-  if (epilogue && topo(epilogue.expr).some((e) => e.dtype !== "float32" && e.dtype !== "bool")) return null;
+  if (epilogue && !float32Only(epilogue.expr)) return null;
   const o = mergeDims(shape.slice(0, nOut), [...ops.map((op) => op.strides.slice(0, nOut)), ...epi.map((op) => op.view.strides)]);
   if (o.shape.length > 3) return null;
   const red = mergeDims(shape.slice(nOut), ops.map((op) => op.strides.slice(nOut)));
@@ -194,18 +215,10 @@ function build(
   const sharing = shared.some(Boolean);
   const per = rm / 4;
   const div = (j: number) => (wide(j) ? 4 : 1);
-  // one binding per buffer and element type (a buffer read both ways is bound twice, read only)
-  const args: number[] = [];
-  const slots: string[] = [];
-  const bind = (buffer: number, wideSlot: boolean) => {
-    const slot = `${buffer}${wideSlot ? "v" : ""}`;
-    let i = slots.indexOf(slot);
-    if (i < 0) i = (slots.push(slot), args.push(buffer) - 1);
-    return `a${i}`;
-  };
+  const { args, bind, declare } = bindings("a");
   const names = ops.map((op, j) => bind(op.buffer, wide(j)));
   const epiNames = epi.map((op) => bind(op.buffer, false));
-  if (epilogue && slots.length + 1 > MAX_BINDINGS) return null;
+  if (epilogue && args.length + 1 > MAX_BINDINGS) return null;
   // the epilogue as a function of its inputs (p<j>: input j's value), in the renderer's forms
   let epiFn: string[] = [];
   if (epilogue) {
@@ -222,7 +235,7 @@ function build(
   }
   // (the analysis of uniformity knows nothing of quads: a quad returns whole or not at all)
   const L: string[] = sharing ? ["enable subgroups;", "diagnostic(off, subgroup_uniformity);"] : [];
-  slots.forEach((slot, i) => L.push(`@group(0) @binding(${i}) var<storage, read> a${i} : array<${slot.endsWith("v") ? "vec4<f32>" : "f32"}>;`));
+  L.push(...declare());
   L.push(`@group(0) @binding(${args.length}) var<storage, read_write> out : array<${vec ? "vec4<f32>" : "f32"}>;`);
   L.push(...epiFn);
   L.push(`@compute @workgroup_size(${wx}, ${wy}, 1)`);
