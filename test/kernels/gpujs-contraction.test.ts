@@ -324,6 +324,7 @@ const tiled: Case[] = [
   { name: "transposed lhs [7,10]ᵀ@[7,13]", xs: [7, 10], ys: [7, 13], dims: { contract: [[0], [0]], batch: [[], []] } },
   { name: "transposed rhs [10,7]@[13,7]ᵀ", xs: [10, 7], ys: [13, 7], dims: { contract: [[1], [1]], batch: [[], []] } },
   { name: "batched, both transposed [2,5,9]ᵀ·[2,11,5]ᵀ", xs: [2, 5, 9], ys: [2, 11, 5], dims: { contract: [[1], [2]], batch: [[0], [0]] } },
+  { name: "both transposed, k a multiple of 4 [8,16]ᵀ@[12,8]ᵀ", xs: [8, 16], ys: [12, 8], dims: { contract: [[0], [1]], batch: [[], []] } },
   { name: "batched dot products [33,6]·[33,6] (batch along x)", xs: [33, 6], ys: [33, 6], dims: { contract: [[1], [1]], batch: [[0], [0]] } },
   // vec4 loads (operands contiguous along x) and stores (x a multiple of 4)
   { name: "vec4 rhs and stores [21,13]@[13,16]", xs: [21, 13], ys: [13, 16], dims: MM },
@@ -391,7 +392,7 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
     // 3 rows of 16-row tiles, the last clamped to row 39), without their entry point, so their pipelines are rejected
     const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
     const make = proto.createShaderModule;
-    const mark = (code: string) => code.includes("let oy = gy * 16;") && code.includes("min(oy + 15, 39)");
+    const mark = (code: string) => code.includes("let oy = gy * 16;") && code.includes("min(r15, 39)");
     const shader = vi.spyOn(proto, "createShaderModule").mockImplementation(function (this: unknown, d) {
       return make.call(this, mark(d.code) ? { ...d, code: d.code.replace("fn main(", "fn broken(") } : d);
     });
@@ -416,6 +417,35 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
       warn.mockRestore();
     }
   });
+});
+
+describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 32 x 8 tiles and quads", () => {
+  let own: typeof HARDWARE_TILES = HARDWARE_TILES;
+  let ownQuads = false;
+  beforeAll(() => {
+    [own, ownQuads] = [gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads];
+    [gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads] = [[[32, 8]], true];
+  });
+  afterAll(() => void ([gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads] = [own, ownQuads]));
+  // (each of these shaders takes about half a second to build on SwiftShader: a few cases)
+  for (const c of [
+    { name: "rows and columns past the edge [70,64]@[64,40]", xs: [70, 64], ys: [64, 40], dims: MM },
+    { name: "a transposed lhs, its steps swapped [12,40]ᵀ@[12,16]", xs: [12, 40], ys: [12, 16], dims: { contract: [[0], [0]], batch: [[], []] } },
+    { name: "batched [2,33,8]@[2,8,24]", xs: [2, 33, 8], ys: [2, 8, 24], dims: { contract: [[2], [1]], batch: [[0], [0]] } },
+  ] as Case[]) {
+    it(c.name, async () => {
+      const x = rand(size(c.xs), 23 + size(c.xs));
+      const y = rand(size(c.ys), 29 + size(c.ys));
+      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
+      const p = contractionProgram(c, want.shape);
+      const w = wgslOf(p, [[32, 8]], true)!;
+      expect([w.tile[0], w.quads]).toEqual([Math.min(32, want.shape[want.shape.length - 2]!), true]);
+      const r = await run(gpujsWebgpu, p, [x, y]);
+      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslQuads: 1 });
+      expectClose(r.outs[0]!, want.data, k, c.name);
+    });
+  }
 });
 
 // a GPU's form of the WGSL kernel (8 x 4 tiles, no quads), also on a software adapter
@@ -543,32 +573,41 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     expect(code(13)).toMatch(/a0 : array<f32>/);
   });
 
-  it("takes 16 x 8 tiles on a software adapter for 2^24 multiply-adds or more where they leave 8 workgroups, else 8 x 4; a GPU takes 8 x 4", () => {
+  it("takes 32 x 8 or 16 x 8 tiles on a software adapter for 2^24 multiply-adds or more where they leave 8 workgroups (of 64, else 32), else 8 x 4; a GPU takes 8 x 4", () => {
     const at = (m: number, n: number, k: number, tiles: typeof HARDWARE_TILES) => {
       const p = contractionProgram({ name: "", xs: [m, k], ys: [k, n], dims: MM }, [m, n]);
       return wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p, {}, 65535, tiles)!;
     };
-    const large = /let ox = gx \* 8;\n  let oy = gy \* 16;/;
-    const gpu = /let ox = gx \* 4;\n  let oy = gy \* 8;/;
-    // 512 x 512 x 64: 2^24 multiply-adds, 32 x 64 tiles in workgroups of 8 x 8
+    const tile = (rows: number, cols: number) => new RegExp(`let ox = gx \\* ${cols};\n  let oy = gy \\* ${rows};`);
+    const group = (wx: number, wy: number) => `@workgroup_size(${wx}, ${wy}, 1)`;
+    // 512 x 512 x 64: 2^24 multiply-adds, 16 x 64 tiles of 32 x 8 in workgroups of 8 x 8
     const soft = at(512, 512, 64, SOFTWARE_TILES);
-    expect(soft.code).toMatch(large);
-    expect(soft.workgroups).toEqual([8, 4, 1]);
-    expect(at(512, 512, 64, HARDWARE_TILES).code).toMatch(gpu);
+    expect(soft.code).toMatch(tile(32, 8));
+    expect(soft.code).toContain(group(8, 8));
+    expect(soft.workgroups).toEqual([8, 2, 1]);
+    expect(at(512, 512, 64, HARDWARE_TILES).code).toMatch(tile(8, 4));
     // half the work keeps the GPU tile
-    expect(at(512, 512, 32, SOFTWARE_TILES).code).toMatch(gpu);
-    // 1024 x 64 x 256: 16 x 8 tiles leave exactly 8 workgroups
-    expect(at(1024, 64, 256, SOFTWARE_TILES).workgroups).toEqual([1, 8, 1]);
-    // 64 x 64 x 4096: 2^24 multiply-adds, but 16 x 8 tiles would leave 1 workgroup, 8 x 4 tiles leave 2
+    expect(at(512, 512, 32, SOFTWARE_TILES).code).toMatch(tile(8, 4));
+    // 256 x 256 x 256: workgroups of 64 would be 4; of 32 (8 x 4), 8
+    const m256 = at(256, 256, 256, SOFTWARE_TILES);
+    expect(m256.code).toMatch(tile(32, 8));
+    expect(m256.code).toContain(group(8, 4));
+    expect(m256.workgroups).toEqual([4, 2, 1]);
+    // 512 x 64 x 512: 32 x 8 tiles leave 4 workgroups of 32, 16 x 8 ones 8
+    const mid = at(512, 64, 512, SOFTWARE_TILES);
+    expect(mid.code).toMatch(tile(16, 8));
+    expect(mid.code).toContain(group(8, 4));
+    expect(mid.workgroups).toEqual([1, 8, 1]);
+    // 64 x 64 x 4096: 2^24 multiply-adds, but the larger tiles would leave 1 workgroup, 8 x 4 tiles leave 2
     const narrow = at(64, 64, 4096, SOFTWARE_TILES);
-    expect(narrow.code).toMatch(gpu);
+    expect(narrow.code).toMatch(tile(8, 4));
     expect(narrow.workgroups).toEqual([2, 1, 1]);
-    // an outer product (K = 1) keeps 8 x 4 whatever its size, and K = 4 (one unrolled step) takes 16 x 8
-    expect(at(4096, 4096, 1, SOFTWARE_TILES).code).toMatch(gpu);
-    expect(at(2048, 2048, 4, SOFTWARE_TILES).code).toMatch(large);
+    // an outer product (K = 1) keeps 8 x 4 whatever its size, and K = 4 (one unrolled step) takes 32 x 8
+    expect(at(4096, 4096, 1, SOFTWARE_TILES).code).toMatch(tile(8, 4));
+    expect(at(2048, 2048, 4, SOFTWARE_TILES).code).toMatch(tile(32, 8));
   });
 
-  it("shares an operand constant along x among a quad's 4 tiles: a quarter of its loads each, the rest by quadBroadcast", () => {
+  it("shares an operand constant along x among a quad's 4 tiles: a quarter of its loads each, the rest by quad swaps", () => {
     const mm = (m: number, k: number, n: number, quads = true, tiles: readonly (readonly [number, number])[] = HARDWARE_TILES) =>
       wgslOf(contractionProgram({ name: "", xs: [m, k], ys: [k, n], dims: MM }, [m, n]), tiles, quads)!;
     // 64 x 64 @ 64 x 64, 8 x 4 tiles: the lhs, read as vec4s along k, 2 of its 8 rows per invocation
@@ -578,7 +617,13 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     expect(q.code).toMatch(/@builtin\(subgroup_invocation_id\) sl : u32/);
     expect(q.code).toMatch(/let sb0_1 = \(oy \+ p \* 2 \+ 1\) \* 16;/);
     expect(q.code.match(/= a0\[/g)?.length).toBe(2);
-    expect(q.code).toMatch(/let w0_7_0 = quadBroadcast\(s0_1, 3\);/);
+    // tile row 7 is invocation p^3's second row: row (p^3)·2 + 1 of the quad's 8
+    expect(q.code).toMatch(/let w0_0_0 = s0_0;/);
+    expect(q.code).toMatch(/let w0_3_0 = quadSwapX\(s0_1\);/);
+    expect(q.code).toMatch(/let w0_4_0 = quadSwapY\(s0_0\);/);
+    expect(q.code).toMatch(/let w0_7_0 = quadSwapDiagonal\(s0_1\);/);
+    expect(q.code).toMatch(/let r7 = oy \+ \(p \^ 3\) \* 2 \+ 1;/);
+    expect(q.code).not.toMatch(/quadBroadcast/);
     // a quad wholly past the edge returns before any quad operation; stores past it are skipped
     expect(q.code).toMatch(/if \(\(g\.x & ~3u\) >= 16u \|\| g\.y >= 8u\) \{ return; \}/);
     expect(q.code).not.toMatch(/if \(g\.x >= 16u \|\| g\.y >= 8u\)/);
@@ -587,23 +632,33 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     expect(plain.quads).toBe(false);
     expect(plain.code).not.toMatch(/subgroup|quad/);
     expect(plain.code.match(/= a0\[/g)?.length).toBe(8);
-    // a transposed lhs read one row at a time (13 rows: clamped): invocation p loads step p of each group of 4
+    // a transposed lhs read one row at a time (13 rows: clamped): invocation p loads step p of each
+    // group of 4, and its u-th product is that of step p^u (the rhs read at that step)
     const T = { contract: [[0], [0]], batch: [[], []] } as ContractionDims;
     const t = wgslOf(contractionProgram({ name: "", xs: [9, 13], ys: [9, 12], dims: T }, [13, 12]), HARDWARE_TILES, true)!;
     expect(t.quads).toBe(true);
     expect(t.code).toMatch(/let s0_0_0 = a0\[b0_0_0 \+ kq \* 13 \+ p \* 13\];/);
-    expect(t.code).toMatch(/let vu3_0_0_0 = quadBroadcast\(s0_0_0, 3\);/);
+    expect(t.code).toMatch(/let vu3_0_0_0 = quadSwapDiagonal\(s0_0_0\);/);
+    expect(t.code).toMatch(/let ku3 = kq \+ \(p \^ 3\);/);
+    expect(t.code).toMatch(/let r7 = oy \+ 7;/);
+    // a rhs contiguous along k, read as vec4s of 4 steps without quads, one step at a time with them (its step differs in a quad)
+    const TT = { contract: [[0], [1]], batch: [[], []] } as ContractionDims;
+    const both = (quads: boolean) => wgslOf(contractionProgram({ name: "", xs: [8, 16], ys: [12, 8], dims: TT }, [16, 12]), HARDWARE_TILES, quads)!;
+    expect(both(false).code).toMatch(/a1 : array<vec4<f32>>/);
+    expect(both(true).quads).toBe(true);
+    expect(both(true).code).toMatch(/a1 : array<f32>/);
+    expect(both(true).code).toMatch(/let ku1 = kq \+ \(p \^ 1\);/);
     // 3 columns of tiles: the invocation of the fourth returns after the loops, before storing
-    expect(t.code).toMatch(/if \(g\.x >= 3u\) \{ return; \}\n {2}if \(oy \+ 0 < 13\) \{ out\[/);
+    expect(t.code).toMatch(/if \(g\.x >= 3u\) \{ return; \}\n {2}if \(r0 < 13\) \{ out\[/);
     // no quads: fewer than 4 steps, a one-column grid (workgroups of 1 x 64), or no operand constant along x
     expect(mm(64, 3, 64).quads).toBe(false);
     expect(mm(64, 64, 4).quads).toBe(false);
     const B = { contract: [[1], [1]], batch: [[0], [0]] } as ContractionDims;
     expect(wgslOf(contractionProgram({ name: "", xs: [33, 6], ys: [33, 6], dims: B }, [33]), HARDWARE_TILES, true)!.quads).toBe(false);
-    // 16 x 8 tiles: 4 of 16 rows each
+    // 32 x 8 tiles: 8 of 32 rows each
     const big = mm(512, 64, 512, true, SOFTWARE_TILES);
-    expect(big.tile).toEqual([16, 8]);
-    expect(big.code.match(/= a0\[/g)?.length).toBe(4);
+    expect(big.tile).toEqual([32, 8]);
+    expect(big.code.match(/= a0\[/g)?.length).toBe(8);
   });
 
   it("leaves a grid past the device's workgroups per dim to the gpu.js kernel", () => {
@@ -661,7 +716,7 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
     const make = proto.createShaderModule;
     const shader = vi.spyOn(proto, "createShaderModule").mockImplementation(function (this: unknown, d) {
-      const broken = d.code.includes("min(oy + 1, 8)") && d.code.includes("min(ox + 1, 18)");
+      const broken = d.code.includes("min(r1, 8)") && d.code.includes("min(ox + 1, 18)");
       return make.call(this, broken ? { ...d, code: d.code.replace("fn main(", "fn broken(") } : d);
     });
     try {
@@ -684,7 +739,7 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
       expect(other).toMatchObject({ hostGraphs: 0, wgsl: 1, launches: 2 });
       expectClose(other.outs[0]!, want.map((v) => Math.max(v, 0)), k, "another program");
       expect(warn.mock.calls.filter((c) => String(c[0]).includes("WGSL contraction failed")).length).toBe(1);
-      expect(shader.mock.calls.filter(([d]) => d.code.includes("min(oy + 1, 8)")).length).toBe(2);
+      expect(shader.mock.calls.filter(([d]) => d.code.includes("min(r1, 8)")).length).toBe(2);
       // and its next call: the gpu.js kernel
       expect(await run(gpujsWebgpu, failCase(m, k, n, true), [x, y])).toMatchObject({ hostGraphs: 0, wgsl: 0, launches: 1 });
     } finally {
@@ -763,17 +818,21 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     }
   });
 
-  it("takes a long epilogue into 8 x 4 tiles but not into 16 x 8 ones (its shader would build slowly); a short one into both", () => {
+  it("takes a long epilogue into 8 x 4 tiles but not into larger ones (its shader would build slowly), a short one into 16 x 8 but not 32 x 8", () => {
     const c: Case = { name: "", xs: [512, 64], ys: [64, 512], dims: MM };
-    for (const [kind, large] of [["bias-tanh", false], ["residual", true]] as const) {
+    // (the largest tile where the epilogue is left out, the largest that takes it in where it is not)
+    for (const [kind, fused, tile] of [["bias-tanh", false, [32, 8]], ["residual", true, [16, 8]]] as const) {
       const { p } = epilogueProgram(c, kind);
       const plan = planContractions(p)[0]!;
       const parts = plan.kind === "contraction" ? plan.parts : {};
       const k = p.kernels[0] as Extract<Kernel, { kind: "contraction" }>;
-      expect(wgslContraction(k, p, parts, 65535, HARDWARE_TILES)!.fused).toBe(true);
+      const hard = wgslContraction(k, p, parts, 65535, HARDWARE_TILES)!;
+      expect(hard.fused).toBe(true);
+      // each input read once per invocation and point it varies along: a bias once per column of the 8 x 4 tile
+      expect(hard.code.match(/let e0_\d+_\d+ = a2\[/g)?.length, kind).toBe(kind === "bias-tanh" ? 4 : 32);
       const soft = wgslContraction(k, p, parts, 65535, SOFTWARE_TILES)!;
-      expect(soft.tile).toEqual([16, 8]);
-      expect(soft.fused, kind).toBe(large);
+      expect(soft.tile).toEqual(tile);
+      expect(soft.fused, kind).toBe(fused);
     }
   });
 
@@ -842,14 +901,14 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
     });
   });
 
-  it("runs without quads on a device whose quads are not 4 consecutive invocations", async () => {
+  it("runs without quads on a device whose quads are not 4 consecutive invocations in order", async () => {
     const proto = (globalThis as unknown as { GPUDevice: { prototype: { createShaderModule(d: { code: string }): unknown } } }).GPUDevice.prototype;
     const make = proto.createShaderModule;
-    // the check's second kernel (64 x 1 workgroups) as if its quads were not in order
-    await withoutQuads(/\(this WebGPU device's quads are not 4 consecutive invocations\)/, () =>
+    // the check of the contraction's workgroups (8 x 8) as if quadSwapY gave another invocation's value than li^2
+    await withoutQuads(/\(this WebGPU device's quads in workgroups of 8 x 8 are not 4 consecutive invocations in order\)/, () =>
       vi.spyOn(proto, "createShaderModule").mockImplementation(function (this: unknown, d) {
-        const check = d.code.includes("@workgroup_size(64, 1, 1)") && d.code.includes("quadBroadcast(li, 3)");
-        return make.call(this, check ? { ...d, code: d.code.replace("quadBroadcast(li, 3)", "quadBroadcast(li, 2)") } : d);
+        const check = d.code.includes("@workgroup_size(8, 8, 1)") && d.code.includes("quadSwapY(li) == (li ^ 2u)");
+        return make.call(this, check ? { ...d, code: d.code.replace("quadSwapY(li) == (li ^ 2u)", "quadSwapX(li) == (li ^ 2u)") } : d);
       }),
     );
   });

@@ -44,7 +44,7 @@ import { hoistSpecials } from "./specials.js";
 import { shaderForms } from "./shader-forms.js";
 import { splitWide } from "./split.js";
 import { probeWebGPU } from "./webgpu-node.js";
-import { HARDWARE_TILES, QUAD_CHECKS, SOFTWARE_TILES, wgslContraction, type Tile, type WgslContraction, type WgslKernel } from "./wgsl-matmul.js";
+import { HARDWARE_TILES, quadCheck, SOFTWARE_TILES, wgslContraction, type Tile, type WgslContraction, type WgslKernel } from "./wgsl-matmul.js";
 import { wgslElementwise, wgslReduce } from "./wgsl-elementwise.js";
 import { provideGpuJs } from "./loaded.js";
 
@@ -132,6 +132,8 @@ interface WgslForm {
   readonly soft: boolean;
   readonly larger: boolean;
   readonly tile: Tile;
+  /** the workgroup's shape (x, y) */
+  readonly group: readonly [number, number];
   readonly quads: boolean;
 }
 
@@ -214,8 +216,8 @@ export class GpuJsBackend implements KernelBackend {
    * Each device is checked first for quads of consecutive invocations (`quadsOn`).
    */
   wgslQuads = false;
-  /** webgpu: per device, why its quads cannot be used, or null (the check's answer) */
-  private quadChecks = new WeakMap<object, Promise<string | null>>();
+  /** webgpu: per device and workgroup shape, why its quads cannot be used, or null (the check's answer) */
+  private quadChecks = new WeakMap<object, Map<string, Promise<string | null>>>();
 
   constructor(readonly mode: GpuMode) {
     this.name = `gpujs:${mode}`;
@@ -446,7 +448,7 @@ export class GpuJsBackend implements KernelBackend {
     }
     if (!w) return null;
     const area = (k: WgslContraction | null) => (k ? k.tile[0] * k.tile[1] : 0);
-    const form = { soft: w === soft, larger: w === soft && area(soft) > area(hard), tile: w.tile, quads: w.quads };
+    const form = { soft: w === soft, larger: w === soft && area(soft) > area(hard), tile: w.tile, group: w.group, quads: w.quads };
     // an epilogue in the shader writes the step's result; one it does not take in runs after it, as its own kernel
     if (w.fused && u.kind === "contraction") return [{ kind: "wgsl", out: u.out, src: w, form }];
     const steps: CStep[] = [{ kind: "wgsl", out: c.out, src: w, form }];
@@ -492,7 +494,7 @@ export class GpuJsBackend implements KernelBackend {
     };
     if (!form?.quads) return go();
     // quads wait for the device's check; where it fails, no program is compiled with them again
-    return this.quadsOn(h).then((no) => {
+    return this.quadsOn(h, form.group).then((no) => {
       if (!no) return go();
       this.wgslQuads = false;
       this.say(`WGSL contractions share no loads among quads of invocations here (${no}); they run without`);
@@ -535,26 +537,26 @@ export class GpuJsBackend implements KernelBackend {
   }
 
   /**
-   * webgpu: why the quads of `h`'s device cannot share loads, or null: it needs subgroups, and
-   * quads of 4 consecutive invocations in the workgroups the kernels use (QUAD_CHECKS, run once
-   * per device), which WebGPU does not promise (SwiftShader, with 4 lanes, has them).
+   * webgpu: why the quads of `h`'s device cannot share loads in workgroups of `group`, or null: it
+   * needs subgroups, and quads of 4 consecutive invocations in order (quadCheck, run once per
+   * device and shape), which WebGPU does not promise (SwiftShader, with 4 lanes, has them).
    */
-  private quadsOn(h: WebGpuHandle): Promise<string | null> {
+  private quadsOn(h: WebGpuHandle, group: readonly [number, number]): Promise<string | null> {
     const device = (h.context as { device: GpuDevice }).device;
-    let c = this.quadChecks.get(device);
+    let checks = this.quadChecks.get(device);
+    if (!checks) this.quadChecks.set(device, (checks = new Map()));
+    let c = checks.get(group.join("x"));
     if (!c) {
       c = (async () => {
         if (device.features?.has("subgroups") !== true) return "this WebGPU device has no subgroups";
-        for (const k of QUAD_CHECKS) {
-          const e = this.pipelineOf(k, device);
-          const out = await this.launch(k, e, await e.pipeline, [], h);
-          const got = await out.toArray();
-          out.delete();
-          if (!got.every((v) => v === 1)) return "this WebGPU device's quads are not 4 consecutive invocations";
-        }
-        return null;
+        const k = quadCheck(group);
+        const e = this.pipelineOf(k, device);
+        const out = await this.launch(k, e, await e.pipeline, [], h);
+        const got = await out.toArray();
+        out.delete();
+        return got.every((v) => v === 1) ? null : `this WebGPU device's quads in workgroups of ${group.join(" x ")} are not 4 consecutive invocations in order`;
       })().catch((err: unknown) => `the check of this device's quads failed: ${String((err as Error)?.message ?? err).split("\n")[0]}`);
-      this.quadChecks.set(device, c);
+      checks.set(group.join("x"), c);
     }
     return c;
   }

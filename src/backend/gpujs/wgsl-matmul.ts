@@ -12,21 +12,26 @@
  * longer than that kernel there (a CPU runs a workgroup's invocations in turn, so a barrier is
  * likely a switch among them), so there is none.
  *
- * A software adapter takes 16 x 8 tiles for large contractions on wide grids (`SOFTWARE_TILES`): on
- * SwiftShader every storage load is a gather, one lane at a time whatever the addresses (about
- * 20 ns of CPU time per 4-lane load, from matmul 512 with and without its loads: 80% of its time),
- * so loads per multiply-add are what count. There matmul 512 took 1.4-1.8x less time with 16 x 8
- * tiles than with 8 x 4 (16 x 16 within 20% of 16 x 8, at about twice the shader build time),
- * and the shader took 2-3x longer to build (150-450 ms). On a GPU, 128 accumulators per
- * invocation would crowd the registers and thin the grid.
+ * A software adapter takes 32 x 8 or 16 x 8 tiles for large contractions on wide grids
+ * (`SOFTWARE_TILES`): on SwiftShader every storage load is a gather, one lane at a time whatever
+ * the addresses (Chromium builds it with Subzero, whose gather tests, loads and inserts each of the
+ * 4 lanes in turn; about 20 ns of CPU time per 4-lane load, from matmul 512 with and without its
+ * loads: 80% of its time), so loads per multiply-add are what count. There matmul 512 took
+ * 1.4-1.8x less time with 16 x 8 tiles than with 8 x 4, the shader 2-3x longer to build
+ * (150-450 ms); with quads (below), matmul 256 took 0.81-0.86 of the 16 x 8 time with 32 x 8
+ * tiles (16 x 16: 0.92-0.93), their shader 470-690 ms to build instead of 230-280 (a standalone
+ * Dawn script pinned to one CPU, medians of 60 interleaved runs, twice). On a GPU, 128
+ * accumulators per invocation would crowd the registers and thin the grid.
  *
  * A software adapter with subgroups also shares loads within quads (`quads`): 4 invocations side
  * by side along x need the same values of the operand that is constant along x (the lhs of a
- * matmul), so each loads a quarter and quadBroadcast hands them round, a register move where a
- * load is a gather. On SwiftShader (4 lanes, so a quad is one SIMD group) matmul 512 took
- * 66-71 ms instead of 107-124 with 8 x 4 tiles, and matmul 256 6.6-8.4 instead of 10.3-11.1 ms
- * with 16 x 8 (a standalone Dawn script, medians of 9). WebGPU does not say which invocations
- * form a quad, so the backend checks each device first (QUAD_CHECKS).
+ * matmul), so each loads a quarter and quad swaps hand them round, a register move where a load
+ * is a gather. On SwiftShader (4 lanes, so a quad is one SIMD group) matmul 512 took 66-71 ms
+ * instead of 107-124 with 8 x 4 tiles, and matmul 256 6.6-8.4 instead of 10.3-11.1 ms with 16 x 8
+ * (a standalone Dawn script, medians of 9), with quadBroadcast; quadSwapX/Y/Diagonal, one shuffle
+ * each there where a quadBroadcast is 5 per value, took 0.92 of that time at 16 x 8 and 0.96 at
+ * 8 x 4 (pinned, as above). WebGPU does not say which invocations form a quad, so the backend
+ * checks each device and workgroup shape first (`quadCheck`).
  *
  * The output, after merging contiguous dims, is [Z, Y, X] (rank 3 at most; more is left to
  * contraction.ts); an operand may vary along any of them (a batch dim varies in both). Tiles
@@ -58,7 +63,9 @@ export interface WgslKernel {
 export interface WgslContraction extends WgslKernel {
   /** rows and columns of one invocation's tile (less than the tile asked for where the output is smaller) */
   readonly tile: Tile;
-  /** whether the quads of invocations share their loads (`quads` of wgslContraction): needs the device's subgroups */
+  /** invocations per workgroup along x and y */
+  readonly group: readonly [number, number];
+  /** whether the quads of invocations share their loads (`quads` of wgslContraction): needs the device's subgroups, checked for this workgroup shape (`quadCheck`) */
   readonly quads: boolean;
   /** whether the epilogue (`parts.epilogue`) is in it, its result the kernel's; else the caller runs it after */
   readonly fused: boolean;
@@ -94,6 +101,7 @@ export type Tile = readonly [rows: number, columns: number];
 export const HARDWARE_TILES: readonly Tile[] = [[8, 4]];
 /** A software adapter's (a CPU): the first that fits (`MIN_WORKGROUPS`, `MIN_WORK`, K of 4 or more), else the last. */
 export const SOFTWARE_TILES: readonly Tile[] = [
+  [32, 8],
   [16, 8],
   [8, 4],
 ];
@@ -101,15 +109,19 @@ export const SOFTWARE_TILES: readonly Tile[] = [
 const MIN_WORKGROUPS = 8;
 /**
  * Multiply-adds a contraction needs for a larger tile: its shader takes 150-450 ms longer to build
- * on SwiftShader, and below 2^24 the time it saves per call (under 1 ms for 1024x64 @ 64x64 in the
- * MLP gradient of bench/gpu-check.ts, whose first call it made 2x longer) would take hundreds of
- * calls to repay that.
+ * on SwiftShader (32 x 8: another 280-390 ms, from the first calls of matmul 256 and 512 in
+ * bench/gpu-check.ts), and below 2^24 the time it saves per call (under 1 ms for 1024x64 @ 64x64
+ * in the MLP gradient there, whose first call it made 2x longer) would take hundreds of calls to
+ * repay that. At 2^24, 32 x 8 tiles and quad swaps together took matmul 256 there from 12.2 to
+ * 8.3 ms per call (medians of 9 alternating runs).
  */
 const MIN_WORK = 2 ** 24;
 /** Unroll factor of the innermost contracted loop. */
 const UNROLL = 4;
-/** Invocations per workgroup. */
-const WG = 64;
+/** The quad operations that give invocation p the value of invocation p^1, p^2 and p^3 of its quad. */
+const QUAD_SWAPS = ["quadSwapX", "quadSwapY", "quadSwapDiagonal"] as const;
+/** Invocations per workgroup: 64, or 32 where a larger tile would leave too few workgroups (`MIN_WORKGROUPS`). */
+const WG_SIZES = [64, 32] as const;
 
 /**
  * The WGSL kernel of a float32 contraction whose operands are read through `parts`' views (copies
@@ -129,8 +141,10 @@ export function wgslContraction(
   tiles: readonly Tile[] = HARDWARE_TILES,
   quads = false,
 ): WgslContraction | null {
-  if (parts.epilogue) {
-    const fused = build(k, p, parts, maxWorkgroups, tiles, quads, parts.epilogue);
+  // the epilogue in the largest tile that takes it (of the larger ones, else the last), or after
+  // the largest tile's kernel
+  for (let i = 0; parts.epilogue && i < Math.max(tiles.length - 1, 1); i++) {
+    const fused = build(k, p, parts, maxWorkgroups, tiles.slice(i), quads, parts.epilogue);
     if (fused) return fused;
   }
   return build(k, p, parts, maxWorkgroups, tiles, quads, null);
@@ -138,8 +152,8 @@ export function wgslContraction(
 
 /**
  * Outputs per invocation times an epilogue's statements that a kernel takes in: 8 x 4 tiles take
- * a tanh (about 20 statements), 16 x 8 a bias and a relu (a shader with 128 copies of a long
- * epilogue would take long to build).
+ * a tanh (about 20 statements), 16 x 8 a bias and a relu, 32 x 8 a bias (a shader with 128 or 256
+ * copies of a long epilogue would take long to build).
  */
 const EPILOGUE_BUDGET = 1024;
 
@@ -169,20 +183,22 @@ function build(
   const st = [...ops, ...epi].map((_, j) => [...Array<number>(pad).fill(0), ...o.strides[j]!] as [number, number, number]);
   const size = Z * Y * X;
   if (size === 0) return null;
-  const grid = (tile: Tile) => {
+  const grid = (tile: Tile, wg: number) => {
     const rm = Math.min(tile[0], Y);
     const rn = Math.min(tile[1], X);
     const tx = Math.ceil(X / rn);
     const ty = Math.ceil(Y / rm);
-    const wx = ty === 1 ? WG : tx === 1 ? 1 : 8;
-    const wy = WG / wx;
+    const wx = ty === 1 ? wg : tx === 1 ? 1 : 8;
+    const wy = wg / wx;
     const workgroups: [number, number, number] = [Math.ceil(tx / wx), Math.ceil(ty / wy), Z];
     return { rm, rn, tx, ty, wx, wy, workgroups };
   };
   // (an outer product, K = 1, ran 3-6x slower with the larger tile on SwiftShader: at least one unrolled step)
   const steps = red.shape.reduce((a, r) => a * r, 1);
   const fits = (g: ReturnType<typeof grid>) => steps >= UNROLL && size * steps >= MIN_WORK && g.workgroups[0] * g.workgroups[1] * g.workgroups[2] >= MIN_WORKGROUPS;
-  const { rm, rn, tx, ty, wx, wy, workgroups } = tiles.slice(0, -1).map(grid).find(fits) ?? grid(tiles[tiles.length - 1]!);
+  // a larger tile in workgroups of 64, else of 32 where that leaves enough of them
+  const larger = tiles.slice(0, -1).flatMap((t) => WG_SIZES.map((wg) => grid(t, wg)));
+  const { rm, rn, tx, ty, wx, wy, workgroups } = larger.find(fits) ?? grid(tiles[tiles.length - 1]!, WG_SIZES[0]);
   if (workgroups.some((g) => g > maxWorkgroups)) return null;
 
   // vec4 loads of the operands contiguous along x, 4-aligned everywhere, and vec4 stores, where a
@@ -197,23 +213,33 @@ function build(
   const quad = ops.map((_, j) => reads && vec && st[j]![2] === 1 && aligned(j, [st[j]![0], st[j]![1], ...red.strides[j]!]));
   // an operand contiguous along the innermost contracted dim (the lhs of a row-major matmul) is
   // read as vec4s along it, one per unrolled group of 4
-  const kquad = ops.map((_, j) => reads && !quad[j] && q >= 0 && UNROLL === 4 && R[q]! % 4 === 0 && red.strides[j]![q] === 1 && aligned(j, [...st[j]!, ...red.strides[j]!.slice(0, q)]));
-  // an operand contiguous along y (a transposed lhs) is read as vec4s of 4 rows, where no tile
-  // passes the edge of Y (the rows are never clamped)
-  const yquad = ops.map((_, j) => reads && !quad[j] && !kquad[j] && rm % 4 === 0 && Y % rm === 0 && st[j]![1] === 1 && aligned(j, [st[j]![0], st[j]![2], ...red.strides[j]!]));
-  const wide = (j: number) => quad[j] || kquad[j] || yquad[j];
+  const alongK = ops.map((_, j) => reads && !quad[j] && q >= 0 && UNROLL === 4 && R[q]! % 4 === 0 && red.strides[j]![q] === 1 && aligned(j, [...st[j]!, ...red.strides[j]!.slice(0, q)]));
   // quads (a software adapter's, where the device has subgroups and was checked to form quads of 4
   // consecutive invocations): a quad is 4 tiles side by side along x, so an operand constant along
-  // x has the same values for all 4. Each loads a quarter of them per unrolled group of 4 steps and
-  // takes the rest from the others by quadBroadcast: along k (kquad) rows p·rm/4 .. of the tile,
-  // else the values of step p of the group. A quad past the edge returns at once; in a quad that
-  // is partly past it, every invocation runs to the end (one past the edge computes a clamped tile
-  // and stores nothing), as quad operations need the whole quad.
+  // x has the same values for all 4. Each invocation p (0-3) loads a quarter of them per unrolled
+  // group of 4 steps, and takes the other quarters from invocations p^1, p^2, p^3 by quadSwapX,
+  // quadSwapY and quadSwapDiagonal (one shuffle each on SwiftShader; a quadBroadcast is 5 per
+  // value). Along k (alongK) the quarters are rows: invocation p's tile row m·rm/4 + t is row
+  // (p^m)·rm/4 + t of the quad's rows (`rowsSwapped`). Else they are steps: invocation p loads step
+  // p of the group, and its m-th product is that of step p^m (`stepsSwapped`). A quad past the edge
+  // returns at once; in a quad that is partly past it, every invocation runs to the end (one past
+  // the edge computes a clamped tile and stores nothing), as quad operations need the whole quad.
   const full = q >= 0 ? Math.floor(R[q]! / UNROLL) : 0;
   // (a group of 4 unrolled steps: one per invocation of the quad)
-  const shared = ops.map((_, j) => quads && UNROLL === 4 && reads && wx % 4 === 0 && full > 0 && st[j]![2] === 0 && (!kquad[j] || (st[j]![1] !== 0 && rm % 4 === 0)));
+  const shared = ops.map((_, j) => quads && UNROLL === 4 && reads && wx % 4 === 0 && full > 0 && st[j]![2] === 0 && (!alongK[j] || (st[j]![1] !== 0 && rm % 4 === 0)));
   const sharing = shared.some(Boolean);
+  const rowsSwapped = shared.some((sh, j) => sh && alongK[j]);
+  const stepsSwapped = shared.some((sh, j) => sh && !alongK[j]);
   const per = rm / 4;
+  // (where the steps are swapped, the other operand's step differs among the quad: one value at a
+  // time, not a vec4 of 4 steps)
+  const kquad = alongK.map((a, j) => a && !(stepsSwapped && !shared[j]));
+  // an operand contiguous along y (a transposed lhs) is read as vec4s of 4 rows, where no tile
+  // passes the edge of Y (the rows are never clamped) and the rows are in order (not swapped)
+  const yquad = ops.map((_, j) => reads && !quad[j] && !kquad[j] && !(rowsSwapped && !shared[j]) && rm % 4 === 0 && Y % rm === 0 && st[j]![1] === 1 && aligned(j, [st[j]![0], st[j]![2], ...red.strides[j]!]));
+  const wide = (j: number) => quad[j] || kquad[j] || yquad[j];
+  /** invocation p's value of lane p^m (m = 0: its own) */
+  const swapped = (v: string, m: number) => (m === 0 ? v : `${QUAD_SWAPS[m - 1]}(${v})`);
   const div = (j: number) => (wide(j) ? 4 : 1);
   const { args, bind, declare } = bindings("a");
   const names = ops.map((op, j) => bind(op.buffer, wide(j)));
@@ -252,7 +278,10 @@ function build(
   // the rows and columns of the tile, clamped where the tiles overrun the edge
   const clampY = Y % rm !== 0;
   const clampX = X % rn !== 0;
-  for (let i = 0; i < rm; i++) L.push(`  let y${i} = ${clampY ? `min(oy + ${i}, ${Y - 1})` : `oy + ${i}`};`);
+  // tile row i is row r<i> (rows swapped: its quad's row (p^m)·rm/4 + t), read clamped as y<i>
+  const row = (i: number) => (rowsSwapped ? `(p ^ ${Math.floor(i / per)}) * ${per} + ${i % per}` : `${i}`);
+  for (let i = 0; i < rm; i++) L.push(`  let r${i} = oy + ${row(i)};`);
+  for (let i = 0; i < rm; i++) L.push(`  let y${i} = ${clampY ? `min(r${i}, ${Y - 1})` : `r${i}`};`);
   for (let c = 0; c < rn; c++) L.push(`  let x${c} = ${clampX ? `min(ox + ${c}, ${X - 1})` : `ox + ${c}`};`);
   // operand j's value for output (i, c) depends on i only where it varies along y, on c along x
   // (a vec4 along y or x holds 4 rows or columns: the first names it)
@@ -306,8 +335,8 @@ function build(
               loaded.add(`s${j}`);
               for (let t = 0; t < per; t++) L.push(`${ind}let s${j}_${t} = ${names[j]}[${intAffine(0, [[`sb${j}_${t}`, 1], ...outer(j), ["kv", 1]])}];`);
             }
-            // row ii is lane ii / per's load ii % per
-            L.push(`${ind}let ${name} = quadBroadcast(s${j}_${ii % per}, ${Math.floor(ii / per)});`);
+            // tile row ii is lane p^m's load t
+            L.push(`${ind}let ${name} = ${swapped(`s${j}_${ii % per}`, Math.floor(ii / per))};`);
           }
         }
         return `${name}.${"xyzw"[u]}`;
@@ -317,10 +346,10 @@ function build(
         loaded.add(name);
         const sq = q >= 0 ? red.strides[j]![q]! / div(j) : 0;
         if (shared[j] && u >= 0) {
-          // step u's value is lane u's load, at step kq + p (made at the group's first step)
+          // the u-th product's value is lane p^u's load, at step kq + (p^u) (made at the group's first step)
           const lane = `s${j}_${ii}_${cc}`;
           if (u === 0) L.push(`${ind}let ${lane} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ["kq", sq], ["p", sq]])}];`);
-          L.push(`${ind}let ${name} = quadBroadcast(${lane}, ${u});`);
+          L.push(`${ind}let ${name} = ${swapped(lane, u)};`);
         } else L.push(`${ind}let ${name} = ${names[j]}[${intAffine(0, [[`b${j}_${ii}_${cc}`, 1], ...outer(j), ...(kq ? ([[kq, sq]] as [string, number][]) : [])])}];`);
       }
       return quad[j] ? `${name}.${"xyzw"[c % 4]}` : yquad[j] ? `${name}.${"xyzw"[i % 4]}` : name;
@@ -336,7 +365,7 @@ function build(
       L.push(`${ind}for (var kq = 0; kq < ${full * UNROLL}; kq += ${UNROLL}) {`);
       if (kquad.some(Boolean)) L.push(`${ind}  let kv = kq / 4;`);
       for (let u = 0; u < UNROLL; u++) {
-        L.push(`${ind}  let ku${u} = kq + ${u};`);
+        L.push(`${ind}  let ku${u} = kq + ${stepsSwapped ? `(p ^ ${u})` : u};`);
         step(`${ind}  `, `ku${u}`, `u${u}`, u);
       }
       L.push(`${ind}}`);
@@ -346,56 +375,64 @@ function build(
   for (let d = q - 1; d >= 0; d--) L.push(`${"  ".repeat(d + 1)}}`);
 
   // stores: row-major [Z, Y, X], only inside the edges; each output through the epilogue, its
-  // inputs read at the (clamped) output point
+  // inputs read at the (clamped) output point, each value once (a bias along x: once per column)
   if (sharing && tx % 4 !== 0) L.push(`  if (g.x >= ${tx}u) { return; }`);
+  const epiLoads = new Set<string>();
   const value = (i: number, c: number) => {
     if (!epilogue) return `acc${i}_${c}`;
     let e = -1;
     const xs = epilogue.inputs.map((op, j) => {
       if (j === epilogue.self) return `acc${i}_${c}`;
       const [sz, sy, sx] = st[2 + ++e]!;
-      return `${epiNames[e]}[${intAffine(op.view.offset, [["z", sz], [`y${i}`, sy], [`x${c}`, sx]])}]`;
+      const [ii, cc] = [sy === 0 ? 0 : i, sx === 0 ? 0 : c];
+      const name = `e${e}_${ii}_${cc}`;
+      if (!epiLoads.has(name)) {
+        epiLoads.add(name);
+        L.push(`  let ${name} = ${epiNames[e]}[${intAffine(op.view.offset, [["z", sz], [`y${ii}`, sy], [`x${cc}`, sx]])}];`);
+      }
+      return name;
     });
     return `epilogue(${xs.join(", ")})`;
   };
   for (let i = 0; vec && i < rm; i++) {
     for (let c4 = 0; c4 < rn; c4 += 4) {
-      const store = `out[${intAffine(c4 / 4, [["z", (Y * X) / 4], [`(oy + ${i})`, X / 4], ["gx", rn / 4]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => value(i, c4 + c)).join(", ")});`;
-      L.push(clampY ? `  if (oy + ${i} < ${Y}) { ${store} }` : `  ${store}`);
+      const store = `out[${intAffine(c4 / 4, [["z", (Y * X) / 4], [`r${i}`, X / 4], ["gx", rn / 4]])}] = vec4<f32>(${[0, 1, 2, 3].map((c) => value(i, c4 + c)).join(", ")});`;
+      L.push(clampY ? `  if (r${i} < ${Y}) { ${store} }` : `  ${store}`);
     }
   }
   for (let i = 0; !vec && i < rm; i++) {
     for (let c = 0; c < rn; c++) {
-      const conds = [...(clampY ? [`oy + ${i} < ${Y}`] : []), ...(clampX ? [`ox + ${c} < ${X}`] : [])];
-      const store = `out[${intAffine(0, [["z", Y * X], [`(oy + ${i})`, X], [`(ox + ${c})`, 1]])}] = ${value(i, c)};`;
+      const conds = [...(clampY ? [`r${i} < ${Y}`] : []), ...(clampX ? [`ox + ${c} < ${X}`] : [])];
+      const store = `out[${intAffine(0, [["z", Y * X], [`r${i}`, X], [`(ox + ${c})`, 1]])}] = ${value(i, c)};`;
       L.push(conds.length ? `  if (${conds.join(" && ")}) { ${store} }` : `  ${store}`);
     }
   }
   L.push("}");
-  return { code: L.join("\n"), args, workgroups, size, tile: [rm, rn], quads: sharing, fused: epilogue !== null };
+  return { code: L.join("\n"), args, workgroups, size, tile: [rm, rn], group: [wx, wy], quads: sharing, fused: epilogue !== null };
 }
 
 /**
- * Kernels that check a device's quads (backend.ts `quadsOn`), one per workgroup shape that
- * wgslContraction gives quads (8 x 8, 64 x 1): each invocation writes 1 where the 4 of its quad are
- * the invocations 4m .. 4m + 3 of its workgroup, in that order, else 0. WebGPU does not promise
- * that layout; the quads above need it (4 tiles side by side, in one row of the grid).
+ * The kernel that checks a device's quads in workgroups of `wx` x `wy` (backend.ts `quadsOn`, once
+ * per device and shape a contraction with quads uses): each invocation writes 1 where its quad
+ * index (subgroup_invocation_id % 4) is that of its place in the workgroup (local_invocation_index
+ * % 4) and quadSwapX, quadSwapY and quadSwapDiagonal give it the value of invocations li^1, li^2
+ * and li^3, else 0. WebGPU does not promise that layout; the quads above need it (4 tiles side by
+ * side, in one row of the grid, in order).
  */
-export const QUAD_CHECKS: readonly WgslKernel[] = [
-  [8, 8],
-  [64, 1],
-].map(([wx, wy]) => ({
-  code: [
-    "enable subgroups;",
-    "@group(0) @binding(0) var<storage, read_write> out : array<f32>;",
-    `@compute @workgroup_size(${wx}, ${wy}, 1)`,
-    "fn main(@builtin(local_invocation_index) li : u32) {",
-    "  let b = li & ~3u;",
-    ...[0, 1, 2, 3].map((i) => `  let q${i} = quadBroadcast(li, ${i}) == b + ${i}u;`),
-    "  out[li] = select(0.0, 1.0, q0 && q1 && q2 && q3);",
-    "}",
-  ].join("\n"),
-  args: [],
-  workgroups: [1, 1, 1],
-  size: WG,
-}));
+export function quadCheck([wx, wy]: readonly [number, number]): WgslKernel {
+  return {
+    code: [
+      "enable subgroups;",
+      "@group(0) @binding(0) var<storage, read_write> out : array<f32>;",
+      `@compute @workgroup_size(${wx}, ${wy}, 1)`,
+      "fn main(@builtin(local_invocation_index) li : u32, @builtin(subgroup_invocation_id) sl : u32) {",
+      // (each quad operation in uniform control flow: before any && or select)
+      ...QUAD_SWAPS.map((f, m) => `  let s${m + 1} = ${f}(li) == (li ^ ${m + 1}u);`),
+      "  out[li] = select(0.0, 1.0, (sl & 3u) == (li & 3u) && s1 && s2 && s3);",
+      "}",
+    ].join("\n"),
+    args: [],
+    workgroups: [1, 1, 1],
+    size: wx * wy,
+  };
+}
