@@ -380,6 +380,50 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
     });
   }
 
+  // A[m,k] @ a column of W broadcast along n (a copy folded into the rhs, constant along x and y):
+  // both operands shared in a quad, their steps swapped (the lhs not read as vec4s along k then)
+  const broadcastRhs = (m: number, k: number, n: number, offset: number, stride: number): Program => ({
+    buffers: [
+      { shape: [m, k], dtype: "float32" },
+      { shape: [(k - 1) * stride + offset + 1], dtype: "float32" },
+      { shape: [k, n], dtype: "float32" },
+      { shape: [m, n], dtype: "float32" },
+    ],
+    inputs: [0, 1],
+    kernels: [
+      { kind: "elementwise", out: 2, expr: K.input(0), inputs: [{ buffer: 1, view: { shape: [k, n], strides: [stride, 0], offset } }] },
+      { kind: "contraction", out: 3, lhs: 0, rhs: 2, dims: MM },
+    ],
+    outputs: [3],
+  });
+  for (const [m, k, n, offset, stride] of [
+    [16, 8, 16, 1, 1],
+    [16, 8, 16, 0, 3],
+    [40, 12, 24, 2, 1],
+  ] as const) {
+    it(`a broadcast rhs: [${m},${k}] @ column (offset ${offset}, stride ${stride}) broadcast to ${n} columns`, async () => {
+      const p = broadcastRhs(m, k, n, offset, stride);
+      const plan = planContractions(p);
+      expect(plan.map((u) => u.kind)).toEqual(["contraction"]);
+      const u = plan[0]!;
+      const w = wgslContraction(u.kernel as Extract<Kernel, { kind: "contraction" }>, p, u.kind === "contraction" ? u.parts : {}, 65535, [[16, 8]], true)!;
+      expect(w.quads).toBe(true);
+      expect(w.code).not.toMatch(/let kv = /);
+      expect(w.code).toMatch(/let ku1 = kq \+ \(p \^ 1\);/);
+      const x = rand(m * k, 81 + m);
+      const col = rand((k - 1) * stride + offset + 1, 83 + k);
+      const want = new Float32Array(m * n);
+      for (let i = 0; i < m; i++) {
+        let acc = 0;
+        for (let t = 0; t < k; t++) acc += x[i * k + t]! * col[t * stride + offset]!;
+        for (let j = 0; j < n; j++) want[i * n + j] = acc;
+      }
+      const r = await run(gpujsWebgpu, p, [x, col]);
+      expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslQuads: 1 });
+      expectClose(r.outs[0]!, want, k, "broadcast rhs");
+    });
+  }
+
   it("runs a contraction whose software-adapter shaders fail in a GPU's form: that call and later ones, without quads from then on", async () => {
     const [m, k, n] = [40, 24, 32];
     const x = rand(m * k, 61);
@@ -427,6 +471,20 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 32 
     [gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads] = [[[32, 8]], true];
   });
   afterAll(() => void ([gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads] = [own, ownQuads]));
+  it("matmul 256 with a software adapter's tiles: 32 x 8 in workgroups of 8 x 4 (their quads checked first)", async () => {
+    gpujsWebgpu.wgslTiles = SOFTWARE_TILES;
+    onTestFinished(() => void (gpujsWebgpu.wgslTiles = [[32, 8]]));
+    const c: Case = { name: "", xs: [256, 256], ys: [256, 256], dims: MM };
+    const p = contractionProgram(c, [256, 256]);
+    const w = wgslOf(p, SOFTWARE_TILES, true)!;
+    expect([w.tile, w.group, w.quads]).toEqual([[32, 8], [8, 4], true]);
+    const x = rand(256 * 256, 97);
+    const y = rand(256 * 256, 98);
+    const r = await run(gpujsWebgpu, p, [x, y]);
+    expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslQuads: 1 });
+    expect(gpujsWebgpu.wgslQuads).toBe(true);
+    expectClose(r.outs[0]!, dotGeneral(x, c.xs, y, c.ys, MM).data, 256, "matmul 256");
+  });
   // (each of these shaders takes about half a second to build on SwiftShader: a few cases)
   for (const c of [
     { name: "rows and columns past the edge [70,64]@[64,40]", xs: [70, 64], ys: [64, 40], dims: MM },

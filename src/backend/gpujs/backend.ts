@@ -213,7 +213,7 @@ export class GpuJsBackend implements KernelBackend {
   /**
    * webgpu: whether WGSL contractions share loads among quads of invocations (wgsl-matmul.ts): on a
    * software adapter with subgroups, once the probe says so; read when a program is first compiled.
-   * Each device is checked first for quads of consecutive invocations (`quadsOn`).
+   * Each device is checked first, per workgroup shape, for quads of consecutive invocations (`quadsOn`).
    */
   wgslQuads = false;
   /** webgpu: per device and workgroup shape, why its quads cannot be used, or null (the check's answer) */

@@ -130,8 +130,9 @@ const WG_SIZES = [64, 32] as const;
  * `tiles`: the tile shapes to choose from, largest first (`HARDWARE_TILES` or `SOFTWARE_TILES`).
  * An epilogue is evaluated on each output before it is stored (`fused`), as the gpu.js renderer
  * writes it (codegen.ts, translated by js-wgsl.ts), where its inputs have no mask, its dims merge
- * as the operands' do, the bindings fit in 8 and the tile times its statements in `EPILOGUE_BUDGET`;
- * else the kernel leaves it to the caller.
+ * as the operands' do, the bindings fit in 8 and the tile times its statements in `EPILOGUE_BUDGET`
+ * (a smaller one of the larger tiles taking it in where the largest would not); else the kernel
+ * leaves it to the caller.
  */
 export function wgslContraction(
   k: Contraction,
@@ -219,7 +220,7 @@ function build(
   // x has the same values for all 4. Each invocation p (0-3) loads a quarter of them per unrolled
   // group of 4 steps, and takes the other quarters from invocations p^1, p^2, p^3 by quadSwapX,
   // quadSwapY and quadSwapDiagonal (one shuffle each on SwiftShader; a quadBroadcast is 5 per
-  // value). Along k (alongK) the quarters are rows: invocation p's tile row m·rm/4 + t is row
+  // value). Along k (kquad, below) the quarters are rows: invocation p's tile row m·rm/4 + t is row
   // (p^m)·rm/4 + t of the quad's rows (`rowsSwapped`). Else they are steps: invocation p loads step
   // p of the group, and its m-th product is that of step p^m (`stepsSwapped`). A quad past the edge
   // returns at once; in a quad that is partly past it, every invocation runs to the end (one past
@@ -228,12 +229,13 @@ function build(
   // (a group of 4 unrolled steps: one per invocation of the quad)
   const shared = ops.map((_, j) => quads && UNROLL === 4 && reads && wx % 4 === 0 && full > 0 && st[j]![2] === 0 && (!alongK[j] || (st[j]![1] !== 0 && rm % 4 === 0)));
   const sharing = shared.some(Boolean);
-  const rowsSwapped = shared.some((sh, j) => sh && alongK[j]);
+  // where the steps are swapped, every operand's step differs among the quad: one value at a time,
+  // not a vec4 of 4 steps (an operand shared along k too: both operands are constant along x where
+  // the rhs is a broadcast copy), so rows and steps are never both swapped
   const stepsSwapped = shared.some((sh, j) => sh && !alongK[j]);
+  const kquad = alongK.map((a) => a && !stepsSwapped);
+  const rowsSwapped = shared.some((sh, j) => sh && kquad[j]);
   const per = rm / 4;
-  // (where the steps are swapped, the other operand's step differs among the quad: one value at a
-  // time, not a vec4 of 4 steps)
-  const kquad = alongK.map((a, j) => a && !(stepsSwapped && !shared[j]));
   // an operand contiguous along y (a transposed lhs) is read as vec4s of 4 rows, where no tile
   // passes the edge of Y (the rows are never clamped) and the rows are in order (not swapped)
   const yquad = ops.map((_, j) => reads && !quad[j] && !kquad[j] && !(rowsSwapped && !shared[j]) && rm % 4 === 0 && Y % rm === 0 && st[j]![1] === 1 && aligned(j, [st[j]![0], st[j]![2], ...red.strides[j]!]));
