@@ -28,10 +28,10 @@
  * matmul), so each loads a quarter and quad swaps hand them round, a register move where a load
  * is a gather. On SwiftShader (4 lanes, so a quad is one SIMD group) matmul 512 took 66-71 ms
  * instead of 107-124 with 8 x 4 tiles, and matmul 256 6.6-8.4 instead of 10.3-11.1 ms with 16 x 8
- * (a standalone Dawn script, medians of 9), with quadBroadcast; quadSwapX/Y/Diagonal, one shuffle
- * each there where a quadBroadcast is 5 per value, took 0.92 of that time at 16 x 8 and 0.96 at
- * 8 x 4 (pinned, as above). WebGPU does not say which invocations form a quad, so the backend
- * checks each device and workgroup shape first (`quadCheck`).
+ * (a standalone Dawn script, medians of 9), with quadBroadcast; quadSwapX/Y/Diagonal, one
+ * shuffle each there where a quadBroadcast is 5 per value, took 0.92 of that time at 16 x 8 and
+ * 0.95-0.97 at 8 x 4 (pinned, as above). WebGPU does not say which invocations form a quad, so the
+ * backend checks each device and workgroup shape first (`quadCheck`).
  *
  * The output, after merging contiguous dims, is [Z, Y, X] (rank 3 at most; more is left to
  * contraction.ts); an operand may vary along any of them (a batch dim varies in both). Tiles
