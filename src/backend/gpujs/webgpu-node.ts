@@ -24,6 +24,8 @@ const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|\bwarp\b|microsoft basi
 export const isSoftwareName = (name: string): boolean => SOFTWARE.test(name);
 
 let probe: Promise<Probe> | null = null;
+/** Whether `navigator.gpu` is the `webgpu` package's, installed here. */
+let fromPackage = false;
 
 /** Installs `navigator.gpu` in Node from the `webgpu` package when it is missing. */
 async function ensureNavigatorGpu(): Promise<string | null> {
@@ -43,7 +45,7 @@ async function ensureNavigatorGpu(): Promise<string | null> {
   try {
     Object.assign(globalThis, mod.globals);
     const gpu = mod.create([]);
-    calmPolling();
+    fromPackage = true;
     if (g.navigator) Object.defineProperty(g.navigator, "gpu", { value: gpu, configurable: true });
     else g.navigator = { gpu };
   } catch (e) {
@@ -60,41 +62,54 @@ const POLL_SPIN_MS = 0.25;
 let calmed = false;
 
 /**
+ * Whether `f` is a poll of the `webgpu` package: a function it makes with N-API (unnamed, with a
+ * prototype of its own, its source native). Bound functions, promises' resolve functions and
+ * builtins are named or have no prototype of their own.
+ */
+const isPoll = (f: unknown): boolean =>
+  typeof f === "function" && f.name === "" && Object.hasOwn(f, "prototype") && Function.prototype.toString.call(f) === "function () { [native code] }";
+
+/**
  * The `webgpu` package (dawn.node 0.6.2) waits for its promises (mapAsync, onSubmittedWorkDone,
  * pipelines) by calling setImmediate again and again while one is pending (its AsyncRunner), a busy
  * loop that holds the main thread's core. A software adapter computes on the other cores, so on
  * 2 cores SwiftShader had one: a matmul 256 dispatch took 9-11 ms instead of 4.6-4.7, matmul 512
  * 66 instead of 38-45 (a standalone Dawn script, medians of 40). Here a poll that the package
- * schedules from within its own poll (a native callback run by setImmediate) waits for a timer
- * (1 ms in Node) once the wait has lasted POLL_SPIN_MS. Other callbacks of setImmediate, and the
- * first poll of each wait, run as before.
+ * schedules from within its own poll waits for a timer (1 ms in Node) once that chain of polls
+ * has lasted POLL_SPIN_MS; clearImmediate clears such a timer. Other callbacks of setImmediate,
+ * and the polls of a chain's first POLL_SPIN_MS, run as before. Installed once an adapter of the
+ * package answers (doProbe).
  */
 function calmPolling(): void {
-  type Immediate = (f: (...a: unknown[]) => void, ...a: unknown[]) => unknown;
-  const g = globalThis as { setImmediate?: Immediate };
+  type SetImmediate = (f: (...a: unknown[]) => void, ...a: unknown[]) => unknown;
+  const g = globalThis as { setImmediate?: SetImmediate; clearImmediate?: (h: unknown) => void };
   const real = g.setImmediate;
-  if (calmed || typeof real !== "function") return;
+  const clear = g.clearImmediate;
+  if (calmed || typeof real !== "function" || typeof clear !== "function") return;
   calmed = true;
-  let inPoll = false;
-  let since = 0;
-  const native = (f: unknown) => typeof f === "function" && Function.prototype.toString.call(f).endsWith("{ [native code] }");
-  const calm: Immediate = (f, ...a) => {
-    if (!native(f)) return real(f, ...a);
-    // scheduled from a poll: the same wait goes on
-    const chained = inPoll;
-    if (!chained) since = performance.now();
+  // the start of the chain whose poll is running, or null outside the package's polls
+  let chain: number | null = null;
+  const timers = new WeakSet<object>();
+  const calm: SetImmediate = (f, ...a) => {
+    if (!isPoll(f)) return real(f, ...a);
+    const start = chain ?? performance.now();
     const run = () => {
-      inPoll = true;
+      const outer = chain;
+      chain = start;
       try {
         f(...a);
       } finally {
-        inPoll = false;
+        chain = outer;
       }
     };
-    return chained && performance.now() - since > POLL_SPIN_MS ? setTimeout(run, 0) : real(run);
+    if (chain === null || performance.now() - start <= POLL_SPIN_MS) return real(run);
+    const t = setTimeout(run, 0);
+    timers.add(t);
+    return t;
   };
   // (its own properties too: util.promisify's custom form)
   g.setImmediate = Object.assign(calm, real);
+  g.clearImmediate = Object.assign((h: unknown) => (typeof h === "object" && h !== null && timers.has(h) ? clearTimeout(h as ReturnType<typeof setTimeout>) : clear(h)), clear);
 }
 
 interface Gpu {
@@ -153,6 +168,7 @@ async function doProbe(timeoutMs: number): Promise<Probe> {
     const adapter = await Promise.race([gpu.requestAdapter({ powerPreference: "high-performance" }), timeout]);
     if (adapter === "timeout") return { ok: false, reason: `no WebGPU adapter answered within ${timeoutMs} ms` };
     if (!adapter) return { ok: false, reason: "no WebGPU adapter (requestAdapter() returned null)" };
+    if (fromPackage) calmPolling();
     const a = adapter as { isFallbackAdapter?: boolean; info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean } };
     const info = a.info;
     const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(" ") || "WebGPU adapter";
