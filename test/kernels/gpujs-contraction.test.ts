@@ -121,6 +121,19 @@ async function run(
   return { outs, launches: d("launches"), hostGraphs: d("hostGraphs"), wgsl: d("wgsl"), wgslLarge: d("wgslLarge"), wgslQuads: d("wgslQuads"), kernels: d("kernels") };
 }
 
+/**
+ * Case c on backend b: its inputs seeded by `sx`, `sy` (plus their sizes), its program, the run,
+ * the float64 result and the contracted length (the tolerance's scale).
+ */
+async function runCase(b: GpuJsBackend, c: Case, sx: number, sy: number) {
+  const x = rand(size(c.xs), sx + size(c.xs));
+  const y = rand(size(c.ys), sy + size(c.ys));
+  const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
+  const p = contractionProgram(c, want.shape);
+  const r = await run(b, p, [x, y]);
+  return { p, r, want, k: c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1) };
+}
+
 /** The WGSL kernel of a program's one contraction, in a given form. */
 const wgslOf = (p: Program, tiles: readonly (readonly [number, number])[] = HARDWARE_TILES, quads = false) =>
   wgslContraction(p.kernels[0] as Extract<Kernel, { kind: "contraction" }>, p, {}, 65535, tiles, quads);
@@ -226,11 +239,7 @@ for (const [name, b, wgsl] of modes) {
     afterAll(() => void (b.wgslContractions = true));
     for (const c of cases) {
       it(c.name, async () => {
-        const x = rand(size(c.xs), 3 + size(c.xs));
-        const y = rand(size(c.ys), 7 + size(c.ys));
-        const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
-        const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
-        const r = await run(b, contractionProgram(c, want.shape), [x, y]);
+        const { r, want, k } = await runCase(b, c, 3, 7);
         expect(r.hostGraphs).toBe(0);
         if (want.data.length) expect(r.launches).toBe(1);
         // every case but the four unmergeable output dims is a WGSL kernel where those are on
@@ -369,12 +378,7 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 16 
   };
   for (const c of [...tiled, { name: "several tiles each way [70,64]@[64,40]", xs: [70, 64], ys: [64, 40], dims: MM }]) {
     it(c.name, async () => {
-      const x = rand(size(c.xs), 15 + size(c.xs));
-      const y = rand(size(c.ys), 19 + size(c.ys));
-      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
-      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
-      const p = contractionProgram(c, want.shape);
-      const r = await run(gpujsWebgpu, p, [x, y]);
+      const { p, r, want, k } = await runCase(gpujsWebgpu, c, 15, 19);
       expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslLarge: differs(p) ? 1 : 0, wgslQuads: wgslOf(p, [[16, 8]], true)!.quads ? 1 : 0 });
       expectClose(r.outs[0]!, want.data, k, c.name);
     });
@@ -492,14 +496,9 @@ describe.runIf(webgpu)("gpujs:webgpu: WGSL kernels with a software adapter's 32 
     { name: "batched [2,33,8]@[2,8,24]", xs: [2, 33, 8], ys: [2, 8, 24], dims: { contract: [[2], [1]], batch: [[0], [0]] } },
   ] as Case[]) {
     it(c.name, async () => {
-      const x = rand(size(c.xs), 23 + size(c.xs));
-      const y = rand(size(c.ys), 29 + size(c.ys));
-      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
-      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
-      const p = contractionProgram(c, want.shape);
+      const { p, r, want, k } = await runCase(gpujsWebgpu, c, 23, 29);
       const w = wgslOf(p, [[32, 8]], true)!;
       expect([w.tile[0], w.quads]).toEqual([Math.min(32, want.shape[want.shape.length - 2]!), true]);
-      const r = await run(gpujsWebgpu, p, [x, y]);
       expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslQuads: 1 });
       expectClose(r.outs[0]!, want.data, k, c.name);
     });
@@ -517,11 +516,7 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels in a GPU's fo
   afterAll(() => void ([gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads] = [own, ownQuads]));
   for (const c of tiled) {
     it(c.name, async () => {
-      const x = rand(size(c.xs), 7 + size(c.xs));
-      const y = rand(size(c.ys), 11 + size(c.ys));
-      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
-      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
-      const r = await run(gpujsWebgpu, contractionProgram(c, want.shape), [x, y]);
+      const { r, want, k } = await runCase(gpujsWebgpu, c, 7, 11);
       expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslLarge: 0, wgslQuads: 0 });
       expectClose(r.outs[0]!, want.data, k, c.name);
     });
@@ -532,12 +527,7 @@ describe.runIf(webgpu)("gpujs:webgpu: contractions as WGSL kernels", () => {
   // the backend's own form: on a software adapter (SwiftShader), its tiles, and quads that share loads
   for (const c of tiled) {
     it(c.name, async () => {
-      const x = rand(size(c.xs), 5 + size(c.xs));
-      const y = rand(size(c.ys), 9 + size(c.ys));
-      const want = dotGeneral(x, c.xs, y, c.ys, c.dims);
-      const k = c.dims.contract[0].reduce((s, a) => s * c.xs[a]!, 1);
-      const p = contractionProgram(c, want.shape);
-      const r = await run(gpujsWebgpu, p, [x, y]);
+      const { p, r, want, k } = await runCase(gpujsWebgpu, c, 5, 9);
       expect(r).toMatchObject({ hostGraphs: 0, launches: 1, wgsl: 1, wgslQuads: wgslOf(p, gpujsWebgpu.wgslTiles, gpujsWebgpu.wgslQuads)!.quads ? 1 : 0 });
       expectClose(r.outs[0]!, want.data, k, c.name);
     });

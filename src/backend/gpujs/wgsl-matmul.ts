@@ -131,8 +131,8 @@ const WG_SIZES = [64, 32] as const;
  * An epilogue is evaluated on each output before it is stored (`fused`), as the gpu.js renderer
  * writes it (codegen.ts, translated by js-wgsl.ts), where its inputs have no mask, its dims merge
  * as the operands' do, the bindings fit in 8 and the tile times its statements in `EPILOGUE_BUDGET`
- * (a smaller one of the larger tiles taking it in where the largest would not); else the kernel
- * leaves it to the caller.
+ * (of the larger tiles that fit, the largest that takes it in); else the kernel leaves it to the
+ * caller.
  */
 export function wgslContraction(
   k: Contraction,
@@ -142,10 +142,8 @@ export function wgslContraction(
   tiles: readonly Tile[] = HARDWARE_TILES,
   quads = false,
 ): WgslContraction | null {
-  // the epilogue in the largest tile that takes it (of the larger ones, else the last), or after
-  // the largest tile's kernel
-  for (let i = 0; parts.epilogue && i < Math.max(tiles.length - 1, 1); i++) {
-    const fused = build(k, p, parts, maxWorkgroups, tiles.slice(i), quads, parts.epilogue);
+  if (parts.epilogue) {
+    const fused = build(k, p, parts, maxWorkgroups, tiles, quads, parts.epilogue);
     if (fused) return fused;
   }
   return build(k, p, parts, maxWorkgroups, tiles, quads, null);
@@ -175,6 +173,14 @@ function build(
   const epi = epilogue ? epilogue.inputs.filter((_, j) => j !== epilogue.self) : [];
   if (epi.some((op) => op.view.mask || p.buffers[op.buffer]!.dtype !== "float32")) return null;
   if (epilogue && !float32Only(epilogue.expr)) return null;
+  // the epilogue as the webgpu renderer writes it (p<j>: input j's value)
+  let epiJs: readonly string[] = [];
+  try {
+    if (epilogue) epiJs = webgpuExpr(epilogue.expr, (j) => `p${j}`, "e_");
+  } catch (e) {
+    if (refused(e)) return null;
+    throw e;
+  }
   const o = mergeDims(shape.slice(0, nOut), [...ops.map((op) => op.strides.slice(0, nOut)), ...epi.map((op) => op.view.strides)]);
   if (o.shape.length > 3) return null;
   const red = mergeDims(shape.slice(nOut), ops.map((op) => op.strides.slice(nOut)));
@@ -197,9 +203,13 @@ function build(
   // (an outer product, K = 1, ran 3-6x slower with the larger tile on SwiftShader: at least one unrolled step)
   const steps = red.shape.reduce((a, r) => a * r, 1);
   const fits = (g: ReturnType<typeof grid>) => steps >= UNROLL && size * steps >= MIN_WORK && g.workgroups[0] * g.workgroups[1] * g.workgroups[2] >= MIN_WORKGROUPS;
-  // a larger tile in workgroups of 64, else of 32 where that leaves enough of them
-  const larger = tiles.slice(0, -1).flatMap((t) => WG_SIZES.map((wg) => grid(t, wg)));
-  const { rm, rn, tx, ty, wx, wy, workgroups } = larger.find(fits) ?? grid(tiles[tiles.length - 1]!, WG_SIZES[0]);
+  // a larger tile in workgroups of 64, else of 32 where that leaves enough of them, else the last
+  // tile; with an epilogue, of those the first that takes it in (a tanh: none of the larger tiles,
+  // whose kernel then runs without it)
+  const larger = tiles.slice(0, -1).flatMap((t) => WG_SIZES.map((wg) => grid(t, wg))).filter(fits);
+  const choice = (larger.length ? larger : [grid(tiles[tiles.length - 1]!, WG_SIZES[0])]).find((g) => epiJs.length * g.rm * g.rn <= EPILOGUE_BUDGET);
+  if (!choice) return null;
+  const { rm, rn, tx, ty, wx, wy, workgroups } = choice;
   if (workgroups.some((g) => g > maxWorkgroups)) return null;
 
   // vec4 loads of the operands contiguous along x, 4-aligned everywhere, and vec4 stores, where a
@@ -247,13 +257,11 @@ function build(
   const names = ops.map((op, j) => bind(op.buffer, wide(j)));
   const epiNames = epi.map((op) => bind(op.buffer, false));
   if (epilogue && args.length + 1 > MAX_BINDINGS) return null;
-  // the epilogue as a function of its inputs (p<j>: input j's value), in the renderer's forms
+  // the epilogue as a WGSL function of its inputs
   let epiFn: string[] = [];
   if (epilogue) {
     try {
-      const js = webgpuExpr(epilogue.expr, (j) => `p${j}`, "e_");
-      if (js.length * rm * rn > EPILOGUE_BUDGET) return null;
-      const w = jsToWgsl(js);
+      const w = jsToWgsl(epiJs);
       const params = epilogue.inputs.map((_, j) => `p${j} : f32`).join(", ");
       epiFn = [`fn epilogue(${params}) -> f32 {`, ...w.body.map((l) => `  ${l}`), `  return ${w.value!};`, "}"];
     } catch (e) {
